@@ -1,0 +1,88 @@
+"""The mi50plan command line: the one error boundary of the program.
+
+Every command module registers itself here. ``main(argv)`` returns the exit code, so tests reach the
+error boundary too. MI50PLAN_DEBUG=1 shows tracebacks.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+
+from planner.errors import ExitCode, PlannerError
+
+app = typer.Typer(
+    name="mi50plan",
+    help="Will this LLM fit, how fast will it run, and which engine should serve it? "
+    "Plans vLLM, Ollama and llama.cpp deployments on an AMD MI50 (or any GPU profile), then checks "
+    "the plan against live servers.\n\nExample: mi50plan fit Qwen/Qwen2.5-7B-Instruct --dtype fp16",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # rich tracebacks print local variables, tokens included
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _register() -> None:
+    from planner.cli import fit, profiles_cmd
+
+    fit.register(app)
+    profiles_cmd.register(app)
+    for name in ("predict", "probe", "validate"):
+        try:
+            module = __import__(f"planner.cli.{name}", fromlist=["register"])
+        except ModuleNotFoundError:
+            continue
+        module.register(app)
+
+
+_register()
+
+
+def _fail(message: str, hint: str | None, code: int) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    if hint:
+        sys.stderr.write(f"hint: {hint}\n")
+    return int(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = os.environ.get("MI50PLAN_DEBUG", "") not in ("", "0")
+    try:
+        result = app(args=args, prog_name="mi50plan", standalone_mode=False)
+    except PlannerError as exc:
+        if debug:
+            raise
+        return _fail(exc.message, exc.hint, exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else "", err=False)
+        return int(ExitCode.OK)
+    except click.UsageError as exc:
+        if debug:
+            raise
+        hint = "run with --help for the options and an example"
+        if exc.ctx is not None:
+            hint = f"`{exc.ctx.command_path} --help` shows the options and an example"
+        return _fail(exc.format_message(), hint, ExitCode.USAGE)
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.Abort:
+        return _fail("interrupted", None, ExitCode.FAILURE)
+    except KeyboardInterrupt:
+        return _fail("interrupted", None, 130)
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    except Exception as exc:  # the last net: one line, never a traceback unless asked
+        if debug:
+            raise
+        return _fail(f"unexpected {type(exc).__name__}: {exc}",
+                     "this is a bug in mi50plan; MI50PLAN_DEBUG=1 shows the traceback", ExitCode.FAILURE)
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,173 @@
+"""Hardware profiles as validated data (the files live in profiles/; loading is in planner.sources.profiles).
+
+Validation is strict: unknown keys are rejected, units are in the key names, ranges are checked, and
+every problem names the field. Pure: takes a dict, returns a frozen HardwareProfile or raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PLATFORMS = ("rocm", "cuda", "cpu", "metal", "vulkan")
+DTYPE_KEYS = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
+ENGINE_NAMES = ("vllm", "ollama", "llamacpp")
+
+
+class ProfileInvalid(ValueError):
+    def __init__(self, field_name: str, problem: str) -> None:
+        super().__init__(f"{field_name}: {problem}")
+        self.field_name = field_name
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class EngineSupport:
+    supported: bool
+    backends: tuple[str, ...] = ()  # llama.cpp / Ollama backends that run here: rocm, vulkan, cuda, cpu
+    notes: str = ""
+    versions: str = ""  # e.g. "vLLM 0.11 via nlzy/vllm-gfx906"
+
+
+@dataclass(frozen=True)
+class HardwareProfile:
+    name: str
+    display_name: str
+    vendor: str
+    arch: str
+    platform: str
+    memory_bytes: int  # what the runtime reports as total (nvidia-smi / rocm-smi / hipMemGetInfo)
+    bandwidth_gbps: float  # peak memory bandwidth, GB/s (decimal)
+    peak_tflops: dict[str, float]  # dense peak per dtype; a missing dtype has no hardware path
+    supported_dtypes: tuple[str, ...]
+    engines: dict[str, EngineSupport]
+    interconnect_gbps: float = 16.0  # GPU-to-GPU / host link per direction, GB/s
+    tdp_w: float | None = None
+    host_memory_bytes: int | None = None  # RAM behind the GPUs, for Ollama/llama.cpp offload
+    cpu_cores: int | None = None
+    memory_note: str = ""
+    warnings: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    confidence: str = ""
+    path: str = field(default="", compare=False)
+
+    def supports(self, dtype: str) -> bool:
+        return dtype in self.supported_dtypes
+
+    def engine(self, name: str) -> EngineSupport:
+        return self.engines.get(name, EngineSupport(supported=True))
+
+
+_TOP_KEYS = {
+    "schema_version", "name", "display_name", "vendor", "arch", "platform", "memory_bytes", "bandwidth_gbps",
+    "peak_tflops", "supported_dtypes", "engines", "interconnect_gbps", "tdp_w", "host_memory_bytes",
+    "cpu_cores", "memory_note", "warnings", "sources", "confidence",
+}
+_REQUIRED = ("name", "display_name", "vendor", "arch", "platform", "memory_bytes", "bandwidth_gbps",
+             "peak_tflops", "supported_dtypes", "sources")
+_ENGINE_KEYS = {"supported", "backends", "notes", "versions"}
+
+
+def _number(data: dict, key: str, lo: float, hi: float, *, integer: bool = False) -> float:
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ProfileInvalid(key, f"must be a number, got {value!r}")
+    if integer and not isinstance(value, int):
+        raise ProfileInvalid(key, f"must be a whole number of bytes, got {value!r}")
+    if not lo < value <= hi:
+        raise ProfileInvalid(key, f"{value} is outside ({lo}, {hi}]")
+    return value
+
+
+def _strings(data: dict, key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileInvalid(key, "must be a list of strings")
+    return tuple(value)
+
+
+def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
+    if not isinstance(data, dict):
+        raise ProfileInvalid("(top)", "not a table")
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ProfileInvalid(unknown[0], f"unknown key (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    for key in _REQUIRED:
+        if key not in data:
+            raise ProfileInvalid(key, "missing")
+    if data.get("schema_version", 1) != 1:
+        raise ProfileInvalid("schema_version", f"unsupported version {data['schema_version']!r} (this mi50plan reads 1)")
+    platform = data["platform"]
+    if platform not in PLATFORMS:
+        raise ProfileInvalid("platform", f"{platform!r} is not one of {', '.join(PLATFORMS)}")
+    memory = int(_number(data, "memory_bytes", 2**28, 2**44, integer=True))
+    bandwidth = float(_number(data, "bandwidth_gbps", 0, 100_000))
+    peaks = data["peak_tflops"]
+    if not isinstance(peaks, dict) or not peaks:
+        raise ProfileInvalid("peak_tflops", "must be a table of dtype = TFLOPS")
+    peak_tflops = {}
+    for dtype, value in peaks.items():
+        if dtype not in DTYPE_KEYS:
+            raise ProfileInvalid(f"peak_tflops.{dtype}", f"unknown dtype (allowed: {', '.join(DTYPE_KEYS)})")
+        peak_tflops[dtype] = float(_number(peaks, dtype, 0, 100_000))
+    dtypes = _strings(data, "supported_dtypes")
+    for dtype in dtypes:
+        if dtype not in DTYPE_KEYS:
+            raise ProfileInvalid("supported_dtypes", f"unknown dtype {dtype!r}")
+    engines: dict[str, EngineSupport] = {}
+    for name, table in (data.get("engines") or {}).items():
+        if name not in ENGINE_NAMES:
+            raise ProfileInvalid(f"engines.{name}", f"unknown engine (allowed: {', '.join(ENGINE_NAMES)})")
+        if not isinstance(table, dict):
+            raise ProfileInvalid(f"engines.{name}", "must be a table")
+        bad = sorted(set(table) - _ENGINE_KEYS)
+        if bad:
+            raise ProfileInvalid(f"engines.{name}.{bad[0]}", "unknown key")
+        if not isinstance(table.get("supported", True), bool):
+            raise ProfileInvalid(f"engines.{name}.supported", "must be true or false")
+        engines[name] = EngineSupport(
+            supported=table.get("supported", True),
+            backends=_strings(table, "backends"),
+            notes=str(table.get("notes", "")),
+            versions=str(table.get("versions", "")),
+        )
+    name = data["name"]
+    if not isinstance(name, str) or not name or name != name.lower() or " " in name:
+        raise ProfileInvalid("name", f"{name!r} must be a lower-case name without spaces")
+    return HardwareProfile(
+        name=name,
+        display_name=str(data["display_name"]),
+        vendor=str(data["vendor"]),
+        arch=str(data["arch"]),
+        platform=platform,
+        memory_bytes=memory,
+        bandwidth_gbps=bandwidth,
+        peak_tflops=peak_tflops,
+        supported_dtypes=dtypes,
+        engines=engines,
+        interconnect_gbps=float(_number(data, "interconnect_gbps", 0, 10_000)) if "interconnect_gbps" in data else 16.0,
+        tdp_w=float(_number(data, "tdp_w", 0, 10_000)) if "tdp_w" in data else None,
+        host_memory_bytes=int(_number(data, "host_memory_bytes", 0, 2**50, integer=True))
+        if "host_memory_bytes" in data else None,
+        cpu_cores=int(_number(data, "cpu_cores", 0, 4096, integer=True)) if "cpu_cores" in data else None,
+        memory_note=str(data.get("memory_note", "")),
+        warnings=_strings(data, "warnings"),
+        sources=_strings(data, "sources"),
+        confidence=str(data.get("confidence", "")),
+        path=path,
+    )
+
+
+@dataclass(frozen=True)
+class Hardware:
+    """What a plan runs on: a profile times a count of identical devices."""
+
+    profile: HardwareProfile
+    count: int = 1
+
+    @property
+    def name(self) -> str:
+        return self.profile.name
+
+    @property
+    def total_memory_bytes(self) -> int:
+        return self.profile.memory_bytes * self.count

@@ -1,0 +1,461 @@
+"""How vLLM V1 (0.11) sizes GPU memory, and the errors it raises. Pure.
+
+Follows vllm/v1/worker/gpu_worker.py (determine_available_memory), vllm/utils memory_profiling,
+vllm/v1/core/kv_cache_utils.py and vllm/v1/kv_cache_interface.py. docs/methodology.md section 3
+derives the reference MI50 numbers step by step with these functions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+from planner.core.hardware import Hardware
+from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, weight_bytes
+from planner.core.spec import FULL, LINEAR, SLIDING, ModelSpec, QuantConfig, ceil_div
+from planner.errors import UsageError
+
+GIB = 2**30
+
+# Platform constants, fitted to the reference MI50 run (docs/methodology.md section 3.4).
+# "Model loading took" on ROCm is the device-wide used-memory delta (vllm/platforms/rocm.py), which
+# sits 0.16-0.19 GiB above the raw parameter bytes (engine-facts.md section 1); on CUDA it is torch's
+# allocated bytes.
+LOAD_OVERHEAD_BYTES = {"rocm": int(0.175 * GIB), "cuda": 0}
+# Memory outside torch's allocator that grows between worker start and the end of the profile run
+# (HIP/CUDA kernels, BLAS workspaces, NCCL/RCCL buffers): non_torch_increase in memory_profiling.
+NON_TORCH_BYTES = {"rocm": int(0.47 * GIB), "cuda": int(0.40 * GIB)}
+# What the runtime itself holds before vLLM starts (context, kernels): free memory at start-up is
+# total minus this. Used for the start-up check only.
+CONTEXT_BYTES = {"rocm": int(0.30 * GIB), "cuda": int(0.50 * GIB)}
+# The dummy sampler run in profile_run (gpu_model_runner._dummy_sampler_run) applies temperature,
+# top-k and top-p to rows x vocab fp32 logits: logits, sorted values, int64 sort indices (2 units),
+# probabilities and the exponential noise for sampling are alive together: 6 fp32 copies.
+SAMPLER_FP32_COPIES = 6
+
+
+@dataclass(frozen=True)
+class VllmOptions:
+    dtype: str = "auto"
+    quantization: str | None = None
+    max_model_len: int | None = None
+    gpu_memory_utilization: float = 0.9
+    tensor_parallel_size: int = 1
+    pipeline_parallel_size: int = 1
+    kv_cache_dtype: str = "auto"
+    max_num_seqs: int | None = None
+    max_num_batched_tokens: int | None = None
+    block_size: int = 16
+
+    def flags(self) -> list[str]:
+        """The `vllm serve` flags that differ from vLLM's defaults."""
+        out = []
+        if self.dtype != "auto":
+            out += ["--dtype", {"fp16": "float16", "bf16": "bfloat16", "fp32": "float32"}.get(self.dtype, self.dtype)]
+        if self.quantization:
+            out += ["--quantization", self.quantization]
+        if self.max_model_len:
+            out += ["--max-model-len", str(self.max_model_len)]
+        if self.gpu_memory_utilization != 0.9:
+            out += ["--gpu-memory-utilization", f"{self.gpu_memory_utilization:g}"]
+        if self.tensor_parallel_size != 1:
+            out += ["--tensor-parallel-size", str(self.tensor_parallel_size)]
+        if self.pipeline_parallel_size != 1:
+            out += ["--pipeline-parallel-size", str(self.pipeline_parallel_size)]
+        if self.kv_cache_dtype != "auto":
+            out += ["--kv-cache-dtype", self.kv_cache_dtype]
+        if self.max_num_seqs:
+            out += ["--max-num-seqs", str(self.max_num_seqs)]
+        if self.max_num_batched_tokens:
+            out += ["--max-num-batched-tokens", str(self.max_num_batched_tokens)]
+        if self.block_size != 16:
+            out += ["--block-size", str(self.block_size)]
+        return out
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    change: str  # one line a person reads
+    flags: tuple[str, ...]  # what to add to the command line
+    fits: bool  # re-planned with the change
+    kv_cache_tokens: int
+    max_concurrency: float
+    engine: str = "vllm"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class VllmPlan:
+    engine: str
+    dtype: str
+    kv_cache_dtype: str
+    quantization: str | None
+    weights_scheme: str
+    fits: bool
+    max_model_len: int
+    tensor_parallel_size: int
+    pipeline_parallel_size: int
+    gpus_used: int
+    memory_total_bytes: int  # one device
+    gpu_memory_utilization: float
+    requested_bytes: int  # total x utilization, per device
+    weights_bytes: int  # "Model loading took", per device
+    weights_raw_bytes: int  # parameter bytes per device, before the platform's load overhead
+    activation_bytes: int  # peak torch activation of the profile run
+    non_torch_bytes: int
+    kv_cache_bytes: int  # "Available KV cache memory"; negative when short
+    kv_page_bytes_per_block: int  # all layers of one rank, one block
+    kv_cache_blocks: int
+    kv_cache_tokens: int  # "GPU KV cache size: N tokens"
+    kv_bytes_per_request: int  # one max_model_len request, per rank
+    max_concurrency: float  # "Maximum concurrency for L tokens per request"
+    max_num_seqs: int
+    max_num_batched_tokens: int
+    estimated_max_model_len: int | None
+    error: str | None
+    suggestions: tuple[Suggestion, ...] = ()
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    flags: tuple[str, ...] = field(default=())
+
+
+def resolve_dtype(spec: ModelSpec, hw: Hardware, requested: str, quant: QuantConfig | None) -> tuple[str, list[str]]:
+    """vLLM's --dtype: 'auto' takes the checkpoint dtype; without bf16 hardware it runs fp16."""
+    warnings: list[str] = []
+    req = canonical_dtype(requested)
+    if req not in ("auto", "fp16", "bf16", "fp32"):
+        raise UsageError("--dtype", requested, "not a vLLM dtype", hint="use auto, float16, bfloat16 or float32")
+    profile = hw.profile
+    if req == "auto":
+        ckpt = canonical_dtype(spec.torch_dtype)
+        dtype = "fp16" if ckpt == "fp32" else ckpt if ckpt in ("fp16", "bf16") else "fp16"
+        if quant is not None and quant.method in ("gptq", "awq"):
+            dtype = "fp16"  # GPTQ/AWQ kernels run in fp16 (vLLM casts and warns)
+        if dtype == "bf16" and not profile.supports("bf16"):
+            warnings.append(f"{profile.display_name} has no bf16 hardware: --dtype auto runs float16, as the "
+                            f"{profile.arch} vLLM forks do")
+            dtype = "fp16"
+        return dtype, warnings
+    if req == "bf16" and not profile.supports("bf16"):
+        raise UsageError("--dtype", requested, f"{profile.display_name} ({profile.arch}) has no bf16 hardware",
+                         hint="use --dtype float16 (what --dtype auto picks on this card)")
+    return req, warnings
+
+
+def resolve_kv_dtype(kv_cache_dtype: str, model_dtype: str, hw: Hardware) -> str:
+    req = canonical_dtype(kv_cache_dtype)
+    if req == "auto":
+        return model_dtype
+    if req not in ("fp16", "bf16", "fp8"):
+        raise UsageError("--kv-cache-dtype", kv_cache_dtype, "not a vLLM KV cache dtype",
+                         hint="use auto, fp8, fp8_e4m3 or fp8_e5m2")
+    if req == "fp8" and not hw.profile.supports("fp8"):
+        raise UsageError("--kv-cache-dtype", kv_cache_dtype,
+                         f"{hw.profile.display_name} ({hw.profile.arch}) has no fp8 hardware",
+                         hint="keep --kv-cache-dtype auto, or shorten --max-model-len")
+    if req == "bf16" and not hw.profile.supports("bf16"):
+        raise UsageError("--kv-cache-dtype", kv_cache_dtype, f"{hw.profile.display_name} has no bf16 hardware",
+                         hint="keep --kv-cache-dtype auto")
+    return req
+
+
+def scheduler_defaults(hw: Hardware, opts: VllmOptions) -> tuple[int, int]:
+    """`vllm serve` defaults (vllm/engine/arg_utils.py): 2048/256 under 70 GiB, 8192/1024 from 70 GiB."""
+    big = hw.profile.memory_bytes >= 70 * GIB
+    tokens = opts.max_num_batched_tokens or (8192 if big else 2048)
+    seqs = opts.max_num_seqs or (1024 if big else 256)
+    return tokens, seqs
+
+
+def peak_activation_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, seqs: int, tp: int) -> int:
+    """Peak torch memory of profile_run above the weights (docs/methodology.md 3.3).
+
+    Forward: one batch of `tokens` tokens; the largest live set is the residual and hidden state, the
+    fused qkv output and the MLP's gate_up output plus its activation. Sampler: min(tokens, seqs) rows
+    of fp32 logits over the full vocabulary, SAMPLER_FP32_COPIES times.
+    """
+    h = spec.hidden_size
+    if spec.moe is not None:
+        moe = spec.moe
+        inter = max(spec.intermediate_size if moe.dense_layers else 0,
+                    moe.experts_per_token * moe.expert_intermediate_size + moe.shared_expert_intermediate_size)
+    else:
+        inter = spec.intermediate_size
+    qkv = spec.q_dim + 2 * spec.kv_dim
+    forward = tokens * dtype_bytes * (2 * h + max(qkv, 3 * inter) // tp)
+    rows = min(tokens, seqs)
+    sampler = rows * spec.vocab_size * 4 * SAMPLER_FP32_COPIES
+    return forward + sampler
+
+
+def _kv_heads_per_rank(spec: ModelSpec, tp: int) -> int:
+    return max(1, spec.num_kv_heads // tp)
+
+
+def page_bytes_per_layer(spec: ModelSpec, kv_dtype_bytes: int, block_size: int, tp: int) -> int:
+    """One block of one attention layer on one rank (vllm/v1/kv_cache_interface.py page_size_bytes)."""
+    if spec.mla is not None:  # the latent is not split over ranks and has no separate K and V
+        return block_size * (spec.mla.kv_lora_rank + spec.mla.qk_rope_head_dim) * kv_dtype_bytes
+    return 2 * block_size * _kv_heads_per_rank(spec, tp) * spec.head_dim * kv_dtype_bytes
+
+
+def linear_state_bytes_per_request(spec: ModelSpec, dtype_bytes: int, tp: int) -> int:
+    """Gated DeltaNet state per request per layer: conv state plus the recurrent matrix (approximate)."""
+    la = spec.linear_attention
+    if la is None:
+        return 0
+    conv_dim = 2 * la.key_dim + la.value_dim
+    conv = (la.conv_kernel - 1) * conv_dim * dtype_bytes
+    recurrent = la.num_value_heads * la.key_head_dim * la.value_head_dim * dtype_bytes
+    return (conv + recurrent) // tp
+
+
+def _blocks_per_request(spec: ModelSpec, layer_type: str, max_len: int, block: int, batched_tokens: int) -> int:
+    if layer_type == SLIDING and spec.sliding_window:
+        # vllm/v1/kv_cache_interface.py SlidingWindowSpec.max_memory_usage_bytes
+        return ceil_div(min(spec.sliding_window - 1 + batched_tokens, max_len), block) + 1
+    return ceil_div(max_len, block)
+
+
+def kv_bytes_for_request(spec: ModelSpec, max_len: int, page_bytes: int, block: int, batched: int,
+                         state_bytes: int, layers: list[str]) -> int:
+    total = 0
+    for kind in layers:
+        if kind == LINEAR:
+            total += state_bytes
+        else:
+            total += _blocks_per_request(spec, kind, max_len, block, batched) * page_bytes
+    return total
+
+
+def _estimate_max_len(spec: ModelSpec, available: int, page_bytes: int, block: int, batched: int,
+                      state_bytes: int, layers: list[str], upper: int) -> int:
+    """vLLM's binary search for the longest request that fits (kv_cache_utils.estimate_max_model_len)."""
+    lo, hi = 0, upper
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if kv_bytes_for_request(spec, mid, page_bytes, block, batched, state_bytes, layers) <= available:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _gib(n: float) -> str:
+    return f"{n / GIB:.2f}"
+
+
+def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool = True) -> VllmPlan:
+    tp, pp = opts.tensor_parallel_size, opts.pipeline_parallel_size
+    if not 0 < opts.gpu_memory_utilization <= 1:
+        raise UsageError("--gpu-memory-utilization", opts.gpu_memory_utilization, "must be in (0, 1]",
+                         hint="vLLM's default is 0.9")
+    if tp < 1 or pp < 1:
+        raise UsageError("--tensor-parallel-size", tp, "must be 1 or more")
+    if opts.block_size not in (1, 8, 16, 32, 64, 128):
+        raise UsageError("--block-size", opts.block_size, "vLLM accepts 1, 8, 16, 32, 64 or 128")
+    if spec.num_attention_heads % tp:
+        raise UsageError("--tensor-parallel-size", tp,
+                         f"Total number of attention heads ({spec.num_attention_heads}) must be divisible by "
+                         f"tensor parallel size ({tp})", hint="choose a divisor of the head count")
+    if tp * pp > hw.count:
+        raise UsageError("--tensor-parallel-size", tp,
+                         f"tensor x pipeline parallel = {tp * pp} GPUs but --gpus is {hw.count}",
+                         hint=f"add --gpus {tp * pp}")
+    if pp > spec.num_layers:
+        raise UsageError("--pipeline-parallel-size", pp, f"more stages than the model's {spec.num_layers} layers")
+    if opts.max_model_len is not None and opts.max_model_len <= 0:
+        raise UsageError("--max-model-len", opts.max_model_len, "must be a positive number of tokens")
+    for name, value in (("--max-num-seqs", opts.max_num_seqs), ("--max-num-batched-tokens", opts.max_num_batched_tokens)):
+        if value is not None and value <= 0:
+            raise UsageError(name, value, "must be positive")
+
+    quant = spec.quant
+    if opts.quantization and quant is None:
+        from planner.core.precision import quant_from_flag
+
+        try:
+            quant = quant_from_flag(opts.quantization)
+        except KeyError:
+            raise UsageError("--quantization", opts.quantization, "not a quantization mi50plan sizes",
+                             hint="use gptq, awq, fp8 or int8") from None
+    if quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8"):
+        raise UsageError("--quantization", "fp8", f"{hw.profile.display_name} ({hw.profile.arch}) has no fp8 hardware",
+                         hint="use a GPTQ or AWQ int4/int8 checkpoint instead")
+    if quant is not None and quant.method == "mxfp4" and hw.profile.platform == "rocm" and not hw.profile.supports("fp8"):
+        pass  # vLLM dequantizes MXFP4 on older GPUs; sized as stored
+    dtype, warns = resolve_dtype(spec, hw, opts.dtype, quant)
+    kv_dtype = resolve_kv_dtype(opts.kv_cache_dtype, dtype, hw)
+    act_bytes = DTYPE_BYTES[dtype]
+    kv_bytes = DTYPE_BYTES[kv_dtype]
+    notes = list(spec.notes)
+    if spec.quant is None and opts.quantization:
+        notes.append(f"planned as a {opts.quantization} checkpoint of this model (vLLM needs a pre-quantized "
+                     f"checkpoint for gptq/awq)")
+
+    derived_len = spec.max_position_embeddings
+    max_len = opts.max_model_len or derived_len
+    batched, seqs = scheduler_defaults(hw, opts)
+    profile = hw.profile
+    platform = profile.platform if profile.platform in LOAD_OVERHEAD_BYTES else "cuda"
+
+    total = profile.memory_bytes
+    requested = int(total * opts.gpu_memory_utilization)
+    w = weight_bytes(spec, dtype, quant, tp, pp)
+    weights_loaded = w.per_rank_bytes + LOAD_OVERHEAD_BYTES[platform]
+    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp)
+    non_torch = NON_TORCH_BYTES[platform]
+    available = requested - (weights_loaded + activation + non_torch)
+
+    layers_per_stage = [t for i, t in enumerate(spec.layer_types) if i % pp == 0 or pp == 1]
+    if pp > 1:
+        per = ceil_div(spec.num_layers, pp)
+        layers_per_stage = list(spec.layer_types[:per])
+    attn_layers = [t for t in layers_per_stage if t != LINEAR]
+    page = page_bytes_per_layer(spec, kv_bytes, opts.block_size, tp)
+    state = linear_state_bytes_per_request(spec, act_bytes, tp)
+    page_all_layers = page * len(attn_layers)
+    if SLIDING in attn_layers and FULL in attn_layers:
+        notes.append("hybrid sliding-window/full KV cache grouping approximated (tokens = blocks x block size)")
+    if LINEAR in layers_per_stage:
+        notes.append("linear-attention (Gated DeltaNet) state sized approximately")
+
+    per_request = kv_bytes_for_request(spec, max_len, page, opts.block_size, batched, state, layers_per_stage)
+    blocks = max(0, available) // page_all_layers if page_all_layers else 0
+    tokens = blocks * opts.block_size
+    if blocks and page_all_layers:
+        max_conc = max(0, available) / per_request if per_request else 0.0
+        if SLIDING not in attn_layers and LINEAR not in layers_per_stage:
+            # exactly as vLLM logs it: num_blocks / ceil(L / block)
+            max_conc = blocks / ceil_div(max_len, opts.block_size)
+    else:
+        max_conc = 0.0
+
+    error = None
+    estimated = None
+    startup_free = total - CONTEXT_BYTES[platform]
+    if max_len > derived_len:
+        error = (f"User-specified max_model_len ({max_len}) is greater than the derived max_model_len "
+                 f"(max_position_embeddings={derived_len} in model's config.json). To allow overriding this "
+                 f"maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.")
+    elif startup_free < requested:
+        error = (f"ValueError: Free memory on device ({_gib(startup_free)}/{_gib(total)} GiB) on startup is less "
+                 f"than desired GPU memory utilization ({opts.gpu_memory_utilization}, {_gib(requested)} GiB). "
+                 f"Decrease GPU memory utilization or reduce GPU memory used by other processes.")
+    elif available <= 0:
+        error = ("ValueError: No available memory for the cache blocks. Try increasing "
+                 "`gpu_memory_utilization` when initializing the engine.")
+    elif per_request > available:
+        estimated = _estimate_max_len(spec, available, page, opts.block_size, batched, state,
+                                      layers_per_stage, max_len)
+        error = (f"ValueError: To serve at least one request with the models's max seq len ({max_len}), "
+                 f"({_gib(per_request)} GiB KV cache is needed, which is larger than the available KV cache "
+                 f"memory ({_gib(available)} GiB). Based on the available memory, the estimated maximum model "
+                 f"length is {estimated}. Try increasing `gpu_memory_utilization` or decreasing "
+                 f"`max_model_len` when initializing the engine.")
+    fits = error is None
+    if fits and max_len > spec.max_position_embeddings:
+        warns.append("max_model_len beyond the model's trained context")
+    warns += [f"{profile.display_name}: {w_}" for w_ in profile.warnings]
+
+    plan = VllmPlan(
+        engine="vllm",
+        dtype=dtype,
+        kv_cache_dtype=kv_dtype,
+        quantization=quant.method if quant else None,
+        weights_scheme=w.scheme,
+        fits=fits,
+        max_model_len=max_len,
+        tensor_parallel_size=tp,
+        pipeline_parallel_size=pp,
+        gpus_used=tp * pp,
+        memory_total_bytes=total,
+        gpu_memory_utilization=opts.gpu_memory_utilization,
+        requested_bytes=requested,
+        weights_bytes=weights_loaded,
+        weights_raw_bytes=w.per_rank_bytes,
+        activation_bytes=activation,
+        non_torch_bytes=non_torch,
+        kv_cache_bytes=available,
+        kv_page_bytes_per_block=page_all_layers,
+        kv_cache_blocks=blocks,
+        kv_cache_tokens=tokens,
+        kv_bytes_per_request=per_request,
+        max_concurrency=max_conc,
+        max_num_seqs=seqs,
+        max_num_batched_tokens=batched,
+        estimated_max_model_len=estimated,
+        error=error,
+        warnings=tuple(warns),
+        notes=tuple(notes),
+        flags=tuple(opts.flags()),
+    )
+    if suggest and not fits:
+        plan = replace(plan, suggestions=tuple(suggest_fixes(spec, hw, opts, plan)))
+    return plan
+
+
+def _try(spec: ModelSpec, hw: Hardware, opts: VllmOptions) -> VllmPlan | None:
+    try:
+        return plan_vllm(spec, hw, opts, suggest=False)
+    except UsageError:
+        return None
+
+
+def _suggestion(change: str, flags: list[str], plan: VllmPlan | None, note: str = "") -> Suggestion | None:
+    if plan is None:
+        return None
+    return Suggestion(change, tuple(flags), plan.fits, plan.kv_cache_tokens, plan.max_concurrency, note=note)
+
+
+def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPlan) -> list[Suggestion]:
+    """The smallest changes that make the plan fit, each re-planned (only fitting ones are kept)."""
+    out: list[Suggestion | None] = []
+    block = opts.block_size
+    if plan.kv_cache_bytes > 0 and plan.estimated_max_model_len:
+        new_len = max(block, (plan.estimated_max_model_len // 256) * 256 or plan.estimated_max_model_len)
+        p = _try(spec, hw, replace(opts, max_model_len=new_len))
+        out.append(_suggestion(f"lower --max-model-len to {new_len}", ["--max-model-len", str(new_len)], p))
+    if plan.max_model_len > spec.max_position_embeddings:
+        new_len = spec.max_position_embeddings
+        p = _try(spec, hw, replace(opts, max_model_len=new_len))
+        out.append(_suggestion(f"use --max-model-len {new_len} (the model's limit)", ["--max-model-len", str(new_len)], p))
+    # Raise utilization in 0.01 steps up to what start-up allows.
+    for step in range(int(round(opts.gpu_memory_utilization * 100)) + 1, 100):
+        util = step / 100
+        p = _try(spec, hw, replace(opts, gpu_memory_utilization=util))
+        if p is not None and p.fits:
+            out.append(_suggestion(f"raise --gpu-memory-utilization to {util:.2f}",
+                                   ["--gpu-memory-utilization", f"{util:.2f}"], p))
+            break
+        if p is not None and p.error and "Free memory on device" in p.error:
+            break
+    for tp in (2, 4, 8):
+        if tp <= opts.tensor_parallel_size or spec.num_attention_heads % tp:
+            continue
+        multi = Hardware(hw.profile, max(hw.count, tp * opts.pipeline_parallel_size))
+        p = _try(spec, multi, replace(opts, tensor_parallel_size=tp))
+        if p is not None and p.fits:
+            extra = "" if hw.count >= tp else f" (needs {tp} GPUs: --gpus {tp})"
+            out.append(_suggestion(f"--tensor-parallel-size {tp}{extra}", ["--tensor-parallel-size", str(tp)], p))
+            break
+    if spec.quant is None and not opts.quantization:
+        qspec = replace(spec, quant=INT4_GPTQ)
+        p = _try(qspec, hw, replace(opts, dtype="auto"))
+        if p is not None and p.fits:
+            out.append(_suggestion(
+                "an int4 GPTQ/AWQ checkpoint of this model (e.g. a -GPTQ-Int4 or -AWQ repo)",
+                ["--quantization", "gptq"], p,
+                note=f"weights {_gib(p.weights_bytes)} GiB"))
+        elif p is not None and p.estimated_max_model_len:
+            p2 = _try(qspec, hw, replace(opts, dtype="auto", max_model_len=(p.estimated_max_model_len // 256) * 256))
+            out.append(_suggestion(
+                f"an int4 GPTQ/AWQ checkpoint with --max-model-len {(p.estimated_max_model_len // 256) * 256}",
+                ["--quantization", "gptq", "--max-model-len", str((p.estimated_max_model_len // 256) * 256)], p2))
+    return [s for s in out if s is not None and s.fits]
+
+
+def max_concurrency_at(plan: VllmPlan, length: int, block_size: int = 16) -> float:
+    if not plan.kv_cache_blocks:
+        return 0.0
+    return plan.kv_cache_blocks / math.ceil(length / block_size)

@@ -1,0 +1,242 @@
+"""Find a model's config, and say which source answered.
+
+Order (docs/user-guide.md "Where model configs come from"):
+  1. a local path: a folder with config.json, a config.json file, or a .gguf file;
+  2. an Ollama name (``qwen2.5:7b``): the local Ollama store, else the catalog's tag table;
+  3. the Hugging Face Hub through huggingface_hub: its local cache first, then the network
+     (HF_TOKEN honoured, never printed; HF_HUB_OFFLINE=1 or --offline skips the network);
+  4. the built-in offline catalog, when the Hub is unreachable or offline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from planner.core.spec import ModelSpec, spec_from_config
+from planner.errors import ConfigError, ModelNotFound
+from planner.sources import catalog
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    spec: ModelSpec
+    source: str  # local | gguf | ollama-store | hub | hf-cache | catalog
+    location: str  # path, repo id or catalog id: where the config was read
+    config: dict = field(default_factory=dict, compare=False)
+    checkpoint_params: int | None = None  # exact count from safetensors metadata, when read
+    checkpoint_bytes: int | None = None  # total bytes of the safetensors files, when known
+    gguf: object | None = None  # planner.sources.gguf_file.GGUFModel for .gguf and Ollama blobs
+    default_quant: str | None = None  # an Ollama tag's quant (qwen2.5:7b -> Q4_K_M)
+    notes: tuple[str, ...] = ()
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(str(path), f"not valid JSON (line {exc.lineno}: {exc.msg})",
+                          hint="check the file is a Hugging Face config.json") from exc
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read ({exc.strerror})") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "config is not a JSON object")
+    return data
+
+
+def normalise_with_transformers(config: dict, where: str) -> dict:
+    """Fill keys a config leaves to transformers' defaults (Gemma 3 text_config.vocab_size, ...).
+
+    Imported lazily: transformers costs about 2 s to import and is only needed for such configs.
+    """
+    model_type = config.get("model_type")
+    if not model_type:
+        return config
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    import logging
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger("transformers").setLevel(logging.ERROR)
+        try:
+            from transformers import AutoConfig  # "PyTorch was not found" goes to this logger
+
+            body = {k: v for k, v in config.items() if k != "model_type"}
+            full = AutoConfig.for_model(model_type, **body).to_dict()
+        except (ImportError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(where, f"incomplete config and transformers cannot complete it ({exc})") from exc
+    return catalog.merge_defaults(config, full)
+
+
+def spec_from_any_config(config: dict, model_id: str, where: str) -> ModelSpec:
+    try:
+        return spec_from_config(config, model_id, where)
+    except ConfigError as first:
+        if "missing" not in first.problem:
+            raise
+        try:
+            completed = normalise_with_transformers(config, where)
+        except ConfigError:
+            raise first from None
+        return spec_from_config(completed, model_id, where)
+
+
+def _from_local(path: Path) -> ResolvedModel:
+    if path.is_dir():
+        ggufs = sorted(path.glob("*.gguf"))
+        if not (path / "config.json").exists():
+            if ggufs:
+                return _from_gguf(ggufs[0])
+            raise ConfigError(str(path), "folder has no config.json", hint="point at a model folder or a .gguf file")
+        config_path = path / "config.json"
+    else:
+        config_path = path
+    if config_path.suffix == ".gguf" or _is_gguf(config_path):
+        return _from_gguf(config_path)
+    config = _load_json(config_path)
+    name = config.get("_name_or_path") or path.name
+    spec = spec_from_any_config(config, str(name), str(config_path))
+    params, total_bytes = _local_safetensors(config_path.parent)
+    return ResolvedModel(spec, "local", str(config_path), config, params, total_bytes)
+
+
+def _is_gguf(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"GGUF"
+    except OSError:
+        return False
+
+
+def _from_gguf(path: Path) -> ResolvedModel:
+    from planner.sources.gguf_file import read_gguf
+
+    model = read_gguf(path)
+    return ResolvedModel(model.spec, "gguf", str(path), {}, model.param_count, model.file_bytes, gguf=model)
+
+
+def _local_safetensors(folder: Path) -> tuple[int | None, int | None]:
+    index = folder / "model.safetensors.index.json"
+    if index.exists():
+        try:
+            return None, int(json.loads(index.read_text())["metadata"]["total_size"])
+        except (KeyError, ValueError, OSError):
+            return None, None
+    return None, None
+
+
+def hub_reachable(timeout_s: float = 1.5) -> bool:
+    """A quick DNS + TCP check, so an offline machine falls back at once instead of retrying for 20 s."""
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    parsed = urlparse(endpoint)
+    host = parsed.hostname or "huggingface.co"
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout_s):
+            return True
+    except OSError:
+        return False
+
+
+def _offline_env() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
+
+
+def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str]) -> ResolvedModel | None:
+    from huggingface_hub import try_to_load_from_cache
+
+    cached = try_to_load_from_cache(repo_id, "config.json", revision=revision)
+    if isinstance(cached, str):
+        config = _load_json(Path(cached))
+        spec = spec_from_any_config(config, repo_id, f"{repo_id} (Hugging Face cache)")
+        return ResolvedModel(spec, "hf-cache", cached, config)
+    tried.append("Hugging Face cache: not cached")
+    if offline or _offline_env():
+        tried.append("Hub: skipped (offline)")
+        return None
+    if not hub_reachable():
+        tried.append("Hub: unreachable")
+        return None
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        GatedRepoError,
+        HfHubHTTPError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+    )
+
+    try:
+        path = hf_hub_download(repo_id, "config.json", revision=revision, etag_timeout=5)
+    except GatedRepoError as exc:
+        raise ModelNotFound(repo_id, tried + ["Hub: gated repository"],
+                            hint="accept the licence on the model page and set HF_TOKEN, "
+                                 "or use a local folder") from exc
+    except RepositoryNotFoundError as exc:
+        tried.append("Hub: no such repository (or private without HF_TOKEN)")
+        return None if catalog.find(repo_id) else _raise_not_found(repo_id, tried, exc)
+    except EntryNotFoundError as exc:
+        raise ConfigError(repo_id, "repository has no config.json",
+                          hint="GGUF-only repositories: download the .gguf and pass its path") from exc
+    except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
+        tried.append(f"Hub: {type(exc).__name__}")
+        return None
+    config = _load_json(Path(path))
+    spec = spec_from_any_config(config, repo_id, f"{repo_id} (Hub)")
+    params, notes = _hub_safetensors_params(repo_id, revision)
+    return ResolvedModel(spec, "hub", repo_id, config, params, None, notes=notes)
+
+
+def _raise_not_found(repo_id: str, tried: list[str], exc: Exception) -> None:
+    raise ModelNotFound(repo_id, tried, hint=_not_found_hint(repo_id)) from exc
+
+
+def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | None, tuple[str, ...]]:
+    """Exact parameter count from the safetensors headers on the Hub (no weights downloaded)."""
+    try:
+        from huggingface_hub import get_safetensors_metadata
+
+        meta = get_safetensors_metadata(repo_id, revision=revision)
+        return sum(meta.parameter_count.values()), ()
+    except Exception as exc:  # metadata is a bonus: the config alone plans
+        return None, (f"safetensors metadata unavailable ({type(exc).__name__}); parameters counted from config",)
+
+
+def _not_found_hint(model_id: str) -> str:
+    close = catalog.suggest(model_id)
+    if close:
+        return "did you mean: " + ", ".join(close) + "? (`mi50plan models` lists the offline catalog)"
+    return "give a Hugging Face repo id, a local folder or .gguf file; `mi50plan models` lists the offline catalog"
+
+
+def resolve_model(ref: str, *, offline: bool = False, revision: str | None = None) -> ResolvedModel:
+    if not ref or not ref.strip():
+        raise ModelNotFound(ref, [], hint="give a model: a Hugging Face repo id, a folder or a .gguf file")
+    ref = ref.strip()
+    path = Path(ref).expanduser()
+    if path.exists():
+        return _from_local(path)
+    if ref.startswith((".", "/", "~")) or ref.endswith((".gguf", ".json")):
+        raise ModelNotFound(ref, ["local path: does not exist"], hint="check the path")
+    tried: list[str] = []
+    if ":" in ref and "/" not in ref:
+        from planner.sources.ollama_store import resolve_ollama_name
+
+        return resolve_ollama_name(ref)
+    if ref.count("/") == 1:
+        found = _from_hub(ref, revision, offline, tried)
+        if found is not None:
+            return found
+    entry = catalog.find(ref)
+    if entry is not None:
+        config = catalog.catalog_config(entry)
+        spec = spec_from_config(config, entry["id"], f"{entry['id']} (catalog)")
+        return ResolvedModel(spec, "catalog", entry["id"], config, None, entry.get("safetensors_total_bytes"))
+    tried.append("offline catalog: not listed")
+    raise ModelNotFound(ref, tried, hint=_not_found_hint(ref))

@@ -1,0 +1,117 @@
+"""Rebuild planner/catalog/catalog.json from the real config.json files in ../shared/model-configs.
+
+Each entry keeps the config verbatim, the source it was copied from (SOURCES.md), and the keys that
+transformers' own config class fills with defaults (Gemma 3's text_config has no vocab_size, say),
+so the offline path never imports transformers. Run: python scripts/build_catalog.py [--check]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared")) / "model-configs"
+OUT = ROOT / "planner" / "catalog" / "catalog.json"
+
+# Ollama library tags for catalog models: Ollama name -> (HF id, default quant, file bytes when known).
+# 4.68 GB for qwen2.5:7b-instruct is the reference report's `ollama list` figure.
+OLLAMA_TAGS = {
+    "qwen2.5:0.5b": ("Qwen/Qwen2.5-0.5B-Instruct", "Q4_K_M", None),
+    "qwen2.5:1.5b": ("Qwen/Qwen2.5-1.5B-Instruct", "Q4_K_M", None),
+    "qwen2.5:3b": ("Qwen/Qwen2.5-3B-Instruct", "Q4_K_M", None),
+    "qwen2.5:7b": ("Qwen/Qwen2.5-7B-Instruct", "Q4_K_M", 4_683_073_184),
+    "qwen2.5:7b-instruct": ("Qwen/Qwen2.5-7B-Instruct", "Q4_K_M", 4_683_073_184),
+    "qwen2.5:7b-instruct-q4_K_M": ("Qwen/Qwen2.5-7B-Instruct", "Q4_K_M", 4_683_073_184),
+    "qwen2.5:14b": ("Qwen/Qwen2.5-14B-Instruct", "Q4_K_M", None),
+    "qwen2.5:32b": ("Qwen/Qwen2.5-32B-Instruct", "Q4_K_M", None),
+    "qwen2.5:72b": ("Qwen/Qwen2.5-72B-Instruct", "Q4_K_M", None),
+    "qwen3:8b": ("Qwen/Qwen3-8B", "Q4_K_M", None),
+    "qwen3:14b": ("Qwen/Qwen3-14B", "Q4_K_M", None),
+    "qwen3:30b": ("Qwen/Qwen3-30B-A3B", "Q4_K_M", None),
+    "qwen3:32b": ("Qwen/Qwen3-32B", "Q4_K_M", None),
+    "qwen3:235b": ("Qwen/Qwen3-235B-A22B", "Q4_K_M", None),
+    "llama3.1:8b": ("meta-llama/Llama-3.1-8B-Instruct", "Q4_K_M", None),
+    "llama3.1:70b": ("meta-llama/Llama-3.1-70B-Instruct", "Q4_K_M", None),
+    "llama3.2:1b": ("meta-llama/Llama-3.2-1B-Instruct", "Q8_0", None),
+    "llama3.2:3b": ("meta-llama/Llama-3.2-3B-Instruct", "Q4_K_M", None),
+    "llama2:7b": ("meta-llama/Llama-2-7b-hf", "Q4_0", None),
+    "mistral:7b": ("mistralai/Mistral-7B-Instruct-v0.3", "Q4_K_M", None),
+    "mixtral:8x7b": ("mistralai/Mixtral-8x7B-Instruct-v0.1", "Q4_0", None),
+    "gemma2:9b": ("google/gemma-2-9b-it", "Q4_0", None),
+    "gemma3:27b": ("google/gemma-3-27b-it", "Q4_K_M", None),
+    "phi3:mini": ("microsoft/Phi-3-mini-4k-instruct", "Q4_0", None),
+    "deepseek-r1:7b": ("deepseek-ai/DeepSeek-R1-Distill-Qwen-7B", "Q4_K_M", None),
+    "deepseek-v3": ("deepseek-ai/DeepSeek-V3", "Q4_K_M", None),
+    "gpt-oss:20b": ("openai/gpt-oss-20b", "MXFP4", None),
+    "gpt-oss:120b": ("openai/gpt-oss-120b", "MXFP4", None),
+}
+
+
+def _sources() -> dict[str, str]:
+    rows = {}
+    for line in (SHARED / "SOURCES.md").read_text().splitlines():
+        m = re.match(r"\| ([\w.-]+/[\w.-]+) \| (.+?) \|", line)
+        if m:
+            rows[m.group(1)] = m.group(2).strip()
+    return rows
+
+
+def _filled_defaults(config: dict) -> dict:
+    """Keys transformers' config class adds that the file lacks (text_config included)."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    warnings.filterwarnings("ignore")
+    from transformers import AutoConfig
+
+    body = dict(config)
+    model_type = body.pop("model_type")
+    full = AutoConfig.for_model(model_type, **body).to_dict()
+    wanted = ("vocab_size", "tie_word_embeddings", "layer_types", "max_position_embeddings",
+              "head_dim", "intermediate_size", "sliding_window", "num_key_value_heads")
+    filled: dict = {}
+    if isinstance(config.get("text_config"), dict):
+        text = full.get("text_config") or {}
+        filled["text_config"] = {k: text[k] for k in wanted if k in text and k not in config["text_config"]}
+        if "tie_word_embeddings" not in config and "tie_word_embeddings" in full:
+            filled["tie_word_embeddings"] = full["tie_word_embeddings"]
+    else:
+        filled = {k: full[k] for k in ("vocab_size", "tie_word_embeddings", "head_dim") if k not in config
+                  and full.get(k) is not None}
+    return filled
+
+
+def build() -> dict:
+    sources = _sources()
+    models = []
+    for folder in sorted(p for p in SHARED.iterdir() if p.is_dir()):
+        model_id = folder.name.replace("--", "/", 1)
+        config = json.loads((folder / "config.json").read_text())
+        entry = {"id": model_id, "config": config, "source": sources.get(model_id, "shared/model-configs"),
+                 "filled_by_transformers": _filled_defaults(config)}
+        index = folder / "model.safetensors.index.json"
+        if index.exists():
+            entry["safetensors_total_bytes"] = json.loads(index.read_text())["metadata"]["total_size"]
+        models.append(entry)
+    ollama = {name: {"model": hf, "quant": q, "file_bytes": size} for name, (hf, q, size) in OLLAMA_TAGS.items()}
+    return {"schema_version": 1, "models": models, "ollama_tags": ollama,
+            "note": "configs copied verbatim from shared/model-configs; sources per entry"}
+
+
+def main() -> int:
+    data = json.dumps(build(), indent=1, sort_keys=True) + "\n"
+    if "--check" in sys.argv:
+        same = OUT.exists() and OUT.read_text() == data
+        print("catalog up to date" if same else "catalog out of date: run python scripts/build_catalog.py")
+        return 0 if same else 1
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(data)
+    print(f"wrote {OUT} ({len(data):,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
