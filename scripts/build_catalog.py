@@ -7,6 +7,7 @@ so the offline path never imports transformers. Run: python scripts/build_catalo
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -67,7 +68,7 @@ def _filled_defaults(config: dict) -> dict:
     warnings.filterwarnings("ignore")
     from transformers import AutoConfig
 
-    body = dict(config)
+    body = copy.deepcopy(config)  # transformers edits nested dicts (rope_scaling) in place
     model_type = body.pop("model_type")
     full = AutoConfig.for_model(model_type, **body).to_dict()
     wanted = ("vocab_size", "tie_word_embeddings", "layer_types", "max_position_embeddings",

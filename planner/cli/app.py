@@ -9,8 +9,12 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
+
+try:  # typer >= 0.20 vendors its own click; older releases use the click package
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc
 
 from planner.errors import ExitCode, PlannerError
 
@@ -57,20 +61,21 @@ def main(argv: list[str] | None = None) -> int:
     except PlannerError as exc:
         if debug:
             raise
-        return _fail(exc.message, exc.hint, exc.exit_code)
-    except click.exceptions.NoArgsIsHelpError as exc:
-        click.echo(exc.ctx.get_help() if exc.ctx else "", err=False)
-        return int(ExitCode.OK)
-    except click.UsageError as exc:
+        command = next((a for a in args if not a.startswith("-")), "")
+        return _fail(exc.message, exc.hint or f"`mi50plan {command} --help` shows the options and examples".replace(
+            "mi50plan  --", "mi50plan --"), exc.exit_code)
+    except click_exc.NoArgsIsHelpError:
+        return int(ExitCode.OK)  # typer has already printed the help
+    except click_exc.UsageError as exc:
         if debug:
             raise
         hint = "run with --help for the options and an example"
         if exc.ctx is not None:
             hint = f"`{exc.ctx.command_path} --help` shows the options and an example"
         return _fail(exc.format_message(), hint, ExitCode.USAGE)
-    except click.exceptions.Exit as exc:
+    except click_exc.Exit as exc:
         return int(exc.exit_code)
-    except click.Abort:
+    except click_exc.Abort:
         return _fail("interrupted", None, ExitCode.FAILURE)
     except KeyboardInterrupt:
         return _fail("interrupted", None, 130)

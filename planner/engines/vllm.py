@@ -279,12 +279,16 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         except KeyError:
             raise UsageError("--quantization", opts.quantization, "not a quantization mi50plan sizes",
                              hint="use gptq, awq, fp8 or int8") from None
-    if quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8"):
+    fp8_weight_only = False
+    if quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8") and spec.quant is not None:
+        fp8_weight_only = True  # a pre-quantized fp8 checkpoint: weight-only fp8 kernels, sized as stored
+    elif quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8"):
         raise UsageError("--quantization", "fp8", f"{hw.profile.display_name} ({hw.profile.arch}) has no fp8 hardware",
                          hint="use a GPTQ or AWQ int4/int8 checkpoint instead")
-    if quant is not None and quant.method == "mxfp4" and hw.profile.platform == "rocm" and not hw.profile.supports("fp8"):
-        pass  # vLLM dequantizes MXFP4 on older GPUs; sized as stored
     dtype, warns = resolve_dtype(spec, hw, opts.dtype, quant)
+    if fp8_weight_only:
+        warns.append(f"fp8 checkpoint on {hw.profile.display_name} without fp8 hardware: vLLM needs weight-only "
+                     f"fp8 kernels (Marlin, CUDA sm80+); gfx906 forks do not run it")
     kv_dtype = resolve_kv_dtype(opts.kv_cache_dtype, dtype, hw)
     act_bytes = DTYPE_BYTES[dtype]
     kv_bytes = DTYPE_BYTES[kv_dtype]

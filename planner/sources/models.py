@@ -10,6 +10,7 @@ Order (docs/user-guide.md "Where model configs come from"):
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import socket
@@ -67,7 +68,7 @@ def normalise_with_transformers(config: dict, where: str) -> dict:
         try:
             from transformers import AutoConfig  # "PyTorch was not found" goes to this logger
 
-            body = {k: v for k, v in config.items() if k != "model_type"}
+            body = {k: v for k, v in copy.deepcopy(config).items() if k != "model_type"}  # edited in place
             full = AutoConfig.for_model(model_type, **body).to_dict()
         except (ImportError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(where, f"incomplete config and transformers cannot complete it ({exc})") from exc
@@ -144,6 +145,15 @@ def hub_reachable(timeout_s: float = 1.5) -> bool:
         return False
 
 
+def _hf_cache_dir() -> str:
+    """huggingface_hub's cache folder, read from the environment now (its constants are read at import)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return os.environ["HF_HUB_CACHE"]
+    home = os.environ.get("HF_HOME") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface")
+    return os.path.join(home, "hub")
+
+
 def _offline_env() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
@@ -151,7 +161,8 @@ def _offline_env() -> bool:
 def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str]) -> ResolvedModel | None:
     from huggingface_hub import try_to_load_from_cache
 
-    cached = try_to_load_from_cache(repo_id, "config.json", revision=revision)
+    cache_dir = _hf_cache_dir()
+    cached = try_to_load_from_cache(repo_id, "config.json", revision=revision, cache_dir=cache_dir)
     if isinstance(cached, str):
         config = _load_json(Path(cached))
         spec = spec_from_any_config(config, repo_id, f"{repo_id} (Hugging Face cache)")
@@ -173,7 +184,7 @@ def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str
     )
 
     try:
-        path = hf_hub_download(repo_id, "config.json", revision=revision, etag_timeout=5)
+        path = hf_hub_download(repo_id, "config.json", revision=revision, etag_timeout=5, cache_dir=cache_dir)
     except GatedRepoError as exc:
         raise ModelNotFound(repo_id, tried + ["Hub: gated repository"],
                             hint="accept the licence on the model page and set HF_TOKEN, "

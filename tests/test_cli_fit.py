@@ -1,0 +1,159 @@
+"""`mi50plan fit`, `profiles` and `models` through main(argv): output, JSON shape, exit codes, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from planner.sources import catalog
+from planner.sources.profiles import profile_names
+from tests.conftest import SHARED
+
+
+def test_fit_json_has_the_documented_fields(run_json):
+    data = run_json("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--dtype", "fp16", "--max-model-len", "4096",
+                    "--engine", "vllm")
+    assert data["schema_version"] == 1
+    assert data["model"]["id"] == "Qwen/Qwen2.5-1.5B-Instruct" and data["model"]["source"] == "catalog"
+    assert data["model"]["parameters"] == 1_543_714_304  # transformers' count (tests/test_catalog_params.py)
+    assert data["hardware"] == {**data["hardware"], "name": "mi50-16gb", "count": 1, "memory_bytes": 17_163_091_968}
+    (plan,) = data["plans"]
+    for key in ("engine", "dtype", "fits", "weights_bytes", "kv_cache_bytes", "kv_cache_tokens",
+                "max_concurrency", "max_model_len", "error", "suggestions"):
+        assert key in plan
+    assert plan["engine"] == "vllm" and plan["fits"] is True and plan["error"] is None
+    assert plan["max_model_len"] == 4096
+
+
+def test_fit_7b_prints_the_error_and_fixes(run_cli):
+    code, out, err = run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16", "--engine", "vllm")
+    assert code == 0  # a computed plan exits 0 even when it does not fit
+    assert "DOES NOT FIT" in out and "No available memory for the cache blocks" in out
+    assert "what would fit" in out
+
+
+def test_require_fit_sets_the_exit_code(run_cli):
+    assert run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16", "--engine", "vllm", "--require-fit")[0] == 5
+    assert run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--max-model-len", "4096",
+                   "--require-fit")[0] == 0
+
+
+def test_local_folder_is_read_and_named(run_json, tmp_path):
+    folder = tmp_path / "my-model-dir"
+    shutil.copytree(SHARED / "model-configs" / "Qwen--Qwen2.5-7B-Instruct", folder)
+    data = run_json("fit", str(folder), "--hardware", "mi50-32gb", "--gpus", "2", "--tensor-parallel-size", "2",
+                    "--engine", "vllm")
+    assert data["model"]["source"] == "local"
+    assert data["plans"][0]["tensor_parallel_size"] == 2 and data["plans"][0]["fits"]
+
+
+def test_hugging_face_cache_answers_before_the_catalog(run_json, isolated):
+    # The real huggingface_hub cache layout: hub/models--ORG--NAME/{refs/main, snapshots/<sha>/config.json}
+    repo = isolated / "hf" / "hub" / "models--Qwen--Qwen2.5-0.5B-Instruct"
+    snap = repo / "snapshots" / ("a" * 40)
+    snap.mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("a" * 40)
+    shutil.copy(SHARED / "model-configs" / "Qwen--Qwen2.5-0.5B-Instruct" / "config.json", snap / "config.json")
+    data = run_json("fit", "Qwen/Qwen2.5-0.5B-Instruct", "--engine", "vllm")
+    assert data["model"]["source"] == "hf-cache"
+
+
+def _assert_one_clear_error(code: int, out: str, err: str, expected_code: int, *words: str) -> None:
+    assert code == expected_code, err
+    assert "Traceback" not in err and "Traceback" not in out
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines[0].startswith("error: ") and any(line.startswith("hint: ") for line in lines)
+    for word in words:
+        assert word in err
+
+
+def test_unknown_model_offline(run_cli):
+    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-7B-Instrukt"), 3, "not found", "Qwen/Qwen2.5-7B-Instruct")
+
+
+def test_malformed_config(run_cli, tmp_path):
+    bad = tmp_path / "config.json"
+    bad.write_text("{not json")
+    _assert_one_clear_error(*run_cli("fit", str(bad)), 3, "not valid JSON")
+
+
+def test_incomplete_config(run_cli, tmp_path):
+    bad = tmp_path / "config.json"
+    bad.write_text(json.dumps({"model_type": "unknown_arch", "hidden_size": 1024}))
+    _assert_one_clear_error(*run_cli("fit", str(bad)), 3, "missing")
+
+
+def test_missing_path(run_cli):
+    _assert_one_clear_error(*run_cli("fit", "./no-such-dir"), 3, "does not exist")
+
+
+def test_unknown_profile(run_cli):
+    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--hardware", "mi51"), 3,
+                            "unknown hardware profile", "mi50")
+
+
+@pytest.mark.parametrize(
+    ("flags", "word"),
+    [
+        (["--gpu-memory-utilization", "1.5"], "(0, 1]"),
+        (["--gpu-memory-utilization", "0"], "(0, 1]"),
+        (["--max-model-len", "0"], "positive"),
+        (["--max-model-len", "-5"], "positive"),
+        (["--tensor-parallel-size", "5", "--gpus", "5"], "divisible"),
+        (["--engine", "tgi"], "unknown engine"),
+        (["--dtype", "int3"], "dtype"),
+    ],
+)
+def test_impossible_flags(run_cli, flags, word):
+    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--engine", "vllm", *flags), 2, word)
+
+
+def test_typo_flag_is_a_usage_error(run_cli):
+    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--max-model-lenn", "4"), 2)
+
+
+def test_profiles_list_and_show(run_cli, run_json):
+    names = [p["name"] for p in run_json("profiles", "list")["profiles"]]
+    assert {"mi50-16gb", "mi50-32gb", "mi60", "radeon-vii", "h100-sxm", "host"} <= set(names)
+    shown = run_json("profiles", "show", "mi50-16gb")["profile"]
+    assert shown["arch"] == "gfx906" and "bf16" not in shown["supported_dtypes"]
+    code, out, _ = run_cli("profiles", "show", "mi50-16gb")
+    assert code == 0 and "gpu-specs.csv" in out
+
+
+def test_user_profile_overrides_and_broken_profile_names_file_and_field(run_cli, run_json, isolated):
+    from planner.sources.profiles import shipped_dir
+
+    user = isolated / "config" / "profiles"
+    user.mkdir(parents=True)
+    text = (shipped_dir() / "mi50-16gb.toml").read_text().replace("bandwidth_gbps = 1024.0", "bandwidth_gbps = 900.0")
+    (user / "mi50-16gb.toml").write_text(text)
+    assert run_json("profiles", "show", "mi50-16gb")["profile"]["bandwidth_gbps"] == 900.0
+    (user / "mi50-16gb.toml").write_text(text.replace("bandwidth_gbps = 900.0", "bandwidth_gbps = -3"))
+    _assert_one_clear_error(*run_cli("profiles", "show", "mi50-16gb"), 3, "mi50-16gb.toml", "bandwidth_gbps")
+    (user / "mi50-16gb.toml").write_text(text + "\nspeed_of_light = 3\n")
+    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm"), 3, "speed_of_light")
+
+
+def test_models_lists_the_catalog(run_json):
+    ids = [m["id"] for m in run_json("models")["models"]]
+    assert ids == catalog.catalog_ids() and "Qwen/Qwen2.5-7B-Instruct" in ids
+
+
+@pytest.mark.parametrize("model_id", catalog.catalog_ids())
+def test_every_catalog_model_plans_on_every_profile(model_id):
+    """Every catalog model x every shipped profile plans (fits or not) without an error."""
+    from planner.cli.app import main
+
+    for profile in profile_names():
+        if profile == "host":
+            continue
+        assert main(["fit", model_id, "--hardware", profile, "--offline", "--json"]) == 0, profile
+
+
+def test_help_has_examples(run_cli):
+    code, out, _ = run_cli("fit", "--help")
+    assert code == 0 and "Examples" in out and "mi50plan fit Qwen/Qwen2.5-7B-Instruct --dtype fp16" in out
