@@ -51,66 +51,140 @@ def render_probe(data: dict) -> str:
     lines = [f"{p.KIND_NAMES.get(s['kind'], s['kind'])} at {s['url']}  model {s['model']}", ""]
     rows = []
     for b in data["summary"]:
-        rows.append([b["prompt_set"], b["concurrency"], f"{b['ok']}/{b['runs']}",
-                     _fmt(b["prompt_tokens"], 0), _fmt(b["output_tokens"], 0),
-                     _fmt(b["ttft_s"]["p50"]), _fmt(b["ttft_s"]["p90"]), _fmt(b["ttft_s"]["p99"]),
-                     _fmt(b["itl_s"]["p50"], 1, 1000), _fmt(b["decode_tokens_per_s"]["p50"], 1),
-                     _fmt(b["e2e_s"]["p50"], 2), _fmt(b["aggregate_tokens_per_s"], 1),
-                     ", ".join(b["token_sources"]) or "-"])
-    lines.append(tabulate(rows, headers=["prompts", "conc", "ok", "in tok", "out tok", "TTFT p50 s", "p90",
-                                         "p99", "ITL ms", "decode tok/s", "e2e s", "aggr tok/s", "tokens from"],
-                          tablefmt="simple", disable_numparse=True))
+        rows.append(
+            [
+                b["prompt_set"],
+                b["concurrency"],
+                f"{b['ok']}/{b['runs']}",
+                _fmt(b["prompt_tokens"], 0),
+                _fmt(b["output_tokens"], 0),
+                _fmt(b["ttft_s"]["p50"]),
+                _fmt(b["ttft_s"]["p90"]),
+                _fmt(b["ttft_s"]["p99"]),
+                _fmt(b["itl_s"]["p50"], 1, 1000),
+                _fmt(b["decode_tokens_per_s"]["p50"], 1),
+                _fmt(b["e2e_s"]["p50"], 2),
+                _fmt(b["aggregate_tokens_per_s"], 1),
+                ", ".join(b["token_sources"]) or "-",
+            ]
+        )
+    lines.append(
+        tabulate(
+            rows,
+            headers=[
+                "prompts",
+                "conc",
+                "ok",
+                "in tok",
+                "out tok",
+                "TTFT p50 s",
+                "p90",
+                "p99",
+                "ITL ms",
+                "decode tok/s",
+                "e2e s",
+                "aggr tok/s",
+                "tokens from",
+            ],
+            tablefmt="simple",
+            disable_numparse=True,
+        )
+    )
     cold = data.get("cold_start") or {}
     if cold.get("detected"):
         where = "a warm-up run" if cold["warmup"] else "a measured run (left out of the statistics)"
-        lines.append(f"\ncold start: {cold['reason']}; TTFT {cold['ttft_s']:.2f} s, e2e {_fmt(cold['e2e_s'], 2)} s "
-                     f"({where})")
-    servers = [r["server_timings"] for r in data["runs"] if r["server_timings"] and not r["warmup"] and not r["cold"]]
+        lines.append(
+            f"\ncold start: {cold['reason']}; TTFT {cold['ttft_s']:.2f} s, e2e {_fmt(cold['e2e_s'], 2)} s "
+            f"({where})"
+        )
+    servers = [
+        r["server_timings"] for r in data["runs"] if r["server_timings"] and not r["warmup"] and not r["cold"]
+    ]
     if servers:
         rates = [t.get("decode_tokens_per_s") for t in servers if t.get("decode_tokens_per_s")]
         if rates:
-            lines.append(f"server's own decode rate ({servers[0]['source']}): "
-                         f"{sum(rates) / len(rates):.1f} tok/s mean over {len(rates)} runs")
+            lines.append(
+                f"server's own decode rate ({servers[0]['source']}): "
+                f"{sum(rates) / len(rates):.1f} tok/s mean over {len(rates)} runs"
+            )
     for b in data["summary"]:
         m = b.get("server_metrics") or {}
         if m.get("mean_ttft_s") is not None:
-            lines.append(f"vLLM /metrics for {b['prompt_set']} c={b['concurrency']}: mean TTFT "
-                         f"{m['mean_ttft_s']:.3f} s" + (f", mean TPOT {m['mean_tpot_s'] * 1000:.1f} ms"
-                                                        if m.get("mean_tpot_s") is not None else ""))
+            lines.append(
+                f"vLLM /metrics for {b['prompt_set']} c={b['concurrency']}: mean TTFT "
+                f"{m['mean_ttft_s']:.3f} s"
+                + (
+                    f", mean TPOT {m['mean_tpot_s'] * 1000:.1f} ms"
+                    if m.get("mean_tpot_s") is not None
+                    else ""
+                )
+            )
     failed = [r for r in data["runs"] if r["status"] != "ok"]
     for r in failed:
-        lines.append(f"failed: {r['prompt_set']} c={r['concurrency']} run {r['index'] + 1}: {p.describe_failure(r)}")
+        lines.append(
+            f"failed: {r['prompt_set']} c={r['concurrency']} run {r['index'] + 1}: {p.describe_failure(r)}"
+        )
     return "\n".join(lines)
 
 
 def probe_command(
     url: Annotated[str, typer.Argument(help="Server base URL, e.g. http://127.0.0.1:8000")],
-    model: Annotated[str | None, typer.Option("--model", help="Model to request (default: the server's first).")] = None,
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Measured requests per prompt set and level.")] = 3,
-    warmup: Annotated[int, typer.Option("--warmup", min=0, help="Warm-up requests per prompt set, not counted.")] = 1,
-    prompts: Annotated[str, typer.Option("--prompts", help="Built-in prompt sets: short, medium, long.")] = "short,medium",
-    prompt_file: Annotated[Path | None, typer.Option("--prompt-file", help="Prompts from a file ('---' lines "
-                                                                            "separate several).")] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model to request (default: the server's first).")
+    ] = None,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, help="Measured requests per prompt set and level.")
+    ] = 3,
+    warmup: Annotated[
+        int, typer.Option("--warmup", min=0, help="Warm-up requests per prompt set, not counted.")
+    ] = 1,
+    prompts: Annotated[
+        str, typer.Option("--prompts", help="Built-in prompt sets: short, medium, long.")
+    ] = "short,medium",
+    prompt_file: Annotated[
+        Path | None, typer.Option("--prompt-file", help="Prompts from a file ('---' lines separate several).")
+    ] = None,
     concurrency: Annotated[str, typer.Option("--concurrency", help="Concurrency levels, e.g. 1,4,8.")] = "1",
-    output_tokens: Annotated[int, typer.Option("--output-tokens", min=1, help="Tokens to generate per request.")] = 128,
+    output_tokens: Annotated[
+        int, typer.Option("--output-tokens", min=1, help="Tokens to generate per request.")
+    ] = 128,
     timeout: Annotated[float, typer.Option("--timeout", help="Total seconds per request.")] = 300.0,
     connect_timeout: Annotated[float, typer.Option("--connect-timeout", help="Seconds to connect.")] = 5.0,
-    first_token_timeout: Annotated[float | None, typer.Option(
-        "--first-token-timeout", help="Seconds to the first token (default: --timeout).")] = None,
-    idle_timeout: Annotated[float, typer.Option("--idle-timeout", help="Longest gap between chunks, s.")] = 30.0,
-    save: Annotated[Path | None, typer.Option("--save", help="Append this probe to a results file (atomic).")] = None,
+    first_token_timeout: Annotated[
+        float | None,
+        typer.Option("--first-token-timeout", help="Seconds to the first token (default: --timeout)."),
+    ] = None,
+    idle_timeout: Annotated[
+        float, typer.Option("--idle-timeout", help="Longest gap between chunks, s.")
+    ] = 30.0,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Append this probe to a results file (atomic).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress lines on stderr.")] = False,
     as_json: o.JsonOpt = False,
 ) -> None:
-    for name, value in (("--timeout", timeout), ("--connect-timeout", connect_timeout),
-                        ("--idle-timeout", idle_timeout), ("--first-token-timeout", first_token_timeout)):
+    for name, value in (
+        ("--timeout", timeout),
+        ("--connect-timeout", connect_timeout),
+        ("--idle-timeout", idle_timeout),
+        ("--first-token-timeout", first_token_timeout),
+    ):
         if value is not None and value <= 0:
             raise UsageError(name, value, "must be more than 0 seconds")
-    timeouts = p.Timeouts(connect_s=connect_timeout, first_token_s=min(first_token_timeout or timeout, timeout),
-                          idle_s=idle_timeout, total_s=timeout)
+    timeouts = p.Timeouts(
+        connect_s=connect_timeout,
+        first_token_s=min(first_token_timeout or timeout, timeout),
+        idle_s=idle_timeout,
+        total_s=timeout,
+    )
     chosen = p.load_prompt_file(prompt_file) if prompt_file else p.builtin_prompts(prompts)
-    plan = p.ProbePlan(prompts=chosen, runs=runs, warmup=warmup, concurrency=parse_levels(concurrency),
-                       output_tokens=output_tokens)
+    plan = p.ProbePlan(
+        prompts=chosen,
+        runs=runs,
+        warmup=warmup,
+        concurrency=parse_levels(concurrency),
+        output_tokens=output_tokens,
+    )
     if save is not None:
         p.read_results(save, missing_ok=True)  # a corrupt file fails now, before minutes of probing
     headers = p.auth_headers(p.api_key_from_env())
@@ -128,9 +202,10 @@ def probe_command(
     emit(record, as_json, render_probe)
     failed = [r for r in result["runs"] if r["status"] != "ok"]
     if failed:
-        raise ProbeError(f"{len(failed)} of {len(result['runs'])} requests failed; first: "
-                         f"{p.describe_failure(failed[0])}",
-                         hint="raise --timeout / --idle-timeout if the server is slow, or check its log")
+        raise ProbeError(
+            f"{len(failed)} of {len(result['runs'])} requests failed; first: {p.describe_failure(failed[0])}",
+            hint="raise --timeout / --idle-timeout if the server is slow, or check its log",
+        )
 
 
 def register(app: typer.Typer) -> None:

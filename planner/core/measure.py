@@ -50,8 +50,9 @@ def percentile(values: Sequence[float], pct: float) -> float | None:
     return data[low] + (data[high] - data[low]) * (rank - low)
 
 
-def run_timing(t_send: float, content_times: Sequence[float], t_end: float | None,
-               output_tokens: int | None) -> RunTiming:
+def run_timing(
+    t_send: float, content_times: Sequence[float], t_end: float | None, output_tokens: int | None
+) -> RunTiming:
     """Times are seconds on one monotonic clock; content_times are the arrivals of content chunks."""
     ttft = content_times[0] - t_send if content_times else None
     e2e = (t_end - t_send) if t_end is not None else None
@@ -63,9 +64,15 @@ def run_timing(t_send: float, content_times: Sequence[float], t_end: float | Non
         itl = decode_s / (tokens - 1)
     gaps = [b - a for a, b in zip(content_times, content_times[1:], strict=False)]
     return RunTiming(
-        ttft_s=ttft, e2e_s=e2e, decode_s=decode_s, decode_tokens_per_s=rate, itl_mean_s=itl,
-        chunk_gap_p50_s=percentile(gaps, 50), chunk_gap_p90_s=percentile(gaps, 90),
-        chunk_gap_p99_s=percentile(gaps, 99), content_chunks=len(content_times),
+        ttft_s=ttft,
+        e2e_s=e2e,
+        decode_s=decode_s,
+        decode_tokens_per_s=rate,
+        itl_mean_s=itl,
+        chunk_gap_p50_s=percentile(gaps, 50),
+        chunk_gap_p90_s=percentile(gaps, 90),
+        chunk_gap_p99_s=percentile(gaps, 99),
+        content_chunks=len(content_times),
     )
 
 
@@ -74,12 +81,20 @@ def spread(values: Sequence[float | None]) -> dict:
     data = [v for v in values if v is not None]
     if not data:
         return {"n": 0, "mean": None, "p50": None, "p90": None, "p99": None, "min": None, "max": None}
-    return {"n": len(data), "mean": statistics.fmean(data), "p50": percentile(data, 50),
-            "p90": percentile(data, 90), "p99": percentile(data, 99), "min": min(data), "max": max(data)}
+    return {
+        "n": len(data),
+        "mean": statistics.fmean(data),
+        "p50": percentile(data, 50),
+        "p90": percentile(data, 90),
+        "p99": percentile(data, 99),
+        "min": min(data),
+        "max": max(data),
+    }
 
 
-def cold_start_reason(first_ttft_s: float | None, other_ttfts_s: Sequence[float | None],
-                      load_duration_s: float | None) -> str | None:
+def cold_start_reason(
+    first_ttft_s: float | None, other_ttfts_s: Sequence[float | None], load_duration_s: float | None
+) -> str | None:
     """Why the first request of a probe looks like a cold start, or None."""
     if load_duration_s is not None and load_duration_s >= OLLAMA_LOAD_COLD_S:
         return f"server reports a model load of {load_duration_s:.2f} s (Ollama load_duration)"
@@ -88,8 +103,10 @@ def cold_start_reason(first_ttft_s: float | None, other_ttfts_s: Sequence[float 
         return None
     typical = statistics.median(rest)
     if first_ttft_s >= COLD_RATIO * typical and first_ttft_s - typical >= COLD_MIN_EXTRA_S:
-        return (f"first request took {first_ttft_s:.2f} s to its first token, "
-                f"{first_ttft_s / typical:.1f}x the median {typical:.2f} s of the rest")
+        return (
+            f"first request took {first_ttft_s:.2f} s to its first token, "
+            f"{first_ttft_s / typical:.1f}x the median {typical:.2f} s of the rest"
+        )
     return None
 
 
@@ -119,7 +136,7 @@ def parse_prometheus(text: str) -> dict[str, float]:
             name = line[: line.index("{")]
             close = line.rindex("}")
             key = line[: close + 1]
-            rest = line[close + 1:].split()
+            rest = line[close + 1 :].split()
         else:
             parts = line.split()
             name = key = parts[0]

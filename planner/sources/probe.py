@@ -12,6 +12,7 @@ tools/server README, vLLM's OpenAI server and Prometheus metrics).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -29,7 +30,14 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from planner.core import measure
-from planner.errors import BadResponse, ProbeError, ResultsFileError, ServerTimeout, ServerUnreachable, UsageError
+from planner.errors import (
+    BadResponse,
+    ProbeError,
+    ResultsFileError,
+    ServerTimeout,
+    ServerUnreachable,
+    UsageError,
+)
 
 KINDS = ("vllm", "ollama", "llamacpp", "openai")
 KIND_NAMES = {"vllm": "vLLM", "ollama": "Ollama", "llamacpp": "llama-server", "openai": "OpenAI-compatible"}
@@ -86,7 +94,7 @@ PROMPT_SETS: dict[str, str] = {
     # plus a long one whose prefill dominates TTFT.
     "short": "你好",
     "medium": "Explain what machine learning is, how it differs from writing rules by hand, and give "
-              "three examples of where it is used today.",
+    "three examples of where it is used today.",
     "long": LONG_PASSAGE + "\nSummarize the passage above in three sentences.",
 }
 
@@ -154,13 +162,17 @@ def network_error(exc: Exception, url: str, timeouts: Timeouts) -> ProbeError:
     """One plain line for a transport failure (httpie's style: say what failed and what to check)."""
     where = _host_port(url)
     if isinstance(exc, httpx.ConnectTimeout):
-        return ServerTimeout(f"connect time-out after {timeouts.connect_s:g} s at {where}",
-                             hint="is the host reachable? raise --connect-timeout if it is slow")
+        return ServerTimeout(
+            f"connect time-out after {timeouts.connect_s:g} s at {where}",
+            hint="is the host reachable? raise --connect-timeout if it is slow",
+        )
     if isinstance(exc, httpx.ConnectError):
         text = str(exc).lower()
         if "refused" in text or "errno 111" in text:
-            return ServerUnreachable(f"connection refused at {where} - is the server running?",
-                                     hint="start it (vllm serve, ollama serve, llama-server) or check the port")
+            return ServerUnreachable(
+                f"connection refused at {where} - is the server running?",
+                hint="start it (vllm serve, ollama serve, llama-server) or check the port",
+            )
         if "name or service" in text or "nodename" in text or "getaddrinfo" in text:
             return ServerUnreachable(f"cannot resolve the host of {url}", hint="check the URL")
         return ServerUnreachable(f"cannot connect to {where} ({exc})", hint="is the server running?")
@@ -214,8 +226,14 @@ def _get_text(client: httpx.Client, url: str, headers: dict, timeouts: Timeouts)
     return response.text if response.status_code == 200 else None
 
 
-def detect_server(client: httpx.Client, url: str, *, model: str | None, timeouts: Timeouts,
-                  headers: dict[str, str] | None = None) -> ServerInfo:
+def detect_server(
+    client: httpx.Client,
+    url: str,
+    *,
+    model: str | None,
+    timeouts: Timeouts,
+    headers: dict[str, str] | None = None,
+) -> ServerInfo:
     """Which server answers at url, and which model it serves. Raises ProbeError types."""
     base = normalize_url(url)
     headers = headers or {}
@@ -223,10 +241,14 @@ def detect_server(client: httpx.Client, url: str, *, model: str | None, timeouts
     status, data = _get_json(client, f"{base}/api/version", headers, timeouts)
     if status == 200 and isinstance(data, dict) and "version" in data:
         _, tags = _get_json(client, f"{base}/api/tags", headers, timeouts)
-        names = [m.get("name") or m.get("model") for m in (tags or {}).get("models", []) if isinstance(m, dict)]
+        names = [
+            m.get("name") or m.get("model") for m in (tags or {}).get("models", []) if isinstance(m, dict)
+        ]
         chosen = model or (names[0] if names else None)
         if chosen is None:
-            raise BadResponse(f"Ollama at {base} has no models pulled", hint="`ollama pull MODEL`, then --model MODEL")
+            raise BadResponse(
+                f"Ollama at {base} has no models pulled", hint="`ollama pull MODEL`, then --model MODEL"
+            )
         return ServerInfo("ollama", base, chosen, names, version=str(data["version"]))
     status, props = _get_json(client, f"{base}/props", headers, timeouts)
     if status == 200 and isinstance(props, dict) and "default_generation_settings" in props:
@@ -234,29 +256,54 @@ def detect_server(client: httpx.Client, url: str, *, model: str | None, timeouts
         _, listing = _get_json(client, f"{base}/v1/models", headers, timeouts)
         names = [m.get("id") for m in (listing or {}).get("data", []) if isinstance(m, dict)]
         settings = props.get("default_generation_settings") or {}
-        details = {"n_ctx": settings.get("n_ctx"), "total_slots": props.get("total_slots"),
-                   "build_info": props.get("build_info"), "health_status": health}
+        details = {
+            "n_ctx": settings.get("n_ctx"),
+            "total_slots": props.get("total_slots"),
+            "build_info": props.get("build_info"),
+            "health_status": health,
+        }
         chosen = model or (names[0] if names else props.get("model_path"))
-        return ServerInfo("llamacpp", base, chosen, names, max_model_len=settings.get("n_ctx"),
-                          version=props.get("build_info"), details=details)
+        return ServerInfo(
+            "llamacpp",
+            base,
+            chosen,
+            names,
+            max_model_len=settings.get("n_ctx"),
+            version=props.get("build_info"),
+            details=details,
+        )
     status, listing = _get_json(client, f"{base}/v1/models", headers, timeouts)
     if status in (401, 403):
-        raise BadResponse(f"HTTP {status} from {base}/v1/models: the server wants an API key",
-                          hint="export MI50PLAN_API_KEY (or OPENAI_API_KEY) with the server's key")
+        raise BadResponse(
+            f"HTTP {status} from {base}/v1/models: the server wants an API key",
+            hint="export MI50PLAN_API_KEY (or OPENAI_API_KEY) with the server's key",
+        )
     if status != 200 or not isinstance(listing, dict):
-        raise BadResponse(f"{base} answers, but not as vLLM, Ollama, llama-server or an OpenAI-compatible "
-                          f"server (GET /v1/models: HTTP {status})", hint="check the URL and port")
+        raise BadResponse(
+            f"{base} answers, but not as vLLM, Ollama, llama-server or an OpenAI-compatible "
+            f"server (GET /v1/models: HTTP {status})",
+            hint="check the URL and port",
+        )
     entries = [m for m in listing.get("data", []) if isinstance(m, dict)]
     names = [m.get("id") for m in entries]
     chosen = model or (names[0] if names else None)
     max_len = next((m.get("max_model_len") for m in entries if m.get("id") == chosen), None)
     metrics = _get_text(client, f"{base}/metrics", headers, timeouts)
-    is_vllm = max_len is not None or any(m.get("owned_by") == "vllm" for m in entries) or (
-        metrics is not None and "vllm:" in metrics)
+    is_vllm = (
+        max_len is not None
+        or any(m.get("owned_by") == "vllm" for m in entries)
+        or (metrics is not None and "vllm:" in metrics)
+    )
     if chosen is None:
         raise BadResponse(f"{base}/v1/models lists no model", hint="pass --model")
-    return ServerInfo("vllm" if is_vllm else "openai", base, chosen, names, max_model_len=max_len,
-                      details={"metrics": metrics is not None and "vllm:" in metrics})
+    return ServerInfo(
+        "vllm" if is_vllm else "openai",
+        base,
+        chosen,
+        names,
+        max_model_len=max_len,
+        details={"metrics": metrics is not None and "vllm:" in metrics},
+    )
 
 
 # ---------------------------------------------------------------- one streamed request
@@ -266,10 +313,20 @@ def request_for(server: ServerInfo, prompt: str, output_tokens: int) -> tuple[st
     """The endpoint and JSON body of one streamed chat request."""
     messages = [{"role": "user", "content": prompt}]
     if server.kind == "ollama":
-        return "/api/chat", {"model": server.model, "messages": messages, "stream": True,
-                             "options": {"num_predict": output_tokens, "temperature": 0}}
-    body = {"model": server.model, "messages": messages, "stream": True, "max_tokens": output_tokens,
-            "temperature": 0, "stream_options": {"include_usage": True}}
+        return "/api/chat", {
+            "model": server.model,
+            "messages": messages,
+            "stream": True,
+            "options": {"num_predict": output_tokens, "temperature": 0},
+        }
+    body = {
+        "model": server.model,
+        "messages": messages,
+        "stream": True,
+        "max_tokens": output_tokens,
+        "temperature": 0,
+        "stream_options": {"include_usage": True},
+    }
     if server.kind in ("vllm", "llamacpp"):
         # Both accept ignore_eos: every run then decodes the same number of tokens, so decode rates
         # of runs and of the prediction refer to the same length.
@@ -333,7 +390,12 @@ def _parse_line(line: str, kind: str, st: _Stream, t: float) -> None:
     for choice in obj.get("choices") or []:
         delta = choice.get("delta") or {}
         # A role-only first chunk carries no token; reasoning models stream reasoning_content first.
-        if delta.get("content") or delta.get("reasoning_content") or delta.get("reasoning") or choice.get("text"):
+        if (
+            delta.get("content")
+            or delta.get("reasoning_content")
+            or delta.get("reasoning")
+            or choice.get("text")
+        ):
             st.content_times.append(t)
             break
     if obj.get("usage"):
@@ -363,20 +425,28 @@ def _cut(response: httpx.Response) -> None:
     stream = response.extensions.get("network_stream")
     sock = stream.get_extra_info("socket") if stream is not None else None
     if isinstance(sock, socket.socket):
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked recv(); close() alone does not
-        except OSError:
-            pass
 
 
-def stream_once(client: httpx.Client, server: ServerInfo, prompt: str, output_tokens: int,
-                timeouts: Timeouts, headers: dict[str, str] | None = None) -> _Stream:
+def stream_once(
+    client: httpx.Client,
+    server: ServerInfo,
+    prompt: str,
+    output_tokens: int,
+    timeouts: Timeouts,
+    headers: dict[str, str] | None = None,
+) -> _Stream:
     """Send one streamed request and time it. Transport failures become a status, not an exception,
     except HTTP error statuses, which the caller turns into a BadResponse (they repeat on every run)."""
     path, body = request_for(server, prompt, output_tokens)
     # The header read gets the first-token budget: some servers send headers only with the first token.
-    timeout = httpx.Timeout(connect=timeouts.connect_s, read=max(timeouts.first_token_s, timeouts.idle_s),
-                            write=timeouts.connect_s, pool=timeouts.total_s)
+    timeout = httpx.Timeout(
+        connect=timeouts.connect_s,
+        read=max(timeouts.first_token_s, timeouts.idle_s),
+        write=timeouts.connect_s,
+        pool=timeouts.total_s,
+    )
     st = _Stream(t_send=time.perf_counter())
     url = server.url + path
     try:
@@ -386,7 +456,9 @@ def stream_once(client: httpx.Client, server: ServerInfo, prompt: str, output_to
             st.http_status = response.status_code
             if response.status_code >= 400:
                 st.status = "http_error"
-                st.error = f"HTTP {response.status_code} from POST {path}: {_error_text(response)}".rstrip(": ")
+                st.error = f"HTTP {response.status_code} from POST {path}: {_error_text(response)}".rstrip(
+                    ": "
+                )
                 st.t_end = time.perf_counter()
                 return st
             _consume(response, server.kind, st, timeouts)
@@ -409,8 +481,10 @@ def _consume(response: httpx.Response, kind: str, st: _Stream, timeouts: Timeout
             last = st.chunk_times[-1]
             limit, which = last + timeouts.idle_s, f"idle time-out: no data for {timeouts.idle_s:g} s"
         else:
-            limit, which = (st.t_send + timeouts.first_token_s,
-                            f"first-token time-out: no token within {timeouts.first_token_s:g} s")
+            limit, which = (
+                st.t_send + timeouts.first_token_s,
+                f"first-token time-out: no token within {timeouts.first_token_s:g} s",
+            )
         if deadline_total <= limit:
             limit, which = deadline_total, f"total time-out after {timeouts.total_s:g} s"
         try:
@@ -477,10 +551,19 @@ def token_counts(st: _Stream) -> tuple[int | None, int | None, str, str]:
     if st.ollama_final is not None and st.ollama_final.get("eval_count") is not None:
         # prompt_eval_count is omitted when Ollama reused a cached prompt (docs/api.md: zero omitted).
         prompt = st.ollama_final.get("prompt_eval_count")
-        return prompt, int(st.ollama_final["eval_count"]), "ollama eval_count", (
-            "ollama prompt_eval_count" if prompt is not None else "none")
+        return (
+            prompt,
+            int(st.ollama_final["eval_count"]),
+            "ollama eval_count",
+            ("ollama prompt_eval_count" if prompt is not None else "none"),
+        )
     if st.usage and st.usage.get("completion_tokens") is not None:
-        return st.usage.get("prompt_tokens"), int(st.usage["completion_tokens"]), "server usage", "server usage"
+        return (
+            st.usage.get("prompt_tokens"),
+            int(st.usage["completion_tokens"]),
+            "server usage",
+            "server usage",
+        )
     return None, counted, "counted chunks", "none"
 
 
@@ -502,8 +585,10 @@ def server_timings(st: _Stream) -> dict | None:
     if st.ollama_final:
         f = st.ollama_final
         keys = ("total_duration", "load_duration", "prompt_eval_duration", "eval_duration")
-        out = {"source": "ollama durations", "raw": {k: f.get(k) for k in keys + ("prompt_eval_count", "eval_count")
-                                                      if f.get(k) is not None}}
+        out = {
+            "source": "ollama durations",
+            "raw": {k: f.get(k) for k in keys + ("prompt_eval_count", "eval_count") if f.get(k) is not None},
+        }
         for k in keys:
             if f.get(k) is not None:
                 out[k.replace("_duration", "_s")] = f[k] * NS
@@ -517,32 +602,53 @@ def server_timings(st: _Stream) -> dict | None:
 
 def run_record(st: _Stream, *, prompt_set: str, concurrency: int, index: int, warmup: bool) -> dict:
     prompt_tokens, output_tokens, source, prompt_source = token_counts(st)
-    timing = measure.run_timing(st.t_send, st.content_times, st.t_end if st.status == "ok" else None,
-                                output_tokens if st.status == "ok" else None)
+    timing = measure.run_timing(
+        st.t_send,
+        st.content_times,
+        st.t_end if st.status == "ok" else None,
+        output_tokens if st.status == "ok" else None,
+    )
     server = server_timings(st)
     return {
-        "prompt_set": prompt_set, "concurrency": concurrency, "index": index, "warmup": warmup,
-        "cold": False, "status": st.status, "stage": st.stage, "error": st.error,
-        "ttft_s": timing.ttft_s, "decode_tokens_per_s": timing.decode_tokens_per_s,
-        "e2e_s": timing.e2e_s, "itl_s": timing.itl_mean_s,
-        "chunk_gap_p50_s": timing.chunk_gap_p50_s, "chunk_gap_p90_s": timing.chunk_gap_p90_s,
+        "prompt_set": prompt_set,
+        "concurrency": concurrency,
+        "index": index,
+        "warmup": warmup,
+        "cold": False,
+        "status": st.status,
+        "stage": st.stage,
+        "error": st.error,
+        "ttft_s": timing.ttft_s,
+        "decode_tokens_per_s": timing.decode_tokens_per_s,
+        "e2e_s": timing.e2e_s,
+        "itl_s": timing.itl_mean_s,
+        "chunk_gap_p50_s": timing.chunk_gap_p50_s,
+        "chunk_gap_p90_s": timing.chunk_gap_p90_s,
         "chunk_gap_p99_s": timing.chunk_gap_p99_s,
         "first_byte_s": (st.t_first_byte - st.t_send) if st.t_first_byte else None,
         "headers_s": (st.t_headers - st.t_send) if st.t_headers else None,
         "elapsed_s": (st.t_end - st.t_send) if st.t_end else None,
-        "prompt_tokens": prompt_tokens, "output_tokens": output_tokens, "token_source": source,
-        "prompt_token_source": prompt_source, "content_chunks": timing.content_chunks,
-        "chunks": len(st.chunk_times), "server_timings": server,
+        "prompt_tokens": prompt_tokens,
+        "output_tokens": output_tokens,
+        "token_source": source,
+        "prompt_token_source": prompt_source,
+        "content_chunks": timing.content_chunks,
+        "chunks": len(st.chunk_times),
+        "server_timings": server,
         "load_s": (server or {}).get("load_s"),
     }
 
 
 def describe_failure(run: dict) -> str:
     """How far a failed run got, in one line."""
-    got = {"connect": "before the server answered", "headers": "after the HTTP headers, before any data",
-           "first_byte": "after the first bytes, before any token",
-           "first_token": "after the first token", "streaming": f"after {run['content_chunks']} content chunks",
-           "done": "at the end"}.get(run["stage"], run["stage"])
+    got = {
+        "connect": "before the server answered",
+        "headers": "after the HTTP headers, before any data",
+        "first_byte": "after the first bytes, before any token",
+        "first_token": "after the first token",
+        "streaming": f"after {run['content_chunks']} content chunks",
+        "done": "at the end",
+    }.get(run["stage"], run["stage"])
     return f"{run['error']} ({got})"
 
 
@@ -582,8 +688,14 @@ def builtin_prompts(names: str) -> list[Prompt]:
 Progress = Callable[[str], None]
 
 
-def run_probe(client: httpx.Client, server: ServerInfo, plan: ProbePlan, timeouts: Timeouts,
-              headers: dict[str, str] | None = None, progress: Progress | None = None) -> dict:
+def run_probe(
+    client: httpx.Client,
+    server: ServerInfo,
+    plan: ProbePlan,
+    timeouts: Timeouts,
+    headers: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> dict:
     """Warm-ups, then every prompt set at every concurrency level; returns runs, summary, cold start.
 
     Raises BadResponse when a request gets an HTTP error status (wrong model, bad key, broken
@@ -596,12 +708,15 @@ def run_probe(client: httpx.Client, server: ServerInfo, plan: ProbePlan, timeout
     counter = iter(range(random.randrange(1000, 9000), 10**9))
 
     def one(prompt: Prompt, conc: int, index: int, warm: bool) -> dict:
-        st = stream_once(client, server, f"[{next(counter)}] {prompt.text}", plan.output_tokens,
-                         timeouts, headers)
+        st = stream_once(
+            client, server, f"[{next(counter)}] {prompt.text}", plan.output_tokens, timeouts, headers
+        )
         if st.status == "http_error":
             hint = None
             if st.http_status == 404 and server.models:
-                hint = f"the server lists: {', '.join(m for m in server.models[:5] if m)}; pass one with --model"
+                hint = (
+                    f"the server lists: {', '.join(m for m in server.models[:5] if m)}; pass one with --model"
+                )
             elif st.http_status in (401, 403):
                 hint = "export MI50PLAN_API_KEY (or OPENAI_API_KEY) with the server's key"
             raise BadResponse(st.error or f"HTTP {st.http_status}", hint=hint)
@@ -619,30 +734,47 @@ def run_probe(client: httpx.Client, server: ServerInfo, plan: ProbePlan, timeout
                 block = [one(prompt, 1, i, False) for i in range(plan.runs)]
             else:
                 with ThreadPoolExecutor(max_workers=conc) as pool:
-                    futures = [pool.submit(lambda w=w: [one(prompt, conc, w * plan.runs + i, False)
-                                                        for i in range(plan.runs)]) for w in range(conc)]
+                    futures = [pool.submit(_worker_runs, one, prompt, conc, w, plan.runs)
+                               for w in range(conc)]
                     block = [rec for fut in futures for rec in fut.result()]
             wall = time.perf_counter() - started
             after = _scrape(client, server, headers, timeouts)
             runs.extend(block)
-            summary.append({"prompt_set": prompt.name, "concurrency": conc, "wall_s": wall,
-                            "server_metrics": measure.vllm_metrics_delta(before, after) if before and after else None})
+            summary.append(
+                {
+                    "prompt_set": prompt.name,
+                    "concurrency": conc,
+                    "wall_s": wall,
+                    "server_metrics": measure.vllm_metrics_delta(before, after) if before and after else None,
+                }
+            )
     cold = _mark_cold(runs)
     for block in summary:
         block.update(summarize(runs, block["prompt_set"], block["concurrency"], block["wall_s"]))
     return {"runs": runs, "summary": summary, "cold_start": cold}
 
 
+def _worker_runs(one: Callable, prompt: Prompt, conc: int, worker: int, runs: int) -> list[dict]:
+    """One closed-loop client of a concurrency level: its requests back to back."""
+    return [one(prompt, conc, worker * runs + i, False) for i in range(runs)]
+
+
 def _progress_line(rec: dict) -> str:
-    label = f"{rec['prompt_set']} c={rec['concurrency']} {'warm-up' if rec['warmup'] else 'run'} {rec['index'] + 1}"
+    kind = "warm-up" if rec["warmup"] else "run"
+    label = f"{rec['prompt_set']} c={rec['concurrency']} {kind} {rec['index'] + 1}"
     if rec["status"] != "ok":
         return f"probe: {label}: {describe_failure(rec)}"
     rate = rec["decode_tokens_per_s"]
-    return (f"probe: {label}: TTFT {rec['ttft_s']:.3f} s, "
-            + (f"{rate:.1f} tok/s, " if rate else "") + f"{rec['output_tokens']} tokens in {rec['e2e_s']:.2f} s")
+    return (
+        f"probe: {label}: TTFT {rec['ttft_s']:.3f} s, "
+        + (f"{rate:.1f} tok/s, " if rate else "")
+        + f"{rec['output_tokens']} tokens in {rec['e2e_s']:.2f} s"
+    )
 
 
-def _scrape(client: httpx.Client, server: ServerInfo, headers: dict | None, timeouts: Timeouts) -> dict | None:
+def _scrape(
+    client: httpx.Client, server: ServerInfo, headers: dict | None, timeouts: Timeouts
+) -> dict | None:
     if server.kind != "vllm":
         return None
     text = _get_text(client, f"{server.url}/metrics", headers or {}, timeouts)
@@ -654,19 +786,32 @@ def _mark_cold(runs: list[dict]) -> dict | None:
     if not runs:
         return None
     first = runs[0]
-    rest = [r["ttft_s"] for r in runs[1:] if r["prompt_set"] == first["prompt_set"] and r["concurrency"] == 1
-            and r["status"] == "ok"]
+    rest = [
+        r["ttft_s"]
+        for r in runs[1:]
+        if r["prompt_set"] == first["prompt_set"] and r["concurrency"] == 1 and r["status"] == "ok"
+    ]
     reason = measure.cold_start_reason(first["ttft_s"], rest, first.get("load_s"))
     if reason is None:
         return {"detected": False}
     first["cold"] = True
-    return {"detected": True, "reason": reason, "prompt_set": first["prompt_set"], "warmup": first["warmup"],
-            "ttft_s": first["ttft_s"], "e2e_s": first["e2e_s"], "load_s": first.get("load_s")}
+    return {
+        "detected": True,
+        "reason": reason,
+        "prompt_set": first["prompt_set"],
+        "warmup": first["warmup"],
+        "ttft_s": first["ttft_s"],
+        "e2e_s": first["e2e_s"],
+        "load_s": first.get("load_s"),
+    }
 
 
 def summarize(runs: list[dict], prompt_set: str, concurrency: int, wall_s: float) -> dict:
-    block = [r for r in runs if r["prompt_set"] == prompt_set and r["concurrency"] == concurrency
-             and not r["warmup"]]
+    block = [
+        r
+        for r in runs
+        if r["prompt_set"] == prompt_set and r["concurrency"] == concurrency and not r["warmup"]
+    ]
     ok = [r for r in block if r["status"] == "ok" and not r["cold"]]
 
     def mean(key: str) -> float | None:
@@ -674,13 +819,16 @@ def summarize(runs: list[dict], prompt_set: str, concurrency: int, wall_s: float
         return sum(values) / len(values) if values else None
 
     return {
-        "runs": len(block), "ok": len(ok), "failed": sum(r["status"] != "ok" for r in block),
+        "runs": len(block),
+        "ok": len(ok),
+        "failed": sum(r["status"] != "ok" for r in block),
         "cold_excluded": sum(r["cold"] for r in block),
         "ttft_s": measure.spread([r["ttft_s"] for r in ok]),
         "decode_tokens_per_s": measure.spread([r["decode_tokens_per_s"] for r in ok]),
         "e2e_s": measure.spread([r["e2e_s"] for r in ok]),
         "itl_s": measure.spread([r["itl_s"] for r in ok]),
-        "prompt_tokens": mean("prompt_tokens"), "output_tokens": mean("output_tokens"),
+        "prompt_tokens": mean("prompt_tokens"),
+        "output_tokens": mean("output_tokens"),
         "token_sources": sorted({r["token_source"] for r in ok}),
         "aggregate_tokens_per_s": measure.aggregate_throughput([r["output_tokens"] for r in ok], wall_s),
         "requests_per_s": len(ok) / wall_s if wall_s > 0 else None,
@@ -691,11 +839,22 @@ def probe_record(server: ServerInfo, plan: ProbePlan, timeouts: Timeouts, result
     """One probe as the results file and --json hold it. Never holds the API key or URL credentials."""
     return {
         "probed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "server": {"kind": server.kind, "url": server.url, "model": server.model,
-                   "max_model_len": server.max_model_len, "version": server.version, "details": server.details},
-        "settings": {"runs": plan.runs, "warmup": plan.warmup, "concurrency": plan.concurrency,
-                     "output_tokens": plan.output_tokens, "prompt_sets": [p.name for p in plan.prompts],
-                     "timeouts": asdict(timeouts)},
+        "server": {
+            "kind": server.kind,
+            "url": server.url,
+            "model": server.model,
+            "max_model_len": server.max_model_len,
+            "version": server.version,
+            "details": server.details,
+        },
+        "settings": {
+            "runs": plan.runs,
+            "warmup": plan.warmup,
+            "concurrency": plan.concurrency,
+            "output_tokens": plan.output_tokens,
+            "prompt_sets": [p.name for p in plan.prompts],
+            "timeouts": asdict(timeouts),
+        },
         **result,
     }
 
@@ -710,17 +869,27 @@ def read_results(path: Path, *, missing_ok: bool = False) -> dict:
     if not path.exists():
         if missing_ok:
             return {"kind": RESULTS_KIND, "schema_version": 1, "probes": []}
-        raise ResultsFileError(f"{path}: no such file", hint="create it with `mi50plan probe URL --save FILE`")
+        raise ResultsFileError(
+            f"{path}: no such file", hint="create it with `mi50plan probe URL --save FILE`"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ResultsFileError(f"{path}: not valid JSON ({exc})",
-                               hint="the file was left untouched; move it away or save to another file") from exc
+        raise ResultsFileError(
+            f"{path}: not valid JSON ({exc})",
+            hint="the file was left untouched; move it away or save to another file",
+        ) from exc
     except OSError as exc:
         raise ResultsFileError(f"{path}: cannot read ({exc.strerror})") from exc
-    if not isinstance(data, dict) or data.get("kind") != RESULTS_KIND or not isinstance(data.get("probes"), list):
-        raise ResultsFileError(f"{path}: not a mi50plan probe results file",
-                               hint="the file was left untouched; save to another file")
+    if (
+        not isinstance(data, dict)
+        or data.get("kind") != RESULTS_KIND
+        or not isinstance(data.get("probes"), list)
+    ):
+        raise ResultsFileError(
+            f"{path}: not a mi50plan probe results file",
+            hint="the file was left untouched; save to another file",
+        )
     return data
 
 
