@@ -184,3 +184,12 @@ def vllm_metrics_delta(before: dict[str, float], after: dict[str, float]) -> dic
         if name in before and name in after:
             out[field] = int(after[name] - before[name])
     return out
+
+
+def geometric_mean_ratio(measured: Sequence[float], predicted: Sequence[float]) -> float | None:
+    """The factor f minimising the squared log error of f x predicted against measured.
+
+    Log space because speed errors are relative: a 2x miss on a fast run and on a slow one weigh the
+    same, and the factor composes with the model's own multiplicative efficiencies."""
+    logs = [math.log(m / p) for m, p in zip(measured, predicted, strict=True) if m and p and m > 0 and p > 0]
+    return math.exp(sum(logs) / len(logs)) if logs else None

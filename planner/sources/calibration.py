@@ -1,0 +1,134 @@
+"""The user's calibrations: speed factors (and vLLM memory corrections) fitted from their own runs.
+
+Stored in ``planner.sources.profiles.config_dir() / "calibration.json"``, written atomically, one
+entry per hardware + engine + backend. A prediction looks its entry up with ``lookup`` and passes it
+to ``planner.core.speed.predict(..., calibration=entry)``: an entry has ``decode`` and ``prefill``
+attributes, the multiplicative factors on the fitted efficiencies that predict() documents.
+``entry.describe()`` is the line a prediction prints so the user sees a calibration is in use.
+
+File shape (schema_version 1)::
+
+    {"schema_version": 1, "calibrations": {"host/llamacpp/cpu": {
+        "name": "host/llamacpp/cpu", "hardware": "host", "engine": "llamacpp", "backend": "cpu",
+        "decode": 1.07, "prefill": 0.81, "created_at": "...", "model": "...",
+        "sources": [{"file": "results.json", "probed_at": "...", "blocks": ["short c=1", ...]}],
+        "points": 3, "memory": {...} or null}}}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from planner.errors import ResultsFileError, UsageError
+from planner.sources.profiles import config_dir
+
+FILE_NAME = "calibration.json"
+
+
+@dataclass(frozen=True)
+class Calibration:
+    name: str
+    hardware: str
+    engine: str
+    backend: str
+    decode: float = 1.0
+    prefill: float = 1.0
+    created_at: str = ""
+    model: str | None = None
+    sources: tuple[dict, ...] = ()
+    points: int = 0
+    memory: dict | None = None  # vLLM: measured minus planned bytes, from a start-up log
+    residuals: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        files = sorted({s.get("file", "?") for s in self.sources})
+        probes = len(self.sources)
+        return (
+            f"calibration '{self.name}' in use (decode x{self.decode:.3f}, prefill x{self.prefill:.3f}; "
+            f"from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
+        )
+
+    def factors(self) -> dict[str, float]:
+        return {"decode": self.decode, "prefill": self.prefill}
+
+
+def key_for(hardware: str, engine: str, backend: str) -> str:
+    return f"{hardware.strip().lower()}/{engine.strip().lower()}/{backend.strip().lower()}"
+
+
+def path() -> Path:
+    return config_dir() / FILE_NAME
+
+
+def _load_raw() -> dict:
+    p = path()
+    if not p.exists():
+        return {"schema_version": 1, "calibrations": {}}
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise ResultsFileError(
+            f"{p}: unreadable calibration file ({exc})",
+            hint=f"remove it (`mi50plan calibrate --remove`) or fix it by hand: {p}",
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("calibrations"), dict):
+        raise ResultsFileError(f"{p}: not a mi50plan calibration file", hint=f"remove {p}")
+    return data
+
+
+def _from_dict(d: dict) -> Calibration:
+    known = set(Calibration.__dataclass_fields__)
+    values = {k: v for k, v in d.items() if k in known}
+    values["sources"] = tuple(values.get("sources") or ())
+    cal = Calibration(**values)
+    for factor in ("decode", "prefill"):
+        value = getattr(cal, factor)
+        if not isinstance(value, (int, float)) or not value > 0:
+            raise ResultsFileError(
+                f"{path()}: calibration '{cal.name}' has {factor}={value!r}; must be > 0",
+                hint="`mi50plan calibrate --remove NAME`, then calibrate again",
+            )
+    return cal
+
+
+def load_all() -> list[Calibration]:
+    return [_from_dict(v) for _, v in sorted(_load_raw()["calibrations"].items())]
+
+
+def lookup(hardware: str, engine: str, backend: str) -> Calibration | None:
+    """The calibration for this hardware+engine+backend, or None. Never raises for a missing file."""
+    raw = _load_raw()["calibrations"].get(key_for(hardware, engine, backend))
+    return _from_dict(raw) if raw else None
+
+
+def save(cal: Calibration, write) -> Path:
+    """Store (replace) one entry; `write` is an atomic writer (planner.cli.output.write_atomic)."""
+    data = _load_raw()
+    data["calibrations"][cal.name] = asdict(cal)
+    data["calibrations"][cal.name]["sources"] = list(cal.sources)
+    write(path(), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return path()
+
+
+def remove(name: str | None, write) -> list[str]:
+    """Remove one entry by name, or all of them when name is None; returns the names removed."""
+    data = _load_raw()
+    entries = data["calibrations"]
+    if name is None:
+        gone = sorted(entries)
+        entries.clear()
+    else:
+        if name not in entries:
+            raise UsageError(
+                "--remove",
+                name,
+                "no such calibration",
+                hint="`mi50plan calibrate --list` shows them"
+                + (f"; stored: {', '.join(sorted(entries))}" if entries else ""),
+            )
+        gone = [name]
+        del entries[name]
+    write(path(), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    return gone

@@ -1,0 +1,186 @@
+"""Read what real engines wrote about themselves: vLLM start-up logs, `vllm bench serve --save-result`
+JSON, and llama-bench JSON or markdown. Each reader returns plain numbers in units named by the key;
+a file that holds none of what we look for is a ResultsFileError.
+
+Formats: the vLLM 0.11 log lines quoted in /shared/reference/mi50-vllm-vs-ollama-report.md (appendix)
+and engine-facts.md section 2; `vllm bench serve` result keys from vllm/benchmarks/serve.py (per-request
+arrays in seconds, summaries in ms); llama-bench's `-o json` objects and `-o md` table from
+tools/llama-bench/llama-bench.cpp (tests/data/recorded holds real output of the build used here).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from planner.errors import ResultsFileError
+
+GIB = 2**30
+
+# vLLM prints GiB; versions before 0.6 printed "GB" for the same binary unit.
+_VLLM_PATTERNS = {
+    "weights_gib": re.compile(r"Model loading took (-?[\d.]+) Gi?B"),
+    "kv_cache_gib": re.compile(r"Available KV cache memory: (-?[\d.]+) Gi?B"),
+    "kv_cache_tokens": re.compile(r"GPU KV cache size: ([\d,]+) tokens"),
+    "graph_gib": re.compile(r"Graph capturing finished in [\d.]+ secs?, took (-?[\d.]+) Gi?B"),
+}
+_VLLM_CONCURRENCY = re.compile(r"Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x")
+_VLLM_NO_MEMORY = "No available memory for the cache blocks"
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise ResultsFileError(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+
+
+def parse_vllm_log(text: str, where: str = "log") -> dict:
+    """The memory lines of a vLLM start-up log; the last occurrence wins (a restart appends)."""
+    out: dict = {}
+    for key, pattern in _VLLM_PATTERNS.items():
+        found = pattern.findall(text)
+        if found:
+            value = found[-1].replace(",", "")
+            out[key] = int(value) if key == "kv_cache_tokens" else float(value)
+    conc = _VLLM_CONCURRENCY.findall(text)
+    if conc:
+        length, factor = conc[-1]
+        out["max_model_len"] = int(length.replace(",", ""))
+        out["max_concurrency"] = float(factor)
+    out["no_cache_memory_error"] = _VLLM_NO_MEMORY in text
+    if not any(k in out for k in ("weights_gib", "kv_cache_gib", "kv_cache_tokens", "max_concurrency")):
+        raise ResultsFileError(
+            f"{where}: no vLLM memory lines found",
+            hint="pass the start-up log: the lines 'Model loading took ...', "
+            "'Available KV cache memory: ...', 'GPU KV cache size: ...'",
+        )
+    return out
+
+
+def read_vllm_log(path: Path) -> dict:
+    return parse_vllm_log(_read_text(path, "vLLM log"), str(path))
+
+
+def _mean(values: list) -> float | None:
+    nums = [v for v in values if isinstance(v, (int, float))]
+    return sum(nums) / len(nums) if nums else None
+
+
+def read_vllm_bench(path: Path) -> dict:
+    """A `vllm bench serve --save-result` file -> its summary in seconds and tokens/s."""
+    try:
+        data = json.loads(_read_text(path, "vllm bench result"))
+    except ValueError as exc:
+        raise ResultsFileError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(data, dict) or "mean_ttft_ms" not in data:
+        raise ResultsFileError(f"{path}: not a `vllm bench serve --save-result` file (no mean_ttft_ms)")
+
+    def ms(key: str) -> float | None:
+        value = data.get(key)
+        return value / 1000 if isinstance(value, (int, float)) else None
+
+    input_lens = data.get("input_lens") or []
+    output_lens = data.get("output_lens") or []
+    completed = data.get("completed")
+    return {
+        "model": data.get("model_id"),
+        "completed": completed,
+        "max_concurrency": data.get("max_concurrency"),
+        "request_rate": data.get("request_rate"),
+        "mean_input_tokens": _mean(input_lens)
+        or ((data.get("total_input_tokens") or 0) / completed if completed else None),
+        "mean_output_tokens": _mean(output_lens)
+        or ((data.get("total_output_tokens") or 0) / completed if completed else None),
+        "mean_ttft_s": ms("mean_ttft_ms"),
+        "median_ttft_s": ms("median_ttft_ms"),
+        "p99_ttft_s": ms("p99_ttft_ms"),
+        "mean_tpot_s": ms("mean_tpot_ms"),
+        "median_tpot_s": ms("median_tpot_ms"),
+        "mean_itl_s": ms("mean_itl_ms"),
+        "mean_e2e_s": ms("mean_e2el_ms"),
+        "output_tokens_per_s": data.get("output_throughput"),
+        "requests_per_s": data.get("request_throughput"),
+    }
+
+
+_MD_TEST = re.compile(r"^(pp|tg)(\d+)(?:\s*@\s*d(\d+))?$")
+_MD_RATE = re.compile(r"^([\d.]+)\s*(?:±\s*([\d.]+))?$")
+
+
+def read_llama_bench(path: Path) -> list[dict]:
+    """llama-bench `-o json` or `-o md` -> rows {test, n_prompt, n_gen, n_depth, tokens_per_s, ...}."""
+    text = _read_text(path, "llama-bench output")
+    stripped = text.lstrip()
+    rows: list[dict] = []
+    if stripped.startswith(("[", "{")):
+        try:
+            data = json.loads(stripped)
+        except ValueError as exc:
+            raise ResultsFileError(f"{path}: not valid JSON ({exc})") from exc
+        for obj in data if isinstance(data, list) else [data]:
+            if not isinstance(obj, dict) or "avg_ts" not in obj:
+                continue
+            n_prompt, n_gen, depth = (
+                int(obj.get("n_prompt", 0)),
+                int(obj.get("n_gen", 0)),
+                int(obj.get("n_depth", 0)),
+            )
+            test = (
+                f"pp{n_prompt}"
+                if n_gen == 0
+                else (f"tg{n_gen}" if n_prompt == 0 else f"pp{n_prompt}+tg{n_gen}")
+            )
+            rows.append(
+                {
+                    "test": test + (f" @ d{depth}" if depth else ""),
+                    "n_prompt": n_prompt,
+                    "n_gen": n_gen,
+                    "n_depth": depth,
+                    "tokens_per_s": float(obj["avg_ts"]),
+                    "stddev_tokens_per_s": obj.get("stddev_ts"),
+                    "model": obj.get("model_type"),
+                    "model_file": obj.get("model_filename"),
+                    "backend": obj.get("backends"),
+                    "n_gpu_layers": obj.get("n_gpu_layers"),
+                    "threads": obj.get("n_threads"),
+                }
+            )
+    else:
+        header: list[str] | None = None
+        for line in text.splitlines():
+            if not line.strip().startswith("|"):
+                continue
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if header is None:
+                header = [c.lower() for c in cells]
+                continue
+            if all(set(c) <= set("-: ") for c in cells):
+                continue
+            row = dict(zip(header, cells, strict=False))
+            test_match = _MD_TEST.match(row.get("test", ""))
+            rate_match = _MD_RATE.match(row.get("t/s", ""))
+            if not test_match or not rate_match:
+                continue
+            kind, n, depth = test_match.group(1), int(test_match.group(2)), int(test_match.group(3) or 0)
+            rows.append(
+                {
+                    "test": row["test"],
+                    "n_prompt": n if kind == "pp" else 0,
+                    "n_gen": n if kind == "tg" else 0,
+                    "n_depth": depth,
+                    "tokens_per_s": float(rate_match.group(1)),
+                    "stddev_tokens_per_s": float(rate_match.group(2)) if rate_match.group(2) else None,
+                    "model": row.get("model"),
+                    "model_file": None,
+                    "backend": row.get("backend"),
+                    "n_gpu_layers": row.get("ngl"),
+                    "threads": row.get("threads"),
+                }
+            )
+    if not rows:
+        raise ResultsFileError(
+            f"{path}: no llama-bench rows found", hint="pass the output of `llama-bench -o json` or `-o md`"
+        )
+    return rows
