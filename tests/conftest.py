@@ -50,3 +50,88 @@ def run_json(run_cli):
 
 def shared_config(model_id: str) -> dict:
     return json.loads((SHARED / "model-configs" / model_id.replace("/", "--", 1) / "config.json").read_text())
+
+
+# llama.cpp fixtures ------------------------------------------------------------------------------
+# Self-contained block for the real llama-server tests (tests/test_llamacpp_real.py). The binary and
+# the Gemma 3 270M GGUF come from env LLAMA_SERVER / GEMMA_GGUF, else scripts/build_llama_server.sh
+# (cached build). Missing: fail in CI (CI=true), skip locally.
+
+
+def _llama_artifacts() -> tuple[str, str] | None:
+    import subprocess
+
+    server, gguf = os.environ.get("LLAMA_SERVER"), os.environ.get("GEMMA_GGUF")
+    if server and gguf and Path(server).is_file() and Path(gguf).is_file():
+        return server, gguf
+    script = ROOT / "scripts" / "build_llama_server.sh"
+    try:
+        done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+    server, gguf = found.get("LLAMA_SERVER"), found.get("GEMMA_GGUF")
+    if done.returncode == 0 and server and gguf and Path(server).is_file() and Path(gguf).is_file():
+        return server, gguf
+    return None
+
+
+@pytest.fixture(scope="session")
+def llama_artifacts() -> tuple[str, str]:
+    found = _llama_artifacts()
+    if found is None:
+        message = ("llama-server or the Gemma GGUF unavailable "
+                   "(set LLAMA_SERVER/GEMMA_GGUF or run scripts/build_llama_server.sh)")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def llama_server_log(llama_artifacts, tmp_path_factory):
+    """Start llama-server on loopback with the given flags, wait for /health, stop it; return its log."""
+    import socket
+    import subprocess
+    import time
+
+    import httpx
+
+    server, gguf = llama_artifacts
+    logs = tmp_path_factory.mktemp("llama-logs")
+
+    def _run(*flags: str, timeout_s: float = 120.0) -> str:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        log_path = logs / f"server-{port}.log"
+        # -fit off: this build fits by default; with an explicit context on a CPU it changes nothing but
+        # costs 0.6 s. -lv 4: the buffer sizes are info-level lines. -ngl 0: no GPU here.
+        cmd = [server, "-m", gguf, "--host", "127.0.0.1", "--port", str(port), "-np", "1", "--no-webui",
+               "-ngl", "0", "-fit", "off", "-lv", "4", *flags]
+        with log_path.open("w") as fh:
+            proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                if proc.poll() is not None:
+                    tail = log_path.read_text()[-2000:]
+                    raise AssertionError(f"llama-server exited ({proc.returncode}): {tail}")
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.2)
+            else:
+                raise AssertionError(f"llama-server not healthy after {timeout_s} s")
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        return log_path.read_text()
+
+    return _run

@@ -1,0 +1,539 @@
+"""How llama.cpp (llama-server) sizes memory: model, KV and compute buffers, per device. Pure.
+
+Follows the llama.cpp vendored by llama-cpp-python 0.3.36 (build 0c1e570): src/llama-model.cpp
+(load_tensors: layer placement), src/llama-context.cpp (n_ctx padding, n_outputs_max, sched_reserve),
+src/llama-kv-cache.cpp and src/llama-kv-cache-iswa.cpp (KV cells per stream, the SWA cache size),
+src/llama-graph.cpp (masks, flash attention), tools/server/server.cpp (-np auto), common/fit.cpp
+(--fit). docs/methodology-gguf.md derives each number and compares it with a real server's log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from planner.core.hardware import Hardware
+from planner.core.spec import SLIDING, ModelSpec, ceil_div
+from planner.errors import UsageError
+
+MIB = 2**20
+# ggml type -> (elements per block, bytes per block), ggml/src/ggml.c type_traits: f16 2, q8_0 34/32 =
+# 1.0625, q4_0 18/32 = 0.5625 bytes per element.
+KV_TYPES: dict[str, tuple[int, int]] = {
+    "f32": (1, 4),
+    "f16": (1, 2),
+    "bf16": (1, 2),
+    "q8_0": (32, 34),
+    "q4_0": (32, 18),
+    "q4_1": (32, 20),
+    "iq4_nl": (32, 18),
+    "q5_0": (32, 22),
+    "q5_1": (32, 24),
+}
+PAD_CTX = 256  # llama-context.cpp: cparams.n_ctx = GGML_PAD(n_ctx, 256); the SWA cache pads to 256 too
+FIT_MARGIN_BYTES = 1024 * MIB  # common/fit.cpp: --fit-target default 1024 MiB per device
+FIT_MIN_CTX = 4096  # --fit-ctx default: --fit never shrinks an unset context below this
+SERVER_AUTO_PARALLEL = 4  # tools/server/server.cpp: -np -1 (auto) -> 4 slots with a unified KV cache
+# ggml-alloc reuses freed tensors but not perfectly: the FFN's live set (gate, up, GLU output and the
+# residual; GGML_OP_GLU is not in-place, ggml-alloc.c ggml_op_can_inplace) times this slack is the
+# peak. Fitted to the real llama-server here (Gemma 3 270M, n_ubatch 128-1024: 9,098 floats per token
+# against a live set of 6,784); docs/methodology-gguf.md "compute buffer".
+ALLOC_SLACK = 1.341
+# Types the CPU backend repacks into interleaved layouts (ggml-cpu/repack.cpp) when it runs a layer:
+# a second copy in the CPU_REPACK buffer on top of the mmapped file.
+REPACK_TYPES = ("Q4_0", "Q4_K", "IQ4_NL")
+
+
+def kv_row_bytes(kv_type: str, elements: int) -> int:
+    block, size = KV_TYPES[kv_type]
+    return ceil_div(elements, block) * size
+
+
+def normalise_kv_type(value: str, option: str) -> str:
+    key = value.strip().lower()
+    if key not in KV_TYPES:
+        raise UsageError(
+            option,
+            value,
+            "not a llama.cpp KV cache type",
+            hint="use f16, q8_0 or q4_0 (also f32, bf16, q4_1, q5_0, q5_1, iq4_nl)",
+        )
+    return key
+
+
+@dataclass(frozen=True)
+class GGUFWeights:
+    """Tensor bytes of one GGUF file, grouped as llama.cpp places them."""
+
+    quant: str
+    layer_bytes: tuple[int, ...]  # each repeating block
+    output_bytes: int  # output.weight + output_norm (without the tied embedding)
+    embedding_bytes: int  # token_embd: the input layer, always on the CPU
+    tied_embeddings: bool  # llama.cpp then duplicates token_embd into the output layer's buffer
+    file_bytes: int
+    repack_bytes_by_layer: tuple[int, ...] = ()  # REPACK_TYPES bytes per block (CPU backend only)
+    exact: bool = False  # read from a file, not estimated
+
+    @property
+    def tensor_bytes(self) -> int:
+        return sum(self.layer_bytes) + self.output_bytes + self.embedding_bytes
+
+    @property
+    def output_layer_bytes(self) -> int:
+        return self.output_bytes + (self.embedding_bytes if self.tied_embeddings else 0)
+
+
+@dataclass(frozen=True)
+class LlamaCppOptions:
+    ctx_size: int | None = None  # -c; None or 0: the model's training context
+    cache_type_k: str = "f16"
+    cache_type_v: str = "f16"
+    flash_attn: str = "auto"  # on | off | auto
+    ubatch_size: int = 512
+    batch_size: int = 2048
+    parallel: int | None = None  # -np; None: auto (4 slots, unified KV)
+    kv_unified: bool | None = None  # None: what the server picks (unified only with -np auto)
+    n_gpu_layers: int | None = None  # -ngl; None: auto (all, then --fit)
+    split_mode: str = "layer"  # none | layer | row
+    swa_full: bool = False
+    fit: bool = True
+    fit_target_bytes: int = FIT_MARGIN_BYTES
+    n_outputs: int | None = None  # logits rows reserved; None: the server's n_parallel
+
+    def flags(self) -> list[str]:
+        out: list[str] = []
+        if self.ctx_size:
+            out += ["--ctx-size", str(self.ctx_size)]
+        if self.cache_type_k != "f16":
+            out += ["--cache-type-k", self.cache_type_k]
+        if self.cache_type_v != "f16":
+            out += ["--cache-type-v", self.cache_type_v]
+        if self.flash_attn != "auto":
+            out += ["--flash-attn", self.flash_attn]
+        if self.ubatch_size != 512:
+            out += ["--ubatch-size", str(self.ubatch_size)]
+        if self.batch_size != 2048:
+            out += ["--batch-size", str(self.batch_size)]
+        if self.parallel is not None:
+            out += ["--parallel", str(self.parallel)]
+        if self.n_gpu_layers is not None:
+            out += ["--n-gpu-layers", str(self.n_gpu_layers)]
+        if self.split_mode != "layer":
+            out += ["--split-mode", self.split_mode]
+        if self.swa_full:
+            out += ["--swa-full"]
+        return out
+
+
+@dataclass(frozen=True)
+class KvCache:
+    kind: str  # non-SWA | SWA
+    layers: int
+    cells: int  # per stream
+    streams: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class DeviceUse:
+    name: str  # CPU, GPU0, GPU1 ...
+    layers: int  # repeating layers (the output layer counts separately)
+    output_layer: bool
+    model_bytes: int
+    kv_bytes: int
+    compute_bytes: int
+    repack_bytes: int = 0
+
+    @property
+    def total_bytes(self) -> int:
+        return self.model_bytes + self.kv_bytes + self.compute_bytes + self.repack_bytes
+
+
+@dataclass(frozen=True)
+class LlamaCppPlan:
+    engine: str
+    quant: str
+    dtype: str  # the quant, for the shared JSON fields
+    fits: bool  # everything on the GPU(s) (or, CPU-only, in RAM)
+    runs: bool  # starts at all (layers spilled to host RAM run on the CPU)
+    context: int  # n_ctx after padding
+    n_ctx_seq: int
+    parallel: int
+    kv_unified: bool
+    flash_attn: bool
+    cache_type_k: str
+    cache_type_v: str
+    n_ubatch: int
+    n_outputs: int
+    gpu_layers: int  # -ngl as llama.cpp counts it: repeating layers + the output layer
+    total_layers: int  # n_layer + 1
+    weights_bytes: int  # all model buffers
+    kv_cache_bytes: int
+    compute_buffer_bytes: int  # all devices
+    output_buffer_bytes: int  # host logits buffer ("CPU output buffer size")
+    gpu_bytes: int
+    cpu_bytes: int
+    memory_total_bytes: int  # one GPU
+    host_memory_bytes: int | None
+    kv_caches: tuple[KvCache, ...]
+    devices: tuple[DeviceUse, ...]
+    kv_cache_tokens: int  # cells a single sequence can use
+    max_concurrency: float
+    max_model_len: int
+    weights_exact: bool
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    flags: tuple[str, ...] = field(default=())
+    suggestions: tuple = ()
+
+
+# ---- KV cache -------------------------------------------------------------------------------------
+
+
+def kv_caches(
+    spec: ModelSpec,
+    n_ctx: int,
+    n_seq: int,
+    unified: bool,
+    n_ubatch: int,
+    type_k: str,
+    type_v: str,
+    swa_full: bool,
+    layer_filter=None,
+) -> tuple[int, int, list[KvCache]]:
+    """The caches llama.cpp creates: (n_ctx, n_ctx_seq, caches); llama-context.cpp, llama-kv-cache-iswa."""
+    n_ctx = ceil_div(n_ctx, PAD_CTX) * PAD_CTX
+    if unified:
+        n_ctx_seq, streams, size_base = n_ctx, 1, n_ctx
+    else:
+        n_ctx_seq = ceil_div(n_ctx // n_seq, PAD_CTX) * PAD_CTX
+        n_ctx = n_ctx_seq * n_seq
+        streams, size_base = n_seq, n_ctx_seq
+    k_gqa = spec.num_kv_heads * spec.head_dim
+    per_cell_layer = kv_row_bytes(type_k, k_gqa) + kv_row_bytes(type_v, k_gqa)
+    layers = [i for i in range(spec.num_layers) if layer_filter is None or layer_filter(i)]
+    swa_layers = [i for i in layers if spec.layer_types[i] == SLIDING and spec.sliding_window]
+    base_layers = [i for i in layers if i not in swa_layers]
+    caches = [
+        KvCache(
+            "non-SWA",
+            len(base_layers),
+            size_base,
+            streams,
+            streams * size_base * len(base_layers) * per_cell_layer,
+        )
+    ]
+    if any(spec.layer_types[i] == SLIDING for i in range(spec.num_layers)) and spec.sliding_window:
+        # The SWA cache holds the window plus one ubatch, padded to 256 (llama-kv-cache-iswa.cpp);
+        # --swa-full makes it as large as the base cache.
+        size_swa = (
+            size_base
+            if swa_full
+            else ceil_div(min(size_base, spec.sliding_window * (n_seq if unified else 1) + n_ubatch), PAD_CTX)
+            * PAD_CTX
+        )
+        caches.append(
+            KvCache(
+                "SWA",
+                len(swa_layers),
+                size_swa,
+                streams,
+                streams * size_swa * len(swa_layers) * per_cell_layer,
+            )
+        )
+    return n_ctx, n_ctx_seq, caches
+
+
+# ---- compute buffer -------------------------------------------------------------------------------
+
+
+def compute_buffer_bytes(
+    spec: ModelSpec,
+    caches: list[KvCache],
+    n_ubatch: int,
+    n_outputs: int,
+    flash_attn: bool,
+    kv_quantized: bool,
+) -> int:
+    """sched_reserve's worst-case graph: n_ubatch tokens, n_outputs logits rows (llama-context.cpp).
+
+    Masks: one [n_kv, n_ubatch] per cache kind, f16 under flash attention (llama-graph.cpp casts them),
+    f32 otherwise; alive through the whole graph. Layer peak: the FFN live set with ALLOC_SLACK; without
+    flash attention the KQ matrix [n_kv, n_ubatch, n_head] f32 and its neighbours. Output: the logits.
+    """
+    mask_elem = 2 if flash_attn else 4
+    masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
+    ffn_floats = 3 * spec.intermediate_size + spec.hidden_size
+    if spec.moe is not None:
+        moe = spec.moe
+        ffn_floats = 3 * moe.experts_per_token * moe.expert_intermediate_size + spec.hidden_size
+    peak = int(n_ubatch * 4 * ffn_floats * ALLOC_SLACK)
+    if not flash_attn:
+        n_kv = max((c.cells for c in caches if c.layers), default=0)
+        kq = n_ubatch * n_kv * spec.num_attention_heads * 4
+        peak = max(peak, kq + n_ubatch * 4 * (4 * spec.q_dim + spec.hidden_size + 2 * spec.kv_dim))
+    elif kv_quantized:
+        # Quantized K/V under flash attention add rotated copies of k_cur/v_cur (llama-graph.cpp
+        # llama_mul_mat_hadamard, "attn_rot_k"): measured +0.53 MiB at n_ubatch 512 on Gemma 3 270M.
+        masks += n_ubatch * 2 * spec.kv_dim * 2
+    output = n_outputs * spec.vocab_size * 4 + 2 * n_outputs * spec.hidden_size * 4
+    return masks + max(peak, output)
+
+
+# ---- placement ------------------------------------------------------------------------------------
+
+
+def layer_devices(n_layer: int, n_gpu_layers: int, gpus: int, split_mode: str) -> list[int]:
+    """Device of each layer 0..n_layer (the last is the output layer): -1 CPU, else the GPU index.
+
+    llama-model.cpp load_tensors: i_gpu_start = n_layer + 1 - ngl; layers from there go to the GPUs,
+    split by upper_bound over cumulative equal shares (same free memory on identical cards).
+    """
+    if gpus == 0:
+        return [-1] * (n_layer + 1)
+    used = 1 if split_mode == "none" else gpus
+    start = max(n_layer + 1 - n_gpu_layers, 0)
+    act = min(n_gpu_layers, n_layer + 1)
+    splits = [(i + 1) / used for i in range(used)]
+    out = []
+    for il in range(n_layer + 1):
+        if il < start or il - start >= act:
+            out.append(-1)
+            continue
+        frac = (il - start) / act
+        out.append(next(i for i, s in enumerate(splits) if s > frac))
+    return out
+
+
+def _repack(weights: GGUFWeights, i: int) -> int:
+    return weights.repack_bytes_by_layer[i] if i < len(weights.repack_bytes_by_layer) else 0
+
+
+def place(
+    spec: ModelSpec,
+    weights: GGUFWeights,
+    hw_gpus: int,
+    ngl: int,
+    opts: LlamaCppOptions,
+    n_ctx_req: int,
+    n_seq: int,
+    unified: bool,
+    flash: bool,
+    n_outputs: int,
+) -> tuple[list[DeviceUse], list[KvCache], int, int]:
+    n_layer = spec.num_layers
+    where = layer_devices(n_layer, ngl, hw_gpus, opts.split_mode)
+    kv_quant = opts.cache_type_k not in ("f16", "f32", "bf16") or opts.cache_type_v not in (
+        "f16",
+        "f32",
+        "bf16",
+    )
+    n_ctx, n_ctx_seq, all_caches = kv_caches(
+        spec, n_ctx_req, n_seq, unified, opts.ubatch_size, opts.cache_type_k, opts.cache_type_v, opts.swa_full
+    )
+    devices: list[DeviceUse] = []
+    names = ["CPU"] + [f"GPU{i}" for i in range(hw_gpus)]
+    for dev in [-1] + list(range(hw_gpus)):
+        layer_ids = [i for i in range(n_layer) if where[i] == dev]
+        has_output = where[n_layer] == dev
+        if dev != -1 and not layer_ids and not has_output:
+            continue
+        model = sum(weights.layer_bytes[i] for i in layer_ids)
+        if has_output:
+            model += weights.output_layer_bytes if dev != -1 else weights.output_bytes
+        if dev == -1:
+            model += weights.embedding_bytes  # the input layer always stays on the CPU
+        _, _, caches = kv_caches(
+            spec,
+            n_ctx_req,
+            n_seq,
+            unified,
+            opts.ubatch_size,
+            opts.cache_type_k,
+            opts.cache_type_v,
+            opts.swa_full,
+            layer_filter=lambda i, d=dev: where[i] == d,
+        )
+        kv = sum(c.bytes for c in caches)
+        if layer_ids or (dev == -1 and hw_gpus == 0):
+            compute = compute_buffer_bytes(spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant)
+        else:
+            # A device with no repeating layers: host-side inputs (embeddings of one ubatch) and, for
+            # the output layer alone, its logits.
+            compute = opts.ubatch_size * spec.hidden_size * 4 * 2
+            if has_output:
+                compute += n_outputs * spec.vocab_size * 4
+        repack = sum(_repack(weights, i) for i in layer_ids) if dev == -1 else 0
+        devices.append(DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack))
+    return devices, all_caches, n_ctx, n_ctx_seq
+
+
+def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: LlamaCppOptions) -> LlamaCppPlan:
+    if opts.ubatch_size <= 0 or opts.batch_size <= 0:
+        raise UsageError(
+            "--ubatch-size", opts.ubatch_size, "must be positive", hint="llama.cpp's default is 512"
+        )
+    if opts.flash_attn not in ("on", "off", "auto"):
+        raise UsageError("--flash-attn", opts.flash_attn, "must be on, off or auto")
+    if opts.split_mode not in ("none", "layer", "row"):
+        raise UsageError("--split-mode", opts.split_mode, "must be none, layer or row")
+    if opts.parallel is not None and opts.parallel < 1:
+        raise UsageError("--parallel", opts.parallel, "must be 1 or more (leave it out for auto)")
+    if opts.ctx_size is not None and opts.ctx_size < 0:
+        raise UsageError(
+            "--ctx-size", opts.ctx_size, "must be 0 (the model's) or a positive number of tokens"
+        )
+    type_k = normalise_kv_type(opts.cache_type_k, "--cache-type-k")
+    type_v = normalise_kv_type(opts.cache_type_v, "--cache-type-v")
+    opts = replace(opts, cache_type_k=type_k, cache_type_v=type_v)
+    profile = hw.profile
+    on_gpu = profile.platform != "cpu"
+    gpus = hw.count if on_gpu else 0
+    warnings: list[str] = []
+    notes: list[str] = list(spec.notes)
+    if not weights.exact:
+        notes.append(
+            f"{weights.quant} tensor sizes estimated from llama.cpp's quantizer type mix "
+            f"(file about {weights.file_bytes / 1e9:.2f} GB)"
+        )
+    flash = opts.flash_attn != "off"  # auto: on where the backend supports it (CPU, CUDA/HIP, Vulkan)
+    if not flash and type_v not in ("f16", "f32", "bf16"):
+        raise UsageError(
+            "--cache-type-v",
+            type_v,
+            "quantized V cache was requested, but this requires Flash Attention",
+            hint="add --flash-attn on (or auto), or keep --cache-type-v f16",
+        )
+    auto_np = opts.parallel is None
+    n_seq = SERVER_AUTO_PARALLEL if auto_np else opts.parallel
+    unified = opts.kv_unified if opts.kv_unified is not None else auto_np
+    n_outputs = opts.n_outputs or n_seq
+    n_layer = spec.num_layers
+    train = spec.max_position_embeddings
+    ctx_req = opts.ctx_size or train
+    user_ctx = bool(opts.ctx_size)
+    n_ctx_seq_req = ctx_req if unified else ctx_req // n_seq
+    if n_ctx_seq_req > train:
+        warnings.append(
+            f"n_ctx_seq ({ceil_div(n_ctx_seq_req, PAD_CTX) * PAD_CTX}) > n_ctx_train ({train}) -- "
+            f"possible training context overflow (llama.cpp's own warning)"
+        )
+    ngl = (
+        n_layer + 1
+        if opts.n_gpu_layers is None or opts.n_gpu_layers < 0
+        else min(opts.n_gpu_layers, n_layer + 1)
+    )
+    if not on_gpu:
+        ngl = 0
+    free = profile.memory_bytes
+
+    def attempt(ctx: int, layers: int):
+        devs, caches, n_ctx, n_ctx_seq = place(
+            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs
+        )
+        over = any(d.total_bytes > free for d in devs if d.name != "CPU")
+        tight = any(d.total_bytes > free - opts.fit_target_bytes for d in devs if d.name != "CPU")
+        return devs, caches, n_ctx, n_ctx_seq, over, tight
+
+    devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx_req, ngl)
+    fit_changed = []
+    if on_gpu and opts.fit and tight:
+        # common/fit.cpp: first shrink an unset context (not below --fit-ctx), then move layers to the CPU,
+        # unless the user fixed -ngl.
+        if not user_ctx and ctx_req > FIT_MIN_CTX:
+            ctx = ctx_req
+            while ctx > FIT_MIN_CTX and tight:
+                ctx = max(FIT_MIN_CTX, ctx // 2)
+                devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx, ngl)
+            ctx_req = ctx
+            fit_changed.append(f"--fit shrank the context to {n_ctx}")
+        if tight and opts.n_gpu_layers is None:
+            while ngl > 0 and tight:
+                ngl -= 1
+                devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx_req, ngl)
+            fit_changed.append(f"--fit offloads {ngl} of {n_layer + 1} layers to the GPU")
+    notes += fit_changed
+    gpu_bytes = sum(d.total_bytes for d in devs if d.name != "CPU")
+    cpu_dev = next((d for d in devs if d.name == "CPU"), None)
+    cpu_bytes = cpu_dev.total_bytes if cpu_dev else 0
+    output_buffer = n_outputs * spec.vocab_size * 4
+    cpu_bytes += output_buffer
+    host = profile.host_memory_bytes if on_gpu else profile.memory_bytes
+    error = None
+    if on_gpu and over:
+        worst = max((d for d in devs if d.name != "CPU"), key=lambda d: d.total_bytes)
+        if profile.platform == "vulkan" or (profile.engine("llamacpp").backends[:1] == ("vulkan",)):
+            error = (
+                f"ggml_vulkan: Device memory allocation of size {worst.total_bytes} failed. "
+                f"vk::Device::allocateMemory: ErrorOutOfDeviceMemory"
+            )
+        else:
+            error = (
+                "ggml_backend_cuda_buffer_type_alloc_buffer: "
+                f"allocating {worst.total_bytes / MIB:.2f} MiB on "
+                f"device {worst.name[3:]}: cudaMalloc failed: out of memory"
+            )
+    elif host is not None and cpu_bytes > host:
+        error = (
+            f"not enough host memory: {cpu_bytes / 2**30:.2f} GiB needed on the CPU side, "
+            f"{host / 2**30:.2f} GiB in the machine"
+        )
+    all_on_gpu = on_gpu and ngl >= n_layer + 1
+    fits = error is None and (all_on_gpu or not on_gpu)
+    runs = error is None
+    if on_gpu and runs and not all_on_gpu:
+        warnings.append(
+            f"only {ngl} of {n_layer + 1} layers on the GPU: the rest run on the CPU from host RAM"
+        )
+    kv_total = sum(c.bytes for c in caches)
+    compute_total = sum(d.compute_bytes for d in devs)
+    kv_tokens = n_ctx_seq
+    return LlamaCppPlan(
+        engine="llamacpp",
+        quant=weights.quant,
+        dtype=weights.quant,
+        fits=fits,
+        runs=runs,
+        context=n_ctx,
+        n_ctx_seq=n_ctx_seq,
+        parallel=n_seq,
+        kv_unified=unified,
+        flash_attn=flash,
+        cache_type_k=type_k,
+        cache_type_v=type_v,
+        n_ubatch=min(opts.ubatch_size, opts.batch_size, n_ctx),
+        n_outputs=n_outputs,
+        gpu_layers=ngl,
+        total_layers=n_layer + 1,
+        weights_bytes=sum(d.model_bytes for d in devs),
+        kv_cache_bytes=kv_total,
+        compute_buffer_bytes=compute_total,
+        output_buffer_bytes=output_buffer,
+        gpu_bytes=gpu_bytes,
+        cpu_bytes=cpu_bytes,
+        memory_total_bytes=profile.memory_bytes,
+        host_memory_bytes=host,
+        kv_caches=tuple(caches),
+        devices=tuple(devs),
+        kv_cache_tokens=kv_tokens,
+        max_concurrency=float(n_seq),
+        max_model_len=n_ctx_seq,
+        weights_exact=weights.exact,
+        error=error,
+        warnings=tuple(warnings),
+        notes=tuple(notes),
+        flags=tuple(replace(opts, n_gpu_layers=opts.n_gpu_layers).flags()),
+    )
+
+
+__all__ = [
+    "GGUFWeights",
+    "LlamaCppOptions",
+    "LlamaCppPlan",
+    "plan_llamacpp",
+    "kv_caches",
+    "compute_buffer_bytes",
+    "layer_devices",
+    "KV_TYPES",
+    "normalise_kv_type",
+]

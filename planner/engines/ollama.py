@@ -1,0 +1,338 @@
+"""How Ollama sizes memory and places layers, on top of its llama.cpp runner. Pure.
+
+Follows Ollama's estimator: llm/memory.go (EstimateGPULayers: per-layer weights plus KV, one layer
+as a buffer, the GPU's minimum memory, the full- or partial-offload graph, the output layer last) and
+fs/ggml/ggml.go (GraphSize: per-architecture graph formulas, KV per layer with Ollama's own bytes per
+element). Defaults by version from engine-facts.md section 3. docs/methodology-gguf.md section "Ollama".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.core.hardware import Hardware
+from planner.core.spec import SLIDING, ModelSpec
+from planner.engines.llamacpp import GGUFWeights
+from planner.errors import UsageError
+
+GIB = 2**30
+MIB = 2**20
+DEFAULT_VERSION = "0.16.1"  # the reference report's Ollama (shared/reference/mi50-vllm-vs-ollama-report.md)
+# discover/gpu.go: rocmMinimumMemory = cudaMinimumMemory = 457 MiB, kept free on every GPU.
+MINIMUM_MEMORY_BYTES = 457 * MIB
+# fs/ggml/ggml.go kvCacheBytesPerElement: Ollama's estimate (the runner allocates real ggml blocks:
+# q8_0 1.0625, q4_0 0.5625 bytes per element).
+OLLAMA_KV_BYTES = {"f16": 2.0, "q8_0": 1.0, "q4_0": 0.5}
+# fs/ggml/ggml.go FlashAttention(): architectures Ollama turns flash attention on for by default.
+FLASH_DEFAULT_ARCHS = ("bert", "gemma3", "gptoss", "gpt-oss", "mistral3", "olmo3", "qwen3", "qwen3moe")
+NUM_BATCH = 512  # api.Options default num_batch
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    parts = text.strip().lstrip("v").split("-")[0].split(".")
+    try:
+        nums = [int(p) for p in parts]
+    except ValueError:
+        raise UsageError("--ollama-version", text, "not a version number", hint="e.g. 0.16.1") from None
+    while len(nums) < 3:
+        nums.append(0)
+    return nums[0], nums[1], nums[2]
+
+
+def default_num_ctx(version: tuple[int, int, int], total_vram_bytes: int) -> int:
+    """num_ctx when the user sets none: 2048 up to 0.6.6, 4096 from 0.6.7, VRAM-tiered from 0.15.5."""
+    if version < (0, 6, 7):
+        return 2048
+    if version < (0, 15, 5):
+        return 4096
+    # server/routes.go: thresholds 23/47 GiB of the summed TotalMemory (slightly under 24/48 on purpose)
+    if total_vram_bytes >= 47 * GIB:
+        return 262144
+    if total_vram_bytes >= 23 * GIB:
+        return 32768
+    return 4096
+
+
+@dataclass(frozen=True)
+class OllamaOptions:
+    num_ctx: int | None = None
+    num_parallel: int = 1  # OLLAMA_NUM_PARALLEL
+    kv_cache_type: str = "f16"  # OLLAMA_KV_CACHE_TYPE
+    flash_attention: bool | None = None  # OLLAMA_FLASH_ATTENTION; None: Ollama's per-model default
+    num_gpu: int | None = None  # layers to offload; None: as many as fit
+    version: str = DEFAULT_VERSION
+    gpu_overhead_bytes: int = 0  # OLLAMA_GPU_OVERHEAD
+
+    def flags(self) -> list[str]:
+        out = []
+        if self.num_ctx:
+            out += ["--num-ctx", str(self.num_ctx)]
+        if self.num_parallel != 1:
+            out += ["--num-parallel", str(self.num_parallel)]
+        if self.kv_cache_type != "f16":
+            out += ["--kv-cache-type", self.kv_cache_type]
+        if self.flash_attention is not None:
+            out += ["--flash-attention", "1" if self.flash_attention else "0"]
+        return out
+
+
+@dataclass(frozen=True)
+class OllamaPlan:
+    engine: str
+    quant: str
+    dtype: str
+    version: str
+    backend: str  # rocm | vulkan | cuda | cpu
+    fits: bool  # all layers on the GPU(s)
+    runs: bool
+    context: int  # num_ctx
+    num_parallel: int
+    kv_cache_type: str
+    flash_attention: bool
+    gpu_layers: int  # Ollama counts the output layer: n_layer + 1 when fully offloaded
+    total_layers: int
+    weights_bytes: int
+    kv_cache_bytes: int
+    compute_buffer_bytes: int  # Ollama's graph estimate (full or partial offload)
+    minimum_memory_bytes: int
+    gpu_bytes: int  # VRAMSize
+    cpu_bytes: int  # TotalSize - VRAMSize
+    total_bytes: int  # TotalSize: `ollama ps` SIZE
+    gpu_sizes: tuple[int, ...]
+    tensor_split: str
+    processor: str  # `ollama ps` PROCESSOR
+    memory_total_bytes: int
+    max_model_len: int
+    kv_cache_tokens: int
+    max_concurrency: float
+    weights_exact: bool
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    flags: tuple[str, ...] = field(default=())
+    suggestions: tuple = ()
+
+
+def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:
+    """(partialOffload, fullOffload) bytes from fs/ggml/ggml.go GraphSize; context already x num_parallel."""
+    e, v, h = spec.hidden_size, spec.vocab_size, spec.num_attention_heads
+    hk, hkv = spec.head_dim, spec.num_kv_heads
+    if arch.startswith("gemma"):
+        full = max(4 * batch * (e + v), 4 * batch * (2 + context + context * h + 2 * e + 2 * hk * h))
+        partial = max(
+            4 * e * batch + e * v * 105 // 128 + 4 * v * batch,
+            4 * batch * (2 * e + 1 + 2 * hk * h + context + context * h)
+            + 4 * hk * context * 8
+            + e * hk * h * 9 // 16,
+        )
+    elif arch == "qwen2":
+        full = max(4 * batch * (e + v), 4 * batch * (1 + 2 * e + context + context * h))
+        partial = max(
+            4 * batch * (e + v) + e * v * 105 // 128,
+            4 * (batch * (1 + 2 * e + context * (1 + h)) + e * (1 + context)),
+        )
+    else:  # "llama" and the default the other architectures fall back to
+        full = max(4 * batch * (1 + 4 * e + context * (1 + h)), 4 * batch * (e + v))
+        partial = 4 * batch * e + max(
+            4 * batch * (1 + e + max(context, e)) + e * e * 9 // 16 + 4 * context * (batch * h + hk * hkv),
+            4 * batch * (e + v) + e * v * 105 // 128,
+        )
+    return partial, full
+
+
+def kv_per_layer(
+    spec: ModelSpec, arch: str, context: int, num_parallel: int, kv_type: str, batch: int
+) -> list[int]:
+    per = OLLAMA_KV_BYTES[kv_type]
+    row = (spec.head_dim * 2) * spec.num_kv_heads
+    out = [int(context * row * per)] * spec.num_layers
+    if arch == "gemma3" and spec.sliding_window:
+        window = num_parallel * spec.sliding_window + batch
+        out = [int(window * row * per) if t == SLIDING else out[i] for i, t in enumerate(spec.layer_types)]
+    return out
+
+
+def _backend(hw: Hardware, version: tuple[int, int, int]) -> tuple[str, str | None, list[str]]:
+    p = hw.profile
+    notes: list[str] = []
+    if p.platform == "cpu":
+        return "cpu", None, notes
+    if p.platform == "rocm":
+        if p.arch in ("gfx900", "gfx906") and version >= (0, 12, 4):
+            if version >= (0, 13, 0):
+                notes.append(
+                    f"Ollama's ROCm build refuses {p.arch} from 0.12.4 (PR #12481): planned on the "
+                    f"Vulkan backend"
+                )
+                return "vulkan", None, notes
+            return (
+                "cpu",
+                (
+                    f"Ollama {'.'.join(map(str, version))} ROCm build refuses {p.arch} (PR #12481) and has "
+                    f"no Vulkan backend yet: the model runs on the CPU"
+                ),
+                notes,
+            )
+        return "rocm", None, notes
+    if p.platform == "cuda":
+        return "cuda", None, notes
+    return p.platform, None, notes
+
+
+def plan_ollama(
+    spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: OllamaOptions, arch: str | None = None
+) -> OllamaPlan:
+    version = parse_version(opts.version)
+    kv_type = opts.kv_cache_type.strip().lower()
+    if kv_type not in OLLAMA_KV_BYTES:
+        raise UsageError(
+            "--kv-cache-type", opts.kv_cache_type, "not an OLLAMA_KV_CACHE_TYPE", hint="use f16, q8_0 or q4_0"
+        )
+    if opts.num_parallel < 1:
+        raise UsageError("--num-parallel", opts.num_parallel, "must be 1 or more")
+    if opts.num_ctx is not None and opts.num_ctx <= 0:
+        raise UsageError("--num-ctx", opts.num_ctx, "must be a positive number of tokens")
+    arch = arch or {
+        "qwen2": "qwen2",
+        "gemma3_text": "gemma3",
+        "gemma3": "gemma3",
+        "gemma2": "gemma2",
+        "gemma": "gemma",
+    }.get(spec.model_type, "llama")
+    profile = hw.profile
+    warnings: list[str] = []
+    notes: list[str] = list(spec.notes)
+    backend, backend_error, backend_notes = _backend(hw, version)
+    notes += backend_notes
+    gpus = 0 if backend == "cpu" else hw.count
+    flash = opts.flash_attention if opts.flash_attention is not None else arch in FLASH_DEFAULT_ARCHS
+    if kv_type != "f16" and not flash:
+        warnings.append(
+            f"OLLAMA_KV_CACHE_TYPE={kv_type} needs flash attention (OLLAMA_FLASH_ATTENTION=1); "
+            f"Ollama falls back to f16"
+        )
+        kv_type = "f16"
+    num_ctx = opts.num_ctx or default_num_ctx(version, profile.memory_bytes * max(gpus, 1) if gpus else 0)
+    if opts.num_ctx is None and num_ctx > spec.max_position_embeddings:
+        num_ctx = spec.max_position_embeddings  # the tiered default is capped at the model's training length
+    if num_ctx > spec.max_position_embeddings:
+        warnings.append(
+            f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})"
+        )
+    context = num_ctx * opts.num_parallel
+    batch = min(num_ctx, NUM_BATCH)
+    kv = kv_per_layer(spec, arch, context, opts.num_parallel, kv_type, batch)
+    partial, full = graph_size(spec, arch, context, batch)
+    if gpus > 1:
+        full = partial  # memory.go: multi-GPU always uses the partial graph size
+    n_layer = spec.num_layers
+    layer_sizes = [weights.layer_bytes[i] + kv[i] for i in range(n_layer)]
+    output = weights.output_layer_bytes
+    free = profile.memory_bytes - opts.gpu_overhead_bytes
+    graph = max(partial, full)
+    alloc = [0] * gpus
+    counts = [0] * gpus
+    with_space = [g for g in range(gpus) if free >= graph + MINIMUM_MEMORY_BYTES + 2 * layer_sizes[0]]
+    for g in with_space:
+        alloc[g] += MINIMUM_MEMORY_BYTES + layer_sizes[0]  # one layer's worth as a buffer
+    layer_count = 0
+    overflow = 0
+    for i in range(n_layer):
+        size = layer_sizes[i]
+        if opts.num_gpu is not None and layer_count >= opts.num_gpu:
+            overflow += size
+            continue
+        placed = False
+        for j in range(len(with_space), 0, -1):
+            g = with_space[i % j]
+            if free > alloc[g] + graph + size:
+                alloc[g] += size
+                counts[g] += 1
+                layer_count += 1
+                placed = True
+                break
+            with_space.remove(g)
+        if not placed:
+            overflow += size
+    fully = layer_count >= n_layer
+    if opts.num_gpu is None or layer_count < opts.num_gpu:
+        for j in range(len(with_space), 0, -1):
+            g = with_space[layer_count % j]
+            if free > alloc[g] + graph + output:
+                alloc[g] += output
+                counts[g] += 1
+                layer_count += 1
+                break
+    if layer_count < n_layer + 1:
+        fully = False
+        overflow += output
+    graph_used = full if fully else partial
+    for g in range(gpus):
+        if counts[g] > 0:
+            alloc[g] += graph_used
+    vram = sum(alloc)
+    total = vram + overflow
+    if vram == 0:
+        total = sum(layer_sizes) + output + graph_used
+    processor = (
+        "100% GPU"
+        if vram >= total
+        else "100% CPU"
+        if vram == 0
+        else (f"{round(100 * (total - vram) / total)}%/{round(100 * vram / total)}% CPU/GPU")
+    )
+    error = backend_error if backend_error and gpus == 0 else None
+    if backend_error:
+        warnings.append(backend_error)
+    cpu_bytes = total - vram
+    host = (
+        profile.host_memory_bytes if backend != "cpu" or profile.platform != "cpu" else profile.memory_bytes
+    )
+    if profile.platform == "cpu":
+        host = profile.memory_bytes
+    if host is not None and cpu_bytes > host:
+        error = (f"model requires more system memory ({cpu_bytes / GIB:.1f} GiB) than is available "
+                 f"({host / GIB:.1f} GiB)")
+    fits = error is None and (fully or (profile.platform == "cpu"))
+    if error is None and not fully and gpus:
+        warnings.append(
+            f"{layer_count} of {n_layer + 1} layers on the GPU ({processor}): the rest run on the CPU"
+        )
+    kv_total = sum(kv)
+    return OllamaPlan(
+        engine="ollama",
+        quant=weights.quant,
+        dtype=weights.quant,
+        version=".".join(map(str, version)),
+        backend=backend,
+        fits=fits,
+        runs=error is None,
+        context=num_ctx,
+        num_parallel=opts.num_parallel,
+        kv_cache_type=kv_type,
+        flash_attention=flash,
+        gpu_layers=layer_count if gpus else 0,
+        total_layers=n_layer + 1,
+        weights_bytes=weights.tensor_bytes,
+        kv_cache_bytes=kv_total,
+        compute_buffer_bytes=graph_used,
+        minimum_memory_bytes=MINIMUM_MEMORY_BYTES if gpus else 0,
+        gpu_bytes=vram,
+        cpu_bytes=cpu_bytes,
+        total_bytes=total,
+        gpu_sizes=tuple(alloc),
+        tensor_split=",".join(str(c) for c in counts) if gpus > 1 else "",
+        processor=processor,
+        memory_total_bytes=profile.memory_bytes,
+        max_model_len=num_ctx,
+        kv_cache_tokens=context,
+        max_concurrency=float(opts.num_parallel),
+        weights_exact=weights.exact,
+        error=error,
+        warnings=tuple(warnings),
+        notes=tuple(notes),
+        flags=tuple(opts.flags()),
+    )
+
+
+__all__ = ["OllamaOptions", "OllamaPlan", "plan_ollama", "default_num_ctx", "graph_size", "parse_version"]

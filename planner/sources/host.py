@@ -1,0 +1,106 @@
+"""The `host` hardware profile: this machine's CPU cores, RAM and measured memory bandwidth.
+
+Bandwidth comes from a short copy benchmark (bytes objects, no numpy: about 0.3 s), cached per machine
+in config_dir()/host.json so later commands are instant. llama.cpp and Ollama run on the CPU here;
+vLLM is not planned on a CPU.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import socket
+import tempfile
+import time
+from pathlib import Path
+
+from planner.core.hardware import EngineSupport, HardwareProfile
+
+BENCH_BYTES = 64 * 2**20  # larger than any L3 so the copy streams from RAM
+BENCH_SECONDS = 0.3
+
+
+def measure_bandwidth_gbps(size: int = BENCH_BYTES, seconds: float = BENCH_SECONDS) -> float:
+    """Copy a large buffer repeatedly; a copy reads and writes each byte, so 2 x size per pass."""
+    src = bytearray(size)
+    dst = bytearray(size)
+    view_src, view_dst = memoryview(src), memoryview(dst)
+    best = 0.0
+    deadline = time.perf_counter() + seconds
+    while True:
+        t0 = time.perf_counter()
+        view_dst[:] = view_src
+        dt = time.perf_counter() - t0
+        if dt > 0:
+            best = max(best, 2 * size / dt / 1e9)
+        if time.perf_counter() > deadline:
+            return round(best, 1)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Temp file in the same folder, then rename: a crash never leaves a half-written cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _machine_key() -> str:
+    return f"{socket.gethostname()}|{platform.machine()}|{os.cpu_count()}"
+
+
+def host_facts(cache_path: Path | None = None) -> dict:
+    import psutil
+
+    from planner.sources.profiles import config_dir
+
+    cache_path = cache_path or config_dir() / "host.json"
+    key = _machine_key()
+    try:
+        cached = json.loads(cache_path.read_text(encoding="utf-8"))
+        if cached.get("machine") == key:
+            return cached
+    except (OSError, json.JSONDecodeError):
+        pass
+    facts = {
+        "machine": key,
+        "cpu_cores": psutil.cpu_count(logical=False) or os.cpu_count() or 1,
+        "memory_bytes": int(psutil.virtual_memory().total),
+        "bandwidth_gbps": measure_bandwidth_gbps(),
+        "cpu": platform.processor() or platform.machine(),
+    }
+    with contextlib.suppress(OSError):  # a read-only config dir only costs the benchmark next time
+        write_atomic(cache_path, json.dumps(facts, indent=2))
+    return facts
+
+
+def host_profile() -> HardwareProfile:
+    facts = host_facts()
+    return HardwareProfile(
+        name="host",
+        display_name=f"this machine ({facts['cpu_cores']} cores, CPU)",
+        vendor="cpu",
+        arch=platform.machine() or "cpu",
+        platform="cpu",
+        memory_bytes=facts["memory_bytes"],
+        bandwidth_gbps=max(facts["bandwidth_gbps"], 0.1),
+        peak_tflops={"fp32": 0.05 * facts["cpu_cores"]},
+        supported_dtypes=("fp32", "fp16", "int8", "int4"),
+        engines={
+            "vllm": EngineSupport(False, notes="vLLM is not planned on a CPU"),
+            "ollama": EngineSupport(True, ("cpu",)),
+            "llamacpp": EngineSupport(True, ("cpu",)),
+        },
+        host_memory_bytes=facts["memory_bytes"],
+        cpu_cores=facts["cpu_cores"],
+        memory_note="RAM from psutil; bandwidth from a copy benchmark (cached in host.json)",
+        sources=("measured at run time: psutil and a memory copy benchmark",),
+        confidence="measured",
+    )
