@@ -1,0 +1,614 @@
+"""How fast a deployment runs: prefill, TTFT, decode, TPOT, end-to-end latency and throughput. Pure.
+
+The API other modules call (the calibrate/validate commands fit ``calibration`` from measured runs)::
+
+    predict(spec: ModelSpec, hw: Hardware, deployment: Deployment, prompt_tokens: int,
+            output_tokens: int, concurrency: int = 1, context_depth: int = 0,
+            calibration: Mapping[str, float] | object | None = None,
+            *, efficiency: EfficiencyModel | None = None, work: ModelWork | None = None,
+            context_limit: int | None = None) -> Prediction
+
+    calibration: multiplicative factors on the fitted efficiencies for the user's hardware+engine,
+        {"decode": 1.10, "prefill": 0.85} (either key optional, each > 0), or any object with
+        attributes ``decode`` / ``prefill`` (or ``decode_factor`` / ``prefill_factor``).
+        Fitting one: measured_decode_tok_s / predict(..., calibration=None).decode_tokens_per_s,
+        and the same for prefill_tokens_per_s (the model is linear in each factor at concurrency 1).
+    efficiency: the fitted factors; None reads planner/catalog/efficiency.json once (the only data
+        read; pass one to stay pure).
+    work: bytes/FLOPs of the model (ModelWork); None derives it from spec and deployment.
+    context_limit: the deployment's context (max_model_len, num_ctx); None: the model's own limit.
+
+Physics (docs/methodology-speed.md section 1):
+
+- prefill, per micro-batch: max(weight read, 2 x active params x tokens FLOPs) against peak fp16
+  compute x prefill efficiency, plus attention FLOPs (4 x q_dim x context per token per layer) at
+  the attention efficiency; tokens/s = prompt / time; TTFT = prefill time of the batch.
+- decode step: max(weight bytes read / (bandwidth x decode efficiency), batch x 2 x active params
+  FLOPs / (compute x batch efficiency)) + the KV cache read at the current depth, per stream, at
+  the KV read efficiency. MoE reads only the experts its tokens route to (1 - (1 - k/E)^tokens of
+  them), so a batch shares the dense weights and most of the experts.
+- tensor parallel divides reads and FLOPs by the rank count and adds two all-reduces per layer;
+  layer split runs stages one after another and adds one hop per stage boundary.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from planner.core.efficiency import (
+    EfficiencyModel,
+    Features,
+    arch_class,
+    backend_class,
+    precision_class,
+)
+from planner.core.gguf_quant import estimate_gguf, normalise_quant
+from planner.core.hardware import Hardware
+from planner.core.precision import DTYPE_BYTES, canonical_dtype, quant_from_flag, weight_bytes
+from planner.core.spec import ModelSpec
+from planner.core.tensors import count_params
+from planner.errors import UsageError
+
+GGUF_ENGINES = ("llamacpp", "ollama")
+ENGINES = ("vllm", "llamacpp", "ollama")
+BACKENDS = ("rocm", "vulkan", "cuda", "cpu")
+# Micro-batch sizes: llama.cpp n_ubatch default 512 (common/common.h); vLLM serve
+# max_num_batched_tokens 2048 under 70 GiB (engine-facts.md section 2; chunked prefill).
+UBATCH = {"llamacpp": 512, "ollama": 512, "vllm": 2048}
+# Communication priors (no measured row isolates them): a small-message all-reduce over PCIe with
+# RCCL/NCCL costs tens of microseconds; a layer-split hop copies one activation between devices.
+DEFAULT_COMMUNICATION = {"allreduce_latency_s": 50e-6, "hop_latency_s": 20e-6}
+
+
+@dataclass(frozen=True)
+class Deployment:
+    engine: str  # vllm | llamacpp | ollama
+    backend: str | None = None  # rocm | vulkan | cuda | cpu; None: the engine's default here
+    dtype: str = "fp16"  # vLLM dtype (weights and activations)
+    quantization: str | None = None  # vLLM gptq | awq | int8 (a pre-quantized checkpoint)
+    quant: str | None = None  # GGUF file type for llama.cpp and Ollama (Q4_K_M, Q4_0, ...)
+    tensor_parallel_size: int = 1  # vLLM
+    layer_split: int = 1  # llama.cpp / Ollama: GPUs the layers are split over
+    kv_bytes_per_element: float = 2.0  # f16 KV cache
+    weights_bytes: int | None = None  # measured size of all weights (a file, a log line): overrides
+
+    @property
+    def precision_label(self) -> str:
+        if self.engine in GGUF_ENGINES:
+            return self.quant or "Q4_K_M"
+        return f"{self.quantization} ({self.dtype})" if self.quantization else self.dtype
+
+
+@dataclass(frozen=True)
+class ModelWork:
+    """What one token costs: bytes to read and FLOPs to do. Built from a spec or from totals."""
+
+    params_total: int
+    params_active: int
+    weights_bytes: int  # resident, all ranks together
+    read_dense_bytes: int  # read every step whatever the batch (all but routed experts and the
+    # token-embedding table, of which a step reads one row per token)
+    expert_bytes: int  # all routed experts; a step reads the fraction its tokens route to
+    num_experts: int = 0
+    experts_per_token: int = 0
+    kv_bytes_per_token_layer: float = 0.0  # K+V of one token in one attention layer
+    full_layers: int = 0
+    sliding_layers: int = 0
+    sliding_window: int | None = None
+    q_dim: int = 0  # attention FLOPs per token per context position per layer: 4 x q_dim
+    num_layers: int = 0
+    hidden_size: int = 0
+    notes: tuple[str, ...] = ()
+
+    def expert_fraction(self, tokens: int) -> float:
+        """Share of routed experts a step of `tokens` tokens touches (uniform routing)."""
+        if not self.num_experts:
+            return 0.0
+        return 1.0 - (1.0 - self.experts_per_token / self.num_experts) ** max(1, tokens)
+
+    def read_bytes(self, tokens: int) -> float:
+        return self.read_dense_bytes + self.expert_bytes * self.expert_fraction(tokens)
+
+    def attended(self, depth: float) -> float:
+        """Context positions one token attends to, summed over attention layers."""
+        window = self.sliding_window or depth
+        return self.full_layers * depth + self.sliding_layers * min(depth, window)
+
+    def kv_read_bytes(self, depth: float) -> float:
+        return self.kv_bytes_per_token_layer * self.attended(depth)
+
+    def attention_flops(self, depth: float) -> float:
+        return 4.0 * self.q_dim * self.attended(depth)
+
+
+def work_from_totals(
+    weights_bytes: int,
+    params_total: int,
+    params_active: int | None = None,
+    *,
+    embedding_bytes: int = 0,
+    spec: ModelSpec | None = None,
+    num_experts: int = 0,
+    experts_per_token: int = 0,
+    kv_bytes_per_element: float = 2.0,
+    notes: tuple[str, ...] = (),
+) -> ModelWork:
+    """Work for a model known only by its size (a file, a benchmark row): one step reads the active
+    share of the weights; with E experts of which k route, the expert bytes X solve
+    X (1 - k/E) = W (1 - active/total). Attention and KV shapes come from `spec` when given."""
+    active = params_active or params_total
+    body = weights_bytes - embedding_bytes
+    expert = 0
+    if num_experts and experts_per_token and active < params_total:
+        expert = int(body * (1 - active / params_total) / (1 - experts_per_token / num_experts))
+    else:
+        num_experts = experts_per_token = 0
+    shape = _shape(spec, kv_bytes_per_element) if spec is not None else {}
+    return ModelWork(
+        params_total,
+        active,
+        weights_bytes,
+        body - expert,
+        expert,
+        num_experts,
+        experts_per_token,
+        notes=notes,
+        **shape,
+    )
+
+
+def _shape(spec: ModelSpec, kv_bytes_per_element: float) -> dict:
+    return {
+        "kv_bytes_per_token_layer": spec.kv_elements_per_token_per_layer() * kv_bytes_per_element,
+        "full_layers": spec.num_full_layers,
+        "sliding_layers": spec.num_sliding_layers,
+        "sliding_window": spec.sliding_window,
+        "q_dim": spec.q_dim,
+        "num_layers": spec.num_layers,
+        "hidden_size": spec.hidden_size,
+    }
+
+
+def work_from_spec(spec: ModelSpec, deployment: Deployment) -> ModelWork:
+    counts = count_params(spec)
+    if deployment.engine in GGUF_ENGINES:
+        est = estimate_gguf(spec, deployment.quant or "Q4_K_M")
+        total = est.tensor_bytes
+        embedding = 0 if spec.tie_word_embeddings else est.embedding_bytes
+    else:
+        quant = spec.quant or (quant_from_flag(deployment.quantization) if deployment.quantization else None)
+        dtype = canonical_dtype(deployment.dtype)
+        w = weight_bytes(spec, dtype if dtype in DTYPE_BYTES else "fp16", quant)
+        total = w.total_bytes
+        embedding = 0 if spec.tie_word_embeddings else counts.embedding * 2
+    if deployment.weights_bytes:
+        scale = deployment.weights_bytes / total
+        total, embedding = deployment.weights_bytes, int(embedding * scale)
+    # Routed experts are quantized like the other matrices: their bytes follow their element share.
+    expert = int(total * counts.expert / counts.total)
+    moe = spec.moe
+    return ModelWork(
+        params_total=counts.total,
+        params_active=counts.active,
+        weights_bytes=total,
+        read_dense_bytes=total - embedding - expert,
+        expert_bytes=expert,
+        num_experts=moe.num_experts if moe else 0,
+        experts_per_token=moe.experts_per_token if moe else 0,
+        notes=spec.notes,
+        **_shape(spec, deployment.kv_bytes_per_element),
+    )
+
+
+@dataclass(frozen=True)
+class Rates:
+    """Effective rates of one deployment on one device (bytes/s, FLOP/s)."""
+
+    bandwidth: float  # weight reads
+    kv_bandwidth: float
+    compute: float  # prefill GEMMs
+    attention: float
+    batch_compute: float  # batched decode GEMMs
+
+
+@dataclass(frozen=True)
+class Prediction:
+    engine: str
+    backend: str
+    precision: str  # as the user named it: fp16, Q4_K_M, gptq (fp16)
+    precision_class: str  # the efficiency.json key
+    concurrency: int
+    prompt_tokens: int
+    output_tokens: int
+    context_depth: int
+    prefill_tokens_per_s: float
+    prefill_tokens_per_s_low: float
+    prefill_tokens_per_s_high: float
+    ttft_s: float
+    ttft_s_low: float
+    ttft_s_high: float
+    decode_tokens_per_s: float  # per stream
+    decode_tokens_per_s_low: float
+    decode_tokens_per_s_high: float
+    tpot_s: float
+    tpot_s_low: float
+    tpot_s_high: float
+    e2e_s: float
+    e2e_s_low: float
+    e2e_s_high: float
+    throughput_tokens_per_s: float  # output tokens/s over all streams
+    throughput_tokens_per_s_low: float
+    throughput_tokens_per_s_high: float
+    decode_bytes_per_token: float  # weights + KV read per decode step of one stream, all devices
+    decode_efficiency: float
+    prefill_efficiency: float
+    tensor_parallel_size: int = 1
+    layer_split: int = 1
+    notes: tuple[str, ...] = field(default=())
+
+
+def default_backend(engine: str, hw: Hardware) -> str:
+    platform = hw.profile.platform
+    if engine == "vllm":
+        return "cuda" if platform == "cuda" else "rocm"
+    if platform == "cpu":
+        return "cpu"
+    if engine == "ollama" and arch_class(hw.profile.arch, platform) == "gcn5":
+        return "vulkan"  # Ollama's ROCm build refuses gfx906 from 0.12.4 (engine-facts.md section 3)
+    return "cuda" if platform == "cuda" else "rocm" if platform == "rocm" else platform
+
+
+def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment:
+    """Validate and fill the backend; raises UsageError with the reason."""
+    if d.engine not in ENGINES:
+        raise UsageError("--engine", d.engine, "unknown engine", hint="use vllm, llamacpp or ollama")
+    backend = (d.backend or default_backend(d.engine, hw)).lower()
+    if backend not in BACKENDS:
+        raise UsageError("--backend", backend, "unknown backend", hint="use rocm, vulkan, cuda or cpu")
+    platform = hw.profile.platform
+    if d.engine == "vllm" and backend not in ("rocm", "cuda"):
+        raise UsageError(
+            "--backend",
+            backend,
+            "vLLM runs on ROCm or CUDA only",
+            hint="drop --backend, or use --engine llamacpp for Vulkan/CPU",
+        )
+    if backend == "cpu" and platform != "cpu":
+        raise UsageError(
+            "--backend",
+            "cpu",
+            f"{hw.profile.display_name} is a GPU profile",
+            hint="use --hardware host to predict CPU inference on this machine",
+        )
+    if platform == "cpu" and backend != "cpu":
+        raise UsageError("--backend", backend, "the host profile runs on the CPU", hint="use --backend cpu")
+    if backend in ("rocm", "cuda") and platform in ("rocm", "cuda") and backend != platform:
+        raise UsageError("--backend", backend, f"{hw.profile.display_name} is a {platform} device")
+    support = hw.profile.engine(d.engine)
+    if not support.supported:
+        raise UsageError(
+            "--engine", d.engine, f"{hw.profile.display_name}: {support.notes or 'not supported'}"
+        )
+    if d.engine in GGUF_ENGINES and support.backends and backend not in support.backends:
+        raise UsageError(
+            "--backend",
+            backend,
+            f"{d.engine} on {hw.profile.display_name} runs on {', '.join(support.backends)}",
+            hint=f"use --backend {support.backends[0]}",
+        )
+    if d.engine in GGUF_ENGINES:
+        try:
+            quant = normalise_quant(d.quant or "Q4_K_M")
+        except KeyError:
+            raise UsageError(
+                "--quant",
+                d.quant,
+                "not a GGUF file type mi50plan knows",
+                hint="e.g. Q4_0, Q4_K_M, Q5_K_M, Q6_K, Q8_0, F16",
+            ) from None
+        d = replace(d, quant=quant)
+    tp, ls = d.tensor_parallel_size, d.layer_split
+    if tp < 1 or ls < 1:
+        raise UsageError("--tensor-parallel-size", tp, "must be 1 or more")
+    if tp * ls > hw.count:
+        raise UsageError(
+            "--gpus", hw.count, f"the deployment uses {tp * ls} devices", hint=f"add --gpus {tp * ls}"
+        )
+    if tp > 1 and spec.num_attention_heads % tp:
+        raise UsageError(
+            "--tensor-parallel-size",
+            tp,
+            f"the head count ({spec.num_attention_heads}) is not divisible by it",
+        )
+    return replace(d, backend=backend)
+
+
+def _factor(calibration, key: str) -> float:
+    if calibration is None:
+        return 1.0
+    if isinstance(calibration, Mapping):
+        value = calibration.get(key, 1.0)
+    else:
+        value = getattr(calibration, key, None)
+        if value is None:
+            value = getattr(calibration, f"{key}_factor", 1.0)
+    value = float(value)
+    if not value > 0:
+        raise UsageError(f"calibration.{key}", value, "must be a positive factor")
+    return value
+
+
+def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int | None = None) -> Features:
+    p = hw.profile
+    prec = precision_class(
+        d.engine,
+        gguf_quant=d.quant if d.engine in GGUF_ENGINES else None,
+        vllm_quant=d.quantization if d.engine == "vllm" else None,
+        quant_bits=quant_bits,
+        dtype=canonical_dtype(d.dtype),
+        bf16_hw=p.supports("bf16"),
+    )
+    return Features(
+        arch_class(p.arch, p.platform),
+        prec,
+        backend_class(d.backend or "", p.platform),
+        d.engine,
+        spec_is_moe,
+    )
+
+
+def peak_flops(hw: Hardware) -> float:
+    peaks = hw.profile.peak_tflops
+    # llama.cpp's CPU path computes in fp32; a GPU's GEMMs in fp16 (or int8 dot products, which the
+    # efficiency absorbs): the efficiencies are fitted against this same reference.
+    key = "fp32" if hw.profile.platform == "cpu" else "fp16"
+    value = peaks.get(key) or peaks.get("fp16") or peaks.get("fp32")
+    if not value:
+        raise UsageError("--hardware", hw.name, "the profile has no fp16/fp32 peak_tflops")
+    return value * 1e12
+
+
+def rates_for(
+    hw: Hardware,
+    features: Features,
+    eff: EfficiencyModel,
+    decode_scale: float = 1.0,
+    prefill_scale: float = 1.0,
+    which: str = "point",
+) -> tuple[Rates, float, float]:
+    """Rates at the point estimate or at the band's low/high edge; also the two efficiencies."""
+    de = eff.decode_efficiency(features)
+    pe = eff.prefill_efficiency(features)
+    kv_e = eff.decode_efficiency(replace(features, precision="f16", moe=False))
+
+    def pick(e) -> float:
+        lo, hi = e.band()
+        return {"point": e.value, "low": lo, "high": hi}[which]
+
+    bw = hw.profile.bandwidth_gbps * 1e9
+    peak = peak_flops(hw)
+    d = min(0.95, pick(de) * decode_scale)
+    p = min(0.98, pick(pe) * prefill_scale)
+    kv = min(0.95, pick(kv_e) * eff.kv_read * decode_scale)
+    rates = Rates(
+        bandwidth=bw * d,
+        kv_bandwidth=bw * kv,
+        compute=peak * p,
+        attention=peak * p * eff.attention,
+        batch_compute=peak * p * eff.batch_compute,
+    )
+    return rates, d, p
+
+
+@dataclass(frozen=True)
+class _Layout:
+    tp: int
+    stages: int
+    comm: dict
+
+
+def _comm_s(layout: _Layout, work: ModelWork, tokens: int, hw: Hardware) -> float:
+    link = hw.profile.interconnect_gbps * 1e9
+    act = tokens * work.hidden_size * 2  # fp16 activations
+    t = 0.0
+    if layout.tp > 1:  # two all-reduces per layer (attention out, MLP out); ring: 2(n-1)/n of the data
+        per = layout.comm["allreduce_latency_s"] + act * 2 * (layout.tp - 1) / layout.tp / link
+        t += 2 * work.num_layers * per
+    if layout.stages > 1:
+        t += (layout.stages - 1) * (layout.comm["hop_latency_s"] + act / link)
+    return t
+
+
+def prefill_seconds(
+    work: ModelWork, rates: Rates, tokens: int, start_depth: int, ubatch: int, layout: _Layout, hw: Hardware
+) -> float:
+    t = 0.0
+    done = 0
+    while done < tokens:
+        n = min(ubatch, tokens - done)
+        mid = start_depth + done + n / 2  # causal: on average a token sees half the chunk
+        read = work.read_bytes(n) / layout.tp
+        gemm = 2.0 * work.params_active * n / layout.tp
+        attn = n * work.attention_flops(mid) / layout.tp
+        t += max(read / rates.bandwidth, gemm / rates.compute) + attn / rates.attention
+        t += _comm_s(layout, work, n, hw)
+        done += n
+    return t
+
+
+def decode_step_seconds(
+    work: ModelWork, rates: Rates, streams: int, depth: float, layout: _Layout, hw: Hardware
+) -> float:
+    read = work.read_bytes(streams) / layout.tp
+    mem = read / rates.bandwidth
+    gemm = streams * 2.0 * work.params_active / layout.tp / rates.batch_compute
+    kv = streams * work.kv_read_bytes(depth) / layout.tp / rates.kv_bandwidth
+    return max(mem, gemm) + kv + _comm_s(layout, work, streams, hw)
+
+
+def check_concurrency(concurrency: int, max_concurrency: float | None, context: int) -> None:
+    if concurrency < 1:
+        raise UsageError("--concurrency", concurrency, "must be 1 or more")
+    if max_concurrency is not None and concurrency > max_concurrency:
+        raise UsageError(
+            "--concurrency",
+            concurrency,
+            f"the KV cache holds at most {math.floor(max_concurrency)} requests of {context:,} tokens "
+            f"(max concurrency {max_concurrency:.2f}x)",
+            hint=f"use --concurrency {max(1, math.floor(max_concurrency))} or less, or shorten "
+            f"--max-model-len",
+        )
+
+
+def _load_default_efficiency() -> EfficiencyModel:
+    # The one data read: package data written by scripts/fit_efficiency.py.
+    from planner.sources.efficiency_data import default_efficiency
+
+    return default_efficiency()
+
+
+def predict(
+    spec: ModelSpec,
+    hw: Hardware,
+    deployment: Deployment,
+    prompt_tokens: int,
+    output_tokens: int,
+    concurrency: int = 1,
+    context_depth: int = 0,
+    calibration=None,
+    *,
+    efficiency: EfficiencyModel | None = None,
+    work: ModelWork | None = None,
+    context_limit: int | None = None,
+) -> Prediction:
+    limit = context_limit or spec.max_position_embeddings
+    _check_lengths(
+        prompt_tokens, output_tokens, context_depth, concurrency, limit, spec.max_position_embeddings
+    )
+    d = check_deployment(spec, hw, deployment)
+    work = work or work_from_spec(spec, d)
+    quant_bits = spec.quant.bits if spec.quant else (8 if d.quantization == "int8" else None)
+    return predict_work(
+        work,
+        hw,
+        d,
+        prompt_tokens,
+        output_tokens,
+        concurrency,
+        context_depth,
+        calibration,
+        efficiency=efficiency,
+        moe=spec.is_moe or work.num_experts > 0,
+        quant_bits=quant_bits,
+    )
+
+
+def _check_lengths(
+    prompt_tokens: int, output_tokens: int, context_depth: int, concurrency: int, limit: int, model_limit: int
+) -> None:
+    if prompt_tokens < 1:
+        raise UsageError("--prompt-tokens", prompt_tokens, "must be 1 or more")
+    if output_tokens < 1:
+        raise UsageError("--output-tokens", output_tokens, "must be 1 or more")
+    if context_depth < 0:
+        raise UsageError("--context-depth", context_depth, "must be 0 or more")
+    if concurrency < 1:
+        raise UsageError("--concurrency", concurrency, "must be 1 or more")
+    needed = context_depth + prompt_tokens + output_tokens
+    if needed > limit:
+        raise UsageError(
+            "--output-tokens",
+            output_tokens,
+            f"depth {context_depth} + prompt {prompt_tokens} + output {output_tokens} = {needed:,} "
+            f"tokens is beyond the context of {limit:,}",
+            hint=f"at most {max(0, limit - context_depth - prompt_tokens):,} output tokens fit; or raise "
+            f"--max-model-len (up to the model's {model_limit:,})",
+        )
+
+
+def predict_work(
+    work: ModelWork,
+    hw: Hardware,
+    d: Deployment,
+    prompt_tokens: int,
+    output_tokens: int,
+    concurrency: int = 1,
+    context_depth: int = 0,
+    calibration=None,
+    *,
+    efficiency: EfficiencyModel | None = None,
+    moe: bool = False,
+    quant_bits: int | None = None,
+) -> Prediction:
+    """The model itself, for a deployment already checked (check_deployment) and its work known."""
+    eff = efficiency or _load_default_efficiency()
+    feats = features_for(moe, hw, d, quant_bits)
+    layout = _Layout(d.tensor_parallel_size, d.layer_split, {**DEFAULT_COMMUNICATION, **eff.communication})
+    ubatch = UBATCH[d.engine]
+    dscale, pscale = _factor(calibration, "decode"), _factor(calibration, "prefill")
+    b = concurrency
+    mid_depth = context_depth + prompt_tokens + output_tokens / 2
+
+    out: dict[str, dict[str, float]] = {}
+    effs: tuple[float, float] = (0.0, 0.0)
+    for which in ("point", "low", "high"):
+        rates, de, pe = rates_for(hw, feats, eff, dscale, pscale, which)
+        if which == "point":
+            effs = (de, pe)
+        ttft = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw)
+        tpot = decode_step_seconds(work, rates, b, mid_depth, layout, hw)
+        out[which] = {
+            "prefill": prompt_tokens * b / ttft,
+            "ttft": ttft,
+            "decode": 1.0 / tpot,
+            "tpot": tpot,
+            "e2e": ttft + (output_tokens - 1) * tpot,
+            "throughput": b / tpot,
+        }
+    lo, pt, hi = out["low"], out["point"], out["high"]
+
+    def band(key: str) -> tuple[float, float, float]:
+        vals = (lo[key], hi[key])
+        return pt[key], min(vals), max(vals)
+
+    notes = list(work.notes)
+    if feats.backend == "vulkan":
+        notes.append(
+            "Vulkan on gfx906 has cliffs: q4_0 KV at long context and parallel > 1 measured at "
+            "5-9 tok/s (measured-benchmarks.csv, Korean MI50 study)"
+        )
+    if feats.precision == "bf16-without-hw":
+        notes.append(
+            f"{hw.profile.display_name} has no bf16 hardware: BF16 prefill runs about 4x slower than F16"
+        )
+    kv_step = work.kv_read_bytes(mid_depth)
+    fields = {}
+    for key, name in (
+        ("prefill", "prefill_tokens_per_s"),
+        ("ttft", "ttft_s"),
+        ("decode", "decode_tokens_per_s"),
+        ("tpot", "tpot_s"),
+        ("e2e", "e2e_s"),
+        ("throughput", "throughput_tokens_per_s"),
+    ):
+        p, low, high = band(key)
+        fields[name], fields[f"{name}_low"], fields[f"{name}_high"] = p, low, high
+    return Prediction(
+        engine=d.engine,
+        backend=d.backend or "",
+        precision=d.precision_label,
+        precision_class=feats.precision,
+        concurrency=b,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        context_depth=context_depth,
+        decode_bytes_per_token=work.read_bytes(1) + kv_step,
+        decode_efficiency=effs[0],
+        prefill_efficiency=effs[1],
+        tensor_parallel_size=d.tensor_parallel_size,
+        layer_split=d.layer_split,
+        notes=tuple(notes),
+        **fields,
+    )

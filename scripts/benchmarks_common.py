@@ -1,0 +1,327 @@
+"""Shared by scripts/fit_efficiency.py and scripts/loo_benchmarks.py: the measured rows as the speed
+model sees them, the fit, and the per-row prediction. docs/methodology-speed.md section 3.
+
+scripts/data/measured-benchmarks.csv is a verbatim copy of shared/reference/measured-benchmarks.csv
+(each row names its public source).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from planner.core.efficiency import EfficiencyModel, Observation, fit_levels
+from planner.core.hardware import Hardware, profile_from_dict
+from planner.core.speed import (
+    Deployment,
+    ModelWork,
+    features_for,
+    predict_work,
+    work_from_spec,
+    work_from_totals,
+)
+from planner.engines.vllm import VllmOptions, plan_vllm
+from planner.sources.models import resolve_model
+from planner.sources.profiles import get_profile
+
+CSV = Path(__file__).resolve().parent / "data" / "measured-benchmarks.csv"
+GIB = 2**30
+
+# The AI PRO R9700 (RDNA4, gfx1201) has no shipped profile: its figures, from AMD's product page
+# (640 GB/s, 95.7 TFLOPS peak FP16 vector rate; the CSV row's note says 640 GB/s).
+R9700 = profile_from_dict(
+    {
+        "name": "ai-pro-r9700",
+        "display_name": "AMD Radeon AI PRO R9700",
+        "vendor": "amd",
+        "arch": "gfx1201",
+        "platform": "rocm",
+        "memory_bytes": 32 * GIB,
+        "bandwidth_gbps": 640.0,
+        "peak_tflops": {"fp16": 95.7, "bf16": 95.7},
+        "supported_dtypes": ["fp32", "fp16", "bf16", "int8"],
+        "sources": ["AMD Radeon AI PRO R9700 product page"],
+    }
+)
+HARDWARE = {"MI50-32GB": "mi50-32gb", "RTX3090": "rtx3090", "RX7900XTX": "rx7900xtx"}
+
+# CSV model name -> catalog id where the catalog has it (or a same-shape model for the attention/KV
+# shape only: the "llama-8B" of the llama.cpp PRs is Llama-3-8B, which has Llama-3.1-8B's shape;
+# Qwen3-VL-8B's language model has Qwen3-8B's shape).
+CATALOG = {
+    "llama-2-7b": "meta-llama/Llama-2-7b-hf",
+    "Qwen3-14B": "Qwen/Qwen3-14B",
+    "Llama-3.1-8B-Instruct": "meta-llama/Llama-3.1-8B-Instruct",
+}
+SHAPE_ONLY = {"llama-8B": "meta-llama/Llama-3.1-8B-Instruct", "Qwen3-VL-8B-Instruct": "Qwen/Qwen3-8B"}
+# Nominal bits per weight used to turn size_gib into a parameter count for models not in the catalog:
+# BF16 16; Q4_0 4.5 (block size); Q4_K_M / UD-Q4_K_XL 4.89 (Llama-3.1-8B whole-file average,
+# llama.cpp tools/quantize/README.md, engine-facts.md section 4).
+NOMINAL_BITS = {"BF16": 16.0, "F16": 16.0, "Q4_0": 4.5, "Q4_K_M": 4.89, "UD-Q4_K_XL": 4.89}
+# Parameter counts for models not in the catalog, each derived from one row as stated.
+OFF_CATALOG = {
+    "Ministral-3-14B": dict(params=25.16 * GIB / 2, source="BF16 row: 25.16 GiB / 2 B"),
+    "Ministral-3-8B": dict(params=15.81 * GIB / 2, source="BF16 row: 15.81 GiB / 2 B"),
+    "Qwen3.5-9B": dict(
+        params=16.68 * GIB / 2, source="BF16 row: 16.68 GiB / 2 B (also used for its UD-Q8_K_XL row)"
+    ),
+    # MoE: total from the Q4_K_M row at 4.89 bits; 3B active from the name (A3B); 256 experts with 8
+    # routed per token as in the Qwen3.5/3.6 MoE configs (an assumption: only the batch effect uses it).
+    "Qwen3.6-35B-A3B": dict(
+        params=19.70 * GIB * 8 / 4.89,
+        active=3.0e9,
+        experts=256,
+        top_k=8,
+        source="Q4_K_M row: 19.70 GiB x 8 / 4.89 bits; active 3B from the name",
+    ),
+}
+SHAREGPT_MEAN_PROMPT = 220  # vLLM's ShareGPT sampling: about 220 prompt tokens per request (assumption)
+
+
+@dataclass(frozen=True)
+class Row:
+    row_id: str
+    hw: Hardware
+    deployment: Deployment
+    work: ModelWork
+    moe: bool
+    quant_bits: int | None
+    pp_tokens: int | None
+    pp_depth: int
+    tg_tokens: int | None
+    tg_depth: int
+    pp_tps: float | None
+    tg_tps: float | None
+    throughput: dict | None  # {"concurrency", "prompt", "output"} for the batch row
+    model_note: str
+
+
+def _num(text: str) -> float | None:
+    text = (text or "").strip()
+    return float(text) if text else None
+
+
+def _test(test: str) -> tuple[int | None, int, int | None, int, dict | None]:
+    """(pp tokens, pp depth, tg tokens, tg depth, throughput) from the CSV's test column."""
+    depth = int(m.group(1)) if (m := re.search(r"@d(\d+)", test)) else 0
+    if "throughput" in test:
+        out = int(re.search(r"out(\d+)", test).group(1))
+        return None, 0, None, 0, {"prompt": SHAREGPT_MEAN_PROMPT, "output": out}
+    if m := re.search(r"(\d+)in/(\d+)out", test):  # vLLM: one stream in/out; "PP 8k" prefill of 8192
+        pp = 8192 if "PP 8k" in test else None
+        return pp, 0, int(m.group(2)), int(m.group(1)), None
+    if "ubatch1 pp" in test:  # one token per ubatch: a decode of N tokens
+        return None, 0, int(re.search(r"pp(\d+)", test).group(1)), 0, None
+    pp = int(m.group(1)) if (m := re.search(r"pp(\d+)", test)) else None
+    tg = int(m.group(1)) if (m := re.search(r"tg(\d+)", test)) else None
+    return pp, depth, tg, depth, None
+
+
+def load_rows(path: Path = CSV) -> list[Row]:
+    rows = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for i, r in enumerate(csv.DictReader(fh), start=2):
+            rows.append(_row(i, r))
+    return rows
+
+
+def _row(line: int, r: dict) -> Row:
+    hw_name = r["hardware"]
+    n_gpu = int(r["n_gpu"])
+    profile = R9700 if hw_name == "AI-PRO-R9700" else get_profile(HARDWARE[hw_name])
+    hw = Hardware(profile, n_gpu)
+    backend_text = r["backend"].lower()
+    backend = "vulkan" if "vulkan" in backend_text else "cuda" if "cuda" in backend_text else "rocm"
+    engine = "vllm" if "vllm" in r["engine_version"].lower() else "llamacpp"
+    layer_split = n_gpu if "layer-split" in r["engine_version"] else 1
+    quant, model = r["quant"], r["model"]
+    size = _num(r["size_gib"])
+    size_bytes = int(size * GIB) if size else None
+    pp, pp_depth, tg, tg_depth, thr = _test(r["test"])
+    quant_bits = None
+    if engine == "vllm":
+        vq = "awq" if quant.upper().startswith("AWQ") else None
+        quant_bits = 4 if vq else None
+        dep = Deployment("vllm", backend, dtype="fp16", quantization=vq, weights_bytes=size_bytes)
+    else:
+        gguf = quant.upper()
+        dep = Deployment(
+            "llamacpp",
+            backend,
+            quant=gguf if gguf in ("Q4_0", "Q4_K_M", "Q8_0", "F16") else "Q4_K_M",
+            layer_split=layer_split,
+            weights_bytes=size_bytes,
+        )
+    moe = False
+    if model in CATALOG:
+        spec = resolve_model(CATALOG[model], offline=True).spec
+        work = work_from_spec(spec, dep)
+        note = f"catalog {CATALOG[model]}" + (", bytes from size_gib" if size_bytes else "")
+        moe = spec.is_moe
+    elif model in SHAPE_ONLY:
+        shape = resolve_model(SHAPE_ONLY[model], offline=True).spec
+        if size_bytes:
+            params = int(size_bytes * 8 / NOMINAL_BITS[quant])
+            work = work_from_totals(size_bytes, params, spec=shape)
+            note = (
+                f"params {params / 1e9:.2f}B from {size} GiB at {NOMINAL_BITS[quant]} bits; "
+                f"shape of {SHAPE_ONLY[model]}"
+            )
+        else:
+            work = work_from_spec(shape, dep)
+            note = f"shape and bytes of {SHAPE_ONLY[model]} ({quant})"
+    else:
+        info = OFF_CATALOG[model]
+        params = int(info["params"])
+        active = int(info.get("active", params))
+        work = work_from_totals(
+            size_bytes,
+            params,
+            active,
+            num_experts=info.get("experts", 0),
+            experts_per_token=info.get("top_k", 0),
+        )
+        moe = active < params
+        note = f"params {params / 1e9:.2f}B ({info['source']})"
+    # The precision class of the real file type (UD-Q8_K_XL is a q8 file, BF16 stays BF16).
+    dep = replace(dep, quant=quant.upper() if engine == "llamacpp" else None)
+    dep = _checked(dep, hw)
+    if thr is not None:
+        plan = plan_vllm(
+            resolve_model(CATALOG[model], offline=True).spec,
+            hw,
+            VllmOptions(dtype="fp16", max_model_len=4096),
+        )
+        per_request = thr["prompt"] + thr["output"]
+        thr = {**thr, "concurrency": int(min(plan.max_num_seqs, plan.kv_cache_tokens // per_request))}
+    return Row(
+        f"{line}:{hw_name}:{model}:{quant}:{r['test'].split(';')[0][:24]}",
+        hw,
+        dep,
+        work,
+        moe,
+        quant_bits,
+        pp,
+        pp_depth,
+        tg,
+        tg_depth,
+        _num(r["pp_tps"]),
+        _num(r["tg_tps"]),
+        thr,
+        note,
+    )
+
+
+def _checked(dep: Deployment, hw: Hardware) -> Deployment:
+    """check_deployment needs a spec only for the head count; these rows run tp 1."""
+    return replace(dep, backend=dep.backend)
+
+
+def predict_row(row: Row, eff: EfficiencyModel) -> dict[str, float | None]:
+    """Predicted pp tok/s, tg tok/s (and total tok/s for the throughput row)."""
+    out: dict[str, float | None] = {"pp": None, "tg": None}
+    args = dict(efficiency=eff, moe=row.moe, quant_bits=row.quant_bits)
+    if row.pp_tokens:
+        p = predict_work(row.work, row.hw, row.deployment, row.pp_tokens, 1, 1, row.pp_depth, **args)
+        out["pp"] = p.prefill_tokens_per_s
+    if row.tg_tokens:
+        # llama-bench tg N at depth d: N decode steps from depth d (a 1-token prompt stands in for none)
+        p = predict_work(row.work, row.hw, row.deployment, 1, row.tg_tokens, 1, row.tg_depth, **args)
+        out["tg"] = p.decode_tokens_per_s
+    if row.throughput:
+        t = row.throughput
+        p = predict_work(
+            row.work, row.hw, row.deployment, t["prompt"], t["output"], t["concurrency"], 0, **args
+        )
+        out["tg"] = t["concurrency"] * (t["prompt"] + t["output"]) / p.e2e_s  # total tok/s, as bench prints
+    return out
+
+
+def is_special(row: Row) -> str | None:
+    """Rows that measure one scalar correction instead of the level efficiencies."""
+    if row.throughput:
+        return "batch_compute"
+    if row.tg_depth >= 4096 or row.pp_depth >= 4096:
+        return "depth"
+    return None
+
+
+NEUTRAL = {
+    "decode": {"intercept": math.log(0.4), "levels": {}, "rows": {}, "priors": {}},
+    "prefill": {"intercept": math.log(0.3), "levels": {}, "rows": {}, "priors": {}},
+}
+
+
+def _scalar(rows: list[Row], eff: EfficiencyModel, attr: str, metric: str) -> float:
+    """Bisection in log space for the scalar that makes the rows' predictions match (geometric mean)."""
+    targets = [(r, getattr(r, f"{metric}_tps")) for r in rows if getattr(r, f"{metric}_tps")]
+    if not targets:
+        return 1.0
+    lo, hi = math.log(0.01), math.log(10.0)
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        e = replace(eff, **{attr: math.exp(mid)})
+        err = sum(math.log(predict_row(r, e)[metric] / m) for r, m in targets)
+        if err < 0:
+            lo = mid
+        else:
+            hi = mid
+    return math.exp((lo + hi) / 2)
+
+
+def fit(rows: list[Row], rounds: int = 4) -> tuple[EfficiencyModel, dict]:
+    """Fit the levels and the three scalars; returns the model and the raw tables."""
+    eff = EfficiencyModel.from_dict(NEUTRAL)
+    tables: dict = {}
+    regular = [r for r in rows if not is_special(r)]
+    for _ in range(rounds):
+        obs = []
+        for r in regular:
+            pred = predict_row(r, eff)
+            for kind, metric in (("decode", "tg"), ("prefill", "pp")):
+                measured = getattr(r, f"{metric}_tps")
+                if measured and pred[metric]:
+                    feats = features_for(r.moe, r.hw, r.deployment, r.quant_bits)
+                    e = (
+                        eff.decode_efficiency(feats) if kind == "decode" else eff.prefill_efficiency(feats)
+                    ).value
+                    # time is close to inversely proportional to the efficiency: one fixed-point step
+                    # per round, four rounds
+                    obs.append(Observation(kind, feats, e * measured / pred[metric], r.row_id))
+        tables = {"decode": fit_levels(obs, "decode"), "prefill": fit_levels(obs, "prefill")}
+        eff = replace(eff, decode=tables["decode"], prefill=tables["prefill"])
+        depth_rows = [r for r in rows if is_special(r) == "depth"]
+        eff = replace(eff, kv_read=_scalar([r for r in depth_rows if r.tg_tps], eff, "kv_read", "tg"))
+        eff = replace(eff, attention=_scalar([r for r in depth_rows if r.pp_tps], eff, "attention", "pp"))
+        eff = replace(
+            eff,
+            batch_compute=_scalar(
+                [r for r in rows if is_special(r) == "batch_compute"], eff, "batch_compute", "tg"
+            ),
+        )
+    return eff, tables
+
+
+def loo(rows: list[Row]) -> list[dict]:
+    """Leave each row out, fit on the rest, predict it."""
+    results = []
+    for i, row in enumerate(rows):
+        eff, _ = fit(rows[:i] + rows[i + 1 :])
+        pred = predict_row(row, eff)
+        results.append({"row": row, "pp_pred": pred["pp"], "tg_pred": pred["tg"]})
+    return results
+
+
+def pct(pred: float | None, measured: float | None) -> float | None:
+    if pred is None or not measured:
+        return None
+    return 100.0 * (pred - measured) / measured
+
+
+def median(values: list[float]) -> float:
+    v = sorted(values)
+    n = len(v)
+    return (v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2) if v else float("nan")

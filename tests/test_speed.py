@@ -1,0 +1,241 @@
+"""The speed model (planner/core/speed.py), its fitted factors and the predict/recommend/compare CLI.
+
+Golden numbers state their origin: a measured row of scripts/data/measured-benchmarks.csv (a copy of
+shared/reference/measured-benchmarks.csv) or a formula of docs/methodology-speed.md. No timed tests.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.core.hardware import Hardware
+from planner.core.speed import Deployment, predict, work_from_totals
+from planner.errors import UsageError
+from planner.sources.models import resolve_model
+from planner.sources.profiles import get_profile
+
+GIB = 2**30
+MI50_32 = Hardware(get_profile("mi50-32gb"))
+MI50_16 = Hardware(get_profile("mi50-16gb"))
+
+
+def _spec(model_id: str):
+    return resolve_model(model_id, offline=True).spec
+
+
+def test_llama2_q4_0_decode_matches_the_measured_row_within_the_loo_tolerance():
+    # measured-benchmarks.csv row 2: MI50-32GB, llama.cpp ROCm, llama-2-7b Q4_0 3.56 GiB: tg128 96.78 t/s,
+    # pp512 1228.80 t/s. Tolerances: the issue's LOO targets (decode 20%, prefill 30%).
+    spec = _spec("meta-llama/Llama-2-7b-hf")
+    d = Deployment("llamacpp", "rocm", quant="Q4_0", weights_bytes=int(3.56 * GIB))
+    tg = predict(spec, MI50_32, d, 1, 128)
+    pp = predict(spec, MI50_32, d, 512, 1)
+    assert tg.decode_tokens_per_s == pytest.approx(96.78, rel=0.20)
+    assert pp.prefill_tokens_per_s == pytest.approx(1228.80, rel=0.30)
+
+
+def test_depth_slows_decode_like_the_measured_long_context_row():
+    # row 3: same setup at depth 32768: tg 29.85 t/s (3.2x slower than at depth 0) - the KV read.
+    spec = _spec("meta-llama/Llama-2-7b-hf")
+    d = Deployment("llamacpp", "rocm", quant="Q4_0", weights_bytes=int(3.56 * GIB))
+    shallow = predict(spec, MI50_32, d, 1, 32)
+    deep = predict(spec, MI50_32, d, 1, 32, context_depth=32768, context_limit=32768 + 64)  # llama-bench -d
+    assert deep.decode_tokens_per_s < shallow.decode_tokens_per_s / 2
+    assert deep.decode_tokens_per_s == pytest.approx(29.85, rel=0.20)
+
+
+def test_moe_decodes_faster_than_a_dense_model_of_the_same_total_size():
+    # Same 20 GiB of weights: the MoE reads its 3B active of 35B per token (methodology 1.2).
+    spec = _spec("Qwen/Qwen3-8B")
+    d = Deployment("llamacpp", "rocm", quant="Q4_K_M")
+    size = int(19.7 * GIB)
+    dense = work_from_totals(size, 35_000_000_000, spec=spec)
+    moe = work_from_totals(
+        size, 35_000_000_000, 3_000_000_000, num_experts=256, experts_per_token=8, spec=spec
+    )
+    p_dense = predict(spec, MI50_32, d, 1, 64, work=dense)
+    p_moe = predict(spec, MI50_32, d, 1, 64, work=moe)
+    assert p_moe.decode_tokens_per_s > 2 * p_dense.decode_tokens_per_s
+
+
+def test_tensor_parallel_adds_communication_cost():
+    # TP 2 halves each rank's read; the all-reduces (2 per layer) keep it from a full 2x.
+    spec = _spec("Qwen/Qwen2.5-7B-Instruct")
+    hw2 = Hardware(get_profile("mi50-16gb"), 2)
+    one = predict(spec, hw2, Deployment("vllm", dtype="fp16", quantization="gptq"), 32, 64)
+    two = predict(
+        spec, hw2, Deployment("vllm", dtype="fp16", quantization="gptq", tensor_parallel_size=2), 32, 64
+    )
+    assert one.tpot_s / 2 < two.tpot_s < one.tpot_s
+
+
+def test_batching_shares_the_weight_read():
+    spec = _spec("Qwen/Qwen2.5-1.5B-Instruct")
+    d = Deployment("vllm", dtype="fp16")
+    p1 = predict(spec, MI50_16, d, 32, 128, concurrency=1)
+    p16 = predict(spec, MI50_16, d, 32, 128, concurrency=16)
+    assert p16.throughput_tokens_per_s > 4 * p1.throughput_tokens_per_s
+    assert p16.decode_tokens_per_s < p1.decode_tokens_per_s
+
+
+def test_band_contains_the_point_estimate():
+    p = predict(_spec("Qwen/Qwen2.5-7B-Instruct"), MI50_16, Deployment("ollama", quant="Q4_K_M"), 32, 128)
+    for key in (
+        "prefill_tokens_per_s",
+        "ttft_s",
+        "decode_tokens_per_s",
+        "tpot_s",
+        "e2e_s",
+        "throughput_tokens_per_s",
+    ):
+        assert getattr(p, f"{key}_low") <= getattr(p, key) <= getattr(p, f"{key}_high")
+
+
+def test_calibration_scales_decode():
+    spec = _spec("Qwen/Qwen2.5-1.5B-Instruct")
+    d = Deployment("vllm", dtype="fp16")
+    base = predict(spec, MI50_16, d, 1, 64)
+    faster = predict(spec, MI50_16, d, 1, 64, calibration={"decode": 0.5})
+    assert faster.decode_tokens_per_s == pytest.approx(base.decode_tokens_per_s * 0.5, rel=0.02)
+    with pytest.raises(UsageError):
+        predict(spec, MI50_16, d, 1, 64, calibration={"decode": 0})
+
+
+def test_output_beyond_the_context_is_refused():
+    spec = _spec("Qwen/Qwen2.5-1.5B-Instruct")
+    with pytest.raises(UsageError, match="beyond the context"):
+        predict(spec, MI50_16, Deployment("vllm"), 4000, 200, context_limit=4096)
+
+
+def test_host_cpu_profile_is_predictable():
+    from planner.core.hardware import profile_from_dict
+
+    host = profile_from_dict(
+        {
+            "name": "host",
+            "display_name": "test host",
+            "vendor": "x",
+            "arch": "x86_64",
+            "platform": "cpu",
+            "memory_bytes": 16 * GIB,
+            "bandwidth_gbps": 40.0,
+            "peak_tflops": {"fp32": 1.0},
+            "supported_dtypes": ["fp32"],
+            "sources": ["test"],
+        }
+    )
+    p = predict(
+        _spec("Qwen/Qwen2.5-0.5B-Instruct"),
+        Hardware(host),
+        Deployment("llamacpp", "cpu", quant="Q4_K_M"),
+        32,
+        32,
+    )
+    # 0.6 x 40 GB/s over about 0.4 GB read per token (efficiency.json cpu prior): tens of tok/s
+    assert 10 < p.decode_tokens_per_s < 200
+
+
+def test_predict_json_shape(run_json):
+    data = run_json(
+        "predict",
+        "Qwen/Qwen2.5-1.5B-Instruct",
+        "--engine",
+        "vllm",
+        "--prompt-tokens",
+        "32",
+        "--output-tokens",
+        "128",
+        "--concurrency",
+        "1,4",
+        "--offline",
+    )
+    assert data["schema_version"] == 1
+    assert [p["concurrency"] for p in data["predictions"]] == [1, 4]
+    for p in data["predictions"]:
+        assert p["engine"] == "vllm" and p["dtype"] == "fp16"
+        for key in (
+            "prefill_tokens_per_s",
+            "decode_tokens_per_s",
+            "ttft_s",
+            "tpot_s",
+            "e2e_s",
+            "throughput_tokens_per_s",
+        ):
+            assert p[f"{key}_low"] <= p[key] <= p[f"{key}_high"]
+
+
+def test_predict_concurrency_above_the_kv_limit_names_the_maximum(run_cli):
+    code, _, err = run_cli(
+        "predict",
+        "Qwen/Qwen2.5-1.5B-Instruct",
+        "--engine",
+        "vllm",
+        "--max-model-len",
+        "4096",
+        "--prompt-tokens",
+        "2000",
+        "--output-tokens",
+        "2000",
+        "--concurrency",
+        "1000",
+        "--offline",
+    )
+    assert code == 2 and "at most" in err and "--concurrency" in err
+
+
+def test_predict_deployment_that_does_not_fit_says_why(run_cli):
+    code, _, err = run_cli(
+        "predict", "Qwen/Qwen2.5-7B-Instruct", "--engine", "vllm", "--dtype", "fp16", "--offline"
+    )
+    assert code == 5 and "No available memory for the cache blocks" in err
+
+
+def test_recommend_7b_on_mi50_16gb_rejects_vllm_fp16_and_meets_2s(run_json):
+    # The reference report: vLLM fp16 7B fails on 16 GB with "No available memory for the cache blocks".
+    data = run_json(
+        "recommend", "Qwen/Qwen2.5-7B-Instruct", "--hardware", "mi50-16gb", "--max-latency", "2s", "--offline"
+    )
+    (m,) = data["models"]
+    fp16 = [r for r in m["rejected"] if r["deployment"] == "vLLM fp16"]
+    assert fp16 and "No available memory for the cache blocks" in fp16[0]["reason"]
+    w = data["winner"]
+    assert w is not None and w["e2e_s"] <= 2.0
+    assert any(line.startswith(("vllm serve", "llama-server", "OLLAMA")) for line in w["launch"])
+
+
+def test_compare_attributes_most_of_the_report_gap_to_model_size_and_precision(run_json):
+    # The report's two setups (shared/reference/mi50-vllm-vs-ollama-report.md).
+    data = run_json(
+        "compare",
+        "Qwen/Qwen2.5-1.5B-Instruct vllm fp16",
+        "Qwen/Qwen2.5-7B-Instruct ollama Q4_K_M",
+        "--offline",
+    )
+    s = data["split"]
+    assert s["decode_ratio"] > 1
+    assert s["model_size_and_precision_share"] > 0.5 > s["engine_and_backend_share"]
+
+
+def test_loo_meets_the_issue_targets():
+    # scripts/loo_benchmarks.py: median |error| decode <= 20%, prefill <= 30% (issue 4).
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from benchmarks_common import is_special, load_rows, loo, median, pct
+
+    results = loo(load_rows())
+    tg = [
+        abs(pct(r["tg_pred"], r["row"].tg_tps)) for r in results if r["tg_pred"] and not is_special(r["row"])
+    ]
+    pp = [abs(pct(r["pp_pred"], r["row"].pp_tps)) for r in results if r["pp_pred"]]
+    assert median(tg) <= 20 and median(pp) <= 30
+
+
+def test_efficiency_json_is_up_to_date():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    import fit_efficiency
+
+    current = json.loads(fit_efficiency.OUT.read_text())
+    assert current == json.loads(json.dumps(fit_efficiency.build()))
