@@ -16,7 +16,10 @@ import sys
 import time
 
 COMMANDS = {
-    "fit Qwen/Qwen2.5-7B-Instruct --dtype fp16": (["fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16"], 1.0),
+    "fit Qwen/Qwen2.5-7B-Instruct --dtype fp16": (
+        ["fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16"],
+        1.0,
+    ),
     "--help": (["--help"], 0.5),
 }
 
@@ -40,8 +43,10 @@ def main() -> int:
         median = statistics.median(times)
         ok = median < target
         failed |= not ok
-        print(f"mi50plan {label:45s} median {median:.3f} s  min {min(times):.3f}  max {max(times):.3f}  "
-              f"target < {target} s  {'OK' if ok else 'OVER'}")
+        print(
+            f"mi50plan {label:45s} median {median:.3f} s  min {min(times):.3f}  max {max(times):.3f}  "
+            f"target < {target} s  {'OK' if ok else 'OVER'}"
+        )
     return 1 if failed else 0
 
 

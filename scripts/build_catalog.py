@@ -71,8 +71,16 @@ def _filled_defaults(config: dict) -> dict:
     body = copy.deepcopy(config)  # transformers edits nested dicts (rope_scaling) in place
     model_type = body.pop("model_type")
     full = AutoConfig.for_model(model_type, **body).to_dict()
-    wanted = ("vocab_size", "tie_word_embeddings", "layer_types", "max_position_embeddings",
-              "head_dim", "intermediate_size", "sliding_window", "num_key_value_heads")
+    wanted = (
+        "vocab_size",
+        "tie_word_embeddings",
+        "layer_types",
+        "max_position_embeddings",
+        "head_dim",
+        "intermediate_size",
+        "sliding_window",
+        "num_key_value_heads",
+    )
     filled: dict = {}
     if isinstance(config.get("text_config"), dict):
         text = full.get("text_config") or {}
@@ -80,8 +88,11 @@ def _filled_defaults(config: dict) -> dict:
         if "tie_word_embeddings" not in config and "tie_word_embeddings" in full:
             filled["tie_word_embeddings"] = full["tie_word_embeddings"]
     else:
-        filled = {k: full[k] for k in ("vocab_size", "tie_word_embeddings", "head_dim") if k not in config
-                  and full.get(k) is not None}
+        filled = {
+            k: full[k]
+            for k in ("vocab_size", "tie_word_embeddings", "head_dim")
+            if k not in config and full.get(k) is not None
+        }
     return filled
 
 
@@ -91,15 +102,25 @@ def build() -> dict:
     for folder in sorted(p for p in SHARED.iterdir() if p.is_dir()):
         model_id = folder.name.replace("--", "/", 1)
         config = json.loads((folder / "config.json").read_text())
-        entry = {"id": model_id, "config": config, "source": sources.get(model_id, "shared/model-configs"),
-                 "filled_by_transformers": _filled_defaults(config)}
+        entry = {
+            "id": model_id,
+            "config": config,
+            "source": sources.get(model_id, "shared/model-configs"),
+            "filled_by_transformers": _filled_defaults(config),
+        }
         index = folder / "model.safetensors.index.json"
         if index.exists():
             entry["safetensors_total_bytes"] = json.loads(index.read_text())["metadata"]["total_size"]
         models.append(entry)
-    ollama = {name: {"model": hf, "quant": q, "file_bytes": size} for name, (hf, q, size) in OLLAMA_TAGS.items()}
-    return {"schema_version": 1, "models": models, "ollama_tags": ollama,
-            "note": "configs copied verbatim from shared/model-configs; sources per entry"}
+    ollama = {
+        name: {"model": hf, "quant": q, "file_bytes": size} for name, (hf, q, size) in OLLAMA_TAGS.items()
+    }
+    return {
+        "schema_version": 1,
+        "models": models,
+        "ollama_tags": ollama,
+        "note": "configs copied verbatim from shared/model-configs; sources per entry",
+    }
 
 
 def main() -> int:

@@ -16,20 +16,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CSV = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared")) / "reference" / "gpu-specs.csv"
 NAMES = {
-    "MI50-16GB": ("mi50-16gb", "AMD Instinct MI50 16 GB"), "MI50-32GB": ("mi50-32gb", "AMD Instinct MI50 32 GB"),
-    "MI60": ("mi60", "AMD Instinct MI60 32 GB"), "RadeonVII": ("radeon-vii", "AMD Radeon VII 16 GB"),
-    "MI100": ("mi100", "AMD Instinct MI100 32 GB"), "MI210": ("mi210", "AMD Instinct MI210 64 GB"),
+    "MI50-16GB": ("mi50-16gb", "AMD Instinct MI50 16 GB"),
+    "MI50-32GB": ("mi50-32gb", "AMD Instinct MI50 32 GB"),
+    "MI60": ("mi60", "AMD Instinct MI60 32 GB"),
+    "RadeonVII": ("radeon-vii", "AMD Radeon VII 16 GB"),
+    "MI100": ("mi100", "AMD Instinct MI100 32 GB"),
+    "MI210": ("mi210", "AMD Instinct MI210 64 GB"),
     "MI250X-per-GCD": ("mi250x-gcd", "AMD Instinct MI250X, one GCD (64 GB)"),
-    "MI300X": ("mi300x", "AMD Instinct MI300X 192 GB"), "MI325X": ("mi325x", "AMD Instinct MI325X 256 GB"),
-    "RX7900XTX": ("rx7900xtx", "AMD Radeon RX 7900 XTX 24 GB"), "W7900": ("w7900", "AMD Radeon PRO W7900 48 GB"),
-    "V100-SXM2": ("v100-32gb", "NVIDIA V100 SXM2 32 GB"), "T4": ("t4", "NVIDIA T4 16 GB"),
-    "A10": ("a10", "NVIDIA A10 24 GB"), "L4": ("l4", "NVIDIA L4 24 GB"), "L40S": ("l40s", "NVIDIA L40S 48 GB"),
-    "A100-40GB": ("a100-40gb", "NVIDIA A100 40 GB"), "A100-80GB-SXM": ("a100-80gb", "NVIDIA A100 SXM 80 GB"),
-    "H100-SXM": ("h100-sxm", "NVIDIA H100 SXM 80 GB"), "H100-PCIe": ("h100-pcie", "NVIDIA H100 PCIe 80 GB"),
-    "H200-SXM": ("h200", "NVIDIA H200 SXM 141 GB"), "RTX3090": ("rtx3090", "NVIDIA GeForce RTX 3090 24 GB"),
-    "RTX4090": ("rtx4090", "NVIDIA GeForce RTX 4090 24 GB"), "RTX5090": ("rtx5090", "NVIDIA GeForce RTX 5090 32 GB"),
+    "MI300X": ("mi300x", "AMD Instinct MI300X 192 GB"),
+    "MI325X": ("mi325x", "AMD Instinct MI325X 256 GB"),
+    "RX7900XTX": ("rx7900xtx", "AMD Radeon RX 7900 XTX 24 GB"),
+    "W7900": ("w7900", "AMD Radeon PRO W7900 48 GB"),
+    "V100-SXM2": ("v100-32gb", "NVIDIA V100 SXM2 32 GB"),
+    "T4": ("t4", "NVIDIA T4 16 GB"),
+    "A10": ("a10", "NVIDIA A10 24 GB"),
+    "L4": ("l4", "NVIDIA L4 24 GB"),
+    "L40S": ("l40s", "NVIDIA L40S 48 GB"),
+    "A100-40GB": ("a100-40gb", "NVIDIA A100 40 GB"),
+    "A100-80GB-SXM": ("a100-80gb", "NVIDIA A100 SXM 80 GB"),
+    "H100-SXM": ("h100-sxm", "NVIDIA H100 SXM 80 GB"),
+    "H100-PCIe": ("h100-pcie", "NVIDIA H100 PCIe 80 GB"),
+    "H200-SXM": ("h200", "NVIDIA H200 SXM 141 GB"),
+    "RTX3090": ("rtx3090", "NVIDIA GeForce RTX 3090 24 GB"),
+    "RTX4090": ("rtx4090", "NVIDIA GeForce RTX 4090 24 GB"),
+    "RTX5090": ("rtx5090", "NVIDIA GeForce RTX 5090 32 GB"),
 }
-GFX906_ENGINES = '''
+GFX906_ENGINES = """
 [engines.vllm]
 supported = true
 versions = "community forks only: nlzy/vllm-gfx906 (up to v0.11.2, ROCm 6.3), ai-infos/vllm-gfx906-mobydick (~0.19)"
@@ -45,10 +57,12 @@ notes = "use the Vulkan backend on Ollama >= 0.12.4"
 supported = true
 backends = ["rocm", "vulkan", "cpu"]
 notes = "HIP build with AMDGPU_TARGETS=gfx906, or Vulkan (RADV)"
-'''
-GFX906_WARNINGS = ('warnings = ["passive cooling: throttles after about 60 s of sustained load without strong '
-                   'airflow", "the default power policy can pin memory clocks low; forcing high raised decode '
-                   '6.3 -> 15.9 t/s in one study"]\n')
+"""
+GFX906_WARNINGS = (
+    'warnings = ["passive cooling: throttles after about 60 s of sustained load without strong '
+    'airflow", "the default power policy can pin memory clocks low; forcing high raised decode '
+    '6.3 -> 15.9 t/s in one study"]\n'
+)
 
 
 def _first_number(text: str) -> float | None:
@@ -102,8 +116,16 @@ def render(row: dict) -> tuple[str, str]:
         lines.append(GFX906_ENGINES.rstrip())
     else:
         backends = '["rocm", "vulkan", "cpu"]' if amd else '["cuda", "vulkan", "cpu"]'
-        lines += ["", "[engines.llamacpp]", "supported = true", f"backends = {backends}",
-                  "", "[engines.ollama]", "supported = true", f"backends = {backends}"]
+        lines += [
+            "",
+            "[engines.llamacpp]",
+            "supported = true",
+            f"backends = {backends}",
+            "",
+            "[engines.ollama]",
+            "supported = true",
+            f"backends = {backends}",
+        ]
     return name, "\n".join(lines) + "\n"
 
 

@@ -80,8 +80,10 @@ def _llama_artifacts() -> tuple[str, str] | None:
 def llama_artifacts() -> tuple[str, str]:
     found = _llama_artifacts()
     if found is None:
-        message = ("llama-server or the Gemma GGUF unavailable "
-                   "(set LLAMA_SERVER/GEMMA_GGUF or run scripts/build_llama_server.sh)")
+        message = (
+            "llama-server or the Gemma GGUF unavailable "
+            "(set LLAMA_SERVER/GEMMA_GGUF or run scripts/build_llama_server.sh)"
+        )
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -107,8 +109,25 @@ def llama_server_log(llama_artifacts, tmp_path_factory):
         log_path = logs / f"server-{port}.log"
         # -fit off: this build fits by default; with an explicit context on a CPU it changes nothing but
         # costs 0.6 s. -lv 4: the buffer sizes are info-level lines. -ngl 0: no GPU here.
-        cmd = [server, "-m", gguf, "--host", "127.0.0.1", "--port", str(port), "-np", "1", "--no-webui",
-               "-ngl", "0", "-fit", "off", "-lv", "4", *flags]
+        cmd = [
+            server,
+            "-m",
+            gguf,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "-np",
+            "1",
+            "--no-webui",
+            "-ngl",
+            "0",
+            "-fit",
+            "off",
+            "-lv",
+            "4",
+            *flags,
+        ]
         with log_path.open("w") as fh:
             proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
         try:

@@ -13,15 +13,31 @@ from tests.conftest import SHARED
 
 
 def test_fit_json_has_the_documented_fields(run_json):
-    data = run_json("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--dtype", "fp16", "--max-model-len", "4096",
-                    "--engine", "vllm")
+    data = run_json(
+        "fit", "Qwen/Qwen2.5-1.5B-Instruct", "--dtype", "fp16", "--max-model-len", "4096", "--engine", "vllm"
+    )
     assert data["schema_version"] == 1
     assert data["model"]["id"] == "Qwen/Qwen2.5-1.5B-Instruct" and data["model"]["source"] == "catalog"
     assert data["model"]["parameters"] == 1_543_714_304  # transformers' count (tests/test_catalog_params.py)
-    assert data["hardware"] == {**data["hardware"], "name": "mi50-16gb", "count": 1, "memory_bytes": 17_163_091_968}
+    assert data["hardware"] == {
+        **data["hardware"],
+        "name": "mi50-16gb",
+        "count": 1,
+        "memory_bytes": 17_163_091_968,
+    }
     (plan,) = data["plans"]
-    for key in ("engine", "dtype", "fits", "weights_bytes", "kv_cache_bytes", "kv_cache_tokens",
-                "max_concurrency", "max_model_len", "error", "suggestions"):
+    for key in (
+        "engine",
+        "dtype",
+        "fits",
+        "weights_bytes",
+        "kv_cache_bytes",
+        "kv_cache_tokens",
+        "max_concurrency",
+        "max_model_len",
+        "error",
+        "suggestions",
+    ):
         assert key in plan
     assert plan["engine"] == "vllm" and plan["fits"] is True and plan["error"] is None
     assert plan["max_model_len"] == 4096
@@ -35,16 +51,39 @@ def test_fit_7b_prints_the_error_and_fixes(run_cli):
 
 
 def test_require_fit_sets_the_exit_code(run_cli):
-    assert run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16", "--engine", "vllm", "--require-fit")[0] == 5
-    assert run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--max-model-len", "4096",
-                   "--require-fit")[0] == 0
+    assert (
+        run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16", "--engine", "vllm", "--require-fit")[0]
+        == 5
+    )
+    assert (
+        run_cli(
+            "fit",
+            "Qwen/Qwen2.5-1.5B-Instruct",
+            "--engine",
+            "vllm",
+            "--max-model-len",
+            "4096",
+            "--require-fit",
+        )[0]
+        == 0
+    )
 
 
 def test_local_folder_is_read_and_named(run_json, tmp_path):
     folder = tmp_path / "my-model-dir"
     shutil.copytree(SHARED / "model-configs" / "Qwen--Qwen2.5-7B-Instruct", folder)
-    data = run_json("fit", str(folder), "--hardware", "mi50-32gb", "--gpus", "2", "--tensor-parallel-size", "2",
-                    "--engine", "vllm")
+    data = run_json(
+        "fit",
+        str(folder),
+        "--hardware",
+        "mi50-32gb",
+        "--gpus",
+        "2",
+        "--tensor-parallel-size",
+        "2",
+        "--engine",
+        "vllm",
+    )
     assert data["model"]["source"] == "local"
     assert data["plans"][0]["tensor_parallel_size"] == 2 and data["plans"][0]["fits"]
 
@@ -56,7 +95,9 @@ def test_hugging_face_cache_answers_before_the_catalog(run_json, isolated):
     snap.mkdir(parents=True)
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text("a" * 40)
-    shutil.copy(SHARED / "model-configs" / "Qwen--Qwen2.5-0.5B-Instruct" / "config.json", snap / "config.json")
+    shutil.copy(
+        SHARED / "model-configs" / "Qwen--Qwen2.5-0.5B-Instruct" / "config.json", snap / "config.json"
+    )
     data = run_json("fit", "Qwen/Qwen2.5-0.5B-Instruct", "--engine", "vllm")
     assert data["model"]["source"] == "hf-cache"
 
@@ -71,7 +112,9 @@ def _assert_one_clear_error(code: int, out: str, err: str, expected_code: int, *
 
 
 def test_unknown_model_offline(run_cli):
-    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-7B-Instrukt"), 3, "not found", "Qwen/Qwen2.5-7B-Instruct")
+    _assert_one_clear_error(
+        *run_cli("fit", "Qwen/Qwen2.5-7B-Instrukt"), 3, "not found", "Qwen/Qwen2.5-7B-Instruct"
+    )
 
 
 def test_malformed_config(run_cli, tmp_path):
@@ -91,8 +134,12 @@ def test_missing_path(run_cli):
 
 
 def test_unknown_profile(run_cli):
-    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--hardware", "mi51"), 3,
-                            "unknown hardware profile", "mi50")
+    _assert_one_clear_error(
+        *run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--hardware", "mi51"),
+        3,
+        "unknown hardware profile",
+        "mi50",
+    )
 
 
 @pytest.mark.parametrize(
@@ -129,13 +176,19 @@ def test_user_profile_overrides_and_broken_profile_names_file_and_field(run_cli,
 
     user = isolated / "config" / "profiles"
     user.mkdir(parents=True)
-    text = (shipped_dir() / "mi50-16gb.toml").read_text().replace("bandwidth_gbps = 1024.0", "bandwidth_gbps = 900.0")
+    text = (
+        (shipped_dir() / "mi50-16gb.toml")
+        .read_text()
+        .replace("bandwidth_gbps = 1024.0", "bandwidth_gbps = 900.0")
+    )
     (user / "mi50-16gb.toml").write_text(text)
     assert run_json("profiles", "show", "mi50-16gb")["profile"]["bandwidth_gbps"] == 900.0
     (user / "mi50-16gb.toml").write_text(text.replace("bandwidth_gbps = 900.0", "bandwidth_gbps = -3"))
     _assert_one_clear_error(*run_cli("profiles", "show", "mi50-16gb"), 3, "mi50-16gb.toml", "bandwidth_gbps")
     (user / "mi50-16gb.toml").write_text(text + "\nspeed_of_light = 3\n")
-    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm"), 3, "speed_of_light")
+    _assert_one_clear_error(
+        *run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm"), 3, "speed_of_light"
+    )
 
 
 def test_models_lists_the_catalog(run_json):

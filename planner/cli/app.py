@@ -62,8 +62,14 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             raise
         command = next((a for a in args if not a.startswith("-")), "")
-        return _fail(exc.message, exc.hint or f"`mi50plan {command} --help` shows the options and examples".replace(
-            "mi50plan  --", "mi50plan --"), exc.exit_code)
+        return _fail(
+            exc.message,
+            exc.hint
+            or f"`mi50plan {command} --help` shows the options and examples".replace(
+                "mi50plan  --", "mi50plan --"
+            ),
+            exc.exit_code,
+        )
     except click_exc.NoArgsIsHelpError:
         return int(ExitCode.OK)  # typer has already printed the help
     except click_exc.UsageError as exc:
@@ -84,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # the last net: one line, never a traceback unless asked
         if debug:
             raise
-        return _fail(f"unexpected {type(exc).__name__}: {exc}",
-                     "this is a bug in mi50plan; MI50PLAN_DEBUG=1 shows the traceback", ExitCode.FAILURE)
+        return _fail(
+            f"unexpected {type(exc).__name__}: {exc}",
+            "this is a bug in mi50plan; MI50PLAN_DEBUG=1 shows the traceback",
+            ExitCode.FAILURE,
+        )
     return int(result or 0)
 
 

@@ -89,6 +89,12 @@ def memory_bar(parts: list[tuple[str, int]], total: int, width: int = 50) -> str
 
 
 def bar_legend(kinds: list[str]) -> str:
-    names = {"weights": "weights", "activation": "activation", "overhead": "runtime", "kv": "KV cache",
-             "free": "unused", "short": "over budget"}
+    names = {
+        "weights": "weights",
+        "activation": "activation",
+        "overhead": "runtime",
+        "kv": "KV cache",
+        "free": "unused",
+        "short": "over budget",
+    }
     return "  ".join(f"{BAR_CHARS[k]} {names[k]}" for k in kinds)

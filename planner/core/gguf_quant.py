@@ -16,18 +16,53 @@ from planner.core.tensors import Tensor, tensor_inventory
 
 # ggml type -> (elements per block, bytes per block): ggml/src/ggml.c type_traits.
 GGML_TYPES: dict[str, tuple[int, int]] = {
-    "F32": (1, 4), "F16": (1, 2), "BF16": (1, 2),
-    "Q4_0": (32, 18), "Q4_1": (32, 20), "Q5_0": (32, 22), "Q5_1": (32, 24), "Q8_0": (32, 34), "Q8_1": (32, 36),
-    "Q2_K": (256, 84), "Q3_K": (256, 110), "Q4_K": (256, 144), "Q5_K": (256, 176), "Q6_K": (256, 210),
-    "IQ4_NL": (32, 18), "IQ4_XS": (256, 136), "MXFP4": (32, 17),
+    "F32": (1, 4),
+    "F16": (1, 2),
+    "BF16": (1, 2),
+    "Q4_0": (32, 18),
+    "Q4_1": (32, 20),
+    "Q5_0": (32, 22),
+    "Q5_1": (32, 24),
+    "Q8_0": (32, 34),
+    "Q8_1": (32, 36),
+    "Q2_K": (256, 84),
+    "Q3_K": (256, 110),
+    "Q4_K": (256, 144),
+    "Q5_K": (256, 176),
+    "Q6_K": (256, 210),
+    "IQ4_NL": (32, 18),
+    "IQ4_XS": (256, 136),
+    "MXFP4": (32, 17),
 }
 # tensor_type_fallback: a type whose block does not divide the row length falls back.
-_FALLBACK = {"Q2_K": "Q4_0", "Q3_K": "Q4_0", "Q4_K": "Q5_0", "Q5_K": "Q5_1", "Q6_K": "Q8_0", "IQ4_XS": "IQ4_NL"}
+_FALLBACK = {
+    "Q2_K": "Q4_0",
+    "Q3_K": "Q4_0",
+    "Q4_K": "Q5_0",
+    "Q5_K": "Q5_1",
+    "Q6_K": "Q8_0",
+    "IQ4_XS": "IQ4_NL",
+}
 # File type -> base tensor type.
 FILE_TYPES: dict[str, str] = {
-    "F32": "F32", "F16": "F16", "BF16": "BF16", "Q8_0": "Q8_0", "Q4_0": "Q4_0", "Q4_1": "Q4_1",
-    "Q5_0": "Q5_0", "Q5_1": "Q5_1", "Q2_K": "Q2_K", "Q3_K_M": "Q3_K", "Q4_K_S": "Q4_K", "Q4_K_M": "Q4_K",
-    "Q5_K_S": "Q5_K", "Q5_K_M": "Q5_K", "Q6_K": "Q6_K", "IQ4_XS": "IQ4_XS", "IQ4_NL": "IQ4_NL", "MXFP4": "MXFP4",
+    "F32": "F32",
+    "F16": "F16",
+    "BF16": "BF16",
+    "Q8_0": "Q8_0",
+    "Q4_0": "Q4_0",
+    "Q4_1": "Q4_1",
+    "Q5_0": "Q5_0",
+    "Q5_1": "Q5_1",
+    "Q2_K": "Q2_K",
+    "Q3_K_M": "Q3_K",
+    "Q4_K_S": "Q4_K",
+    "Q4_K_M": "Q4_K",
+    "Q5_K_S": "Q5_K",
+    "Q5_K_M": "Q5_K",
+    "Q6_K": "Q6_K",
+    "IQ4_XS": "IQ4_XS",
+    "IQ4_NL": "IQ4_NL",
+    "MXFP4": "MXFP4",
 }
 COMMON_QUANTS = ("Q4_0", "Q4_1", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16", "IQ4_XS")
 # GGUF header plus tokenizer metadata: a few MB (the 7B reference: 4,683,073,184 B file vs tensors).
@@ -53,8 +88,13 @@ def normalise_quant(name: str) -> str:
 def tensor_type(t: Tensor, quant: str, spec: ModelSpec, attn_v_index: int, n_attn_v: int) -> str:
     """The type llama.cpp's quantizer gives one tensor in a `quant` file."""
     base = FILE_TYPES[quant]
-    if t.rows == 1 and t.experts == 1 or t.name.endswith(".bias") or "norm" in t.name or t.name in (
-        "ssm_conv1d", "ssm_a_log", "ssm_dt_bias", "attn_sinks", "exp_probs_b", "ffn_gate_inp_shexp"
+    if (
+        t.rows == 1
+        and t.experts == 1
+        or t.name.endswith(".bias")
+        or "norm" in t.name
+        or t.name
+        in ("ssm_conv1d", "ssm_a_log", "ssm_dt_bias", "attn_sinks", "exp_probs_b", "ffn_gate_inp_shexp")
     ):
         return "F32"  # 1-D and tiny tensors stay F32
     if base in ("F32", "F16", "BF16"):
@@ -89,9 +129,7 @@ def tensor_type(t: Tensor, quant: str, spec: ModelSpec, attn_v_index: int, n_att
             new = "Q5_K" if i < n // 16 else "Q4_K"
         elif quant == "Q4_K_M" and _use_more_bits(i, n) or quant == "Q5_K_M" and _use_more_bits(i, n):
             new = "Q6_K"
-        elif quant == "Q4_K_S" and i < n // 8:
-            new = "Q5_K"
-        elif quant in ("IQ4_XS", "IQ4_NL") and i < n // 8:
+        elif quant == "Q4_K_S" and i < n // 8 or quant in ("IQ4_XS", "IQ4_NL") and i < n // 8:
             new = "Q5_K"
     elif t.name == "attn_output":
         if n_expert == 8 and quant in ("Q2_K", "Q3_K_M", "Q4_K_S", "Q4_K_M", "IQ4_XS", "IQ4_NL"):

@@ -58,12 +58,38 @@ class HardwareProfile:
 
 
 _TOP_KEYS = {
-    "schema_version", "name", "display_name", "vendor", "arch", "platform", "memory_bytes", "bandwidth_gbps",
-    "peak_tflops", "supported_dtypes", "engines", "interconnect_gbps", "tdp_w", "host_memory_bytes",
-    "cpu_cores", "memory_note", "warnings", "sources", "confidence",
+    "schema_version",
+    "name",
+    "display_name",
+    "vendor",
+    "arch",
+    "platform",
+    "memory_bytes",
+    "bandwidth_gbps",
+    "peak_tflops",
+    "supported_dtypes",
+    "engines",
+    "interconnect_gbps",
+    "tdp_w",
+    "host_memory_bytes",
+    "cpu_cores",
+    "memory_note",
+    "warnings",
+    "sources",
+    "confidence",
 }
-_REQUIRED = ("name", "display_name", "vendor", "arch", "platform", "memory_bytes", "bandwidth_gbps",
-             "peak_tflops", "supported_dtypes", "sources")
+_REQUIRED = (
+    "name",
+    "display_name",
+    "vendor",
+    "arch",
+    "platform",
+    "memory_bytes",
+    "bandwidth_gbps",
+    "peak_tflops",
+    "supported_dtypes",
+    "sources",
+)
 _ENGINE_KEYS = {"supported", "backends", "notes", "versions"}
 
 
@@ -95,7 +121,9 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
         if key not in data:
             raise ProfileInvalid(key, "missing")
     if data.get("schema_version", 1) != 1:
-        raise ProfileInvalid("schema_version", f"unsupported version {data['schema_version']!r} (this mi50plan reads 1)")
+        raise ProfileInvalid(
+            "schema_version", f"unsupported version {data['schema_version']!r} (this mi50plan reads 1)"
+        )
     platform = data["platform"]
     if platform not in PLATFORMS:
         raise ProfileInvalid("platform", f"{platform!r} is not one of {', '.join(PLATFORMS)}")
@@ -105,7 +133,7 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
     if not isinstance(peaks, dict) or not peaks:
         raise ProfileInvalid("peak_tflops", "must be a table of dtype = TFLOPS")
     peak_tflops = {}
-    for dtype, value in peaks.items():
+    for dtype in peaks:
         if dtype not in DTYPE_KEYS:
             raise ProfileInvalid(f"peak_tflops.{dtype}", f"unknown dtype (allowed: {', '.join(DTYPE_KEYS)})")
         peak_tflops[dtype] = float(_number(peaks, dtype, 0, 100_000))
@@ -144,10 +172,13 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
         peak_tflops=peak_tflops,
         supported_dtypes=dtypes,
         engines=engines,
-        interconnect_gbps=float(_number(data, "interconnect_gbps", 0, 10_000)) if "interconnect_gbps" in data else 16.0,
+        interconnect_gbps=float(_number(data, "interconnect_gbps", 0, 10_000))
+        if "interconnect_gbps" in data
+        else 16.0,
         tdp_w=float(_number(data, "tdp_w", 0, 10_000)) if "tdp_w" in data else None,
         host_memory_bytes=int(_number(data, "host_memory_bytes", 0, 2**50, integer=True))
-        if "host_memory_bytes" in data else None,
+        if "host_memory_bytes" in data
+        else None,
         cpu_cores=int(_number(data, "cpu_cores", 0, 4096, integer=True)) if "cpu_cores" in data else None,
         memory_note=str(data.get("memory_note", "")),
         warnings=_strings(data, "warnings"),

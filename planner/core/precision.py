@@ -13,8 +13,14 @@ from planner.core.tensors import EMBEDDING, EXPERT, LINEAR_W, LM_HEAD, Tensor, t
 
 DTYPE_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "fp8": 1, "int8": 1}
 DTYPE_ALIASES = {
-    "float32": "fp32", "float": "fp32", "float16": "fp16", "half": "fp16", "bfloat16": "bf16",
-    "fp8_e4m3": "fp8", "fp8_e5m2": "fp8", "auto": "auto",
+    "float32": "fp32",
+    "float": "fp32",
+    "float16": "fp16",
+    "half": "fp16",
+    "bfloat16": "bf16",
+    "fp8_e4m3": "fp8",
+    "fp8_e5m2": "fp8",
+    "auto": "auto",
 }
 
 
@@ -40,8 +46,15 @@ FP8_RUNTIME = QuantConfig("fp8", 8, None, False)
 
 
 def quant_from_flag(flag: str) -> QuantConfig:
-    table = {"gptq": INT4_GPTQ, "awq": INT4_AWQ, "gptq_marlin": INT4_GPTQ, "awq_marlin": INT4_AWQ,
-             "fp8": FP8_RUNTIME, "int8": INT8_GPTQ, "int4": INT4_GPTQ}
+    table = {
+        "gptq": INT4_GPTQ,
+        "awq": INT4_AWQ,
+        "gptq_marlin": INT4_GPTQ,
+        "awq_marlin": INT4_AWQ,
+        "fp8": FP8_RUNTIME,
+        "int8": INT8_GPTQ,
+        "int4": INT4_GPTQ,
+    }
     return table[flag.lower()]
 
 
@@ -105,7 +118,9 @@ def weight_bytes(
     per_rank = ceil_div(sharded, tp * pp) + ceil_div(replicated, pp)
     if quant:
         group = f" g{quant.group_size}" if quant.group_size else ""
-        scheme = f"{quant.method} {'int' if quant.method in ('gptq', 'awq') else ''}{quant.bits}{group}".strip()
+        scheme = (
+            f"{quant.method} {'int' if quant.method in ('gptq', 'awq') else ''}{quant.bits}{group}".strip()
+        )
         if quant.method in ("fp8", "mxfp4"):
             scheme = quant.method
     else:

@@ -161,11 +161,8 @@ def _quant_config(cfg: dict) -> QuantConfig | None:
         bits = int(q.get("bits", q.get("w_bit", 4)))
         group = q.get("group_size", q.get("q_group_size", 128))
         group = None if group in (None, -1, 0) else int(group)
-        if method.startswith("awq"):
-            zeros = bool(q.get("zero_point", True))
-        else:
-            # GPTQ checkpoints always store a qzeros tensor, symmetric or not.
-            zeros = True
+        # GPTQ checkpoints always store a qzeros tensor, symmetric or not; AWQ says so in zero_point.
+        zeros = bool(q.get("zero_point", True)) if method.startswith("awq") else True
         return QuantConfig(method.split("_")[0], bits, group, zeros, bool(q.get("desc_act", False)))
     if method == "fp8":
         block = q.get("weight_block_size")
@@ -179,8 +176,11 @@ def _quant_config(cfg: dict) -> QuantConfig | None:
         return QuantConfig("bitsandbytes", bits, 64 if bits == 4 else None, False)
     if method == "compressed-tensors":
         return QuantConfig("compressed-tensors", 8, None, False)
-    raise ConfigError("quantization_config", f"unsupported quant_method '{method}'",
-                      hint="supported: gptq, awq, fp8, mxfp4, bitsandbytes")
+    raise ConfigError(
+        "quantization_config",
+        f"unsupported quant_method '{method}'",
+        hint="supported: gptq, awq, fp8, mxfp4, bitsandbytes",
+    )
 
 
 def _torch_dtype(cfg: dict, outer: dict) -> str:
@@ -189,7 +189,9 @@ def _torch_dtype(cfg: dict, outer: dict) -> str:
     return {"half": "float16", "float": "float32", "bf16": "bfloat16", "fp16": "float16"}.get(value, value)
 
 
-def _layer_types(cfg: dict, model_type: str, num_layers: int, where: str) -> tuple[tuple[str, ...], int | None]:
+def _layer_types(
+    cfg: dict, model_type: str, num_layers: int, where: str
+) -> tuple[tuple[str, ...], int | None]:
     window = cfg.get("sliding_window")
     window = int(window) if isinstance(window, (int, float)) and window > 0 else None
     explicit = cfg.get("layer_types")
@@ -218,8 +220,10 @@ def _layer_types(cfg: dict, model_type: str, num_layers: int, where: str) -> tup
             first = int(cfg.get("max_window_layers", num_layers))
             return tuple(FULL if i < first else SLIDING for i in range(num_layers)), window
         return (FULL,) * num_layers, None
-    if model_type in ("mistral", "mixtral", "phi3") and window and window < int(
-        cfg.get("max_position_embeddings", 1 << 30)
+    if (
+        model_type in ("mistral", "mixtral", "phi3")
+        and window
+        and window < int(cfg.get("max_position_embeddings", 1 << 30))
     ):
         return (SLIDING,) * num_layers, window
     return (FULL,) * num_layers, None
@@ -245,7 +249,9 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
     heads = _req(cfg, "num_attention_heads", where, "n_head")
     kv_heads = int(cfg.get("num_key_value_heads") or cfg.get("multi_query_group_num") or heads)
     if kv_heads <= 0 or heads % kv_heads:
-        raise ConfigError(where, f"num_key_value_heads={kv_heads} does not divide num_attention_heads={heads}")
+        raise ConfigError(
+            where, f"num_key_value_heads={kv_heads} does not divide num_attention_heads={heads}"
+        )
     head_dim = cfg.get("head_dim")
     if not head_dim:
         if hidden % heads:
@@ -253,7 +259,9 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         head_dim = hidden // heads
     vocab = _req(cfg, "vocab_size", where, "padded_vocab_size")
     intermediate = _req(cfg, "intermediate_size", where, "ffn_hidden_size", "n_inner")
-    max_pos = int(cfg.get("max_position_embeddings") or cfg.get("n_positions") or cfg.get("seq_length") or 4096)
+    max_pos = int(
+        cfg.get("max_position_embeddings") or cfg.get("n_positions") or cfg.get("seq_length") or 4096
+    )
     tie = cfg.get("tie_word_embeddings", outer.get("tie_word_embeddings"))
     if tie is None:
         # transformers' PretrainedConfig default is True; Gemma ties, Llama-style models set it.
@@ -315,7 +323,11 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         )
 
     attention_bias = bool(cfg.get("attention_bias", False)) or model_type in ("qwen2", "qwen2_moe")
-    attention_out_bias = bool(cfg.get("attention_bias", False)) and model_type in ("gpt_oss", "llama", "mistral")
+    attention_out_bias = bool(cfg.get("attention_bias", False)) and model_type in (
+        "gpt_oss",
+        "llama",
+        "mistral",
+    )
     norms = 4 if model_type in ("gemma2", "gemma3_text", "gemma3") else 2
     if multimodal:
         notes.append(f"multimodal {multimodal}: vision tower not counted, text model only")
@@ -356,8 +368,22 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
 
 KNOWN_MODEL_TYPES = frozenset(
     {
-        "llama", "mistral", "mixtral", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "qwen3_next",
-        "gemma", "gemma2", "gemma3", "gemma3_text", "phi3", "deepseek_v2", "deepseek_v3", "gpt_oss",
+        "llama",
+        "mistral",
+        "mixtral",
+        "qwen2",
+        "qwen2_moe",
+        "qwen3",
+        "qwen3_moe",
+        "qwen3_next",
+        "gemma",
+        "gemma2",
+        "gemma3",
+        "gemma3_text",
+        "phi3",
+        "deepseek_v2",
+        "deepseek_v3",
+        "gpt_oss",
     }
 )
 

@@ -86,7 +86,10 @@ def _attention(spec: ModelSpec, i: int) -> list[Tensor]:
     if spec.attention_out_bias:
         out.append(Tensor("attn_output.bias", i, 1, h, SMALL))
     if spec.qk_norm:
-        out += [Tensor("attn_q_norm", i, 1, spec.head_dim, SMALL), Tensor("attn_k_norm", i, 1, spec.head_dim, SMALL)]
+        out += [
+            Tensor("attn_q_norm", i, 1, spec.head_dim, SMALL),
+            Tensor("attn_k_norm", i, 1, spec.head_dim, SMALL),
+        ]
     if spec.attention_sinks:
         out.append(Tensor("attn_sinks", i, 1, spec.num_attention_heads, SMALL))
     return out
@@ -100,7 +103,10 @@ def _dense_mlp(spec: ModelSpec, i: int, inter: int, suffix: str = "", role: str 
         Tensor("ffn_down" + suffix, i, h, inter, role),
     ]
     if spec.mlp_bias:
-        out += [Tensor(f"ffn_{p}{suffix}.bias", i, 1, n, SMALL) for p, n in (("gate", inter), ("up", inter), ("down", h))]
+        out += [
+            Tensor(f"ffn_{p}{suffix}.bias", i, 1, n, SMALL)
+            for p, n in (("gate", inter), ("up", inter), ("down", h))
+        ]
     return out
 
 
@@ -167,7 +173,9 @@ def count_params(spec: ModelSpec, tensors: list[Tensor] | None = None) -> ParamC
     total = sum(by_role.values())
     active = total
     if spec.moe is not None and by_role[EXPERT]:
-        active = total - by_role[EXPERT] + by_role[EXPERT] * spec.moe.experts_per_token // spec.moe.num_experts
+        active = (
+            total - by_role[EXPERT] + by_role[EXPERT] * spec.moe.experts_per_token // spec.moe.num_experts
+        )
     return ParamCounts(
         total=total,
         active=active,

@@ -51,7 +51,10 @@ class VllmOptions:
         """The `vllm serve` flags that differ from vLLM's defaults."""
         out = []
         if self.dtype != "auto":
-            out += ["--dtype", {"fp16": "float16", "bf16": "bfloat16", "fp32": "float32"}.get(self.dtype, self.dtype)]
+            out += [
+                "--dtype",
+                {"fp16": "float16", "bf16": "bfloat16", "fp32": "float32"}.get(self.dtype, self.dtype),
+            ]
         if self.quantization:
             out += ["--quantization", self.quantization]
         if self.max_model_len:
@@ -119,12 +122,16 @@ class VllmPlan:
     flags: tuple[str, ...] = field(default=())
 
 
-def resolve_dtype(spec: ModelSpec, hw: Hardware, requested: str, quant: QuantConfig | None) -> tuple[str, list[str]]:
+def resolve_dtype(
+    spec: ModelSpec, hw: Hardware, requested: str, quant: QuantConfig | None
+) -> tuple[str, list[str]]:
     """vLLM's --dtype: 'auto' takes the checkpoint dtype; without bf16 hardware it runs fp16."""
     warnings: list[str] = []
     req = canonical_dtype(requested)
     if req not in ("auto", "fp16", "bf16", "fp32"):
-        raise UsageError("--dtype", requested, "not a vLLM dtype", hint="use auto, float16, bfloat16 or float32")
+        raise UsageError(
+            "--dtype", requested, "not a vLLM dtype", hint="use auto, float16, bfloat16 or float32"
+        )
     profile = hw.profile
     if req == "auto":
         ckpt = canonical_dtype(spec.torch_dtype)
@@ -132,13 +139,19 @@ def resolve_dtype(spec: ModelSpec, hw: Hardware, requested: str, quant: QuantCon
         if quant is not None and quant.method in ("gptq", "awq"):
             dtype = "fp16"  # GPTQ/AWQ kernels run in fp16 (vLLM casts and warns)
         if dtype == "bf16" and not profile.supports("bf16"):
-            warnings.append(f"{profile.display_name} has no bf16 hardware: --dtype auto runs float16, as the "
-                            f"{profile.arch} vLLM forks do")
+            warnings.append(
+                f"{profile.display_name} has no bf16 hardware: --dtype auto runs float16, as the "
+                f"{profile.arch} vLLM forks do"
+            )
             dtype = "fp16"
         return dtype, warnings
     if req == "bf16" and not profile.supports("bf16"):
-        raise UsageError("--dtype", requested, f"{profile.display_name} ({profile.arch}) has no bf16 hardware",
-                         hint="use --dtype float16 (what --dtype auto picks on this card)")
+        raise UsageError(
+            "--dtype",
+            requested,
+            f"{profile.display_name} ({profile.arch}) has no bf16 hardware",
+            hint="use --dtype float16 (what --dtype auto picks on this card)",
+        )
     return req, warnings
 
 
@@ -147,15 +160,26 @@ def resolve_kv_dtype(kv_cache_dtype: str, model_dtype: str, hw: Hardware) -> str
     if req == "auto":
         return model_dtype
     if req not in ("fp16", "bf16", "fp8"):
-        raise UsageError("--kv-cache-dtype", kv_cache_dtype, "not a vLLM KV cache dtype",
-                         hint="use auto, fp8, fp8_e4m3 or fp8_e5m2")
+        raise UsageError(
+            "--kv-cache-dtype",
+            kv_cache_dtype,
+            "not a vLLM KV cache dtype",
+            hint="use auto, fp8, fp8_e4m3 or fp8_e5m2",
+        )
     if req == "fp8" and not hw.profile.supports("fp8"):
-        raise UsageError("--kv-cache-dtype", kv_cache_dtype,
-                         f"{hw.profile.display_name} ({hw.profile.arch}) has no fp8 hardware",
-                         hint="keep --kv-cache-dtype auto, or shorten --max-model-len")
+        raise UsageError(
+            "--kv-cache-dtype",
+            kv_cache_dtype,
+            f"{hw.profile.display_name} ({hw.profile.arch}) has no fp8 hardware",
+            hint="keep --kv-cache-dtype auto, or shorten --max-model-len",
+        )
     if req == "bf16" and not hw.profile.supports("bf16"):
-        raise UsageError("--kv-cache-dtype", kv_cache_dtype, f"{hw.profile.display_name} has no bf16 hardware",
-                         hint="keep --kv-cache-dtype auto")
+        raise UsageError(
+            "--kv-cache-dtype",
+            kv_cache_dtype,
+            f"{hw.profile.display_name} has no bf16 hardware",
+            hint="keep --kv-cache-dtype auto",
+        )
     return req
 
 
@@ -177,8 +201,10 @@ def peak_activation_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, seqs: 
     h = spec.hidden_size
     if spec.moe is not None:
         moe = spec.moe
-        inter = max(spec.intermediate_size if moe.dense_layers else 0,
-                    moe.experts_per_token * moe.expert_intermediate_size + moe.shared_expert_intermediate_size)
+        inter = max(
+            spec.intermediate_size if moe.dense_layers else 0,
+            moe.experts_per_token * moe.expert_intermediate_size + moe.shared_expert_intermediate_size,
+        )
     else:
         inter = spec.intermediate_size
     qkv = spec.q_dim + 2 * spec.kv_dim
@@ -210,15 +236,24 @@ def linear_state_bytes_per_request(spec: ModelSpec, dtype_bytes: int, tp: int) -
     return (conv + recurrent) // tp
 
 
-def _blocks_per_request(spec: ModelSpec, layer_type: str, max_len: int, block: int, batched_tokens: int) -> int:
+def _blocks_per_request(
+    spec: ModelSpec, layer_type: str, max_len: int, block: int, batched_tokens: int
+) -> int:
     if layer_type == SLIDING and spec.sliding_window:
         # vllm/v1/kv_cache_interface.py SlidingWindowSpec.max_memory_usage_bytes
         return ceil_div(min(spec.sliding_window - 1 + batched_tokens, max_len), block) + 1
     return ceil_div(max_len, block)
 
 
-def kv_bytes_for_request(spec: ModelSpec, max_len: int, page_bytes: int, block: int, batched: int,
-                         state_bytes: int, layers: list[str]) -> int:
+def kv_bytes_for_request(
+    spec: ModelSpec,
+    max_len: int,
+    page_bytes: int,
+    block: int,
+    batched: int,
+    state_bytes: int,
+    layers: list[str],
+) -> int:
     total = 0
     for kind in layers:
         if kind == LINEAR:
@@ -228,8 +263,16 @@ def kv_bytes_for_request(spec: ModelSpec, max_len: int, page_bytes: int, block: 
     return total
 
 
-def _estimate_max_len(spec: ModelSpec, available: int, page_bytes: int, block: int, batched: int,
-                      state_bytes: int, layers: list[str], upper: int) -> int:
+def _estimate_max_len(
+    spec: ModelSpec,
+    available: int,
+    page_bytes: int,
+    block: int,
+    batched: int,
+    state_bytes: int,
+    layers: list[str],
+    upper: int,
+) -> int:
     """vLLM's binary search for the longest request that fits (kv_cache_utils.estimate_max_model_len)."""
     lo, hi = 0, upper
     while lo < hi:
@@ -248,25 +291,41 @@ def _gib(n: float) -> str:
 def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool = True) -> VllmPlan:
     tp, pp = opts.tensor_parallel_size, opts.pipeline_parallel_size
     if not 0 < opts.gpu_memory_utilization <= 1:
-        raise UsageError("--gpu-memory-utilization", opts.gpu_memory_utilization, "must be in (0, 1]",
-                         hint="vLLM's default is 0.9")
+        raise UsageError(
+            "--gpu-memory-utilization",
+            opts.gpu_memory_utilization,
+            "must be in (0, 1]",
+            hint="vLLM's default is 0.9",
+        )
     if tp < 1 or pp < 1:
         raise UsageError("--tensor-parallel-size", tp, "must be 1 or more")
     if opts.block_size not in (1, 8, 16, 32, 64, 128):
         raise UsageError("--block-size", opts.block_size, "vLLM accepts 1, 8, 16, 32, 64 or 128")
     if spec.num_attention_heads % tp:
-        raise UsageError("--tensor-parallel-size", tp,
-                         f"Total number of attention heads ({spec.num_attention_heads}) must be divisible by "
-                         f"tensor parallel size ({tp})", hint="choose a divisor of the head count")
+        raise UsageError(
+            "--tensor-parallel-size",
+            tp,
+            f"Total number of attention heads ({spec.num_attention_heads}) must be divisible by "
+            f"tensor parallel size ({tp})",
+            hint="choose a divisor of the head count",
+        )
     if tp * pp > hw.count:
-        raise UsageError("--tensor-parallel-size", tp,
-                         f"tensor x pipeline parallel = {tp * pp} GPUs but --gpus is {hw.count}",
-                         hint=f"add --gpus {tp * pp}")
+        raise UsageError(
+            "--tensor-parallel-size",
+            tp,
+            f"tensor x pipeline parallel = {tp * pp} GPUs but --gpus is {hw.count}",
+            hint=f"add --gpus {tp * pp}",
+        )
     if pp > spec.num_layers:
-        raise UsageError("--pipeline-parallel-size", pp, f"more stages than the model's {spec.num_layers} layers")
+        raise UsageError(
+            "--pipeline-parallel-size", pp, f"more stages than the model's {spec.num_layers} layers"
+        )
     if opts.max_model_len is not None and opts.max_model_len <= 0:
         raise UsageError("--max-model-len", opts.max_model_len, "must be a positive number of tokens")
-    for name, value in (("--max-num-seqs", opts.max_num_seqs), ("--max-num-batched-tokens", opts.max_num_batched_tokens)):
+    for name, value in (
+        ("--max-num-seqs", opts.max_num_seqs),
+        ("--max-num-batched-tokens", opts.max_num_batched_tokens),
+    ):
         if value is not None and value <= 0:
             raise UsageError(name, value, "must be positive")
 
@@ -277,25 +336,42 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         try:
             quant = quant_from_flag(opts.quantization)
         except KeyError:
-            raise UsageError("--quantization", opts.quantization, "not a quantization mi50plan sizes",
-                             hint="use gptq, awq, fp8 or int8") from None
+            raise UsageError(
+                "--quantization",
+                opts.quantization,
+                "not a quantization mi50plan sizes",
+                hint="use gptq, awq, fp8 or int8",
+            ) from None
     fp8_weight_only = False
-    if quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8") and spec.quant is not None:
+    if (
+        quant is not None
+        and quant.method == "fp8"
+        and not hw.profile.supports("fp8")
+        and spec.quant is not None
+    ):
         fp8_weight_only = True  # a pre-quantized fp8 checkpoint: weight-only fp8 kernels, sized as stored
     elif quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8"):
-        raise UsageError("--quantization", "fp8", f"{hw.profile.display_name} ({hw.profile.arch}) has no fp8 hardware",
-                         hint="use a GPTQ or AWQ int4/int8 checkpoint instead")
+        raise UsageError(
+            "--quantization",
+            "fp8",
+            f"{hw.profile.display_name} ({hw.profile.arch}) has no fp8 hardware",
+            hint="use a GPTQ or AWQ int4/int8 checkpoint instead",
+        )
     dtype, warns = resolve_dtype(spec, hw, opts.dtype, quant)
     if fp8_weight_only:
-        warns.append(f"fp8 checkpoint on {hw.profile.display_name} without fp8 hardware: vLLM needs weight-only "
-                     f"fp8 kernels (Marlin, CUDA sm80+); gfx906 forks do not run it")
+        warns.append(
+            f"fp8 checkpoint on {hw.profile.display_name} without fp8 hardware: vLLM needs weight-only "
+            f"fp8 kernels (Marlin, CUDA sm80+); gfx906 forks do not run it"
+        )
     kv_dtype = resolve_kv_dtype(opts.kv_cache_dtype, dtype, hw)
     act_bytes = DTYPE_BYTES[dtype]
     kv_bytes = DTYPE_BYTES[kv_dtype]
     notes = list(spec.notes)
     if spec.quant is None and opts.quantization:
-        notes.append(f"planned as a {opts.quantization} checkpoint of this model (vLLM needs a pre-quantized "
-                     f"checkpoint for gptq/awq)")
+        notes.append(
+            f"planned as a {opts.quantization} checkpoint of this model (vLLM needs a pre-quantized "
+            f"checkpoint for gptq/awq)"
+        )
 
     derived_len = spec.max_position_embeddings
     max_len = opts.max_model_len or derived_len
@@ -320,7 +396,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     state = linear_state_bytes_per_request(spec, act_bytes, tp)
     page_all_layers = page * len(attn_layers)
     if SLIDING in attn_layers and FULL in attn_layers:
-        notes.append("hybrid sliding-window/full KV cache grouping approximated (tokens = blocks x block size)")
+        notes.append(
+            "hybrid sliding-window/full KV cache grouping approximated (tokens = blocks x block size)"
+        )
     if LINEAR in layers_per_stage:
         notes.append("linear-attention (Gated DeltaNet) state sized approximately")
 
@@ -339,24 +417,33 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     estimated = None
     startup_free = total - CONTEXT_BYTES[platform]
     if max_len > derived_len:
-        error = (f"User-specified max_model_len ({max_len}) is greater than the derived max_model_len "
-                 f"(max_position_embeddings={derived_len} in model's config.json). To allow overriding this "
-                 f"maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1.")
+        error = (
+            f"User-specified max_model_len ({max_len}) is greater than the derived max_model_len "
+            f"(max_position_embeddings={derived_len} in model's config.json). To allow overriding this "
+            f"maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1."
+        )
     elif startup_free < requested:
-        error = (f"ValueError: Free memory on device ({_gib(startup_free)}/{_gib(total)} GiB) on startup is less "
-                 f"than desired GPU memory utilization ({opts.gpu_memory_utilization}, {_gib(requested)} GiB). "
-                 f"Decrease GPU memory utilization or reduce GPU memory used by other processes.")
+        error = (
+            f"ValueError: Free memory on device ({_gib(startup_free)}/{_gib(total)} GiB) on startup is less "
+            f"than desired GPU memory utilization ({opts.gpu_memory_utilization}, {_gib(requested)} GiB). "
+            f"Decrease GPU memory utilization or reduce GPU memory used by other processes."
+        )
     elif available <= 0:
-        error = ("ValueError: No available memory for the cache blocks. Try increasing "
-                 "`gpu_memory_utilization` when initializing the engine.")
+        error = (
+            "ValueError: No available memory for the cache blocks. Try increasing "
+            "`gpu_memory_utilization` when initializing the engine."
+        )
     elif per_request > available:
-        estimated = _estimate_max_len(spec, available, page, opts.block_size, batched, state,
-                                      layers_per_stage, max_len)
-        error = (f"ValueError: To serve at least one request with the models's max seq len ({max_len}), "
-                 f"({_gib(per_request)} GiB KV cache is needed, which is larger than the available KV cache "
-                 f"memory ({_gib(available)} GiB). Based on the available memory, the estimated maximum model "
-                 f"length is {estimated}. Try increasing `gpu_memory_utilization` or decreasing "
-                 f"`max_model_len` when initializing the engine.")
+        estimated = _estimate_max_len(
+            spec, available, page, opts.block_size, batched, state, layers_per_stage, max_len
+        )
+        error = (
+            f"ValueError: To serve at least one request with the models's max seq len ({max_len}), "
+            f"({_gib(per_request)} GiB KV cache is needed, which is larger than the available KV cache "
+            f"memory ({_gib(available)} GiB). Based on the available memory, the estimated maximum model "
+            f"length is {estimated}. Try increasing `gpu_memory_utilization` or decreasing "
+            f"`max_model_len` when initializing the engine."
+        )
     fits = error is None
     if fits and max_len > spec.max_position_embeddings:
         warns.append("max_model_len beyond the model's trained context")
@@ -423,14 +510,23 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
     if plan.max_model_len > spec.max_position_embeddings:
         new_len = spec.max_position_embeddings
         p = _try(spec, hw, replace(opts, max_model_len=new_len))
-        out.append(_suggestion(f"use --max-model-len {new_len} (the model's limit)", ["--max-model-len", str(new_len)], p))
+        out.append(
+            _suggestion(
+                f"use --max-model-len {new_len} (the model's limit)", ["--max-model-len", str(new_len)], p
+            )
+        )
     # Raise utilization in 0.01 steps up to what start-up allows.
     for step in range(int(round(opts.gpu_memory_utilization * 100)) + 1, 100):
         util = step / 100
         p = _try(spec, hw, replace(opts, gpu_memory_utilization=util))
         if p is not None and p.fits:
-            out.append(_suggestion(f"raise --gpu-memory-utilization to {util:.2f}",
-                                   ["--gpu-memory-utilization", f"{util:.2f}"], p))
+            out.append(
+                _suggestion(
+                    f"raise --gpu-memory-utilization to {util:.2f}",
+                    ["--gpu-memory-utilization", f"{util:.2f}"],
+                    p,
+                )
+            )
             break
         if p is not None and p.error and "Free memory on device" in p.error:
             break
@@ -441,21 +537,38 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
         p = _try(spec, multi, replace(opts, tensor_parallel_size=tp))
         if p is not None and p.fits:
             extra = "" if hw.count >= tp else f" (needs {tp} GPUs: --gpus {tp})"
-            out.append(_suggestion(f"--tensor-parallel-size {tp}{extra}", ["--tensor-parallel-size", str(tp)], p))
+            out.append(
+                _suggestion(f"--tensor-parallel-size {tp}{extra}", ["--tensor-parallel-size", str(tp)], p)
+            )
             break
     if spec.quant is None and not opts.quantization:
         qspec = replace(spec, quant=INT4_GPTQ)
         p = _try(qspec, hw, replace(opts, dtype="auto"))
         if p is not None and p.fits:
-            out.append(_suggestion(
-                "an int4 GPTQ/AWQ checkpoint of this model (e.g. a -GPTQ-Int4 or -AWQ repo)",
-                ["--quantization", "gptq"], p,
-                note=f"weights {_gib(p.weights_bytes)} GiB"))
+            out.append(
+                _suggestion(
+                    "an int4 GPTQ/AWQ checkpoint of this model (e.g. a -GPTQ-Int4 or -AWQ repo)",
+                    ["--quantization", "gptq"],
+                    p,
+                    note=f"weights {_gib(p.weights_bytes)} GiB",
+                )
+            )
         elif p is not None and p.estimated_max_model_len:
-            p2 = _try(qspec, hw, replace(opts, dtype="auto", max_model_len=(p.estimated_max_model_len // 256) * 256))
-            out.append(_suggestion(
-                f"an int4 GPTQ/AWQ checkpoint with --max-model-len {(p.estimated_max_model_len // 256) * 256}",
-                ["--quantization", "gptq", "--max-model-len", str((p.estimated_max_model_len // 256) * 256)], p2))
+            p2 = _try(
+                qspec, hw, replace(opts, dtype="auto", max_model_len=(p.estimated_max_model_len // 256) * 256)
+            )
+            out.append(
+                _suggestion(
+                    f"an int4 GPTQ/AWQ checkpoint with --max-model-len {(p.estimated_max_model_len // 256) * 256}",
+                    [
+                        "--quantization",
+                        "gptq",
+                        "--max-model-len",
+                        str((p.estimated_max_model_len // 256) * 256),
+                    ],
+                    p2,
+                )
+            )
     return [s for s in out if s is not None and s.fits]
 
 

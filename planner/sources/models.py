@@ -40,8 +40,11 @@ def _load_json(path: Path) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ConfigError(str(path), f"not valid JSON (line {exc.lineno}: {exc.msg})",
-                          hint="check the file is a Hugging Face config.json") from exc
+        raise ConfigError(
+            str(path),
+            f"not valid JSON (line {exc.lineno}: {exc.msg})",
+            hint="check the file is a Hugging Face config.json",
+        ) from exc
     except OSError as exc:
         raise ConfigError(str(path), f"cannot read ({exc.strerror})") from exc
     if not isinstance(data, dict):
@@ -71,7 +74,9 @@ def normalise_with_transformers(config: dict, where: str) -> dict:
             body = {k: v for k, v in copy.deepcopy(config).items() if k != "model_type"}  # edited in place
             full = AutoConfig.for_model(model_type, **body).to_dict()
         except (ImportError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(where, f"incomplete config and transformers cannot complete it ({exc})") from exc
+            raise ConfigError(
+                where, f"incomplete config and transformers cannot complete it ({exc})"
+            ) from exc
     return catalog.merge_defaults(config, full)
 
 
@@ -94,7 +99,9 @@ def _from_local(path: Path) -> ResolvedModel:
         if not (path / "config.json").exists():
             if ggufs:
                 return _from_gguf(ggufs[0])
-            raise ConfigError(str(path), "folder has no config.json", hint="point at a model folder or a .gguf file")
+            raise ConfigError(
+                str(path), "folder has no config.json", hint="point at a model folder or a .gguf file"
+            )
         config_path = path / "config.json"
     else:
         config_path = path
@@ -150,7 +157,8 @@ def _hf_cache_dir() -> str:
     if os.environ.get("HF_HUB_CACHE"):
         return os.environ["HF_HUB_CACHE"]
     home = os.environ.get("HF_HOME") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "huggingface"
+    )
     return os.path.join(home, "hub")
 
 
@@ -186,15 +194,20 @@ def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str
     try:
         path = hf_hub_download(repo_id, "config.json", revision=revision, etag_timeout=5, cache_dir=cache_dir)
     except GatedRepoError as exc:
-        raise ModelNotFound(repo_id, tried + ["Hub: gated repository"],
-                            hint="accept the licence on the model page and set HF_TOKEN, "
-                                 "or use a local folder") from exc
+        raise ModelNotFound(
+            repo_id,
+            tried + ["Hub: gated repository"],
+            hint="accept the licence on the model page and set HF_TOKEN, or use a local folder",
+        ) from exc
     except RepositoryNotFoundError as exc:
         tried.append("Hub: no such repository (or private without HF_TOKEN)")
         return None if catalog.find(repo_id) else _raise_not_found(repo_id, tried, exc)
     except EntryNotFoundError as exc:
-        raise ConfigError(repo_id, "repository has no config.json",
-                          hint="GGUF-only repositories: download the .gguf and pass its path") from exc
+        raise ConfigError(
+            repo_id,
+            "repository has no config.json",
+            hint="GGUF-only repositories: download the .gguf and pass its path",
+        ) from exc
     except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as exc:
         tried.append(f"Hub: {type(exc).__name__}")
         return None
@@ -216,7 +229,9 @@ def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | N
         meta = get_safetensors_metadata(repo_id, revision=revision)
         return sum(meta.parameter_count.values()), ()
     except Exception as exc:  # metadata is a bonus: the config alone plans
-        return None, (f"safetensors metadata unavailable ({type(exc).__name__}); parameters counted from config",)
+        return None, (
+            f"safetensors metadata unavailable ({type(exc).__name__}); parameters counted from config",
+        )
 
 
 def _not_found_hint(model_id: str) -> str:

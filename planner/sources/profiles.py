@@ -53,10 +53,15 @@ def load_profile_file(path: Path) -> HardwareProfile:
     try:
         profile = profile_from_dict(data, str(path))
     except ProfileInvalid as exc:
-        raise ProfileError(f"{path} field '{exc.field_name}'", exc.problem,
-                           hint="see docs/profiles.md for the fields and their units") from exc
+        raise ProfileError(
+            f"{path} field '{exc.field_name}'",
+            exc.problem,
+            hint="see docs/profiles.md for the fields and their units",
+        ) from exc
     if profile.name != path.stem:
-        raise ProfileError(f"{path} field 'name'", f"'{profile.name}' differs from the file name '{path.stem}'")
+        raise ProfileError(
+            f"{path} field 'name'", f"'{profile.name}' differs from the file name '{path.stem}'"
+        )
     return profile
 
 
