@@ -1,7 +1,7 @@
 """`mi50plan predict`, `recommend` and `compare`: how fast, which deployment, and why one is faster.
 
 Memory verdicts come from the engines' fit plans (planner.engines.vllm / llamacpp / ollama); speed from
-planner.core.speed (docs/methodology-speed.md).
+planner.core.speed (docs/methodology.md section 5).
 """
 
 from __future__ import annotations
@@ -227,7 +227,7 @@ def render_predict(data: dict) -> str:
         out.append(f"rejected: {r['deployment']}: {r['reason']}")
     notes = sorted({n for p in data["predictions"] for n in p["notes"]})
     out += [f"note: {n}" for n in notes]
-    out.append("bands: leave-one-out spread of the fitted factors (docs/methodology-speed.md)")
+    out.append("bands: leave-one-out spread of the fitted factors (docs/methodology.md section 5)")
     return "\n".join(out)
 
 

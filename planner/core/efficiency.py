@@ -2,7 +2,7 @@
 compute (prefill) an engine reaches, as data. Pure: no I/O; the data file is loaded by the caller
 (``planner.catalog.efficiency.json``, written by scripts/fit_efficiency.py) and passed in as a dict.
 
-The model is log-linear with few, physical levels (docs/methodology-speed.md section 2):
+The model is log-linear with few, physical levels (docs/methodology.md section 5.2):
 
     log eff = intercept + arch[class] + precision[class] + backend[class] + engine[class] + moe * is_moe
 
@@ -166,7 +166,7 @@ DEFAULT_PRIORS: dict[str, dict[str, float]] = {
     "decode": {},
     "prefill": {"precision:kquant": math.log(0.5), "backend:vulkan": math.log(0.65)},
 }
-RIDGE = 0.1  # prior weight in units of one observation; chosen by leave-one-out (methodology-speed.md 2.3)
+RIDGE = 0.1  # prior weight in units of one observation; chosen by leave-one-out (methodology.md 5.2)
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:

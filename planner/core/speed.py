@@ -18,7 +18,7 @@ The API other modules call (the calibrate/validate commands fit ``calibration`` 
     work: bytes/FLOPs of the model (ModelWork); None derives it from spec and deployment.
     context_limit: the deployment's context (max_model_len, num_ctx); None: the model's own limit.
 
-Physics (docs/methodology-speed.md section 1):
+Physics (docs/methodology.md section 5.1):
 
 - prefill, per micro-batch: max(weight read, 2 x active params x tokens FLOPs) against peak fp16
   compute x prefill efficiency, plus attention FLOPs (4 x q_dim x context per token per layer) at

@@ -4,7 +4,7 @@ Follows the llama.cpp vendored by llama-cpp-python 0.3.36 (build 0c1e570): src/l
 (load_tensors: layer placement), src/llama-context.cpp (n_ctx padding, n_outputs_max, sched_reserve),
 src/llama-kv-cache.cpp and src/llama-kv-cache-iswa.cpp (KV cells per stream, the SWA cache size),
 src/llama-graph.cpp (masks, flash attention), tools/server/server.cpp (-np auto), common/fit.cpp
-(--fit). docs/methodology-gguf.md derives each number and compares it with a real server's log.
+(--fit). docs/methodology.md section 4 derives each number and compares it with a real server's log.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ SERVER_AUTO_PARALLEL = 4  # tools/server/server.cpp: -np -1 (auto) -> 4 slots wi
 # ggml-alloc reuses freed tensors but not perfectly: the FFN's live set (gate, up, GLU output and the
 # residual; GGML_OP_GLU is not in-place, ggml-alloc.c ggml_op_can_inplace) times this slack is the
 # peak. Fitted to the real llama-server here (Gemma 3 270M, n_ubatch 128-1024: 9,098 floats per token
-# against a live set of 6,784); docs/methodology-gguf.md "compute buffer".
+# against a live set of 6,784); docs/methodology.md section 4 "compute buffer".
 ALLOC_SLACK = 1.341
 # Types the CPU backend repacks into interleaved layouts (ggml-cpu/repack.cpp) when it runs a layer:
 # a second copy in the CPU_REPACK buffer on top of the mmapped file.

@@ -3,7 +3,7 @@
 Follows Ollama's estimator: llm/memory.go (EstimateGPULayers: per-layer weights plus KV, one layer
 as a buffer, the GPU's minimum memory, the full- or partial-offload graph, the output layer last) and
 fs/ggml/ggml.go (GraphSize: per-architecture graph formulas, KV per layer with Ollama's own bytes per
-element). Defaults by version from engine-facts.md section 3. docs/methodology-gguf.md section "Ollama".
+element). Defaults by version from engine-facts.md section 3. docs/methodology.md section 4 section "Ollama".
 """
 
 from __future__ import annotations

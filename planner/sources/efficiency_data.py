@@ -1,5 +1,5 @@
 """Load the fitted speed-model factors (planner/catalog/efficiency.json, written by
-scripts/fit_efficiency.py; docs/methodology-speed.md explains each)."""
+scripts/fit_efficiency.py; docs/methodology.md section 5 explains each)."""
 
 from __future__ import annotations
 
