@@ -1,5 +1,5 @@
 """Shared by scripts/fit_efficiency.py and scripts/loo_benchmarks.py: the measured rows as the speed
-model sees them, the fit, and the per-row prediction. docs/methodology-speed.md section 3.
+model sees them, the fit, and the per-row prediction. docs/methodology.md section 5 section 3.
 
 scripts/data/measured-benchmarks.csv is a verbatim copy of shared/reference/measured-benchmarks.csv
 (each row names its public source).

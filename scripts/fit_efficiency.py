@@ -1,5 +1,5 @@
 """Fit the speed model's efficiency factors from scripts/data/measured-benchmarks.csv and write
-planner/catalog/efficiency.json; print the fit. docs/methodology-speed.md explains each factor.
+planner/catalog/efficiency.json; print the fit. docs/methodology.md section 5 explains each factor.
 
     python scripts/fit_efficiency.py [--check]     # --check: exit 1 if the file is out of date
 """
@@ -43,7 +43,7 @@ def build() -> dict:
         "source": f"{CSV.name} ({len(rows)} rows; each row cites its public source); ridge {RIDGE}",
         "meaning": "log eff = intercept + levels (arch, precision, backend, engine, moe); decode eff is a "
         "fraction of peak memory bandwidth, prefill eff a fraction of peak fp16 compute "
-        "(fp32 on a CPU). docs/methodology-speed.md",
+        "(fp32 on a CPU). docs/methodology.md section 5",
         "decode": tables["decode"],
         "prefill": tables["prefill"],
         "kv_read": {

@@ -1,7 +1,7 @@
 """The speed model (planner/core/speed.py), its fitted factors and the predict/recommend/compare CLI.
 
 Golden numbers state their origin: a measured row of scripts/data/measured-benchmarks.csv (a copy of
-shared/reference/measured-benchmarks.csv) or a formula of docs/methodology-speed.md. No timed tests.
+shared/reference/measured-benchmarks.csv) or a formula of docs/methodology.md section 5. No timed tests.
 """
 
 from __future__ import annotations

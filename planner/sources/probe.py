@@ -241,14 +241,10 @@ def detect_server(
     status, data = _get_json(client, f"{base}/api/version", headers, timeouts)
     if status == 200 and isinstance(data, dict) and "version" in data:
         _, tags = _get_json(client, f"{base}/api/tags", headers, timeouts)
-        names = [
-            m.get("name") or m.get("model") for m in (tags or {}).get("models", []) if isinstance(m, dict)
-        ]
+        names = [m.get("name") or m.get("model") for m in (tags or {}).get("models", []) if isinstance(m, dict)]
         chosen = model or (names[0] if names else None)
         if chosen is None:
-            raise BadResponse(
-                f"Ollama at {base} has no models pulled", hint="`ollama pull MODEL`, then --model MODEL"
-            )
+            raise BadResponse(f"Ollama at {base} has no models pulled", hint="`ollama pull MODEL`, then --model MODEL")
         return ServerInfo("ollama", base, chosen, names, version=str(data["version"]))
     status, props = _get_json(client, f"{base}/props", headers, timeouts)
     if status == 200 and isinstance(props, dict) and "default_generation_settings" in props:
@@ -390,12 +386,7 @@ def _parse_line(line: str, kind: str, st: _Stream, t: float) -> None:
     for choice in obj.get("choices") or []:
         delta = choice.get("delta") or {}
         # A role-only first chunk carries no token; reasoning models stream reasoning_content first.
-        if (
-            delta.get("content")
-            or delta.get("reasoning_content")
-            or delta.get("reasoning")
-            or choice.get("text")
-        ):
+        if delta.get("content") or delta.get("reasoning_content") or delta.get("reasoning") or choice.get("text"):
             st.content_times.append(t)
             break
     if obj.get("usage"):
@@ -436,6 +427,7 @@ def stream_once(
     output_tokens: int,
     timeouts: Timeouts,
     headers: dict[str, str] | None = None,
+    retry: bool = True,
 ) -> _Stream:
     """Send one streamed request and time it. Transport failures become a status, not an exception,
     except HTTP error statuses, which the caller turns into a BadResponse (they repeat on every run)."""
@@ -456,12 +448,17 @@ def stream_once(
             st.http_status = response.status_code
             if response.status_code >= 400:
                 st.status = "http_error"
-                st.error = f"HTTP {response.status_code} from POST {path}: {_error_text(response)}".rstrip(
-                    ": "
-                )
+                st.error = f"HTTP {response.status_code} from POST {path}: {_error_text(response)}".rstrip(": ")
                 st.t_end = time.perf_counter()
                 return st
             _consume(response, server.kind, st, timeouts)
+    except httpx.RemoteProtocolError as exc:
+        if st.stage == "connect" and retry:
+            # The server closed a pooled keep-alive connection just as it was reused (llama-server
+            # does this between requests): nothing was sent, so one retry on a fresh connection is safe.
+            return stream_once(client, server, prompt, output_tokens, timeouts, headers, retry=False)
+        err = network_error(exc, server.url, timeouts)
+        st.status, st.error, st.t_end = "broken", err.message, time.perf_counter()
     except httpx.HTTPError as exc:
         err = network_error(exc, server.url, timeouts)
         st.status = "timeout" if isinstance(err, ServerTimeout) else "unreachable"
@@ -708,15 +705,11 @@ def run_probe(
     counter = iter(range(random.randrange(1000, 9000), 10**9))
 
     def one(prompt: Prompt, conc: int, index: int, warm: bool) -> dict:
-        st = stream_once(
-            client, server, f"[{next(counter)}] {prompt.text}", plan.output_tokens, timeouts, headers
-        )
+        st = stream_once(client, server, f"[{next(counter)}] {prompt.text}", plan.output_tokens, timeouts, headers)
         if st.status == "http_error":
             hint = None
             if st.http_status == 404 and server.models:
-                hint = (
-                    f"the server lists: {', '.join(m for m in server.models[:5] if m)}; pass one with --model"
-                )
+                hint = f"the server lists: {', '.join(m for m in server.models[:5] if m)}; pass one with --model"
             elif st.http_status in (401, 403):
                 hint = "export MI50PLAN_API_KEY (or OPENAI_API_KEY) with the server's key"
             raise BadResponse(st.error or f"HTTP {st.http_status}", hint=hint)
@@ -734,8 +727,7 @@ def run_probe(
                 block = [one(prompt, 1, i, False) for i in range(plan.runs)]
             else:
                 with ThreadPoolExecutor(max_workers=conc) as pool:
-                    futures = [pool.submit(_worker_runs, one, prompt, conc, w, plan.runs)
-                               for w in range(conc)]
+                    futures = [pool.submit(_worker_runs, one, prompt, conc, w, plan.runs) for w in range(conc)]
                     block = [rec for fut in futures for rec in fut.result()]
             wall = time.perf_counter() - started
             after = _scrape(client, server, headers, timeouts)
@@ -772,9 +764,7 @@ def _progress_line(rec: dict) -> str:
     )
 
 
-def _scrape(
-    client: httpx.Client, server: ServerInfo, headers: dict | None, timeouts: Timeouts
-) -> dict | None:
+def _scrape(client: httpx.Client, server: ServerInfo, headers: dict | None, timeouts: Timeouts) -> dict | None:
     if server.kind != "vllm":
         return None
     text = _get_text(client, f"{server.url}/metrics", headers or {}, timeouts)
@@ -807,11 +797,7 @@ def _mark_cold(runs: list[dict]) -> dict | None:
 
 
 def summarize(runs: list[dict], prompt_set: str, concurrency: int, wall_s: float) -> dict:
-    block = [
-        r
-        for r in runs
-        if r["prompt_set"] == prompt_set and r["concurrency"] == concurrency and not r["warmup"]
-    ]
+    block = [r for r in runs if r["prompt_set"] == prompt_set and r["concurrency"] == concurrency and not r["warmup"]]
     ok = [r for r in block if r["status"] == "ok" and not r["cold"]]
 
     def mean(key: str) -> float | None:
@@ -869,9 +855,7 @@ def read_results(path: Path, *, missing_ok: bool = False) -> dict:
     if not path.exists():
         if missing_ok:
             return {"kind": RESULTS_KIND, "schema_version": 1, "probes": []}
-        raise ResultsFileError(
-            f"{path}: no such file", hint="create it with `mi50plan probe URL --save FILE`"
-        )
+        raise ResultsFileError(f"{path}: no such file", hint="create it with `mi50plan probe URL --save FILE`")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
@@ -881,11 +865,7 @@ def read_results(path: Path, *, missing_ok: bool = False) -> dict:
         ) from exc
     except OSError as exc:
         raise ResultsFileError(f"{path}: cannot read ({exc.strerror})") from exc
-    if (
-        not isinstance(data, dict)
-        or data.get("kind") != RESULTS_KIND
-        or not isinstance(data.get("probes"), list)
-    ):
+    if not isinstance(data, dict) or data.get("kind") != RESULTS_KIND or not isinstance(data.get("probes"), list):
         raise ResultsFileError(
             f"{path}: not a mi50plan probe results file",
             hint="the file was left untouched; save to another file",

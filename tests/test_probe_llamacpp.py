@@ -1,0 +1,154 @@
+"""The prober against the REAL llama.cpp llama-server with Gemma 3 270M Q4_K_M on 127.0.0.1.
+
+The binary and model come from conftest's `llama_artifacts` (scripts/build_llama_server.sh); the
+server here stays up for the module, unlike conftest's start-and-stop log fixture."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import time
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.llamacpp
+
+
+@pytest.fixture(scope="module")
+def llama_url(llama_artifacts):
+    binary, gguf = llama_artifacts
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            binary,
+            "-m",
+            gguf,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "-c",
+            "2048",
+            "-np",
+            "1",
+            "-ngl",
+            "0",
+            "--no-webui",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, "llama-server exited at start-up"
+            try:
+                if httpx.get(f"{url}/health", timeout=1.0, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        else:
+            raise AssertionError("llama-server not healthy after 120 s")
+        yield url, gguf
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_probe_agrees_with_llama_server_timings(llama_url, run_cli):
+    url, _ = llama_url
+    code, out, err = run_cli(
+        "probe",
+        url,
+        "--prompts",
+        "medium,long",
+        "--runs",
+        "2",
+        "--warmup",
+        "1",
+        "--output-tokens",
+        "32",
+        "--quiet",
+        "--json",
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["server"]["kind"] == "llamacpp"
+    measured = [r for r in data["runs"] if not r["warmup"]]
+    assert measured and all(r["status"] == "ok" for r in measured)
+    for run in measured:
+        server = run["server_timings"]
+        assert run["token_source"] == "llama-server timings" and run["output_tokens"] == 32
+        # Decode: both count (n - 1) tokens over first -> last token, the client adds only transport.
+        assert run["decode_tokens_per_s"] == pytest.approx(server["decode_tokens_per_s"], rel=0.10)
+        if run["prompt_set"] == "long":
+            # TTFT = the server's prefill + HTTP and sampling of the first token: small beside a
+            # 770-token prefill, so within 10% (a 2-token prompt's TTFT is mostly transport).
+            assert run["ttft_s"] == pytest.approx(server["prefill_s"], rel=0.10)
+        assert run["prompt_tokens"] == server["raw"]["prompt_n"] + server["raw"]["cache_n"]
+
+
+def test_whole_loop_fit_predict_probe_validate_calibrate(llama_url, run_cli, tmp_path):
+    missing = [
+        m
+        for m in ("planner.core.speed", "planner.sources.host", "planner.cli.predict")
+        if importlib.util.find_spec(m) is None
+    ]
+    if missing:
+        reason = f"speed/host modules not there yet: {', '.join(missing)}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    url, gguf = llama_url
+    code, out, err = run_cli("fit", gguf, "--hardware", "host", "--engine", "llamacpp", "--json")
+    assert code == 0, err
+    code, out, err = run_cli("predict", gguf, "--hardware", "host", "--engine", "llamacpp", "--json")
+    assert code == 0, err
+    results = tmp_path / "results.json"
+    code, _, err = run_cli(
+        "probe",
+        url,
+        "--prompts",
+        "short,medium",
+        "--runs",
+        "2",
+        "--output-tokens",
+        "32",
+        "--quiet",
+        "--save",
+        str(results),
+    )
+    assert code == 0, err
+    code, out, err = run_cli("validate", str(results), "--hardware", "host", "--json")
+    assert code == 0, err
+    comparisons = json.loads(out)["comparisons"]
+    assert {c["metric"] for c in comparisons} >= {"ttft_s", "decode_tokens_per_s", "e2e_s"}
+    assert all(c["error_pct"] is not None for c in comparisons)
+    code, out, err = run_cli("calibrate", str(results), "--hardware", "host", "--json")
+    assert code == 0, err
+    cal = json.loads(out)["calibration"]
+    assert cal["name"] == "host/llamacpp/cpu" and cal["decode"] > 0 and cal["prefill"] > 0
+    code, out, err = run_cli("validate", str(results), "--hardware", "host", "--json")
+    assert code == 0, err
+    after = json.loads(out)
+    assert any("host/llamacpp/cpu" in line for line in after["calibrations_used"])
+    # Calibrated on these very runs: the decode predictions now sit on the measurements.
+    for c in after["comparisons"]:
+        if c["metric"] == "decode_tokens_per_s":
+            assert abs(c["error_pct"]) < 25
+    code, out, _ = run_cli("calibrate", "--list", "--json")
+    assert [c["name"] for c in json.loads(out)["calibrations"]] == ["host/llamacpp/cpu"]
+    code, out, _ = run_cli("calibrate", "--remove", "host/llamacpp/cpu", "--json")
+    assert code == 0 and json.loads(out)["removed"] == ["host/llamacpp/cpu"]
