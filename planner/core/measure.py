@@ -1,7 +1,7 @@
 """Latency maths for live probes: from timestamps and token counts to TTFT, inter-token latency,
 decode rate, percentiles, cold-start detection, and Prometheus text. Pure: no clock, no network.
 
-Definitions (docs/methodology-probe.md):
+Definitions (docs/methodology.md section 6):
 - TTFT is send -> first chunk that carries content (a role-only first chunk is not a token).
 - Decode rate is (output_tokens - 1) / (last content - first content): the first token belongs to
   prefill, the same convention as llama-server's `predicted_per_second` and vLLM's TPOT.

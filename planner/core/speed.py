@@ -389,9 +389,11 @@ def rates_for(
 
     bw = hw.profile.bandwidth_gbps * 1e9
     peak = peak_flops(hw)
-    d = min(0.95, pick(de) * decode_scale)
-    p = min(0.98, pick(pe) * prefill_scale)
-    kv = min(0.95, pick(kv_e) * eff.kv_read * decode_scale)
+    # The caps keep fitted efficiencies physical; a calibration is a measurement on the user's own machine,
+    # so it applies after the cap (a host profile's estimated peak can be below what the CPU really does).
+    d = min(0.95, pick(de)) * decode_scale
+    p = min(0.98, pick(pe)) * prefill_scale
+    kv = min(0.95, pick(kv_e) * eff.kv_read) * decode_scale
     rates = Rates(
         bandwidth=bw * d,
         kv_bandwidth=bw * kv,
