@@ -101,3 +101,22 @@ def test_calibrate_list_and_bad_remove(run_cli):
     assert code == 0 and json.loads(out)["calibrations"] == []
     code, _, err = run_cli("calibrate", "--remove", "nope")
     assert code == 2 and "no such calibration" in err
+
+
+def test_predict_says_when_a_stored_calibration_is_used(run_cli, run_json):
+    """A calibration stored for mi50-16gb/vllm/rocm changes the prediction and is named in the output."""
+    from planner.cli.output import write_atomic
+    from planner.sources import calibration as calibrations
+
+    args = ("predict", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--prompt-tokens", "32",
+            "--output-tokens", "128")
+    before = run_json(*args)["predictions"][0]["decode_tokens_per_s"]
+    cal = calibrations.Calibration(name="mi50-16gb/vllm/rocm", hardware="mi50-16gb", engine="vllm", backend="rocm",
+                                   decode=0.5, prefill=1.0, sources=({"file": "runs.json"},), points=1)
+    calibrations.save(cal, write_atomic)
+    data = run_json(*args)
+    # decode rate scales linearly with the decode factor at concurrency 1 (planner/core/speed.py docstring)
+    assert abs(data["predictions"][0]["decode_tokens_per_s"] / before - 0.5) < 0.01
+    assert data["calibrations"] and "runs.json" in data["calibrations"][0]
+    code, out, _ = run_cli(*args)
+    assert code == 0 and "calibrated: calibration 'mi50-16gb/vllm/rocm' in use" in out

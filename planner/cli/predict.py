@@ -227,6 +227,7 @@ def render_predict(data: dict) -> str:
         out.append(f"rejected: {r['deployment']}: {r['reason']}")
     notes = sorted({n for p in data["predictions"] for n in p["notes"]})
     out += [f"note: {n}" for n in notes]
+    out += [f"calibrated: {c}" for c in data.get("calibrations", [])]
     out.append("bands: leave-one-out spread of the fitted factors (docs/methodology.md section 5)")
     return "\n".join(out)
 
@@ -290,6 +291,7 @@ def predict_command(
     resolved = resolve_model(model, offline=offline)
     spec = resolved.spec
     deployments = deployments_for(engine, dtype, quantization, quant, tensor_parallel_size, backend, resolved)
+    used_calibrations: dict[str, str] = {}
     single = len(deployments) == 1
     predictions, rejected = [], []
     for d in deployments:
@@ -314,8 +316,9 @@ def predict_command(
         max_at_len = verdict.max_concurrency * verdict.context / max(1, need) if verdict.context else None
         for c in levels:
             check_concurrency(c, max_at_len, need)
-            p = predict(
-                spec, hw, d, prompt_tokens, output_tokens, c, context_depth, context_limit=verdict.context
+            p = predict_calibrated(
+                spec, hw, d, prompt_tokens, output_tokens, c, context_depth, context_limit=verdict.context,
+                used=used_calibrations,
             )
             predictions.append(prediction_json(p, verdict))
     if not predictions:
@@ -332,8 +335,24 @@ def predict_command(
         "context_depth": context_depth,
         "predictions": predictions,
         "rejected": rejected,
+        "calibrations": list(used_calibrations.values()),
     }
     emit(data, as_json, render_predict)
+
+
+def predict_calibrated(spec, hw, d, *args, used: dict | None = None, **kwargs):
+    """predict(), with the user's stored calibration for this hardware+engine+backend when there is one.
+
+    `used` collects the calibrations applied, so every output can say which one and from which runs."""
+    from planner.sources import calibration as calibrations
+
+    first = predict(spec, hw, d, *args, **kwargs)
+    cal = calibrations.lookup(hw.profile.name, first.engine, first.backend)
+    if cal is None:
+        return first
+    if used is not None:
+        used[cal.name] = cal.describe()
+    return predict(spec, hw, d, *args, calibration=cal, **kwargs)
 
 
 # ---- recommend ------------------------------------------------------------------------------------
