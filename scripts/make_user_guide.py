@@ -1,18 +1,32 @@
 """Regenerate docs/user-guide.md: every example is run here and its real output pasted in.
 
 Usage: HF_HUB_OFFLINE=1 python scripts/make_user_guide.py   (offline: the catalog answers)
+
+The live section starts the real llama-server (tests/llama_server.py; scripts/build_llama_server.sh
+builds it once) on 127.0.0.1:8080 with Gemma 3 270M Q4_K_M. Calibrations go to a temporary config
+directory, so the user's own are untouched.
 """
 
 from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).parent / "mi50plan")
+sys.path.insert(0, str(ROOT))
+from tests.llama_server import find_artifacts, serve  # noqa: E402  (the test suite's harness)
+
+PORT = 8080
+URL = f"http://127.0.0.1:{PORT}"
+GGUF = "gemma-3-270m-q4_k_m.gguf"
+SERVER_FLAGS = ["-c", "2048", "-np", "1", "-ngl", "0", "--threads", "1"]
+PROBE = f"probe {URL} --runs 5 --prompts short,medium,long --output-tokens 64"
 
 SECTIONS = [
     ("Does it fit? One engine", "The reference report's 1.5B run, as vLLM logged it (3.04 GiB, 9.66 GiB KV, "
@@ -30,9 +44,27 @@ SECTIONS = [
     ("Which deployment?", "", ["recommend Qwen/Qwen2.5-7B-Instruct --hardware mi50-16gb --max-latency 2s"]),
     ("Backend gap or model gap?", "The report compared a 1.5B fp16 model with a 7B Q4 model:",
      ['compare "Qwen/Qwen2.5-1.5B-Instruct vllm fp16" "Qwen/Qwen2.5-7B-Instruct ollama Q4_K_M"']),
-    ("Checking a vLLM start-up log", "The report's appendix lines, saved in tests/data/recorded:",
+    ("Checking a vLLM start-up log", "The report's appendix lines, saved in tests/data/recorded. `validate` "
+     "compares them with the plan; `calibrate --vllm-log` stores the difference, and later vLLM plans on this "
+     "hardware use it and say so (`--no-calibration` shows the raw plan):",
      ["validate --vllm-log tests/data/recorded/vllm-0.11-mi50-qwen2.5-1.5b.log --model Qwen/Qwen2.5-1.5B-Instruct "
-      "--dtype fp16"]),
+      "--dtype fp16",
+      "calibrate --vllm-log tests/data/recorded/vllm-0.11-mi50-qwen2.5-1.5b.log --model Qwen/Qwen2.5-1.5B-Instruct "
+      "--dtype fp16",
+      "fit Qwen/Qwen2.5-1.5B-Instruct --dtype fp16 --max-model-len 4096 --engine vllm",
+      "calibrate --remove mi50-16gb/vllm/rocm"]),
+    ("Probe, validate, calibrate: a real server", "llama.cpp's llama-server (built by "
+     "scripts/build_llama_server.sh) serving Gemma 3 270M Q4_K_M on the CPU of a 2-core machine, started as "
+     f"`llama-server -m {GGUF} --port {PORT} {' '.join(SERVER_FLAGS)}` (one thread leaves the other core to the "
+     "probe client). Probe it, compare with the uncalibrated prediction for `--hardware host`, calibrate, then "
+     "probe again and validate the fresh runs against the calibrated prediction:",
+     [f"{PROBE} --save runs.json",
+      "validate runs.json --hardware host",
+      "calibrate runs.json --hardware host",
+      f"{PROBE} --save fresh.json --quiet",
+      "validate fresh.json --hardware host",
+      f"predict {GGUF} --hardware host --engine llamacpp --prompt-tokens 55 --output-tokens 64",
+      "calibrate --list"]),
     ("Hardware profiles", "", ["profiles list", "profiles show mi50-16gb"]),
     ("Errors", "Bad input gets one line, a hint and a non-zero exit code:",
      ["fit Qwen/Qwen2.5-7B-Instrukt", "fit Qwen/Qwen2.5-7B-Instruct --gpu-memory-utilization 1.5",
@@ -40,13 +72,28 @@ SECTIONS = [
 ]
 
 
-def run(args: str) -> str:
-    proc = subprocess.run([EXE, *shlex.split(args)], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "120"})
-    text = (proc.stdout + proc.stderr).rstrip()
+def run(args: str, cwd: Path = ROOT, env: dict | None = None) -> str:
+    proc = subprocess.run([EXE, *shlex.split(args)], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {}), "COLUMNS": "120"})
+    text = (proc.stderr + proc.stdout).rstrip()  # progress and notes come first on a terminal too
     if proc.returncode:
         text += f"\n(exit code {proc.returncode})"
     return text
+
+
+def sections(tmp: str, work: Path) -> list[str]:
+    parts: list[str] = []
+    env = {"MI50PLAN_CONFIG_DIR": str(Path(tmp) / "config")}
+    for title, text, commands in SECTIONS:
+        parts += [f"## {title}", ""]
+        if text:
+            parts += [text, ""]
+        live = title.startswith("Probe")
+        for command in commands:
+            out = run(command, cwd=work if live else ROOT, env=env)
+            out = out.replace(f"{tmp}/config", "~/.config/mi50plan").replace(f"{work}/", "")
+            parts += ["```", f"$ mi50plan {command}", out, "```", ""]
+    return parts
 
 
 def main() -> int:
@@ -54,12 +101,16 @@ def main() -> int:
              "Every output below is real: `scripts/make_user_guide.py` ran each command (offline, so model configs "
              "come from the built-in catalog) and pasted what it printed. Add `--json` to any command for one "
              "JSON object (docs/json.md).", ""]
-    for title, text, commands in SECTIONS:
-        parts += [f"## {title}", ""]
-        if text:
-            parts += [text, ""]
-        for command in commands:
-            parts += ["```", f"$ mi50plan {command}", run(command), "```", ""]
+    found = find_artifacts()
+    if found is None:
+        raise SystemExit("llama-server or the Gemma GGUF unavailable: run scripts/build_llama_server.sh")
+    binary, gguf = found
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "work"
+        work.mkdir()
+        shutil.copy(gguf, work / GGUF)
+        with serve(binary, str(work / GGUF), *SERVER_FLAGS, port=PORT):
+            parts += sections(tmp, work)
     (ROOT / "docs" / "user-guide.md").write_text("\n".join(parts))
     print("wrote docs/user-guide.md")
     return 0

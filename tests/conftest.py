@@ -58,27 +58,11 @@ def shared_config(model_id: str) -> dict:
 # (cached build). Missing: fail in CI (CI=true), skip locally.
 
 
-def _llama_artifacts() -> tuple[str, str] | None:
-    import subprocess
-
-    server, gguf = os.environ.get("LLAMA_SERVER"), os.environ.get("GEMMA_GGUF")
-    if server and gguf and Path(server).is_file() and Path(gguf).is_file():
-        return server, gguf
-    script = ROOT / "scripts" / "build_llama_server.sh"
-    try:
-        done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=3600)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    found = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
-    server, gguf = found.get("LLAMA_SERVER"), found.get("GEMMA_GGUF")
-    if done.returncode == 0 and server and gguf and Path(server).is_file() and Path(gguf).is_file():
-        return server, gguf
-    return None
-
-
 @pytest.fixture(scope="session")
 def llama_artifacts() -> tuple[str, str]:
-    found = _llama_artifacts()
+    from tests.llama_server import find_artifacts
+
+    found = find_artifacts()
     if found is None:
         message = (
             "llama-server or the Gemma GGUF unavailable "
@@ -93,64 +77,21 @@ def llama_artifacts() -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def llama_server_log(llama_artifacts, tmp_path_factory):
     """Start llama-server on loopback with the given flags, wait for /health, stop it; return its log."""
-    import socket
-    import subprocess
-    import time
-
-    import httpx
+    from tests.llama_server import serve
 
     server, gguf = llama_artifacts
     logs = tmp_path_factory.mktemp("llama-logs")
+    count = iter(range(1_000_000))
 
     def _run(*flags: str, timeout_s: float = 120.0) -> str:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        log_path = logs / f"server-{port}.log"
+        log_path = logs / f"server-{next(count)}.log"
         # -fit off: this build fits by default; with an explicit context on a CPU it changes nothing but
         # costs 0.6 s. -lv 4: the buffer sizes are info-level lines. -ngl 0: no GPU here.
-        cmd = [
-            server,
-            "-m",
-            gguf,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "-np",
-            "1",
-            "--no-webui",
-            "-ngl",
-            "0",
-            "-fit",
-            "off",
-            "-lv",
-            "4",
-            *flags,
-        ]
-        with log_path.open("w") as fh:
-            proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + timeout_s
-            while time.monotonic() < deadline:
-                if proc.poll() is not None:
-                    tail = log_path.read_text()[-2000:]
-                    raise AssertionError(f"llama-server exited ({proc.returncode}): {tail}")
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1.0).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
-            else:
-                raise AssertionError(f"llama-server not healthy after {timeout_s} s")
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        with serve(
+            server, gguf, "-np", "1", "-ngl", "0", "-fit", "off", "-lv", "4", *flags,
+            log_path=log_path, timeout_s=timeout_s,
+        ):
+            pass
         return log_path.read_text()
 
     return _run

@@ -210,3 +210,17 @@ def test_every_catalog_model_plans_on_every_profile(model_id):
 def test_help_has_examples(run_cli):
     code, out, _ = run_cli("fit", "--help")
     assert code == 0 and "Examples" in out and "mi50plan fit Qwen/Qwen2.5-7B-Instruct --dtype fp16" in out
+
+
+def test_an_unexpected_exception_is_one_line_not_a_traceback(run_cli, monkeypatch):
+    """The error boundary's last net (planner/cli/app.py): a bug still gives one line and exit 1."""
+    import planner.cli.fit as fit_cli
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(fit_cli, "resolve_model", boom)
+    code, out, err = run_cli("fit", "Qwen/Qwen2.5-7B-Instruct")
+    assert code == 1 and out == ""
+    assert err.splitlines()[0] == "error: unexpected RuntimeError: boom"
+    assert "Traceback" not in err and "MI50PLAN_DEBUG=1" in err

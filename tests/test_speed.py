@@ -105,6 +105,35 @@ def test_calibration_scales_decode():
         predict(spec, MI50_16, d, 1, 64, calibration={"decode": 0})
 
 
+def test_calibrated_overhead_adds_to_ttft_only():
+    """TTFT = prefill time + the calibrated per-request overhead (docs/methodology.md section 6)."""
+    spec = _spec("Qwen/Qwen2.5-1.5B-Instruct")
+    d = Deployment("vllm", dtype="fp16")
+    base = predict(spec, MI50_16, d, 64, 64)
+    slow = predict(spec, MI50_16, d, 64, 64, calibration={"ttft_overhead_s": 0.25})
+    assert slow.ttft_s == pytest.approx(base.ttft_s + 0.25)
+    assert slow.e2e_s == pytest.approx(base.e2e_s + 0.25)
+    assert slow.prefill_tokens_per_s == pytest.approx(base.prefill_tokens_per_s)
+    assert slow.decode_tokens_per_s == pytest.approx(base.decode_tokens_per_s)
+    with pytest.raises(UsageError):
+        predict(spec, MI50_16, d, 64, 64, calibration={"ttft_overhead_s": -0.1})
+
+
+def test_overhead_and_scale_fit_recovers_a_known_line():
+    from planner.core.measure import fit_overhead_and_scale
+
+    # measured = 0.02 s + 1.5 x predicted prefill time, exactly: the fit must return both numbers
+    predicted = [0.001, 0.03, 0.4]
+    measured = [0.02 + 1.5 * p for p in predicted]
+    o, s = fit_overhead_and_scale(predicted, measured)
+    assert o == pytest.approx(0.02) and s == pytest.approx(1.5)
+    # one prompt length cannot separate the two: overhead 0, scale alone
+    assert fit_overhead_and_scale([0.1, 0.1], [0.2, 0.2]) == (0.0, pytest.approx(2.0))
+    # measurements that would need a negative overhead fall back to the scale alone
+    o, s = fit_overhead_and_scale([0.1, 1.0], [0.05, 2.0])
+    assert o == 0.0 and s > 0
+
+
 def test_output_beyond_the_context_is_refused():
     spec = _spec("Qwen/Qwen2.5-1.5B-Instruct")
     with pytest.raises(UsageError, match="beyond the context"):

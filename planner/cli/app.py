@@ -79,9 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         if exc.ctx is not None:
             hint = f"`{exc.ctx.command_path} --help` shows the options and an example"
         return _fail(exc.format_message(), hint, ExitCode.USAGE)
-    except click_exc.Exit as exc:
+    except typer.Exit as exc:
         return int(exc.exit_code)
-    except click_exc.Abort:
+    except typer.Abort:
         return _fail("interrupted", None, ExitCode.FAILURE)
     except KeyboardInterrupt:
         return _fail("interrupted", None, 130)

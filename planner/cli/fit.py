@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field, replace
 
 import typer
 from tabulate import tabulate
@@ -58,6 +58,45 @@ def load_hardware(name: str, gpus: int) -> Hardware:
     if gpus < 1:
         raise UsageError("--gpus", gpus, "must be 1 or more")
     return Hardware(get_profile(name), gpus)
+
+
+@dataclass
+class CalibrationUse:
+    """The user's stored calibrations as one command applies them, and which it applied.
+
+    Every output that used one lists `applied()`, so a calibrated number is never shown as the raw model's."""
+
+    enabled: bool = True
+    used: dict[str, str] = field(default_factory=dict)
+
+    def speed(self, hw: Hardware, engine: str, backend: str | None):
+        """The speed calibration for this hardware + engine + backend (backend already resolved), or None."""
+        if not self.enabled:
+            return None
+        from planner.sources import calibration as calib
+
+        cal = calib.lookup(hw.profile.name, engine, backend or "")
+        if cal is not None:
+            self.used[cal.name] = cal.describe()
+        return cal
+
+    def vllm(self, opts: VllmOptions, hw: Hardware) -> VllmOptions:
+        """opts with the vLLM memory corrections stored for this hardware (`calibrate --vllm-log`)."""
+        if not self.enabled:
+            return opts
+        from planner.core.speed import default_backend
+        from planner.sources import calibration as calib
+
+        cal = calib.lookup(hw.profile.name, "vllm", default_backend("vllm", hw))
+        corrections = cal.vllm_memory() if cal is not None else None
+        if corrections is None:
+            return opts
+        self.used[f"{cal.name} memory"] = cal.describe_memory()
+        load, other = corrections
+        return replace(opts, load_overhead_correction_bytes=load, other_overhead_correction_bytes=other)
+
+    def applied(self) -> list[str]:
+        return list(self.used.values())
 
 
 def model_json(resolved: ResolvedModel) -> dict:
@@ -350,6 +389,7 @@ def render_fit(data: dict) -> str:
         out.append("")
     for note_line in m["notes"]:
         out.append(f"note: {note_line}")
+    out += [f"calibrated: {c}" for c in data.get("calibrations", [])]
     return "\n".join(out)
 
 
@@ -419,6 +459,7 @@ def fit_command(
     ),
     offline: o.OfflineOpt = False,
     revision: o.RevisionOpt = None,
+    no_calibration: o.NoCalibrationOpt = False,
     require_fit: bool = typer.Option(
         False, "--require-fit", help="Exit 5 when a chosen engine's plan does not fit."
     ),
@@ -427,6 +468,7 @@ def fit_command(
     engines = parse_engines(engine)
     hw = load_hardware(hardware, gpus)
     resolved = resolve_model(model, offline=offline, revision=revision)
+    cals = CalibrationUse(enabled=not no_calibration)
     vopts = VllmOptions(
         dtype=dtype,
         quantization=quantization,
@@ -481,7 +523,7 @@ def fit_command(
                 gguf_only and resolved.gguf is None and engine == "all" and resolved.source == "ollama-store"
             )
         ):
-            vplan = plan_vllm(resolved.spec, hw, vopts)
+            vplan = plan_vllm(resolved.spec, hw, cals.vllm(vopts, hw))
             vdata = vllm_plan_json(vplan)
             if not vplan.fits:
                 vdata["suggestions"].extend(_ollama_suggestion(resolved, hw))
@@ -492,7 +534,12 @@ def fit_command(
     if "llamacpp" in engines:
         weights = gguf_weights(resolved, quant)
         plans.append(gguf_plan_json(plan_llamacpp(resolved.spec, weights, hw, lopts)))
-    data = {"model": model_json(resolved), "hardware": hardware_json(hw), "plans": plans}
+    data = {
+        "model": model_json(resolved),
+        "hardware": hardware_json(hw),
+        "plans": plans,
+        "calibrations": cals.applied(),
+    }
     if resolved.gguf is None and len(engines) > 1:
         from planner.core.gguf_quant import estimate_gguf
 

@@ -23,6 +23,10 @@ GpusOpt = Annotated[int, typer.Option("--gpus", min=1, help="How many of these G
 OfflineOpt = Annotated[
     bool, typer.Option("--offline", help="Never touch the network (the catalog and caches only).")
 ]
+NoCalibrationOpt = Annotated[
+    bool,
+    typer.Option("--no-calibration", help="Ignore any stored calibration (`mi50plan calibrate --list`)."),
+]
 RevisionOpt = Annotated[str | None, typer.Option("--revision", help="Hub revision (branch, tag or commit).")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="all, vllm, ollama or llamacpp.")]
 

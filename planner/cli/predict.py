@@ -14,7 +14,7 @@ import typer
 from tabulate import tabulate
 
 from planner.cli import options as o
-from planner.cli.fit import gguf_weights, load_hardware
+from planner.cli.fit import CalibrationUse, gguf_weights, load_hardware
 from planner.cli.output import emit
 from planner.core.efficiency import level_contributions
 from planner.core.hardware import Hardware
@@ -76,22 +76,28 @@ class Verdict:
     kv_cache_tokens: int
 
 
-def fit_verdict(resolved: ResolvedModel, hw: Hardware, d: Deployment, max_model_len: int | None) -> Verdict:
-    """The memory plan of the engine itself (vLLM, llama.cpp, Ollama) for this deployment."""
+def fit_verdict(
+    resolved: ResolvedModel,
+    hw: Hardware,
+    d: Deployment,
+    max_model_len: int | None,
+    cals: CalibrationUse | None = None,
+) -> Verdict:
+    """The memory plan of the engine itself (vLLM, llama.cpp, Ollama) for this deployment.
+
+    `cals` applies the user's stored vLLM memory corrections (none when it is None)."""
     spec = resolved.spec
     try:
         if d.engine == "vllm":
-            plan = plan_vllm(
-                spec,
-                Hardware(hw.profile, hw.count),
-                VllmOptions(
-                    dtype=d.dtype,
-                    quantization=d.quantization if spec.quant is None else None,
-                    max_model_len=max_model_len,
-                    tensor_parallel_size=d.tensor_parallel_size,
-                ),
-                suggest=False,
+            opts = VllmOptions(
+                dtype=d.dtype,
+                quantization=d.quantization if spec.quant is None else None,
+                max_model_len=max_model_len,
+                tensor_parallel_size=d.tensor_parallel_size,
             )
+            if cals is not None:
+                opts = cals.vllm(opts, hw)
+            plan = plan_vllm(spec, Hardware(hw.profile, hw.count), opts, suggest=False)
             return Verdict(
                 plan.fits, plan.error, plan.max_model_len, plan.max_concurrency, plan.kv_cache_tokens
             )
@@ -284,6 +290,7 @@ def predict_command(
     context_depth: DepthOpt = 0,
     concurrency: ConcOpt = "1",
     offline: o.OfflineOpt = False,
+    no_calibration: o.NoCalibrationOpt = False,
     as_json: o.JsonOpt = False,
 ) -> None:
     hw = load_hardware(hardware, gpus)
@@ -291,7 +298,7 @@ def predict_command(
     resolved = resolve_model(model, offline=offline)
     spec = resolved.spec
     deployments = deployments_for(engine, dtype, quantization, quant, tensor_parallel_size, backend, resolved)
-    used_calibrations: dict[str, str] = {}
+    cals = CalibrationUse(enabled=not no_calibration)
     single = len(deployments) == 1
     predictions, rejected = [], []
     for d in deployments:
@@ -302,7 +309,7 @@ def predict_command(
                 raise
             rejected.append({"deployment": _label(d), "reason": exc.message})
             continue
-        verdict = fit_verdict(resolved, hw, d, max_model_len)
+        verdict = fit_verdict(resolved, hw, d, max_model_len, cals)
         if not verdict.fits:
             if single:
                 raise DoesNotFit(
@@ -316,9 +323,16 @@ def predict_command(
         max_at_len = verdict.max_concurrency * verdict.context / max(1, need) if verdict.context else None
         for c in levels:
             check_concurrency(c, max_at_len, need)
-            p = predict_calibrated(
-                spec, hw, d, prompt_tokens, output_tokens, c, context_depth, context_limit=verdict.context,
-                used=used_calibrations,
+            p = predict(
+                spec,
+                hw,
+                d,
+                prompt_tokens,
+                output_tokens,
+                c,
+                context_depth,
+                cals.speed(hw, d.engine, d.backend),
+                context_limit=verdict.context,
             )
             predictions.append(prediction_json(p, verdict))
     if not predictions:
@@ -335,24 +349,9 @@ def predict_command(
         "context_depth": context_depth,
         "predictions": predictions,
         "rejected": rejected,
-        "calibrations": list(used_calibrations.values()),
+        "calibrations": cals.applied(),
     }
     emit(data, as_json, render_predict)
-
-
-def predict_calibrated(spec, hw, d, *args, used: dict | None = None, **kwargs):
-    """predict(), with the user's stored calibration for this hardware+engine+backend when there is one.
-
-    `used` collects the calibrations applied, so every output can say which one and from which runs."""
-    from planner.sources import calibration as calibrations
-
-    first = predict(spec, hw, d, *args, **kwargs)
-    cal = calibrations.lookup(hw.profile.name, first.engine, first.backend)
-    if cal is None:
-        return first
-    if used is not None:
-        used[cal.name] = cal.describe()
-    return predict(spec, hw, d, *args, calibration=cal, **kwargs)
 
 
 # ---- recommend ------------------------------------------------------------------------------------
@@ -394,8 +393,14 @@ def candidates(resolved: ResolvedModel, hw: Hardware) -> list[Deployment]:
 
 
 def evaluate(
-    resolved: ResolvedModel, hw: Hardware, max_model_len: int | None, prompt: int, output: int
+    resolved: ResolvedModel,
+    hw: Hardware,
+    max_model_len: int | None,
+    prompt: int,
+    output: int,
+    cals: CalibrationUse | None = None,
 ) -> list[dict]:
+    """Every candidate deployment: its fit verdict and, when it fits, its (calibrated) prediction."""
     rows = []
     spec = resolved.spec
     for d in candidates(resolved, hw):
@@ -407,13 +412,14 @@ def evaluate(
             continue
         entry["deployment"] = _label(d)
         verdict = fit_verdict(
-            resolved, hw, d, max_model_len or (DEFAULT_CONTEXT if d.engine != "ollama" else None)
+            resolved, hw, d, max_model_len or (DEFAULT_CONTEXT if d.engine != "ollama" else None), cals
         )
         if not verdict.fits:
             rows.append({**entry, "reason": verdict.reason, "_d": d})
             continue
         try:
-            p = predict(spec, hw, d, prompt, output, 1, 0, context_limit=verdict.context)
+            cal = cals.speed(hw, d.engine, d.backend) if cals is not None else None
+            p = predict(spec, hw, d, prompt, output, 1, 0, cal, context_limit=verdict.context)
         except UsageError as exc:
             rows.append({**entry, "reason": exc.message, "_d": d})
             continue
@@ -422,7 +428,7 @@ def evaluate(
             max(1, math.floor(verdict.max_concurrency * verdict.context / need)) if d.engine == "vllm" else 1
         )
         top = min(max_conc, 256)
-        busy = predict(spec, hw, d, prompt, output, top, 0, context_limit=verdict.context)
+        busy = predict(spec, hw, d, prompt, output, top, 0, cal, context_limit=verdict.context)
         rows.append(
             {
                 **entry,
@@ -548,6 +554,7 @@ def render_recommend(data: dict) -> str:
         out += ["  " + line for line in w["launch"]]
     else:
         out.append("no deployment meets the goal: see the rejections above")
+    out += [f"calibrated: {c}" for c in data.get("calibrations", [])]
     return "\n".join(out)
 
 
@@ -581,6 +588,7 @@ def recommend_command(
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
     offline: o.OfflineOpt = False,
+    no_calibration: o.NoCalibrationOpt = False,
     as_json: o.JsonOpt = False,
 ) -> None:
     goal = goal.lower()
@@ -608,9 +616,10 @@ def recommend_command(
     else:
         ids = [model]
     models = []
+    cals = CalibrationUse(enabled=not no_calibration)
     for mid in ids:
         resolved = resolve_model(mid, offline=offline or family is not None)
-        rows = evaluate(resolved, hw, max_model_len, prompt_tokens, output_tokens)
+        rows = evaluate(resolved, hw, max_model_len, prompt_tokens, output_tokens, cals)
         ranked = rank(rows, goal, latency)
         rejected = [r for r in rows if not r["fits"]] + [r for r in ranked if not r["meets_goal"]]
         from planner.core.tensors import count_params
@@ -659,6 +668,7 @@ def recommend_command(
             for m in models
         ],
         "winner": winner,
+        "calibrations": cals.applied(),
     }
     emit(data, as_json, render_recommend)
 
@@ -688,8 +698,13 @@ def parse_setup(text: str) -> tuple[str, Deployment]:
     return model, Deployment(engine, parts[3].lower() if len(parts) > 3 else None, quant=prec or "Q4_K_M")
 
 
-def decode_split(pa: Prediction, pb: Prediction, fa, fb) -> dict:
-    """Split the decode time ratio b/a into bytes x precision kernels (model) and engine x backend."""
+def decode_split(
+    pa: Prediction, pb: Prediction, fa, fb, decode_cal_a: float = 1.0, decode_cal_b: float = 1.0
+) -> dict:
+    """Split the decode time ratio b/a into bytes x precision kernels (model) and engine x backend.
+
+    A stored calibration is per hardware + engine + backend, so its decode factor counts with the
+    engine and backend."""
     eff = default_efficiency()
     ca, cb = level_contributions(eff.decode, "decode", fa), level_contributions(eff.decode, "decode", fb)
     work_a, work_b = pa.decode_bytes_per_token, pb.decode_bytes_per_token
@@ -697,6 +712,7 @@ def decode_split(pa: Prediction, pb: Prediction, fa, fb) -> dict:
     bytes_factor = work_b / work_a
     precision_factor = math.exp((ca["precision"] + ca["moe"]) - (cb["precision"] + cb["moe"]))
     engine_factor = math.exp((ca["engine"] + ca["backend"]) - (cb["engine"] + cb["backend"]))
+    engine_factor *= decode_cal_a / decode_cal_b
     hardware_factor = math.exp(ca["arch"] - cb["arch"])
     model_factor = bytes_factor * precision_factor
     total_log = math.log(ratio) if ratio > 0 and abs(math.log(ratio)) > 1e-9 else 1e-9
@@ -763,6 +779,7 @@ def render_compare(data: dict) -> str:
     if abs(math.log(s["hardware_factor"])) > 1e-6:
         out.append(f"  hardware                  x{s['hardware_factor']:.2f}")
     out.append(f"e2e: B takes {data['e2e_ratio']:.2f}x as long as A")
+    out += [f"calibrated: {c}" for c in data.get("calibrations", [])]
     return "\n".join(out)
 
 
@@ -786,16 +803,22 @@ def compare_command(
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
     offline: o.OfflineOpt = False,
+    no_calibration: o.NoCalibrationOpt = False,
     as_json: o.JsonOpt = False,
 ) -> None:
     hw = load_hardware(hardware, gpus)
-    preds, feats, setups = [], [], []
+    preds, feats, setups, decode_factors = [], [], [], []
+    cals = CalibrationUse(enabled=not no_calibration)
     for text in (setup_a, setup_b):
         model, d = parse_setup(text)
         resolved = resolve_model(model, offline=offline)
         d = check_deployment(resolved.spec, hw, d)
-        verdict = fit_verdict(resolved, hw, d, None if d.engine == "ollama" else DEFAULT_CONTEXT)
-        p = predict(resolved.spec, hw, d, prompt_tokens, output_tokens, context_limit=verdict.context or None)
+        verdict = fit_verdict(resolved, hw, d, None if d.engine == "ollama" else DEFAULT_CONTEXT, cals)
+        cal = cals.speed(hw, d.engine, d.backend)
+        decode_factors.append(cal.decode if cal is not None else 1.0)
+        p = predict(
+            resolved.spec, hw, d, prompt_tokens, output_tokens, 1, 0, cal, context_limit=verdict.context or None
+        )
         work = work_from_spec(resolved.spec, d)
         feats.append(
             features_for(
@@ -809,7 +832,7 @@ def compare_command(
         setups.append(
             {**prediction_json(p, verdict), "setup": text, "fits": verdict.fits, "fit_reason": verdict.reason}
         )
-    split = decode_split(preds[0], preds[1], feats[0], feats[1])
+    split = decode_split(preds[0], preds[1], feats[0], feats[1], decode_factors[0], decode_factors[1])
     data = {
         "hardware": _hw_json(hw),
         "prompt_tokens": prompt_tokens,
@@ -817,6 +840,7 @@ def compare_command(
         "setups": setups,
         "split": split,
         "e2e_ratio": preds[1].e2e_s / preds[0].e2e_s,
+        "calibrations": cals.applied(),
     }
     emit(data, as_json, render_compare)
 

@@ -11,7 +11,7 @@ import typer
 from tabulate import tabulate
 
 from planner.cli import options as o
-from planner.cli.fit import load_hardware
+from planner.cli.fit import CalibrationUse, load_hardware
 from planner.cli.output import emit, note, write_atomic
 from planner.core import measure
 from planner.core.hardware import Hardware
@@ -41,8 +41,10 @@ Examples:
   mi50plan validate --llama-bench llama-bench.json --model ./model.gguf --hardware host
 """
 
-CALIBRATE_HELP = """Fit the speed model's decode and prefill factors for your hardware+engine from
-probe results, store them in the config directory, and use them in every later prediction.
+CALIBRATE_HELP = """Fit the speed model's decode and prefill factors and a fixed per-request TTFT
+overhead for your hardware+engine from probe results, store them in the config directory, and use
+them in every later prediction. Probe several prompt lengths (short,medium,long) so the overhead
+can be told apart from the prefill rate.
 
 Examples:
 
@@ -155,6 +157,28 @@ def _context(
     )
 
 
+def _vllm_context(
+    model: str | None,
+    hardware: str,
+    gpus: int,
+    backend: str | None,
+    dtype: str,
+    quantization: str | None,
+    max_model_len: int | None,
+    offline: bool,
+) -> Context:
+    """The context of a vLLM start-up log, which does not name its model: --model must."""
+    if not model:
+        raise UsageError(
+            "--model",
+            None,
+            "a vLLM log does not name its model",
+            hint="pass the model vLLM served, e.g. --model Qwen/Qwen2.5-1.5B-Instruct",
+        )
+    server = {"kind": "vllm"}
+    return _context(model, server, "vllm", hardware, gpus, backend, dtype, quantization, max_model_len, offline)
+
+
 def _blocks(data: dict, probe_index: int | None) -> list[tuple[int, dict, dict]]:
     probes = data["probes"]
     if probe_index is not None:
@@ -166,14 +190,11 @@ def _blocks(data: dict, probe_index: int | None) -> list[tuple[int, dict, dict]]
     return [(i, p, b) for i, p in chosen for b in p.get("summary", []) if b.get("ok")]
 
 
-def compare_results(data: dict, ctx_for, cal_for, probe_index: int | None) -> tuple[list[dict], list[str]]:
+def compare_results(data: dict, ctx_for, cals: CalibrationUse, probe_index: int | None) -> list[dict]:
     out: list[dict] = []
-    used: list[str] = []
     for i, probe, block in _blocks(data, probe_index):
         ctx = ctx_for(probe["server"])
-        cal = cal_for(ctx)
-        if cal is not None and cal.describe() not in used:
-            used.append(cal.describe())
+        cal = cals.speed(ctx.hw, ctx.engine, backend_of(ctx))
         prompt_tokens = block.get("prompt_tokens")
         output_tokens = block.get("output_tokens")
         if not prompt_tokens or not output_tokens:
@@ -208,7 +229,7 @@ def compare_results(data: dict, ctx_for, cal_for, probe_index: int | None) -> tu
                     **where,
                 )
             )
-    return out, used
+    return out
 
 
 # ---------------------------------------------------------------- vLLM log, bench, llama-bench
@@ -391,16 +412,6 @@ ModelOpt = Annotated[str | None, typer.Option("--model", help="Model (default: t
 EngineOverride = Annotated[
     str | None, typer.Option("--engine", help="vllm, llamacpp or ollama (default: from the server kind).")
 ]
-NoCalOpt = Annotated[bool, typer.Option("--no-calibration", help="Ignore any stored calibration.")]
-
-
-def _cal_lookup(disabled: bool):
-    def lookup(ctx: Context):
-        if disabled:
-            return None
-        return calib.lookup(ctx.hardware_name, ctx.engine, backend_of(ctx))
-
-    return lookup
 
 
 def validate_command(
@@ -430,7 +441,7 @@ def validate_command(
     probe_index: Annotated[
         int | None, typer.Option("--probe", help="Only this probe of the file (0 = first, -1 = last).")
     ] = None,
-    no_calibration: NoCalOpt = False,
+    no_calibration: o.NoCalibrationOpt = False,
     offline: o.OfflineOpt = False,
     as_json: o.JsonOpt = False,
 ) -> None:
@@ -442,28 +453,12 @@ def validate_command(
             "give exactly one of RESULTS, --vllm-log, --bench, --llama-bench",
             hint="`mi50plan validate --help` shows examples",
         )
-    cal_for = _cal_lookup(no_calibration)
+    cals = CalibrationUse(enabled=not no_calibration)
     data: dict = {"hardware": hardware}
     if vllm_log is not None:
         log = run_files.read_vllm_log(vllm_log)
-        if not model:
-            raise UsageError(
-                "--model",
-                None,
-                "a vLLM log does not name its model",
-                hint="pass the model vLLM served, e.g. --model Qwen/Qwen2.5-1.5B-Instruct",
-            )
         length = max_model_len or log.get("max_model_len")
-        ctx = Context(
-            resolve_model(model, offline=offline),
-            load_hardware(hardware, gpus),
-            hardware,
-            "vllm",
-            backend,
-            dtype,
-            quantization,
-            length,
-        )
+        ctx = _vllm_context(model, hardware, gpus, backend, dtype, quantization, length, offline)
         opts = VllmOptions(
             dtype=dtype,
             quantization=quantization,
@@ -474,13 +469,14 @@ def validate_command(
             max_num_seqs=max_num_seqs,
             max_num_batched_tokens=max_num_batched_tokens,
         )
-        comps, plan = compare_vllm_log(log, ctx, opts)
+        comps, plan = compare_vllm_log(log, ctx, cals.vllm(opts, ctx.hw))
         data.update(
             source=str(vllm_log),
             model=ctx.resolved.spec.model_id,
             engine="vllm",
             log=log,
             plan_error=plan["error"],
+            calibrations_used=cals.applied(),
             comparisons=comps,
         )
     elif results is not None:
@@ -491,13 +487,13 @@ def validate_command(
                 model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
             )
 
-        comps, used = compare_results(contents, ctx_for, cal_for, probe_index)
+        comps = compare_results(contents, ctx_for, cals, probe_index)
         first = contents["probes"][0]["server"] if contents["probes"] else {}
         data.update(
             source=str(results),
             model=model or first.get("model"),
             engine=engine or ENGINE_OF_KIND.get(first.get("kind", "")),
-            calibrations_used=used,
+            calibrations_used=cals.applied(),
             comparisons=comps,
         )
     else:
@@ -515,13 +511,13 @@ def validate_command(
         ctx = _context(
             name, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
         )
-        cal = cal_for(ctx)
+        cal = cals.speed(ctx.hw, ctx.engine, backend_of(ctx))
         comps = compare_bench(parsed, ctx, cal) if is_bench else compare_llama_bench(parsed, ctx, cal)
         data.update(
             source=str(bench or llama_bench),
             model=ctx.resolved.spec.model_id,
             engine=ctx.engine,
-            calibrations_used=[cal.describe()] if cal else [],
+            calibrations_used=cals.applied(),
             comparisons=comps,
         )
     if not data["comparisons"]:
@@ -530,7 +526,7 @@ def validate_command(
 
 
 def _fit(contents: dict, ctx_for, probe_index: int | None) -> tuple[Context, dict, list[dict]]:
-    """Fit decode and prefill factors at concurrency 1 (where predict() is linear in each factor)."""
+    """Fit the decode factor, the prefill factor and the fixed TTFT overhead at concurrency 1."""
     points = []
     ctx = None
     for i, probe, block in _blocks(contents, probe_index):
@@ -545,27 +541,30 @@ def _fit(contents: dict, ctx_for, probe_index: int | None) -> tuple[Context, dic
             "no successful concurrency-1 run with token counts in the file",
             hint="probe with --concurrency 1 (the default) and --save",
         )
-    decode, prefill = 1.0, 1.0
+    cal = {"decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
     # predict() may be piecewise (weight-read bound vs compute bound): refit a few times from the
     # current factors so the final ones reproduce the measurements, not just the first linearisation.
-    for _ in range(4):
-        cal = {"decode": decode, "prefill": prefill}
-        md, pd, mp, pp = [], [], [], []
+    for _ in range(6):
+        md, pd, mt, pt = [], [], [], []
         for _, _, b in points:
             pred = predict_for(ctx, b["prompt_tokens"], b["output_tokens"], 1, cal)
             if b["decode_tokens_per_s"]["p50"]:
                 md.append(b["decode_tokens_per_s"]["p50"])
                 pd.append(pred.decode_tokens_per_s)
             if b["ttft_s"]["p50"]:
-                mp.append(b["prompt_tokens"] / b["ttft_s"]["p50"])  # the measured prefill rate
-                pp.append(b["prompt_tokens"] / pred.ttft_s)
-        decode *= measure.geometric_mean_ratio(md, pd) or 1.0
-        prefill *= measure.geometric_mean_ratio(mp, pp) or 1.0
+                mt.append(b["ttft_s"]["p50"])
+                pt.append(pred.ttft_s - cal["ttft_overhead_s"])  # the predicted prefill time alone
+        cal["decode"] *= measure.geometric_mean_ratio(md, pd) or 1.0
+        if mt:
+            # TTFT = overhead + prefill time / prefill factor: a scale s on the prefill time divides the factor.
+            overhead, scale = measure.fit_overhead_and_scale(pt, mt)
+            cal["prefill"] /= scale
+            cal["ttft_overhead_s"] = overhead
     sources: dict[int, dict] = {}
     for i, probe, b in points:
         entry = sources.setdefault(i, {"probe": i, "probed_at": probe.get("probed_at"), "blocks": []})
         entry["blocks"].append(f"{b['prompt_set']} c=1")
-    return ctx, {"decode": decode, "prefill": prefill}, list(sources.values())
+    return ctx, cal, list(sources.values())
 
 
 def calibrate_command(
@@ -604,60 +603,101 @@ def calibrate_command(
             lambda d: "removed: " + (", ".join(d["removed"]) or "nothing"),
         )
         return
-    if results is None:
+    if results is None and vllm_log is None:
         raise UsageError(
             "calibrate",
             None,
-            "give a results file, --list or --remove NAME",
+            "give a results file, --vllm-log LOG, --list or --remove NAME",
             hint="`mi50plan calibrate --help` shows examples",
         )
-    contents = probe_src.read_results(results)
+    factors: dict | None = None
+    sources: list[dict] = []
+    if results is not None:
+        contents = probe_src.read_results(results)
 
-    def ctx_for(server: dict) -> Context:
-        return _context(
-            model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
-        )
+        def ctx_for(server: dict) -> Context:
+            return _context(
+                model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
+            )
 
-    ctx, factors, sources = _fit(contents, ctx_for, probe_index)
-    for s in sources:
-        s["file"] = str(results)
+        ctx, factors, sources = _fit(contents, ctx_for, probe_index)
+        for s in sources:
+            s["file"] = str(results)
+    else:
+        if engine not in (None, "vllm"):
+            raise UsageError("--engine", engine, "a vLLM log calibrates vLLM", hint="leave --engine out")
+        ctx = _vllm_context(model, hardware, gpus, backend, dtype, quantization, max_model_len, offline)
     memory = None
     if vllm_log is not None:
-        log = run_files.read_vllm_log(vllm_log)
-        opts = VllmOptions(
-            dtype=dtype, quantization=quantization, max_model_len=max_model_len or log.get("max_model_len")
-        )
-        plan = plan_vllm(ctx.resolved.spec, ctx.hw, opts)
-        memory = {"log": str(vllm_log)}
-        if log.get("weights_gib") is not None:
-            memory["weights_delta_bytes"] = int(log["weights_gib"] * GIB - plan.weights_bytes)
-        if log.get("kv_cache_gib") is not None:
-            # KV memory is the budget minus everything else: its miss is the overhead the plan got wrong.
-            memory["overhead_delta_bytes"] = int(plan.kv_cache_bytes - log["kv_cache_gib"] * GIB)
+        if ctx.engine != "vllm":
+            raise UsageError(
+                "--vllm-log",
+                str(vllm_log),
+                f"the results file is from a {ctx.engine} server; a vLLM log calibrates vLLM",
+                hint="calibrate the vLLM log on its own: mi50plan calibrate --vllm-log LOG --model MODEL",
+            )
+        memory = vllm_memory_correction(run_files.read_vllm_log(vllm_log), ctx, dtype, quantization, max_model_len)
+        memory["log"] = str(vllm_log)
+    name = calib.key_for(ctx.hw.profile.name, ctx.engine, backend_of(ctx))
+    old = next((c for c in calib.load_all() if c.name == name), None)
+    if factors is None:  # a log alone keeps the speed factors stored before
+        factors = old.factors() if old else {"decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
+        sources = list(old.sources) if old else []
+    if memory is None and old is not None:  # probe results alone keep the memory corrections
+        memory = old.memory
     cal = calib.Calibration(
-        name=calib.key_for(ctx.hardware_name, ctx.engine, backend_of(ctx)),
-        hardware=ctx.hardware_name,
+        name=name,
+        hardware=ctx.hw.profile.name,
         engine=ctx.engine,
         backend=backend_of(ctx),
         decode=factors["decode"],
         prefill=factors["prefill"],
+        ttft_overhead_s=factors["ttft_overhead_s"],
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=ctx.resolved.spec.model_id,
         sources=tuple(sources),
-        points=sum(len(s["blocks"]) for s in sources),
+        points=sum(len(s.get("blocks", ())) for s in sources),
         memory=memory,
     )
     where = calib.save(cal, write_atomic)
     note(f"stored in {where}")
+    lines = [cal.describe()] + ([cal.describe_memory()] if cal.vllm_memory() else [])
     emit(
         {
             "calibration": cal.__dict__ | {"sources": list(cal.sources)},
             "file": str(where),
-            "describe": cal.describe(),
+            "describe": "\n".join(lines),
         },
         as_json,
         lambda d: d["describe"],
     )
+
+
+def vllm_memory_correction(
+    log: dict, ctx: Context, dtype: str, quantization: str | None, max_model_len: int | None
+) -> dict:
+    """Measured minus planned bytes from a vLLM start-up log, planned without any stored correction.
+
+    "Model loading took" corrects the load overhead; the rest of the KV miss (KV memory is the budget
+    minus weights, activation and non-torch memory) corrects the other overheads."""
+    if log.get("weights_gib") is None and log.get("kv_cache_gib") is None:
+        raise UsageError(
+            "--vllm-log",
+            None,
+            'the log has neither "Model loading took" nor "Available KV cache memory"',
+            hint="pass the whole start-up log of `vllm serve`",
+        )
+    opts = VllmOptions(dtype=dtype, quantization=quantization, max_model_len=max_model_len or log.get("max_model_len"))
+    plan = plan_vllm(ctx.resolved.spec, ctx.hw, opts, suggest=False)
+    weights_delta = 0
+    memory: dict = {}
+    if log.get("weights_gib") is not None:
+        weights_delta = int(round(log["weights_gib"] * GIB - plan.weights_bytes))
+        memory["weights_delta_bytes"] = weights_delta
+    if log.get("kv_cache_gib") is not None:
+        kv_miss = int(round(plan.kv_cache_bytes - log["kv_cache_gib"] * GIB))
+        memory["overhead_delta_bytes"] = kv_miss - weights_delta
+    return memory
 
 
 def _render_list(data: dict) -> str:
@@ -668,6 +708,7 @@ def _render_list(data: dict) -> str:
             c["name"],
             f"{c['decode']:.3f}",
             f"{c['prefill']:.3f}",
+            f"{c.get('ttft_overhead_s', 0.0) * 1000:.1f}",
             c.get("model") or "-",
             c["points"],
             c["created_at"],
@@ -677,7 +718,7 @@ def _render_list(data: dict) -> str:
     return (
         tabulate(
             rows,
-            headers=["name", "decode x", "prefill x", "model", "points", "created"],
+            headers=["name", "decode x", "prefill x", "TTFT + ms", "model", "points", "created"],
             tablefmt="simple",
             disable_numparse=True,
         )

@@ -193,3 +193,36 @@ def geometric_mean_ratio(measured: Sequence[float], predicted: Sequence[float]) 
     same, and the factor composes with the model's own multiplicative efficiencies."""
     logs = [math.log(m / p) for m, p in zip(measured, predicted, strict=True) if m and p and m > 0 and p > 0]
     return math.exp(sum(logs) / len(logs)) if logs else None
+
+
+def fit_overhead_and_scale(predicted_s: Sequence[float], measured_s: Sequence[float]) -> tuple[float, float]:
+    """(overhead o >= 0, scale s > 0) so that o + s x predicted matches measured, in relative terms.
+
+    Minimises sum(((o + s p_i) - m_i) / m_i)^2: a weighted linear least squares in (o, s). TTFT is a
+    prefill time plus a fixed cost per request (HTTP, tokenisation, scheduling); the fixed part only
+    shows against several prompt lengths, so with fewer than two distinct predictions, or when the best
+    overhead would be negative, o is 0 and s the least-squares scale alone."""
+    pts = [(p, m) for p, m in zip(predicted_s, measured_s, strict=True) if p and m and p > 0 and m > 0]
+    if not pts:
+        return 0.0, 1.0
+
+    def scale_only() -> tuple[float, float]:
+        num = sum(p / m for p, m in pts)
+        den = sum((p / m) ** 2 for p, m in pts)
+        return 0.0, num / den
+
+    if len({round(p, 12) for p, _ in pts}) < 2:
+        return scale_only()
+    a11 = sum(1 / m**2 for _, m in pts)
+    a12 = sum(p / m**2 for p, m in pts)
+    a22 = sum(p**2 / m**2 for p, m in pts)
+    b1 = sum(1 / m for _, m in pts)
+    b2 = sum(p / m for p, m in pts)
+    det = a11 * a22 - a12 * a12
+    if det <= 1e-12 * a11 * a22:
+        return scale_only()
+    o = (b1 * a22 - b2 * a12) / det
+    s = (a11 * b2 - a12 * b1) / det
+    if o < 0 or s <= 0:
+        return scale_only()
+    return o, s

@@ -8,11 +8,13 @@ The API other modules call (the calibrate/validate commands fit ``calibration`` 
             *, efficiency: EfficiencyModel | None = None, work: ModelWork | None = None,
             context_limit: int | None = None) -> Prediction
 
-    calibration: multiplicative factors on the fitted efficiencies for the user's hardware+engine,
-        {"decode": 1.10, "prefill": 0.85} (either key optional, each > 0), or any object with
-        attributes ``decode`` / ``prefill`` (or ``decode_factor`` / ``prefill_factor``).
-        Fitting one: measured_decode_tok_s / predict(..., calibration=None).decode_tokens_per_s,
-        and the same for prefill_tokens_per_s (the model is linear in each factor at concurrency 1).
+    calibration: the user's corrections for their hardware+engine: multiplicative factors on the
+        fitted efficiencies and a fixed per-request time added to TTFT,
+        {"decode": 1.10, "prefill": 0.85, "ttft_overhead_s": 0.02} (each key optional; factors > 0,
+        overhead >= 0), or any object with those attributes (or ``decode_factor`` / ``prefill_factor``).
+        Fitting one: measured_decode_tok_s / predict(..., calibration=None).decode_tokens_per_s; TTFT
+        is overhead + prefill time / prefill factor, fitted over several prompt lengths (the
+        calibrate command, docs/methodology.md section 6).
     efficiency: the fitted factors; None reads planner/catalog/efficiency.json once (the only data
         read; pass one to stay pure).
     work: bytes/FLOPs of the model (ModelWork); None derives it from spec and deployment.
@@ -22,7 +24,8 @@ Physics (docs/methodology.md section 5.1):
 
 - prefill, per micro-batch: max(weight read, 2 x active params x tokens FLOPs) against peak fp16
   compute x prefill efficiency, plus attention FLOPs (4 x q_dim x context per token per layer) at
-  the attention efficiency; tokens/s = prompt / time; TTFT = prefill time of the batch.
+  the attention efficiency; tokens/s = prompt / time; TTFT = prefill time of the batch
+  (+ a calibrated fixed per-request overhead, 0 by default).
 - decode step: max(weight bytes read / (bandwidth x decode efficiency), batch x 2 x active params
   FLOPs / (compute x batch efficiency)) + the KV cache read at the current depth, per stream, at
   the KV read efficiency. MoE reads only the experts its tokens route to (1 - (1 - k/E)^tokens of
@@ -340,6 +343,20 @@ def _factor(calibration, key: str) -> float:
     return value
 
 
+def _overhead(calibration) -> float:
+    """The calibrated fixed time per request (HTTP, tokenisation, scheduling) added to TTFT; 0 without one."""
+    if calibration is None:
+        return 0.0
+    if isinstance(calibration, Mapping):
+        value = calibration.get("ttft_overhead_s", 0.0)
+    else:
+        value = getattr(calibration, "ttft_overhead_s", 0.0)
+    value = float(value or 0.0)
+    if not (value >= 0 and math.isfinite(value)):
+        raise UsageError("calibration.ttft_overhead_s", value, "must be 0 or more seconds")
+    return value
+
+
 def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int | None = None) -> Features:
     p = hw.profile
     prec = precision_class(
@@ -550,6 +567,7 @@ def predict_work(
     layout = _Layout(d.tensor_parallel_size, d.layer_split, {**DEFAULT_COMMUNICATION, **eff.communication})
     ubatch = UBATCH[d.engine]
     dscale, pscale = _factor(calibration, "decode"), _factor(calibration, "prefill")
+    overhead = _overhead(calibration)
     b = concurrency
     mid_depth = context_depth + prompt_tokens + output_tokens / 2
 
@@ -559,10 +577,11 @@ def predict_work(
         rates, de, pe = rates_for(hw, feats, eff, dscale, pscale, which)
         if which == "point":
             effs = (de, pe)
-        ttft = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw)
+        prefill = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw)
+        ttft = prefill + overhead
         tpot = decode_step_seconds(work, rates, b, mid_depth, layout, hw)
         out[which] = {
-            "prefill": prompt_tokens * b / ttft,
+            "prefill": prompt_tokens * b / prefill,
             "ttft": ttft,
             "decode": 1.0 / tpot,
             "tpot": tpot,

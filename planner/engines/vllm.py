@@ -46,6 +46,10 @@ class VllmOptions:
     max_num_seqs: int | None = None
     max_num_batched_tokens: int | None = None
     block_size: int = 16
+    # The user's calibration (`mi50plan calibrate --vllm-log`): measured minus planned bytes, added to
+    # the platform's load overhead and to the non-torch overhead. Not vLLM flags.
+    load_overhead_correction_bytes: int = 0
+    other_overhead_correction_bytes: int = 0
 
     def flags(self) -> list[str]:
         """The `vllm serve` flags that differ from vLLM's defaults."""
@@ -382,9 +386,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     total = profile.memory_bytes
     requested = int(total * opts.gpu_memory_utilization)
     w = weight_bytes(spec, dtype, quant, tp, pp)
-    weights_loaded = w.per_rank_bytes + LOAD_OVERHEAD_BYTES[platform]
+    weights_loaded = w.per_rank_bytes + LOAD_OVERHEAD_BYTES[platform] + opts.load_overhead_correction_bytes
     activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp)
-    non_torch = NON_TORCH_BYTES[platform]
+    non_torch = NON_TORCH_BYTES[platform] + opts.other_overhead_correction_bytes
     available = requested - (weights_loaded + activation + non_torch)
 
     layers_per_stage = [t for i, t in enumerate(spec.layer_types) if i % pp == 0 or pp == 1]

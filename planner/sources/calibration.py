@@ -3,14 +3,15 @@
 Stored in ``planner.sources.profiles.config_dir() / "calibration.json"``, written atomically, one
 entry per hardware + engine + backend. A prediction looks its entry up with ``lookup`` and passes it
 to ``planner.core.speed.predict(..., calibration=entry)``: an entry has ``decode`` and ``prefill``
-attributes, the multiplicative factors on the fitted efficiencies that predict() documents.
+attributes, the multiplicative factors on the fitted efficiencies that predict() documents, and
+``ttft_overhead_s``, the fixed time per request it adds to TTFT.
 ``entry.describe()`` is the line a prediction prints so the user sees a calibration is in use.
 
 File shape (schema_version 1)::
 
     {"schema_version": 1, "calibrations": {"host/llamacpp/cpu": {
         "name": "host/llamacpp/cpu", "hardware": "host", "engine": "llamacpp", "backend": "cpu",
-        "decode": 1.07, "prefill": 0.81, "created_at": "...", "model": "...",
+        "decode": 1.07, "prefill": 0.81, "ttft_overhead_s": 0.021, "created_at": "...", "model": "...",
         "sources": [{"file": "results.json", "probed_at": "...", "blocks": ["short c=1", ...]}],
         "points": 3, "memory": {...} or null}}}
 """
@@ -35,23 +36,41 @@ class Calibration:
     backend: str
     decode: float = 1.0
     prefill: float = 1.0
+    ttft_overhead_s: float = 0.0  # fixed time per request added to TTFT (HTTP, tokenisation, scheduling)
     created_at: str = ""
     model: str | None = None
     sources: tuple[dict, ...] = ()
     points: int = 0
-    memory: dict | None = None  # vLLM: measured minus planned bytes, from a start-up log
+    # vLLM, from a start-up log: {"log": path, "weights_delta_bytes": measured - planned "Model loading
+    # took", "overhead_delta_bytes": the rest of the KV miss (activation + non-torch), planned - measured}
+    memory: dict | None = None
     residuals: dict = field(default_factory=dict)
 
     def describe(self) -> str:
         files = sorted({s.get("file", "?") for s in self.sources})
         probes = len(self.sources)
         return (
-            f"calibration '{self.name}' in use (decode x{self.decode:.3f}, prefill x{self.prefill:.3f}; "
+            f"calibration '{self.name}' in use (decode x{self.decode:.3f}, prefill x{self.prefill:.3f}, "
+            f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms; "
             f"from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
         )
 
+    def vllm_memory(self) -> tuple[int, int] | None:
+        """(load overhead, other overhead) corrections in bytes from a vLLM log, or None."""
+        m = self.memory or {}
+        if "weights_delta_bytes" not in m and "overhead_delta_bytes" not in m:
+            return None
+        return int(m.get("weights_delta_bytes") or 0), int(m.get("overhead_delta_bytes") or 0)
+
+    def describe_memory(self) -> str:
+        load, other = self.vllm_memory() or (0, 0)
+        return (
+            f"calibration '{self.name}' in use (vLLM memory: load overhead {load / 2**30:+.3f} GiB, other "
+            f"overhead {other / 2**30:+.3f} GiB; from {(self.memory or {}).get('log', '-')}, {self.created_at})"
+        )
+
     def factors(self) -> dict[str, float]:
-        return {"decode": self.decode, "prefill": self.prefill}
+        return {"decode": self.decode, "prefill": self.prefill, "ttft_overhead_s": self.ttft_overhead_s}
 
 
 def key_for(hardware: str, engine: str, backend: str) -> str:
@@ -90,6 +109,12 @@ def _from_dict(d: dict) -> Calibration:
                 f"{path()}: calibration '{cal.name}' has {factor}={value!r}; must be > 0",
                 hint="`mi50plan calibrate --remove NAME`, then calibrate again",
             )
+    overhead = cal.ttft_overhead_s
+    if not isinstance(overhead, (int, float)) or not 0 <= overhead < 3600:
+        raise ResultsFileError(
+            f"{path()}: calibration '{cal.name}' has ttft_overhead_s={overhead!r}; must be 0 or more seconds",
+            hint="`mi50plan calibrate --remove NAME`, then calibrate again",
+        )
     return cal
 
 
