@@ -57,7 +57,9 @@ SECTIONS = [
      "scripts/build_llama_server.sh) serving Gemma 3 270M Q4_K_M on the CPU of a 2-core machine, started as "
      f"`llama-server -m {GGUF} --port {PORT} {' '.join(SERVER_FLAGS)}` (one thread leaves the other core to the "
      "probe client). Probe it, compare with the uncalibrated prediction for `--hardware host`, calibrate, then "
-     "probe again and validate the fresh runs against the calibrated prediction:",
+     "probe again and validate the fresh runs against the calibrated prediction. Uncalibrated, `host` is a rough "
+     "profile (its CPU peak is estimated at 0.05 TFLOPS a core and the CPU efficiencies are priors, not fits), so "
+     "its TTFT is several times too high; the calibration is what makes it usable (docs/methodology.md section 6):",
      [f"{PROBE} --save runs.json",
       "validate runs.json --hardware host",
       "calibrate runs.json --hardware host",

@@ -134,6 +134,30 @@ def test_overhead_and_scale_fit_recovers_a_known_line():
     assert o == 0.0 and s > 0
 
 
+def test_two_term_fit_separates_weight_and_kv_time():
+    from planner.core.measure import fit_two_terms
+
+    # TPOT_i = 1.2 x weight time + 3.0 x KV time at three depths: both scales come back exactly
+    weights = [0.02, 0.02, 0.02]
+    kv = [0.0001, 0.0005, 0.004]
+    measured = [1.2 * w + 3.0 * k for w, k in zip(weights, kv, strict=True)]
+    a, b = fit_two_terms(weights, kv, measured)
+    assert a == pytest.approx(1.2) and b == pytest.approx(3.0)
+    assert fit_two_terms([0.02, 0.02], [0.001, 0.001], [0.03, 0.03]) is None  # one depth: not separable
+
+
+def test_kv_factor_slows_decode_only_at_depth():
+    spec = _spec("Qwen/Qwen2.5-1.5B-Instruct")
+    d = Deployment("vllm", dtype="fp16")
+    shallow = predict(spec, MI50_16, d, 1, 2)
+    deep = predict(spec, MI50_16, d, 8000, 64)
+    shallow_kv = predict(spec, MI50_16, d, 1, 2, calibration={"kv": 0.25})
+    deep_kv = predict(spec, MI50_16, d, 8000, 64, calibration={"kv": 0.25})
+    assert shallow_kv.tpot_s == pytest.approx(shallow.tpot_s, rel=0.01)
+    # the KV part of TPOT (deep - shallow) takes 4x as long with a quarter of the KV rate
+    assert deep_kv.tpot_s - shallow.tpot_s == pytest.approx(4 * (deep.tpot_s - shallow.tpot_s), rel=0.05)
+
+
 def test_output_beyond_the_context_is_refused():
     spec = _spec("Qwen/Qwen2.5-1.5B-Instruct")
     with pytest.raises(UsageError, match="beyond the context"):

@@ -526,7 +526,7 @@ def validate_command(
 
 
 def _fit(contents: dict, ctx_for, probe_index: int | None) -> tuple[Context, dict, list[dict]]:
-    """Fit the decode factor, the prefill factor and the fixed TTFT overhead at concurrency 1."""
+    """Fit the decode and KV-read factors, the prefill factor and the fixed TTFT overhead at concurrency 1."""
     points = []
     ctx = None
     for i, probe, block in _blocks(contents, probe_index):
@@ -541,23 +541,32 @@ def _fit(contents: dict, ctx_for, probe_index: int | None) -> tuple[Context, dic
             "no successful concurrency-1 run with token counts in the file",
             hint="probe with --concurrency 1 (the default) and --save",
         )
-    cal = {"decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
+    cal = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "ttft_overhead_s": 0.0}
     # predict() may be piecewise (weight-read bound vs compute bound): refit a few times from the
     # current factors so the final ones reproduce the measurements, not just the first linearisation.
     for _ in range(6):
-        md, pd, mt, pt = [], [], [], []
+        weights_s, kv_s, mt_decode, prefill_s, mt_ttft = [], [], [], [], []
         for _, _, b in points:
             pred = predict_for(ctx, b["prompt_tokens"], b["output_tokens"], 1, cal)
             if b["decode_tokens_per_s"]["p50"]:
-                md.append(b["decode_tokens_per_s"]["p50"])
-                pd.append(pred.decode_tokens_per_s)
+                # TPOT = weight read (depth-free: a 1-token prompt) + the KV read at this block's depth
+                shallow = 1.0 / predict_for(ctx, 1, 2, 1, cal).decode_tokens_per_s
+                weights_s.append(shallow)
+                kv_s.append(max(0.0, 1.0 / pred.decode_tokens_per_s - shallow))
+                mt_decode.append(1.0 / b["decode_tokens_per_s"]["p50"])
             if b["ttft_s"]["p50"]:
-                mt.append(b["ttft_s"]["p50"])
-                pt.append(pred.ttft_s - cal["ttft_overhead_s"])  # the predicted prefill time alone
-        cal["decode"] *= measure.geometric_mean_ratio(md, pd) or 1.0
-        if mt:
+                prefill_s.append(pred.ttft_s - cal["ttft_overhead_s"])  # the predicted prefill time alone
+                mt_ttft.append(b["ttft_s"]["p50"])
+        if mt_decode:
+            both = measure.fit_two_terms(weights_s, kv_s, mt_decode)
+            if both is not None:  # time scales s_w, s_kv: decode /= s_w; the KV read's own factor s_w / s_kv
+                cal["decode"] /= both[0]
+                cal["kv"] *= both[0] / both[1]
+            else:
+                cal["decode"] /= measure.fit_scale([w + k for w, k in zip(weights_s, kv_s, strict=True)], mt_decode)
+        if mt_ttft:
             # TTFT = overhead + prefill time / prefill factor: a scale s on the prefill time divides the factor.
-            overhead, scale = measure.fit_overhead_and_scale(pt, mt)
+            overhead, scale = measure.fit_overhead_and_scale(prefill_s, mt_ttft)
             cal["prefill"] /= scale
             cal["ttft_overhead_s"] = overhead
     sources: dict[int, dict] = {}
@@ -641,7 +650,7 @@ def calibrate_command(
     name = calib.key_for(ctx.hw.profile.name, ctx.engine, backend_of(ctx))
     old = next((c for c in calib.load_all() if c.name == name), None)
     if factors is None:  # a log alone keeps the speed factors stored before
-        factors = old.factors() if old else {"decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
+        factors = old.factors() if old else {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "ttft_overhead_s": 0.0}
         sources = list(old.sources) if old else []
     if memory is None and old is not None:  # probe results alone keep the memory corrections
         memory = old.memory
@@ -652,6 +661,7 @@ def calibrate_command(
         backend=backend_of(ctx),
         decode=factors["decode"],
         prefill=factors["prefill"],
+        kv=factors["kv"],
         ttft_overhead_s=factors["ttft_overhead_s"],
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=ctx.resolved.spec.model_id,
@@ -707,6 +717,7 @@ def _render_list(data: dict) -> str:
         [
             c["name"],
             f"{c['decode']:.3f}",
+            f"{c.get('kv', 1.0):.3f}",
             f"{c['prefill']:.3f}",
             f"{c.get('ttft_overhead_s', 0.0) * 1000:.1f}",
             c.get("model") or "-",
@@ -718,7 +729,7 @@ def _render_list(data: dict) -> str:
     return (
         tabulate(
             rows,
-            headers=["name", "decode x", "prefill x", "TTFT + ms", "model", "points", "created"],
+            headers=["name", "decode x", "KV read x", "prefill x", "TTFT + ms", "model", "points", "created"],
             tablefmt="simple",
             disable_numparse=True,
         )

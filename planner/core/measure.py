@@ -195,34 +195,50 @@ def geometric_mean_ratio(measured: Sequence[float], predicted: Sequence[float]) 
     return math.exp(sum(logs) / len(logs)) if logs else None
 
 
+def fit_two_terms(
+    first: Sequence[float], second: Sequence[float], measured: Sequence[float]
+) -> tuple[float, float] | None:
+    """(a >= 0, b > 0) so that a x first_i + b x second_i matches measured_i in relative terms, or None.
+
+    Minimises sum(((a f_i + b s_i) - m_i) / m_i)^2, a weighted linear least squares solved from its
+    2 x 2 normal equations. None when the two terms cannot be told apart (fewer than two distinct
+    ratios s_i / f_i) or the optimum has a < 0 or b <= 0: the caller then fits one scale."""
+    pts = [(f, s, m) for f, s, m in zip(first, second, measured, strict=True) if m and m > 0]
+    if len({round(s / f, 9) if f else math.inf for f, s, _ in pts}) < 2:
+        return None
+    a11 = sum((f / m) ** 2 for f, _, m in pts)
+    a12 = sum(f * s / m**2 for f, s, m in pts)
+    a22 = sum((s / m) ** 2 for _, s, m in pts)
+    b1 = sum(f / m for f, _, m in pts)
+    b2 = sum(s / m for _, s, m in pts)
+    det = a11 * a22 - a12 * a12
+    if det <= 1e-12 * a11 * a22:
+        return None
+    a = (b1 * a22 - b2 * a12) / det
+    b = (a11 * b2 - a12 * b1) / det
+    if a < 0 or b <= 0:
+        return None
+    return a, b
+
+
+def fit_scale(predicted: Sequence[float], measured: Sequence[float]) -> float:
+    """The s minimising sum((s p_i - m_i) / m_i)^2; 1.0 without points."""
+    pts = [(p, m) for p, m in zip(predicted, measured, strict=True) if p and m and p > 0 and m > 0]
+    if not pts:
+        return 1.0
+    return sum(p / m for p, m in pts) / sum((p / m) ** 2 for p, m in pts)
+
+
 def fit_overhead_and_scale(predicted_s: Sequence[float], measured_s: Sequence[float]) -> tuple[float, float]:
     """(overhead o >= 0, scale s > 0) so that o + s x predicted matches measured, in relative terms.
 
-    Minimises sum(((o + s p_i) - m_i) / m_i)^2: a weighted linear least squares in (o, s). TTFT is a
-    prefill time plus a fixed cost per request (HTTP, tokenisation, scheduling); the fixed part only
-    shows against several prompt lengths, so with fewer than two distinct predictions, or when the best
-    overhead would be negative, o is 0 and s the least-squares scale alone."""
+    TTFT is a prefill time plus a fixed cost per request (HTTP, tokenisation, scheduling); the fixed
+    part only shows against several prompt lengths, so with fewer than two distinct predictions, or
+    when the best overhead would be negative, o is 0 and s the least-squares scale alone."""
     pts = [(p, m) for p, m in zip(predicted_s, measured_s, strict=True) if p and m and p > 0 and m > 0]
     if not pts:
         return 0.0, 1.0
-
-    def scale_only() -> tuple[float, float]:
-        num = sum(p / m for p, m in pts)
-        den = sum((p / m) ** 2 for p, m in pts)
-        return 0.0, num / den
-
-    if len({round(p, 12) for p, _ in pts}) < 2:
-        return scale_only()
-    a11 = sum(1 / m**2 for _, m in pts)
-    a12 = sum(p / m**2 for p, m in pts)
-    a22 = sum(p**2 / m**2 for p, m in pts)
-    b1 = sum(1 / m for _, m in pts)
-    b2 = sum(p / m for p, m in pts)
-    det = a11 * a22 - a12 * a12
-    if det <= 1e-12 * a11 * a22:
-        return scale_only()
-    o = (b1 * a22 - b2 * a12) / det
-    s = (a11 * b2 - a12 * b1) / det
-    if o < 0 or s <= 0:
-        return scale_only()
-    return o, s
+    both = fit_two_terms([1.0] * len(pts), [p for p, _ in pts], [m for _, m in pts])
+    if both is None:
+        return 0.0, fit_scale([p for p, _ in pts], [m for _, m in pts])
+    return both

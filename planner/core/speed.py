@@ -9,9 +9,10 @@ The API other modules call (the calibrate/validate commands fit ``calibration`` 
             context_limit: int | None = None) -> Prediction
 
     calibration: the user's corrections for their hardware+engine: multiplicative factors on the
-        fitted efficiencies and a fixed per-request time added to TTFT,
-        {"decode": 1.10, "prefill": 0.85, "ttft_overhead_s": 0.02} (each key optional; factors > 0,
-        overhead >= 0), or any object with those attributes (or ``decode_factor`` / ``prefill_factor``).
+        fitted efficiencies (``kv`` on the KV-cache read at depth, on top of ``decode``) and a fixed
+        per-request time added to TTFT, {"decode": 1.10, "prefill": 0.85, "kv": 0.5,
+        "ttft_overhead_s": 0.02} (each key optional; factors > 0, overhead >= 0), or any object with
+        those attributes (or ``decode_factor`` / ``prefill_factor``).
         Fitting one: measured_decode_tok_s / predict(..., calibration=None).decode_tokens_per_s; TTFT
         is overhead + prefill time / prefill factor, fitted over several prompt lengths (the
         calibrate command, docs/methodology.md section 6).
@@ -394,6 +395,7 @@ def rates_for(
     decode_scale: float = 1.0,
     prefill_scale: float = 1.0,
     which: str = "point",
+    kv_scale: float = 1.0,
 ) -> tuple[Rates, float, float]:
     """Rates at the point estimate or at the band's low/high edge; also the two efficiencies."""
     de = eff.decode_efficiency(features)
@@ -410,7 +412,7 @@ def rates_for(
     # so it applies after the cap (a host profile's estimated peak can be below what the CPU really does).
     d = min(0.95, pick(de)) * decode_scale
     p = min(0.98, pick(pe)) * prefill_scale
-    kv = min(0.95, pick(kv_e) * eff.kv_read) * decode_scale
+    kv = min(0.95, pick(kv_e) * eff.kv_read) * decode_scale * kv_scale
     rates = Rates(
         bandwidth=bw * d,
         kv_bandwidth=bw * kv,
@@ -567,6 +569,7 @@ def predict_work(
     layout = _Layout(d.tensor_parallel_size, d.layer_split, {**DEFAULT_COMMUNICATION, **eff.communication})
     ubatch = UBATCH[d.engine]
     dscale, pscale = _factor(calibration, "decode"), _factor(calibration, "prefill")
+    kvscale = _factor(calibration, "kv")
     overhead = _overhead(calibration)
     b = concurrency
     mid_depth = context_depth + prompt_tokens + output_tokens / 2
@@ -574,7 +577,7 @@ def predict_work(
     out: dict[str, dict[str, float]] = {}
     effs: tuple[float, float] = (0.0, 0.0)
     for which in ("point", "low", "high"):
-        rates, de, pe = rates_for(hw, feats, eff, dscale, pscale, which)
+        rates, de, pe = rates_for(hw, feats, eff, dscale, pscale, which, kvscale)
         if which == "point":
             effs = (de, pe)
         prefill = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw)

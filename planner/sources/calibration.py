@@ -3,15 +3,15 @@
 Stored in ``planner.sources.profiles.config_dir() / "calibration.json"``, written atomically, one
 entry per hardware + engine + backend. A prediction looks its entry up with ``lookup`` and passes it
 to ``planner.core.speed.predict(..., calibration=entry)``: an entry has ``decode`` and ``prefill``
-attributes, the multiplicative factors on the fitted efficiencies that predict() documents, and
-``ttft_overhead_s``, the fixed time per request it adds to TTFT.
+attributes, the multiplicative factors on the fitted efficiencies that predict() documents, ``kv``
+on the KV-cache read at depth, and ``ttft_overhead_s``, the fixed time per request it adds to TTFT.
 ``entry.describe()`` is the line a prediction prints so the user sees a calibration is in use.
 
 File shape (schema_version 1)::
 
     {"schema_version": 1, "calibrations": {"host/llamacpp/cpu": {
         "name": "host/llamacpp/cpu", "hardware": "host", "engine": "llamacpp", "backend": "cpu",
-        "decode": 1.07, "prefill": 0.81, "ttft_overhead_s": 0.021, "created_at": "...", "model": "...",
+        "decode": 1.07, "prefill": 0.81, "kv": 0.62, "ttft_overhead_s": 0.021, "created_at": "...", "model": "...",
         "sources": [{"file": "results.json", "probed_at": "...", "blocks": ["short c=1", ...]}],
         "points": 3, "memory": {...} or null}}}
 """
@@ -36,6 +36,7 @@ class Calibration:
     backend: str
     decode: float = 1.0
     prefill: float = 1.0
+    kv: float = 1.0  # on the KV-cache read at depth, on top of decode
     ttft_overhead_s: float = 0.0  # fixed time per request added to TTFT (HTTP, tokenisation, scheduling)
     created_at: str = ""
     model: str | None = None
@@ -50,8 +51,8 @@ class Calibration:
         files = sorted({s.get("file", "?") for s in self.sources})
         probes = len(self.sources)
         return (
-            f"calibration '{self.name}' in use (decode x{self.decode:.3f}, prefill x{self.prefill:.3f}, "
-            f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms; "
+            f"calibration '{self.name}' in use (decode x{self.decode:.3f}, KV read x{self.kv:.3f}, "
+            f"prefill x{self.prefill:.3f}, TTFT +{self.ttft_overhead_s * 1000:.1f} ms; "
             f"from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
         )
 
@@ -70,7 +71,12 @@ class Calibration:
         )
 
     def factors(self) -> dict[str, float]:
-        return {"decode": self.decode, "prefill": self.prefill, "ttft_overhead_s": self.ttft_overhead_s}
+        return {
+            "decode": self.decode,
+            "prefill": self.prefill,
+            "kv": self.kv,
+            "ttft_overhead_s": self.ttft_overhead_s,
+        }
 
 
 def key_for(hardware: str, engine: str, backend: str) -> str:
@@ -102,7 +108,7 @@ def _from_dict(d: dict) -> Calibration:
     values = {k: v for k, v in d.items() if k in known}
     values["sources"] = tuple(values.get("sources") or ())
     cal = Calibration(**values)
-    for factor in ("decode", "prefill"):
+    for factor in ("decode", "prefill", "kv"):
         value = getattr(cal, factor)
         if not isinstance(value, (int, float)) or not value > 0:
             raise ResultsFileError(
