@@ -184,3 +184,37 @@ def test_recommend_and_compare_use_and_name_a_stored_calibration(run_json):
     assert after_cmp["calibrations"] and not before_cmp["calibrations"]
     raw = run_json("recommend", *args, "--no-calibration")
     assert vllm_fp16(raw)["decode_tokens_per_s"] == pytest.approx(before) and raw["calibrations"] == []
+
+
+def _synthetic_blocks(ctx, truth: dict, prompts: list[int]) -> dict:
+    """A results file whose medians are exactly what predict() gives under a known calibration."""
+    from planner.cli.validate import predict_for
+
+    blocks = []
+    for n in prompts:
+        p = predict_for(ctx, n, 64, 1, truth)
+        blocks.append({"ok": True, "concurrency": 1, "prompt_set": f"p{n}", "prompt_tokens": n, "output_tokens": 64,
+                       "decode_tokens_per_s": {"p50": p.decode_tokens_per_s}, "ttft_s": {"p50": p.ttft_s}})
+    return {"probes": [{"server": {"kind": "vllm"}, "summary": blocks}]}
+
+
+def test_calibrate_recovers_a_known_calibration():
+    """calibrate's fit (docs/methodology.md section 6) returns the factors the measurements were made with:
+    all four when the prompts span depths where the KV read is a real share of TPOT (Qwen2.5-1.5B at
+    8k-24k tokens), and KV left at 1 when the depths barely move TPOT (below KV_SPREAD_MIN)."""
+    from planner.cli.fit import load_hardware
+    from planner.cli.validate import KV_SPREAD_MIN, Context, _fit
+    from planner.sources.models import resolve_model
+
+    ctx = Context(resolve_model("Qwen/Qwen2.5-1.5B-Instruct", offline=True), load_hardware("mi50-16gb", 1),
+                  "mi50-16gb", "vllm", None, "fp16", None, 32768)
+    truth = {"decode": 0.8, "kv": 0.5, "prefill": 1.7, "ttft_overhead_s": 0.03}
+    _, fitted, sources = _fit(_synthetic_blocks(ctx, truth, [32, 8000, 24000]), lambda _s: ctx, None)
+    for key, value in truth.items():
+        assert fitted[key] == pytest.approx(value, rel=0.02), key
+    assert sources[0]["blocks"] == ["p32 c=1", "p8000 c=1", "p24000 c=1"]
+    # short prompts only: the KV share moves less than KV_SPREAD_MIN, so kv stays 1 and decode absorbs it
+    assert KV_SPREAD_MIN == 0.10
+    _, fitted, _ = _fit(_synthetic_blocks(ctx, truth, [16, 64, 256]), lambda _s: ctx, None)
+    assert fitted["kv"] == 1.0 and fitted["decode"] == pytest.approx(0.8, rel=0.05)
+    assert fitted["ttft_overhead_s"] == pytest.approx(0.03, rel=0.05)
