@@ -26,6 +26,12 @@ PORT = 8080
 URL = f"http://127.0.0.1:{PORT}"
 GGUF = "gemma-3-270m-q4_k_m.gguf"
 SERVER_FLAGS = ["-c", "2048", "-np", "1", "-ngl", "0", "--threads", "1"]
+LIVE_FOOTER = (
+    "That is one loop, as it ran, on a shared 2-core VM whose medians wander by up to 15% between back-to-back "
+    "probes, so a single loop can land outside the targets (decode 15%, TTFT 25%). "
+    "`python scripts/calibration_check.py --repeat 5` repeats the loop; docs/methodology.md section 6 has its "
+    "output and every run of it."
+)
 PROBE = f"probe {URL} --runs 5 --prompts short,medium,long --output-tokens 64"
 
 SECTIONS = [
@@ -95,6 +101,8 @@ def sections(tmp: str, work: Path) -> list[str]:
             out = run(command, cwd=work if live else ROOT, env=env)
             out = out.replace(f"{tmp}/config", "~/.config/mi50plan").replace(f"{work}/", "")
             parts += ["```", f"$ mi50plan {command}", out, "```", ""]
+        if live:
+            parts += [LIVE_FOOTER, ""]
     return parts
 
 
