@@ -44,7 +44,8 @@ class UsageError(PlannerError):
     exit_code = ExitCode.USAGE
 
     def __init__(self, option: str, value: object, reason: str, hint: str | None = None) -> None:
-        super().__init__(f"{option}={value}: {reason}", hint)
+        where = option if value is None else f"{option}={value}"  # a missing value is not "=None"
+        super().__init__(f"{where}: {reason}", hint)
         self.option = option
         self.value = value
 

@@ -99,6 +99,8 @@ def test_calibration_store_round_trip_and_remove():
 def test_calibrate_list_and_bad_remove(run_cli):
     code, out, _ = run_cli("calibrate", "--list", "--json")
     assert code == 0 and json.loads(out)["calibrations"] == []
+    code, _, err = run_cli("calibrate")
+    assert code == 2 and err.startswith("error: calibrate: give a results file, --vllm-log LOG")
     code, _, err = run_cli("calibrate", "--remove", "nope")
     assert code == 2 and "no such calibration" in err
 
@@ -152,6 +154,9 @@ def test_calibrate_from_a_vllm_log_corrects_later_plans(run_cli, run_json):
     assert off["calibrations"] == [] and off["plans"][0]["kv_cache_bytes"] != plan["plans"][0]["kv_cache_bytes"]
     code, out, _ = run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--dtype", "fp16", "--offline")
     assert code == 0 and "calibrated: calibration 'mi50-16gb/vllm/rocm' in use (vLLM memory" in out
+    # a log alone fits no speed: predictions use the memory corrections (for the fit) and say only that
+    pred = run_json("predict", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--offline")
+    assert pred["calibrations"] and all("vLLM memory" in line for line in pred["calibrations"])
 
 
 def test_recommend_and_compare_use_and_name_a_stored_calibration(run_json):

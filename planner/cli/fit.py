@@ -76,8 +76,9 @@ class CalibrationUse:
         from planner.sources import calibration as calib
 
         cal = calib.lookup(hw.profile.name, engine, backend or "")
-        if cal is not None:
-            self.used[cal.name] = cal.describe()
+        if cal is None or not cal.has_speed():
+            return None
+        self.used[cal.name] = cal.describe()
         return cal
 
     def vllm(self, opts: VllmOptions, hw: Hardware) -> VllmOptions:

@@ -683,7 +683,7 @@ def calibrate_command(
     )
     where = calib.save(cal, write_atomic)
     note(f"stored in {where}")
-    lines = [cal.describe()] + ([cal.describe_memory()] if cal.vllm_memory() else [])
+    lines = ([cal.describe()] if cal.has_speed() else []) + ([cal.describe_memory()] if cal.vllm_memory() else [])
     emit(
         {
             "calibration": cal.__dict__ | {"sources": list(cal.sources)},

@@ -56,6 +56,10 @@ class Calibration:
             f"from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
         )
 
+    def has_speed(self) -> bool:
+        """Whether speed factors were fitted (a vLLM log alone stores memory corrections only)."""
+        return self.points > 0
+
     def vllm_memory(self) -> tuple[int, int] | None:
         """(load overhead, other overhead) corrections in bytes from a vLLM log, or None."""
         m = self.memory or {}
