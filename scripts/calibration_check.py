@@ -43,22 +43,24 @@ def cli(*args: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
+def step(*args: str) -> str:
+    """Run one mi50plan command in-process; stop the check with its name when it fails."""
+    code, out = cli(*args)
+    if code != 0:
+        raise SystemExit(f"calibration check: `mi50plan {' '.join(args[:2])} ...` exited {code}")
+    return out
+
+
 def one_loop(url: str, args, workdir: Path) -> tuple[dict, list[dict]]:
     """probe -> calibrate -> fresh probe -> validate; the calibration and the comparisons."""
     os.environ["MI50PLAN_CONFIG_DIR"] = str(workdir / "config")
     fit_runs, fresh_runs = workdir / "calibration-runs.json", workdir / "fresh-runs.json"
     probe = ["probe", url, "--runs", str(args.runs), "--warmup", "1", "--prompts", args.prompts]
     probe += ["--output-tokens", str(args.output_tokens), "--quiet"]
-    code, _ = cli(*probe, "--save", str(fit_runs))
-    assert code == 0, "calibration probe failed"
-    code, out = cli("calibrate", str(fit_runs), "--hardware", "host", "--json")
-    assert code == 0, "calibrate failed"
-    cal = json.loads(out)["calibration"]
-    code, _ = cli(*probe, "--save", str(fresh_runs))
-    assert code == 0, "fresh probe failed"
-    code, out = cli("validate", str(fresh_runs), "--hardware", "host", "--json")
-    assert code == 0, "validate failed"
-    return cal, json.loads(out)["comparisons"]
+    step(*probe, "--save", str(fit_runs))
+    cal = json.loads(step("calibrate", str(fit_runs), "--hardware", "host", "--json"))["calibration"]
+    step(*probe, "--save", str(fresh_runs))
+    return cal, json.loads(step("validate", str(fresh_runs), "--hardware", "host", "--json"))["comparisons"]
 
 
 def main() -> int:

@@ -42,14 +42,19 @@ Examples:
   mi50plan validate --llama-bench llama-bench.json --model ./model.gguf --hardware host
 """
 
-CALIBRATE_HELP = """Fit the speed model's decode and prefill factors and a fixed per-request TTFT
-overhead for your hardware+engine from probe results, store them in the config directory, and use
-them in every later prediction. Probe several prompt lengths (short,medium,long) so the overhead
-can be told apart from the prefill rate.
+CALIBRATE_HELP = """Fit the speed model to your own runs and use the fit in every later prediction.
+
+From probe results: the decode factor, the prefill factor and a fixed per-request TTFT overhead
+(probe several prompt lengths, e.g. short,medium,long, so the overhead can be told apart from the
+prefill rate), and a KV-read factor when the prompts are long enough to show it. From a vLLM
+start-up log: the memory corrections later vLLM plans on that hardware use. Stored per hardware +
+engine + backend in the config directory; every output that uses one says so.
 
 Examples:
 
   mi50plan calibrate results.json --hardware host
+
+  mi50plan calibrate --vllm-log vllm-startup.log --model Qwen/Qwen2.5-1.5B-Instruct --dtype fp16
 
   mi50plan calibrate --list
 
@@ -63,7 +68,6 @@ class Context:
 
     resolved: ResolvedModel
     hw: Hardware
-    hardware_name: str
     engine: str
     backend: str | None
     dtype: str
@@ -149,7 +153,6 @@ def _context(
     return Context(
         resolved,
         hw,
-        hardware.strip().lower(),
         engine_name,
         backend,
         dtype,
@@ -553,11 +556,11 @@ def _fit(contents: dict, ctx_for, probe_index: int | None) -> tuple[Context, dic
     # current factors so the final ones reproduce the measurements, not just the first linearisation.
     for _ in range(6):
         weights_s, kv_s, mt_decode, prefill_s, mt_ttft = [], [], [], [], []
+        # TPOT = weight read (depth-free: the TPOT after a 1-token prompt) + the KV read at a block's depth
+        shallow = 1.0 / predict_for(ctx, 1, 2, 1, cal).decode_tokens_per_s
         for _, _, b in points:
             pred = predict_for(ctx, b["prompt_tokens"], b["output_tokens"], 1, cal)
             if b["decode_tokens_per_s"]["p50"]:
-                # TPOT = weight read (depth-free: a 1-token prompt) + the KV read at this block's depth
-                shallow = 1.0 / predict_for(ctx, 1, 2, 1, cal).decode_tokens_per_s
                 weights_s.append(shallow)
                 kv_s.append(max(0.0, 1.0 / pred.decode_tokens_per_s - shallow))
                 mt_decode.append(1.0 / b["decode_tokens_per_s"]["p50"])

@@ -6,7 +6,7 @@ every problem names the field. Pure: takes a dict, returns a frozen HardwareProf
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 PLATFORMS = ("rocm", "cuda", "cpu", "metal", "vulkan")
 DTYPE_KEYS = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
@@ -57,27 +57,8 @@ class HardwareProfile:
         return self.engines.get(name, EngineSupport(supported=True))
 
 
-_TOP_KEYS = {
-    "schema_version",
-    "name",
-    "display_name",
-    "vendor",
-    "arch",
-    "platform",
-    "memory_bytes",
-    "bandwidth_gbps",
-    "peak_tflops",
-    "supported_dtypes",
-    "engines",
-    "interconnect_gbps",
-    "tdp_w",
-    "host_memory_bytes",
-    "cpu_cores",
-    "memory_note",
-    "warnings",
-    "sources",
-    "confidence",
-}
+# Every field a profile file may set: the dataclass's own (but not `path`, which says where it was read).
+_TOP_KEYS = {f.name for f in fields(HardwareProfile)} - {"path"} | {"schema_version"}
 _REQUIRED = (
     "name",
     "display_name",

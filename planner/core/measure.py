@@ -186,15 +186,6 @@ def vllm_metrics_delta(before: dict[str, float], after: dict[str, float]) -> dic
     return out
 
 
-def geometric_mean_ratio(measured: Sequence[float], predicted: Sequence[float]) -> float | None:
-    """The factor f minimising the squared log error of f x predicted against measured.
-
-    Log space because speed errors are relative: a 2x miss on a fast run and on a slow one weigh the
-    same, and the factor composes with the model's own multiplicative efficiencies."""
-    logs = [math.log(m / p) for m, p in zip(measured, predicted, strict=True) if m and p and m > 0 and p > 0]
-    return math.exp(sum(logs) / len(logs)) if logs else None
-
-
 def fit_two_terms(
     first: Sequence[float], second: Sequence[float], measured: Sequence[float]
 ) -> tuple[float, float] | None:

@@ -19,6 +19,7 @@ File shape (schema_version 1)::
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -107,24 +108,43 @@ def _load_raw() -> dict:
     return data
 
 
-def _from_dict(d: dict) -> Calibration:
-    known = set(Calibration.__dataclass_fields__)
-    values = {k: v for k, v in d.items() if k in known}
-    values["sources"] = tuple(values.get("sources") or ())
-    cal = Calibration(**values)
-    for factor in ("decode", "prefill", "kv"):
-        value = getattr(cal, factor)
-        if not isinstance(value, (int, float)) or not value > 0:
-            raise ResultsFileError(
-                f"{path()}: calibration '{cal.name}' has {factor}={value!r}; must be > 0",
-                hint="`mi50plan calibrate --remove NAME`, then calibrate again",
-            )
-    overhead = cal.ttft_overhead_s
-    if not isinstance(overhead, (int, float)) or not 0 <= overhead < 3600:
-        raise ResultsFileError(
-            f"{path()}: calibration '{cal.name}' has ttft_overhead_s={overhead!r}; must be 0 or more seconds",
+def _from_dict(d: object) -> Calibration:
+    """One stored entry, checked: a hand-edited or damaged file gives one clear error, not a crash."""
+
+    def bad(name: str, what: str) -> ResultsFileError:
+        return ResultsFileError(
+            f"{path()}: calibration '{name}' {what}",
             hint="`mi50plan calibrate --remove NAME`, then calibrate again",
         )
+
+    if not isinstance(d, dict):
+        raise bad("?", "is not an object")
+    name = d.get("name", "?")
+    missing = [k for k in ("name", "hardware", "engine", "backend") if not isinstance(d.get(k), str)]
+    if missing:
+        raise bad(name, f"has no {missing[0]}")
+    known = set(Calibration.__dataclass_fields__)
+    values = {k: v for k, v in d.items() if k in known}
+    values["sources"] = tuple(s for s in values.get("sources") or () if isinstance(s, dict))
+    cal = Calibration(**values)
+
+    def number(value: object) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+    for factor in ("decode", "prefill", "kv"):
+        value = getattr(cal, factor)
+        if not number(value) or not value > 0:
+            raise bad(cal.name, f"has {factor}={value!r}; must be > 0")
+    if not number(cal.ttft_overhead_s) or not 0 <= cal.ttft_overhead_s < 3600:
+        raise bad(cal.name, f"has ttft_overhead_s={cal.ttft_overhead_s!r}; must be 0 or more seconds")
+    if not isinstance(cal.points, int):
+        raise bad(cal.name, f"has points={cal.points!r}; must be a count")
+    if cal.memory is not None:
+        if not isinstance(cal.memory, dict):
+            raise bad(cal.name, "has a memory entry that is not an object")
+        for key in ("weights_delta_bytes", "overhead_delta_bytes"):
+            if key in cal.memory and not number(cal.memory[key]):
+                raise bad(cal.name, f"has memory.{key}={cal.memory[key]!r}; must be a number of bytes")
     return cal
 
 
