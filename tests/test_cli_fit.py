@@ -214,12 +214,12 @@ def test_help_has_examples(run_cli):
 
 def test_an_unexpected_exception_is_one_line_not_a_traceback(run_cli, monkeypatch):
     """The error boundary's last net (planner/cli/app.py): a bug still gives one line and exit 1."""
-    import planner.cli.fit as fit_cli
+    import planner.sources.models as models
 
     def boom(*_args, **_kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(fit_cli, "resolve_model", boom)
+    monkeypatch.setattr(models, "resolve_model", boom)
     code, out, err = run_cli("fit", "Qwen/Qwen2.5-7B-Instruct")
     assert code == 1 and out == ""
     assert err.splitlines()[0] == "error: unexpected RuntimeError: boom"

@@ -36,7 +36,7 @@ def test_parse_recorded_log_ctx4096_f16():
 
 
 def test_plan_matches_recorded_logs(llama_artifacts):
-    from planner.cli.fit import gguf_weights
+    from planner.planning.fit import gguf_weights
     from planner.sources.gguf_file import read_gguf
     from planner.sources.models import ResolvedModel
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.cli.fit import gguf_weights
+from planner.planning.fit import gguf_weights
 from planner.core.hardware import Hardware, profile_from_dict
 from planner.engines.llamacpp import LlamaCppOptions, plan_llamacpp
 from planner.sources.gguf_file import read_gguf

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli.output import write_atomic
+from planner.sources.files import write_atomic
 from planner.sources import calibration as calib
 from planner.sources import run_files
 
@@ -128,7 +128,7 @@ def test_calibrate_list_and_bad_remove(run_cli):
 
 def test_predict_says_when_a_stored_calibration_is_used(run_cli, run_json):
     """A calibration stored for mi50-16gb/vllm/rocm changes the prediction and is named in the output."""
-    from planner.cli.output import write_atomic
+    from planner.sources.files import write_atomic
     from planner.sources import calibration as calibrations
 
     args = ("predict", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--prompt-tokens", "32",
@@ -153,7 +153,7 @@ def test_calibrate_from_a_vllm_log_corrects_later_plans(run_cli, run_json):
     log's own rounding (KV tokens within one 16-token block per 0.01 GiB of rounding)."""
     flags = ("--model", "Qwen/Qwen2.5-1.5B-Instruct", "--dtype", "fp16", "--max-model-len", "4096", "--offline")
     raw = run_json("validate", "--vllm-log", str(VLLM_LOG), *flags)
-    assert raw["calibrations_used"] == []
+    assert raw["calibrations"] == []
     raw_err = {c["metric"]: c["error_pct"] for c in raw["comparisons"]}
     assert abs(raw_err["kv_cache_gib"]) > 0.5  # something left to correct (docs/methodology.md 3.6)
 
@@ -162,7 +162,7 @@ def test_calibrate_from_a_vllm_log_corrects_later_plans(run_cli, run_json):
     assert stored["decode"] == 1.0 and stored["points"] == 0  # no probe results: speed untouched
 
     after = run_json("validate", "--vllm-log", str(VLLM_LOG), *flags)
-    assert any("vLLM memory" in line for line in after["calibrations_used"])
+    assert any("vLLM memory" in line for line in after["calibrations"])
     err = {c["metric"]: c["error_pct"] for c in after["comparisons"]}
     assert abs(err["weights_gib"]) < 0.01 and abs(err["kv_cache_gib"]) < 0.01
     assert abs(err["kv_cache_tokens"]) < 0.1 and abs(err["max_concurrency"]) < 0.1
@@ -214,7 +214,7 @@ def test_recommend_and_compare_use_and_name_a_stored_calibration(run_json):
 
 def _synthetic_blocks(ctx, truth: dict, prompts: list[int]) -> dict:
     """A results file whose medians are exactly what predict() gives under a known calibration."""
-    from planner.cli.validate import predict_for
+    from planner.planning.validate import predict_for
 
     blocks = []
     for n in prompts:
@@ -228,8 +228,10 @@ def test_calibrate_recovers_a_known_calibration():
     """calibrate's fit (docs/methodology.md section 6) returns the factors the measurements were made with:
     all four when the prompts span depths where the KV read is a real share of TPOT (Qwen2.5-1.5B at
     8k-24k tokens), and KV left at 1 when the depths barely move TPOT (below KV_SPREAD_MIN)."""
-    from planner.cli.fit import load_hardware
-    from planner.cli.validate import KV_SPREAD_MIN, Context, _fit, predict_for
+    from planner.planning.context import load_hardware
+    from planner.planning.calibrate import KV_SPREAD_MIN
+    from planner.planning.calibrate import fit_factors as _fit
+    from planner.planning.validate import Context, predict_for
     from planner.sources.models import resolve_model
 
     ctx = Context(resolve_model("Qwen/Qwen2.5-1.5B-Instruct", offline=True), load_hardware("mi50-16gb", 1),

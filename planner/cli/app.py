@@ -31,15 +31,10 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from planner.cli import fit, profiles_cmd
+    # Explicit imports: a broken command module fails loudly here, never as "No such command".
+    from planner.cli import fit, predict, probe, profiles_cmd, validate
 
-    fit.register(app)
-    profiles_cmd.register(app)
-    for name in ("predict", "probe", "validate"):
-        try:
-            module = __import__(f"planner.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError:
-            continue
+    for module in (fit, profiles_cmd, predict, probe, validate):
         module.register(app)
 
 

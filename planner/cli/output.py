@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, is_dataclass
-from pathlib import Path
 
-SCHEMA_VERSION = 1
+from planner.results import SCHEMA_VERSION, to_jsonable
+from planner.sources.files import write_atomic  # noqa: F401  (the one atomic writer; re-exported)
+
 GIB = 2**30
 
 
-def to_jsonable(value):
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: to_jsonable(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, float) and value != value:  # NaN is not JSON
-        return None
-    return value
+def emit(data, as_json: bool, render: Callable[[dict], str]) -> None:
+    """Print a result: its ``to_dict()`` as JSON, or the renderer's text of that same dict.
 
-
-def emit(data: dict, as_json: bool, render: Callable[[dict], str]) -> None:
+    `data` is a planner.results result (anything with ``to_dict()``) or a plain dict."""
+    payload = data.to_dict() if hasattr(data, "to_dict") else {"schema_version": SCHEMA_VERSION, **to_jsonable(data)}
     if as_json:
-        payload = {"schema_version": SCHEMA_VERSION, **to_jsonable(data)}
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(render(data).rstrip("\n") + "\n")
+        sys.stdout.write(render(payload).rstrip("\n") + "\n")
 
 
 def warn(message: str) -> None:
@@ -50,22 +39,6 @@ def gib(n_bytes: float | None, digits: int = 2) -> str:
 
 def gb(n_bytes: float | None) -> str:
     return "-" if n_bytes is None else f"{n_bytes / 1e9:.2f} GB"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so a crash never leaves it half-written: temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 BAR_CHARS = {"weights": "█", "activation": "▓", "overhead": "▒", "kv": "░", "free": "·", "short": "!"}

@@ -6,14 +6,12 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import typer
 from tabulate import tabulate
 
 from planner.cli import options as o
-from planner.cli.output import emit, note, write_atomic
-from planner.errors import ProbeError, UsageError
-from planner.sources import probe as p
+from planner.cli.output import emit, note
+from planner.errors import ProbeError
 
 PROBE_HELP = """Time a live LLM server: TTFT, inter-token latency, decode tokens/s, end-to-end time.
 
@@ -32,21 +30,13 @@ Examples:
 """
 
 
-def parse_levels(text: str) -> list[int]:
-    try:
-        levels = [int(x) for x in text.split(",") if x.strip()]
-    except ValueError as exc:
-        raise UsageError("--concurrency", text, "not a comma-separated list of integers") from exc
-    if not levels or any(level < 1 for level in levels):
-        raise UsageError("--concurrency", text, "levels must be 1 or more")
-    return levels
-
-
 def _fmt(value: float | None, digits: int = 3, scale: float = 1.0) -> str:
     return "-" if value is None else f"{value * scale:.{digits}f}"
 
 
 def render_probe(data: dict) -> str:
+    from planner.sources import probe as p
+
     s = data["server"]
     lines = [f"{p.KIND_NAMES.get(s['kind'], s['kind'])} at {s['url']}  model {s['model']}", ""]
     rows = []
@@ -163,47 +153,33 @@ def probe_command(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress lines on stderr.")] = False,
     as_json: o.JsonOpt = False,
 ) -> None:
-    for name, value in (
-        ("--timeout", timeout),
-        ("--connect-timeout", connect_timeout),
-        ("--idle-timeout", idle_timeout),
-        ("--first-token-timeout", first_token_timeout),
-    ):
-        if value is not None and value <= 0:
-            raise UsageError(name, value, "must be more than 0 seconds")
-    timeouts = p.Timeouts(
-        connect_s=connect_timeout,
-        first_token_s=min(first_token_timeout or timeout, timeout),
-        idle_s=idle_timeout,
-        total_s=timeout,
-    )
-    chosen = p.load_prompt_file(prompt_file) if prompt_file else p.builtin_prompts(prompts)
-    plan = p.ProbePlan(
-        prompts=chosen,
+    from planner.planning.probe import probe_server
+    from planner.sources import probe as p
+
+    progress = None if quiet else (lambda line: (sys.stderr.write(line + "\n"), sys.stderr.flush()))
+    record, count = probe_server(
+        url,
+        model=model,
         runs=runs,
         warmup=warmup,
-        concurrency=parse_levels(concurrency),
+        prompts=prompts,
+        prompt_file=prompt_file,
+        concurrency=concurrency,
         output_tokens=output_tokens,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        first_token_timeout=first_token_timeout,
+        idle_timeout=idle_timeout,
+        save=save,
+        progress=progress,
     )
     if save is not None:
-        p.read_results(save, missing_ok=True)  # a corrupt file fails now, before minutes of probing
-    headers = p.auth_headers(p.api_key_from_env())
-    progress = None if quiet else (lambda line: (sys.stderr.write(line + "\n"), sys.stderr.flush()))
-    limits = httpx.Limits(max_connections=max(plan.concurrency) + 2)
-    with httpx.Client(limits=limits, trust_env=False) as client:  # trust_env off: no proxy for a local probe
-        server = p.detect_server(client, url, model=model, timeouts=timeouts, headers=headers)
-        if progress:
-            progress(f"probe: {p.KIND_NAMES[server.kind]} at {server.url}, model {server.model}")
-        result = p.run_probe(client, server, plan, timeouts, headers, progress)
-    record = p.probe_record(server, plan, timeouts, result)
-    if save is not None:
-        count = p.append_results(save, record, write_atomic)
         note(f"saved to {save} ({count} probe{'s' if count != 1 else ''} in the file)")
     emit(record, as_json, render_probe)
-    failed = [r for r in result["runs"] if r["status"] != "ok"]
+    failed = record.failed
     if failed:
         raise ProbeError(
-            f"{len(failed)} of {len(result['runs'])} requests failed; first: {p.describe_failure(failed[0])}",
+            f"{len(failed)} of {len(record.runs)} requests failed; first: {p.describe_failure(failed[0])}",
             hint="raise --timeout / --idle-timeout if the server is slow, or check its log",
         )
 

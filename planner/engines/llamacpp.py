@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from planner.core.hardware import Hardware
 from planner.core.spec import SLIDING, ModelSpec, ceil_div
+from planner.engines.base import EnginePlan, Suggestion
 from planner.errors import UsageError
 
 MIB = 2**20
@@ -149,7 +150,7 @@ class DeviceUse:
 
 
 @dataclass(frozen=True)
-class LlamaCppPlan:
+class LlamaCppPlan(EnginePlan):
     engine: str
     quant: str
     dtype: str  # the quant, for the shared JSON fields
@@ -184,7 +185,7 @@ class LlamaCppPlan:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = field(default=())
-    suggestions: tuple = ()
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 # ---- KV cache -------------------------------------------------------------------------------------

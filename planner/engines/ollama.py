@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from planner.core.hardware import Hardware
 from planner.core.spec import SLIDING, ModelSpec
+from planner.engines.base import EnginePlan, Suggestion
 from planner.engines.llamacpp import GGUFWeights
 from planner.errors import UsageError
 
@@ -77,7 +78,7 @@ class OllamaOptions:
 
 
 @dataclass(frozen=True)
-class OllamaPlan:
+class OllamaPlan(EnginePlan):
     engine: str
     quant: str
     dtype: str
@@ -110,7 +111,7 @@ class OllamaPlan:
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = field(default=())
-    suggestions: tuple = ()
+    suggestions: tuple[Suggestion, ...] = ()
 
 
 def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:

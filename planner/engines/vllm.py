@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from planner.core.hardware import Hardware
 from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, weight_bytes
 from planner.core.spec import FULL, LINEAR, SLIDING, ModelSpec, QuantConfig, ceil_div
+from planner.engines.base import EnginePlan, Suggestion
 from planner.errors import UsageError
 
 GIB = 2**30
@@ -81,18 +82,7 @@ class VllmOptions:
 
 
 @dataclass(frozen=True)
-class Suggestion:
-    change: str  # one line a person reads
-    flags: tuple[str, ...]  # what to add to the command line
-    fits: bool  # re-planned with the change
-    kv_cache_tokens: int
-    max_concurrency: float
-    engine: str = "vllm"
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class VllmPlan:
+class VllmPlan(EnginePlan):
     engine: str
     dtype: str
     kv_cache_dtype: str

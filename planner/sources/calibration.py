@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from planner.errors import ResultsFileError, UsageError
-from planner.sources.profiles import config_dir
+from planner.sources import paths
 
 FILE_NAME = "calibration.json"
 
@@ -89,7 +89,7 @@ def key_for(hardware: str, engine: str, backend: str) -> str:
 
 
 def path() -> Path:
-    return config_dir() / FILE_NAME
+    return paths.calibration_file()
 
 
 def _load_raw() -> dict:

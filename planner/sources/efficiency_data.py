@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
 
 from planner.core.efficiency import EfficiencyModel
 from planner.errors import ConfigError
+from planner.sources import paths
 
-PATH = Path(__file__).resolve().parent.parent / "catalog" / "efficiency.json"
+PATH = paths.efficiency_file()
 
 
 @lru_cache(maxsize=1)

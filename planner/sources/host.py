@@ -12,11 +12,12 @@ import json
 import os
 import platform
 import socket
-import tempfile
 import time
 from pathlib import Path
 
 from planner.core.hardware import EngineSupport, HardwareProfile
+from planner.sources import paths
+from planner.sources.files import write_atomic
 
 BENCH_BYTES = 64 * 2**20  # larger than any L3 so the copy streams from RAM
 BENCH_SECONDS = 0.3
@@ -39,19 +40,6 @@ def measure_bandwidth_gbps(size: int = BENCH_BYTES, seconds: float = BENCH_SECON
             return round(best, 1)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Temp file in the same folder, then rename: a crash never leaves a half-written cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _machine_key() -> str:
     return f"{socket.gethostname()}|{platform.machine()}|{os.cpu_count()}"
 
@@ -59,9 +47,7 @@ def _machine_key() -> str:
 def host_facts(cache_path: Path | None = None) -> dict:
     import psutil
 
-    from planner.sources.profiles import config_dir
-
-    cache_path = cache_path or config_dir() / "host.json"
+    cache_path = cache_path or paths.host_cache_file()
     key = _machine_key()
     try:
         cached = json.loads(cache_path.read_text(encoding="utf-8"))

@@ -14,26 +14,13 @@ import copy
 import json
 import os
 import socket
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 from planner.core.spec import ModelSpec, spec_from_config
 from planner.errors import ConfigError, ModelNotFound
 from planner.sources import catalog
-
-
-@dataclass(frozen=True)
-class ResolvedModel:
-    spec: ModelSpec
-    source: str  # local | gguf | ollama-store | hub | hf-cache | catalog
-    location: str  # path, repo id or catalog id: where the config was read
-    config: dict = field(default_factory=dict, compare=False)
-    checkpoint_params: int | None = None  # exact count from safetensors metadata, when read
-    checkpoint_bytes: int | None = None  # total bytes of the safetensors files, when known
-    gguf: object | None = None  # planner.sources.gguf_file.GGUFModel for .gguf and Ollama blobs
-    default_quant: str | None = None  # an Ollama tag's quant (qwen2.5:7b -> Q4_K_M)
-    notes: tuple[str, ...] = ()
+from planner.sources.resolved import ResolvedModel
 
 
 def _load_json(path: Path) -> dict:

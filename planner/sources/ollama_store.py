@@ -50,7 +50,7 @@ def find_blob(name: str, root: Path | None = None) -> Path | None:
 
 
 def resolve_ollama_name(name: str):
-    from planner.sources.models import ResolvedModel
+    from planner.sources.resolved import ResolvedModel
 
     root = store_dir()
     tried = []

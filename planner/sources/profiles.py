@@ -4,34 +4,23 @@ wheel), overridden or extended by the user's directory ($MI50PLAN_CONFIG_DIR or
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 
 from planner.core.hardware import HardwareProfile, ProfileInvalid, profile_from_dict
 from planner.errors import ProfileError
+from planner.sources import paths
+from planner.sources.paths import config_dir  # noqa: F401  (re-exported for older callers)
 
 HOST = "host"
 
 
-def config_dir() -> Path:
-    env = os.environ.get("MI50PLAN_CONFIG_DIR")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "mi50plan"
-
-
 def shipped_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "_profiles"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "profiles"  # a source checkout or an editable install
+    return paths.shipped_profiles_dir()
 
 
 def user_dir() -> Path:
-    return config_dir() / "profiles"
+    return paths.user_profiles_dir()
 
 
 def _profile_files() -> dict[str, Path]:

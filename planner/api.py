@@ -1,0 +1,407 @@
+"""The Python API of mi50plan: plan, predict, recommend, compare, validate, calibrate, probe.
+
+Each function takes the CLI's flags as keyword arguments in snake_case and returns a typed result
+(planner.results) whose ``to_dict()`` is exactly what the command prints with ``--json``. Errors are
+``planner.errors.PlannerError`` subclasses with a ``hint``. Nothing here imports typer or prints.
+
+    >>> import planner
+    >>> r = planner.plan("Qwen/Qwen2.5-7B-Instruct", engine="vllm", dtype="float16")
+    >>> r.plans[0].fits, r.plans[0].kv_cache_bytes < 0
+    (False, True)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.engines.llamacpp import LlamaCppOptions
+from planner.engines.ollama import DEFAULT_VERSION as OLLAMA_VERSION
+from planner.engines.ollama import OllamaOptions
+from planner.engines.vllm import VllmOptions
+from planner.errors import UsageError
+from planner.planning.validate import ModelSettings
+from planner.results import (
+    CalibrationList,
+    CalibrationResult,
+    Comparison,
+    FitReport,
+    PredictReport,
+    ProbeRecord,
+    Recommendation,
+    Validation,
+)
+
+Engine = str | list[str] | tuple[str, ...] | None
+
+
+def _bool_flag(option: str, value) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    v = str(value).strip().lower()
+    if v in ("1", "true", "on", "yes"):
+        return True
+    if v in ("0", "false", "off", "no"):
+        return False
+    raise UsageError(option, value, "must be 1 or 0", hint="OLLAMA_FLASH_ATTENTION takes 1 or 0")
+
+
+def vllm_options(
+    *,
+    dtype: str = "auto",
+    quantization: str | None = None,
+    max_model_len: int | None = None,
+    gpu_memory_utilization: float = 0.9,
+    tensor_parallel_size: int = 1,
+    pipeline_parallel_size: int = 1,
+    kv_cache_dtype: str = "auto",
+    max_num_seqs: int | None = None,
+    max_num_batched_tokens: int | None = None,
+    block_size: int = 16,
+) -> VllmOptions:
+    """vLLM's options by its own flag names (`vllm serve --help`)."""
+    return VllmOptions(
+        dtype=dtype,
+        quantization=quantization,
+        max_model_len=max_model_len,
+        gpu_memory_utilization=gpu_memory_utilization,
+        tensor_parallel_size=tensor_parallel_size,
+        pipeline_parallel_size=pipeline_parallel_size,
+        kv_cache_dtype=kv_cache_dtype,
+        max_num_seqs=max_num_seqs,
+        max_num_batched_tokens=max_num_batched_tokens,
+        block_size=block_size,
+    )
+
+
+def plan(
+    model: str,
+    *,
+    hardware: str = "mi50-16gb",
+    gpus: int = 1,
+    engine: Engine = None,
+    # vLLM
+    dtype: str = "auto",
+    quantization: str | None = None,
+    max_model_len: int | None = None,
+    gpu_memory_utilization: float = 0.9,
+    tensor_parallel_size: int = 1,
+    pipeline_parallel_size: int = 1,
+    kv_cache_dtype: str = "auto",
+    max_num_seqs: int | None = None,
+    max_num_batched_tokens: int | None = None,
+    block_size: int = 16,
+    # llama.cpp and Ollama
+    quant: str | None = None,
+    ctx_size: int | None = None,
+    cache_type_k: str = "f16",
+    cache_type_v: str = "f16",
+    flash_attn: str = "auto",
+    ubatch_size: int = 512,
+    batch_size: int = 2048,
+    parallel: int | None = None,
+    n_gpu_layers: int | None = None,
+    split_mode: str = "layer",
+    swa_full: bool = False,
+    num_ctx: int | None = None,
+    num_parallel: int = 1,
+    kv_cache_type: str = "f16",
+    flash_attention: bool | str | None = None,
+    num_gpu: int | None = None,
+    ollama_version: str = OLLAMA_VERSION,
+    # where the config comes from
+    offline: bool = False,
+    revision: str | None = None,
+    calibration: bool = True,
+) -> FitReport:
+    """Does `model` fit on `gpus` x `hardware` under each engine (`mi50plan fit`)?
+
+    `engine`: None or "all" for vLLM, Ollama and llama.cpp, one name, or a list of names."""
+    from planner.planning.fit import FitOptions, plan_fit
+
+    options = FitOptions(
+        vllm=vllm_options(
+            dtype=dtype,
+            quantization=quantization,
+            max_model_len=max_model_len,
+            gpu_memory_utilization=gpu_memory_utilization,
+            tensor_parallel_size=tensor_parallel_size,
+            pipeline_parallel_size=pipeline_parallel_size,
+            kv_cache_dtype=kv_cache_dtype,
+            max_num_seqs=max_num_seqs,
+            max_num_batched_tokens=max_num_batched_tokens,
+            block_size=block_size,
+        ),
+        llamacpp=LlamaCppOptions(
+            ctx_size=ctx_size,
+            cache_type_k=cache_type_k,
+            cache_type_v=cache_type_v,
+            flash_attn=str(flash_attn).lower(),
+            ubatch_size=ubatch_size,
+            batch_size=batch_size,
+            parallel=parallel,
+            n_gpu_layers=n_gpu_layers,
+            split_mode=str(split_mode).lower(),
+            swa_full=swa_full,
+        ),
+        ollama=OllamaOptions(
+            num_ctx=num_ctx,
+            num_parallel=num_parallel,
+            kv_cache_type=kv_cache_type,
+            flash_attention=_bool_flag("--flash-attention", flash_attention),
+            num_gpu=num_gpu,
+            version=ollama_version,
+        ),
+        quant=quant,
+    )
+    return plan_fit(
+        model,
+        hardware=hardware,
+        gpus=gpus,
+        engine=engine,
+        options=options,
+        offline=offline,
+        revision=revision,
+        calibration=calibration,
+    )
+
+
+def predict(
+    model: str,
+    *,
+    hardware: str = "mi50-16gb",
+    gpus: int = 1,
+    engine: Engine = None,
+    dtype: str = "auto",
+    quantization: str | None = None,
+    quant: str | None = None,
+    max_model_len: int | None = None,
+    tensor_parallel_size: int = 1,
+    backend: str | None = None,
+    prompt_tokens: int = 32,
+    output_tokens: int = 128,
+    context_depth: int = 0,
+    concurrency: int | str | list[int] = 1,
+    offline: bool = False,
+    calibration: bool = True,
+) -> PredictReport:
+    """How fast `model` runs: prefill, TTFT, decode, TPOT, e2e and throughput with bands (`predict`)."""
+    from planner.planning.predict import predict_model
+
+    return predict_model(
+        model,
+        hardware=hardware,
+        gpus=gpus,
+        engine=engine,
+        dtype=dtype,
+        quantization=quantization,
+        quant=quant,
+        max_model_len=max_model_len,
+        tensor_parallel_size=tensor_parallel_size,
+        backend=backend,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        context_depth=context_depth,
+        concurrency=concurrency,
+        offline=offline,
+        calibration=calibration,
+    )
+
+
+def recommend(
+    model: str | None = None,
+    *,
+    family: str | None = None,
+    goal: str = "latency",
+    max_latency: float | str | None = None,
+    hardware: str = "mi50-16gb",
+    gpus: int = 1,
+    max_model_len: int | None = None,
+    prompt_tokens: int = 32,
+    output_tokens: int = 128,
+    offline: bool = False,
+    calibration: bool = True,
+) -> Recommendation:
+    """Which deployment should serve `model` (or the largest of `family`) on this hardware (`recommend`).
+
+    `max_latency`: seconds, or a string such as "2s" or "1500ms"."""
+    from planner.planning.recommend import recommend_models
+
+    return recommend_models(
+        model,
+        family=family,
+        goal=goal,
+        max_latency=max_latency,
+        hardware=hardware,
+        gpus=gpus,
+        max_model_len=max_model_len,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        offline=offline,
+        calibration=calibration,
+    )
+
+
+def compare(
+    setup_a: str,
+    setup_b: str,
+    *,
+    hardware: str = "mi50-16gb",
+    gpus: int = 1,
+    hardware_b: str | None = None,
+    prompt_tokens: int = 32,
+    output_tokens: int = 128,
+    offline: bool = False,
+    calibration: bool = True,
+) -> Comparison:
+    """Two setups "MODEL ENGINE [PRECISION [BACKEND]]" side by side; the decode gap split (`compare`).
+
+    `hardware_b`: put setup B on another GPU profile (default: the same as A)."""
+    from planner.planning.compare import compare_setups
+
+    return compare_setups(
+        setup_a,
+        setup_b,
+        hardware=hardware,
+        gpus=gpus,
+        hardware_b=hardware_b,
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        offline=offline,
+        calibration=calibration,
+    )
+
+
+def _settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline) -> ModelSettings:
+    return ModelSettings(
+        model=model,
+        engine=engine,
+        backend=backend,
+        hardware=hardware,
+        gpus=gpus,
+        dtype=dtype,
+        quantization=quantization,
+        max_model_len=max_model_len,
+        offline=offline,
+    )
+
+
+def validate(
+    results: str | Path | None = None,
+    *,
+    vllm_log: str | Path | None = None,
+    bench: str | Path | None = None,
+    llama_bench: str | Path | None = None,
+    model: str | None = None,
+    engine: str | None = None,
+    backend: str | None = None,
+    hardware: str = "mi50-16gb",
+    gpus: int = 1,
+    dtype: str = "auto",
+    quantization: str | None = None,
+    max_model_len: int | None = None,
+    gpu_memory_utilization: float = 0.9,
+    tensor_parallel_size: int = 1,
+    kv_cache_dtype: str = "auto",
+    max_num_seqs: int | None = None,
+    max_num_batched_tokens: int | None = None,
+    probe: int | None = None,
+    offline: bool = False,
+    calibration: bool = True,
+) -> Validation:
+    """Predictions against one measurement file: probe results, a vLLM log, `vllm bench` or llama-bench."""
+    from planner.planning.validate import validate_file
+
+    return validate_file(
+        results,
+        vllm_log=vllm_log,
+        bench=bench,
+        llama_bench=llama_bench,
+        settings=_settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline),
+        vllm=vllm_options(
+            dtype=dtype,
+            quantization=quantization,
+            max_model_len=max_model_len,
+            gpu_memory_utilization=gpu_memory_utilization,
+            tensor_parallel_size=tensor_parallel_size,
+            kv_cache_dtype=kv_cache_dtype,
+            max_num_seqs=max_num_seqs,
+            max_num_batched_tokens=max_num_batched_tokens,
+        ),
+        probe_index=probe,
+        calibration=calibration,
+    )
+
+
+def calibrate(
+    results: str | Path | None = None,
+    *,
+    vllm_log: str | Path | None = None,
+    model: str | None = None,
+    engine: str | None = None,
+    backend: str | None = None,
+    hardware: str = "mi50-16gb",
+    gpus: int = 1,
+    dtype: str = "auto",
+    quantization: str | None = None,
+    max_model_len: int | None = None,
+    gpu_memory_utilization: float = 0.9,
+    tensor_parallel_size: int = 1,
+    probe: int | None = None,
+    offline: bool = False,
+) -> CalibrationResult:
+    """Fit the speed model to probe results (and/or vLLM memory corrections to a log) and store it."""
+    from planner.planning.calibrate import calibrate_from
+
+    return calibrate_from(
+        results,
+        vllm_log=vllm_log,
+        settings=_settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline),
+        vllm=vllm_options(gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size),
+        probe_index=probe,
+    )
+
+
+def calibrations() -> CalibrationList:
+    """The stored calibrations (`mi50plan calibrate --list`)."""
+    from planner.planning.calibrate import list_calibrations
+
+    return list_calibrations()
+
+
+def probe(
+    url: str,
+    *,
+    model: str | None = None,
+    runs: int = 3,
+    warmup: int = 1,
+    prompts: str = "short,medium",
+    prompt_file: str | Path | None = None,
+    concurrency: int | str | list[int] = 1,
+    output_tokens: int = 128,
+    timeout: float = 300.0,
+    connect_timeout: float = 5.0,
+    first_token_timeout: float | None = None,
+    idle_timeout: float = 30.0,
+    save: str | Path | None = None,
+    api_key: str | None = None,
+) -> ProbeRecord:
+    """Time a live server (`mi50plan probe`). Failed requests are in ``record.failed``, not raised."""
+    from planner.planning.probe import probe_server
+
+    record, _ = probe_server(
+        url,
+        model=model,
+        runs=runs,
+        warmup=warmup,
+        prompts=prompts,
+        prompt_file=prompt_file,
+        concurrency=concurrency,
+        output_tokens=output_tokens,
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        first_token_timeout=first_token_timeout,
+        idle_timeout=idle_timeout,
+        save=save,
+        api_key=api_key,
+    )
+    return record

@@ -1,0 +1,266 @@
+"""How fast a deployment runs (the `predict` use case), and the fit verdict speed predictions rest on."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from planner.core import speed
+from planner.core.hardware import Hardware
+from planner.core.speed import Deployment, check_concurrency, check_deployment
+from planner.engines.llamacpp import LlamaCppOptions, plan_llamacpp
+from planner.engines.ollama import OllamaOptions, plan_ollama
+from planner.engines.vllm import VllmOptions, plan_vllm
+from planner.errors import ExitCode, PlannerError, UsageError
+from planner.planning.context import CalibrationUse, efficiency, hardware_info, load_hardware, parse_engines
+from planner.planning.fit import gguf_weights
+from planner.results import Band, Prediction, PredictReport, Rejection
+from planner.sources.resolved import ResolvedModel
+
+# The context recommend, compare and predict plan when --max-model-len is not given (Ollama's default).
+DEFAULT_CONTEXT = 4096
+BANDED = ("prefill_tokens_per_s", "ttft_s", "decode_tokens_per_s", "tpot_s", "e2e_s", "throughput_tokens_per_s")
+
+
+class DoesNotFit(PlannerError):
+    exit_code = ExitCode.DOES_NOT_FIT
+
+
+@dataclass(frozen=True)
+class Verdict:
+    fits: bool
+    reason: str | None  # the engine's own error, or why it does not fit
+    context: int
+    max_concurrency: float  # requests of `context` tokens the KV cache holds
+    kv_cache_tokens: int
+
+
+def fit_verdict(
+    resolved: ResolvedModel,
+    hw: Hardware,
+    d: Deployment,
+    max_model_len: int | None,
+    cals: CalibrationUse | None = None,
+) -> Verdict:
+    """The memory plan of the engine itself (vLLM, llama.cpp, Ollama) for this deployment.
+
+    `cals` applies the user's stored vLLM memory corrections (none when it is None)."""
+    spec = resolved.spec
+    try:
+        if d.engine == "vllm":
+            opts = VllmOptions(
+                dtype=d.dtype,
+                quantization=d.quantization if spec.quant is None else None,
+                max_model_len=max_model_len,
+                tensor_parallel_size=d.tensor_parallel_size,
+            )
+            if cals is not None:
+                opts = cals.vllm(opts, hw)
+            plan = plan_vllm(spec, Hardware(hw.profile, hw.count), opts, suggest=False)
+            return Verdict(plan.fits, plan.error, plan.max_model_len, plan.max_concurrency, plan.kv_cache_tokens)
+        weights = gguf_weights(resolved, d.quant)
+        used = Hardware(hw.profile, d.layer_split)
+        if d.engine == "llamacpp":
+            plan = plan_llamacpp(
+                spec, weights, used, LlamaCppOptions(ctx_size=max_model_len or DEFAULT_CONTEXT, parallel=1)
+            )
+        else:
+            plan = plan_ollama(spec, weights, used, OllamaOptions(num_ctx=max_model_len))
+    except UsageError as exc:
+        return Verdict(False, exc.message, max_model_len or 0, 0.0, 0)
+    reason = plan.error or (None if plan.fits else "does not fit in GPU memory (layers would spill to the CPU)")
+    return Verdict(plan.fits, reason, plan.max_model_len, plan.max_concurrency, plan.kv_cache_tokens)
+
+
+def to_prediction(p: speed.Prediction, verdict: Verdict | None = None) -> Prediction:
+    """The API's Prediction (bands as Band) from the speed model's."""
+    bands = {k: Band(getattr(p, k), getattr(p, f"{k}_low"), getattr(p, f"{k}_high")) for k in BANDED}
+    vllm = p.engine == "vllm"
+    return Prediction(
+        engine=p.engine,
+        backend=p.backend,
+        precision=p.precision,
+        precision_class=p.precision_class,
+        concurrency=p.concurrency,
+        prompt_tokens=p.prompt_tokens,
+        output_tokens=p.output_tokens,
+        context_depth=p.context_depth,
+        decode_bytes_per_token=p.decode_bytes_per_token,
+        decode_efficiency=p.decode_efficiency,
+        prefill_efficiency=p.prefill_efficiency,
+        tensor_parallel_size=p.tensor_parallel_size,
+        layer_split=p.layer_split,
+        notes=tuple(p.notes),
+        dtype=p.precision if vllm else None,
+        quant=None if vllm else p.precision,
+        context=verdict.context if verdict is not None else None,
+        max_concurrency=verdict.max_concurrency if verdict is not None else None,
+        **bands,
+    )
+
+
+def run_prediction(
+    resolved: ResolvedModel,
+    hw: Hardware,
+    d: Deployment,
+    prompt_tokens: int,
+    output_tokens: int,
+    concurrency: int = 1,
+    context_depth: int = 0,
+    calibration=None,
+    *,
+    context_limit: int | None = None,
+) -> speed.Prediction:
+    """The speed model's prediction with the shipped efficiency factors."""
+    return speed.predict(
+        resolved.spec,
+        hw,
+        d,
+        prompt_tokens,
+        output_tokens,
+        concurrency,
+        context_depth,
+        calibration,
+        efficiency=efficiency(),
+        context_limit=context_limit,
+    )
+
+
+def label(d: Deployment) -> str:
+    if d.engine == "vllm":
+        parts = ["vLLM", d.quantization or "", d.dtype]
+        if d.tensor_parallel_size > 1:
+            parts.append(f"TP{d.tensor_parallel_size}")
+    else:
+        parts = ["Ollama" if d.engine == "ollama" else "llama.cpp", d.quant or "", d.backend or ""]
+        if d.layer_split > 1:
+            parts.append(f"split x{d.layer_split}")
+    return " ".join(p for p in parts if p)
+
+
+def deployments_for(
+    engine,
+    dtype: str,
+    quantization: str | None,
+    quant: str | None,
+    tp: int,
+    backend: str | None,
+    resolved: ResolvedModel,
+) -> list[Deployment]:
+    out = []
+    gguf_only = resolved.gguf is not None or resolved.source == "ollama-store"
+    for e in parse_engines(engine):
+        if e == "vllm":
+            if gguf_only:
+                continue
+            dt = "fp16" if dtype in ("auto", "float16", "half") else dtype
+            out.append(Deployment("vllm", None, dtype=dt, quantization=quantization, tensor_parallel_size=tp))
+        else:
+            q = quant or resolved.default_quant or (resolved.gguf.quant if resolved.gguf is not None else "Q4_K_M")
+            out.append(Deployment(e, backend, quant=q, layer_split=1))
+    return out
+
+
+def parse_concurrency(levels) -> list[int]:
+    """'1,4,16', an int or a list of ints -> sorted distinct levels, each 1 or more."""
+    if isinstance(levels, int):
+        values = [levels]
+    elif isinstance(levels, str):
+        try:
+            values = [int(v) for v in levels.replace(" ", "").split(",") if v]
+        except ValueError:
+            raise UsageError(
+                "--concurrency", levels, "not a list of whole numbers", hint="e.g. --concurrency 1,4,16"
+            ) from None
+    else:
+        values = [int(v) for v in levels]
+    if not values or min(values) < 1:
+        raise UsageError("--concurrency", levels, "must be 1 or more", hint="e.g. --concurrency 1,4,16")
+    if max(values) > 65536:
+        raise UsageError("--concurrency", levels, "must be 65536 or fewer")
+    return sorted(set(values))
+
+
+def predict_model(
+    model: str,
+    *,
+    hardware: str = "mi50-16gb",
+    gpus: int = 1,
+    engine=None,
+    dtype: str = "auto",
+    quantization: str | None = None,
+    quant: str | None = None,
+    max_model_len: int | None = None,
+    tensor_parallel_size: int = 1,
+    backend: str | None = None,
+    prompt_tokens: int = 32,
+    output_tokens: int = 128,
+    context_depth: int = 0,
+    concurrency=1,
+    offline: bool = False,
+    calibration: bool = True,
+) -> PredictReport:
+    from planner.sources.models import resolve_model
+
+    hw = load_hardware(hardware, gpus)
+    levels = parse_concurrency(concurrency)
+    resolved = resolve_model(model, offline=offline)
+    spec = resolved.spec
+    deployments = deployments_for(engine, dtype, quantization, quant, tensor_parallel_size, backend, resolved)
+    cals = CalibrationUse(enabled=calibration)
+    single = len(deployments) == 1
+    predictions: list[Prediction] = []
+    rejected: list[Rejection] = []
+    for d in deployments:
+        try:
+            d = check_deployment(spec, hw, d)
+        except UsageError as exc:
+            if single:
+                raise
+            rejected.append(Rejection(label(d), exc.message))
+            continue
+        verdict = fit_verdict(resolved, hw, d, max_model_len, cals)
+        if not verdict.fits:
+            if single:
+                raise DoesNotFit(
+                    f"{label(d)} does not fit on {hw.count} x {hw.profile.display_name}: {verdict.reason}",
+                    hint=f"`mi50plan fit {model} --engine {d.engine}` shows the plan and what would fit; "
+                    f"`mi50plan recommend {model}` ranks what does",
+                )
+            rejected.append(Rejection(label(d), verdict.reason))
+            continue
+        need = context_depth + prompt_tokens + output_tokens
+        max_at_len = verdict.max_concurrency * verdict.context / max(1, need) if verdict.context else None
+        for c in levels:
+            check_concurrency(c, max_at_len, need)
+            p = run_prediction(
+                resolved,
+                hw,
+                d,
+                prompt_tokens,
+                output_tokens,
+                c,
+                context_depth,
+                cals.speed(hw, d.engine, d.backend),
+                context_limit=verdict.context,
+            )
+            predictions.append(to_prediction(p, verdict))
+    if not predictions:
+        raise DoesNotFit(
+            f"no deployment of {model} fits: " + "; ".join(f"{r.deployment}: {r.reason}" for r in rejected),
+            hint="try --hardware with more memory, --gpus 2, or a smaller --quant",
+        )
+    return PredictReport(
+        model=spec.model_id,
+        hardware=hardware_info(hw),
+        prompt_tokens=prompt_tokens,
+        output_tokens=output_tokens,
+        context_depth=context_depth,
+        predictions=tuple(predictions),
+        rejected=tuple(rejected),
+        calibrations=cals.applied(),
+    )
+
+
+def max_concurrency_at(verdict: Verdict, need: int) -> float:
+    return verdict.max_concurrency * verdict.context / max(1, need) if verdict.context else math.inf

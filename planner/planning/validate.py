@@ -1,0 +1,329 @@
+"""Predictions against measurements: probe results, vLLM logs, `vllm bench` and llama-bench (`validate`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.core import measure
+from planner.core.hardware import Hardware
+from planner.core.speed import Deployment, default_backend
+from planner.engines.vllm import VllmOptions, plan_vllm
+from planner.errors import UsageError
+from planner.planning.context import CalibrationUse, hardware_info, load_hardware
+from planner.planning.predict import run_prediction
+from planner.results import MetricComparison, Validation
+from planner.sources.resolved import ResolvedModel
+
+GIB = 2**30
+ENGINE_OF_KIND = {"vllm": "vllm", "ollama": "ollama", "llamacpp": "llamacpp"}
+
+
+@dataclass
+class Context:
+    """What a prediction needs besides the lengths."""
+
+    resolved: ResolvedModel
+    hw: Hardware
+    engine: str
+    backend: str | None
+    dtype: str
+    quantization: str | None
+    context_limit: int | None
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """The flags a measurement file does not settle, as in `fit` and `predict`."""
+
+    model: str | None = None
+    engine: str | None = None
+    backend: str | None = None
+    hardware: str = "mi50-16gb"
+    gpus: int = 1
+    dtype: str = "auto"
+    quantization: str | None = None
+    max_model_len: int | None = None
+    offline: bool = False
+
+
+def deployment_of(ctx: Context) -> Deployment:
+    gguf = ctx.resolved.gguf
+    return Deployment(
+        engine=ctx.engine,
+        backend=ctx.backend,
+        dtype="fp16" if ctx.dtype == "auto" else ctx.dtype,
+        quantization=ctx.quantization,
+        quant=gguf.quant if gguf is not None else None,
+        weights_bytes=gguf.tensor_bytes if gguf is not None else None,
+    )
+
+
+def predict_for(ctx: Context, prompt_tokens: float, output_tokens: float, concurrency: int, cal, depth: int = 0):
+    return run_prediction(
+        ctx.resolved,
+        ctx.hw,
+        deployment_of(ctx),
+        max(1, round(prompt_tokens)),
+        max(1, round(output_tokens)),
+        concurrency,
+        depth,
+        cal,
+        context_limit=ctx.context_limit,
+    )
+
+
+def backend_of(ctx: Context) -> str:
+    return (ctx.backend or default_backend(ctx.engine, ctx.hw)).lower()
+
+
+def comparison(metric: str, predicted: float | None, measured: float | None, unit: str, **where) -> MetricComparison:
+    return MetricComparison(metric, predicted, measured, unit, measure.error_pct(predicted, measured), where)
+
+
+def model_id_from_file(name: object, where: str) -> str:
+    """A model named inside a results or bench file is a model id, never a path (the file is not trusted)."""
+    text = str(name) if isinstance(name, str) else ""
+    looks_like_path = (
+        not text
+        or len(text) > 200
+        or text.startswith(("/", ".", "~", "\\"))
+        or ".." in text
+        or "\x00" in text
+        or "\\" in text
+        or text.lower().endswith((".gguf", ".json"))
+    )
+    if looks_like_path:
+        raise UsageError(
+            "--model",
+            None,
+            f"{where} names the model {text[:80]!r}, which is not a model id mi50plan will load from a file's word",
+            hint="pass --model (a Hub id, a config folder or a .gguf file) on the command line",
+        )
+    return text
+
+
+def context_for(settings: ModelSettings, server: dict, model: str | None = None) -> Context:
+    from planner.sources.models import resolve_model
+
+    engine_name = settings.engine or ENGINE_OF_KIND.get(server.get("kind", ""))
+    if engine_name is None:
+        raise UsageError(
+            "--engine",
+            None,
+            f"the results come from a {server.get('kind')} server; which engine is it?",
+            hint="pass --engine vllm, llamacpp or ollama",
+        )
+    model_name = model or settings.model
+    if not model_name:
+        if not server.get("model"):
+            raise UsageError("--model", None, "the results file names no model", hint="pass --model")
+        model_name = model_id_from_file(server.get("model"), "the results file")
+    resolved = resolve_model(model_name, offline=settings.offline)
+    hw = load_hardware(settings.hardware, settings.gpus)
+    return Context(
+        resolved,
+        hw,
+        engine_name,
+        settings.backend,
+        settings.dtype,
+        settings.quantization,
+        settings.max_model_len or server.get("max_model_len"),
+    )
+
+
+def vllm_context(settings: ModelSettings) -> Context:
+    """The context of a vLLM start-up log, which does not name its model: --model must."""
+    if not settings.model:
+        raise UsageError(
+            "--model",
+            None,
+            "a vLLM log does not name its model",
+            hint="pass the model vLLM served, e.g. --model Qwen/Qwen2.5-1.5B-Instruct",
+        )
+    from dataclasses import replace
+
+    return context_for(replace(settings, engine="vllm"), {"kind": "vllm"})
+
+
+def probe_blocks(data: dict, probe_index: int | None) -> list[tuple[int, dict, dict]]:
+    probes = data["probes"]
+    if probe_index is not None:
+        if not -len(probes) <= probe_index < len(probes):
+            raise UsageError("--probe", probe_index, f"the file holds {len(probes)} probes")
+        chosen = [(probe_index % len(probes), probes[probe_index])]
+    else:
+        chosen = list(enumerate(probes))
+    return [(i, p, b) for i, p in chosen for b in p.get("summary", []) if b.get("ok")]
+
+
+def compare_results(data: dict, ctx_for, cals: CalibrationUse, probe_index: int | None) -> list[MetricComparison]:
+    out: list[MetricComparison] = []
+    for i, probe, block in probe_blocks(data, probe_index):
+        ctx = ctx_for(probe["server"])
+        cal = cals.speed(ctx.hw, ctx.engine, backend_of(ctx))
+        prompt_tokens = block.get("prompt_tokens")
+        output_tokens = block.get("output_tokens")
+        if not prompt_tokens or not output_tokens:
+            continue
+        conc = block["concurrency"]
+        pred = predict_for(ctx, prompt_tokens, output_tokens, conc, cal)
+        where = {
+            "prompt_set": block["prompt_set"],
+            "concurrency": conc,
+            "probe": i,
+            "prompt_tokens": round(prompt_tokens),
+            "output_tokens": round(output_tokens),
+        }
+        out.append(comparison("ttft_s", pred.ttft_s, block["ttft_s"]["p50"], "s", **where))
+        out.append(
+            comparison(
+                "decode_tokens_per_s", pred.decode_tokens_per_s, block["decode_tokens_per_s"]["p50"], "tok/s", **where
+            )
+        )
+        out.append(comparison("e2e_s", pred.e2e_s, block["e2e_s"]["p50"], "s", **where))
+        if conc > 1:
+            out.append(
+                comparison(
+                    "throughput_tokens_per_s",
+                    pred.throughput_tokens_per_s,
+                    block.get("aggregate_tokens_per_s"),
+                    "tok/s",
+                    **where,
+                )
+            )
+    return out
+
+
+def compare_vllm_log(log: dict, ctx: Context, opts: VllmOptions) -> tuple[list[MetricComparison], dict]:
+    plan = plan_vllm(ctx.resolved.spec, ctx.hw, opts)
+    where = {"max_model_len": plan.max_model_len}
+    rows = [
+        comparison("weights_gib", plan.weights_bytes / GIB, log.get("weights_gib"), "GiB", **where),
+        comparison("kv_cache_gib", plan.kv_cache_bytes / GIB, log.get("kv_cache_gib"), "GiB", **where),
+        comparison("kv_cache_tokens", plan.kv_cache_tokens, log.get("kv_cache_tokens"), "tokens", **where),
+        comparison("max_concurrency", plan.max_concurrency, log.get("max_concurrency"), "x", **where),
+    ]
+    return [r for r in rows if r.measured is not None], {"fits": plan.fits, "error": plan.error}
+
+
+def compare_bench(bench: dict, ctx: Context, cal) -> list[MetricComparison]:
+    conc = int(bench.get("max_concurrency") or 1)
+    prompt, output = bench.get("mean_input_tokens"), bench.get("mean_output_tokens")
+    if not prompt or not output:
+        raise UsageError("--bench", None, "the result holds no input/output lengths")
+    pred = predict_for(ctx, prompt, output, conc, cal)
+    where = {"concurrency": conc, "prompt_tokens": round(prompt), "output_tokens": round(output)}
+    rows = [
+        comparison("ttft_s", pred.ttft_s, bench.get("median_ttft_s") or bench.get("mean_ttft_s"), "s", **where),
+        comparison("tpot_s", pred.tpot_s, bench.get("median_tpot_s") or bench.get("mean_tpot_s"), "s", **where),
+        comparison(
+            "throughput_tokens_per_s", pred.throughput_tokens_per_s, bench.get("output_tokens_per_s"), "tok/s", **where
+        ),
+    ]
+    if bench.get("mean_e2e_s") is not None:
+        rows.append(comparison("e2e_s", pred.e2e_s, bench["mean_e2e_s"], "s", **where))
+    return [r for r in rows if r.measured is not None]
+
+
+def compare_llama_bench(rows: list[dict], ctx: Context, cal) -> list[MetricComparison]:
+    out = []
+    no_limit = Context(**{**ctx.__dict__, "context_limit": None})
+    for row in rows:
+        depth = row["n_depth"]
+        if row["n_prompt"] and not row["n_gen"]:
+            pred = predict_for(no_limit, row["n_prompt"], 1, 1, cal, depth)
+            out.append(
+                comparison(
+                    "prefill_tokens_per_s", pred.prefill_tokens_per_s, row["tokens_per_s"], "tok/s", test=row["test"]
+                )
+            )
+        elif row["n_gen"] and not row["n_prompt"]:
+            # llama-bench's tg test decodes n_gen tokens after an empty prompt (1 token) at depth d.
+            pred = predict_for(no_limit, 1, row["n_gen"], 1, cal, depth)
+            out.append(
+                comparison(
+                    "decode_tokens_per_s", pred.decode_tokens_per_s, row["tokens_per_s"], "tok/s", test=row["test"]
+                )
+            )
+    return out
+
+
+def validate_file(
+    results: str | Path | None = None,
+    *,
+    vllm_log: str | Path | None = None,
+    bench: str | Path | None = None,
+    llama_bench: str | Path | None = None,
+    settings: ModelSettings = ModelSettings(),
+    vllm: VllmOptions = VllmOptions(),
+    probe_index: int | None = None,
+    calibration: bool = True,
+) -> Validation:
+    from dataclasses import replace
+
+    from planner.sources import probe as probe_src
+    from planner.sources import run_files
+
+    given = [x for x in (results, vllm_log, bench, llama_bench) if x is not None]
+    if len(given) != 1:
+        raise UsageError(
+            "validate",
+            len(given),
+            "give exactly one of RESULTS, --vllm-log, --bench, --llama-bench",
+            hint="`mi50plan validate --help` shows examples",
+        )
+    cals = CalibrationUse(enabled=calibration)
+    if vllm_log is not None:
+        log = run_files.read_vllm_log(Path(vllm_log))
+        length = settings.max_model_len or log.get("max_model_len")
+        ctx = vllm_context(replace(settings, max_model_len=length))
+        opts = replace(vllm, max_model_len=length)
+        comps, plan = compare_vllm_log(log, ctx, cals.vllm(opts, ctx.hw))
+        return Validation(
+            source=str(vllm_log),
+            model=ctx.resolved.spec.model_id,
+            engine="vllm",
+            hardware=hardware_info(ctx.hw),
+            comparisons=tuple(comps),
+            calibrations=cals.applied(),
+            plan_error=plan["error"],
+            log=log,
+        )
+    if results is not None:
+        contents = probe_src.read_results(Path(results))
+        comps = compare_results(contents, lambda server: context_for(settings, server), cals, probe_index)
+        first = contents["probes"][0]["server"] if contents["probes"] else {}
+        return Validation(
+            source=str(results),
+            model=settings.model or first.get("model"),
+            engine=settings.engine or ENGINE_OF_KIND.get(first.get("kind", "")),
+            hardware=hardware_info(load_hardware(settings.hardware, settings.gpus)),
+            comparisons=tuple(comps),
+            calibrations=cals.applied(),
+        )
+    is_bench = bench is not None
+    parsed = run_files.read_vllm_bench(Path(bench)) if is_bench else run_files.read_llama_bench(Path(llama_bench))
+    name = settings.model
+    if not name:
+        from_file = parsed.get("model") if is_bench else (parsed[0].get("model_file") if parsed else None)
+        name = model_id_from_file(from_file, str(bench or llama_bench)) if from_file else None
+    if not name:
+        raise UsageError(
+            "--model",
+            None,
+            "the file does not name a model the planner can load",
+            hint="pass --model (Hub id, config folder or .gguf file)",
+        )
+    server = {"kind": "vllm" if is_bench else "llamacpp", "model": name}
+    ctx = context_for(settings, server, name)
+    cal = cals.speed(ctx.hw, ctx.engine, backend_of(ctx))
+    comps = compare_bench(parsed, ctx, cal) if is_bench else compare_llama_bench(parsed, ctx, cal)
+    return Validation(
+        source=str(bench or llama_bench),
+        model=ctx.resolved.spec.model_id,
+        engine=ctx.engine,
+        hardware=hardware_info(ctx.hw),
+        comparisons=tuple(comps),
+        calibrations=cals.applied(),
+    )
