@@ -17,7 +17,7 @@ import pytest
 
 from planner.core import measure
 
-RECORDED = Path(__file__).parent / "data" / "recorded"
+RECORDED = Path(__file__).resolve().parents[1] / "data" / "recorded"
 FAST = ["--warmup", "0", "--runs", "1", "--prompts", "short", "--quiet", "--timeout", "10"]
 
 

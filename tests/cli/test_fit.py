@@ -16,7 +16,7 @@ def test_fit_json_has_the_documented_fields(run_json):
     data = run_json(
         "fit", "Qwen/Qwen2.5-1.5B-Instruct", "--dtype", "fp16", "--max-model-len", "4096", "--engine", "vllm"
     )
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["model"]["id"] == "Qwen/Qwen2.5-1.5B-Instruct" and data["model"]["source"] == "catalog"
     assert data["model"]["parameters"] == 1_543_714_304  # transformers' count (tests/test_catalog_params.py)
     assert data["hardware"] == {

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from planner.sources.files import write_atomic
 from planner.sources import calibration as calib
 from planner.sources import run_files
+from planner.sources.files import write_atomic
 
-RECORDED = Path(__file__).parent / "data" / "recorded"
+RECORDED = Path(__file__).resolve().parents[1] / "data" / "recorded"
 VLLM_LOG = RECORDED / "vllm-0.11-mi50-qwen2.5-1.5b.log"
 
 
@@ -128,8 +128,8 @@ def test_calibrate_list_and_bad_remove(run_cli):
 
 def test_predict_says_when_a_stored_calibration_is_used(run_cli, run_json):
     """A calibration stored for mi50-16gb/vllm/rocm changes the prediction and is named in the output."""
-    from planner.sources.files import write_atomic
     from planner.sources import calibration as calibrations
+    from planner.sources.files import write_atomic
 
     args = ("predict", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--prompt-tokens", "32",
             "--output-tokens", "128")
@@ -228,9 +228,9 @@ def test_calibrate_recovers_a_known_calibration():
     """calibrate's fit (docs/methodology.md section 6) returns the factors the measurements were made with:
     all four when the prompts span depths where the KV read is a real share of TPOT (Qwen2.5-1.5B at
     8k-24k tokens), and KV left at 1 when the depths barely move TPOT (below KV_SPREAD_MIN)."""
-    from planner.planning.context import load_hardware
     from planner.planning.calibrate import KV_SPREAD_MIN
     from planner.planning.calibrate import fit_factors as _fit
+    from planner.planning.context import load_hardware
     from planner.planning.validate import Context, predict_for
     from planner.sources.models import resolve_model
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from planner.planning.fit import gguf_weights
 from planner.core.hardware import Hardware, profile_from_dict
 from planner.engines.llamacpp import LlamaCppOptions, plan_llamacpp
+from planner.planning.fit import gguf_weights
 from planner.sources.gguf_file import read_gguf
 from planner.sources.llamacpp_log import mib_to_bytes, parse_llamacpp_log
 from planner.sources.models import ResolvedModel

@@ -16,7 +16,7 @@ from planner.engines.ollama import OllamaOptions, default_num_ctx, parse_version
 from planner.sources.llamacpp_log import parse_llamacpp_log
 from planner.sources.profiles import get_profile
 
-DATA = Path(__file__).resolve().parent / "data" / "llamacpp"
+DATA = Path(__file__).resolve().parents[1] / "data" / "llamacpp"
 GIB = 2**30
 
 
