@@ -59,8 +59,19 @@ COMMANDS = [
     ("mi50plan probe URL --json", "planner.probe(...)", r.ProbeRecord),
 ]
 ENGINE_PLANS = [("vLLM", VllmPlan), ("llama.cpp", LlamaCppPlan), ("Ollama", OllamaPlan)]
-NESTED = [r.HardwareInfo, r.ModelInfo, r.QuantSize, r.Prediction, r.Rejection, r.Candidate, r.ModelCandidates,
-          r.Winner, r.Setup, r.DecodeSplit, r.MetricComparison]
+NESTED = [
+    r.HardwareInfo,
+    r.ModelInfo,
+    r.QuantSize,
+    r.Prediction,
+    r.Rejection,
+    r.Candidate,
+    r.ModelCandidates,
+    r.Winner,
+    r.Setup,
+    r.DecodeSplit,
+    r.MetricComparison,
+]
 
 
 def _comments(cls) -> dict[str, str]:
@@ -115,11 +126,15 @@ def render() -> str:
     for command, call, cls in COMMANDS:
         out += [f"## `{command}`", "", f"`{call}` returns `{cls.__name__}`; `schema_version` comes first.", ""]
         out += _fields(cls) + [""]
-    out += ["## Engine plans (`fit`: `plans[]`)", "",
-            "Every plan is an `EnginePlan` (planner/engines/base.py) and has `engine`, `dtype`, `fits`, "
-            "`weights_bytes`, `kv_cache_bytes` (negative when vLLM's budget is short), `kv_cache_tokens`, "
-            "`max_concurrency`, `max_model_len`, `memory_total_bytes`, `error` (the engine's own words, or null), "
-            "`suggestions` (`Suggestion`s, each re-planned), `warnings`, `notes` and `flags`.", ""]
+    out += [
+        "## Engine plans (`fit`: `plans[]`)",
+        "",
+        "Every plan is an `EnginePlan` (planner/engines/base.py) and has `engine`, `dtype`, `fits`, "
+        "`weights_bytes`, `kv_cache_bytes` (negative when vLLM's budget is short), `kv_cache_tokens`, "
+        "`max_concurrency`, `max_model_len`, `memory_total_bytes`, `error` (the engine's own words, or null), "
+        "`suggestions` (`Suggestion`s, each re-planned), `warnings`, `notes` and `flags`.",
+        "",
+    ]
     for name, cls in ENGINE_PLANS:
         out += [f"### {name} (`{cls.__name__}`)", ""] + _fields(cls) + [""]
     out += ["### `Suggestion`", ""] + _fields(__import__("planner.engines.base", fromlist=["x"]).Suggestion) + [""]

@@ -22,8 +22,16 @@ def test_json_doc_names_every_result_field():
     from planner import results
 
     text = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
-    for cls in (results.FitReport, results.PredictReport, results.Prediction, results.Recommendation,
-                results.Comparison, results.DecodeSplit, results.Validation, results.HardwareInfo):
+    for cls in (
+        results.FitReport,
+        results.PredictReport,
+        results.Prediction,
+        results.Recommendation,
+        results.Comparison,
+        results.DecodeSplit,
+        results.Validation,
+        results.HardwareInfo,
+    ):
         for f in dataclasses.fields(cls):
             if f.metadata.get("json") is not False and not f.metadata.get("flatten"):
                 assert f"`{f.name}`" in text, (cls.__name__, f.name)

@@ -7,14 +7,41 @@ import planner
 
 EXPECTED_API = ["plan", "predict", "recommend", "compare", "validate", "calibrate", "calibrations", "probe"]
 EXPECTED_TYPES = [
-    "Band", "CalibrationList", "CalibrationResult", "Candidate", "Comparison", "DecodeSplit", "FitReport",
-    "HardwareInfo", "MetricComparison", "ModelCandidates", "ModelInfo", "Prediction", "PredictReport",
-    "ProbeRecord", "QuantSize", "Recommendation", "Rejection", "Setup", "Validation", "Winner",
-    "EnginePlan", "Suggestion", "VllmPlan", "LlamaCppPlan", "OllamaPlan",
+    "Band",
+    "CalibrationList",
+    "CalibrationResult",
+    "Candidate",
+    "Comparison",
+    "DecodeSplit",
+    "FitReport",
+    "HardwareInfo",
+    "MetricComparison",
+    "ModelCandidates",
+    "ModelInfo",
+    "Prediction",
+    "PredictReport",
+    "ProbeRecord",
+    "QuantSize",
+    "Recommendation",
+    "Rejection",
+    "Setup",
+    "Validation",
+    "Winner",
+    "EnginePlan",
+    "Suggestion",
+    "VllmPlan",
+    "LlamaCppPlan",
+    "OllamaPlan",
 ]
 EXPECTED_ERRORS = [
-    "PlannerError", "UsageError", "ModelNotFound", "ConfigError", "GGUFError", "ProfileError",
-    "ResultsFileError", "ProbeError",
+    "PlannerError",
+    "UsageError",
+    "ModelNotFound",
+    "ConfigError",
+    "GGUFError",
+    "ProfileError",
+    "ResultsFileError",
+    "ProbeError",
 ]
 
 

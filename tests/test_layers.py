@@ -58,7 +58,10 @@ def test_engines_do_no_io_and_no_cli():
 
 def test_nothing_below_the_cli_imports_it():
     bad = {
-        (m, d) for m, deps in GRAPH.items() for d in deps if not m.startswith("planner.cli") and d.startswith("planner.cli")
+        (m, d)
+        for m, deps in GRAPH.items()
+        for d in deps
+        if not m.startswith("planner.cli") and d.startswith("planner.cli")
     }
     assert not bad, bad
 

@@ -42,8 +42,14 @@ CASES = [
         ),
     ),
     (
-        ["compare", "Qwen/Qwen2.5-7B-Instruct vllm", "Qwen/Qwen2.5-7B-Instruct vllm", "--hardware-b", "mi50-32gb",
-         "--offline"],
+        [
+            "compare",
+            "Qwen/Qwen2.5-7B-Instruct vllm",
+            "Qwen/Qwen2.5-7B-Instruct vllm",
+            "--hardware-b",
+            "mi50-32gb",
+            "--offline",
+        ],
         lambda: planner.compare(
             "Qwen/Qwen2.5-7B-Instruct vllm", "Qwen/Qwen2.5-7B-Instruct vllm", hardware_b="mi50-32gb", offline=True
         ),
