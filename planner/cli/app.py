@@ -25,9 +25,27 @@ app = typer.Typer(
     "the plan against live servers.\n\nExample: mi50plan fit Qwen/Qwen2.5-7B-Instruct --dtype fp16",
     no_args_is_help=True,
     pretty_exceptions_enable=False,  # rich tracebacks print local variables, tokens included
-    add_completion=False,
+    rich_markup_mode=None,  # plain help: wraps to the terminal, never cuts option names, loads no rich
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from planner import __version__
+
+        sys.stdout.write(f"mi50plan {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", is_eager=True, callback=_version, help="Print the version and exit."
+    ),
+) -> None:
+    """Will this LLM fit, how fast will it run, and which engine should serve it?"""
 
 
 def _register() -> None:
@@ -52,7 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     debug = os.environ.get("MI50PLAN_DEBUG", "") not in ("", "0")
     try:
-        result = app(args=args, prog_name="mi50plan", standalone_mode=False)
+        from planner.sources.defaults import default_map
+
+        result = app(args=args, prog_name="mi50plan", standalone_mode=False, default_map=default_map())
     except PlannerError as exc:
         if debug:
             raise
@@ -60,9 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(
             exc.message,
             exc.hint
-            or f"`mi50plan {command} --help` shows the options and examples".replace(
-                "mi50plan  --", "mi50plan --"
-            ),
+            or f"`mi50plan {command} --help` shows the options and examples".replace("mi50plan  --", "mi50plan --"),
             exc.exit_code,
         )
     except click_exc.NoArgsIsHelpError:

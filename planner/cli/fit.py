@@ -148,4 +148,4 @@ def fit_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("fit", help=FIT_HELP)(fit_command)
+    app.command("fit", help=o.help_text(FIT_HELP))(fit_command)

@@ -50,3 +50,10 @@ KvDtypeOpt = Annotated[str, typer.Option("--kv-cache-dtype", help="vLLM KV cache
 MaxSeqsOpt = Annotated[int | None, typer.Option("--max-num-seqs", help="vLLM max sequences per batch.")]
 MaxBatchedOpt = Annotated[int | None, typer.Option("--max-num-batched-tokens", help="vLLM tokens per batch.")]
 BlockSizeOpt = Annotated[int, typer.Option("--block-size", help="vLLM KV block size in tokens.")]
+
+
+def help_text(text: str) -> str:
+    """A command's help for click's plain formatter: indented paragraphs (the examples) are kept as
+    written (click's \\b marker), so a command line never wraps mid-flag at 80 columns."""
+    paragraphs = text.strip("\n").split("\n\n")
+    return "\n\n".join("\b\n" + p if p.startswith("  ") else p for p in paragraphs)

@@ -173,6 +173,6 @@ def compare_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("predict", help=PREDICT_HELP)(predict_command)
-    app.command("recommend", help=RECOMMEND_HELP)(recommend_command)
-    app.command("compare", help=COMPARE_HELP)(compare_command)
+    app.command("predict", help=o.help_text(PREDICT_HELP))(predict_command)
+    app.command("recommend", help=o.help_text(RECOMMEND_HELP))(recommend_command)
+    app.command("compare", help=o.help_text(COMPARE_HELP))(compare_command)

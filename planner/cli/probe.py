@@ -185,4 +185,4 @@ def probe_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("probe", help=PROBE_HELP)(probe_command)
+    app.command("probe", help=o.help_text(PROBE_HELP))(probe_command)

@@ -9,6 +9,7 @@ from tabulate import tabulate
 
 from planner.cli import options as o
 from planner.cli.output import emit, gib
+from planner.errors import UsageError
 from planner.sources import catalog
 from planner.sources.profiles import all_profiles, get_profile, shipped_dir, user_dir
 
@@ -70,13 +71,24 @@ def list_profiles(as_json: o.JsonOpt = False) -> None:
     emit(data, as_json, render)
 
 
-@profiles_app.command(
-    "show", help="Show one profile with its sources.\n\nExample: mi50plan profiles show mi50-16gb"
-)
+@profiles_app.command("show", help="Show one profile with its sources.\n\nExample: mi50plan profiles show mi50-16gb")
 def show_profile(
-    name: str = typer.Argument(..., help="Profile name, e.g. mi50-16gb."), as_json: o.JsonOpt = False
+    name: str = typer.Argument(..., help="Profile name, e.g. mi50-16gb."),
+    measure: bool = typer.Option(
+        False, "--measure", help="host only: measure this machine's bandwidth anew (on an idle machine)."
+    ),
+    as_json: o.JsonOpt = False,
 ) -> None:
-    p = get_profile(name)
+    if measure:
+        if name != "host":
+            raise UsageError(
+                "--measure", None, "only the host profile is measured", hint="mi50plan profiles show host --measure"
+            )
+        from planner.sources.host import host_profile
+
+        p = host_profile(refresh=True)
+    else:
+        p = get_profile(name)
     data = {"profile": asdict(p)}
 
     def render(d: dict) -> str:
@@ -145,6 +157,4 @@ def models_command(as_json: o.JsonOpt = False) -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(profiles_app, name="profiles")
-    app.command("models", help="List the offline catalog of models.\n\nExample: mi50plan models --json")(
-        models_command
-    )
+    app.command("models", help="List the offline catalog of models.\n\nExample: mi50plan models --json")(models_command)

@@ -176,5 +176,5 @@ def calibrate_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("validate", help=VALIDATE_HELP)(validate_command)
-    app.command("calibrate", help=CALIBRATE_HELP)(calibrate_command)
+    app.command("validate", help=o.help_text(VALIDATE_HELP))(validate_command)
+    app.command("calibrate", help=o.help_text(CALIBRATE_HELP))(calibrate_command)

@@ -44,14 +44,15 @@ def _machine_key() -> str:
     return f"{socket.gethostname()}|{platform.machine()}|{os.cpu_count()}"
 
 
-def host_facts(cache_path: Path | None = None) -> dict:
+def host_facts(cache_path: Path | None = None, *, refresh: bool = False) -> dict:
+    """This machine's cores, RAM and memory bandwidth, cached in host.json; `refresh` measures anew."""
     import psutil
 
     cache_path = cache_path or paths.host_cache_file()
     key = _machine_key()
     try:
         cached = json.loads(cache_path.read_text(encoding="utf-8"))
-        if cached.get("machine") == key:
+        if not refresh and cached.get("machine") == key:
             return cached
     except (OSError, json.JSONDecodeError):
         pass
@@ -67,8 +68,8 @@ def host_facts(cache_path: Path | None = None) -> dict:
     return facts
 
 
-def host_profile() -> HardwareProfile:
-    facts = host_facts()
+def host_profile(*, refresh: bool = False) -> HardwareProfile:
+    facts = host_facts(refresh=refresh)
     return HardwareProfile(
         name="host",
         display_name=f"this machine ({facts['cpu_cores']} cores, CPU)",
@@ -89,4 +90,5 @@ def host_profile() -> HardwareProfile:
         memory_note="RAM from psutil; bandwidth from a copy benchmark (cached in host.json)",
         sources=("measured at run time: psutil and a memory copy benchmark",),
         confidence="measured",
+        path=str(paths.host_cache_file()),
     )
