@@ -84,7 +84,7 @@ def plan(
     quantization: str | None = None,
     max_model_len: int | None = None,
     gpu_memory_utilization: float = 0.9,
-    tensor_parallel_size: int = 1,
+    tensor_parallel_size: int | None = None,
     pipeline_parallel_size: int = 1,
     kv_cache_dtype: str = "auto",
     max_num_seqs: int | None = None,
@@ -115,7 +115,8 @@ def plan(
 ) -> FitReport:
     """Does `model` fit on `gpus` x `hardware` under each engine (`mi50plan fit`)?
 
-    `engine`: None or "all" for vLLM, Ollama and llama.cpp, one name, or a list of names."""
+    `engine`: None or "all" for vLLM, Ollama and llama.cpp, one name, or a list of names.
+    `tensor_parallel_size` None: with `gpus` > 1, the largest TP the GPUs hold (the plan says so)."""
     from planner.planning.fit import FitOptions, plan_fit
 
     options = FitOptions(
@@ -124,13 +125,14 @@ def plan(
             quantization=quantization,
             max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization,
-            tensor_parallel_size=tensor_parallel_size,
+            tensor_parallel_size=tensor_parallel_size or 1,
             pipeline_parallel_size=pipeline_parallel_size,
             kv_cache_dtype=kv_cache_dtype,
             max_num_seqs=max_num_seqs,
             max_num_batched_tokens=max_num_batched_tokens,
             block_size=block_size,
         ),
+        auto_tensor_parallel=tensor_parallel_size is None,
         llamacpp=LlamaCppOptions(
             ctx_size=ctx_size,
             cache_type_k=cache_type_k,
@@ -175,7 +177,9 @@ def predict(
     quantization: str | None = None,
     quant: str | None = None,
     max_model_len: int | None = None,
-    tensor_parallel_size: int = 1,
+    ctx_size: int | None = None,
+    num_ctx: int | None = None,
+    tensor_parallel_size: int | None = None,
     backend: str | None = None,
     prompt_tokens: int = 32,
     output_tokens: int = 128,
@@ -184,7 +188,10 @@ def predict(
     offline: bool = False,
     calibration: bool = True,
 ) -> PredictReport:
-    """How fast `model` runs: prefill, TTFT, decode, TPOT, e2e and throughput with bands (`predict`)."""
+    """How fast `model` runs: prefill, TTFT, decode, TPOT, e2e and throughput with bands (`predict`).
+
+    Contexts follow the one rule of every command (planner.planning.predict.Contexts); a concurrency
+    level that does not fit is a ``rejected`` entry with its level, not an error."""
     from planner.planning.predict import predict_model
 
     return predict_model(
@@ -196,6 +203,8 @@ def predict(
         quantization=quantization,
         quant=quant,
         max_model_len=max_model_len,
+        ctx_size=ctx_size,
+        num_ctx=num_ctx,
         tensor_parallel_size=tensor_parallel_size,
         backend=backend,
         prompt_tokens=prompt_tokens,
@@ -216,6 +225,8 @@ def recommend(
     hardware: str = "mi50-16gb",
     gpus: int = 1,
     max_model_len: int | None = None,
+    ctx_size: int | None = None,
+    num_ctx: int | None = None,
     prompt_tokens: int = 32,
     output_tokens: int = 128,
     offline: bool = False,
@@ -234,6 +245,8 @@ def recommend(
         hardware=hardware,
         gpus=gpus,
         max_model_len=max_model_len,
+        ctx_size=ctx_size,
+        num_ctx=num_ctx,
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         offline=offline,
@@ -248,6 +261,7 @@ def compare(
     hardware: str = "mi50-16gb",
     gpus: int = 1,
     hardware_b: str | None = None,
+    max_model_len: int | None = None,
     prompt_tokens: int = 32,
     output_tokens: int = 128,
     offline: bool = False,
@@ -264,6 +278,7 @@ def compare(
         hardware=hardware,
         gpus=gpus,
         hardware_b=hardware_b,
+        max_model_len=max_model_len,
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         offline=offline,
@@ -300,7 +315,7 @@ def validate(
     quantization: str | None = None,
     max_model_len: int | None = None,
     gpu_memory_utilization: float = 0.9,
-    tensor_parallel_size: int = 1,
+    tensor_parallel_size: int | None = None,
     kv_cache_dtype: str = "auto",
     max_num_seqs: int | None = None,
     max_num_batched_tokens: int | None = None,
@@ -322,7 +337,7 @@ def validate(
             quantization=quantization,
             max_model_len=max_model_len,
             gpu_memory_utilization=gpu_memory_utilization,
-            tensor_parallel_size=tensor_parallel_size,
+            tensor_parallel_size=tensor_parallel_size or 1,
             kv_cache_dtype=kv_cache_dtype,
             max_num_seqs=max_num_seqs,
             max_num_batched_tokens=max_num_batched_tokens,
@@ -345,7 +360,7 @@ def calibrate(
     quantization: str | None = None,
     max_model_len: int | None = None,
     gpu_memory_utilization: float = 0.9,
-    tensor_parallel_size: int = 1,
+    tensor_parallel_size: int | None = None,
     probe: int | None = None,
     offline: bool = False,
 ) -> CalibrationResult:
@@ -356,7 +371,9 @@ def calibrate(
         results,
         vllm_log=vllm_log,
         settings=_settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline),
-        vllm=vllm_options(gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size),
+        vllm=vllm_options(
+            gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size or 1
+        ),
         probe_index=probe,
     )
 

@@ -169,8 +169,12 @@ class Prediction:
 
 @dataclass(frozen=True)
 class Rejection:
+    """A deployment (or one concurrency level of it) that does not fit, with the reason."""
+
     deployment: str
     reason: str | None
+    concurrency: int | None = None  # predict: the level that does not fit; None: the whole deployment
+    context: int | None = None  # the context it was planned at
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def fit_command(
     quantization: o.QuantizationOpt = None,
     max_model_len: o.MaxModelLenOpt = None,
     gpu_memory_utilization: o.UtilOpt = 0.9,
-    tensor_parallel_size: o.TpOpt = 1,
+    tensor_parallel_size: o.TpOpt = None,
     pipeline_parallel_size: o.PpOpt = 1,
     kv_cache_dtype: o.KvDtypeOpt = "auto",
     max_num_seqs: o.MaxSeqsOpt = None,
@@ -53,15 +53,9 @@ def fit_command(
         "--quant",
         help="GGUF quant for Ollama/llama.cpp: Q4_K_M (default), Q4_0, Q5_K_M, Q6_K, Q8_0, F16, IQ4_XS ...",
     ),
-    ctx_size: int | None = typer.Option(
-        None, "--ctx-size", "-c", help="llama.cpp --ctx-size (default: the model's)."
-    ),
-    cache_type_k: str = typer.Option(
-        "f16", "--cache-type-k", "-ctk", help="llama.cpp K cache type: f16, q8_0, q4_0."
-    ),
-    cache_type_v: str = typer.Option(
-        "f16", "--cache-type-v", "-ctv", help="llama.cpp V cache type: f16, q8_0, q4_0."
-    ),
+    ctx_size: o.CtxSizeOpt = None,
+    cache_type_k: str = typer.Option("f16", "--cache-type-k", "-ctk", help="llama.cpp K cache type: f16, q8_0, q4_0."),
+    cache_type_v: str = typer.Option("f16", "--cache-type-v", "-ctv", help="llama.cpp V cache type: f16, q8_0, q4_0."),
     flash_attn: str = typer.Option("auto", "--flash-attn", "-fa", help="llama.cpp --flash-attn on|off|auto."),
     ubatch_size: int = typer.Option(512, "--ubatch-size", "-ub", help="llama.cpp physical batch size."),
     batch_size: int = typer.Option(2048, "--batch-size", "-b", help="llama.cpp logical batch size."),
@@ -74,32 +68,22 @@ def fit_command(
         "-ngl",
         help="llama.cpp layers on the GPU (default: all, then --fit moves layers out).",
     ),
-    split_mode: str = typer.Option(
-        "layer", "--split-mode", "-sm", help="llama.cpp multi-GPU split: none, layer, row."
-    ),
+    split_mode: str = typer.Option("layer", "--split-mode", "-sm", help="llama.cpp multi-GPU split: none, layer, row."),
     swa_full: bool = typer.Option(False, "--swa-full", help="llama.cpp full-size SWA cache."),
-    num_ctx: int | None = typer.Option(
-        None, "--num-ctx", help="Ollama num_ctx (default by version and VRAM)."
-    ),
+    num_ctx: o.NumCtxOpt = None,
     num_parallel: int = typer.Option(1, "--num-parallel", help="OLLAMA_NUM_PARALLEL."),
-    kv_cache_type: str = typer.Option(
-        "f16", "--kv-cache-type", help="OLLAMA_KV_CACHE_TYPE: f16, q8_0, q4_0."
-    ),
+    kv_cache_type: str = typer.Option("f16", "--kv-cache-type", help="OLLAMA_KV_CACHE_TYPE: f16, q8_0, q4_0."),
     flash_attention: str | None = typer.Option(
         None, "--flash-attention", help="OLLAMA_FLASH_ATTENTION: 1 or 0 (default: Ollama's per-model choice)."
     ),
     num_gpu: int | None = typer.Option(
         None, "--num-gpu", help="Ollama num_gpu: layers to offload (default: all that fit)."
     ),
-    ollama_version: str = typer.Option(
-        "0.16.1", "--ollama-version", help="Ollama version whose defaults to plan."
-    ),
+    ollama_version: str = typer.Option("0.16.1", "--ollama-version", help="Ollama version whose defaults to plan."),
     offline: o.OfflineOpt = False,
     revision: o.RevisionOpt = None,
     no_calibration: o.NoCalibrationOpt = False,
-    require_fit: bool = typer.Option(
-        False, "--require-fit", help="Exit 5 when a chosen engine's plan does not fit."
-    ),
+    require_fit: bool = typer.Option(False, "--require-fit", help="Exit 5 when a chosen engine's plan does not fit."),
     as_json: o.JsonOpt = False,
 ) -> None:
     from planner.api import plan

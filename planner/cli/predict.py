@@ -18,14 +18,14 @@ QuantOpt = o.Annotated[
 ]
 PromptOpt = o.Annotated[int, typer.Option("--prompt-tokens", help="Prompt length in tokens.")]
 OutputOpt = o.Annotated[int, typer.Option("--output-tokens", help="Generated tokens per request.")]
-DepthOpt = o.Annotated[
-    int, typer.Option("--context-depth", help="Tokens already in the context (llama-bench -d).")
-]
+DepthOpt = o.Annotated[int, typer.Option("--context-depth", help="Tokens already in the context (llama-bench -d).")]
 ConcOpt = o.Annotated[str, typer.Option("--concurrency", help="Concurrent streams, e.g. 1,4,16.")]
 PREDICT_HELP = """How fast will MODEL run: prefill, TTFT, decode tok/s, TPOT, end-to-end latency, throughput.
 
-Each figure carries a band (the leave-one-out spread of the fitted efficiency factors). A deployment
-that does not fit exits 5 with the engine's own reason; a concurrency the KV cache cannot hold exits 2.
+Each figure carries a band (the leave-one-out spread of the fitted efficiency factors). Every engine
+runs at its own default context unless --max-model-len (all engines), --ctx-size (llama.cpp) or
+--num-ctx (Ollama) says otherwise; the table shows it. A deployment that does not fit exits 5 with the
+engine's own reason; a concurrency level the KV cache cannot hold is a row that says so.
 
 Examples:
 
@@ -46,7 +46,9 @@ def predict_command(
     quantization: o.QuantizationOpt = None,
     quant: QuantOpt = None,
     max_model_len: o.MaxModelLenOpt = None,
-    tensor_parallel_size: o.TpOpt = 1,
+    ctx_size: o.CtxSizeOpt = None,
+    num_ctx: o.NumCtxOpt = None,
+    tensor_parallel_size: o.TpOpt = None,
     backend: BackendOpt = None,
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
@@ -67,6 +69,8 @@ def predict_command(
         quantization=quantization,
         quant=quant,
         max_model_len=max_model_len,
+        ctx_size=ctx_size,
+        num_ctx=num_ctx,
         tensor_parallel_size=tensor_parallel_size,
         backend=backend,
         prompt_tokens=prompt_tokens,
@@ -98,14 +102,14 @@ Examples:
 
 def recommend_command(
     model: str | None = typer.Argument(None, help="Model to deploy (or use --family)."),
-    family: str | None = typer.Option(
-        None, "--family", help="Pick the largest catalog model of this family."
-    ),
+    family: str | None = typer.Option(None, "--family", help="Pick the largest catalog model of this family."),
     goal: str = typer.Option("latency", "--goal", help="latency, throughput, context or largest."),
     max_latency: str | None = typer.Option(None, "--max-latency", help="End-to-end latency target, e.g. 2s."),
     hardware: o.HardwareOpt = "mi50-16gb",
     gpus: o.GpusOpt = 1,
     max_model_len: o.MaxModelLenOpt = None,
+    ctx_size: o.CtxSizeOpt = None,
+    num_ctx: o.NumCtxOpt = None,
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
     offline: o.OfflineOpt = False,
@@ -122,6 +126,8 @@ def recommend_command(
         hardware=hardware,
         gpus=gpus,
         max_model_len=max_model_len,
+        ctx_size=ctx_size,
+        num_ctx=num_ctx,
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         offline=offline,
@@ -150,6 +156,7 @@ def compare_command(
     hardware_b: str | None = typer.Option(
         None, "--hardware-b", help="Put setup B on this hardware profile (default: --hardware): two GPUs side by side."
     ),
+    max_model_len: o.MaxModelLenOpt = None,
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
     offline: o.OfflineOpt = False,
@@ -164,6 +171,7 @@ def compare_command(
         hardware=hardware,
         gpus=gpus,
         hardware_b=hardware_b,
+        max_model_len=max_model_len,
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         offline=offline,

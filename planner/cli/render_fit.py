@@ -27,9 +27,7 @@ def render_vllm(plan: dict, model: dict) -> str:
     if kv < 0:
         parts.append(("short", -kv))
     lines.append("  " + memory_bar(parts, total) + f" {gib(total)} per GPU")
-    lines.append(
-        "  " + bar_legend(["weights", "activation", "overhead", "kv", "free"] + (["short"] if kv < 0 else []))
-    )
+    lines.append("  " + bar_legend(["weights", "activation", "overhead", "kv", "free"] + (["short"] if kv < 0 else [])))
     rows = [
         [
             "budget (total x utilization)",
@@ -42,9 +40,7 @@ def render_vllm(plan: dict, model: dict) -> str:
         ["KV cache tokens (GPU KV cache size)", f"{plan['kv_cache_tokens']:,}"],
         [f"max concurrency at {plan['max_model_len']:,} tokens", f"{plan['max_concurrency']:.2f}x"],
     ]
-    lines.append(
-        tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""])
-    )
+    lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
     if plan["error"]:
         lines.append(f"  vLLM would raise: {plan['error']}")
     if plan["suggestions"]:
@@ -67,9 +63,7 @@ def _gguf_bar(plan: dict) -> list[str]:
     gpu = plan["gpu_bytes"]
     if not gpu:
         return []
-    gpus = max(
-        1, len([d for d in plan.get("devices", []) if d["name"] != "CPU"]) or len(plan.get("gpu_sizes", []))
-    )
+    gpus = max(1, len([d for d in plan.get("devices", []) if d["name"] != "CPU"]) or len(plan.get("gpu_sizes", [])))
     per = gpu / gpus
     kv_share = plan["kv_cache_bytes"] * per / max(plan["gpu_bytes"] + plan["cpu_bytes"], 1)
     compute = min(plan["compute_buffer_bytes"] / gpus, per)
@@ -130,8 +124,7 @@ def render_gguf(plan: dict, model: dict) -> str:
         rows.append(
             [
                 "ollama ps",
-                f"SIZE {plan['total_bytes'] / 1e9:.1f} GB  PROCESSOR {plan['processor']}  "
-                f"CONTEXT {plan['context']}",
+                f"SIZE {plan['total_bytes'] / 1e9:.1f} GB  PROCESSOR {plan['processor']}  CONTEXT {plan['context']}",
             ]
         )
         if plan["tensor_split"]:
@@ -146,9 +139,7 @@ def render_gguf(plan: dict, model: dict) -> str:
                     + (f" (+{d['repack_bytes'] / 2**20:.2f} MiB CPU_REPACK)" if d["repack_bytes"] else ""),
                 ]
             )
-    lines.append(
-        tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""])
-    )
+    lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
     if plan["error"]:
         lines.append(f"  {name} would fail: {plan['error']}")
     for w in plan["warnings"]:
@@ -171,11 +162,7 @@ def render_fit(data: dict) -> str:
     m, hw = data["model"], data["hardware"]
     head = (
         f"{m['id']}  ({m['parameters'] / 1e9:.2f}B params"
-        + (
-            f", {m['active_parameters'] / 1e9:.2f}B active"
-            if m["active_parameters"] != m["parameters_counted"]
-            else ""
-        )
+        + (f", {m['active_parameters'] / 1e9:.2f}B active" if m["active_parameters"] != m["parameters_counted"] else "")
         + f", config from {m['source']})"
     )
     out = [head, f"on {hw['count']} x {hw['display_name']} ({gib(hw['memory_bytes'])} each)", ""]

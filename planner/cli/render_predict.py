@@ -24,9 +24,7 @@ def render_predict(data: dict) -> str:
                 f"{p['engine']} {p['backend']}",
                 p.get("dtype") or p.get("quant"),
                 p["concurrency"],
-                _band(
-                    p["prefill_tokens_per_s"], p["prefill_tokens_per_s_low"], p["prefill_tokens_per_s_high"]
-                ),
+                _band(p["prefill_tokens_per_s"], p["prefill_tokens_per_s_low"], p["prefill_tokens_per_s_high"]),
                 _band(p["ttft_s"], p["ttft_s_low"], p["ttft_s_high"], ".2f"),
                 _band(p["decode_tokens_per_s"], p["decode_tokens_per_s_low"], p["decode_tokens_per_s_high"]),
                 f"{p['tpot_s'] * 1000:.1f} ms",
@@ -36,8 +34,12 @@ def render_predict(data: dict) -> str:
                     p["throughput_tokens_per_s_low"],
                     p["throughput_tokens_per_s_high"],
                 ),
+                f"{p['context']:,}" if p.get("context") else "-",
             ]
         )
+    levels = [r for r in data.get("rejected", []) if r.get("concurrency") is not None]
+    for r in levels:  # a level that does not fit is a row that says so; the reason follows the table
+        rows.append([r["deployment"], "", r["concurrency"], "does not fit", "", "", "", "", "", f"{r['context']:,}"])
     out.append(
         tabulate(
             rows,
@@ -51,12 +53,16 @@ def render_predict(data: dict) -> str:
                 "TPOT",
                 "e2e s",
                 "throughput tok/s",
+                "context",
             ],
             tablefmt="simple",
         )
     )
+    for r in levels:
+        out.append(f"does not fit: {r['deployment']} at concurrency {r['concurrency']}: {r['reason']}")
     for r in data.get("rejected", []):
-        out.append(f"rejected: {r['deployment']}: {r['reason']}")
+        if r.get("concurrency") is None:
+            out.append(f"rejected: {r['deployment']}: {r['reason']}")
     notes = sorted({n for p in data["predictions"] for n in p["notes"]})
     out += [f"note: {n}" for n in notes]
     out += [f"calibrated: {c}" for c in data.get("calibrations", [])]
@@ -80,9 +86,7 @@ def render_recommend(data: dict) -> str:
             rows.append(
                 [
                     ("* " if r["meets_goal"] else "  ") + r["deployment"],
-                    _band(
-                        p["decode_tokens_per_s"], p["decode_tokens_per_s_low"], p["decode_tokens_per_s_high"]
-                    ),
+                    _band(p["decode_tokens_per_s"], p["decode_tokens_per_s_low"], p["decode_tokens_per_s_high"]),
                     _band(p["ttft_s"], p["ttft_s_low"], p["ttft_s_high"], ".2f"),
                     _band(p["e2e_s"], p["e2e_s_low"], p["e2e_s_high"], ".2f"),
                     f"{r['throughput_tokens_per_s']:.0f} @{r['max_concurrency']}",

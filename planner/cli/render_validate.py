@@ -33,9 +33,7 @@ def bar_chart(comparisons: list[dict], width: int = 30) -> str:
         top = max(abs(p), abs(m))
         err = c["error_pct"]
         lines.append(f"{c['metric']}  {_label(c)}")
-        lines.append(
-            f"  predicted {'▒' * round(width * abs(p) / top):<{width}} {_num(p, c['unit'])} {c['unit']}"
-        )
+        lines.append(f"  predicted {'▒' * round(width * abs(p) / top):<{width}} {_num(p, c['unit'])} {c['unit']}")
         lines.append(
             f"  measured  {'█' * round(width * abs(m) / top):<{width}} {_num(m, c['unit'])} {c['unit']}"
             + (f"   {err:+.1f}%" if err is not None else "")

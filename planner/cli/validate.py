@@ -60,16 +60,10 @@ EngineOverride = Annotated[
 
 
 def validate_command(
-    results: Annotated[
-        Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")
-    ] = None,
+    results: Annotated[Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")] = None,
     vllm_log: Annotated[Path | None, typer.Option("--vllm-log", help="A vLLM start-up log.")] = None,
-    bench: Annotated[
-        Path | None, typer.Option("--bench", help="`vllm bench serve --save-result` JSON.")
-    ] = None,
-    llama_bench: Annotated[
-        Path | None, typer.Option("--llama-bench", help="llama-bench -o json or -o md.")
-    ] = None,
+    bench: Annotated[Path | None, typer.Option("--bench", help="`vllm bench serve --save-result` JSON.")] = None,
+    llama_bench: Annotated[Path | None, typer.Option("--llama-bench", help="llama-bench -o json or -o md.")] = None,
     model: ModelOpt = None,
     engine: EngineOverride = None,
     backend: BackendOpt = None,
@@ -79,7 +73,7 @@ def validate_command(
     quantization: o.QuantizationOpt = None,
     max_model_len: o.MaxModelLenOpt = None,
     gpu_memory_utilization: o.UtilOpt = 0.9,
-    tensor_parallel_size: o.TpOpt = 1,
+    tensor_parallel_size: o.TpOpt = None,
     kv_cache_dtype: o.KvDtypeOpt = "auto",
     max_num_seqs: o.MaxSeqsOpt = None,
     max_num_batched_tokens: o.MaxBatchedOpt = None,
@@ -120,13 +114,9 @@ def validate_command(
 
 
 def calibrate_command(
-    results: Annotated[
-        Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")
-    ] = None,
+    results: Annotated[Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")] = None,
     list_: Annotated[bool, typer.Option("--list", help="Show the stored calibrations.")] = False,
-    remove: Annotated[
-        str | None, typer.Option("--remove", help="Remove one calibration by name, or 'all'.")
-    ] = None,
+    remove: Annotated[str | None, typer.Option("--remove", help="Remove one calibration by name, or 'all'.")] = None,
     vllm_log: Annotated[
         Path | None,
         typer.Option("--vllm-log", help="Also store vLLM memory corrections from this start-up log."),

@@ -8,7 +8,7 @@ from planner.core.efficiency import level_contributions
 from planner.core.speed import Deployment, check_deployment, features_for, work_from_spec
 from planner.errors import UsageError
 from planner.planning.context import CalibrationUse, efficiency, hardware_info, load_hardware
-from planner.planning.predict import DEFAULT_CONTEXT, fit_verdict, run_prediction, to_prediction
+from planner.planning.predict import fit_verdict, run_prediction, to_prediction
 from planner.results import Comparison, DecodeSplit, Setup
 
 VLLM_PRECISIONS = {
@@ -95,6 +95,7 @@ def compare_setups(
     hardware: str = "mi50-16gb",
     gpus: int = 1,
     hardware_b: str | None = None,
+    max_model_len: int | None = None,
     prompt_tokens: int = 32,
     output_tokens: int = 128,
     offline: bool = False,
@@ -109,7 +110,7 @@ def compare_setups(
         model, d = parse_setup(text)
         resolved = resolve_model(model, offline=offline)
         d = check_deployment(resolved.spec, hw, d)
-        verdict = fit_verdict(resolved, hw, d, None if d.engine == "ollama" else DEFAULT_CONTEXT, cals)
+        verdict = fit_verdict(resolved, hw, d, max_model_len, cals)
         cal = cals.speed(hw, d.engine, d.backend)
         decode_factors.append(cal.decode if cal is not None else 1.0)
         p = run_prediction(

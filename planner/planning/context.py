@@ -41,6 +41,16 @@ def load_hardware(name: str, gpus: int) -> Hardware:
     return Hardware(get_profile(name), gpus)
 
 
+def auto_tensor_parallel(attention_heads: int, gpus: int, pipeline_parallel_size: int = 1) -> int:
+    """--gpus N without a tensor parallel size: the largest power of two that the GPUs hold and that
+    divides the attention heads (vLLM requires heads % TP == 0), so every GPU serves the model."""
+    tp = 1
+    for t in (2, 4, 8, 16, 32, 64):
+        if t * pipeline_parallel_size <= gpus and attention_heads % t == 0:
+            tp = t
+    return tp
+
+
 def hardware_info(hw: Hardware) -> HardwareInfo:
     p = hw.profile
     return HardwareInfo(

@@ -12,7 +12,7 @@ from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions,
 from planner.engines.ollama import OllamaOptions, plan_ollama
 from planner.engines.vllm import VllmOptions, plan_vllm
 from planner.errors import UsageError
-from planner.planning.context import CalibrationUse, hardware_info, load_hardware, parse_engines
+from planner.planning.context import CalibrationUse, auto_tensor_parallel, hardware_info, load_hardware, parse_engines
 from planner.results import FitReport, ModelInfo, QuantSize
 from planner.sources.resolved import ResolvedModel
 
@@ -25,6 +25,7 @@ class FitOptions:
     llamacpp: LlamaCppOptions = LlamaCppOptions()
     ollama: OllamaOptions = OllamaOptions()
     quant: str | None = None  # the GGUF quant for llama.cpp and Ollama (None: the model's or Q4_K_M)
+    auto_tensor_parallel: bool = False  # no TP given: use the GPUs (the largest TP they hold)
 
 
 def model_info(resolved: ResolvedModel) -> ModelInfo:
@@ -150,7 +151,19 @@ def fit_resolved(
             raise UsageError("--engine", "vllm", why, hint="use --engine llamacpp or --engine ollama")
         skip = resolved.gguf is not None or on_cpu or (all_engines and resolved.source == "ollama-store")
         if not skip:
-            vplan = plan_vllm(resolved.spec, hw, cals.vllm(options.vllm, hw))
+            vopts, chosen = options.vllm, None
+            if options.auto_tensor_parallel and hw.count > 1:
+                tp = auto_tensor_parallel(resolved.spec.num_attention_heads, hw.count, vopts.pipeline_parallel_size)
+                if tp != vopts.tensor_parallel_size:
+                    vopts = replace(vopts, tensor_parallel_size=tp)
+                    chosen = (
+                        f"--gpus {hw.count}: planned at --tensor-parallel-size {tp}, the largest tensor parallel "
+                        f"size {hw.count} GPUs hold that divides the {resolved.spec.num_attention_heads} attention "
+                        f"heads (pass -tp to choose)"
+                    )
+            vplan = plan_vllm(resolved.spec, hw, cals.vllm(vopts, hw))
+            if chosen:
+                vplan = replace(vplan, warnings=(chosen, *vplan.warnings))
             if not vplan.fits:
                 vplan = replace(vplan, suggestions=vplan.suggestions + ollama_suggestion(resolved, hw))
             plans.append(vplan)

@@ -7,23 +7,47 @@ from dataclasses import dataclass
 
 from planner.core import speed
 from planner.core.hardware import Hardware
-from planner.core.speed import Deployment, check_concurrency, check_deployment
+from planner.core.speed import Deployment, check_deployment
 from planner.engines.llamacpp import LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, plan_ollama
 from planner.engines.vllm import VllmOptions, plan_vllm
 from planner.errors import ExitCode, PlannerError, UsageError
-from planner.planning.context import CalibrationUse, efficiency, hardware_info, load_hardware, parse_engines
+from planner.planning.context import (
+    CalibrationUse,
+    auto_tensor_parallel,
+    efficiency,
+    hardware_info,
+    load_hardware,
+    parse_engines,
+)
 from planner.planning.fit import gguf_weights
 from planner.results import Band, Prediction, PredictReport, Rejection
 from planner.sources.resolved import ResolvedModel
 
-# The context recommend, compare and predict plan when --max-model-len is not given (Ollama's default).
-DEFAULT_CONTEXT = 4096
 BANDED = ("prefill_tokens_per_s", "ttft_s", "decode_tokens_per_s", "tpot_s", "e2e_s", "throughput_tokens_per_s")
 
 
 class DoesNotFit(PlannerError):
     exit_code = ExitCode.DOES_NOT_FIT
+
+
+@dataclass(frozen=True)
+class Contexts:
+    """The one context rule of every command (docs/user-guide.md "Which context"): each engine runs at
+    the context the user gave it (--max-model-len for all engines, or the engine's own --ctx-size /
+    --num-ctx), else at the engine's own default: vLLM the model's max_model_len, llama-server the
+    model's training context (-c 0), Ollama its version's default for this much VRAM."""
+
+    max_model_len: int | None = None
+    ctx_size: int | None = None  # llama.cpp -c
+    num_ctx: int | None = None  # Ollama num_ctx
+
+    def for_engine(self, engine: str) -> int | None:
+        if engine == "llamacpp":
+            return self.ctx_size or self.max_model_len
+        if engine == "ollama":
+            return self.num_ctx or self.max_model_len
+        return self.max_model_len
 
 
 @dataclass(frozen=True)
@@ -39,12 +63,16 @@ def fit_verdict(
     resolved: ResolvedModel,
     hw: Hardware,
     d: Deployment,
-    max_model_len: int | None,
+    contexts: Contexts | int | None,
     cals: CalibrationUse | None = None,
 ) -> Verdict:
     """The memory plan of the engine itself (vLLM, llama.cpp, Ollama) for this deployment.
 
-    `cals` applies the user's stored vLLM memory corrections (none when it is None)."""
+    `contexts`: the context rule (an int or None: --max-model-len for every engine). `cals` applies the
+    user's stored vLLM memory corrections (none when it is None)."""
+    if not isinstance(contexts, Contexts):
+        contexts = Contexts(max_model_len=contexts)
+    max_model_len = contexts.for_engine(d.engine)
     spec = resolved.spec
     try:
         if d.engine == "vllm":
@@ -61,9 +89,7 @@ def fit_verdict(
         weights = gguf_weights(resolved, d.quant)
         used = Hardware(hw.profile, d.layer_split)
         if d.engine == "llamacpp":
-            plan = plan_llamacpp(
-                spec, weights, used, LlamaCppOptions(ctx_size=max_model_len or DEFAULT_CONTEXT, parallel=1)
-            )
+            plan = plan_llamacpp(spec, weights, used, LlamaCppOptions(ctx_size=max_model_len, parallel=1))
         else:
             plan = plan_ollama(spec, weights, used, OllamaOptions(num_ctx=max_model_len))
     except UsageError as exc:
@@ -191,7 +217,9 @@ def predict_model(
     quantization: str | None = None,
     quant: str | None = None,
     max_model_len: int | None = None,
-    tensor_parallel_size: int = 1,
+    ctx_size: int | None = None,
+    num_ctx: int | None = None,
+    tensor_parallel_size: int | None = None,
     backend: str | None = None,
     prompt_tokens: int = 32,
     output_tokens: int = 128,
@@ -206,7 +234,9 @@ def predict_model(
     levels = parse_concurrency(concurrency)
     resolved = resolve_model(model, offline=offline)
     spec = resolved.spec
-    deployments = deployments_for(engine, dtype, quantization, quant, tensor_parallel_size, backend, resolved)
+    tp = tensor_parallel_size or auto_tensor_parallel(spec.num_attention_heads, hw.count)
+    deployments = deployments_for(engine, dtype, quantization, quant, tp, backend, resolved)
+    contexts = Contexts(max_model_len, ctx_size, num_ctx)
     cals = CalibrationUse(enabled=calibration)
     single = len(deployments) == 1
     predictions: list[Prediction] = []
@@ -219,7 +249,7 @@ def predict_model(
                 raise
             rejected.append(Rejection(label(d), exc.message))
             continue
-        verdict = fit_verdict(resolved, hw, d, max_model_len, cals)
+        verdict = fit_verdict(resolved, hw, d, contexts, cals)
         if not verdict.fits:
             if single:
                 raise DoesNotFit(
@@ -227,12 +257,15 @@ def predict_model(
                     hint=f"`mi50plan fit {model} --engine {d.engine}` shows the plan and what would fit; "
                     f"`mi50plan recommend {model}` ranks what does",
                 )
-            rejected.append(Rejection(label(d), verdict.reason))
+            rejected.append(Rejection(label(d), verdict.reason, context=verdict.context))
             continue
         need = context_depth + prompt_tokens + output_tokens
         max_at_len = verdict.max_concurrency * verdict.context / max(1, need) if verdict.context else None
         for c in levels:
-            check_concurrency(c, max_at_len, need)
+            why = level_does_not_fit(d, c, need, verdict, max_at_len)
+            if why is not None:
+                rejected.append(Rejection(label(d), why, concurrency=c, context=verdict.context))
+                continue
             p = run_prediction(
                 resolved,
                 hw,
@@ -262,5 +295,19 @@ def predict_model(
     )
 
 
-def max_concurrency_at(verdict: Verdict, need: int) -> float:
-    return verdict.max_concurrency * verdict.context / max(1, need) if verdict.context else math.inf
+ENGINE_CONTEXT_FLAG = {"vllm": "--max-model-len", "llamacpp": "--ctx-size", "ollama": "--num-ctx"}
+
+
+def level_does_not_fit(d: Deployment, concurrency: int, need: int, verdict: Verdict, max_at_len) -> str | None:
+    """Why this many concurrent requests of `need` tokens do not fit the deployment's context or KV cache."""
+    if verdict.context and need > verdict.context:
+        return (
+            f"a request of {need:,} tokens (depth + prompt + output) is beyond the context of {verdict.context:,}; "
+            f"raise {ENGINE_CONTEXT_FLAG[d.engine]}"
+        )
+    if max_at_len is not None and concurrency > max_at_len:
+        return (
+            f"the KV cache holds {math.floor(max_at_len):,} requests of {need:,} tokens, not {concurrency:,} "
+            f"({label(d)}: {verdict.kv_cache_tokens:,} KV tokens)"
+        )
+    return None

@@ -11,7 +11,7 @@ from planner.core.speed import Deployment, check_deployment
 from planner.errors import UsageError
 from planner.planning.context import CalibrationUse, hardware_info, load_hardware
 from planner.planning.launch import launch_command
-from planner.planning.predict import DEFAULT_CONTEXT, fit_verdict, label, run_prediction, to_prediction
+from planner.planning.predict import Contexts, fit_verdict, label, run_prediction, to_prediction
 from planner.results import Candidate, ModelCandidates, Recommendation, Rejection, Winner
 from planner.sources.resolved import ResolvedModel
 
@@ -80,7 +80,7 @@ def candidates(resolved: ResolvedModel, hw: Hardware) -> list[Deployment]:
 def evaluate(
     resolved: ResolvedModel,
     hw: Hardware,
-    max_model_len: int | None,
+    contexts: Contexts | int | None,
     prompt: int,
     output: int,
     cals: CalibrationUse | None = None,
@@ -94,11 +94,13 @@ def evaluate(
         except UsageError as exc:
             rows.append(Candidate(label(d), d.engine, False, exc.message))
             continue
-        verdict = fit_verdict(
-            resolved, hw, d, max_model_len or (DEFAULT_CONTEXT if d.engine != "ollama" else None), cals
-        )
+        verdict = fit_verdict(resolved, hw, d, contexts, cals)
         if not verdict.fits:
-            rows.append(Candidate(label(d), d.engine, False, verdict.reason, spec=d))
+            rows.append(Candidate(label(d), d.engine, False, verdict.reason, context=verdict.context, spec=d))
+            continue
+        if prompt + output > verdict.context:
+            why = f"prompt + output ({prompt + output:,} tokens) is beyond its context of {verdict.context:,}"
+            rows.append(Candidate(label(d), d.engine, False, why, context=verdict.context, spec=d))
             continue
         try:
             cal = cals.speed(hw, d.engine, d.backend) if cals is not None else None
@@ -159,6 +161,8 @@ def recommend_models(
     hardware: str = "mi50-16gb",
     gpus: int = 1,
     max_model_len: int | None = None,
+    ctx_size: int | None = None,
+    num_ctx: int | None = None,
     prompt_tokens: int = 32,
     output_tokens: int = 128,
     offline: bool = False,
@@ -194,7 +198,7 @@ def recommend_models(
     models: list[ModelCandidates] = []
     for mid in ids:
         resolved = resolve_model(mid, offline=offline or family is not None)
-        rows = evaluate(resolved, hw, max_model_len, prompt_tokens, output_tokens, cals)
+        rows = evaluate(resolved, hw, Contexts(max_model_len, ctx_size, num_ctx), prompt_tokens, output_tokens, cals)
         ranked = rank(rows, goal, latency)
         launched = tuple(
             replace(r, launch=launch_command(resolved.spec.model_id, r.spec, r.context, hw)) if r.meets_goal else r
