@@ -9,6 +9,7 @@ import typer
 from planner.cli import options as o
 from planner.cli.output import emit
 from planner.cli.render_predict import render_compare, render_predict, render_recommend
+from planner.errors import ExitCode
 
 BackendOpt = o.Annotated[
     str | None, typer.Option("--backend", help="llama.cpp/Ollama backend: rocm, vulkan, cuda, cpu.")
@@ -81,6 +82,8 @@ def predict_command(
         calibration=not no_calibration,
     )
     emit(report, as_json, render_predict)
+    if not report.predictions:  # every level was a "does not fit" row
+        raise typer.Exit(int(ExitCode.DOES_NOT_FIT))
 
 
 RECOMMEND_HELP = """Which deployment should serve MODEL (or the largest model of --family) on this hardware?

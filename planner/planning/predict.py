@@ -278,7 +278,7 @@ def predict_model(
                 context_limit=verdict.context,
             )
             predictions.append(to_prediction(p, verdict))
-    if not predictions:
+    if not predictions and not any(r.concurrency is not None for r in rejected):
         raise DoesNotFit(
             f"no deployment of {model} fits: " + "; ".join(f"{r.deployment}: {r.reason}" for r in rejected),
             hint="try --hardware with more memory, --gpus 2, or a smaller --quant",
