@@ -7,6 +7,17 @@ from tabulate import tabulate
 from planner.cli.output import bar_legend, gib, memory_bar
 
 
+def max_context_line(plan: dict) -> list[str]:
+    """'largest context on the GPUs: ...' from the plan's max_context (planner/planning/max_context.py)."""
+    mc = plan.get("max_context")
+    if not mc:
+        return []
+    own = mc["context"]
+    text = f"{own:,} tokens at {mc['kv_type']} KV" if own else f"none at {mc['kv_type']} KV"
+    others = [f"{n:,} at {t} KV" for t, n in mc["by_kv_type"].items() if t != mc["kv_type"] and n > own]
+    return ["  largest context fully on the GPUs: " + text + ("; " + ", ".join(others) if others else "")]
+
+
 def render_vllm(plan: dict, model: dict) -> str:
     lines = []
     verdict = "FITS" if plan["fits"] else "DOES NOT FIT"
@@ -41,6 +52,7 @@ def render_vllm(plan: dict, model: dict) -> str:
         [f"max concurrency at {plan['max_model_len']:,} tokens", f"{plan['max_concurrency']:.2f}x"],
     ]
     lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
+    lines += max_context_line(plan)
     if plan["error"]:
         lines.append(f"  vLLM would raise: {plan['error']}")
     if plan["suggestions"]:
@@ -140,6 +152,7 @@ def render_gguf(plan: dict, model: dict) -> str:
                 ]
             )
     lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
+    lines += max_context_line(plan)
     if plan["error"]:
         lines.append(f"  {name} would fail: {plan['error']}")
     for w in plan["warnings"]:

@@ -186,6 +186,9 @@ class LlamaCppPlan(EnginePlan):
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = field(default=())
     suggestions: tuple[Suggestion, ...] = ()
+    # The largest context fully on the GPUs per KV type (planner.planning.max_context.MaxContext); set by
+    # the planning layer after the plan, None when not computed.
+    max_context: object | None = None
 
 
 # ---- KV cache -------------------------------------------------------------------------------------

@@ -112,6 +112,9 @@ class OllamaPlan(EnginePlan):
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = field(default=())
     suggestions: tuple[Suggestion, ...] = ()
+    # The largest context fully on the GPUs per KV type (planner.planning.max_context.MaxContext); set by
+    # the planning layer after the plan, None when not computed.
+    max_context: object | None = None
 
 
 def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:

@@ -114,6 +114,9 @@ class VllmPlan(EnginePlan):
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = field(default=())
+    # The largest context fully on the GPUs per KV type (planner.planning.max_context.MaxContext); set by
+    # the planning layer after the plan, None when not computed.
+    max_context: object | None = None
 
 
 def resolve_dtype(

@@ -129,6 +129,21 @@ def ollama_suggestion(resolved: ResolvedModel, hw: Hardware) -> tuple[Suggestion
     )
 
 
+def with_max_context(plan, resolved: ResolvedModel, hw: Hardware, options: FitOptions, arch: str | None):
+    """The plan with its largest fitting context per KV type (planner/planning/max_context.py)."""
+    from planner.planning import max_context as mc
+
+    spec = resolved.spec
+    if plan.engine == "vllm":
+        opts = replace(options.vllm, tensor_parallel_size=plan.tensor_parallel_size)
+        found = mc.for_vllm(spec, hw, opts, plan.kv_cache_dtype if plan.kv_cache_dtype == "fp8" else "auto")
+    elif plan.engine == "llamacpp":
+        found = mc.for_llamacpp(spec, gguf_weights(resolved, plan.quant), hw, options.llamacpp, plan.cache_type_v)
+    else:
+        found = mc.for_ollama(spec, gguf_weights(resolved, plan.quant), hw, options.ollama, arch, plan.kv_cache_type)
+    return replace(plan, max_context=found)
+
+
 def fit_resolved(
     resolved: ResolvedModel,
     hw: Hardware,
@@ -174,6 +189,7 @@ def fit_resolved(
     if "llamacpp" in engines:
         weights = gguf_weights(resolved, options.quant)
         plans.append(plan_llamacpp(resolved.spec, weights, hw, options.llamacpp))
+    plans = [with_max_context(p, resolved, hw, options, arch) for p in plans]
     quants: tuple[QuantSize, ...] = ()
     if resolved.gguf is None and len(engines) > 1:
         from planner.core.gguf_quant import estimate_gguf
