@@ -18,6 +18,12 @@ def max_context_line(plan: dict) -> list[str]:
     return ["  largest context fully on the GPUs: " + text + ("; " + ", ".join(others) if others else "")]
 
 
+def launch_lines(plan: dict) -> list[str]:
+    if not plan.get("launch"):
+        return []
+    return ["  launch:"] + [f"    {line}" for line in plan["launch"]]
+
+
 def render_vllm(plan: dict, model: dict) -> str:
     lines = []
     verdict = "FITS" if plan["fits"] else "DOES NOT FIT"
@@ -53,6 +59,7 @@ def render_vllm(plan: dict, model: dict) -> str:
     ]
     lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
     lines += max_context_line(plan)
+    lines += launch_lines(plan)
     if plan["error"]:
         lines.append(f"  vLLM would raise: {plan['error']}")
     if plan["suggestions"]:
@@ -153,6 +160,7 @@ def render_gguf(plan: dict, model: dict) -> str:
             )
     lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
     lines += max_context_line(plan)
+    lines += launch_lines(plan)
     if plan["error"]:
         lines.append(f"  {name} would fail: {plan['error']}")
     for w in plan["warnings"]:

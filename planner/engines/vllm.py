@@ -117,6 +117,7 @@ class VllmPlan(EnginePlan):
     # The largest context fully on the GPUs per KV type (planner.planning.max_context.MaxContext); set by
     # the planning layer after the plan, None when not computed.
     max_context: object | None = None
+    launch: tuple[str, ...] = ()  # the command that starts this plan (planner/planning/launch.py), when it fits
 
 
 def resolve_dtype(

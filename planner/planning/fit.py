@@ -190,6 +190,10 @@ def fit_resolved(
         weights = gguf_weights(resolved, options.quant)
         plans.append(plan_llamacpp(resolved.spec, weights, hw, options.llamacpp))
     plans = [with_max_context(p, resolved, hw, options, arch) for p in plans]
+    from planner.planning.launch import launch_for_plan
+
+    path = resolved.location if resolved.gguf is not None else None
+    plans = [replace(p, launch=launch_for_plan(resolved.spec.model_id, p, hw, path)) for p in plans]
     quants: tuple[QuantSize, ...] = ()
     if resolved.gguf is None and len(engines) > 1:
         from planner.core.gguf_quant import estimate_gguf

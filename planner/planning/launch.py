@@ -1,28 +1,64 @@
-"""The command that starts a deployment: `vllm serve`, `llama-server` or an Ollama Modelfile."""
+"""The command that starts a deployment: `vllm serve`, `llama-server` or Ollama with a Modelfile.
+
+Checkpoints are named only when a real repository is known (planner/catalog/quantized.json, each
+with its source); otherwise the command says what to look for instead of inventing a repo id.
+"""
 
 from __future__ import annotations
 
 from planner.core.hardware import Hardware
 from planner.core.speed import Deployment
 
+SCHEME_WORDS = {"gptq": "GPTQ int4", "awq": "AWQ int4", "int8": "GPTQ int8", "fp8": "FP8", "gguf": "GGUF"}
 
-def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware) -> tuple[str, ...]:
+
+def known_checkpoint(model_id: str, scheme: str) -> str | None:
+    """A real pre-quantized repository of `model_id` in `scheme` (gptq, awq, int8, fp8, gguf), or None."""
     from planner.sources import catalog
 
+    lookup = getattr(catalog, "quantized_checkpoint", None)
+    if lookup is None:
+        return None
+    found = lookup(model_id, scheme)
+    return getattr(found, "repo", found) if found else None
+
+
+def _vllm_repo(model_id: str, quantization: str | None) -> tuple[str, list[str]]:
+    if not quantization:
+        return model_id, []
+    repo = known_checkpoint(model_id, quantization)
+    if repo:
+        return repo, [f"# {repo}: a published {SCHEME_WORDS.get(quantization, quantization)} checkpoint of {model_id}"]
+    words = SCHEME_WORDS.get(quantization, quantization)
+    placeholder = f"<{words.replace(' ', '-')}-checkpoint-of-{model_id.split('/')[-1]}>"
+    return placeholder, [
+        f"# no known {words} checkpoint of {model_id}: search the Hub for '{model_id.split('/')[-1]} {words}'"
+        " (vLLM reads its quantization_config) or quantize one with llm-compressor / AutoAWQ"
+    ]
+
+
+def _gguf_source(model_id: str, quant: str) -> tuple[str, str]:
+    """(file name, a comment saying where to get it)."""
+    base = model_id.split("/")[-1]
+    repo = known_checkpoint(model_id, "gguf")
+    where = (
+        f"# from {repo} (the {quant} file)"
+        if repo
+        else f"# a {quant} GGUF of {model_id}: convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize"
+    )
+    return f"{base}-{quant}.gguf", where
+
+
+def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware) -> tuple[str, ...]:
     if d.engine == "vllm":
-        repo = model_id
-        lines = []
-        if d.quantization:
-            suffix = {"gptq": "-GPTQ-Int4", "awq": "-AWQ", "int8": "-GPTQ-Int8"}[d.quantization]
-            repo = model_id + suffix
-            lines.append(f"# a pre-quantized checkpoint, e.g. {repo} (vLLM reads its quantization_config)")
+        repo, lines = _vllm_repo(model_id, d.quantization)
         cmd = f"vllm serve {repo} --dtype float16 --max-model-len {context}"
         if d.tensor_parallel_size > 1:
             cmd += f" --tensor-parallel-size {d.tensor_parallel_size}"
         return tuple(lines + [cmd])
     if d.engine == "llamacpp":
-        base = model_id.split("/")[-1]
-        cmd = f"llama-server -m {base}-{d.quant}.gguf -c {context} -ngl 999 -fa on"
+        file, where = _gguf_source(model_id, d.quant)
+        cmd = f"llama-server -m {file} -c {context} -ngl 999 -fa on"
         if d.layer_split > 1:
             cmd += " --split-mode layer --tensor-split " + ",".join(["1"] * d.layer_split)
         build = {
@@ -31,12 +67,34 @@ def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware) -> 
             "cuda": "CUDA build",
             "cpu": "CPU build",
         }
-        return (f"# {build.get(d.backend or '', '')}", cmd)
+        return (f"# {build.get(d.backend or '', '')}", where, cmd)
+    return _ollama(model_id, d.quant, d.backend, context, 1)
+
+
+def _ollama(
+    model_id: str,
+    quant: str,
+    backend: str | None,
+    context: int,
+    parallel: int,
+    flash_attention: bool = True,
+    kv_cache_type: str = "f16",
+) -> tuple[str, ...]:
+    from planner.sources import catalog
+
     tags = [t for t, v in catalog.ollama_tags().items() if v.get("model") == model_id]
     tag = min(tags, key=len) if tags else None
-    tag = tag or f"hf.co/{model_id}-GGUF:{d.quant}"
-    env = [f"OLLAMA_CONTEXT_LENGTH={context}", "OLLAMA_NUM_PARALLEL=1", "OLLAMA_FLASH_ATTENTION=1"]
-    if d.backend == "vulkan":
+    if tag is None:
+        repo = known_checkpoint(model_id, "gguf")
+        tag = f"hf.co/{repo}:{quant}" if repo else f"<a {quant} GGUF of {model_id}>"
+    env = [
+        f"OLLAMA_CONTEXT_LENGTH={context}",
+        f"OLLAMA_NUM_PARALLEL={parallel}",
+        f"OLLAMA_FLASH_ATTENTION={1 if flash_attention else 0}",
+    ]
+    if kv_cache_type != "f16":
+        env.append(f"OLLAMA_KV_CACHE_TYPE={kv_cache_type}")
+    if backend == "vulkan":
         env.insert(0, "OLLAMA_VULKAN=1")
     return (
         " ".join(env) + " ollama serve",
@@ -44,5 +102,35 @@ def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware) -> 
         f"FROM {tag}",
         f"PARAMETER num_ctx {context}",
         "PARAMETER num_gpu 999",
-        f"# the tag's {d.quant} file; `ollama create my-model -f Modelfile`",
+        f"# the tag's {quant} file; `ollama create my-model -f Modelfile`",
+    )
+
+
+def launch_for_plan(model_id: str, plan, hw: Hardware, model_path: str | None = None) -> tuple[str, ...]:
+    """The command that starts a fitting `fit` plan with exactly its flags (empty when it does not fit)."""
+    if not plan.fits:
+        return ()
+    if plan.engine == "vllm":
+        repo, lines = _vllm_repo(model_id, plan.quantization)
+        return tuple(lines + [" ".join(["vllm serve", repo, *plan.flags])])
+    if plan.engine == "llamacpp":
+        if model_path:
+            file, where = model_path, None
+        else:
+            file, where = _gguf_source(model_id, plan.quant)
+        cmd = " ".join(
+            [
+                "llama-server",
+                "-m",
+                file,
+                "-c",
+                str(plan.context),
+                "-ngl",
+                str(plan.gpu_layers),
+                *[f for f in plan.flags if f not in ("--ctx-size", str(plan.context))],
+            ]
+        )
+        return tuple(x for x in (where, cmd) if x)
+    return _ollama(
+        model_id, plan.quant, plan.backend, plan.context, plan.num_parallel, plan.flash_attention, plan.kv_cache_type
     )
