@@ -83,23 +83,17 @@ def shared_config(model_id: str) -> dict:
 # llama.cpp fixtures ------------------------------------------------------------------------------
 # Self-contained block for the real llama-server tests (tests/test_llamacpp_real.py). The binary and
 # the Gemma 3 270M GGUF come from env LLAMA_SERVER / GEMMA_GGUF, else scripts/build_llama_server.sh
-# (cached build). Missing: fail in CI (CI=true), skip locally.
+# (cached build, tests/llama_server.py). Missing: fail in CI (CI=true), skip locally.
 
 
 @pytest.fixture(scope="session")
 def llama_artifacts() -> tuple[str, str]:
-    from tests.llama_server import find_artifacts
+    """Built by scripts/build_llama_server.sh inside the test session when not cached (so `.ci/run`
+    builds it), under its lock; unavailable: skip locally, fail under CI=true, the build log's tail in
+    the message either way."""
+    from tests.llama_server import require_artifacts
 
-    found = find_artifacts()
-    if found is None:
-        message = (
-            "llama-server or the Gemma GGUF unavailable "
-            "(set LLAMA_SERVER/GEMMA_GGUF or run scripts/build_llama_server.sh)"
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    return require_artifacts()
 
 
 @pytest.fixture(scope="session")
