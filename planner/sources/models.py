@@ -223,10 +223,14 @@ def _local_safetensors(folder: Path) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _endpoint() -> str:
+    """HF_ENDPOINT as it is now (huggingface_hub reads it once, at import), without a trailing slash."""
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+
+
 def hub_reachable(timeout_s: float = 1.5) -> bool:
     """A quick DNS + TCP check, so an offline machine falls back at once instead of retrying for 20 s."""
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
-    parsed = urlparse(endpoint)
+    parsed = urlparse(_endpoint())
     host = parsed.hostname or "huggingface.co"
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     try:
@@ -275,15 +279,35 @@ def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str
         HfHubHTTPError,
         LocalEntryNotFoundError,
         RepositoryNotFoundError,
+        RevisionNotFoundError,
     )
 
+    endpoint = _endpoint()
     try:
-        path = hf_hub_download(repo_id, "config.json", revision=revision, etag_timeout=5, cache_dir=cache_dir)
+        path = hf_hub_download(
+            repo_id, "config.json", revision=revision, etag_timeout=5, cache_dir=cache_dir, endpoint=endpoint
+        )
     except GatedRepoError as exc:
+        status = exc.response.status_code if exc.response is not None else None
+        page = f"{endpoint}/{repo_id}"
+        if os.environ.get("HF_TOKEN") or status == 403:
+            why, hint = (
+                "Hub: gated repository, HF_TOKEN has no access",
+                f"accept the licence (or ask for access) at {page} with the account of HF_TOKEN, then retry; "
+                "or give a local folder with its config.json",
+            )
+        else:
+            why, hint = (
+                "Hub: gated repository, no HF_TOKEN",
+                f"accept the licence at {page}, then export HF_TOKEN=<a read token of that account> "
+                "(an environment variable, never a flag: it is not printed or saved); or give a local folder",
+            )
+        raise ModelNotFound(repo_id, tried + [why], hint=hint) from exc
+    except RevisionNotFoundError as exc:
         raise ModelNotFound(
             repo_id,
-            tried + ["Hub: gated repository"],
-            hint="accept the licence on the model page and set HF_TOKEN, or use a local folder",
+            tried + [f"Hub: no revision '{revision}'"],
+            hint="--revision takes a branch, a tag or a full commit sha of the repository",
         ) from exc
     except RepositoryNotFoundError as exc:
         tried.append("Hub: no such repository (or private without HF_TOKEN)")
@@ -312,9 +336,9 @@ def _raise_not_found(repo_id: str, tried: list[str], exc: Exception) -> None:
 def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | None, tuple[str, ...]]:
     """Exact parameter count from the safetensors headers on the Hub (no weights downloaded)."""
     try:
-        from huggingface_hub import get_safetensors_metadata
+        from huggingface_hub import HfApi
 
-        meta = get_safetensors_metadata(repo_id, revision=revision)
+        meta = HfApi(endpoint=_endpoint()).get_safetensors_metadata(repo_id, revision=revision)
         return sum(meta.parameter_count.values()), ()
     except Exception as exc:  # metadata is a bonus: the config alone plans
         return None, (
