@@ -1,22 +1,49 @@
-"""Shared fixtures. Every test runs isolated: config and caches in a temp dir, offline by default."""
+"""Shared fixtures. Every test runs isolated: config and caches in a temp dir, offline by default.
+
+The suite is self-contained: it passes on a fresh clone with no ../shared beside it. What the tests need
+from ../shared is copied verbatim into tests/data/shared (scripts/sync_test_data.py, README there);
+scripts run by a test read that copy through MI50PLAN_SHARED, and opening anything under the real
+../shared (or the folder MI50PLAN_SHARED named when pytest started) fails the test."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared"))
 DATA = Path(__file__).resolve().parent / "data"
+SHARED_COPY = DATA / "shared"  # the tests' copy of ../shared
+_FORBIDDEN = tuple(
+    sorted(
+        {os.path.abspath(ROOT.parent / "shared")}
+        | ({os.path.abspath(os.environ["MI50PLAN_SHARED"])} if os.environ.get("MI50PLAN_SHARED") else set())
+    )
+)
+
+
+def _no_shared(event: str, args: tuple) -> None:
+    """Audit hook: a test that opens or lists a file under ../shared fails, as it would on a fresh clone."""
+    if event not in ("open", "os.listdir", "os.scandir") or not args or not isinstance(args[0], (str, os.PathLike)):
+        return
+    path = os.path.abspath(os.fspath(args[0]))
+    for folder in _FORBIDDEN:
+        if path == folder or path.startswith(folder + os.sep):
+            raise PermissionError(f"tests must not read {folder} (copy what they need into tests/data/shared)")
+
+
+sys.addaudithook(_no_shared)
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path_factory, monkeypatch):
-    """Point the user config dir and the Hugging Face cache at a temp dir; never touch the network."""
+    """Point the user config dir and the Hugging Face cache at a temp dir; never touch the network; the
+    scripts a test runs read tests/data/shared instead of ../shared."""
     home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("MI50PLAN_SHARED", str(SHARED_COPY))
     monkeypatch.setenv("MI50PLAN_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -49,29 +76,24 @@ def run_json(run_cli):
 
 
 def shared_config(model_id: str) -> dict:
-    return json.loads((SHARED / "model-configs" / model_id.replace("/", "--", 1) / "config.json").read_text())
+    """A model's config.json as ../shared/model-configs has it (read from the tests' copy)."""
+    return json.loads((SHARED_COPY / "model-configs" / model_id.replace("/", "--", 1) / "config.json").read_text())
 
 
 # llama.cpp fixtures ------------------------------------------------------------------------------
 # Self-contained block for the real llama-server tests (tests/test_llamacpp_real.py). The binary and
 # the Gemma 3 270M GGUF come from env LLAMA_SERVER / GEMMA_GGUF, else scripts/build_llama_server.sh
-# (cached build). Missing: fail in CI (CI=true), skip locally.
+# (cached build, tests/llama_server.py). Missing: fail in CI (CI=true), skip locally.
 
 
 @pytest.fixture(scope="session")
 def llama_artifacts() -> tuple[str, str]:
-    from tests.llama_server import find_artifacts
+    """Built by scripts/build_llama_server.sh inside the test session when not cached (so `.ci/run`
+    builds it), under its lock; unavailable: skip locally, fail under CI=true, the build log's tail in
+    the message either way."""
+    from tests.llama_server import require_artifacts
 
-    found = find_artifacts()
-    if found is None:
-        message = (
-            "llama-server or the Gemma GGUF unavailable "
-            "(set LLAMA_SERVER/GEMMA_GGUF or run scripts/build_llama_server.sh)"
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
+    return require_artifacts()
 
 
 @pytest.fixture(scope="session")

@@ -3,14 +3,19 @@
 (scripts/calibration_check.py, scripts/make_user_guide.py).
 
 The binary and the Gemma 3 270M Q4_K_M GGUF come from env LLAMA_SERVER / GEMMA_GGUF, else from
-scripts/build_llama_server.sh (llama-cpp-python's sdist built once, then cached)."""
+scripts/build_llama_server.sh (llama-cpp-python's sdist built once under a lock, then cached in
+env MI50PLAN_CI_CACHE, default ~/.cache/mi50plan-ci; the log in <cache>/build.log)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
+import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,21 +25,97 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def find_artifacts() -> tuple[str, str] | None:
-    """(llama-server binary, GGUF path), building them when needed; None when they cannot be had."""
+class ArtifactsUnavailable(RuntimeError):
+    """llama-server or the GGUF could not be had; the message ends with the build log's tail."""
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("MI50PLAN_CI_CACHE") or Path.home() / ".cache" / "mi50plan-ci")
+
+
+def build_artifacts(log_path: Path | None = None, progress=None) -> tuple[str, str]:
+    """(llama-server binary, GGUF path): env LLAMA_SERVER / GEMMA_GGUF, else scripts/build_llama_server.sh,
+    which builds once under a lock on <cache>/build.lock and is instant once cached.
+
+    The script's stderr goes to log_path (default <cache>/build.log); its progress lines
+    ("[build_llama_server] ...") and every tenth percent of the compile are passed to progress (default:
+    the real stderr, so a 6-minute build under pytest is not silent). Raises ArtifactsUnavailable with
+    the log's tail when the script fails."""
     server, gguf = os.environ.get("LLAMA_SERVER"), os.environ.get("GEMMA_GGUF")
     if server and gguf and Path(server).is_file() and Path(gguf).is_file():
         return server, gguf
-    script = ROOT / "scripts" / "build_llama_server.sh"
+    if progress is None:
+        progress = _to_real_stderr
+    log_path = log_path or cache_dir() / "build.log"
     try:
-        done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=3600)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    found = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = log_path.open("w")
+    except OSError as exc:  # the cache is not writable: keep the log beside the temp files
+        log_path = Path(tempfile.mkstemp(prefix="mi50plan-build-", suffix=".log")[1])
+        log = log_path.open("w")
+        log.write(f"cannot write the build log in the cache: {exc}\n")
+    script = ROOT / "scripts" / "build_llama_server.sh"
+    with log:
+        try:
+            proc = subprocess.Popen(
+                ["bash", str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1
+            )
+        except OSError as exc:
+            raise ArtifactsUnavailable(f"cannot run {script}: {exc}") from exc
+        with proc:  # closes the pipes
+            stdout: list[str] = []
+            reader = threading.Thread(target=lambda: stdout.extend(proc.stdout), daemon=True)
+            reader.start()
+            shown = -10
+            for line in proc.stderr:
+                log.write(line)
+                log.flush()
+                percent = re.match(r"\[\s*(\d+)%\]", line)
+                if line.startswith("[build_llama_server]"):
+                    progress(line.rstrip())
+                elif percent and int(percent.group(1)) >= shown + 10:
+                    shown = int(percent.group(1))
+                    progress(f"[build_llama_server] compiling: {line.strip()}")
+            reader.join()
+        code = proc.returncode
+    found = dict(line.strip().split("=", 1) for line in stdout if "=" in line)
     server, gguf = found.get("LLAMA_SERVER"), found.get("GEMMA_GGUF")
-    if done.returncode == 0 and server and gguf and Path(server).is_file() and Path(gguf).is_file():
+    if code == 0 and server and gguf and Path(server).is_file() and Path(gguf).is_file():
         return server, gguf
-    return None
+    tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-30:])
+    raise ArtifactsUnavailable(
+        f"scripts/build_llama_server.sh failed (exit {code}); the end of {log_path}:\n{tail}"
+    )
+
+
+def _to_real_stderr(line: str) -> None:
+    print(line, file=sys.__stderr__, flush=True)
+
+
+def find_artifacts() -> tuple[str, str] | None:
+    """(llama-server binary, GGUF path), building them when needed; None when they cannot be had (the
+    scripts' form; the tests use require_artifacts)."""
+    try:
+        return build_artifacts()
+    except ArtifactsUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
+def require_artifacts(ci: bool | None = None) -> tuple[str, str]:
+    """The tests' form: the artifacts, else a skip (locally) or a failure (ci, default env CI=true), the
+    build log's tail in either message, so real-server tests never vanish silently from a CI run."""
+    import pytest
+
+    try:
+        return build_artifacts()
+    except ArtifactsUnavailable as exc:
+        if ci is None:
+            ci = os.environ.get("CI", "").lower() == "true"
+        message = f"llama-server or the Gemma GGUF unavailable (set LLAMA_SERVER/GEMMA_GGUF or fix the build): {exc}"
+        if ci:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
 
 
 def free_port() -> int:

@@ -1,7 +1,8 @@
 """Parameter counts of every catalog model against transformers' own model built on the meta device.
 
 The reference is transformers itself (AutoModelForCausalLM.from_config under torch.device("meta")),
-built from the same config.json files the catalog ships (../shared/model-configs/).
+built from the same config.json files the catalog ships (../shared/model-configs/, read from the
+tests' copy in tests/data/shared).
 """
 
 from __future__ import annotations

@@ -30,6 +30,18 @@ KV_SPREAD_MIN = 0.10
 NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "ttft_overhead_s": 0.0}
 
 
+def _relative_misses(ctx: Context, points: list, cal: dict) -> float:
+    """Sum of squared relative errors of the predicted TTFT and decode rate against the blocks' medians."""
+    total = 0.0
+    for _, _, b in points:
+        pred = predict_for(ctx, b["prompt_tokens"], b["output_tokens"], 1, cal)
+        pairs = ((pred.ttft_s, b["ttft_s"]["p50"]), (pred.decode_tokens_per_s, b["decode_tokens_per_s"]["p50"]))
+        for predicted, measured in pairs:
+            if measured:
+                total += ((predicted - measured) / measured) ** 2
+    return total
+
+
 def fit_factors(contents: dict, ctx_for, probe_index: int | None) -> tuple[Context, dict, list[dict]]:
     """Fit the decode and KV-read factors, the prefill factor and the fixed TTFT overhead at concurrency 1."""
     points = []
@@ -49,6 +61,9 @@ def fit_factors(contents: dict, ctx_for, probe_index: int | None) -> tuple[Conte
     cal = dict(NEUTRAL)
     # predict() may be piecewise (weight-read bound vs compute bound): refit a few times from the
     # current factors so the final ones reproduce the measurements, not just the first linearisation.
+    # Where a floor of predict() does not scale with a factor (an overhead-dominated TTFT), successive
+    # refits can alternate between two states: keep the state that reproduces the measurements best.
+    best: tuple[float, dict] | None = None
     for _ in range(6):
         weights_s, kv_s, mt_decode, prefill_s, mt_ttft = [], [], [], [], []
         # TPOT = weight read (depth-free: the TPOT after a 1-token prompt) + the KV read at a block's depth
@@ -79,6 +94,10 @@ def fit_factors(contents: dict, ctx_for, probe_index: int | None) -> tuple[Conte
             overhead, scale = measure.fit_overhead_and_scale(prefill_s, mt_ttft)
             cal["prefill"] /= scale
             cal["ttft_overhead_s"] = overhead
+        miss = _relative_misses(ctx, points, cal)
+        if best is None or miss < best[0]:
+            best = (miss, dict(cal))
+    cal = best[1]
     sources: dict[int, dict] = {}
     for i, probe, b in points:
         entry = sources.setdefault(i, {"probe": i, "probed_at": probe.get("probed_at"), "blocks": []})

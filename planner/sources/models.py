@@ -11,8 +11,10 @@ Order (docs/user-guide.md "Where model configs come from"):
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import os
+import re
 import socket
 from pathlib import Path
 from urllib.parse import urlparse
@@ -68,8 +70,19 @@ def normalise_with_transformers(config: dict, where: str) -> dict:
 
 
 def spec_from_any_config(config: dict, model_id: str, where: str) -> ModelSpec:
+    return spec_and_defaults(config, model_id, where)[0]
+
+
+def spec_and_defaults(
+    config: dict, model_id: str, where: str
+) -> tuple[ModelSpec, tuple[tuple[str, object], ...]]:
+    """The spec, and the keys filled from transformers' defaults that it depends on.
+
+    A config missing a key the planner needs is completed by transformers' own config class (its
+    defaults are what transformers and vLLM would load). Of the keys it adds, a key counts when the
+    spec changes, or cannot be built, without it: those are named, with their values."""
     try:
-        return spec_from_config(config, model_id, where)
+        return spec_from_config(config, model_id, where), ()
     except ConfigError as first:
         if "missing" not in first.problem:
             raise
@@ -77,7 +90,59 @@ def spec_from_any_config(config: dict, model_id: str, where: str) -> ModelSpec:
             completed = normalise_with_transformers(config, where)
         except ConfigError:
             raise first from None
-        return spec_from_config(completed, model_id, where)
+    spec = spec_from_config(completed, model_id, where)
+    used = []
+    for path in _added_keys(config, completed):
+        try:
+            depends = spec_from_config(_without(completed, path), model_id, where) != spec
+        except ConfigError:
+            depends = True
+        if depends:
+            used.append((".".join(path), _at(completed, path)))
+    return spec, tuple(used)
+
+
+def _added_keys(original: dict, completed: dict, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for key, value in completed.items():
+        if key not in original:
+            out.append((*prefix, key))
+        elif isinstance(value, dict) and isinstance(original[key], dict):
+            out += _added_keys(original[key], value, (*prefix, key))
+    return out
+
+
+def _without(config: dict, path: tuple[str, ...]) -> dict:
+    out = dict(config)
+    if len(path) == 1:
+        out.pop(path[0], None)
+    else:
+        out[path[0]] = _without(out[path[0]], path[1:])
+    return out
+
+
+def _at(config: dict, path: tuple[str, ...]) -> object:
+    for key in path:
+        config = config[key]
+    return config
+
+
+def _short(value: object) -> str:
+    if isinstance(value, list) and len(value) > 3:
+        if all(v == value[0] for v in value):
+            return f"[{value[0]!r}] x {len(value)}"
+        return f"[{value[0]!r}, {value[1]!r}, ... {len(value)} items]"
+    return repr(value)
+
+
+def _defaults_note(config: dict, defaulted: tuple[tuple[str, object], ...]) -> tuple[str, ...]:
+    if not defaulted:
+        return ()
+    values = ", ".join(f"{key}={_short(value)}" for key, value in defaulted)
+    return (
+        f"config.json lacks {len(defaulted)} key(s) the plan needs; filled from transformers' defaults for "
+        f"model_type '{config.get('model_type')}': {values} (check them against the model card)",
+    )
 
 
 def _from_local(path: Path) -> ResolvedModel:
@@ -95,10 +160,26 @@ def _from_local(path: Path) -> ResolvedModel:
     if config_path.suffix == ".gguf" or _is_gguf(config_path):
         return _from_gguf(config_path)
     config = _load_json(config_path)
-    name = config.get("_name_or_path") or path.name
-    spec = spec_from_any_config(config, str(name), str(config_path))
+    name = _local_name(config, config_path)
+    spec, defaulted = spec_and_defaults(config, name, str(config_path))
     params, total_bytes = _local_safetensors(config_path.parent)
-    return ResolvedModel(spec, "local", str(config_path), config, params, total_bytes)
+    return ResolvedModel(
+        spec, "local", str(config_path), config, params, total_bytes,
+        notes=_defaults_note(config, defaulted), defaulted=defaulted,
+    )
+
+
+def _local_name(config: dict, config_path: Path) -> str:
+    """The model's name for a local config: its `_name_or_path` (the repo id transformers saved), else the
+    folder holding it (a Hugging Face cache snapshot: ORG/NAME from models--ORG--NAME), never the
+    file's own name."""
+    saved = config.get("_name_or_path")
+    if isinstance(saved, str) and saved.strip().strip("/"):
+        return saved.strip().rstrip("/")
+    folder = config_path.resolve().parent
+    if folder.parent.name == "snapshots" and folder.parent.parent.name.startswith("models--"):
+        return folder.parent.parent.name.removeprefix("models--").replace("--", "/", 1)
+    return folder.name or str(config_path)
 
 
 def _is_gguf(path: Path) -> bool:
@@ -126,10 +207,14 @@ def _local_safetensors(folder: Path) -> tuple[int | None, int | None]:
     return None, None
 
 
+def _endpoint() -> str:
+    """HF_ENDPOINT as it is now (huggingface_hub reads it once, at import), without a trailing slash."""
+    return os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+
+
 def hub_reachable(timeout_s: float = 1.5) -> bool:
     """A quick DNS + TCP check, so an offline machine falls back at once instead of retrying for 20 s."""
-    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
-    parsed = urlparse(endpoint)
+    parsed = urlparse(_endpoint())
     host = parsed.hostname or "huggingface.co"
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     try:
@@ -160,8 +245,10 @@ def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str
     cached = try_to_load_from_cache(repo_id, "config.json", revision=revision, cache_dir=cache_dir)
     if isinstance(cached, str):
         config = _load_json(Path(cached))
-        spec = spec_from_any_config(config, repo_id, f"{repo_id} (Hugging Face cache)")
-        return ResolvedModel(spec, "hf-cache", cached, config)
+        spec, defaulted = spec_and_defaults(config, repo_id, f"{repo_id} (Hugging Face cache)")
+        return ResolvedModel(
+            spec, "hf-cache", cached, config, notes=_defaults_note(config, defaulted), defaulted=defaulted
+        )
     tried.append("Hugging Face cache: not cached")
     if offline or _offline_env():
         tried.append("Hub: skipped (offline)")
@@ -176,15 +263,35 @@ def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str
         HfHubHTTPError,
         LocalEntryNotFoundError,
         RepositoryNotFoundError,
+        RevisionNotFoundError,
     )
 
+    endpoint = _endpoint()
     try:
-        path = hf_hub_download(repo_id, "config.json", revision=revision, etag_timeout=5, cache_dir=cache_dir)
+        path = hf_hub_download(
+            repo_id, "config.json", revision=revision, etag_timeout=5, cache_dir=cache_dir, endpoint=endpoint
+        )
     except GatedRepoError as exc:
+        status = exc.response.status_code if exc.response is not None else None
+        page = f"{endpoint}/{repo_id}"
+        if os.environ.get("HF_TOKEN") or status == 403:
+            why, hint = (
+                "Hub: gated repository, HF_TOKEN has no access",
+                f"accept the licence (or ask for access) at {page} with the account of HF_TOKEN, then retry; "
+                "or give a local folder with its config.json",
+            )
+        else:
+            why, hint = (
+                "Hub: gated repository, no HF_TOKEN",
+                f"accept the licence at {page}, then export HF_TOKEN=<a read token of that account> "
+                "(an environment variable, never a flag: it is not printed or saved); or give a local folder",
+            )
+        raise ModelNotFound(repo_id, tried + [why], hint=hint) from exc
+    except RevisionNotFoundError as exc:
         raise ModelNotFound(
             repo_id,
-            tried + ["Hub: gated repository"],
-            hint="accept the licence on the model page and set HF_TOKEN, or use a local folder",
+            tried + [f"Hub: no revision '{revision}'"],
+            hint="--revision takes a branch, a tag or a full commit sha of the repository",
         ) from exc
     except RepositoryNotFoundError as exc:
         tried.append("Hub: no such repository (or private without HF_TOKEN)")
@@ -199,9 +306,11 @@ def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str
         tried.append(f"Hub: {type(exc).__name__}")
         return None
     config = _load_json(Path(path))
-    spec = spec_from_any_config(config, repo_id, f"{repo_id} (Hub)")
+    spec, defaulted = spec_and_defaults(config, repo_id, f"{repo_id} (Hub)")
     params, notes = _hub_safetensors_params(repo_id, revision)
-    return ResolvedModel(spec, "hub", repo_id, config, params, None, notes=notes)
+    return ResolvedModel(
+        spec, "hub", repo_id, config, params, None, notes=notes + _defaults_note(config, defaulted), defaulted=defaulted
+    )
 
 
 def _raise_not_found(repo_id: str, tried: list[str], exc: Exception) -> None:
@@ -211,9 +320,9 @@ def _raise_not_found(repo_id: str, tried: list[str], exc: Exception) -> None:
 def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | None, tuple[str, ...]]:
     """Exact parameter count from the safetensors headers on the Hub (no weights downloaded)."""
     try:
-        from huggingface_hub import get_safetensors_metadata
+        from huggingface_hub import HfApi
 
-        meta = get_safetensors_metadata(repo_id, revision=revision)
+        meta = HfApi(endpoint=_endpoint()).get_safetensors_metadata(repo_id, revision=revision)
         return sum(meta.parameter_count.values()), ()
     except Exception as exc:  # metadata is a bonus: the config alone plans
         return None, (
@@ -222,10 +331,43 @@ def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | N
 
 
 def _not_found_hint(model_id: str) -> str:
-    close = catalog.suggest(model_id)
+    """Close catalog matches when there are any, then the offline routes: a model the catalog does not
+    list is planned from its config.json, which a user can bring in four ways without the Hub."""
+    close = close_catalog_matches(model_id)
+    name = model_id.rsplit("/", 1)[-1] or "MODEL"
+    routes = (
+        f"offline, give its config.json: a folder holding it (`fit ./{name}/`), the file itself "
+        f"(`fit path/to/config.json`), a .gguf file, or the Hugging Face cache (where the Hub is reachable: "
+        f"`hf download {model_id} config.json`, or `huggingface-cli download` before huggingface_hub 1.0; then "
+        "HF_HUB_OFFLINE=1 reads it from the cache); "
+        "`mi50plan models` lists the offline catalog"
+    )
     if close:
-        return "did you mean: " + ", ".join(close) + "? (`mi50plan models` lists the offline catalog)"
-    return "give a Hugging Face repo id, a local folder or .gguf file; `mi50plan models` lists the offline catalog"
+        return "did you mean: " + ", ".join(close) + "? Else " + routes
+    return routes[0].upper() + routes[1:]
+
+
+_SIZE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)([bm])(?![a-z])")
+
+
+def close_catalog_matches(model_id: str, limit: int = 3) -> list[str]:
+    """Catalog ids a user may have meant: one a typo away (difflib ratio 0.85 or more on the name after
+    the org), or one whose name starts the other's (Qwen2.5-7B -> Qwen2.5-7B-Instruct; a fine-tune named
+    after its base). Never a model of another size (7B for a 24B): it would plan a different model."""
+    wanted = model_id.strip().lower()
+    wanted_name = wanted.rsplit("/", 1)[-1]
+    wanted_sizes = set(_SIZE.findall(wanted_name))
+    scored = []
+    for cid in catalog.catalog_ids():
+        name = cid.lower().rsplit("/", 1)[-1]
+        sizes = set(_SIZE.findall(name))
+        if wanted_sizes and sizes and wanted_sizes != sizes:
+            continue
+        ratio = difflib.SequenceMatcher(None, wanted_name, name).ratio()
+        prefix = name.startswith(wanted_name) or wanted_name.startswith(name)
+        if prefix or ratio >= 0.85:
+            scored.append((not prefix, -ratio, cid))
+    return [cid for *_, cid in sorted(scored)[:limit]]
 
 
 def resolve_model(ref: str, *, offline: bool = False, revision: str | None = None) -> ResolvedModel:

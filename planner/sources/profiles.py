@@ -66,12 +66,20 @@ def get_profile(name: str) -> HardwareProfile:
         return host_profile()
     files = _profile_files()
     if wanted not in files:
-        import difflib
-
-        close = difflib.get_close_matches(wanted, list(files), n=3, cutoff=0.5)
+        close = suggest_profiles(wanted, list(files))
         hint = ("did you mean: " + ", ".join(close) + "?") if close else "`mi50plan profiles list` shows them"
         raise ProfileError(f"'{name}'", "unknown hardware profile", hint=hint)
     return load_profile_file(files[wanted])
+
+
+def suggest_profiles(wanted: str, names: list[str], limit: int = 3) -> list[str]:
+    """Profiles a user may have meant: those the name starts (mi50 -> mi50-16gb, mi50-32gb) first, then
+    difflib's close matches (mi60 for mi50), up to limit."""
+    import difflib
+
+    prefixed = sorted(n for n in names if n.startswith(wanted) or wanted.startswith(n))
+    close = [n for n in difflib.get_close_matches(wanted, names, n=limit, cutoff=0.5) if n not in prefixed]
+    return (prefixed + close)[: max(limit, len(prefixed))]
 
 
 def all_profiles() -> list[HardwareProfile]:

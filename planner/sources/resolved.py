@@ -18,3 +18,6 @@ class ResolvedModel:
     gguf: object | None = None  # planner.sources.gguf_file.GGUFModel for .gguf and Ollama blobs
     default_quant: str | None = None  # an Ollama tag's quant (qwen2.5:7b -> Q4_K_M)
     notes: tuple[str, ...] = ()
+    # Keys the config lacked that transformers' config class filled and the plan depends on, as
+    # (dotted key, value): the planner says each one (a note), never plans from a default unsaid.
+    defaulted: tuple[tuple[str, object], ...] = ()

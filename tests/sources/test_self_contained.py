@@ -1,0 +1,50 @@
+"""The suite runs from a fresh clone with no ../shared beside it (issue 14 item 1).
+
+Before tests/data/shared existed, five tests read ../shared/model-configs and
+../shared/reference/gpu-specs.csv and failed with FileNotFoundError on such a clone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from planner.sources import catalog
+from tests.conftest import ROOT, SHARED_COPY
+
+
+def test_reading_the_real_shared_folder_fails_the_test():
+    # On a CI clone ../shared exists (read-only), on a fresh clone it does not: either way a test that
+    # reads it must fail here, not only on the machine without it.
+    with pytest.raises(PermissionError, match="tests must not read"):
+        (ROOT.parent / "shared" / "model-configs" / "SOURCES.md").read_text()
+    with pytest.raises(PermissionError, match="tests must not read"):
+        os.listdir(ROOT.parent / "shared")
+
+
+def test_scripts_run_by_tests_read_the_copy():
+    assert os.environ["MI50PLAN_SHARED"] == str(SHARED_COPY)
+    assert (SHARED_COPY / "reference" / "gpu-specs.csv").is_file()
+
+
+def test_copy_holds_every_catalog_config():
+    for model_id in catalog.catalog_ids():
+        folder = SHARED_COPY / "model-configs" / model_id.replace("/", "--", 1)
+        assert (folder / "config.json").is_file(), model_id
+
+
+def test_sync_script_sees_a_stale_copy(tmp_path):
+    # scripts/sync_test_data.py --check, run against a fake ../shared whose CSV differs from the copy
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "gpu-specs.csv").write_text("name\nchanged\n")
+    (tmp_path / "model-configs").mkdir()
+    proc = subprocess.run(
+        [sys.executable, "scripts/sync_test_data.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MI50PLAN_SHARED": str(tmp_path)},
+    )
+    assert proc.returncode == 1 and "reference/gpu-specs.csv" in proc.stdout
