@@ -67,17 +67,45 @@ SECTIONS = [
      "profile (its CPU peak is estimated at 0.05 TFLOPS a core and the CPU efficiencies are priors, not fits), so "
      "its TTFT is several times too high; the calibration is what makes it usable (docs/methodology.md section 6):",
      [f"{PROBE} --save runs.json",
-      "validate runs.json --hardware host",
-      "calibrate runs.json --hardware host",
+      f"validate runs.json --model {GGUF} --hardware host",
+      f"calibrate runs.json --model {GGUF} --hardware host",
       f"{PROBE} --save fresh.json --quiet",
-      "validate fresh.json --hardware host",
+      f"validate fresh.json --model {GGUF} --hardware host",
       f"predict {GGUF} --hardware host --engine llamacpp --prompt-tokens 55 --output-tokens 64",
       "calibrate --list"]),
     ("Hardware profiles", "", ["profiles list", "profiles show mi50-16gb"]),
+    ("Use it from Python", "Every command is a function of `planner` (`plan`, `predict`, `recommend`, `compare`, "
+     "`validate`, `calibrate`, `probe`) with the flags as keyword arguments in snake_case; each returns a typed, "
+     "frozen result whose `to_dict()` is exactly the command's `--json`. Importing it loads no CLI library:",
+     ["py:" + PY_EXAMPLE]),
     ("Errors", "Bad input gets one line, a hint and a non-zero exit code:",
      ["fit Qwen/Qwen2.5-7B-Instrukt", "fit Qwen/Qwen2.5-7B-Instruct --gpu-memory-utilization 1.5",
       "probe http://127.0.0.1:9"]),
 ]
+
+
+PY_EXAMPLE = """import planner
+
+report = planner.plan("Qwen/Qwen2.5-7B-Instruct", hardware="mi50-16gb", engine="vllm", dtype="float16")
+vllm = report.plans[0]
+print(vllm.fits, f"{vllm.kv_cache_bytes / 2**30:.2f} GiB", vllm.error)
+for fix in vllm.suggestions:
+    print("would fit:", fix.change, f"{fix.kv_cache_tokens:,} KV tokens")
+
+speed = planner.predict("Qwen/Qwen2.5-1.5B-Instruct", engine="vllm", concurrency=[1, 8])
+for p in speed.predictions:
+    d = p.decode_tokens_per_s
+    print(f"concurrency {p.concurrency}: decode {d.value:.0f} tok/s ({d.low:.0f}-{d.high:.0f}) per stream")
+
+best = planner.recommend("Qwen/Qwen2.5-7B-Instruct", max_latency="2s").winner
+print(best.deployment, f"{best.e2e_s:.2f} s")
+print(report.to_dict()["plans"][0]["max_concurrency"])  # the same keys as `mi50plan fit --json`"""
+
+
+def run_python(code: str, env: dict | None = None) -> str:
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+    return (proc.stderr + proc.stdout).rstrip() + (f"\n(exit code {proc.returncode})" if proc.returncode else "")
 
 
 def run(args: str, cwd: Path = ROOT, env: dict | None = None) -> str:
@@ -98,6 +126,10 @@ def sections(tmp: str, work: Path) -> list[str]:
             parts += [text, ""]
         live = title.startswith("Probe")
         for command in commands:
+            if command.startswith("py:"):
+                code = command[3:]
+                parts += ["```python", code, "```", "", "prints", "", "```", run_python(code, env), "```", ""]
+                continue
             out = run(command, cwd=work if live else ROOT, env=env)
             out = out.replace(f"{tmp}/config", "~/.config/mi50plan").replace(f"{work}/", "")
             parts += ["```", f"$ mi50plan {command}", out, "```", ""]
