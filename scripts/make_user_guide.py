@@ -34,6 +34,24 @@ LIVE_FOOTER = (
 )
 PROBE = f"probe {URL} --runs 5 --prompts short,medium,long --output-tokens 64"
 
+PY_EXAMPLE = """import planner
+
+report = planner.plan("Qwen/Qwen2.5-7B-Instruct", hardware="mi50-16gb", engine="vllm", dtype="float16")
+vllm = report.plans[0]
+print(vllm.fits, f"{vllm.kv_cache_bytes / 2**30:.2f} GiB", vllm.error)
+for fix in vllm.suggestions:
+    print("would fit:", fix.change, f"{fix.kv_cache_tokens:,} KV tokens")
+
+speed = planner.predict("Qwen/Qwen2.5-1.5B-Instruct", engine="vllm", concurrency=[1, 8])
+for p in speed.predictions:
+    d = p.decode_tokens_per_s
+    print(f"concurrency {p.concurrency}: decode {d.value:.0f} tok/s ({d.low:.0f}-{d.high:.0f}) per stream")
+
+best = planner.recommend("Qwen/Qwen2.5-7B-Instruct", max_latency="2s").winner
+print(best.deployment, f"{best.e2e_s:.2f} s")
+print(report.to_dict()["plans"][0]["max_concurrency"])  # the same keys as `mi50plan fit --json`"""
+
+
 SECTIONS = [
     ("Does it fit? One engine", "The reference report's 1.5B run, as vLLM logged it (3.04 GiB, 9.66 GiB KV, "
      "361,856 tokens, 88.34x):",
@@ -84,22 +102,6 @@ SECTIONS = [
 ]
 
 
-PY_EXAMPLE = """import planner
-
-report = planner.plan("Qwen/Qwen2.5-7B-Instruct", hardware="mi50-16gb", engine="vllm", dtype="float16")
-vllm = report.plans[0]
-print(vllm.fits, f"{vllm.kv_cache_bytes / 2**30:.2f} GiB", vllm.error)
-for fix in vllm.suggestions:
-    print("would fit:", fix.change, f"{fix.kv_cache_tokens:,} KV tokens")
-
-speed = planner.predict("Qwen/Qwen2.5-1.5B-Instruct", engine="vllm", concurrency=[1, 8])
-for p in speed.predictions:
-    d = p.decode_tokens_per_s
-    print(f"concurrency {p.concurrency}: decode {d.value:.0f} tok/s ({d.low:.0f}-{d.high:.0f}) per stream")
-
-best = planner.recommend("Qwen/Qwen2.5-7B-Instruct", max_latency="2s").winner
-print(best.deployment, f"{best.e2e_s:.2f} s")
-print(report.to_dict()["plans"][0]["max_concurrency"])  # the same keys as `mi50plan fit --json`"""
 
 
 def run_python(code: str, env: dict | None = None) -> str:
