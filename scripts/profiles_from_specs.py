@@ -21,6 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "scripts" / "data" / "gpu-specs.csv"
 EXTRA_CSV = ROOT / "scripts" / "data" / "gpu-specs-extra.csv"
+# gpu-specs.csv has no FP32 column: the vector FP32 rate of its GPUs, each with its source (the speed
+# model's prefill counts the dequantisation work against it).
+FP32_CSV = ROOT / "scripts" / "data" / "gpu-specs-fp32.csv"
 NAMES = {
     "MI50-16GB": ("mi50-16gb", "AMD Instinct MI50 16 GB"),
     "MI50-32GB": ("mi50-32gb", "AMD Instinct MI50 32 GB"),
@@ -76,6 +79,11 @@ def _first_number(text: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
+def _fp32() -> dict[str, str]:
+    with FP32_CSV.open(encoding="utf-8") as fh:
+        return {r["gpu"]: r["fp32_tflops"] for r in csv.DictReader(fh)}
+
+
 def render(row: dict) -> tuple[str, str]:
     name, display = NAMES[row["gpu"]]
     arch = row["arch"]
@@ -94,6 +102,8 @@ def render(row: dict) -> tuple[str, str]:
         peaks["fp8"] = _first_number(row["fp8_dense_tflops"])
     if row["int8_dense_tops"]:
         peaks["int8"] = _first_number(row["int8_dense_tops"])
+    if row["gpu"] in _fp32():
+        peaks["fp32"] = float(_fp32()[row["gpu"]])
     dtypes = ["fp32", "fp16"] + (["bf16"] if row["bf16_hw"] == "yes" else []) + (["fp8"] if "fp8" in peaks else [])
     dtypes += ["int8", "int4"]
     lines = [

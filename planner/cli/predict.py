@@ -35,6 +35,8 @@ from planner.sources import catalog
 from planner.sources.efficiency_data import default_efficiency
 from planner.sources.models import ResolvedModel, resolve_model
 
+EFF = default_efficiency  # core.speed reads no data: the fitted factors are passed in (issue 11)
+
 BackendOpt = o.Annotated[
     str | None, typer.Option("--backend", help="llama.cpp/Ollama backend: rocm, vulkan, cuda, cpu.")
 ]
@@ -333,6 +335,7 @@ def predict_command(
                 context_depth,
                 cals.speed(hw, d.engine, d.backend),
                 context_limit=verdict.context,
+                efficiency=default_efficiency(),
             )
             predictions.append(prediction_json(p, verdict))
     if not predictions:
@@ -419,7 +422,7 @@ def evaluate(
             continue
         try:
             cal = cals.speed(hw, d.engine, d.backend) if cals is not None else None
-            p = predict(spec, hw, d, prompt, output, 1, 0, cal, context_limit=verdict.context)
+            p = predict(spec, hw, d, prompt, output, 1, 0, cal, context_limit=verdict.context, efficiency=EFF())
         except UsageError as exc:
             rows.append({**entry, "reason": exc.message, "_d": d})
             continue
@@ -428,7 +431,7 @@ def evaluate(
             max(1, math.floor(verdict.max_concurrency * verdict.context / need)) if d.engine == "vllm" else 1
         )
         top = min(max_conc, 256)
-        busy = predict(spec, hw, d, prompt, output, top, 0, cal, context_limit=verdict.context)
+        busy = predict(spec, hw, d, prompt, output, top, 0, cal, context_limit=verdict.context, efficiency=EFF())
         rows.append(
             {
                 **entry,
@@ -817,7 +820,8 @@ def compare_command(
         cal = cals.speed(hw, d.engine, d.backend)
         decode_factors.append(cal.decode if cal is not None else 1.0)
         p = predict(
-            resolved.spec, hw, d, prompt_tokens, output_tokens, 1, 0, cal, context_limit=verdict.context or None
+            resolved.spec, hw, d, prompt_tokens, output_tokens, 1, 0, cal, context_limit=verdict.context or None,
+            efficiency=default_efficiency(),
         )
         work = work_from_spec(resolved.spec, d)
         feats.append(

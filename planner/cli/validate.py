@@ -91,6 +91,7 @@ def _deployment(ctx: Context):
 
 def predict_for(ctx: Context, prompt_tokens: int, output_tokens: int, concurrency: int, cal):
     from planner.core.speed import predict
+    from planner.sources.efficiency_data import default_efficiency
 
     return predict(
         ctx.resolved.spec,
@@ -102,6 +103,7 @@ def predict_for(ctx: Context, prompt_tokens: int, output_tokens: int, concurrenc
         0,
         cal,
         context_limit=ctx.context_limit,
+        efficiency=default_efficiency(),
     )
 
 
@@ -283,6 +285,7 @@ def compare_llama_bench(rows: list[dict], ctx: Context, cal) -> list[dict]:
     for row in rows:
         depth = row["n_depth"]
         from planner.core.speed import predict
+        from planner.sources.efficiency_data import default_efficiency
 
         if row["n_prompt"] and not row["n_gen"]:
             pred = predict(
@@ -295,6 +298,7 @@ def compare_llama_bench(rows: list[dict], ctx: Context, cal) -> list[dict]:
                 depth,
                 cal,
                 context_limit=None,
+                efficiency=default_efficiency(),
             )
             out.append(
                 comparison(
@@ -317,6 +321,7 @@ def compare_llama_bench(rows: list[dict], ctx: Context, cal) -> list[dict]:
                 depth,
                 cal,
                 context_limit=None,
+                efficiency=default_efficiency(),
             )
             out.append(
                 comparison(
