@@ -9,10 +9,11 @@ Two efficiencies are log-linear in a few physical levels (docs/methodology.md se
 - decode eff: the fraction of peak memory bandwidth a token's weight read reaches;
 - prefill eff: the fraction of peak dense compute a large GEMM reaches.
 
-`vendor` (nvidia, amd, apple, intel) and `arch` (a GPU generation: ampere, rdna3, gcn5, apple ...)
-are the hardware; `backend` the API (cuda, rocm, vulkan, metal, sycl, cpu); `precision` the weight
-format's kernel class (f16, q8, q4_0, kquant, iquant, mxfp4 ...); `kernel` the precision on one
-backend (a Q4_K matrix-vector kernel on Metal is not the one on CUDA); `engine` vllm vs llama.cpp.
+`memory` (unified LPDDR shared with the CPU, or discrete GDDR/HBM), `vendor` (nvidia, amd, apple,
+intel) and `arch` (a GPU generation: ampere, rdna3, gcn5, apple ...) are the hardware; `backend` the
+API (cuda, rocm, vulkan, metal, sycl, cpu); `precision` the weight format's kernel class (f16, q8,
+q4_0, kquant, iquant, mxfp4 ...); `kernel` the precision on one backend (a Q4_K matrix-vector kernel
+on Metal is not the one on CUDA); `engine` vllm vs llama.cpp.
 Each level is fitted by ridge least squares, shrunk towards 0 ("like the average"), so a GPU the
 fit never saw gets its vendor's and backend's factors, and an unseen generation its vendor's.
 
@@ -52,14 +53,23 @@ PRECISION_CLASSES = (
     "int8",
     "fp8",
 )
-LEVEL_TYPES = ("vendor", "arch", "backend", "precision", "kernel", "engine")
+LEVEL_TYPES = ("memory", "vendor", "arch", "backend", "precision", "kernel", "engine")
 ENGINE_CLASS = {"llamacpp": "llamacpp", "ollama": "llamacpp", "vllm": "vllm"}
 BASE_ENGINE = "llamacpp"  # Ollama runs llama.cpp's kernels: the same engine class
 MAX_BANDWIDTH_EFFICIENCY = 0.95
 MAX_COMPUTE_EFFICIENCY = 0.95
 # Ridge weight of each level type, in units of one observation: how strongly a level is pulled to 0.
 # Broad levels (vendor, backend, precision) are cheap; fine ones (arch, kernel) must earn their place.
-RIDGE = {"vendor": 3.0, "arch": 10.0, "backend": 3.0, "precision": 3.0, "kernel": 10.0, "engine": 3.0, "moe": 3.0}
+RIDGE = {
+    "memory": 3.0,
+    "vendor": 3.0,
+    "arch": 10.0,
+    "backend": 3.0,
+    "precision": 3.0,
+    "kernel": 10.0,
+    "engine": 3.0,
+    "moe": 3.0,
+}
 BAND_LEVEL = 0.8  # the low/high band is this central interval of held-out errors
 
 
@@ -176,12 +186,14 @@ class Features:
     engine: str
     moe: bool
     vendor: str = ""
+    memory: str = ""  # unified (LPDDR shared with the CPU: Apple, APUs, GB10) or discrete (GDDR/HBM)
 
     def levels(self, kind: str) -> dict[str, str]:
         ties = DECODE_TIES if kind == "decode" else PREFILL_TIES
         precision = ties.get(self.precision, self.precision)
         engine = ENGINE_CLASS.get(self.engine, self.engine)
         out = {
+            "memory": self.memory,
             "vendor": self.vendor,
             "arch": self.arch,
             "backend": self.backend,
@@ -291,7 +303,7 @@ def level_contributions(table: dict, kind: str, features: Features) -> dict[str,
     """Log contribution of each level type for one deployment, so a speed ratio can be split into its
     causes (compare): arch holds vendor + generation; precision holds the kernel too."""
     out = {"arch": 0.0, "precision": 0.0, "backend": 0.0, "engine": 0.0, "moe": 0.0}
-    group = {"vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision"}
+    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision"}
     for k, v in features.levels(kind).items():
         out[group.get(k, k)] += float(table["levels"].get(f"{k}:{v}", 0.0))
     if features.moe:

@@ -374,6 +374,7 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
         d.engine,
         spec_is_moe,
         vendor_class(p.arch, p.platform),
+        "unified" if p.unified_memory else "discrete",
     )
 
 
