@@ -1,5 +1,5 @@
-"""Shared by scripts/fit_efficiency.py and scripts/loo_benchmarks.py: the measured rows as the speed
-model sees them, the fit, and the per-row prediction. docs/methodology.md section 5 section 3.
+"""The project's measured rows (scripts/data/measured-benchmarks.csv) as the speed model sees them, and
+the per-row prediction; scripts/public_common.py adds the published llama-bench rows and the fit.
 
 scripts/data/measured-benchmarks.csv is a verbatim copy of shared/reference/measured-benchmarks.csv
 (each row names its public source).
@@ -8,17 +8,15 @@ scripts/data/measured-benchmarks.csv is a verbatim copy of shared/reference/meas
 from __future__ import annotations
 
 import csv
-import math
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from planner.core.efficiency import EfficiencyModel, Observation, fit_levels
-from planner.core.hardware import Hardware, profile_from_dict
+from planner.core.efficiency import EfficiencyModel
+from planner.core.hardware import Hardware
 from planner.core.speed import (
     Deployment,
     ModelWork,
-    features_for,
     predict_work,
     work_from_spec,
     work_from_totals,
@@ -30,23 +28,12 @@ from planner.sources.profiles import get_profile
 CSV = Path(__file__).resolve().parent / "data" / "measured-benchmarks.csv"
 GIB = 2**30
 
-# The AI PRO R9700 (RDNA4, gfx1201) has no shipped profile: its figures, from AMD's product page
-# (640 GB/s, 95.7 TFLOPS peak FP16 vector rate; the CSV row's note says 640 GB/s).
-R9700 = profile_from_dict(
-    {
-        "name": "ai-pro-r9700",
-        "display_name": "AMD Radeon AI PRO R9700",
-        "vendor": "amd",
-        "arch": "gfx1201",
-        "platform": "rocm",
-        "memory_bytes": 32 * GIB,
-        "bandwidth_gbps": 640.0,
-        "peak_tflops": {"fp16": 95.7, "bf16": 95.7},
-        "supported_dtypes": ["fp32", "fp16", "bf16", "int8"],
-        "sources": ["AMD Radeon AI PRO R9700 product page"],
-    }
-)
-HARDWARE = {"MI50-32GB": "mi50-32gb", "RTX3090": "rtx3090", "RX7900XTX": "rx7900xtx"}
+HARDWARE = {
+    "MI50-32GB": "mi50-32gb",
+    "RTX3090": "rtx3090",
+    "RX7900XTX": "rx7900xtx",
+    "AI-PRO-R9700": "ai-pro-r9700",
+}
 
 # CSV model name -> catalog id where the catalog has it (or a same-shape model for the attention/KV
 # shape only: the "llama-8B" of the llama.cpp PRs is Llama-3-8B, which has Llama-3.1-8B's shape;
@@ -97,6 +84,9 @@ class Row:
     tg_tps: float | None
     throughput: dict | None  # {"concurrency", "prompt", "output"} for the batch row
     model_note: str
+    group: str = ""  # the GPU (profile name): leave-one-GPU-out holds out a whole group
+    backend: str = ""  # as the source names it
+    source: str = ""
 
 
 def _num(text: str) -> float | None:
@@ -131,7 +121,7 @@ def load_rows(path: Path = CSV) -> list[Row]:
 def _row(line: int, r: dict) -> Row:
     hw_name = r["hardware"]
     n_gpu = int(r["n_gpu"])
-    profile = R9700 if hw_name == "AI-PRO-R9700" else get_profile(HARDWARE[hw_name])
+    profile = get_profile(HARDWARE[hw_name])
     hw = Hardware(profile, n_gpu)
     backend_text = r["backend"].lower()
     backend = "vulkan" if "vulkan" in backend_text else "cuda" if "cuda" in backend_text else "rocm"
@@ -212,6 +202,9 @@ def _row(line: int, r: dict) -> Row:
         _num(r["tg_tps"]),
         thr,
         note,
+        group=profile.name,
+        backend=r["backend"],
+        source=r["source"],
     )
 
 
@@ -247,72 +240,6 @@ def is_special(row: Row) -> str | None:
     if row.tg_depth >= 4096 or row.pp_depth >= 4096:
         return "depth"
     return None
-
-
-NEUTRAL = {
-    "decode": {"intercept": math.log(0.4), "levels": {}, "rows": {}, "priors": {}},
-    "prefill": {"intercept": math.log(0.3), "levels": {}, "rows": {}, "priors": {}},
-}
-
-
-def _scalar(rows: list[Row], eff: EfficiencyModel, attr: str, metric: str) -> float:
-    """Bisection in log space for the scalar that makes the rows' predictions match (geometric mean)."""
-    targets = [(r, getattr(r, f"{metric}_tps")) for r in rows if getattr(r, f"{metric}_tps")]
-    if not targets:
-        return 1.0
-    lo, hi = math.log(0.01), math.log(10.0)
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        e = replace(eff, **{attr: math.exp(mid)})
-        err = sum(math.log(predict_row(r, e)[metric] / m) for r, m in targets)
-        if err < 0:
-            lo = mid
-        else:
-            hi = mid
-    return math.exp((lo + hi) / 2)
-
-
-def fit(rows: list[Row], rounds: int = 4) -> tuple[EfficiencyModel, dict]:
-    """Fit the levels and the three scalars; returns the model and the raw tables."""
-    eff = EfficiencyModel.from_dict(NEUTRAL)
-    tables: dict = {}
-    regular = [r for r in rows if not is_special(r)]
-    for _ in range(rounds):
-        obs = []
-        for r in regular:
-            pred = predict_row(r, eff)
-            for kind, metric in (("decode", "tg"), ("prefill", "pp")):
-                measured = getattr(r, f"{metric}_tps")
-                if measured and pred[metric]:
-                    feats = features_for(r.moe, r.hw, r.deployment, r.quant_bits)
-                    e = (
-                        eff.decode_efficiency(feats) if kind == "decode" else eff.prefill_efficiency(feats)
-                    ).value
-                    # time is close to inversely proportional to the efficiency: one fixed-point step
-                    # per round, four rounds
-                    obs.append(Observation(kind, feats, e * measured / pred[metric], r.row_id))
-        tables = {"decode": fit_levels(obs, "decode"), "prefill": fit_levels(obs, "prefill")}
-        eff = replace(eff, decode=tables["decode"], prefill=tables["prefill"])
-        depth_rows = [r for r in rows if is_special(r) == "depth"]
-        eff = replace(eff, kv_read=_scalar([r for r in depth_rows if r.tg_tps], eff, "kv_read", "tg"))
-        eff = replace(eff, attention=_scalar([r for r in depth_rows if r.pp_tps], eff, "attention", "pp"))
-        eff = replace(
-            eff,
-            batch_compute=_scalar(
-                [r for r in rows if is_special(r) == "batch_compute"], eff, "batch_compute", "tg"
-            ),
-        )
-    return eff, tables
-
-
-def loo(rows: list[Row]) -> list[dict]:
-    """Leave each row out, fit on the rest, predict it."""
-    results = []
-    for i, row in enumerate(rows):
-        eff, _ = fit(rows[:i] + rows[i + 1 :])
-        pred = predict_row(row, eff)
-        results.append({"row": row, "pp_pred": pred["pp"], "tg_pred": pred["tg"]})
-    return results
 
 
 def pct(pred: float | None, measured: float | None) -> float | None:

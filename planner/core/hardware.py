@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
-PLATFORMS = ("rocm", "cuda", "cpu", "metal", "vulkan")
+PLATFORMS = ("rocm", "cuda", "cpu", "metal", "vulkan", "sycl")
 DTYPE_KEYS = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
 ENGINE_NAMES = ("vllm", "ollama", "llamacpp")
 
@@ -48,6 +48,7 @@ class HardwareProfile:
     warnings: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     confidence: str = ""
+    unified_memory: bool = False  # CPU and GPU share one memory (Apple M-series, APUs, GB10, Jetson)
     path: str = field(default="", compare=False)
 
     def supports(self, dtype: str) -> bool:
@@ -90,6 +91,13 @@ def _strings(data: dict, key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ProfileInvalid(key, "must be a list of strings")
     return tuple(value)
+
+
+def _flag(data: dict, key: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ProfileInvalid(key, f"must be true or false, got {value!r}")
+    return value
 
 
 def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
@@ -165,6 +173,7 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
         warnings=_strings(data, "warnings"),
         sources=_strings(data, "sources"),
         confidence=str(data.get("confidence", "")),
+        unified_memory=_flag(data, "unified_memory"),
         path=path,
     )
 

@@ -5,7 +5,7 @@ The API other modules call (the calibrate/validate commands fit ``calibration`` 
     predict(spec: ModelSpec, hw: Hardware, deployment: Deployment, prompt_tokens: int,
             output_tokens: int, concurrency: int = 1, context_depth: int = 0,
             calibration: Mapping[str, float] | object | None = None,
-            *, efficiency: EfficiencyModel | None = None, work: ModelWork | None = None,
+            *, efficiency: EfficiencyModel, work: ModelWork | None = None,
             context_limit: int | None = None) -> Prediction
 
     calibration: the user's corrections for their hardware+engine: multiplicative factors on the
@@ -16,21 +16,23 @@ The API other modules call (the calibrate/validate commands fit ``calibration`` 
         Fitting one: measured_decode_tok_s / predict(..., calibration=None).decode_tokens_per_s; TTFT
         is overhead + prefill time / prefill factor, fitted over several prompt lengths (the
         calibrate command, docs/methodology.md section 6).
-    efficiency: the fitted factors; None reads planner/catalog/efficiency.json once (the only data
-        read; pass one to stay pure).
+    efficiency: the fitted factors (required: this module reads no data). A caller loads the shipped
+        ones with planner.sources.efficiency_data.default_efficiency().
     work: bytes/FLOPs of the model (ModelWork); None derives it from spec and deployment.
     context_limit: the deployment's context (max_model_len, num_ctx); None: the model's own limit.
 
 Physics (docs/methodology.md section 5.1):
 
-- prefill, per micro-batch: max(weight read, 2 x active params x tokens FLOPs) against peak fp16
-  compute x prefill efficiency, plus attention FLOPs (4 x q_dim x context per token per layer) at
-  the attention efficiency; tokens/s = prompt / time; TTFT = prefill time of the batch
-  (+ a calibrated fixed per-request overhead, 0 by default).
+- prefill, per micro-batch of n tokens: max(weight read, 2 x active params x n FLOPs at peak
+  compute x prefill efficiency x n / (n + gemm_half_tokens)), plus attention FLOPs (4 x q_dim x
+  context per token per layer) at the attention efficiency, plus layers x the backend's fixed
+  per-layer cost; tokens/s = prompt / time; TTFT = prefill time of the batch (+ a calibrated fixed
+  per-request overhead, 0 by default).
 - decode step: max(weight bytes read / (bandwidth x decode efficiency), batch x 2 x active params
-  FLOPs / (compute x batch efficiency)) + the KV cache read at the current depth, per stream, at
-  the KV read efficiency. MoE reads only the experts its tokens route to (1 - (1 - k/E)^tokens of
-  them), so a batch shares the dense weights and most of the experts.
+  FLOPs / (compute x batch efficiency)) + layers x the backend's fixed per-layer cost (kernel
+  launches and synchronisation, which dominate small models on fast GPUs) + the KV cache read at
+  the current depth, per stream, at the KV read efficiency. MoE reads only the experts its tokens
+  route to (1 - (1 - k/E)^tokens of them), so a batch shares the dense weights and most experts.
 - tensor parallel divides reads and FLOPs by the rank count and adds two all-reduces per layer;
   layer split runs stages one after another and adds one hop per stage boundary.
 """
@@ -42,11 +44,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from planner.core.efficiency import (
+    MAX_BANDWIDTH_EFFICIENCY,
     EfficiencyModel,
     Features,
     arch_class,
     backend_class,
     precision_class,
+    vendor_class,
 )
 from planner.core.gguf_quant import estimate_gguf, normalise_quant
 from planner.core.hardware import Hardware
@@ -57,7 +61,7 @@ from planner.errors import UsageError
 
 GGUF_ENGINES = ("llamacpp", "ollama")
 ENGINES = ("vllm", "llamacpp", "ollama")
-BACKENDS = ("rocm", "vulkan", "cuda", "cpu")
+BACKENDS = ("rocm", "vulkan", "cuda", "metal", "sycl", "cpu")
 # Micro-batch sizes: llama.cpp n_ubatch default 512 (common/common.h); vLLM serve
 # max_num_batched_tokens 2048 under 70 GiB (engine-facts.md section 2; chunked prefill).
 UBATCH = {"llamacpp": 512, "ollama": 512, "vllm": 2048}
@@ -69,7 +73,7 @@ DEFAULT_COMMUNICATION = {"allreduce_latency_s": 50e-6, "hop_latency_s": 20e-6}
 @dataclass(frozen=True)
 class Deployment:
     engine: str  # vllm | llamacpp | ollama
-    backend: str | None = None  # rocm | vulkan | cuda | cpu; None: the engine's default here
+    backend: str | None = None  # rocm | vulkan | cuda | metal | sycl | cpu; None: the engine's default here
     dtype: str = "fp16"  # vLLM dtype (weights and activations)
     quantization: str | None = None  # vLLM gptq | awq | int8 (a pre-quantized checkpoint)
     quant: str | None = None  # GGUF file type for llama.cpp and Ollama (Q4_K_M, Q4_0, ...)
@@ -77,6 +81,7 @@ class Deployment:
     layer_split: int = 1  # llama.cpp / Ollama: GPUs the layers are split over
     kv_bytes_per_element: float = 2.0  # f16 KV cache
     weights_bytes: int | None = None  # measured size of all weights (a file, a log line): overrides
+    ubatch: int | None = None  # llama.cpp -ub / vLLM max_num_batched_tokens; None: the engine default
 
     @property
     def precision_label(self) -> str:
@@ -207,17 +212,6 @@ def work_from_spec(spec: ModelSpec, deployment: Deployment) -> ModelWork:
 
 
 @dataclass(frozen=True)
-class Rates:
-    """Effective rates of one deployment on one device (bytes/s, FLOP/s)."""
-
-    bandwidth: float  # weight reads
-    kv_bandwidth: float
-    compute: float  # prefill GEMMs
-    attention: float
-    batch_compute: float  # batched decode GEMMs
-
-
-@dataclass(frozen=True)
 class Prediction:
     engine: str
     backend: str
@@ -257,11 +251,13 @@ def default_backend(engine: str, hw: Hardware) -> str:
     platform = hw.profile.platform
     if engine == "vllm":
         return "cuda" if platform == "cuda" else "rocm"
-    if platform == "cpu":
-        return "cpu"
+    if engine == "ollama" and platform == "sycl":
+        return "vulkan"  # Ollama ships no SYCL build; Intel GPUs run its Vulkan backend
+    if platform in ("cpu", "metal", "sycl", "vulkan"):
+        return platform
     if engine == "ollama" and arch_class(hw.profile.arch, platform) == "gcn5":
         return "vulkan"  # Ollama's ROCm build refuses gfx906 from 0.12.4 (engine-facts.md section 3)
-    return "cuda" if platform == "cuda" else "rocm" if platform == "rocm" else platform
+    return platform
 
 
 def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment:
@@ -270,7 +266,9 @@ def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment
         raise UsageError("--engine", d.engine, "unknown engine", hint="use vllm, llamacpp or ollama")
     backend = (d.backend or default_backend(d.engine, hw)).lower()
     if backend not in BACKENDS:
-        raise UsageError("--backend", backend, "unknown backend", hint="use rocm, vulkan, cuda or cpu")
+        raise UsageError(
+            "--backend", backend, "unknown backend", hint="use rocm, vulkan, cuda, metal, sycl or cpu"
+        )
     platform = hw.profile.platform
     if d.engine == "vllm" and backend not in ("rocm", "cuda"):
         raise UsageError(
@@ -288,7 +286,8 @@ def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment
         )
     if platform == "cpu" and backend != "cpu":
         raise UsageError("--backend", backend, "the host profile runs on the CPU", hint="use --backend cpu")
-    if backend in ("rocm", "cuda") and platform in ("rocm", "cuda") and backend != platform:
+    native = ("rocm", "cuda", "metal", "sycl")
+    if backend in native and backend != platform:
         raise UsageError("--backend", backend, f"{hw.profile.display_name} is a {platform} device")
     support = hw.profile.engine(d.engine)
     if not support.supported:
@@ -374,51 +373,65 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
         backend_class(d.backend or "", p.platform),
         d.engine,
         spec_is_moe,
+        vendor_class(p.arch, p.platform),
+        "unified" if p.unified_memory else "discrete",
     )
 
 
 def peak_flops(hw: Hardware) -> float:
+    """The dense rate the GEMMs are measured against: fp16 (matrix units where the chip has them), or
+    fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32)."""
     peaks = hw.profile.peak_tflops
-    # llama.cpp's CPU path computes in fp32; a GPU's GEMMs in fp16 (or int8 dot products, which the
-    # efficiency absorbs): the efficiencies are fitted against this same reference.
-    key = "fp32" if hw.profile.platform == "cpu" else "fp16"
-    value = peaks.get(key) or peaks.get("fp16") or peaks.get("fp32")
+    value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0))
     if not value:
         raise UsageError("--hardware", hw.name, "the profile has no fp16/fp32 peak_tflops")
     return value * 1e12
 
 
-def rates_for(
-    hw: Hardware,
-    features: Features,
-    eff: EfficiencyModel,
-    decode_scale: float = 1.0,
-    prefill_scale: float = 1.0,
-    which: str = "point",
-    kv_scale: float = 1.0,
-) -> tuple[Rates, float, float]:
-    """Rates at the point estimate or at the band's low/high edge; also the two efficiencies."""
-    de = eff.decode_efficiency(features)
-    pe = eff.prefill_efficiency(features)
-    kv_e = eff.decode_efficiency(replace(features, precision="f16", moe=False))
+def vector_flops(hw: Hardware) -> float:
+    """The FP32 vector rate (CUDA cores, stream processors), where dequantisation runs."""
+    peaks = hw.profile.peak_tflops
+    return (peaks.get("fp32") or peaks.get("fp16", 0.0) / 2 or 1.0) * 1e12
 
-    def pick(e) -> float:
-        lo, hi = e.band()
-        return {"point": e.value, "low": lo, "high": hi}[which]
 
+@dataclass(frozen=True)
+class Rates:
+    """Effective rates of one deployment on one device (bytes/s, FLOP/s) and its fixed costs."""
+
+    bandwidth: float  # weight reads
+    kv_bandwidth: float
+    compute: float  # prefill GEMMs at a large micro-batch
+    attention: float
+    batch_compute: float  # batched decode GEMMs
+    layer_overhead_s: float = 0.0  # per layer per graph evaluation (launches, synchronisation)
+    gemm_half_tokens: float = 0.0  # GEMM efficiency is n / (n + this) of the large-batch one
+    vector_s_per_flop: float = 0.0  # dequantisation on the vector units, per GEMM FLOP
+    decode_vector_s_per_flop: float = 0.0  # the same in a matrix-vector decode step
+
+    def gemm_seconds(self, flops: float, tokens: int) -> float:
+        """Matrix-unit time at this micro-batch plus the vector-unit dequantisation time."""
+        return flops * (tokens + self.gemm_half_tokens) / (tokens * self.compute) + flops * self.vector_s_per_flop
+
+
+def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[Rates, float, float]:
+    """The point-estimate rates; also the decode and prefill efficiencies."""
+    d = eff.decode_efficiency(features).value
+    p = eff.prefill_efficiency(features).value
+    # The KV cache is 16-bit whatever the weights: its read runs at the f16 weight-read efficiency
+    # times the fitted kv_read factor (attention kernels read K/V in tiles, not as one stream).
+    kv_e = eff.decode_efficiency(replace(features, precision="f16", moe=False)).value
     bw = hw.profile.bandwidth_gbps * 1e9
     peak = peak_flops(hw)
-    # The caps keep fitted efficiencies physical; a calibration is a measurement on the user's own machine,
-    # so it applies after the cap (a host profile's estimated peak can be below what the CPU really does).
-    d = min(0.95, pick(de)) * decode_scale
-    p = min(0.98, pick(pe)) * prefill_scale
-    kv = min(0.95, pick(kv_e) * eff.kv_read) * decode_scale * kv_scale
     rates = Rates(
         bandwidth=bw * d,
-        kv_bandwidth=bw * kv,
+        kv_bandwidth=bw * min(MAX_BANDWIDTH_EFFICIENCY, kv_e * eff.kv_read),
         compute=peak * p,
         attention=peak * p * eff.attention,
         batch_compute=peak * p * eff.batch_compute,
+        layer_overhead_s=eff.layer_overhead(features.backend),
+        gemm_half_tokens=eff.gemm_half_tokens,
+        vector_s_per_flop=eff.vector_per_flop(features) / vector_flops(hw),
+        decode_vector_s_per_flop=eff.vector_per_flop(features, "decode") / vector_flops(hw),
     )
     return rates, d, p
 
@@ -445,6 +458,8 @@ def _comm_s(layout: _Layout, work: ModelWork, tokens: int, hw: Hardware) -> floa
 def prefill_seconds(
     work: ModelWork, rates: Rates, tokens: int, start_depth: int, ubatch: int, layout: _Layout, hw: Hardware
 ) -> float:
+    """Micro-batch by micro-batch: the weight read or the GEMMs (whichever is longer), attention at
+    the chunk's depth, the fixed per-layer cost of one graph evaluation, communication."""
     t = 0.0
     done = 0
     while done < tokens:
@@ -453,20 +468,31 @@ def prefill_seconds(
         read = work.read_bytes(n) / layout.tp
         gemm = 2.0 * work.params_active * n / layout.tp
         attn = n * work.attention_flops(mid) / layout.tp
-        t += max(read / rates.bandwidth, gemm / rates.compute) + attn / rates.attention
-        t += _comm_s(layout, work, n, hw)
+        t += max(read / rates.bandwidth, rates.gemm_seconds(gemm, n)) + attn / rates.attention
+        t += work.num_layers * rates.layer_overhead_s + _comm_s(layout, work, n, hw)
         done += n
     return t
+
+
+def decode_step_parts(
+    work: ModelWork, rates: Rates, streams: int, depth: float, layout: _Layout, hw: Hardware
+) -> tuple[float, float]:
+    """(depth-free time, KV-read time) of one decode step: the weight read (or the batched GEMMs),
+    the fixed per-layer cost and communication; then the KV cache read at `depth`, per stream."""
+    read = work.read_bytes(streams) / layout.tp
+    mem = read / rates.bandwidth
+    gemm = streams * 2.0 * work.params_active / layout.tp / rates.batch_compute
+    fixed = work.num_layers * rates.layer_overhead_s + _comm_s(layout, work, streams, hw)
+    # dequantising the weights once per step on the vector units (the kernel does not reach bandwidth)
+    fixed += 2.0 * work.params_active / layout.tp * rates.decode_vector_s_per_flop
+    kv = streams * work.kv_read_bytes(depth) / layout.tp / rates.kv_bandwidth
+    return max(mem, gemm) + fixed, kv
 
 
 def decode_step_seconds(
     work: ModelWork, rates: Rates, streams: int, depth: float, layout: _Layout, hw: Hardware
 ) -> float:
-    read = work.read_bytes(streams) / layout.tp
-    mem = read / rates.bandwidth
-    gemm = streams * 2.0 * work.params_active / layout.tp / rates.batch_compute
-    kv = streams * work.kv_read_bytes(depth) / layout.tp / rates.kv_bandwidth
-    return max(mem, gemm) + kv + _comm_s(layout, work, streams, hw)
+    return sum(decode_step_parts(work, rates, streams, depth, layout, hw))
 
 
 def check_concurrency(concurrency: int, max_concurrency: float | None, context: int) -> None:
@@ -483,13 +509,6 @@ def check_concurrency(concurrency: int, max_concurrency: float | None, context: 
         )
 
 
-def _load_default_efficiency() -> EfficiencyModel:
-    # The one data read: package data written by scripts/fit_efficiency.py.
-    from planner.sources.efficiency_data import default_efficiency
-
-    return default_efficiency()
-
-
 def predict(
     spec: ModelSpec,
     hw: Hardware,
@@ -500,7 +519,7 @@ def predict(
     context_depth: int = 0,
     calibration=None,
     *,
-    efficiency: EfficiencyModel | None = None,
+    efficiency: EfficiencyModel,
     work: ModelWork | None = None,
     context_limit: int | None = None,
 ) -> Prediction:
@@ -559,46 +578,44 @@ def predict_work(
     context_depth: int = 0,
     calibration=None,
     *,
-    efficiency: EfficiencyModel | None = None,
+    efficiency: EfficiencyModel,
     moe: bool = False,
     quant_bits: int | None = None,
 ) -> Prediction:
     """The model itself, for a deployment already checked (check_deployment) and its work known."""
-    eff = efficiency or _load_default_efficiency()
+    eff = efficiency
     feats = features_for(moe, hw, d, quant_bits)
     layout = _Layout(d.tensor_parallel_size, d.layer_split, {**DEFAULT_COMMUNICATION, **eff.communication})
-    ubatch = UBATCH[d.engine]
+    ubatch = d.ubatch or UBATCH[d.engine]
+    # A calibration scales the whole measured time (decode step, prefill); `kv` the KV read on top.
     dscale, pscale = _factor(calibration, "decode"), _factor(calibration, "prefill")
     kvscale = _factor(calibration, "kv")
     overhead = _overhead(calibration)
     b = concurrency
     mid_depth = context_depth + prompt_tokens + output_tokens / 2
 
-    out: dict[str, dict[str, float]] = {}
-    effs: tuple[float, float] = (0.0, 0.0)
-    for which in ("point", "low", "high"):
-        rates, de, pe = rates_for(hw, feats, eff, dscale, pscale, which, kvscale)
-        if which == "point":
-            effs = (de, pe)
-        prefill = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw)
-        ttft = prefill + overhead
-        tpot = decode_step_seconds(work, rates, b, mid_depth, layout, hw)
-        out[which] = {
-            "prefill": prompt_tokens * b / prefill,
-            "ttft": ttft,
-            "decode": 1.0 / tpot,
-            "tpot": tpot,
-            "e2e": ttft + (output_tokens - 1) * tpot,
-            "throughput": b / tpot,
-        }
-    lo, pt, hi = out["low"], out["point"], out["high"]
-
-    def band(key: str) -> tuple[float, float, float]:
-        vals = (lo[key], hi[key])
-        return pt[key], min(vals), max(vals)
+    rates, de, pe = rates_for(hw, feats, eff)
+    prefill_s = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw) / pscale
+    fixed, kv = decode_step_parts(work, rates, b, mid_depth, layout, hw)
+    tpot = fixed / dscale + kv / (dscale * kvscale)
+    # The band: the 80% interval of the leave-one-GPU-out errors of speeds (efficiency.json "band").
+    d_lo, d_hi = eff.band_factors("decode")
+    p_lo, p_hi = eff.band_factors("prefill")
+    fields: dict[str, float] = {}
+    for suffix, pf, df in (("", 1.0, 1.0), ("_low", p_lo, d_lo), ("_high", p_hi, d_hi)):
+        t_pre, t_tok = prefill_s / pf, tpot / df
+        ttft = t_pre + overhead
+        fields[f"prefill_tokens_per_s{suffix}"] = prompt_tokens * b / t_pre
+        fields[f"decode_tokens_per_s{suffix}"] = 1.0 / t_tok
+        fields[f"throughput_tokens_per_s{suffix}"] = b / t_tok
+        # times: the slow edge of a speed is the high edge of its time
+        other = {"": "", "_low": "_high", "_high": "_low"}[suffix]
+        fields[f"ttft_s{other}"] = ttft
+        fields[f"tpot_s{other}"] = t_tok
+        fields[f"e2e_s{other}"] = ttft + (output_tokens - 1) * t_tok
 
     notes = list(work.notes)
-    if feats.backend == "vulkan":
+    if feats.backend == "vulkan" and feats.arch == "gcn5":
         notes.append(
             "Vulkan on gfx906 has cliffs: q4_0 KV at long context and parallel > 1 measured at "
             "5-9 tok/s (measured-benchmarks.csv, Korean MI50 study)"
@@ -607,18 +624,6 @@ def predict_work(
         notes.append(
             f"{hw.profile.display_name} has no bf16 hardware: BF16 prefill runs about 4x slower than F16"
         )
-    kv_step = work.kv_read_bytes(mid_depth)
-    fields = {}
-    for key, name in (
-        ("prefill", "prefill_tokens_per_s"),
-        ("ttft", "ttft_s"),
-        ("decode", "decode_tokens_per_s"),
-        ("tpot", "tpot_s"),
-        ("e2e", "e2e_s"),
-        ("throughput", "throughput_tokens_per_s"),
-    ):
-        p, low, high = band(key)
-        fields[name], fields[f"{name}_low"], fields[f"{name}_high"] = p, low, high
     return Prediction(
         engine=d.engine,
         backend=d.backend or "",
@@ -628,9 +633,9 @@ def predict_work(
         prompt_tokens=prompt_tokens,
         output_tokens=output_tokens,
         context_depth=context_depth,
-        decode_bytes_per_token=work.read_bytes(1) + kv_step,
-        decode_efficiency=effs[0],
-        prefill_efficiency=effs[1],
+        decode_bytes_per_token=work.read_bytes(1) + work.kv_read_bytes(mid_depth),
+        decode_efficiency=de,
+        prefill_efficiency=pe,
         tensor_parallel_size=d.tensor_parallel_size,
         layer_split=d.layer_split,
         notes=tuple(notes),

@@ -1,0 +1,570 @@
+"""The published llama-bench results as the speed model sees them, the fit, and leave-one-GPU-out.
+
+Data (all in the repository, so this runs without ../shared):
+
+- scripts/data/llamabench-public.csv: a verbatim copy of shared/reference/llamabench-public.csv (each
+  row names its public source); never edited.
+- scripts/data/llamabench-gpus.csv: its GPU strings -> profiles/*.toml (derived, ours).
+- scripts/data/llamabench-models.csv + model-shapes.csv: its model strings -> layer count, widths,
+  vocabulary, experts (derived, ours; each shape names the config.json it comes from or says
+  "approximate").
+- scripts/data/measured-benchmarks.csv (benchmarks_common.py): the project's 15 measured rows,
+  which add the vLLM rows.
+
+The fit (docs/methodology.md section 5.2) minimises the squared log error of predicted times, each
+GPU's rows weighted 1/sqrt(rows) so a GPU with 185 rows does not outvote one with 4, plus a ridge
+pull of every level towards 0. torch (the test extra) does the gradients; the predictions printed
+come from planner.core.speed itself, not from this vectorised copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from benchmarks_common import Row, is_special, load_rows
+
+from planner.core.efficiency import MAX_BANDWIDTH_EFFICIENCY, MAX_COMPUTE_EFFICIENCY, RIDGE, EfficiencyModel
+from planner.core.hardware import Hardware
+from planner.core.speed import (
+    DEFAULT_COMMUNICATION,
+    UBATCH,
+    Deployment,
+    ModelWork,
+    _comm_s,
+    _Layout,
+    features_for,
+    peak_flops,
+    predict_work,
+    vector_flops,
+    work_from_totals,
+)
+from planner.sources.profiles import get_profile
+
+DATA = Path(__file__).resolve().parent / "data"
+PUBLIC = DATA / "llamabench-public.csv"
+GIB = 2**30
+# Nominal bits per weight for rows that give no size (compare-llama-bench tables): llama.cpp
+# tools/quantize/README.md figures for Llama-3-8B.
+NOMINAL_BITS = {
+    "F16": 16.0,
+    "BF16": 16.0,
+    "Q8_0": 8.5,
+    "Q6_K": 6.56,
+    "Q5_K_M": 5.69,
+    "Q5_K_S": 5.54,
+    "Q4_K_M": 4.89,
+    "Q4_K_S": 4.58,
+    "Q4_1": 5.0,
+    "Q4_0": 4.5,
+    "IQ4_NL": 4.5,
+    "IQ4_XS": 4.25,
+    "IQ2_XXS": 2.06,
+    "IQ1_S": 1.56,
+    "Q3_K_S": 3.5,
+    "MXFP4": 4.25,
+}
+
+
+def _csv(name: str) -> list[dict]:
+    with (DATA / name).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _num(text: str) -> float | None:
+    text = (text or "").strip()
+    return float(text) if text else None
+
+
+def _excluded(r: dict) -> str | None:
+    """Rows the llama.cpp model does not describe, with the reason (kept out of fit and scores)."""
+    if "vllm" in r["test"]:
+        return "a vLLM figure, not llama-bench"
+    if "+tg" in r["test"]:
+        return "pp+tg combined test"
+    if "PARTIAL" in r["notes"]:
+        return "partial offload: part of the model runs on the CPU"
+    return None
+
+
+def _work(r: dict, shape: dict) -> tuple[ModelWork, bool, str]:
+    quant = r["quant"].upper().removeprefix("UD-").replace("_XL", "_M")
+    total = float(shape["params_b"]) * 1e9
+    if r["model_size_gib"] and r["params_b"]:
+        total = float(r["params_b"]) * 1e9  # llama-bench prints both from the file itself
+    if r["model_size_gib"]:
+        size, how = float(r["model_size_gib"]) * GIB, "size from the row"
+    elif m := re.search(r"file_size_gb=([\d.]+)", r["notes"]):
+        size, how = float(m.group(1)) * 1e9, "size from the row's note (GB)"
+    else:
+        size, how = total * NOMINAL_BITS.get(quant, 4.89) / 8, f"size from {NOMINAL_BITS.get(quant, 4.89)} bits"
+    active = float(shape["active_b"]) * 1e9 if shape["active_b"] else total
+    experts, top_k = int(shape["experts"]), int(shape["top_k"])
+    per_param = size / total
+    # A token reads one row of the input embedding table; a tied table is also the output head (read).
+    embedding = 0.0 if shape["tied"] == "yes" else int(shape["vocab"]) * int(shape["hidden"]) * per_param
+    if not experts and active < total:  # Gemma 3n/4 E-models: per-layer embedding tables, looked up
+        embedding += size * (1 - active / total)
+        active_for_work = total
+    else:
+        active_for_work = active
+    work = work_from_totals(
+        int(size),
+        int(total),
+        int(active_for_work),
+        embedding_bytes=int(embedding),
+        num_experts=experts,
+        experts_per_token=top_k,
+    )
+    full, sliding = int(shape["full_layers"]), int(shape["sliding_layers"])
+    work = replace(
+        work,
+        params_active=int(active),
+        kv_bytes_per_token_layer=2 * int(shape["kv_dim"]) * 2.0,  # K and V, f16
+        full_layers=full,
+        sliding_layers=sliding,
+        sliding_window=int(shape["window"]) if shape["window"] else None,
+        q_dim=int(shape["q_dim"]),
+        num_layers=int(shape["layers"]),
+        hidden_size=int(shape["hidden"]),
+    )
+    return work, experts > 0, how
+
+
+def load_public(path: Path = PUBLIC) -> tuple[list[Row], dict[str, int]]:
+    gpus = {g["gpu"]: g["profile"] for g in _csv("llamabench-gpus.csv")}
+    models = {m["model"]: m["family"] for m in _csv("llamabench-models.csv")}
+    shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
+    rows: list[Row] = []
+    skipped: dict[str, int] = {}
+    profiles: dict = {}
+    with path.open(newline="", encoding="utf-8") as fh:
+        for line, r in enumerate(csv.DictReader(fh), start=2):
+            why = _excluded(r)
+            if why:
+                skipped[why] = skipped.get(why, 0) + 1
+                continue
+            profile = profiles.get(r["gpu"]) or profiles.setdefault(r["gpu"], get_profile(gpus[r["gpu"]]))
+            n = int(r["gpus"] or 1)
+            hw = Hardware(profile, n)
+            work, moe, how = _work(r, shapes[models[r["model"]]])
+            depth = int(r["depth"] or 0)
+            dep = Deployment(
+                "llamacpp",
+                r["backend"].lower(),
+                quant=r["quant"].upper(),
+                layer_split=n,
+                weights_bytes=work.weights_bytes,
+                ubatch=int(r["ubatch"]) if r["ubatch"] else None,
+            )
+            test = r["test"].split("@")[0]
+            tokens = int(test[2:])
+            pp = test.startswith("pp")
+            rows.append(
+                Row(
+                    f"{line}:{r['gpu']}:{r['model']}:{r['test']}",
+                    hw,
+                    dep,
+                    work,
+                    moe,
+                    None,
+                    tokens if pp else None,
+                    depth,
+                    None if pp else tokens,
+                    depth,
+                    float(r["tps"]) if pp else None,
+                    None if pp else float(r["tps"]),
+                    None,
+                    f"{models[r['model']]}; {how}",
+                    group=profile.name,
+                    backend=r["backend"],
+                    source=r["source"],
+                )
+            )
+    return rows, skipped
+
+
+def all_rows() -> list[Row]:
+    """Every row the model is fitted and scored on: the public file and the project's measured rows
+    (less the one vLLM throughput-under-load row, a different quantity)."""
+    public, _ = load_public()
+    measured = [r for r in load_rows() if is_special(r) != "batch_compute"]
+    return public + measured
+
+
+# ---- the vectorised model (the same physics as planner/core/speed.py, batch 1) -------------------
+
+
+@dataclass
+class Item:
+    """One measured time: a decode step (tg) or a whole prefill (pp), with what it depends on."""
+
+    row: Row
+    kind: str  # decode | prefill
+    measured_s: float
+    keys: list[str]  # efficiency levels of this kind
+    keys_f16: list[str]  # decode levels of the f16 KV read
+    dkeys: list[str]  # decode levels (prefill rows read weights at the decode efficiency)
+    backend: str
+    layers: int
+    bw: float
+    peak: float
+    vector: float = 0.0  # FP32 vector FLOP/s
+    vkey: str = ""  # prefill precision (the vector-work level)
+    ukey: str = ""  # decode precision
+    active_flops: float = 0.0  # 2 x active params
+    weight_bytes: float = 0.0  # decode
+    kv_bytes: float = 0.0
+    comm_s: float = 0.0
+    chunks: tuple = ()  # prefill: (n, read bytes, gemm flops, attention flops, comm s)
+
+
+def items_for(rows: list[Row]) -> list[Item]:
+    out = []
+    for r in rows:
+        f = features_for(r.moe, r.hw, r.deployment, r.quant_bits)
+        f16 = replace(f, precision="f16", moe=False)
+        layout = _Layout(r.deployment.tensor_parallel_size, r.deployment.layer_split, dict(DEFAULT_COMMUNICATION))
+        common = dict(
+            backend=f.backend,
+            layers=r.work.num_layers,
+            bw=r.hw.profile.bandwidth_gbps * 1e9,
+            peak=peak_flops(r.hw),
+            keys_f16=f16.keys("decode"),
+            dkeys=f.keys("decode"),
+            vector=vector_flops(r.hw),
+            vkey=f.levels("prefill")["precision"],
+            ukey=f.levels("decode")["precision"],
+            active_flops=2.0 * r.work.params_active,
+        )
+        if r.tg_tps and r.tg_tokens:
+            mid = r.tg_depth + 1 + r.tg_tokens / 2  # as predict_row: a 1-token prompt, then tg tokens
+            out.append(
+                Item(
+                    r,
+                    "decode",
+                    1.0 / r.tg_tps,
+                    f.keys("decode"),
+                    weight_bytes=r.work.read_bytes(1),
+                    kv_bytes=r.work.kv_read_bytes(mid),
+                    comm_s=_comm_s(layout, r.work, 1, r.hw),
+                    **common,
+                )
+            )
+        if r.pp_tps and r.pp_tokens:
+            ub = r.deployment.ubatch or UBATCH[r.deployment.engine]
+            chunks, done = [], 0
+            while done < r.pp_tokens:
+                n = min(ub, r.pp_tokens - done)
+                mid = r.pp_depth + done + n / 2
+                chunks.append(
+                    (
+                        n,
+                        r.work.read_bytes(n),
+                        2.0 * r.work.params_active * n,
+                        n * r.work.attention_flops(mid),
+                        _comm_s(layout, r.work, n, r.hw),
+                    )
+                )
+                done += n
+            out.append(Item(r, "prefill", r.pp_tokens / r.pp_tps, f.keys("prefill"), chunks=tuple(chunks), **common))
+    return out
+
+
+def _level_type(key: str) -> str:
+    return "moe" if key == "moe" else key.split(":")[0]
+
+
+# Priors of the scalars (log space) and their ridge weights: a launch costs a few microseconds
+# (CUDA/HIP kernel launch latency), so about 5 us per layer per token; attention kernels reach about
+# half the GEMM rate; GEMM tiles fill at tens of tokens.
+# Dequantising a weight costs a few vector ops, shared over the tokens of a tile: about 0.05 vector
+# FLOPs per GEMM FLOP as a prior.
+SCALAR_PRIORS = {
+    "tau0": (math.log(5e-6), 0.1),
+    "kv": (0.0, 1.0),
+    "att": (math.log(0.5), 1.0),
+    "half": (math.log(32), 1.0),
+    "v0": (math.log(0.05), 0.1),
+    "u0": (math.log(0.5), 0.1),
+}
+TAU_RIDGE = 3.0
+
+
+class Fit:
+    """Parameters by name; `model()` turns them into the EfficiencyModel predict() reads."""
+
+    def __init__(self, values: dict[str, float], counts: dict[str, int]):
+        self.values = values
+        self.counts = counts
+
+    def model(self, band: dict | None = None) -> EfficiencyModel:
+        return EfficiencyModel.from_dict(self.to_dict(band))
+
+    def to_dict(self, band: dict | None = None) -> dict:
+        v = self.values
+        tables = {}
+        for kind, p in (("decode", "d:"), ("prefill", "p:")):
+            levels = {k[2:]: v[k] for k in sorted(v) if k.startswith(p)}
+            tables[kind] = {
+                "intercept": v[f"{kind}0"],
+                "levels": levels,
+                "rows": {k[2:]: self.counts.get(k, 0) for k in sorted(v) if k.startswith(p)},
+            }
+        taus = {k[4:]: math.exp(v["tau0"] + v[k]) for k in sorted(v) if k.startswith("tau:")}
+        out = {
+            "decode": tables["decode"],
+            "prefill": tables["prefill"],
+            "layer_overhead_s": {"value": taus},
+            "kv_read": {"value": math.exp(v["kv"])},
+            "attention": {"value": math.exp(v["att"])},
+            "gemm_half_tokens": {"value": math.exp(v["half"])},
+            "vector_work": {"value": {k[2:]: math.exp(v["v0"] + v[k]) for k in sorted(v) if k.startswith("v:")}},
+            "decode_vector_work": {"value": {k[2:]: math.exp(v["u0"] + v[k]) for k in sorted(v) if k.startswith("u:")}},
+        }
+        if band:
+            out["band"] = band
+        return out
+
+
+class Problem:
+    """The fit's tensors, built once for all rows; `solve` fits on a subset (a leave-one-GPU-out fold)."""
+
+    def __init__(self, rows: list[Row]):
+        import torch
+
+        torch.set_default_dtype(torch.float64)
+        self.torch = torch
+        items = items_for(rows)
+        names = ["decode0", "prefill0", "tau0", "kv", "att", "half", "v0", "u0"]
+        for it in items:
+            if it.kind == "decode" and "u:" + it.ukey not in names:
+                names.append("u:" + it.ukey)
+            if it.kind == "prefill" and "v:" + it.vkey not in names:
+                names.append("v:" + it.vkey)
+            prefix = "d:" if it.kind == "decode" else "p:"
+            keys = [prefix + k for k in it.keys] + ["d:" + k for k in it.dkeys + it.keys_f16]
+            for key in keys + ["tau:" + it.backend]:
+                if key not in names:
+                    names.append(key)
+        self.names = names
+        idx = self.idx = {n: i for i, n in enumerate(names)}
+        dec = [it for it in items if it.kind == "decode"]
+        pre = [it for it in items if it.kind == "prefill"]
+        self.dec, self.pre = dec, pre
+
+        def onehot(lists: list[list[str]], prefix: str, base: str) -> torch.Tensor:
+            m = torch.zeros(len(lists), len(names))
+            for i, keys in enumerate(lists):
+                m[i, idx[base]] = 1.0
+                for k in keys:
+                    m[i, idx[prefix + k]] = 1.0
+            return m
+
+        def tau_matrix(its):
+            m = torch.zeros(len(its), len(names))
+            for i, it in enumerate(its):
+                m[i, idx["tau0"]] = 1.0
+                m[i, idx["tau:" + it.backend]] = 1.0
+            return m
+
+        def const(its, attr):
+            return torch.tensor([float(getattr(it, attr)) for it in its])
+
+        self.d_x = onehot([it.keys for it in dec], "d:", "decode0")
+        self.d_x16 = onehot([it.keys_f16 for it in dec], "d:", "decode0")
+        self.d_tau = tau_matrix(dec)
+        self.d_u = torch.zeros(len(dec), len(names))
+        for i, it in enumerate(dec):
+            self.d_u[i, idx["u0"]] = 1.0
+            self.d_u[i, idx["u:" + it.ukey]] = 1.0
+        self.d_vec, self.d_af = const(dec, "vector"), const(dec, "active_flops")
+        self.d_w, self.d_kv, self.d_l, self.d_bw, self.d_c, self.d_meas = (
+            const(dec, a) for a in ("weight_bytes", "kv_bytes", "layers", "bw", "comm_s", "measured_s")
+        )
+        self.p_x = onehot([it.keys for it in pre], "p:", "prefill0")
+        self.p_xd = onehot([it.dkeys for it in pre], "d:", "decode0")
+        self.p_tau = tau_matrix(pre)
+        self.p_v = torch.zeros(len(pre), len(names))
+        for i, it in enumerate(pre):
+            self.p_v[i, idx["v0"]] = 1.0
+            self.p_v[i, idx["v:" + it.vkey]] = 1.0
+        self.p_vec = const(pre, "vector")
+        owner, chunks = [], []
+        for i, it in enumerate(pre):
+            for chunk in it.chunks:
+                owner.append(i)
+                chunks.append(chunk)
+        self.owner = torch.tensor(owner)
+        cols = list(zip(*chunks, strict=True))
+        self.cn, self.cr, self.cg, self.ca, self.cc = (torch.tensor(c, dtype=torch.float64) for c in cols)
+        self.p_l, self.p_bw, self.p_pk, self.p_meas = (const(pre, a) for a in ("layers", "bw", "peak", "measured_s"))
+        self.ridge = torch.zeros(len(names))
+        self.prior = torch.zeros(len(names))
+        for n, i in idx.items():
+            if n.startswith(("d:", "p:")):
+                self.ridge[i] = RIDGE[_level_type(n[2:])]
+            elif n.startswith(("tau:", "v:", "u:")):
+                self.ridge[i] = TAU_RIDGE
+            elif n in SCALAR_PRIORS:
+                self.prior[i], self.ridge[i] = SCALAR_PRIORS[n]
+        self.start = self.prior.clone()
+        self.start[idx["decode0"]], self.start[idx["prefill0"]] = math.log(0.6), math.log(0.3)
+
+    def predicted(self, th):
+        torch, idx = self.torch, self.idx
+        e_d = torch.clamp(torch.exp(self.d_x @ th), max=MAX_BANDWIDTH_EFFICIENCY)
+        e_16 = torch.clamp(torch.exp(self.d_x16 @ th + th[idx["kv"]]), max=MAX_BANDWIDTH_EFFICIENCY)
+        t_dec = self.d_w / (self.d_bw * e_d) + self.d_l * torch.exp(self.d_tau @ th) + self.d_c
+        t_dec = t_dec + self.d_kv / (self.d_bw * e_16) + self.d_af * torch.exp(self.d_u @ th) / self.d_vec
+        o = self.owner
+        e_p = torch.clamp(torch.exp(self.p_x @ th), max=MAX_COMPUTE_EFFICIENCY)[o]
+        e_pd = torch.clamp(torch.exp(self.p_xd @ th), max=MAX_BANDWIDTH_EFFICIENCY)[o]
+        compute = self.p_pk[o] * e_p * self.cn / (self.cn + torch.exp(th[idx["half"]]))
+        vector = self.cg * torch.exp(self.p_v @ th)[o] / self.p_vec[o]
+        chunk = torch.maximum(self.cr / (self.p_bw[o] * e_pd), self.cg / compute + vector)
+        chunk = chunk + self.ca / (self.p_pk[o] * e_p * torch.exp(th[idx["att"]]))
+        chunk = chunk + self.p_l[o] * torch.exp(self.p_tau @ th)[o] + self.cc
+        t_pre = torch.zeros(len(self.pre)).index_add(0, o, chunk)
+        return t_dec, t_pre
+
+    def solve(self, held_out: str | None = None, start=None, iterations: int = 200, exclude=None) -> Fit:
+        """Fit on every row but those of the GPU `held_out` (or those `exclude(row)` is true for);
+        levels only they inform stay at 0."""
+        torch = self.torch
+
+        def keep(row) -> bool:
+            return row.group != held_out and not (exclude and exclude(row))
+
+        dec_in = [keep(it.row) for it in self.dec]
+        pre_in = [keep(it.row) for it in self.pre]
+        groups: dict[str, int] = {}
+        for it, keep in zip(self.dec + self.pre, dec_in + pre_in, strict=True):
+            if keep:
+                groups[it.row.group] = groups.get(it.row.group, 0) + 1
+        d_wt = torch.tensor(
+            [1 / math.sqrt(groups[it.row.group]) if k else 0.0 for it, k in zip(self.dec, dec_in, strict=True)]
+        )
+        p_wt = torch.tensor(
+            [1 / math.sqrt(groups[it.row.group]) if k else 0.0 for it, k in zip(self.pre, pre_in, strict=True)]
+        )
+        used = ((self.d_x + self.d_x16 + self.d_tau) * torch.tensor(dec_in, dtype=torch.float64)[:, None]).sum(0)
+        used = used + ((self.p_x + self.p_xd + self.p_tau) * torch.tensor(pre_in, dtype=torch.float64)[:, None]).sum(0)
+        theta = (self.start if start is None else start).clone()
+        theta = torch.where(used > 0, theta, self.prior)
+        theta.requires_grad_(True)
+        scale = float(d_wt.sum() + p_wt.sum())
+        log_dm, log_pm = torch.log(self.d_meas), torch.log(self.p_meas)
+
+        def loss():
+            t_dec, t_pre = self.predicted(theta)
+            err = (d_wt * (torch.log(t_dec) - log_dm) ** 2).sum() + (p_wt * (torch.log(t_pre) - log_pm) ** 2).sum()
+            return (err + (self.ridge * (theta - self.prior) ** 2).sum()) / scale
+
+        opt = torch.optim.LBFGS(
+            [theta],
+            lr=1.0,
+            max_iter=iterations,
+            line_search_fn="strong_wolfe",
+            tolerance_grad=1e-10,
+            tolerance_change=1e-14,
+        )
+
+        def closure():
+            opt.zero_grad()
+            value = loss()
+            value.backward()
+            return value
+
+        opt.step(closure)
+        theta = theta.detach()
+        self.last = theta
+        counts = {}
+        for it, keep in zip(self.dec + self.pre, dec_in + pre_in, strict=True):
+            if keep:
+                prefix = "d:" if it.kind == "decode" else "p:"
+                for k in it.keys:
+                    counts[prefix + k] = counts.get(prefix + k, 0) + 1
+        values = {n: float(theta[i]) for n, i in self.idx.items() if not n.startswith(("d:", "p:")) or used[i] > 0}
+        return Fit(values, counts)
+
+
+def fit(rows: list[Row]) -> Fit:
+    return Problem(rows).solve()
+
+
+def predict_row(row: Row, eff: EfficiencyModel) -> dict[str, float | None]:
+    """Predicted pp and tg tok/s of one row, by planner.core.speed.predict_work."""
+    out: dict[str, float | None] = {"pp": None, "tg": None}
+    args = dict(efficiency=eff, moe=row.moe, quant_bits=row.quant_bits)
+    if row.pp_tokens and row.pp_tps:
+        out["pp"] = predict_work(
+            row.work, row.hw, row.deployment, row.pp_tokens, 1, 1, row.pp_depth, **args
+        ).prefill_tokens_per_s
+    if row.tg_tokens and row.tg_tps:
+        out["tg"] = predict_work(
+            row.work, row.hw, row.deployment, 1, row.tg_tokens, 1, row.tg_depth, **args
+        ).decode_tokens_per_s
+    return out
+
+
+def leave_one_gpu_out(rows: list[Row], problem: Problem | None = None) -> list[dict]:
+    """For each GPU: fit without any of its rows, predict them. One result per measured figure."""
+    problem = problem or Problem(rows)
+    problem.solve()
+    start = problem.last
+    results = []
+    for group in sorted({r.group for r in rows}):
+        eff = problem.solve(group, start=start).model()
+        for r in (r for r in rows if r.group == group):
+            pred = predict_row(r, eff)
+            for kind, metric in (("decode", "tg"), ("prefill", "pp")):
+                measured = getattr(r, f"{metric}_tps")
+                if measured and pred[metric]:
+                    results.append({"row": r, "kind": kind, "pred": pred[metric], "measured": measured})
+    return results
+
+
+def leave_one_source_out(rows: list[Row], group: str, problem: Problem) -> list[dict]:
+    """The rows of one GPU, each source's rows predicted by a fit without that source (the GPU's
+    other sources stay in): how well the shipped model, which has seen this GPU, does on a new report."""
+    results = []
+    start = problem.last if hasattr(problem, "last") else None
+    for source in sorted({r.source for r in rows if r.group == group}):
+        eff = problem.solve(start=start, exclude=lambda r, s=source: r.group == group and r.source == s).model()
+        for r in (r for r in rows if r.group == group and r.source == source):
+            pred = predict_row(r, eff)
+            for kind, metric in (("decode", "tg"), ("prefill", "pp")):
+                measured = getattr(r, f"{metric}_tps")
+                if measured and pred[metric]:
+                    results.append({"row": r, "kind": kind, "pred": pred[metric], "measured": measured})
+    return results
+
+
+def quantile(values: list[float], q: float) -> float:
+    v = sorted(values)
+    if not v:
+        return 0.0
+    pos = q * (len(v) - 1)
+    lo = int(math.floor(pos))
+    hi = min(lo + 1, len(v) - 1)
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo)
+
+
+def band_from(results: list[dict], level: float = 0.8) -> dict:
+    """The central `level` interval of log(measured / predicted), per kind."""
+    tail = (1 - level) / 2
+    band = {}
+    for kind in ("decode", "prefill"):
+        logs = [math.log(x["measured"] / x["pred"]) for x in results if x["kind"] == kind]
+        band[kind] = [round(quantile(logs, tail), 4), round(quantile(logs, 1 - tail), 4)]
+    return band
+
+
+def median(values: list[float]) -> float:
+    v = sorted(values)
+    n = len(v)
+    return (v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2) if v else float("nan")
