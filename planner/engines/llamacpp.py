@@ -169,6 +169,7 @@ class LlamaCppPlan:
     weights_bytes: int  # all model buffers
     kv_cache_bytes: int
     compute_buffer_bytes: int  # all devices
+    host_compute_bytes: int  # the CPU-side compute buffer (CUDA_Host/ROCm_Host beside a GPU backend; CPU)
     output_buffer_bytes: int  # host logits buffer ("CPU output buffer size")
     gpu_bytes: int
     cpu_bytes: int
@@ -229,8 +230,7 @@ def kv_caches(
         size_swa = (
             size_base
             if swa_full
-            else ceil_div(min(size_base, spec.sliding_window * (n_seq if unified else 1) + n_ubatch), PAD_CTX)
-            * PAD_CTX
+            else ceil_div(min(size_base, spec.sliding_window * (n_seq if unified else 1) + n_ubatch), PAD_CTX) * PAD_CTX
         )
         caches.append(
             KvCache(
@@ -254,6 +254,7 @@ def compute_buffer_bytes(
     n_outputs: int,
     flash_attn: bool,
     kv_quantized: bool,
+    gpu: bool = False,
 ) -> int:
     """sched_reserve's worst-case graph: n_ubatch tokens, n_outputs logits rows (llama-context.cpp).
 
@@ -263,6 +264,8 @@ def compute_buffer_bytes(
     """
     mask_elem = 2 if flash_attn else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
+    if gpu:
+        return _gpu_compute_bytes(spec, caches, n_ubatch, n_outputs, flash_attn, masks)
     ffn_floats = 3 * spec.intermediate_size + spec.hidden_size
     if spec.moe is not None:
         moe = spec.moe
@@ -278,6 +281,45 @@ def compute_buffer_bytes(
         masks += n_ubatch * 2 * spec.kv_dim * 2
     output = n_outputs * spec.vocab_size * 4 + 2 * n_outputs * spec.hidden_size * 4
     return masks + max(peak, output)
+
+
+def _gpu_compute_bytes(
+    spec: ModelSpec, caches: list[KvCache], n_ubatch: int, n_outputs: int, flash_attn: bool, masks: int
+) -> int:
+    """A GPU backend's compute buffer (CUDA, ROCm, Vulkan, Metal), counted from the graph's live tensors.
+
+    GPU backends keep matmul and flash-attention scratch in their own pools (ggml-cuda.cu
+    ggml_cuda_pool), outside the compute buffer, so ggml-alloc's buffer holds only graph tensors:
+    - FFN peak: gate, up and the GLU output ([n_ff, n_ubatch] f32 each) with three [n_embd, n_ubatch]
+      f32 tensors (the layer input, the attention residual ffn_inp and the normed input), plus the
+      masks ([n_kv, n_ubatch], f16 under flash attention) alive until the last attention layer.
+    - Without flash attention: the KQ scores [n_kv, n_ubatch, n_head] f32 and its softmax in place.
+    - Output: the logits of n_outputs rows plus the final hidden state; the masks are freed by then.
+    Checked on a CUDA H200 log (164.01 MiB, Qwen2.5-7B shape, n_ctx 32768, ubatch 512, 4 slots).
+    """
+    h = spec.hidden_size
+    inter = spec.intermediate_size
+    if spec.moe is not None:
+        moe = spec.moe
+        inter = max(moe.experts_per_token * moe.expert_intermediate_size, inter if moe.dense_layers else 0)
+    ffn = n_ubatch * 4 * (3 * inter + 3 * h)
+    layer = ffn
+    if not flash_attn:
+        n_kv = max((c.cells for c in caches if c.layers), default=0)
+        kq = n_ubatch * n_kv * spec.num_attention_heads * 4
+        layer = max(ffn, kq + n_ubatch * 4 * (spec.q_dim + 2 * spec.kv_dim + 2 * h))
+    output = n_outputs * spec.vocab_size * 4 + n_ubatch * h * 4
+    return max(masks + layer, output)
+
+
+def host_compute_bytes(spec: ModelSpec, caches: list[KvCache], n_ubatch: int, flash_attn: bool) -> int:
+    """The host-side compute buffer beside a GPU backend ("CUDA_Host compute buffer size"): the inputs
+    the scheduler builds on the CPU before copying them to the GPU: the token embeddings looked up from
+    token_embd (which stays on the CPU) and their f32 copy [n_embd, n_ubatch] x 2, and the attention
+    masks ([n_kv, n_ubatch], f16 under flash attention, else f32). H200 log: 46.01 MiB = 14 + 32."""
+    mask_elem = 2 if flash_attn else 4
+    masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
+    return n_ubatch * spec.hidden_size * 4 * 2 + masks
 
 
 # ---- placement ------------------------------------------------------------------------------------
@@ -356,7 +398,11 @@ def place(
         )
         kv = sum(c.bytes for c in caches)
         if layer_ids or (dev == -1 and hw_gpus == 0):
-            compute = compute_buffer_bytes(spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant)
+            compute = compute_buffer_bytes(spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant, gpu=dev != -1)
+        elif dev == -1 and hw_gpus:
+            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash)
+            if has_output:
+                compute += n_outputs * spec.vocab_size * 4
         else:
             # A device with no repeating layers: host-side inputs (embeddings of one ubatch) and, for
             # the output layer alone, its logits.
@@ -370,9 +416,7 @@ def place(
 
 def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: LlamaCppOptions) -> LlamaCppPlan:
     if opts.ubatch_size <= 0 or opts.batch_size <= 0:
-        raise UsageError(
-            "--ubatch-size", opts.ubatch_size, "must be positive", hint="llama.cpp's default is 512"
-        )
+        raise UsageError("--ubatch-size", opts.ubatch_size, "must be positive", hint="llama.cpp's default is 512")
     if opts.flash_attn not in ("on", "off", "auto"):
         raise UsageError("--flash-attn", opts.flash_attn, "must be on, off or auto")
     if opts.split_mode not in ("none", "layer", "row"):
@@ -380,9 +424,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     if opts.parallel is not None and opts.parallel < 1:
         raise UsageError("--parallel", opts.parallel, "must be 1 or more (leave it out for auto)")
     if opts.ctx_size is not None and opts.ctx_size < 0:
-        raise UsageError(
-            "--ctx-size", opts.ctx_size, "must be 0 (the model's) or a positive number of tokens"
-        )
+        raise UsageError("--ctx-size", opts.ctx_size, "must be 0 (the model's) or a positive number of tokens")
     type_k = normalise_kv_type(opts.cache_type_k, "--cache-type-k")
     type_v = normalise_kv_type(opts.cache_type_v, "--cache-type-v")
     opts = replace(opts, cache_type_k=type_k, cache_type_v=type_v)
@@ -418,19 +460,13 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
             f"n_ctx_seq ({ceil_div(n_ctx_seq_req, PAD_CTX) * PAD_CTX}) > n_ctx_train ({train}) -- "
             f"possible training context overflow (llama.cpp's own warning)"
         )
-    ngl = (
-        n_layer + 1
-        if opts.n_gpu_layers is None or opts.n_gpu_layers < 0
-        else min(opts.n_gpu_layers, n_layer + 1)
-    )
+    ngl = n_layer + 1 if opts.n_gpu_layers is None or opts.n_gpu_layers < 0 else min(opts.n_gpu_layers, n_layer + 1)
     if not on_gpu:
         ngl = 0
     free = profile.memory_bytes
 
     def attempt(ctx: int, layers: int):
-        devs, caches, n_ctx, n_ctx_seq = place(
-            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs
-        )
+        devs, caches, n_ctx, n_ctx_seq = place(spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs)
         over = any(d.total_bytes > free for d in devs if d.name != "CPU")
         tight = any(d.total_bytes > free - opts.fit_target_bytes for d in devs if d.name != "CPU")
         return devs, caches, n_ctx, n_ctx_seq, over, tight
@@ -482,9 +518,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     fits = error is None and (all_on_gpu or not on_gpu)
     runs = error is None
     if on_gpu and runs and not all_on_gpu:
-        warnings.append(
-            f"only {ngl} of {n_layer + 1} layers on the GPU: the rest run on the CPU from host RAM"
-        )
+        warnings.append(f"only {ngl} of {n_layer + 1} layers on the GPU: the rest run on the CPU from host RAM")
     kv_total = sum(c.bytes for c in caches)
     compute_total = sum(d.compute_bytes for d in devs)
     kv_tokens = n_ctx_seq
@@ -508,6 +542,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
         weights_bytes=sum(d.model_bytes for d in devs),
         kv_cache_bytes=kv_total,
         compute_buffer_bytes=compute_total,
+        host_compute_bytes=cpu_dev.compute_bytes if cpu_dev else 0,
         output_buffer_bytes=output_buffer,
         gpu_bytes=gpu_bytes,
         cpu_bytes=cpu_bytes,

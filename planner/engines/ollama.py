@@ -94,6 +94,8 @@ class OllamaPlan:
     weights_bytes: int
     kv_cache_bytes: int
     compute_buffer_bytes: int  # Ollama's graph estimate (full or partial offload)
+    full_graph_bytes: int  # memory.graph.full in the server log
+    required_full_bytes: int  # memory.required.full: everything on one GPU (minimum + layers + output + graph)
     minimum_memory_bytes: int
     gpu_bytes: int  # VRAMSize
     cpu_bytes: int  # TotalSize - VRAMSize
@@ -121,9 +123,7 @@ def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[in
         full = max(4 * batch * (e + v), 4 * batch * (2 + context + context * h + 2 * e + 2 * hk * h))
         partial = max(
             4 * e * batch + e * v * 105 // 128 + 4 * v * batch,
-            4 * batch * (2 * e + 1 + 2 * hk * h + context + context * h)
-            + 4 * hk * context * 8
-            + e * hk * h * 9 // 16,
+            4 * batch * (2 * e + 1 + 2 * hk * h + context + context * h) + 4 * hk * context * 8 + e * hk * h * 9 // 16,
         )
     elif arch == "qwen2":
         full = max(4 * batch * (e + v), 4 * batch * (1 + 2 * e + context + context * h))
@@ -140,9 +140,7 @@ def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[in
     return partial, full
 
 
-def kv_per_layer(
-    spec: ModelSpec, arch: str, context: int, num_parallel: int, kv_type: str, batch: int
-) -> list[int]:
+def kv_per_layer(spec: ModelSpec, arch: str, context: int, num_parallel: int, kv_type: str, batch: int) -> list[int]:
     per = OLLAMA_KV_BYTES[kv_type]
     row = (spec.head_dim * 2) * spec.num_kv_heads
     out = [int(context * row * per)] * spec.num_layers
@@ -161,8 +159,7 @@ def _backend(hw: Hardware, version: tuple[int, int, int]) -> tuple[str, str | No
         if p.arch in ("gfx900", "gfx906") and version >= (0, 12, 4):
             if version >= (0, 13, 0):
                 notes.append(
-                    f"Ollama's ROCm build refuses {p.arch} from 0.12.4 (PR #12481): planned on the "
-                    f"Vulkan backend"
+                    f"Ollama's ROCm build refuses {p.arch} from 0.12.4 (PR #12481): planned on the Vulkan backend"
                 )
                 return "vulkan", None, notes
             return (
@@ -208,17 +205,14 @@ def plan_ollama(
     flash = opts.flash_attention if opts.flash_attention is not None else arch in FLASH_DEFAULT_ARCHS
     if kv_type != "f16" and not flash:
         warnings.append(
-            f"OLLAMA_KV_CACHE_TYPE={kv_type} needs flash attention (OLLAMA_FLASH_ATTENTION=1); "
-            f"Ollama falls back to f16"
+            f"OLLAMA_KV_CACHE_TYPE={kv_type} needs flash attention (OLLAMA_FLASH_ATTENTION=1); Ollama falls back to f16"
         )
         kv_type = "f16"
     num_ctx = opts.num_ctx or default_num_ctx(version, profile.memory_bytes * max(gpus, 1) if gpus else 0)
     if opts.num_ctx is None and num_ctx > spec.max_position_embeddings:
         num_ctx = spec.max_position_embeddings  # the tiered default is capped at the model's training length
     if num_ctx > spec.max_position_embeddings:
-        warnings.append(
-            f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})"
-        )
+        warnings.append(f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})")
     context = num_ctx * opts.num_parallel
     batch = min(num_ctx, NUM_BATCH)
     kv = kv_per_layer(spec, arch, context, opts.num_parallel, kv_type, batch)
@@ -285,19 +279,16 @@ def plan_ollama(
     if backend_error:
         warnings.append(backend_error)
     cpu_bytes = total - vram
-    host = (
-        profile.host_memory_bytes if backend != "cpu" or profile.platform != "cpu" else profile.memory_bytes
-    )
+    host = profile.host_memory_bytes if backend != "cpu" or profile.platform != "cpu" else profile.memory_bytes
     if profile.platform == "cpu":
         host = profile.memory_bytes
     if host is not None and cpu_bytes > host:
-        error = (f"model requires more system memory ({cpu_bytes / GIB:.1f} GiB) than is available "
-                 f"({host / GIB:.1f} GiB)")
+        error = (
+            f"model requires more system memory ({cpu_bytes / GIB:.1f} GiB) than is available ({host / GIB:.1f} GiB)"
+        )
     fits = error is None and (fully or (profile.platform == "cpu"))
     if error is None and not fully and gpus:
-        warnings.append(
-            f"{layer_count} of {n_layer + 1} layers on the GPU ({processor}): the rest run on the CPU"
-        )
+        warnings.append(f"{layer_count} of {n_layer + 1} layers on the GPU ({processor}): the rest run on the CPU")
     kv_total = sum(kv)
     return OllamaPlan(
         engine="ollama",
@@ -316,6 +307,8 @@ def plan_ollama(
         weights_bytes=weights.tensor_bytes,
         kv_cache_bytes=kv_total,
         compute_buffer_bytes=graph_used,
+        full_graph_bytes=full,
+        required_full_bytes=MINIMUM_MEMORY_BYTES + sum(layer_sizes) + output + full,
         minimum_memory_bytes=MINIMUM_MEMORY_BYTES if gpus else 0,
         gpu_bytes=vram,
         cpu_bytes=cpu_bytes,
