@@ -144,7 +144,9 @@ def kv_per_layer(spec: ModelSpec, arch: str, context: int, num_parallel: int, kv
     per = OLLAMA_KV_BYTES[kv_type]
     row = (spec.head_dim * 2) * spec.num_kv_heads
     out = [int(context * row * per)] * spec.num_layers
-    if arch == "gemma3" and spec.sliding_window:
+    # Sliding-window layers keep window x parallel + one batch of cells (kvcache.NewSWACache in the Ollama
+    # engine's gemma3 and gpt-oss models; gpt-oss alternates 128-token windows with full layers).
+    if arch in ("gemma3", "gptoss", "gpt-oss") and spec.sliding_window:
         window = num_parallel * spec.sliding_window + batch
         out = [int(window * row * per) if t == SLIDING else out[i] for i, t in enumerate(spec.layer_types)]
     return out
@@ -195,6 +197,7 @@ def plan_ollama(
         "gemma3": "gemma3",
         "gemma2": "gemma2",
         "gemma": "gemma",
+        "gpt_oss": "gptoss",
     }.get(spec.model_type, "llama")
     profile = hw.profile
     warnings: list[str] = []
