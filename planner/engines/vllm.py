@@ -83,11 +83,14 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
             False,
             True,
         ),
-        # The current line: gpu_worker.determine_available_memory also subtracts
-        # model_runner.profile_cudagraph_memory() (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS, on by default)
-        # unless --enforce-eager; CUDA only (ROCm keeps capturing after the KV cache is allocated).
+        # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default
+        # (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0); the accounting is that of 0.11.
+        VllmVersion("0.12", "V1 0.12-0.20", True, V1_SAMPLER_BYTES, int(0.13 * GIB), int(0.41 * GIB), False, True),
+        # The current line, 0.21 on: gpu_worker.determine_available_memory also subtracts
+        # model_runner.profile_cudagraph_memory() ("CUDA graph memory profiling is enabled (default since
+        # v0.21.0)" in its log) unless --enforce-eager; CUDA only.
         VllmVersion(
-            "0.2x", "V1 0.2x-0.3x (current)", True, V1_SAMPLER_BYTES, int(0.13 * GIB), int(0.41 * GIB), True, True
+            "0.2x", "V1 0.21-0.3x (current)", True, V1_SAMPLER_BYTES, int(0.13 * GIB), int(0.41 * GIB), True, True
         ),
     )
 }
@@ -112,14 +115,16 @@ def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
                 if minor in (9, 10)
                 else "0.11"
                 if minor == 11
-                else ("0.2x" if minor >= 12 else "")
+                else "0.12"
+                if 12 <= minor <= 20
+                else ("0.2x" if minor >= 21 else "")
             )
     if key not in VLLM_VERSIONS:
         raise UsageError(
             "--vllm-version",
             name,
             "not a vLLM version mi50plan models",
-            hint="use v0, 0.8, 0.10, 0.11, 0.2x (also 0.3x or latest), or auto",
+            hint="use v0, 0.8, 0.10, 0.11, 0.12, 0.2x (also 0.3x or latest), or auto",
         )
     return VLLM_VERSIONS[key]
 

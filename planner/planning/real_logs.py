@@ -126,7 +126,15 @@ def vllm_line(case: LogCase) -> str:
     m = re.search(r"\b0\.(\d+)", text)
     if m:
         minor = int(m.group(1))
-        return "0.8" if minor == 8 else "0.10" if minor in (9, 10) else "0.11" if minor == 11 else "0.2x"
+        return (
+            "0.8"
+            if minor == 8
+            else "0.10"
+            if minor in (9, 10)
+            else "0.11"
+            if minor == 11
+            else ("0.12" if minor <= 20 else "0.2x")
+        )
     return "0.11"
 
 
