@@ -29,7 +29,8 @@ def test_default_line_per_platform():
 
 
 @pytest.mark.parametrize(
-    ("text", "line"), [("0.8.5", "0.8"), ("0.9.2", "0.10"), ("v0.11.0", "0.11"), ("0.18", "0.12"), ("0.31", "0.2x"), ("V0", "v0")]
+    ("text", "line"),
+    [("0.8.5", "0.8"), ("0.9.2", "0.10"), ("v0.11.0", "0.11"), ("0.18", "0.12"), ("0.31", "0.2x"), ("V0", "v0")],
 )
 def test_release_numbers_map_to_their_line(text, line):
     assert resolve_version(text, Hardware(get_profile("h100-sxm"))).name == line
