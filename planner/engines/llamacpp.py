@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from planner.core.hardware import Hardware
 from planner.core.spec import SLIDING, ModelSpec, ceil_div
+from planner.core.tensors import EXPERT, tensor_inventory
 from planner.errors import UsageError
 
 MIB = 2**20
@@ -83,6 +84,34 @@ class GGUFWeights:
 
 
 @dataclass(frozen=True)
+class VisionTower:
+    """A multimodal projector's vision encoder (the mmproj GGUF's clip.vision.* keys)."""
+
+    image_size: int
+    patch_size: int
+    hidden_size: int
+    heads: int
+    intermediate_size: int
+    flash_attn: bool = False
+
+    @property
+    def patches(self) -> int:
+        return (self.image_size // self.patch_size) ** 2
+
+
+def projector_compute_bytes(v: VisionTower) -> int:
+    """tools/mtmd/clip.cpp builds one image's ViT graph: without flash attention the scores
+    [patches, patches, heads] f32 dominate, else the MLP's [intermediate, patches] f32 set (gate/up/out)
+    and three [hidden, patches] tensors, as for the language model (SigLIP at 896 px: 4096 patches, 16 heads:
+    1 GiB)."""
+    n = v.patches
+    ffn = n * 4 * (3 * v.intermediate_size + 3 * v.hidden_size)
+    if v.flash_attn:
+        return ffn
+    return max(ffn, n * n * v.heads * 4 + n * 4 * 3 * v.hidden_size)
+
+
+@dataclass(frozen=True)
 class LlamaCppOptions:
     ctx_size: int | None = None  # -c; None or 0: the model's training context
     cache_type_k: str = "f16"
@@ -98,6 +127,9 @@ class LlamaCppOptions:
     fit: bool = True
     fit_target_bytes: int = FIT_MARGIN_BYTES
     n_outputs: int | None = None  # logits rows reserved; None: the server's n_parallel
+    mmproj_bytes: int = 0  # --mmproj: the projector file's tensor bytes, loaded on the first GPU
+    mmproj_vision: VisionTower | None = None  # its encoder's shape, for its compute buffer
+    n_cpu_moe: int = 0  # --n-cpu-moe N: the expert tensors of the first N layers stay on the CPU
 
     def flags(self) -> list[str]:
         out: list[str] = []
@@ -121,6 +153,10 @@ class LlamaCppOptions:
             out += ["--split-mode", self.split_mode]
         if self.swa_full:
             out += ["--swa-full"]
+        if self.mmproj_bytes:
+            out += ["--mmproj", "<projector.gguf>"]
+        if self.n_cpu_moe:
+            out += ["--n-cpu-moe", str(self.n_cpu_moe)]
         return out
 
 
@@ -142,10 +178,11 @@ class DeviceUse:
     kv_bytes: int
     compute_bytes: int
     repack_bytes: int = 0
+    projector_bytes: int = 0  # --mmproj: the vision projector's weights and its own compute buffer
 
     @property
     def total_bytes(self) -> int:
-        return self.model_bytes + self.kv_bytes + self.compute_bytes + self.repack_bytes
+        return self.model_bytes + self.kv_bytes + self.compute_bytes + self.repack_bytes + self.projector_bytes
 
 
 @dataclass(frozen=True)
@@ -375,6 +412,7 @@ def place(
     )
     devices: list[DeviceUse] = []
     names = ["CPU"] + [f"GPU{i}" for i in range(hw_gpus)]
+    moe_on_cpu = expert_bytes_by_layer(spec, weights, min(opts.n_cpu_moe, n_layer))
     for dev in [-1] + list(range(hw_gpus)):
         layer_ids = [i for i in range(n_layer) if where[i] == dev]
         has_output = where[n_layer] == dev
@@ -410,8 +448,34 @@ def place(
             if has_output:
                 compute += n_outputs * spec.vocab_size * 4
         repack = sum(_repack(weights, i) for i in layer_ids) if dev == -1 else 0
-        devices.append(DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack))
+        if dev == -1:
+            model += sum(b for i, b in moe_on_cpu.items() if where[i] != -1)
+        else:
+            model -= sum(b for i, b in moe_on_cpu.items() if where[i] == dev)
+        projector = 0
+        if opts.mmproj_bytes and dev == (0 if hw_gpus else -1):
+            projector = opts.mmproj_bytes + (projector_compute_bytes(opts.mmproj_vision) if opts.mmproj_vision else 0)
+        devices.append(DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack, projector))
     return devices, all_caches, n_ctx, n_ctx_seq
+
+
+def expert_bytes_by_layer(spec: ModelSpec, weights: GGUFWeights, first: int) -> dict[int, int]:
+    """The routed experts' share of each of the first `first` layers' bytes (by element count): what
+    --n-cpu-moe keeps on the CPU (common/arg.cpp: the ffn_*_exps tensors of blk.0..N-1 go to the CPU buffer)."""
+    if spec.moe is None or first <= 0:
+        return {}
+    total: dict[int, int] = {}
+    experts: dict[int, int] = {}
+    for t in tensor_inventory(spec):
+        if t.layer is not None and t.layer < first:
+            total[t.layer] = total.get(t.layer, 0) + t.elements
+            if t.role == EXPERT:
+                experts[t.layer] = experts.get(t.layer, 0) + t.elements
+    return {
+        i: weights.layer_bytes[i] * experts.get(i, 0) // total[i]
+        for i in total
+        if i < len(weights.layer_bytes) and total[i]
+    }
 
 
 def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: LlamaCppOptions) -> LlamaCppPlan:
