@@ -32,6 +32,7 @@ GPU_PROFILES = (
     ("H100", "h100-sxm"),
     ("L40S", "l40s"),
     ("RTX 3090", "rtx3090"),
+    ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
     ("unstated CUDA GPU", "rtx3090"),  # Ollama O02: only the estimator's sizes are compared
@@ -50,6 +51,8 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
     "Qwen2.5-7B-shaped GGUF (qwen2 arch, 28 layers)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    "Qwen2.5-3B-shaped GGUF (qwen2 arch per vocab 151936 in the 0.58 MiB output buffer; 36 layers, "
+    "n_embd_k_gqa 256 per log)": ("Qwen/Qwen2.5-3B-Instruct", None, {}),
     # qwen2 with 64 layers is the Qwen2.5-32B shape (the KV buffer, 4352 MiB at q8_0, confirms 64 x 8 x 128).
     "unstated main model (qwen2 arch, 64 layers; draft Qwen2.5-Coder-0.5B-Instruct-IQ4_XS)": (
         "Qwen/Qwen2.5-32B-Instruct",
