@@ -42,7 +42,9 @@ class VllmVersion:
     non_torch_tp_bytes: int
     # Whether an estimate of the CUDA-graph pool is subtracted from the KV budget before allocation.
     subtracts_cudagraphs: bool
-    big_gpu_defaults: bool  # serve defaults 8192 tokens / 1024 seqs on GPUs of 70 GiB and more (not A100)
+    # `vllm serve` defaults (vllm/engine/arg_utils.py get_batch_defaults): (minimum device GiB, tokens, seqs),
+    # largest first; the A100 is held to the smallest tier ("a100" not in device_name, PR #17885).
+    batch_tiers: tuple[tuple[int, int, int], ...] = ((0, 2048, 256),)
 
 
 # The profile run's sampler (V1 gpu_model_runner._dummy_sampler_run, vllm/v1/sample/sampler.py and
@@ -52,6 +54,11 @@ class VllmVersion:
 V1_SAMPLER_BYTES = 2 + 4 + (4 + 8) + (4 + 8) + 4 + 4
 # V0 (vllm/worker/model_runner.py profile_run) keeps the fp32 logits of its dummy sequences.
 V0_SAMPLER_BYTES = 4
+NT_TP1, NT_TP = int(0.13 * GIB), int(0.41 * GIB)  # non-torch increase, logged on H100 (llm-d 0.11 logs)
+TIERS_70 = ((70, 8192, 1024), (0, 2048, 256))
+# Latest arg_utils (infer_accelerator_scheduling_defaults): a >= 160 GiB tier (16384 tokens, from 0.28) and a
+# "balanced" 40-70 GiB tier (4096 tokens, 512 seqs).
+TIERS_LATEST = ((160, 16384, 1024), (70, 8192, 1024), (40, 4096, 512), (0, 2048, 256))
 VLLM_VERSIONS: dict[str, VllmVersion] = {
     v.name: v
     for v in (
@@ -65,43 +72,39 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
             int(0.35 * GIB),
             int(0.40 * GIB),
             False,
-            False,
         ),
-        # V1 0.8.0-0.9.1: gpu_worker.determine_available_memory adds every non-torch byte on the device
-        # after the profile run (mem_get_info used minus torch allocated), the CUDA context included.
-        VllmVersion("0.8", "V1 0.8.0-0.9.1", True, V1_SAMPLER_BYTES, int(0.40 * GIB), int(0.40 * GIB), False, False),
-        # V1 0.9.2-0.11 (PR #19312 reuses memory_profiling): only the non-torch increase since the worker's
-        # init snapshot counts: logged 0.13-0.14 GiB on H100 at TP 1 and 0.54-0.55 GiB at TP 2 (llm-d logs).
-        VllmVersion("0.10", "V1 0.9.2-0.10.x", True, V1_SAMPLER_BYTES, int(0.13 * GIB), int(0.41 * GIB), False, True),
+        # V1 0.8.0-0.9.1: gpu_worker.determine_available_memory adds every non-torch byte on the device after
+        # the profile run (mem_get_info used minus torch allocated), the CUDA context included.
+        VllmVersion("0.8", "V1 0.8.0-0.9.1", True, V1_SAMPLER_BYTES, int(0.40 * GIB), int(0.40 * GIB), False),
+        # V1 0.9.2-0.11 (PR #19312 reuses memory_profiling): only the non-torch increase since the worker's init
+        # snapshot counts: logged 0.13-0.14 GiB on H100 at TP 1 and 0.54-0.55 GiB at TP 2 (llm-d logs).
+        VllmVersion("0.10", "V1 0.9.2-0.10.x", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
         VllmVersion(
             "0.11",
             "V1 0.11.x (the gfx906 fork nlzy/vllm-gfx906 is 0.11-based)",
             True,
             V1_SAMPLER_BYTES,
-            int(0.13 * GIB),
-            int(0.41 * GIB),
+            NT_TP1,
+            NT_TP,
             False,
-            True,
+            TIERS_70,
         ),
-        # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default
-        # (VLLM_MEMORY_PROFILER_ESTIMATE_CUDAGRAPHS=0); the accounting is that of 0.11.
-        VllmVersion("0.12", "V1 0.12-0.20", True, V1_SAMPLER_BYTES, int(0.13 * GIB), int(0.41 * GIB), False, True),
-        # The current line, 0.21 on: gpu_worker.determine_available_memory also subtracts
-        # model_runner.profile_cudagraph_memory() ("CUDA graph memory profiling is enabled (default since
-        # v0.21.0)" in its log) unless --enforce-eager; CUDA only.
-        VllmVersion(
-            "0.2x", "V1 0.21-0.3x (current)", True, V1_SAMPLER_BYTES, int(0.13 * GIB), int(0.41 * GIB), True, True
-        ),
+        # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
+        VllmVersion("0.12", "V1 0.12-0.20", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        # 0.21 on: gpu_worker.determine_available_memory also subtracts model_runner.profile_cudagraph_memory()
+        # ("CUDA graph memory profiling is enabled (default since v0.21.0)" in its log) unless --enforce-eager.
+        VllmVersion("0.2x", "V1 0.21-0.27", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_70),
+        VllmVersion("0.3x", "V1 0.28 and later (current)", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_LATEST),
     )
 }
-VERSION_ALIASES = {"0.3x": "0.2x", "latest": "0.2x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
+VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
 # Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest elsewhere.
 GFX906_ARCHS = ("gfx900", "gfx906")
 
 
 def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
     if name is None or name == "auto":
-        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.2x"]
+        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.3x"]
     key = name.strip().lower().lstrip("v") if name.strip().lower() != "v0" else "v0"
     key = VERSION_ALIASES.get(key, key)
     if key not in VLLM_VERSIONS:
@@ -117,14 +120,16 @@ def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
                 if minor == 11
                 else "0.12"
                 if 12 <= minor <= 20
-                else ("0.2x" if minor >= 21 else "")
+                else "0.2x"
+                if 21 <= minor <= 27
+                else ("0.3x" if minor >= 28 else "")
             )
     if key not in VLLM_VERSIONS:
         raise UsageError(
             "--vllm-version",
             name,
             "not a vLLM version mi50plan models",
-            hint="use v0, 0.8, 0.10, 0.11, 0.12, 0.2x (also 0.3x or latest), or auto",
+            hint="use v0, 0.8, 0.10, 0.11, 0.12, 0.2x, 0.3x (latest), or auto",
         )
     return VLLM_VERSIONS[key]
 
@@ -302,9 +307,9 @@ def scheduler_defaults(
 ) -> tuple[int, int]:
     """`vllm serve` defaults for (max_num_batched_tokens, max_num_seqs), vllm/engine/arg_utils.py.
 
-    V1 from 0.9.2: 8192/1024 on GPUs of 70 GiB and more except the A100, else 2048/256 (0.8: always
-    2048/256). V0 without chunked prefill: max(max_model_len, 2048) tokens, 256 sequences; chunked
-    prefill (on by default above a 32K context) 512 tokens.
+    V1: the version's memory tiers on the device's total (NVML's, the card's size) with the A100 held to the
+    smallest. V0 without chunked prefill: max(max_model_len, 2048) tokens, 256 sequences; chunked prefill
+    (on by default above a 32K context) 512 tokens.
     """
     version = version or VLLM_VERSIONS["0.11"]
     profile = hw.profile
@@ -312,14 +317,10 @@ def scheduler_defaults(
         long_ctx = (max_model_len or 0) > 32768
         tokens = opts.max_num_batched_tokens or (512 if long_ctx else max(max_model_len or 0, 2048))
         return tokens, opts.max_num_seqs or 256
-    big = (
-        version.big_gpu_defaults
-        and profile.runtime_memory_bytes >= 70 * GIB
-        and "a100" not in (profile.name + profile.display_name).lower()
-    )
-    tokens = opts.max_num_batched_tokens or (8192 if big else 2048)
-    seqs = opts.max_num_seqs or (1024 if big else 256)
-    return tokens, seqs
+    a100 = "a100" in (profile.name + profile.display_name).lower()
+    size = profile.memory_bytes
+    tokens, seqs = next((t, n) for gib, t, n in version.batch_tiers if size >= gib * GIB and (gib == 0 or not a100))
+    return opts.max_num_batched_tokens or tokens, opts.max_num_seqs or seqs
 
 
 def mxfp4_padding_bytes(spec: ModelSpec, quantized_bytes: int, quant: QuantConfig | None, platform: str) -> int:

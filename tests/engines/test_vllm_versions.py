@@ -12,6 +12,7 @@ from planner.engines.vllm import (
     cudagraph_estimate_bytes,
     plan_vllm,
     resolve_version,
+    scheduler_defaults,
 )
 from planner.errors import UsageError
 from planner.sources.models import resolve_model
@@ -25,12 +26,20 @@ def _spec(model_id: str):
 def test_default_line_per_platform():
     # the gfx906 fork is 0.11-based; elsewhere the current line
     assert resolve_version(None, Hardware(get_profile("mi50-16gb"))).name == "0.11"
-    assert resolve_version("auto", Hardware(get_profile("h100-sxm"))).name == "0.2x"
+    assert resolve_version("auto", Hardware(get_profile("h100-sxm"))).name == "0.3x"
 
 
 @pytest.mark.parametrize(
     ("text", "line"),
-    [("0.8.5", "0.8"), ("0.9.2", "0.10"), ("v0.11.0", "0.11"), ("0.18", "0.12"), ("0.31", "0.2x"), ("V0", "v0")],
+    [
+        ("0.8.5", "0.8"),
+        ("0.9.2", "0.10"),
+        ("v0.11.0", "0.11"),
+        ("0.18", "0.12"),
+        ("0.24", "0.2x"),
+        ("0.31", "0.3x"),
+        ("V0", "v0"),
+    ],
 )
 def test_release_numbers_map_to_their_line(text, line):
     assert resolve_version(text, Hardware(get_profile("h100-sxm"))).name == line
@@ -53,12 +62,24 @@ def test_budget_uses_the_runtime_total_not_the_nominal_size():
     assert plan.requested_bytes == int(hw.profile.memory_runtime_bytes * 0.9)
 
 
+def test_serve_defaults_follow_the_memory_tiers():
+    # arg_utils get_batch_defaults: >= 70 GiB except A100 8192/1024; latest adds 40-70 GiB 4096/512, >= 160 16384
+    opts = VllmOptions()
+    h100, a100, l40s = (Hardware(get_profile(n)) for n in ("h100-sxm", "a100-80gb", "l40s"))
+    assert scheduler_defaults(h100, opts, resolve_version("0.11", h100)) == (8192, 1024)
+    assert scheduler_defaults(a100, opts, resolve_version("0.11", a100)) == (2048, 256)
+    assert scheduler_defaults(l40s, opts, resolve_version("0.11", l40s)) == (2048, 256)
+    assert scheduler_defaults(l40s, opts, resolve_version("0.3x", l40s)) == (4096, 512)
+    h200 = Hardware(get_profile("h200"))
+    assert scheduler_defaults(h200, opts, resolve_version("0.3x", h200)) == (8192, 1024)  # 141 GB < 160 GiB
+
+
 def test_current_line_subtracts_the_cudagraph_estimate_unless_eager():
     spec, hw = _spec("meta-llama/Llama-3.1-8B-Instruct"), Hardware(get_profile("h100-sxm"))
     old = plan_vllm(spec, hw, VllmOptions(vllm_version="0.11", max_model_len=16000), suggest=False)
-    new = plan_vllm(spec, hw, VllmOptions(vllm_version="0.2x", max_model_len=16000), suggest=False)
+    new = plan_vllm(spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000), suggest=False)
     eager = plan_vllm(
-        spec, hw, VllmOptions(vllm_version="0.2x", max_model_len=16000, enforce_eager=True), suggest=False
+        spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000, enforce_eager=True), suggest=False
     )
     graphs = cudagraph_estimate_bytes(spec, 2, 1024, 1)
     assert new.cudagraph_bytes == graphs > 0
