@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from planner.core.gguf_quant import estimate_gguf
 from planner.core.hardware import Hardware, HardwareProfile
+from planner.core.precision import DTYPE_BYTES
 from planner.core.spec import ModelSpec, QuantConfig
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, plan_ollama
@@ -191,6 +192,9 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         "non_torch_gib": plan.non_torch_bytes / GIB,
         "peak_torch_gib": (plan.weights_bytes + plan.activation_bytes) / GIB,
         "_version": version,
+        # what the V1 sampler term multiplies: logits elements of the profile run, and the hidden output
+        "_logits": min(plan.max_num_batched_tokens, plan.max_num_seqs) * spec.vocab_size,
+        "_hidden_bytes": plan.max_num_batched_tokens * spec.hidden_size * DTYPE_BYTES[plan.dtype],
     }
 
 
@@ -263,8 +267,33 @@ def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     }
 
 
-def compare_case(case: LogCase, resolve: SpecResolver, profiles: ProfileResolver) -> list[Comparison]:
-    """Predicted vs logged for every metric of one case (predicted None where it cannot be planned)."""
+SamplerInputs = dict[str, tuple[int, int, float]]  # case -> (logit elements, hidden-output bytes, logged activation)
+
+
+def sampler_leave_one_out(inputs: SamplerInputs) -> list[tuple[str, float, float, float]]:
+    """Check on the sampler's 38 bytes per logit that nothing is fitted to the rows it is scored on.
+
+    For each V1 case with a logged activation peak: the bytes per logit the log implies
+    ((activation - hidden output) / logits), the value fitted (mean) on all the other cases, and that
+    fitted value's error on the held-out case. Returns (case, implied, fitted on the others, error).
+    """
+    implied = {c: (act - hidden) / logits for c, (logits, hidden, act) in inputs.items() if logits}
+    out = []
+    for case, (logits, hidden, act) in inputs.items():
+        others = [v for c, v in implied.items() if c != case]
+        if not others or not logits:
+            continue
+        fitted = sum(others) / len(others)
+        out.append((case, implied[case], fitted, (fitted * logits + hidden - act) / act))
+    return out
+
+
+def compare_case(
+    case: LogCase, resolve: SpecResolver, profiles: ProfileResolver, sampler_inputs: SamplerInputs | None = None
+) -> list[Comparison]:
+    """Predicted vs logged for every metric of one case (predicted None where it cannot be planned).
+
+    sampler_inputs, when given, collects what sampler_leave_one_out needs from V1 cases with an activation."""
     spec, why = _spec(case, resolve)
     name = profile_name(case.gpu)
     if name is None:
@@ -276,6 +305,9 @@ def compare_case(case: LogCase, resolve: SpecResolver, profiles: ProfileResolver
         if case.engine == "vllm":
             predicted = _vllm(case, spec, hw)
             version = str(predicted.pop("_version"))
+            logits, hidden = predicted.pop("_logits"), predicted.pop("_hidden_bytes")
+            if sampler_inputs is not None and "activation_gib" in case.metrics and version != "v0":
+                sampler_inputs[case.case] = (logits, hidden, case.metrics["activation_gib"] * GIB)
         elif case.engine == "llamacpp":
             predicted = _llamacpp(case, spec, hw)
         elif case.engine == "ollama":
@@ -295,8 +327,13 @@ def compare_case(case: LogCase, resolve: SpecResolver, profiles: ProfileResolver
     ]
 
 
-def compare_all(cases: list[LogCase], resolve: SpecResolver, profiles: ProfileResolver) -> list[Comparison]:
-    return [c for case in cases for c in compare_case(case, resolve, profiles)]
+def compare_all(
+    cases: list[LogCase],
+    resolve: SpecResolver,
+    profiles: ProfileResolver,
+    sampler_inputs: SamplerInputs | None = None,
+) -> list[Comparison]:
+    return [c for case in cases for c in compare_case(case, resolve, profiles, sampler_inputs)]
 
 
 def summarise(rows: list[Comparison], *, v1_only: bool = False) -> list[Summary]:

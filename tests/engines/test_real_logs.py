@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from planner.core.spec import spec_from_config
-from planner.planning.real_logs import Comparison, compare_all, summarise
+from planner.planning.real_logs import Comparison, compare_all, sampler_leave_one_out, summarise
 from planner.sources.models import resolve_model
 from planner.sources.profiles import get_profile
 from planner.sources.real_logs import read_real_logs
@@ -36,7 +36,8 @@ def _resolve(model_id: str):
         return None
 
 
-ROWS: list[Comparison] = compare_all(read_real_logs(DATA / "real-engine-logs.csv"), _resolve, get_profile)
+SAMPLER: dict = {}
+ROWS: list[Comparison] = compare_all(read_real_logs(DATA / "real-engine-logs.csv"), _resolve, get_profile, SAMPLER)
 V1_KV_METRICS = ("kv_cache_gib", "kv_cache_tokens", "max_concurrency")
 # Known misses, each with its reason (the report lists them): the 0.8 line's profile run is not modelled
 # well (one log), and the 235B FP8 case states neither version nor H100 variant and runs an LMCache connector.
@@ -119,3 +120,11 @@ def test_summary_has_every_planned_engine_and_metric():
     keys = {(s.engine, s.metric) for s in summarise(ROWS)}
     assert ("vllm", "kv_cache_gib") in keys and ("llamacpp", "gpu_compute_buffer_mib") in keys
     assert ("ollama", "required_full_gib") in keys
+
+
+def test_sampler_bytes_per_logit_hold_out_of_sample():
+    # each H100 log's activation peak predicted from the bytes per logit the other logs imply: within 3%
+    held_out = sampler_leave_one_out(SAMPLER)
+    assert len(held_out) >= 6
+    assert all(abs(error) <= 0.03 for _, _, _, error in held_out)
+    assert all(abs(implied - 38) <= 1 for _, implied, _, _ in held_out)  # the count from the source: 38 B
