@@ -527,7 +527,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     ngl = n_layer + 1 if opts.n_gpu_layers is None or opts.n_gpu_layers < 0 else min(opts.n_gpu_layers, n_layer + 1)
     if not on_gpu:
         ngl = 0
-    free = profile.memory_bytes
+    free = profile.runtime_memory_bytes  # llama.cpp reads cudaMemGetInfo/hipMemGetInfo
 
     def attempt(ctx: int, layers: int):
         devs, caches, n_ctx, n_ctx_seq = place(spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs)
