@@ -125,11 +125,11 @@ class OllamaPlan:
     kv_cache_bytes: int
     compute_buffer_bytes: int  # Ollama's graph estimate (full or partial offload)
     full_graph_bytes: int  # memory.graph.full in the server log
-    required_full_bytes: int  # memory.required.full: everything on one GPU (minimum + layers + output + graph)
+    partial_graph_bytes: int  # memory.graph.partial
     minimum_memory_bytes: int
     gpu_bytes: int  # VRAMSize
     cpu_bytes: int  # TotalSize - VRAMSize
-    total_bytes: int  # TotalSize: `ollama ps` SIZE
+    total_bytes: int  # TotalSize: memory.required.full in the log and `ollama ps` SIZE (old estimator)
     gpu_sizes: tuple[int, ...]
     tensor_split: str
     processor: str  # `ollama ps` PROCESSOR
@@ -382,7 +382,7 @@ def plan_ollama(
         kv_cache_bytes=kv_total,
         compute_buffer_bytes=graph_used,
         full_graph_bytes=full,
-        required_full_bytes=MINIMUM_MEMORY_BYTES + sum(layer_sizes) + output + full + projector,
+        partial_graph_bytes=partial,
         minimum_memory_bytes=MINIMUM_MEMORY_BYTES if gpus else 0,
         gpu_bytes=vram,
         cpu_bytes=cpu_bytes,

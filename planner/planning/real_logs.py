@@ -36,6 +36,7 @@ GPU_PROFILES = (
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
+    ("unstated CUDA GPU (78.7", "h100-sxm"),  # Ollama O03: an 80 GB card
     ("unstated CUDA GPU", "rtx3090"),  # Ollama O02: only the estimator's sizes are compared
 )
 # Model text -> (config id, quant config of the checkpoint or None, spec overrides).
@@ -50,6 +51,7 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "Qwen/Qwen3-32B": ("Qwen/Qwen3-32B", None, {}),
     "Qwen3-235B-A22B-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
+    "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
     "Qwen2.5-7B-shaped GGUF (qwen2 arch, 28 layers)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen2.5-3B-shaped GGUF (qwen2 arch per vocab 151936 in the 0.58 MiB output buffer; 36 layers, "
@@ -252,10 +254,13 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
 
 
 def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
-    opts = OllamaOptions(num_ctx=_int(case.setting("--ctx-size")) or 2048, version="0.5.7")
     m = re.search(r"--ctx-size (\d+)", case.settings_text)
-    if m:
-        opts = replace(opts, num_ctx=int(m.group(1)))
+    version = re.search(r"\b0\.\d+\.\d+", case.engine_version)
+    opts = OllamaOptions(
+        num_ctx=int(m.group(1)) if m else _int(case.setting("num_ctx")),
+        num_parallel=_int(case.setting("num_parallel")) or 1,
+        version=version.group(0) if version else "0.5.7",  # O02: January 2025
+    )
     weights = _gguf_weights(spec, _quant(case) or "Q4_K_M")
     plan = plan_ollama(spec, weights, hw, opts, arch="qwen2" if spec.model_type == "qwen2" else None)
     return {
@@ -263,7 +268,10 @@ def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         # memory.weights.total: repeating layers plus the output layer; token_embd (host side) not counted
         "weights_total_gib": (plan.weights_bytes - (0 if weights.tied_embeddings else weights.embedding_bytes)) / GIB,
         "graph_full_mib": plan.full_graph_bytes / MIB,
-        "required_full_gib": plan.required_full_bytes / GIB,
+        "graph_partial_mib": plan.partial_graph_bytes / MIB,
+        # memory.required.full is memoryRequiredTotal = the GPU allocations (minimum, one layer as a buffer,
+        # layers, output, graph) plus what overflows to the CPU: the plan's total (llm/memory.go newEstimate)
+        "required_full_gib": plan.total_bytes / GIB,
     }
 
 

@@ -107,7 +107,9 @@ def test_llamacpp_host_compute_buffer(row):
     assert abs(row.error) <= 0.01, _message(row)
 
 
-@pytest.mark.parametrize("row", _rows("ollama", ("required_full_gib", "required_kv_mib", "graph_full_mib")), ids=_id)
+@pytest.mark.parametrize(
+    "row", _rows("ollama", ("required_full_gib", "required_kv_mib", "graph_full_mib", "graph_partial_mib")), ids=_id
+)
 def test_ollama_estimator_within_3_percent(row):
     assert abs(row.error) <= 0.03, _message(row)
 
