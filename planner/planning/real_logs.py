@@ -30,6 +30,7 @@ FP8_BLOCK = QuantConfig("fp8", 8, None, False, block_size=(128, 128))  # Qwen3 -
 # GPU text in the CSV -> shipped profile (first match wins).
 GPU_PROFILES = (
     ("H200", "h200"),
+    ("MI50 16 GB", "mi50-16gb"),
     ("H100", "h100-sxm"),
     ("L40S", "l40s"),
     ("RTX 3090", "rtx3090"),
@@ -49,6 +50,8 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "meta-llama/Meta-Llama-3-8B": ("meta-llama/Llama-3.1-8B-Instruct", None, {"max_position_embeddings": 8192}),
     "Qwen/Qwen3-0.6B": ("Qwen/Qwen3-0.6B", None, {}),
     "Qwen/Qwen3-32B": ("Qwen/Qwen3-32B", None, {}),
+    "Qwen/Qwen2.5-1.5B-Instruct": ("Qwen/Qwen2.5-1.5B-Instruct", None, {}),
+    "Qwen/Qwen2.5-7B-Instruct": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3-235B-A22B-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
@@ -177,6 +180,7 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     version = vllm_line(case)
     case = replace(case, settings={**case.settings, **SETTING_FIXES.get(case.case, {})})
     opts = VllmOptions(
+        dtype={"float16": "fp16", "bfloat16": "bf16"}.get(case.setting("dtype") or "", "auto"),
         max_model_len=_int(case.setting("max_model_len")),
         gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,

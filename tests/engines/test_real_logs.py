@@ -67,7 +67,10 @@ def _message(r: Comparison) -> str:
     "row", [r for r in _rows("vllm", V1_KV_METRICS, v1=True) if r.case not in KNOWN_MISSES], ids=_id
 )
 def test_vllm_v1_kv_within_10_percent(row):
-    assert abs(row.error) <= 0.10, _message(row)
+    if row.logged <= 0:  # a refusal ("No available memory"): relative error means nothing near zero
+        assert row.predicted <= 0 and abs(row.predicted - row.logged) <= 0.3, _message(row)
+    else:
+        assert abs(row.error) <= 0.10, _message(row)
 
 
 def test_vllm_v1_kv_median_within_3_percent():
