@@ -88,19 +88,8 @@ def llama_server_log(llama_artifacts, tmp_path_factory):
         # -fit off: this build fits by default; with an explicit context on a CPU it changes nothing but
         # costs 0.6 s. -lv 4: the buffer sizes are info-level lines. -ngl 0: no GPU here.
         with serve(
-            server,
-            gguf,
-            "-np",
-            "1",
-            "-ngl",
-            "0",
-            "-fit",
-            "off",
-            "-lv",
-            "4",
-            *flags,
-            log_path=log_path,
-            timeout_s=timeout_s,
+            server, gguf, "-np", "1", "-ngl", "0", "-fit", "off", "-lv", "4", *flags,
+            log_path=log_path, timeout_s=timeout_s,
         ):
             pass
         return log_path.read_text()

@@ -34,7 +34,9 @@ def _transformers_count(config: dict) -> tuple[int, int | None]:
     torch = pytest.importorskip("torch")
     from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForImageTextToText
 
-    body = {k: v for k, v in copy.deepcopy(config).items() if k != "model_type"}  # transformers edits in place
+    body = {
+        k: v for k, v in copy.deepcopy(config).items() if k != "model_type"
+    }  # transformers edits in place
     conf = AutoConfig.for_model(config["model_type"], **body)
     with warnings.catch_warnings(), torch.device("meta"):
         warnings.simplefilter("ignore")

@@ -51,7 +51,10 @@ def test_fit_7b_prints_the_error_and_fixes(run_cli):
 
 
 def test_require_fit_sets_the_exit_code(run_cli):
-    assert run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16", "--engine", "vllm", "--require-fit")[0] == 5
+    assert (
+        run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--dtype", "fp16", "--engine", "vllm", "--require-fit")[0]
+        == 5
+    )
     assert (
         run_cli(
             "fit",
@@ -92,7 +95,9 @@ def test_hugging_face_cache_answers_before_the_catalog(run_json, isolated):
     snap.mkdir(parents=True)
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text("a" * 40)
-    shutil.copy(SHARED / "model-configs" / "Qwen--Qwen2.5-0.5B-Instruct" / "config.json", snap / "config.json")
+    shutil.copy(
+        SHARED / "model-configs" / "Qwen--Qwen2.5-0.5B-Instruct" / "config.json", snap / "config.json"
+    )
     data = run_json("fit", "Qwen/Qwen2.5-0.5B-Instruct", "--engine", "vllm")
     assert data["model"]["source"] == "hf-cache"
 
@@ -107,7 +112,9 @@ def _assert_one_clear_error(code: int, out: str, err: str, expected_code: int, *
 
 
 def test_unknown_model_offline(run_cli):
-    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-7B-Instrukt"), 3, "not found", "Qwen/Qwen2.5-7B-Instruct")
+    _assert_one_clear_error(
+        *run_cli("fit", "Qwen/Qwen2.5-7B-Instrukt"), 3, "not found", "Qwen/Qwen2.5-7B-Instruct"
+    )
 
 
 def test_malformed_config(run_cli, tmp_path):
@@ -169,13 +176,19 @@ def test_user_profile_overrides_and_broken_profile_names_file_and_field(run_cli,
 
     user = isolated / "config" / "profiles"
     user.mkdir(parents=True)
-    text = (shipped_dir() / "mi50-16gb.toml").read_text().replace("bandwidth_gbps = 1024.0", "bandwidth_gbps = 900.0")
+    text = (
+        (shipped_dir() / "mi50-16gb.toml")
+        .read_text()
+        .replace("bandwidth_gbps = 1024.0", "bandwidth_gbps = 900.0")
+    )
     (user / "mi50-16gb.toml").write_text(text)
     assert run_json("profiles", "show", "mi50-16gb")["profile"]["bandwidth_gbps"] == 900.0
     (user / "mi50-16gb.toml").write_text(text.replace("bandwidth_gbps = 900.0", "bandwidth_gbps = -3"))
     _assert_one_clear_error(*run_cli("profiles", "show", "mi50-16gb"), 3, "mi50-16gb.toml", "bandwidth_gbps")
     (user / "mi50-16gb.toml").write_text(text + "\nspeed_of_light = 3\n")
-    _assert_one_clear_error(*run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm"), 3, "speed_of_light")
+    _assert_one_clear_error(
+        *run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm"), 3, "speed_of_light"
+    )
 
 
 def test_models_lists_the_catalog(run_json):

@@ -152,9 +152,9 @@ def test_qwen25_7b_q4_k_m_ollama_default(run_json):
 
 
 def test_qwen25_32b_partial_offload_and_two_gpus(run_json):
-    one = run_json("fit", "Qwen/Qwen2.5-32B-Instruct", "--offline", "--engine", "ollama", "--quant", "Q4_K_M")["plans"][
-        0
-    ]
+    one = run_json(
+        "fit", "Qwen/Qwen2.5-32B-Instruct", "--offline", "--engine", "ollama", "--quant", "Q4_K_M"
+    )["plans"][0]
     assert not one["fits"] and one["runs"]
     assert 0 < one["gpu_layers"] < one["total_layers"] == 65
     assert one["cpu_bytes"] > 0 and one["processor"].endswith("CPU/GPU")
@@ -174,7 +174,9 @@ def test_qwen25_32b_partial_offload_and_two_gpus(run_json):
         "4096",
     )["plans"][0]
     assert two["fits"] and two["gpu_layers"] == 65 and two["tensor_split"].count(",") == 1
-    lcpp = run_json("fit", "Qwen/Qwen2.5-32B-Instruct", "--offline", "--engine", "llamacpp", "--gpus", "2")["plans"][0]
+    lcpp = run_json("fit", "Qwen/Qwen2.5-32B-Instruct", "--offline", "--engine", "llamacpp", "--gpus", "2")[
+        "plans"
+    ][0]
     assert lcpp["fits"] and len([d for d in lcpp["devices"] if d["name"].startswith("GPU")]) == 2
 
 
@@ -211,9 +213,13 @@ def test_side_by_side_and_cross_engine_suggestion(run_json):
 
 
 def test_unknown_quant_and_ctx_beyond_training(run_cli):
-    code, _, err = run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--offline", "--engine", "ollama", "--quant", "Q3_X")
+    code, _, err = run_cli(
+        "fit", "Qwen/Qwen2.5-7B-Instruct", "--offline", "--engine", "ollama", "--quant", "Q3_X"
+    )
     assert code == 2 and "not a GGUF quant" in err and "hint:" in err
-    code, out, err = run_cli("fit", "Qwen/Qwen2.5-7B-Instruct", "--offline", "--engine", "llamacpp", "-c", "65536")
+    code, out, err = run_cli(
+        "fit", "Qwen/Qwen2.5-7B-Instruct", "--offline", "--engine", "llamacpp", "-c", "65536"
+    )
     assert code == 0 and "n_ctx_train (32768)" in out + err
 
 
@@ -237,7 +243,9 @@ def test_ollama_gfx906_backend_by_version():
     w = GGUFWeights("Q4_K_M", est.layer_bytes, est.output_bytes, est.embedding_bytes, True, est.file_bytes)
     hw = Hardware(get_profile("mi50-16gb"), 1)
     assert plan_ollama(spec, w, hw, OllamaOptions(version="0.12.3")).backend == "rocm"
-    assert plan_ollama(spec, w, hw, OllamaOptions(version="0.12.5")).backend == "cpu"  # PR #12481, no Vulkan yet
+    assert (
+        plan_ollama(spec, w, hw, OllamaOptions(version="0.12.5")).backend == "cpu"
+    )  # PR #12481, no Vulkan yet
     assert plan_ollama(spec, w, hw, OllamaOptions(version="0.16.1")).backend == "vulkan"
     q = plan_ollama(spec, w, hw, OllamaOptions(kv_cache_type="q8_0", flash_attention=False))
     assert q.kv_cache_type == "f16" and any("flash attention" in x for x in q.warnings)

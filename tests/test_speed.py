@@ -54,7 +54,9 @@ def test_moe_decodes_faster_than_a_dense_model_of_the_same_total_size():
     d = Deployment("llamacpp", "rocm", quant="Q4_K_M")
     size = int(19.7 * GIB)
     dense = work_from_totals(size, 35_000_000_000, spec=spec)
-    moe = work_from_totals(size, 35_000_000_000, 3_000_000_000, num_experts=256, experts_per_token=8, spec=spec)
+    moe = work_from_totals(
+        size, 35_000_000_000, 3_000_000_000, num_experts=256, experts_per_token=8, spec=spec
+    )
     p_dense = predict(spec, MI50_32, d, 1, 64, work=dense)
     p_moe = predict(spec, MI50_32, d, 1, 64, work=moe)
     assert p_moe.decode_tokens_per_s > 2 * p_dense.decode_tokens_per_s
@@ -65,7 +67,9 @@ def test_tensor_parallel_adds_communication_cost():
     spec = _spec("Qwen/Qwen2.5-7B-Instruct")
     hw2 = Hardware(get_profile("mi50-16gb"), 2)
     one = predict(spec, hw2, Deployment("vllm", dtype="fp16", quantization="gptq"), 32, 64)
-    two = predict(spec, hw2, Deployment("vllm", dtype="fp16", quantization="gptq", tensor_parallel_size=2), 32, 64)
+    two = predict(
+        spec, hw2, Deployment("vllm", dtype="fp16", quantization="gptq", tensor_parallel_size=2), 32, 64
+    )
     assert one.tpot_s / 2 < two.tpot_s < one.tpot_s
 
 
@@ -237,7 +241,9 @@ def test_predict_concurrency_above_the_kv_limit_names_the_maximum(run_cli):
 
 
 def test_predict_deployment_that_does_not_fit_says_why(run_cli):
-    code, _, err = run_cli("predict", "Qwen/Qwen2.5-7B-Instruct", "--engine", "vllm", "--dtype", "fp16", "--offline")
+    code, _, err = run_cli(
+        "predict", "Qwen/Qwen2.5-7B-Instruct", "--engine", "vllm", "--dtype", "fp16", "--offline"
+    )
     assert code == 5 and "No available memory for the cache blocks" in err
 
 
@@ -273,7 +279,9 @@ def test_loo_meets_the_issue_targets():
     from benchmarks_common import is_special, load_rows, loo, median, pct
 
     results = loo(load_rows())
-    tg = [abs(pct(r["tg_pred"], r["row"].tg_tps)) for r in results if r["tg_pred"] and not is_special(r["row"])]
+    tg = [
+        abs(pct(r["tg_pred"], r["row"].tg_tps)) for r in results if r["tg_pred"] and not is_special(r["row"])
+    ]
     pp = [abs(pct(r["pp_pred"], r["row"].pp_tps)) for r in results if r["pp_pred"]]
     assert median(tg) <= 20 and median(pp) <= 30
 

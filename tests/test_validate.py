@@ -99,21 +99,11 @@ def test_calibration_store_round_trip_and_remove():
 @pytest.mark.parametrize(
     "entry, says",
     [
-        (
-            {
-                "name": "mi50-16gb/vllm/rocm",
-                "hardware": "mi50-16gb",
-                "engine": "vllm",
-                "backend": "rocm",
-                "memory": {"weights_delta_bytes": "abc"},
-            },
-            "memory.weights_delta_bytes='abc'",
-        ),
+        ({"name": "mi50-16gb/vllm/rocm", "hardware": "mi50-16gb", "engine": "vllm", "backend": "rocm",
+          "memory": {"weights_delta_bytes": "abc"}}, "memory.weights_delta_bytes='abc'"),
         ({"name": "mi50-16gb/vllm/rocm", "hardware": "mi50-16gb", "engine": "vllm"}, "has no backend"),
-        (
-            {"name": "mi50-16gb/vllm/rocm", "hardware": "mi50-16gb", "engine": "vllm", "backend": "rocm", "kv": 0},
-            "kv=0; must be > 0",
-        ),
+        ({"name": "mi50-16gb/vllm/rocm", "hardware": "mi50-16gb", "engine": "vllm", "backend": "rocm",
+          "kv": 0}, "kv=0; must be > 0"),
         ("not an entry", "is not an object"),
     ],
 )
@@ -141,27 +131,11 @@ def test_predict_says_when_a_stored_calibration_is_used(run_cli, run_json):
     from planner.cli.output import write_atomic
     from planner.sources import calibration as calibrations
 
-    args = (
-        "predict",
-        "Qwen/Qwen2.5-1.5B-Instruct",
-        "--engine",
-        "vllm",
-        "--prompt-tokens",
-        "32",
-        "--output-tokens",
-        "128",
-    )
+    args = ("predict", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--prompt-tokens", "32",
+            "--output-tokens", "128")
     before = run_json(*args)["predictions"][0]["decode_tokens_per_s"]
-    cal = calibrations.Calibration(
-        name="mi50-16gb/vllm/rocm",
-        hardware="mi50-16gb",
-        engine="vllm",
-        backend="rocm",
-        decode=0.5,
-        prefill=1.0,
-        sources=({"file": "runs.json"},),
-        points=1,
-    )
+    cal = calibrations.Calibration(name="mi50-16gb/vllm/rocm", hardware="mi50-16gb", engine="vllm", backend="rocm",
+                                   decode=0.5, prefill=1.0, sources=({"file": "runs.json"},), points=1)
     calibrations.save(cal, write_atomic)
     data = run_json(*args)
     # decode rate scales linearly with the decode factor at concurrency 1 (planner/core/speed.py docstring)
@@ -193,30 +167,11 @@ def test_calibrate_from_a_vllm_log_corrects_later_plans(run_cli, run_json):
     assert abs(err["weights_gib"]) < 0.01 and abs(err["kv_cache_gib"]) < 0.01
     assert abs(err["kv_cache_tokens"]) < 0.1 and abs(err["max_concurrency"]) < 0.1
 
-    plan = run_json(
-        "fit",
-        "Qwen/Qwen2.5-1.5B-Instruct",
-        "--engine",
-        "vllm",
-        "--dtype",
-        "fp16",
-        "--max-model-len",
-        "4096",
-        "--offline",
-    )
+    plan = run_json("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--dtype", "fp16",
+                    "--max-model-len", "4096", "--offline")
     assert plan["calibrations"] and abs(plan["plans"][0]["kv_cache_bytes"] / 2**30 - 9.66) < 0.005
-    off = run_json(
-        "fit",
-        "Qwen/Qwen2.5-1.5B-Instruct",
-        "--engine",
-        "vllm",
-        "--dtype",
-        "fp16",
-        "--max-model-len",
-        "4096",
-        "--offline",
-        "--no-calibration",
-    )
+    off = run_json("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--dtype", "fp16",
+                   "--max-model-len", "4096", "--offline", "--no-calibration")
     assert off["calibrations"] == [] and off["plans"][0]["kv_cache_bytes"] != plan["plans"][0]["kv_cache_bytes"]
     code, out, _ = run_cli("fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--dtype", "fp16", "--offline")
     assert code == 0 and "calibrated: calibration 'mi50-16gb/vllm/rocm' in use (vLLM memory" in out
@@ -238,15 +193,8 @@ def test_recommend_and_compare_use_and_name_a_stored_calibration(run_json):
     before = vllm_fp16(run_json("recommend", *args))["decode_tokens_per_s"]
     before_cmp = run_json(*compare)
     calib.save(
-        calib.Calibration(
-            name="mi50-16gb/vllm/rocm",
-            hardware="mi50-16gb",
-            engine="vllm",
-            backend="rocm",
-            decode=0.5,
-            sources=({"file": "runs.json"},),
-            points=1,
-        ),
+        calib.Calibration(name="mi50-16gb/vllm/rocm", hardware="mi50-16gb", engine="vllm", backend="rocm",
+                          decode=0.5, sources=({"file": "runs.json"},), points=1),
         write_atomic,
     )
     data = run_json("recommend", *args)
@@ -271,17 +219,8 @@ def _synthetic_blocks(ctx, truth: dict, prompts: list[int]) -> dict:
     blocks = []
     for n in prompts:
         p = predict_for(ctx, n, 64, 1, truth)
-        blocks.append(
-            {
-                "ok": True,
-                "concurrency": 1,
-                "prompt_set": f"p{n}",
-                "prompt_tokens": n,
-                "output_tokens": 64,
-                "decode_tokens_per_s": {"p50": p.decode_tokens_per_s},
-                "ttft_s": {"p50": p.ttft_s},
-            }
-        )
+        blocks.append({"ok": True, "concurrency": 1, "prompt_set": f"p{n}", "prompt_tokens": n, "output_tokens": 64,
+                       "decode_tokens_per_s": {"p50": p.decode_tokens_per_s}, "ttft_s": {"p50": p.ttft_s}})
     return {"probes": [{"server": {"kind": "vllm"}, "summary": blocks}]}
 
 
@@ -293,15 +232,8 @@ def test_calibrate_recovers_a_known_calibration():
     from planner.cli.validate import KV_SPREAD_MIN, Context, _fit, predict_for
     from planner.sources.models import resolve_model
 
-    ctx = Context(
-        resolve_model("Qwen/Qwen2.5-1.5B-Instruct", offline=True),
-        load_hardware("mi50-16gb", 1),
-        "vllm",
-        None,
-        "fp16",
-        None,
-        32768,
-    )
+    ctx = Context(resolve_model("Qwen/Qwen2.5-1.5B-Instruct", offline=True), load_hardware("mi50-16gb", 1),
+                  "vllm", None, "fp16", None, 32768)
     truth = {"decode": 0.8, "kv": 0.5, "prefill": 1.7, "ttft_overhead_s": 0.03}
     _, fitted, sources = _fit(_synthetic_blocks(ctx, truth, [32, 8000, 24000]), lambda _s: ctx, None)
     for key, value in truth.items():

@@ -38,12 +38,16 @@ def test_mi50_memory_is_what_rocm_reports():
 
 
 def test_qwen25_15b_fp16_matches_the_vllm_log():
-    plan = plan_vllm(spec("Qwen/Qwen2.5-1.5B-Instruct"), mi50(), VllmOptions(dtype="fp16", max_model_len=4096))
+    plan = plan_vllm(
+        spec("Qwen/Qwen2.5-1.5B-Instruct"), mi50(), VllmOptions(dtype="fp16", max_model_len=4096)
+    )
     assert plan.fits and plan.error is None
     assert within(plan.weights_bytes / GIB, 3.0391, 0.03)  # "Model loading took 3.0391 GiB"
     assert within(plan.kv_cache_bytes / GIB, 9.66, 0.03)  # "Available KV cache memory: 9.66 GiB"
     assert within(plan.kv_cache_tokens, 361_856, 0.03)  # "GPU KV cache size: 361,856 tokens"
-    assert within(plan.max_concurrency, 88.34, 0.03)  # "Maximum concurrency for 4,096 tokens per request: 88.34x"
+    assert within(
+        plan.max_concurrency, 88.34, 0.03
+    )  # "Maximum concurrency for 4,096 tokens per request: 88.34x"
 
 
 def test_page_size_per_layer_from_the_worked_check():
@@ -53,7 +57,9 @@ def test_page_size_per_layer_from_the_worked_check():
 
 def test_concurrency_is_blocks_over_blocks_per_request():
     # vllm/v1/core/kv_cache_utils.py: num_blocks / ceil(L / block_size); engine-facts.md section 2
-    plan = plan_vllm(spec("Qwen/Qwen2.5-1.5B-Instruct"), mi50(), VllmOptions(dtype="fp16", max_model_len=4096))
+    plan = plan_vllm(
+        spec("Qwen/Qwen2.5-1.5B-Instruct"), mi50(), VllmOptions(dtype="fp16", max_model_len=4096)
+    )
     assert plan.kv_cache_tokens == plan.kv_cache_blocks * 16
     assert plan.max_concurrency == pytest.approx(plan.kv_cache_blocks / math.ceil(4096 / 16))
 
@@ -159,5 +165,7 @@ def test_sliding_window_layers_cap_blocks_per_request():
 
     s = spec("google/gemma-2-9b-it")  # window 4096, alternating sliding/global
     # vllm/v1/kv_cache_interface.py: ceil(min(window - 1 + max_num_batched_tokens, L) / 16) + 1
-    assert _blocks_per_request(s, "sliding_attention", 8192, 16, 2048) == math.ceil((4096 - 1 + 2048) / 16) + 1
+    assert (
+        _blocks_per_request(s, "sliding_attention", 8192, 16, 2048) == math.ceil((4096 - 1 + 2048) / 16) + 1
+    )
     assert _blocks_per_request(s, "full_attention", 8192, 16, 2048) == 8192 // 16

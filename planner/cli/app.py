@@ -65,7 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(
             exc.message,
             exc.hint
-            or f"`mi50plan {command} --help` shows the options and examples".replace("mi50plan  --", "mi50plan --"),
+            or f"`mi50plan {command} --help` shows the options and examples".replace(
+                "mi50plan  --", "mi50plan --"
+            ),
             exc.exit_code,
         )
     except click_exc.NoArgsIsHelpError:

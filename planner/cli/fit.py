@@ -167,7 +167,9 @@ def render_vllm(plan: dict, model: dict) -> str:
     if kv < 0:
         parts.append(("short", -kv))
     lines.append("  " + memory_bar(parts, total) + f" {gib(total)} per GPU")
-    lines.append("  " + bar_legend(["weights", "activation", "overhead", "kv", "free"] + (["short"] if kv < 0 else [])))
+    lines.append(
+        "  " + bar_legend(["weights", "activation", "overhead", "kv", "free"] + (["short"] if kv < 0 else []))
+    )
     rows = [
         [
             "budget (total x utilization)",
@@ -180,7 +182,9 @@ def render_vllm(plan: dict, model: dict) -> str:
         ["KV cache tokens (GPU KV cache size)", f"{plan['kv_cache_tokens']:,}"],
         [f"max concurrency at {plan['max_model_len']:,} tokens", f"{plan['max_concurrency']:.2f}x"],
     ]
-    lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
+    lines.append(
+        tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""])
+    )
     if plan["error"]:
         lines.append(f"  vLLM would raise: {plan['error']}")
     if plan["suggestions"]:
@@ -265,7 +269,9 @@ def _gguf_bar(plan: dict) -> list[str]:
     gpu = plan["gpu_bytes"]
     if not gpu:
         return []
-    gpus = max(1, len([d for d in plan.get("devices", []) if d["name"] != "CPU"]) or len(plan.get("gpu_sizes", [])))
+    gpus = max(
+        1, len([d for d in plan.get("devices", []) if d["name"] != "CPU"]) or len(plan.get("gpu_sizes", []))
+    )
     per = gpu / gpus
     kv_share = plan["kv_cache_bytes"] * per / max(plan["gpu_bytes"] + plan["cpu_bytes"], 1)
     compute = min(plan["compute_buffer_bytes"] / gpus, per)
@@ -326,7 +332,8 @@ def render_gguf(plan: dict, model: dict) -> str:
         rows.append(
             [
                 "ollama ps",
-                f"SIZE {plan['total_bytes'] / 1e9:.1f} GB  PROCESSOR {plan['processor']}  CONTEXT {plan['context']}",
+                f"SIZE {plan['total_bytes'] / 1e9:.1f} GB  PROCESSOR {plan['processor']}  "
+                f"CONTEXT {plan['context']}",
             ]
         )
         if plan["tensor_split"]:
@@ -341,7 +348,9 @@ def render_gguf(plan: dict, model: dict) -> str:
                     + (f" (+{d['repack_bytes'] / 2**20:.2f} MiB CPU_REPACK)" if d["repack_bytes"] else ""),
                 ]
             )
-    lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
+    lines.append(
+        tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""])
+    )
     if plan["error"]:
         lines.append(f"  {name} would fail: {plan['error']}")
     for w in plan["warnings"]:
@@ -364,7 +373,11 @@ def render_fit(data: dict) -> str:
     m, hw = data["model"], data["hardware"]
     head = (
         f"{m['id']}  ({m['parameters'] / 1e9:.2f}B params"
-        + (f", {m['active_parameters'] / 1e9:.2f}B active" if m["active_parameters"] != m["parameters_counted"] else "")
+        + (
+            f", {m['active_parameters'] / 1e9:.2f}B active"
+            if m["active_parameters"] != m["parameters_counted"]
+            else ""
+        )
         + f", config from {m['source']})"
     )
     out = [head, f"on {hw['count']} x {hw['display_name']} ({gib(hw['memory_bytes'])} each)", ""]
@@ -404,9 +417,15 @@ def fit_command(
         "--quant",
         help="GGUF quant for Ollama/llama.cpp: Q4_K_M (default), Q4_0, Q5_K_M, Q6_K, Q8_0, F16, IQ4_XS ...",
     ),
-    ctx_size: int | None = typer.Option(None, "--ctx-size", "-c", help="llama.cpp --ctx-size (default: the model's)."),
-    cache_type_k: str = typer.Option("f16", "--cache-type-k", "-ctk", help="llama.cpp K cache type: f16, q8_0, q4_0."),
-    cache_type_v: str = typer.Option("f16", "--cache-type-v", "-ctv", help="llama.cpp V cache type: f16, q8_0, q4_0."),
+    ctx_size: int | None = typer.Option(
+        None, "--ctx-size", "-c", help="llama.cpp --ctx-size (default: the model's)."
+    ),
+    cache_type_k: str = typer.Option(
+        "f16", "--cache-type-k", "-ctk", help="llama.cpp K cache type: f16, q8_0, q4_0."
+    ),
+    cache_type_v: str = typer.Option(
+        "f16", "--cache-type-v", "-ctv", help="llama.cpp V cache type: f16, q8_0, q4_0."
+    ),
     flash_attn: str = typer.Option("auto", "--flash-attn", "-fa", help="llama.cpp --flash-attn on|off|auto."),
     ubatch_size: int = typer.Option(512, "--ubatch-size", "-ub", help="llama.cpp physical batch size."),
     batch_size: int = typer.Option(2048, "--batch-size", "-b", help="llama.cpp logical batch size."),
@@ -419,22 +438,32 @@ def fit_command(
         "-ngl",
         help="llama.cpp layers on the GPU (default: all, then --fit moves layers out).",
     ),
-    split_mode: str = typer.Option("layer", "--split-mode", "-sm", help="llama.cpp multi-GPU split: none, layer, row."),
+    split_mode: str = typer.Option(
+        "layer", "--split-mode", "-sm", help="llama.cpp multi-GPU split: none, layer, row."
+    ),
     swa_full: bool = typer.Option(False, "--swa-full", help="llama.cpp full-size SWA cache."),
-    num_ctx: int | None = typer.Option(None, "--num-ctx", help="Ollama num_ctx (default by version and VRAM)."),
+    num_ctx: int | None = typer.Option(
+        None, "--num-ctx", help="Ollama num_ctx (default by version and VRAM)."
+    ),
     num_parallel: int = typer.Option(1, "--num-parallel", help="OLLAMA_NUM_PARALLEL."),
-    kv_cache_type: str = typer.Option("f16", "--kv-cache-type", help="OLLAMA_KV_CACHE_TYPE: f16, q8_0, q4_0."),
+    kv_cache_type: str = typer.Option(
+        "f16", "--kv-cache-type", help="OLLAMA_KV_CACHE_TYPE: f16, q8_0, q4_0."
+    ),
     flash_attention: str | None = typer.Option(
         None, "--flash-attention", help="OLLAMA_FLASH_ATTENTION: 1 or 0 (default: Ollama's per-model choice)."
     ),
     num_gpu: int | None = typer.Option(
         None, "--num-gpu", help="Ollama num_gpu: layers to offload (default: all that fit)."
     ),
-    ollama_version: str = typer.Option("0.16.1", "--ollama-version", help="Ollama version whose defaults to plan."),
+    ollama_version: str = typer.Option(
+        "0.16.1", "--ollama-version", help="Ollama version whose defaults to plan."
+    ),
     offline: o.OfflineOpt = False,
     revision: o.RevisionOpt = None,
     no_calibration: o.NoCalibrationOpt = False,
-    require_fit: bool = typer.Option(False, "--require-fit", help="Exit 5 when a chosen engine's plan does not fit."),
+    require_fit: bool = typer.Option(
+        False, "--require-fit", help="Exit 5 when a chosen engine's plan does not fit."
+    ),
     as_json: o.JsonOpt = False,
 ) -> None:
     engines = parse_engines(engine)
@@ -491,7 +520,9 @@ def fit_command(
         if (
             resolved.gguf is None
             and not on_cpu
-            and not (gguf_only and resolved.gguf is None and engine == "all" and resolved.source == "ollama-store")
+            and not (
+                gguf_only and resolved.gguf is None and engine == "all" and resolved.source == "ollama-store"
+            )
         ):
             vplan = plan_vllm(resolved.spec, hw, cals.vllm(vopts, hw))
             vdata = vllm_plan_json(vplan)

@@ -43,7 +43,9 @@ QuantOpt = o.Annotated[
 ]
 PromptOpt = o.Annotated[int, typer.Option("--prompt-tokens", help="Prompt length in tokens.")]
 OutputOpt = o.Annotated[int, typer.Option("--output-tokens", help="Generated tokens per request.")]
-DepthOpt = o.Annotated[int, typer.Option("--context-depth", help="Tokens already in the context (llama-bench -d).")]
+DepthOpt = o.Annotated[
+    int, typer.Option("--context-depth", help="Tokens already in the context (llama-bench -d).")
+]
 ConcOpt = o.Annotated[str, typer.Option("--concurrency", help="Concurrent streams, e.g. 1,4,16.")]
 DEFAULT_CONTEXT = 4096  # the context recommend plans when --max-model-len is not given (Ollama's default)
 # Bits per weight as the quality order recommend uses (higher is closer to the checkpoint).
@@ -96,7 +98,9 @@ def fit_verdict(
             if cals is not None:
                 opts = cals.vllm(opts, hw)
             plan = plan_vllm(spec, Hardware(hw.profile, hw.count), opts, suggest=False)
-            return Verdict(plan.fits, plan.error, plan.max_model_len, plan.max_concurrency, plan.kv_cache_tokens)
+            return Verdict(
+                plan.fits, plan.error, plan.max_model_len, plan.max_concurrency, plan.kv_cache_tokens
+            )
         weights = gguf_weights(resolved, d.quant)
         used = Hardware(hw.profile, d.layer_split)
         if d.engine == "llamacpp":
@@ -107,7 +111,9 @@ def fit_verdict(
             plan = plan_ollama(spec, weights, used, OllamaOptions(num_ctx=max_model_len))
     except UsageError as exc:
         return Verdict(False, exc.message, max_model_len or 0, 0.0, 0)
-    reason = plan.error or (None if plan.fits else "does not fit in GPU memory (layers would spill to the CPU)")
+    reason = plan.error or (
+        None if plan.fits else "does not fit in GPU memory (layers would spill to the CPU)"
+    )
     return Verdict(plan.fits, reason, plan.max_model_len, plan.max_concurrency, plan.kv_cache_tokens)
 
 
@@ -155,7 +161,11 @@ def deployments_for(
             dt = "fp16" if dtype in ("auto", "float16", "half") else dtype
             out.append(Deployment("vllm", None, dtype=dt, quantization=quantization, tensor_parallel_size=tp))
         else:
-            q = quant or resolved.default_quant or (resolved.gguf.quant if resolved.gguf is not None else "Q4_K_M")
+            q = (
+                quant
+                or resolved.default_quant
+                or (resolved.gguf.quant if resolved.gguf is not None else "Q4_K_M")
+            )
             out.append(Deployment(e, backend, quant=q, layer_split=1))
     return out
 
@@ -188,7 +198,9 @@ def render_predict(data: dict) -> str:
                 f"{p['engine']} {p['backend']}",
                 p.get("dtype") or p.get("quant"),
                 p["concurrency"],
-                _band(p["prefill_tokens_per_s"], p["prefill_tokens_per_s_low"], p["prefill_tokens_per_s_high"]),
+                _band(
+                    p["prefill_tokens_per_s"], p["prefill_tokens_per_s_low"], p["prefill_tokens_per_s_high"]
+                ),
                 _band(p["ttft_s"], p["ttft_s_low"], p["ttft_s_high"], ".2f"),
                 _band(p["decode_tokens_per_s"], p["decode_tokens_per_s_low"], p["decode_tokens_per_s_high"]),
                 f"{p['tpot_s'] * 1000:.1f} ms",
@@ -325,7 +337,8 @@ def predict_command(
             predictions.append(prediction_json(p, verdict))
     if not predictions:
         raise DoesNotFit(
-            f"no deployment of {model} fits: " + "; ".join(f"{r['deployment']}: {r['reason']}" for r in rejected),
+            f"no deployment of {model} fits: "
+            + "; ".join(f"{r['deployment']}: {r['reason']}" for r in rejected),
             hint="try --hardware with more memory, --gpus 2, or a smaller --quant",
         )
     data = {
@@ -365,7 +378,11 @@ def candidates(resolved: ResolvedModel, hw: Hardware) -> list[Deployment]:
         for b in (support.backends or ["rocm" if hw.profile.platform == "rocm" else hw.profile.platform])
         if b != "cpu" or hw.profile.platform == "cpu"
     ]
-    quants = [resolved.gguf.quant] if resolved.gguf is not None else ["Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16"]
+    quants = (
+        [resolved.gguf.quant]
+        if resolved.gguf is not None
+        else ["Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16"]
+    )
     for ls in splits:
         for b in backends:
             for q in quants:
@@ -407,7 +424,9 @@ def evaluate(
             rows.append({**entry, "reason": exc.message, "_d": d})
             continue
         need = prompt + output
-        max_conc = max(1, math.floor(verdict.max_concurrency * verdict.context / need)) if d.engine == "vllm" else 1
+        max_conc = (
+            max(1, math.floor(verdict.max_concurrency * verdict.context / need)) if d.engine == "vllm" else 1
+        )
         top = min(max_conc, 256)
         busy = predict(spec, hw, d, prompt, output, top, 0, cal, context_limit=verdict.context)
         rows.append(
@@ -499,7 +518,9 @@ def render_recommend(data: dict) -> str:
             rows.append(
                 [
                     ("* " if r["meets_goal"] else "  ") + r["deployment"],
-                    _band(p["decode_tokens_per_s"], p["decode_tokens_per_s_low"], p["decode_tokens_per_s_high"]),
+                    _band(
+                        p["decode_tokens_per_s"], p["decode_tokens_per_s_low"], p["decode_tokens_per_s_high"]
+                    ),
                     _band(p["ttft_s"], p["ttft_s_low"], p["ttft_s_high"], ".2f"),
                     _band(p["e2e_s"], p["e2e_s_low"], p["e2e_s_high"], ".2f"),
                     f"{r['throughput_tokens_per_s']:.0f} @{r['max_concurrency']}",
@@ -556,7 +577,9 @@ Examples:
 
 def recommend_command(
     model: str | None = typer.Argument(None, help="Model to deploy (or use --family)."),
-    family: str | None = typer.Option(None, "--family", help="Pick the largest catalog model of this family."),
+    family: str | None = typer.Option(
+        None, "--family", help="Pick the largest catalog model of this family."
+    ),
     goal: str = typer.Option("latency", "--goal", help="latency, throughput, context or largest."),
     max_latency: str | None = typer.Option(None, "--max-latency", help="End-to-end latency target, e.g. 2s."),
     hardware: o.HardwareOpt = "mi50-16gb",
@@ -582,9 +605,13 @@ def recommend_command(
     hw = load_hardware(hardware, gpus)
     if family is not None:
         fam = family.lower().replace(" ", "")
-        ids = [i for i in catalog.catalog_ids() if fam in i.lower().replace(" ", "") and "gptq" not in i.lower()]
+        ids = [
+            i for i in catalog.catalog_ids() if fam in i.lower().replace(" ", "") and "gptq" not in i.lower()
+        ]
         if not ids:
-            raise UsageError("--family", family, "no catalog model matches", hint="`mi50plan models` lists the catalog")
+            raise UsageError(
+                "--family", family, "no catalog model matches", hint="`mi50plan models` lists the catalog"
+            )
         goal = "largest" if goal == "latency" and latency is None else goal
     else:
         ids = [model]
@@ -663,13 +690,17 @@ def parse_setup(text: str) -> tuple[str, Deployment]:
     if engine == "vllm":
         if prec and prec.lower() in ("gptq", "awq", "int8"):
             return model, Deployment("vllm", dtype="fp16", quantization=prec.lower())
-        return model, Deployment("vllm", dtype={"float16": "fp16", None: "fp16"}.get(prec, (prec or "fp16").lower()))
+        return model, Deployment(
+            "vllm", dtype={"float16": "fp16", None: "fp16"}.get(prec, (prec or "fp16").lower())
+        )
     if engine not in ("llamacpp", "ollama"):
         raise UsageError("SETUP", text, f"unknown engine '{parts[1]}'", hint="use vllm, llamacpp or ollama")
     return model, Deployment(engine, parts[3].lower() if len(parts) > 3 else None, quant=prec or "Q4_K_M")
 
 
-def decode_split(pa: Prediction, pb: Prediction, fa, fb, decode_cal_a: float = 1.0, decode_cal_b: float = 1.0) -> dict:
+def decode_split(
+    pa: Prediction, pb: Prediction, fa, fb, decode_cal_a: float = 1.0, decode_cal_b: float = 1.0
+) -> dict:
     """Split the decode time ratio b/a into bytes x precision kernels (model) and engine x backend.
 
     A stored calibration is per hardware + engine + backend, so its decode factor counts with the

@@ -94,9 +94,12 @@ def render_probe(data: dict) -> str:
     if cold.get("detected"):
         where = "a warm-up run" if cold["warmup"] else "a measured run (left out of the statistics)"
         lines.append(
-            f"\ncold start: {cold['reason']}; TTFT {cold['ttft_s']:.2f} s, e2e {_fmt(cold['e2e_s'], 2)} s ({where})"
+            f"\ncold start: {cold['reason']}; TTFT {cold['ttft_s']:.2f} s, e2e {_fmt(cold['e2e_s'], 2)} s "
+            f"({where})"
         )
-    servers = [r["server_timings"] for r in data["runs"] if r["server_timings"] and not r["warmup"] and not r["cold"]]
+    servers = [
+        r["server_timings"] for r in data["runs"] if r["server_timings"] and not r["warmup"] and not r["cold"]
+    ]
     if servers:
         rates = [t.get("decode_tokens_per_s") for t in servers if t.get("decode_tokens_per_s")]
         if rates:
@@ -110,11 +113,17 @@ def render_probe(data: dict) -> str:
             lines.append(
                 f"vLLM /metrics for {b['prompt_set']} c={b['concurrency']}: mean TTFT "
                 f"{m['mean_ttft_s']:.3f} s"
-                + (f", mean TPOT {m['mean_tpot_s'] * 1000:.1f} ms" if m.get("mean_tpot_s") is not None else "")
+                + (
+                    f", mean TPOT {m['mean_tpot_s'] * 1000:.1f} ms"
+                    if m.get("mean_tpot_s") is not None
+                    else ""
+                )
             )
     failed = [r for r in data["runs"] if r["status"] != "ok"]
     for r in failed:
-        lines.append(f"failed: {r['prompt_set']} c={r['concurrency']} run {r['index'] + 1}: {p.describe_failure(r)}")
+        lines.append(
+            f"failed: {r['prompt_set']} c={r['concurrency']} run {r['index'] + 1}: {p.describe_failure(r)}"
+        )
     return "\n".join(lines)
 
 
@@ -123,8 +132,12 @@ def probe_command(
     model: Annotated[
         str | None, typer.Option("--model", help="Model to request (default: the server's first).")
     ] = None,
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Measured requests per prompt set and level.")] = 3,
-    warmup: Annotated[int, typer.Option("--warmup", min=0, help="Warm-up requests per prompt set, not counted.")] = 1,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, help="Measured requests per prompt set and level.")
+    ] = 3,
+    warmup: Annotated[
+        int, typer.Option("--warmup", min=0, help="Warm-up requests per prompt set, not counted.")
+    ] = 1,
     prompts: Annotated[
         str, typer.Option("--prompts", help="Built-in prompt sets: short, medium, long.")
     ] = "short,medium",
@@ -132,15 +145,21 @@ def probe_command(
         Path | None, typer.Option("--prompt-file", help="Prompts from a file ('---' lines separate several).")
     ] = None,
     concurrency: Annotated[str, typer.Option("--concurrency", help="Concurrency levels, e.g. 1,4,8.")] = "1",
-    output_tokens: Annotated[int, typer.Option("--output-tokens", min=1, help="Tokens to generate per request.")] = 128,
+    output_tokens: Annotated[
+        int, typer.Option("--output-tokens", min=1, help="Tokens to generate per request.")
+    ] = 128,
     timeout: Annotated[float, typer.Option("--timeout", help="Total seconds per request.")] = 300.0,
     connect_timeout: Annotated[float, typer.Option("--connect-timeout", help="Seconds to connect.")] = 5.0,
     first_token_timeout: Annotated[
         float | None,
         typer.Option("--first-token-timeout", help="Seconds to the first token (default: --timeout)."),
     ] = None,
-    idle_timeout: Annotated[float, typer.Option("--idle-timeout", help="Longest gap between chunks, s.")] = 30.0,
-    save: Annotated[Path | None, typer.Option("--save", help="Append this probe to a results file (atomic).")] = None,
+    idle_timeout: Annotated[
+        float, typer.Option("--idle-timeout", help="Longest gap between chunks, s.")
+    ] = 30.0,
+    save: Annotated[
+        Path | None, typer.Option("--save", help="Append this probe to a results file (atomic).")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress lines on stderr.")] = False,
     as_json: o.JsonOpt = False,
 ) -> None:

@@ -70,7 +70,9 @@ def list_profiles(as_json: o.JsonOpt = False) -> None:
     emit(data, as_json, render)
 
 
-@profiles_app.command("show", help="Show one profile with its sources.\n\nExample: mi50plan profiles show mi50-16gb")
+@profiles_app.command(
+    "show", help="Show one profile with its sources.\n\nExample: mi50plan profiles show mi50-16gb"
+)
 def show_profile(
     name: str = typer.Argument(..., help="Profile name, e.g. mi50-16gb."), as_json: o.JsonOpt = False
 ) -> None:
@@ -143,4 +145,6 @@ def models_command(as_json: o.JsonOpt = False) -> None:
 
 def register(app: typer.Typer) -> None:
     app.add_typer(profiles_app, name="profiles")
-    app.command("models", help="List the offline catalog of models.\n\nExample: mi50plan models --json")(models_command)
+    app.command("models", help="List the offline catalog of models.\n\nExample: mi50plan models --json")(
+        models_command
+    )

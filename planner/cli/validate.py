@@ -259,8 +259,12 @@ def compare_bench(bench: dict, ctx: Context, cal) -> list[dict]:
     pred = predict_for(ctx, prompt, output, conc, cal)
     where = {"concurrency": conc, "prompt_tokens": round(prompt), "output_tokens": round(output)}
     rows = [
-        comparison("ttft_s", pred.ttft_s, bench.get("median_ttft_s") or bench.get("mean_ttft_s"), "s", **where),
-        comparison("tpot_s", pred.tpot_s, bench.get("median_tpot_s") or bench.get("mean_tpot_s"), "s", **where),
+        comparison(
+            "ttft_s", pred.ttft_s, bench.get("median_ttft_s") or bench.get("mean_ttft_s"), "s", **where
+        ),
+        comparison(
+            "tpot_s", pred.tpot_s, bench.get("median_tpot_s") or bench.get("mean_tpot_s"), "s", **where
+        ),
         comparison(
             "throughput_tokens_per_s",
             pred.throughput_tokens_per_s,
@@ -357,7 +361,9 @@ def bar_chart(comparisons: list[dict], width: int = 30) -> str:
         top = max(abs(p), abs(m))
         err = c["error_pct"]
         lines.append(f"{c['metric']}  {_label(c)}")
-        lines.append(f"  predicted {'▒' * round(width * abs(p) / top):<{width}} {_num(p, c['unit'])} {c['unit']}")
+        lines.append(
+            f"  predicted {'▒' * round(width * abs(p) / top):<{width}} {_num(p, c['unit'])} {c['unit']}"
+        )
         lines.append(
             f"  measured  {'█' * round(width * abs(m) / top):<{width}} {_num(m, c['unit'])} {c['unit']}"
             + (f"   {err:+.1f}%" if err is not None else "")
@@ -413,10 +419,16 @@ EngineOverride = Annotated[
 
 
 def validate_command(
-    results: Annotated[Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")] = None,
+    results: Annotated[
+        Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")
+    ] = None,
     vllm_log: Annotated[Path | None, typer.Option("--vllm-log", help="A vLLM start-up log.")] = None,
-    bench: Annotated[Path | None, typer.Option("--bench", help="`vllm bench serve --save-result` JSON.")] = None,
-    llama_bench: Annotated[Path | None, typer.Option("--llama-bench", help="llama-bench -o json or -o md.")] = None,
+    bench: Annotated[
+        Path | None, typer.Option("--bench", help="`vllm bench serve --save-result` JSON.")
+    ] = None,
+    llama_bench: Annotated[
+        Path | None, typer.Option("--llama-bench", help="llama-bench -o json or -o md.")
+    ] = None,
     model: ModelOpt = None,
     engine: EngineOverride = None,
     backend: BackendOpt = None,
@@ -475,7 +487,9 @@ def validate_command(
         contents = probe_src.read_results(results)
 
         def ctx_for(server: dict) -> Context:
-            return _context(model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline)
+            return _context(
+                model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
+            )
 
         comps = compare_results(contents, ctx_for, cals, probe_index)
         first = contents["probes"][0]["server"] if contents["probes"] else {}
@@ -498,7 +512,9 @@ def validate_command(
                 hint="pass --model (Hub id, config folder or .gguf file)",
             )
         server = {"kind": "vllm" if is_bench else "llamacpp", "model": name}
-        ctx = _context(name, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline)
+        ctx = _context(
+            name, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
+        )
         cal = cals.speed(ctx.hw, ctx.engine, backend_of(ctx))
         comps = compare_bench(parsed, ctx, cal) if is_bench else compare_llama_bench(parsed, ctx, cal)
         data.update(
@@ -576,9 +592,13 @@ def _fit(contents: dict, ctx_for, probe_index: int | None) -> tuple[Context, dic
 
 
 def calibrate_command(
-    results: Annotated[Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")] = None,
+    results: Annotated[
+        Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")
+    ] = None,
     list_: Annotated[bool, typer.Option("--list", help="Show the stored calibrations.")] = False,
-    remove: Annotated[str | None, typer.Option("--remove", help="Remove one calibration by name, or 'all'.")] = None,
+    remove: Annotated[
+        str | None, typer.Option("--remove", help="Remove one calibration by name, or 'all'.")
+    ] = None,
     vllm_log: Annotated[
         Path | None,
         typer.Option("--vllm-log", help="Also store vLLM memory corrections from this start-up log."),
@@ -620,7 +640,9 @@ def calibrate_command(
         contents = probe_src.read_results(results)
 
         def ctx_for(server: dict) -> Context:
-            return _context(model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline)
+            return _context(
+                model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
+            )
 
         ctx, factors, sources = _fit(contents, ctx_for, probe_index)
         for s in sources:

@@ -242,7 +242,9 @@ def fit_levels(
     return table
 
 
-def efficiency_from_table(table: dict, kind: str, features: Features, log_sigma: float, cap: float) -> Efficiency:
+def efficiency_from_table(
+    table: dict, kind: str, features: Features, log_sigma: float, cap: float
+) -> Efficiency:
     """Evaluate the fitted levels for one deployment; unseen levels use their prior."""
     log_e = float(table["intercept"])
     unfitted: list[str] = []
@@ -296,12 +298,16 @@ class EfficiencyModel:
     def decode_efficiency(self, features: Features) -> Efficiency:
         if features.arch == "cpu" and "decode" in self.cpu:
             return Efficiency(float(self.cpu["decode"]), ("arch:cpu",), self.decode_log_sigma)
-        return efficiency_from_table(self.decode, "decode", features, self.decode_log_sigma, MAX_BANDWIDTH_EFFICIENCY)
+        return efficiency_from_table(
+            self.decode, "decode", features, self.decode_log_sigma, MAX_BANDWIDTH_EFFICIENCY
+        )
 
     def prefill_efficiency(self, features: Features) -> Efficiency:
         if features.arch == "cpu" and "prefill" in self.cpu:
             return Efficiency(float(self.cpu["prefill"]), ("arch:cpu",), self.prefill_log_sigma)
-        return efficiency_from_table(self.prefill, "prefill", features, self.prefill_log_sigma, MAX_COMPUTE_EFFICIENCY)
+        return efficiency_from_table(
+            self.prefill, "prefill", features, self.prefill_log_sigma, MAX_COMPUTE_EFFICIENCY
+        )
 
 
 def level_contributions(table: dict, kind: str, features: Features) -> dict[str, float]:

@@ -93,7 +93,8 @@ def tensor_type(t: Tensor, quant: str, spec: ModelSpec, attn_v_index: int, n_att
         and t.experts == 1
         or t.name.endswith(".bias")
         or "norm" in t.name
-        or t.name in ("ssm_conv1d", "ssm_a_log", "ssm_dt_bias", "attn_sinks", "exp_probs_b", "ffn_gate_inp_shexp")
+        or t.name
+        in ("ssm_conv1d", "ssm_a_log", "ssm_dt_bias", "attn_sinks", "exp_probs_b", "ffn_gate_inp_shexp")
     ):
         return "F32"  # 1-D and tiny tensors stay F32
     if base in ("F32", "F16", "BF16"):

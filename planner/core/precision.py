@@ -118,7 +118,9 @@ def weight_bytes(
     per_rank = ceil_div(sharded, tp * pp) + ceil_div(replicated, pp)
     if quant:
         group = f" g{quant.group_size}" if quant.group_size else ""
-        scheme = f"{quant.method} {'int' if quant.method in ('gptq', 'awq') else ''}{quant.bits}{group}".strip()
+        scheme = (
+            f"{quant.method} {'int' if quant.method in ('gptq', 'awq') else ''}{quant.bits}{group}".strip()
+        )
         if quant.method in ("fp8", "mxfp4"):
             scheme = quant.method
     else:

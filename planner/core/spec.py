@@ -168,7 +168,9 @@ def _quant_config(cfg: dict) -> QuantConfig | None:
         block = q.get("weight_block_size")
         return QuantConfig("fp8", 8, None, False, block_size=tuple(block) if block else None)
     if method == "mxfp4":
-        return QuantConfig("mxfp4", 4, 32, False, unquantized_modules=tuple(q.get("modules_to_not_convert", ())))
+        return QuantConfig(
+            "mxfp4", 4, 32, False, unquantized_modules=tuple(q.get("modules_to_not_convert", ()))
+        )
     if method == "bitsandbytes":
         bits = 4 if q.get("load_in_4bit") else 8
         return QuantConfig("bitsandbytes", bits, 64 if bits == 4 else None, False)
@@ -187,7 +189,9 @@ def _torch_dtype(cfg: dict, outer: dict) -> str:
     return {"half": "float16", "float": "float32", "bf16": "bfloat16", "fp16": "float16"}.get(value, value)
 
 
-def _layer_types(cfg: dict, model_type: str, num_layers: int, where: str) -> tuple[tuple[str, ...], int | None]:
+def _layer_types(
+    cfg: dict, model_type: str, num_layers: int, where: str
+) -> tuple[tuple[str, ...], int | None]:
     window = cfg.get("sliding_window")
     window = int(window) if isinstance(window, (int, float)) and window > 0 else None
     explicit = cfg.get("layer_types")
@@ -245,7 +249,9 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
     heads = _req(cfg, "num_attention_heads", where, "n_head")
     kv_heads = int(cfg.get("num_key_value_heads") or cfg.get("multi_query_group_num") or heads)
     if kv_heads <= 0 or heads % kv_heads:
-        raise ConfigError(where, f"num_key_value_heads={kv_heads} does not divide num_attention_heads={heads}")
+        raise ConfigError(
+            where, f"num_key_value_heads={kv_heads} does not divide num_attention_heads={heads}"
+        )
     head_dim = cfg.get("head_dim")
     if not head_dim:
         if hidden % heads:
@@ -253,7 +259,9 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         head_dim = hidden // heads
     vocab = _req(cfg, "vocab_size", where, "padded_vocab_size")
     intermediate = _req(cfg, "intermediate_size", where, "ffn_hidden_size", "n_inner")
-    max_pos = int(cfg.get("max_position_embeddings") or cfg.get("n_positions") or cfg.get("seq_length") or 4096)
+    max_pos = int(
+        cfg.get("max_position_embeddings") or cfg.get("n_positions") or cfg.get("seq_length") or 4096
+    )
     tie = cfg.get("tie_word_embeddings", outer.get("tie_word_embeddings"))
     if tie is None:
         # transformers' PretrainedConfig default is True; Gemma ties, Llama-style models set it.

@@ -292,7 +292,9 @@ def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment
         raise UsageError("--backend", backend, f"{hw.profile.display_name} is a {platform} device")
     support = hw.profile.engine(d.engine)
     if not support.supported:
-        raise UsageError("--engine", d.engine, f"{hw.profile.display_name}: {support.notes or 'not supported'}")
+        raise UsageError(
+            "--engine", d.engine, f"{hw.profile.display_name}: {support.notes or 'not supported'}"
+        )
     if d.engine in GGUF_ENGINES and support.backends and backend not in support.backends:
         raise UsageError(
             "--backend",
@@ -315,7 +317,9 @@ def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment
     if tp < 1 or ls < 1:
         raise UsageError("--tensor-parallel-size", tp, "must be 1 or more")
     if tp * ls > hw.count:
-        raise UsageError("--gpus", hw.count, f"the deployment uses {tp * ls} devices", hint=f"add --gpus {tp * ls}")
+        raise UsageError(
+            "--gpus", hw.count, f"the deployment uses {tp * ls} devices", hint=f"add --gpus {tp * ls}"
+        )
     if tp > 1 and spec.num_attention_heads % tp:
         raise UsageError(
             "--tensor-parallel-size",
@@ -474,7 +478,8 @@ def check_concurrency(concurrency: int, max_concurrency: float | None, context: 
             concurrency,
             f"the KV cache holds at most {math.floor(max_concurrency)} requests of {context:,} tokens "
             f"(max concurrency {max_concurrency:.2f}x)",
-            hint=f"use --concurrency {max(1, math.floor(max_concurrency))} or less, or shorten --max-model-len",
+            hint=f"use --concurrency {max(1, math.floor(max_concurrency))} or less, or shorten "
+            f"--max-model-len",
         )
 
 
@@ -500,7 +505,9 @@ def predict(
     context_limit: int | None = None,
 ) -> Prediction:
     limit = context_limit or spec.max_position_embeddings
-    _check_lengths(prompt_tokens, output_tokens, context_depth, concurrency, limit, spec.max_position_embeddings)
+    _check_lengths(
+        prompt_tokens, output_tokens, context_depth, concurrency, limit, spec.max_position_embeddings
+    )
     d = check_deployment(spec, hw, deployment)
     work = work or work_from_spec(spec, d)
     quant_bits = spec.quant.bits if spec.quant else (8 if d.quantization == "int8" else None)
@@ -597,7 +604,9 @@ def predict_work(
             "5-9 tok/s (measured-benchmarks.csv, Korean MI50 study)"
         )
     if feats.precision == "bf16-without-hw":
-        notes.append(f"{hw.profile.display_name} has no bf16 hardware: BF16 prefill runs about 4x slower than F16")
+        notes.append(
+            f"{hw.profile.display_name} has no bf16 hardware: BF16 prefill runs about 4x slower than F16"
+        )
     kv_step = work.kv_read_bytes(mid_depth)
     fields = {}
     for key, name in (

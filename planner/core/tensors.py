@@ -104,7 +104,8 @@ def _dense_mlp(spec: ModelSpec, i: int, inter: int, suffix: str = "", role: str 
     ]
     if spec.mlp_bias:
         out += [
-            Tensor(f"ffn_{p}{suffix}.bias", i, 1, n, SMALL) for p, n in (("gate", inter), ("up", inter), ("down", h))
+            Tensor(f"ffn_{p}{suffix}.bias", i, 1, n, SMALL)
+            for p, n in (("gate", inter), ("up", inter), ("down", h))
         ]
     return out
 
@@ -172,7 +173,9 @@ def count_params(spec: ModelSpec, tensors: list[Tensor] | None = None) -> ParamC
     total = sum(by_role.values())
     active = total
     if spec.moe is not None and by_role[EXPERT]:
-        active = total - by_role[EXPERT] + by_role[EXPERT] * spec.moe.experts_per_token // spec.moe.num_experts
+        active = (
+            total - by_role[EXPERT] + by_role[EXPERT] * spec.moe.experts_per_token // spec.moe.num_experts
+        )
     return ParamCounts(
         total=total,
         active=active,

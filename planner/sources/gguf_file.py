@@ -135,7 +135,9 @@ class _Reader:
     def string(self) -> str:
         n = self.unpack("Q")
         if n > 1 << 24:
-            raise GGUFError(f"{self.path}: corrupt GGUF header (a {n}-byte string)", hint="fetch the file again")
+            raise GGUFError(
+                f"{self.path}: corrupt GGUF header (a {n}-byte string)", hint="fetch the file again"
+            )
         return self.read(n).decode("utf-8", errors="replace")
 
 
@@ -175,7 +177,9 @@ def _value(r: _Reader, vtype: int, keep: bool):
             else:
                 _value(r, int(item_type), False)
         return _ArrayLen(count)
-    raise GGUFError(f"{r.path}: unknown GGUF value type {vtype}", hint="a newer GGUF version? update the gguf package")
+    raise GGUFError(
+        f"{r.path}: unknown GGUF value type {vtype}", hint="a newer GGUF version? update the gguf package"
+    )
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,9 @@ def _parse(path: Path) -> tuple[dict, list[tuple[str, tuple[int, ...], int]], in
     try:
         fh = path.open("rb")
     except OSError as exc:
-        raise GGUFError(f"{path}: cannot read ({exc.strerror})", hint="check the path and permissions") from exc
+        raise GGUFError(
+            f"{path}: cannot read ({exc.strerror})", hint="check the path and permissions"
+        ) from exc
     with fh:
         r = _Reader(fh, str(path))
         head = fh.read(4)
@@ -216,7 +222,9 @@ def _parse(path: Path) -> tuple[dict, list[tuple[str, tuple[int, ...], int]], in
             try:
                 meta[key] = _value(r, vtype, keep=not key.startswith("tokenizer."))
             except ValueError as exc:
-                raise GGUFError(f"{path}: corrupt GGUF header at key '{key}'", hint="fetch the file again") from exc
+                raise GGUFError(
+                    f"{path}: corrupt GGUF header at key '{key}'", hint="fetch the file again"
+                ) from exc
         infos = []
         for _ in range(n_tensors):
             name = r.string()
@@ -242,7 +250,9 @@ def read_gguf(path: str | Path) -> GGUFModel:
     file_bytes = path.stat().st_size
     arch = str(meta.get("general.architecture", ""))
     if not arch:
-        raise GGUFError(f"{path}: GGUF header has no general.architecture", hint="not a llama.cpp model file?")
+        raise GGUFError(
+            f"{path}: GGUF header has no general.architecture", hint="not a llama.cpp model file?"
+        )
     tensors = []
     end = data_start
     for name, shape, ttype, offset in infos:
@@ -279,7 +289,9 @@ def read_gguf(path: str | Path) -> GGUFModel:
         else:
             output += t.n_bytes  # output.weight, output_norm, rope_freqs: llama.cpp's output layer
     ftype = meta.get("general.file_type")
-    quant = FILE_TYPE_NAMES.get(int(ftype), f"ftype {ftype}") if isinstance(ftype, int) else _guess_quant(tensors)
+    quant = (
+        FILE_TYPE_NAMES.get(int(ftype), f"ftype {ftype}") if isinstance(ftype, int) else _guess_quant(tensors)
+    )
     scalars = {k: v for k, v in meta.items() if not isinstance(v, _ArrayLen) and not isinstance(v, list)}
     return GGUFModel(
         path=str(path),
@@ -339,7 +351,9 @@ def spec_from_gguf(meta: dict, tensors: list[GGUFTensor], where: str) -> ModelSp
         or (embd.shape[1] if embd is not None and len(embd.shape) > 1 else 0)
     )
     if vocab <= 0:
-        raise GGUFError(f"{where}: cannot tell the vocabulary size", hint="the tokenizer is missing from the header")
+        raise GGUFError(
+            f"{where}: cannot tell the vocabulary size", hint="the tokenizer is missing from the header"
+        )
     window = meta.get(p + "attention.sliding_window")
     window = int(window) if isinstance(window, int) and window > 0 else None
     pattern = SWA_PATTERN.get(arch)

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 _MODEL = re.compile(r"load_tensors:\s+(\S+) model buffer size\s*=\s*([\d.]+) MiB")
 _CREATING = re.compile(r"creating\s+(non-SWA|SWA) KV cache, size = (\d+) cells")
 _KV_BUF = re.compile(r"llama_kv_cache:\s+(\S+) KV buffer size\s*=\s*([\d.]+) MiB")
-_KV_SIZE = re.compile(r"llama_kv_cache: size =\s*([\d.]+) MiB \(\s*(\d+) cells,\s*(\d+) layers,\s*(\d+)/(\d+) seqs\)")
+_KV_SIZE = re.compile(
+    r"llama_kv_cache: size =\s*([\d.]+) MiB \(\s*(\d+) cells,\s*(\d+) layers,\s*(\d+)/(\d+) seqs\)"
+)
 _OUTPUT = re.compile(r"(\S+)\s+output buffer size\s*=\s*([\d.]+) MiB")
 _COMPUTE = re.compile(r"(\S+) compute buffer size\s*=\s*([\d.]+) MiB")
 _N_CTX = re.compile(r"llama_context: n_ctx\s+=\s*(\d+)")
@@ -64,7 +66,9 @@ def parse_llamacpp_log(text: str) -> LlamaCppLog:
         elif m := _KV_BUF.search(line):
             pending_device = m.group(1)
         elif m := _KV_SIZE.search(line):
-            out.kv.append(KvLog(pending_kind, int(m.group(2)), int(m.group(3)), float(m.group(1)), pending_device))
+            out.kv.append(
+                KvLog(pending_kind, int(m.group(2)), int(m.group(3)), float(m.group(1)), pending_device)
+            )
         elif m := _COMPUTE.search(line):
             out.compute_mib[m.group(1)] = float(m.group(2))
         elif m := _OUTPUT.search(line):

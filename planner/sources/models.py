@@ -74,7 +74,9 @@ def normalise_with_transformers(config: dict, where: str) -> dict:
             body = {k: v for k, v in copy.deepcopy(config).items() if k != "model_type"}  # edited in place
             full = AutoConfig.for_model(model_type, **body).to_dict()
         except (ImportError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigError(where, f"incomplete config and transformers cannot complete it ({exc})") from exc
+            raise ConfigError(
+                where, f"incomplete config and transformers cannot complete it ({exc})"
+            ) from exc
     return catalog.merge_defaults(config, full)
 
 
@@ -97,7 +99,9 @@ def _from_local(path: Path) -> ResolvedModel:
         if not (path / "config.json").exists():
             if ggufs:
                 return _from_gguf(ggufs[0])
-            raise ConfigError(str(path), "folder has no config.json", hint="point at a model folder or a .gguf file")
+            raise ConfigError(
+                str(path), "folder has no config.json", hint="point at a model folder or a .gguf file"
+            )
         config_path = path / "config.json"
     else:
         config_path = path
@@ -225,7 +229,9 @@ def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | N
         meta = get_safetensors_metadata(repo_id, revision=revision)
         return sum(meta.parameter_count.values()), ()
     except Exception as exc:  # metadata is a bonus: the config alone plans
-        return None, (f"safetensors metadata unavailable ({type(exc).__name__}); parameters counted from config",)
+        return None, (
+            f"safetensors metadata unavailable ({type(exc).__name__}); parameters counted from config",
+        )
 
 
 def _not_found_hint(model_id: str) -> str:

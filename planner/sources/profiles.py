@@ -59,7 +59,9 @@ def load_profile_file(path: Path) -> HardwareProfile:
             hint="see docs/profiles.md for the fields and their units",
         ) from exc
     if profile.name != path.stem:
-        raise ProfileError(f"{path} field 'name'", f"'{profile.name}' differs from the file name '{path.stem}'")
+        raise ProfileError(
+            f"{path} field 'name'", f"'{profile.name}' differs from the file name '{path.stem}'"
+        )
     return profile
 
 

@@ -127,7 +127,11 @@ def read_llama_bench(path: Path) -> list[dict]:
                 int(obj.get("n_gen", 0)),
                 int(obj.get("n_depth", 0)),
             )
-            test = f"pp{n_prompt}" if n_gen == 0 else (f"tg{n_gen}" if n_prompt == 0 else f"pp{n_prompt}+tg{n_gen}")
+            test = (
+                f"pp{n_prompt}"
+                if n_gen == 0
+                else (f"tg{n_gen}" if n_prompt == 0 else f"pp{n_prompt}+tg{n_gen}")
+            )
             rows.append(
                 {
                     "test": test + (f" @ d{depth}" if depth else ""),
