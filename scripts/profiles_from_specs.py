@@ -50,6 +50,50 @@ NAMES = {
     "RTX4090": ("rtx4090", "NVIDIA GeForce RTX 4090 24 GB"),
     "RTX5090": ("rtx5090", "NVIDIA GeForce RTX 5090 32 GB"),
 }
+# Runtime-visible total (torch.cuda.mem_get_info()[1]: what vLLM multiplies by gpu_memory_utilization), in
+# GiB as the log prints it, with the log it comes from. Cards without a log use runtime_memory()'s rule.
+RUNTIME_LOGGED_GIB = {
+    "MI50-16GB": (16368 / 1024, "16368 MiB: vLLM 0.11 gfx906 log, shared/reference/mi50-vllm-vs-ollama-report.md"),
+    "H100-SXM": (
+        79.18,
+        "79.18 GiB: vLLM 0.11 logs, github.com/llm-d/llm-d-benchmark config_explorer/empirical-vllm-memory-results.md",
+    ),
+    "RTX3090": (23.58, "23.58 GiB: vLLM log total_gpu_memory=23.58GiB, github.com/vllm-project/vllm/issues/10517"),
+    "A100-80GB-SXM": (79.25, "79.25 GiB: public vLLM logs as surveyed in mi50plan issue 10"),
+    "L40S": (44.42, "44.42 GiB: public vLLM logs as surveyed in mi50plan issue 10"),
+    "L4": (23034 / 1024, "23034 MiB (22.49 GiB): public vLLM logs as surveyed in mi50plan issue 10"),
+}
+# Ratio runtime/nominal of the logged card with the same kind of memory, for cards without a log.
+RUNTIME_RULE = {
+    "hbm": ("H100-SXM", 79.18 / 80),
+    "gddr-ecc": ("L4", (23034 / 1024) / 24),  # datacenter GDDR6 with ECC on by default (T4, A10, L4, L40S)
+    "gddr": ("RTX3090", 23.58 / 24),  # consumer GDDR6X/GDDR7
+}
+MEMORY_KIND = {
+    "V100-SXM2": "hbm",
+    "A100-40GB": "hbm",
+    "H100-PCIe": "hbm",
+    "H200-SXM": "hbm",
+    "T4": "gddr-ecc",
+    "A10": "gddr-ecc",
+    "RTX4090": "gddr",
+    "RTX5090": "gddr",
+}
+
+
+def runtime_memory(gpu: str, nominal_gib: float, amd: bool) -> tuple[int, str]:
+    """(bytes, source) of the runtime-visible total: a logged figure, else a documented rule."""
+    if gpu in RUNTIME_LOGGED_GIB:
+        gib, source = RUNTIME_LOGGED_GIB[gpu]
+        return int(round(gib * 2**30 / 2**20)) * 2**20, "log: " + source
+    if amd:
+        # hipMemGetInfo reports the nominal size less 16 MiB on every logged AMD card (MI50 16/32 GB: 16368 and
+        # 32752 MiB, MI210: 65520 MiB; gpu-specs.csv vram_reported_mib).
+        return int(nominal_gib * 1024 - 16) * 2**20, "derived: nominal less 16 MiB, as logged on MI50 and MI210"
+    ref, ratio = RUNTIME_RULE[MEMORY_KIND.get(gpu, "gddr")]
+    return int(nominal_gib * 1024 * ratio) * 2**20, f"derived: nominal x {ratio:.4f}, the ratio logged on {ref}"
+
+
 GFX906_ENGINES = """
 [engines.vllm]
 supported = true
@@ -95,6 +139,7 @@ def render(row: dict) -> tuple[str, str]:
     else:
         memory = int(mem_gb * 2**30)
         note = f"nominal {mem_gb:g} GiB; the runtime reports slightly less (not measured)"
+    runtime, runtime_source = runtime_memory(row["gpu"], mem_gb, amd)
     peaks = {"fp16": _first_number(row["fp16_dense_tflops"])}
     if row["bf16_hw"] == "yes" and row["bf16_dense_tflops"]:
         peaks["bf16"] = _first_number(row["bf16_dense_tflops"])
@@ -116,6 +161,8 @@ def render(row: dict) -> tuple[str, str]:
         f'platform = "{"rocm" if amd else "cuda"}"',
         f"memory_bytes = {memory}",
         f'memory_note = "{note}"',
+        f"memory_runtime_bytes = {min(runtime, memory)}",
+        f'memory_runtime_source = "{runtime_source}"',
         f"bandwidth_gbps = {float(row['bw_gbs'])}",
         f"tdp_w = {float(row['tdp_w'])}",
         "interconnect_gbps = 16.0",
@@ -162,6 +209,14 @@ def _list(values: list[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
 
+def _runtime_lines(name: str, memory: int, platform: str, vendor: str, unified: bool) -> list[str]:
+    """The runtime-visible total of a discrete CUDA/ROCm card (runtime_memory's logged figure or rule)."""
+    if unified or platform not in ("cuda", "rocm"):
+        return []
+    runtime, source = runtime_memory(name, memory / 2**30, vendor == "amd")
+    return [f"memory_runtime_bytes = {min(runtime, memory)}", f'memory_runtime_source = "{source}"']
+
+
 def render_extra(row: dict) -> tuple[str, str]:
     """A profile from a gpu-specs-extra.csv row."""
     name, platform = row["gpu"], row["platform"]
@@ -183,6 +238,7 @@ def render_extra(row: dict) -> tuple[str, str]:
         f'platform = "{platform}"',
         f"memory_bytes = {int(mem_gb * 1e9)}",
         f'memory_note = "{note}"',
+        *_runtime_lines(name, int(mem_gb * 1e9), platform, row["vendor"], unified),
         f"bandwidth_gbps = {float(row['bw_gbs'])}",
         f"tdp_w = {float(row['tdp_w'])}",
         "interconnect_gbps = 16.0",

@@ -35,7 +35,7 @@ class HardwareProfile:
     vendor: str
     arch: str
     platform: str
-    memory_bytes: int  # what the runtime reports as total (nvidia-smi / rocm-smi / hipMemGetInfo)
+    memory_bytes: int  # the card's size for display (nvidia-smi / rocm-smi total, or nominal)
     bandwidth_gbps: float  # peak memory bandwidth, GB/s (decimal)
     peak_tflops: dict[str, float]  # dense peak per dtype; a missing dtype has no hardware path
     supported_dtypes: tuple[str, ...]
@@ -45,11 +45,26 @@ class HardwareProfile:
     host_memory_bytes: int | None = None  # RAM behind the GPUs, for Ollama/llama.cpp offload
     cpu_cores: int | None = None
     memory_note: str = ""
+    # What the runtime reports as total (torch.cuda.mem_get_info()[1], i.e. cudaMemGetInfo/hipMemGetInfo):
+    # the figure vLLM multiplies by gpu_memory_utilization and llama.cpp/Ollama read as free memory.
+    # None: the same as memory_bytes. memory_runtime_source says where the figure comes from (a log
+    # line, or "derived: ..." with the rule).
+    memory_runtime_bytes: int | None = None
+    memory_runtime_source: str = ""
+    # Unified-memory machines (Apple Silicon, DGX Spark GB10, Strix Halo): the GPU shares system memory;
+    # the budget is memory_bytes less what the OS keeps (os_reserved_bytes).
+    os_reserved_bytes: int = 0
     warnings: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     confidence: str = ""
     unified_memory: bool = False  # CPU and GPU share one memory (Apple M-series, APUs, GB10, Jetson)
     path: str = field(default="", compare=False)
+
+    @property
+    def runtime_memory_bytes(self) -> int:
+        """The total the runtime reports (the budget engines size against), per device."""
+        base = self.memory_runtime_bytes if self.memory_runtime_bytes is not None else self.memory_bytes
+        return base - self.os_reserved_bytes if self.unified_memory else base
 
     def supports(self, dtype: str) -> bool:
         return dtype in self.supported_dtypes
@@ -93,10 +108,23 @@ def _strings(data: dict, key: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _runtime_memory(data: dict, nominal: int) -> int | None:
+    if "memory_runtime_bytes" not in data:
+        return None
+    value = int(_number(data, "memory_runtime_bytes", 2**28, 2**44, integer=True))
+    if value > nominal:
+        raise ProfileInvalid("memory_runtime_bytes", f"{value} is more than memory_bytes ({nominal})")
+    if not str(data.get("memory_runtime_source", "")).strip():
+        raise ProfileInvalid(
+            "memory_runtime_source", "say where memory_runtime_bytes comes from (a log line or a rule)"
+        )
+    return value
+
+
 def _flag(data: dict, key: str) -> bool:
     value = data.get(key, False)
     if not isinstance(value, bool):
-        raise ProfileInvalid(key, f"must be true or false, got {value!r}")
+        raise ProfileInvalid(key, "must be true or false")
     return value
 
 
@@ -161,19 +189,22 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
         peak_tflops=peak_tflops,
         supported_dtypes=dtypes,
         engines=engines,
-        interconnect_gbps=float(_number(data, "interconnect_gbps", 0, 10_000))
-        if "interconnect_gbps" in data
-        else 16.0,
+        interconnect_gbps=float(_number(data, "interconnect_gbps", 0, 10_000)) if "interconnect_gbps" in data else 16.0,
         tdp_w=float(_number(data, "tdp_w", 0, 10_000)) if "tdp_w" in data else None,
         host_memory_bytes=int(_number(data, "host_memory_bytes", 0, 2**50, integer=True))
         if "host_memory_bytes" in data
         else None,
         cpu_cores=int(_number(data, "cpu_cores", 0, 4096, integer=True)) if "cpu_cores" in data else None,
         memory_note=str(data.get("memory_note", "")),
+        memory_runtime_bytes=_runtime_memory(data, memory),
+        memory_runtime_source=str(data.get("memory_runtime_source", "")),
+        unified_memory=_flag(data, "unified_memory"),
+        os_reserved_bytes=int(_number(data, "os_reserved_bytes", -1, memory - 1, integer=True))
+        if "os_reserved_bytes" in data
+        else 0,
         warnings=_strings(data, "warnings"),
         sources=_strings(data, "sources"),
         confidence=str(data.get("confidence", "")),
-        unified_memory=_flag(data, "unified_memory"),
         path=path,
     )
 

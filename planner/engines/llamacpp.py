@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from planner.core.hardware import Hardware
 from planner.core.spec import SLIDING, ModelSpec, ceil_div
+from planner.core.tensors import EXPERT, tensor_inventory
 from planner.engines.base import EnginePlan, Suggestion
 from planner.errors import UsageError
 
@@ -84,6 +85,34 @@ class GGUFWeights:
 
 
 @dataclass(frozen=True)
+class VisionTower:
+    """A multimodal projector's vision encoder (the mmproj GGUF's clip.vision.* keys)."""
+
+    image_size: int
+    patch_size: int
+    hidden_size: int
+    heads: int
+    intermediate_size: int
+    flash_attn: bool = False
+
+    @property
+    def patches(self) -> int:
+        return (self.image_size // self.patch_size) ** 2
+
+
+def projector_compute_bytes(v: VisionTower) -> int:
+    """tools/mtmd/clip.cpp builds one image's ViT graph: without flash attention the scores
+    [patches, patches, heads] f32 dominate, else the MLP's [intermediate, patches] f32 set (gate/up/out)
+    and three [hidden, patches] tensors, as for the language model (SigLIP at 896 px: 4096 patches, 16 heads:
+    1 GiB)."""
+    n = v.patches
+    ffn = n * 4 * (3 * v.intermediate_size + 3 * v.hidden_size)
+    if v.flash_attn:
+        return ffn
+    return max(ffn, n * n * v.heads * 4 + n * 4 * 3 * v.hidden_size)
+
+
+@dataclass(frozen=True)
 class LlamaCppOptions:
     ctx_size: int | None = None  # -c; None or 0: the model's training context
     cache_type_k: str = "f16"
@@ -99,6 +128,9 @@ class LlamaCppOptions:
     fit: bool = True
     fit_target_bytes: int = FIT_MARGIN_BYTES
     n_outputs: int | None = None  # logits rows reserved; None: the server's n_parallel
+    mmproj_bytes: int = 0  # --mmproj: the projector file's tensor bytes, loaded on the first GPU
+    mmproj_vision: VisionTower | None = None  # its encoder's shape, for its compute buffer
+    n_cpu_moe: int = 0  # --n-cpu-moe N: the expert tensors of the first N layers stay on the CPU
 
     def flags(self) -> list[str]:
         out: list[str] = []
@@ -122,6 +154,10 @@ class LlamaCppOptions:
             out += ["--split-mode", self.split_mode]
         if self.swa_full:
             out += ["--swa-full"]
+        if self.mmproj_bytes:
+            out += ["--mmproj", "<projector.gguf>"]
+        if self.n_cpu_moe:
+            out += ["--n-cpu-moe", str(self.n_cpu_moe)]
         return out
 
 
@@ -143,10 +179,11 @@ class DeviceUse:
     kv_bytes: int
     compute_bytes: int
     repack_bytes: int = 0
+    projector_bytes: int = 0  # --mmproj: the vision projector's weights and its own compute buffer
 
     @property
     def total_bytes(self) -> int:
-        return self.model_bytes + self.kv_bytes + self.compute_bytes + self.repack_bytes
+        return self.model_bytes + self.kv_bytes + self.compute_bytes + self.repack_bytes + self.projector_bytes
 
 
 @dataclass(frozen=True)
@@ -170,6 +207,7 @@ class LlamaCppPlan(EnginePlan):
     weights_bytes: int  # all model buffers
     kv_cache_bytes: int
     compute_buffer_bytes: int  # all devices
+    host_compute_bytes: int  # the CPU-side compute buffer (CUDA_Host/ROCm_Host beside a GPU backend; CPU)
     output_buffer_bytes: int  # host logits buffer ("CPU output buffer size")
     gpu_bytes: int
     cpu_bytes: int
@@ -234,8 +272,7 @@ def kv_caches(
         size_swa = (
             size_base
             if swa_full
-            else ceil_div(min(size_base, spec.sliding_window * (n_seq if unified else 1) + n_ubatch), PAD_CTX)
-            * PAD_CTX
+            else ceil_div(min(size_base, spec.sliding_window * (n_seq if unified else 1) + n_ubatch), PAD_CTX) * PAD_CTX
         )
         caches.append(
             KvCache(
@@ -259,6 +296,7 @@ def compute_buffer_bytes(
     n_outputs: int,
     flash_attn: bool,
     kv_quantized: bool,
+    gpu: bool = False,
 ) -> int:
     """sched_reserve's worst-case graph: n_ubatch tokens, n_outputs logits rows (llama-context.cpp).
 
@@ -268,6 +306,8 @@ def compute_buffer_bytes(
     """
     mask_elem = 2 if flash_attn else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
+    if gpu:
+        return _gpu_compute_bytes(spec, caches, n_ubatch, n_outputs, flash_attn, masks)
     ffn_floats = 3 * spec.intermediate_size + spec.hidden_size
     if spec.moe is not None:
         moe = spec.moe
@@ -283,6 +323,45 @@ def compute_buffer_bytes(
         masks += n_ubatch * 2 * spec.kv_dim * 2
     output = n_outputs * spec.vocab_size * 4 + 2 * n_outputs * spec.hidden_size * 4
     return masks + max(peak, output)
+
+
+def _gpu_compute_bytes(
+    spec: ModelSpec, caches: list[KvCache], n_ubatch: int, n_outputs: int, flash_attn: bool, masks: int
+) -> int:
+    """A GPU backend's compute buffer (CUDA, ROCm, Vulkan, Metal), counted from the graph's live tensors.
+
+    GPU backends keep matmul and flash-attention scratch in their own pools (ggml-cuda.cu
+    ggml_cuda_pool), outside the compute buffer, so ggml-alloc's buffer holds only graph tensors:
+    - FFN peak: gate, up and the GLU output ([n_ff, n_ubatch] f32 each) with three [n_embd, n_ubatch]
+      f32 tensors (the layer input, the attention residual ffn_inp and the normed input), plus the
+      masks ([n_kv, n_ubatch], f16 under flash attention) alive until the last attention layer.
+    - Without flash attention: the KQ scores [n_kv, n_ubatch, n_head] f32 and its softmax in place.
+    - Output: the logits of n_outputs rows plus the final hidden state; the masks are freed by then.
+    Checked on a CUDA H200 log (164.01 MiB, Qwen2.5-7B shape, n_ctx 32768, ubatch 512, 4 slots).
+    """
+    h = spec.hidden_size
+    inter = spec.intermediate_size
+    if spec.moe is not None:
+        moe = spec.moe
+        inter = max(moe.experts_per_token * moe.expert_intermediate_size, inter if moe.dense_layers else 0)
+    ffn = n_ubatch * 4 * (3 * inter + 3 * h)
+    layer = ffn
+    if not flash_attn:
+        n_kv = max((c.cells for c in caches if c.layers), default=0)
+        kq = n_ubatch * n_kv * spec.num_attention_heads * 4
+        layer = max(ffn, kq + n_ubatch * 4 * (spec.q_dim + 2 * spec.kv_dim + 2 * h))
+    output = n_outputs * spec.vocab_size * 4 + n_ubatch * h * 4
+    return max(masks + layer, output)
+
+
+def host_compute_bytes(spec: ModelSpec, caches: list[KvCache], n_ubatch: int, flash_attn: bool) -> int:
+    """The host-side compute buffer beside a GPU backend ("CUDA_Host compute buffer size"): the inputs
+    the scheduler builds on the CPU before copying them to the GPU: the token embeddings looked up from
+    token_embd (which stays on the CPU) and their f32 copy [n_embd, n_ubatch] x 2, and the attention
+    masks ([n_kv, n_ubatch], f16 under flash attention, else f32). H200 log: 46.01 MiB = 14 + 32."""
+    mask_elem = 2 if flash_attn else 4
+    masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
+    return n_ubatch * spec.hidden_size * 4 * 2 + masks
 
 
 # ---- placement ------------------------------------------------------------------------------------
@@ -338,6 +417,7 @@ def place(
     )
     devices: list[DeviceUse] = []
     names = ["CPU"] + [f"GPU{i}" for i in range(hw_gpus)]
+    moe_on_cpu = expert_bytes_by_layer(spec, weights, min(opts.n_cpu_moe, n_layer))
     for dev in [-1] + list(range(hw_gpus)):
         layer_ids = [i for i in range(n_layer) if where[i] == dev]
         has_output = where[n_layer] == dev
@@ -361,7 +441,11 @@ def place(
         )
         kv = sum(c.bytes for c in caches)
         if layer_ids or (dev == -1 and hw_gpus == 0):
-            compute = compute_buffer_bytes(spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant)
+            compute = compute_buffer_bytes(spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant, gpu=dev != -1)
+        elif dev == -1 and hw_gpus:
+            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash)
+            if has_output:
+                compute += n_outputs * spec.vocab_size * 4
         else:
             # A device with no repeating layers: host-side inputs (embeddings of one ubatch) and, for
             # the output layer alone, its logits.
@@ -369,15 +453,39 @@ def place(
             if has_output:
                 compute += n_outputs * spec.vocab_size * 4
         repack = sum(_repack(weights, i) for i in layer_ids) if dev == -1 else 0
-        devices.append(DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack))
+        if dev == -1:
+            model += sum(b for i, b in moe_on_cpu.items() if where[i] != -1)
+        else:
+            model -= sum(b for i, b in moe_on_cpu.items() if where[i] == dev)
+        projector = 0
+        if opts.mmproj_bytes and dev == (0 if hw_gpus else -1):
+            projector = opts.mmproj_bytes + (projector_compute_bytes(opts.mmproj_vision) if opts.mmproj_vision else 0)
+        devices.append(DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack, projector))
     return devices, all_caches, n_ctx, n_ctx_seq
+
+
+def expert_bytes_by_layer(spec: ModelSpec, weights: GGUFWeights, first: int) -> dict[int, int]:
+    """The routed experts' share of each of the first `first` layers' bytes (by element count): what
+    --n-cpu-moe keeps on the CPU (common/arg.cpp: the ffn_*_exps tensors of blk.0..N-1 go to the CPU buffer)."""
+    if spec.moe is None or first <= 0:
+        return {}
+    total: dict[int, int] = {}
+    experts: dict[int, int] = {}
+    for t in tensor_inventory(spec):
+        if t.layer is not None and t.layer < first:
+            total[t.layer] = total.get(t.layer, 0) + t.elements
+            if t.role == EXPERT:
+                experts[t.layer] = experts.get(t.layer, 0) + t.elements
+    return {
+        i: weights.layer_bytes[i] * experts.get(i, 0) // total[i]
+        for i in total
+        if i < len(weights.layer_bytes) and total[i]
+    }
 
 
 def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: LlamaCppOptions) -> LlamaCppPlan:
     if opts.ubatch_size <= 0 or opts.batch_size <= 0:
-        raise UsageError(
-            "--ubatch-size", opts.ubatch_size, "must be positive", hint="llama.cpp's default is 512"
-        )
+        raise UsageError("--ubatch-size", opts.ubatch_size, "must be positive", hint="llama.cpp's default is 512")
     if opts.flash_attn not in ("on", "off", "auto"):
         raise UsageError("--flash-attn", opts.flash_attn, "must be on, off or auto")
     if opts.split_mode not in ("none", "layer", "row"):
@@ -385,9 +493,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     if opts.parallel is not None and opts.parallel < 1:
         raise UsageError("--parallel", opts.parallel, "must be 1 or more (leave it out for auto)")
     if opts.ctx_size is not None and opts.ctx_size < 0:
-        raise UsageError(
-            "--ctx-size", opts.ctx_size, "must be 0 (the model's) or a positive number of tokens"
-        )
+        raise UsageError("--ctx-size", opts.ctx_size, "must be 0 (the model's) or a positive number of tokens")
     type_k = normalise_kv_type(opts.cache_type_k, "--cache-type-k")
     type_v = normalise_kv_type(opts.cache_type_v, "--cache-type-v")
     opts = replace(opts, cache_type_k=type_k, cache_type_v=type_v)
@@ -423,19 +529,13 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
             f"n_ctx_seq ({ceil_div(n_ctx_seq_req, PAD_CTX) * PAD_CTX}) > n_ctx_train ({train}) -- "
             f"possible training context overflow (llama.cpp's own warning)"
         )
-    ngl = (
-        n_layer + 1
-        if opts.n_gpu_layers is None or opts.n_gpu_layers < 0
-        else min(opts.n_gpu_layers, n_layer + 1)
-    )
+    ngl = n_layer + 1 if opts.n_gpu_layers is None or opts.n_gpu_layers < 0 else min(opts.n_gpu_layers, n_layer + 1)
     if not on_gpu:
         ngl = 0
-    free = profile.memory_bytes
+    free = profile.runtime_memory_bytes  # llama.cpp reads cudaMemGetInfo/hipMemGetInfo
 
     def attempt(ctx: int, layers: int):
-        devs, caches, n_ctx, n_ctx_seq = place(
-            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs
-        )
+        devs, caches, n_ctx, n_ctx_seq = place(spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs)
         over = any(d.total_bytes > free for d in devs if d.name != "CPU")
         tight = any(d.total_bytes > free - opts.fit_target_bytes for d in devs if d.name != "CPU")
         return devs, caches, n_ctx, n_ctx_seq, over, tight
@@ -487,9 +587,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     fits = error is None and (all_on_gpu or not on_gpu)
     runs = error is None
     if on_gpu and runs and not all_on_gpu:
-        warnings.append(
-            f"only {ngl} of {n_layer + 1} layers on the GPU: the rest run on the CPU from host RAM"
-        )
+        warnings.append(f"only {ngl} of {n_layer + 1} layers on the GPU: the rest run on the CPU from host RAM")
     kv_total = sum(c.bytes for c in caches)
     compute_total = sum(d.compute_bytes for d in devs)
     kv_tokens = n_ctx_seq
@@ -513,6 +611,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
         weights_bytes=sum(d.model_bytes for d in devs),
         kv_cache_bytes=kv_total,
         compute_buffer_bytes=compute_total,
+        host_compute_bytes=cpu_dev.compute_bytes if cpu_dev else 0,
         output_buffer_bytes=output_buffer,
         gpu_bytes=gpu_bytes,
         cpu_bytes=cpu_bytes,

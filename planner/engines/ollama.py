@@ -27,6 +27,23 @@ OLLAMA_KV_BYTES = {"f16": 2.0, "q8_0": 1.0, "q4_0": 0.5}
 # fs/ggml/ggml.go FlashAttention(): architectures Ollama turns flash attention on for by default.
 FLASH_DEFAULT_ARCHS = ("bert", "gemma3", "gptoss", "gpt-oss", "mistral3", "olmo3", "qwen3", "qwen3moe")
 NUM_BATCH = 512  # api.Options default num_batch
+# New memory management (PR #11090: the runner reports the allocations it really made, per layer and for the
+# worst-case graph) is on by default for Ollama-engine models from 0.12.0 (PR #12252, merged 2025-09-11;
+# opt-in OLLAMA_NEW_ESTIMATES=1 from 0.11.5). llama-engine models (qwen2, llama, ...) keep the old estimate.
+NEW_ESTIMATES_FROM = (0, 12, 0)
+# Architectures the Ollama (Go) engine runs, with the release that moved them there (release notes; approximate).
+OLLAMA_ENGINE_ARCHS = {
+    "gemma3": (0, 6, 0),
+    "mistral3": (0, 6, 5),
+    "llama4": (0, 6, 6),
+    "qwen25vl": (0, 7, 0),
+    "qwen3": (0, 7, 1),
+    "qwen3moe": (0, 7, 1),
+    "gemma3n": (0, 9, 0),
+    "gptoss": (0, 11, 0),
+}
+# Real ggml block sizes per element, as the runner allocates them (ggml type_traits).
+GGML_KV_BYTES = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 
 
 def parse_version(text: str) -> tuple[int, int, int]:
@@ -54,6 +71,14 @@ def default_num_ctx(version: tuple[int, int, int], total_vram_bytes: int) -> int
     return 4096
 
 
+def estimator_for(version: tuple[int, int, int], arch: str, override: str | None = None) -> str:
+    """'new' (measured allocations) or 'old' (llm/memory.go formulas), as Ollama picks them."""
+    if override in ("new", "old"):
+        return override
+    since = OLLAMA_ENGINE_ARCHS.get(arch)
+    return "new" if since is not None and version >= max(since, NEW_ESTIMATES_FROM) else "old"
+
+
 @dataclass(frozen=True)
 class OllamaOptions:
     num_ctx: int | None = None
@@ -63,6 +88,11 @@ class OllamaOptions:
     num_gpu: int | None = None  # layers to offload; None: as many as fit
     version: str = DEFAULT_VERSION
     gpu_overhead_bytes: int = 0  # OLLAMA_GPU_OVERHEAD
+    estimator: str | None = None  # None: as Ollama picks by version and model; "new" | "old" (OLLAMA_NEW_ESTIMATES)
+    # A vision model's projector (projector.weights / projector.graph in the server log): its weights and the
+    # graph of one image, both placed on the first GPU.
+    projector_weights_bytes: int = 0
+    projector_graph_bytes: int = 0
 
     def flags(self) -> list[str]:
         out = []
@@ -95,10 +125,12 @@ class OllamaPlan(EnginePlan):
     weights_bytes: int
     kv_cache_bytes: int
     compute_buffer_bytes: int  # Ollama's graph estimate (full or partial offload)
+    full_graph_bytes: int  # memory.graph.full in the server log
+    partial_graph_bytes: int  # memory.graph.partial
     minimum_memory_bytes: int
     gpu_bytes: int  # VRAMSize
     cpu_bytes: int  # TotalSize - VRAMSize
-    total_bytes: int  # TotalSize: `ollama ps` SIZE
+    total_bytes: int  # TotalSize: memory.required.full in the log and `ollama ps` SIZE (old estimator)
     gpu_sizes: tuple[int, ...]
     tensor_split: str
     processor: str  # `ollama ps` PROCESSOR
@@ -116,6 +148,34 @@ class OllamaPlan(EnginePlan):
     # the planning layer after the plan, None when not computed.
     max_context: object | None = None
     launch: tuple[str, ...] = ()  # the command that starts this plan (planner/planning/launch.py), when it fits
+    estimator: str = "old"  # old: llm/memory.go formulas; new: the runner's real allocations (0.12+)
+
+
+def new_estimate(
+    spec: ModelSpec, context: int, num_parallel: int, kv_type: str, batch: int, flash: bool
+) -> tuple[list[int], int]:
+    """(KV bytes per layer, graph bytes) as the Ollama engine allocates them (kvcache/causal.go, ggml backend
+    reserve of the worst-case batch): real ggml block sizes, sliding-window layers with window x parallel
+    + batch cells, and the graph counted as for llama.cpp on a GPU backend (every batch position an output)."""
+    row = int(2 * spec.num_kv_heads * spec.head_dim * GGML_KV_BYTES[kv_type])
+    cells = []
+    for t in spec.layer_types:
+        n = context
+        if t == SLIDING and spec.sliding_window:
+            n = min(context, spec.sliding_window * num_parallel + batch)
+        cells.append(n)
+    kv = [n * row for n in cells]
+    mask_elem = 2 if flash else 4
+    masks = sum({n: n * batch * mask_elem for n in cells}.values())
+    inter = spec.intermediate_size
+    if spec.moe is not None:
+        inter = spec.moe.experts_per_token * spec.moe.expert_intermediate_size
+    ffn = batch * 4 * (3 * inter + 3 * spec.hidden_size)
+    layer = ffn
+    if not flash:
+        layer = max(ffn, batch * max(cells) * spec.num_attention_heads * 4)
+    output = batch * spec.vocab_size * 4 + batch * spec.hidden_size * 4
+    return kv, max(masks + layer, output)
 
 
 def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:
@@ -126,9 +186,7 @@ def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[in
         full = max(4 * batch * (e + v), 4 * batch * (2 + context + context * h + 2 * e + 2 * hk * h))
         partial = max(
             4 * e * batch + e * v * 105 // 128 + 4 * v * batch,
-            4 * batch * (2 * e + 1 + 2 * hk * h + context + context * h)
-            + 4 * hk * context * 8
-            + e * hk * h * 9 // 16,
+            4 * batch * (2 * e + 1 + 2 * hk * h + context + context * h) + 4 * hk * context * 8 + e * hk * h * 9 // 16,
         )
     elif arch == "qwen2":
         full = max(4 * batch * (e + v), 4 * batch * (1 + 2 * e + context + context * h))
@@ -145,13 +203,13 @@ def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[in
     return partial, full
 
 
-def kv_per_layer(
-    spec: ModelSpec, arch: str, context: int, num_parallel: int, kv_type: str, batch: int
-) -> list[int]:
+def kv_per_layer(spec: ModelSpec, arch: str, context: int, num_parallel: int, kv_type: str, batch: int) -> list[int]:
     per = OLLAMA_KV_BYTES[kv_type]
     row = (spec.head_dim * 2) * spec.num_kv_heads
     out = [int(context * row * per)] * spec.num_layers
-    if arch == "gemma3" and spec.sliding_window:
+    # Sliding-window layers keep window x parallel + one batch of cells (kvcache.NewSWACache in the Ollama
+    # engine's gemma3 and gpt-oss models; gpt-oss alternates 128-token windows with full layers).
+    if arch in ("gemma3", "gptoss", "gpt-oss") and spec.sliding_window:
         window = num_parallel * spec.sliding_window + batch
         out = [int(window * row * per) if t == SLIDING else out[i] for i, t in enumerate(spec.layer_types)]
     return out
@@ -166,8 +224,7 @@ def _backend(hw: Hardware, version: tuple[int, int, int]) -> tuple[str, str | No
         if p.arch in ("gfx900", "gfx906") and version >= (0, 12, 4):
             if version >= (0, 13, 0):
                 notes.append(
-                    f"Ollama's ROCm build refuses {p.arch} from 0.12.4 (PR #12481): planned on the "
-                    f"Vulkan backend"
+                    f"Ollama's ROCm build refuses {p.arch} from 0.12.4 (PR #12481): planned on the Vulkan backend"
                 )
                 return "vulkan", None, notes
             return (
@@ -203,6 +260,11 @@ def plan_ollama(
         "gemma3": "gemma3",
         "gemma2": "gemma2",
         "gemma": "gemma",
+        "gpt_oss": "gptoss",
+        "qwen3": "qwen3",
+        "qwen3_moe": "qwen3moe",
+        "mistral3": "mistral3",
+        "llama4": "llama4",
     }.get(spec.model_type, "llama")
     profile = hw.profile
     warnings: list[str] = []
@@ -213,33 +275,39 @@ def plan_ollama(
     flash = opts.flash_attention if opts.flash_attention is not None else arch in FLASH_DEFAULT_ARCHS
     if kv_type != "f16" and not flash:
         warnings.append(
-            f"OLLAMA_KV_CACHE_TYPE={kv_type} needs flash attention (OLLAMA_FLASH_ATTENTION=1); "
-            f"Ollama falls back to f16"
+            f"OLLAMA_KV_CACHE_TYPE={kv_type} needs flash attention (OLLAMA_FLASH_ATTENTION=1); Ollama falls back to f16"
         )
         kv_type = "f16"
     num_ctx = opts.num_ctx or default_num_ctx(version, profile.memory_bytes * max(gpus, 1) if gpus else 0)
     if opts.num_ctx is None and num_ctx > spec.max_position_embeddings:
         num_ctx = spec.max_position_embeddings  # the tiered default is capped at the model's training length
     if num_ctx > spec.max_position_embeddings:
-        warnings.append(
-            f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})"
-        )
+        warnings.append(f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})")
     context = num_ctx * opts.num_parallel
     batch = min(num_ctx, NUM_BATCH)
-    kv = kv_per_layer(spec, arch, context, opts.num_parallel, kv_type, batch)
-    partial, full = graph_size(spec, arch, context, batch)
+    estimator = estimator_for(version, arch, opts.estimator)
+    if estimator == "new":
+        kv, graph_real = new_estimate(spec, context, opts.num_parallel, kv_type, batch, flash)
+        partial = full = graph_real
+    else:
+        kv = kv_per_layer(spec, arch, context, opts.num_parallel, kv_type, batch)
+        partial, full = graph_size(spec, arch, context, batch)
     if gpus > 1:
         full = partial  # memory.go: multi-GPU always uses the partial graph size
     n_layer = spec.num_layers
     layer_sizes = [weights.layer_bytes[i] + kv[i] for i in range(n_layer)]
     output = weights.output_layer_bytes
-    free = profile.memory_bytes - opts.gpu_overhead_bytes
+    free = profile.runtime_memory_bytes - opts.gpu_overhead_bytes  # what the driver reports
     graph = max(partial, full)
     alloc = [0] * gpus
     counts = [0] * gpus
     with_space = [g for g in range(gpus) if free >= graph + MINIMUM_MEMORY_BYTES + 2 * layer_sizes[0]]
     for g in with_space:
         alloc[g] += MINIMUM_MEMORY_BYTES + layer_sizes[0]  # one layer's worth as a buffer
+    projector = opts.projector_weights_bytes + opts.projector_graph_bytes
+    if projector and with_space:
+        # memory.go: the projector's weights and graph are overhead on the first GPU (gpuZeroOverhead)
+        alloc[with_space[0]] += projector
     layer_count = 0
     overflow = 0
     for i in range(n_layer):
@@ -278,7 +346,7 @@ def plan_ollama(
     vram = sum(alloc)
     total = vram + overflow
     if vram == 0:
-        total = sum(layer_sizes) + output + graph_used
+        total = sum(layer_sizes) + output + graph_used + projector
     processor = (
         "100% GPU"
         if vram >= total
@@ -290,19 +358,16 @@ def plan_ollama(
     if backend_error:
         warnings.append(backend_error)
     cpu_bytes = total - vram
-    host = (
-        profile.host_memory_bytes if backend != "cpu" or profile.platform != "cpu" else profile.memory_bytes
-    )
+    host = profile.host_memory_bytes if backend != "cpu" or profile.platform != "cpu" else profile.memory_bytes
     if profile.platform == "cpu":
         host = profile.memory_bytes
     if host is not None and cpu_bytes > host:
-        error = (f"model requires more system memory ({cpu_bytes / GIB:.1f} GiB) than is available "
-                 f"({host / GIB:.1f} GiB)")
+        error = (
+            f"model requires more system memory ({cpu_bytes / GIB:.1f} GiB) than is available ({host / GIB:.1f} GiB)"
+        )
     fits = error is None and (fully or (profile.platform == "cpu"))
     if error is None and not fully and gpus:
-        warnings.append(
-            f"{layer_count} of {n_layer + 1} layers on the GPU ({processor}): the rest run on the CPU"
-        )
+        warnings.append(f"{layer_count} of {n_layer + 1} layers on the GPU ({processor}): the rest run on the CPU")
     kv_total = sum(kv)
     return OllamaPlan(
         engine="ollama",
@@ -321,6 +386,8 @@ def plan_ollama(
         weights_bytes=weights.tensor_bytes,
         kv_cache_bytes=kv_total,
         compute_buffer_bytes=graph_used,
+        full_graph_bytes=full,
+        partial_graph_bytes=partial,
         minimum_memory_bytes=MINIMUM_MEMORY_BYTES if gpus else 0,
         gpu_bytes=vram,
         cpu_bytes=cpu_bytes,
@@ -337,6 +404,7 @@ def plan_ollama(
         warnings=tuple(warnings),
         notes=tuple(notes),
         flags=tuple(opts.flags()),
+        estimator=estimator,
     )
 
 

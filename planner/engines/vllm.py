@@ -17,22 +17,122 @@ from planner.engines.base import EnginePlan, Suggestion
 from planner.errors import UsageError
 
 GIB = 2**30
+MIB = 2**20
 
-# Platform constants, fitted to the reference MI50 run (docs/methodology.md section 3.4).
 # "Model loading took" on ROCm is the device-wide used-memory delta (vllm/platforms/rocm.py), which
 # sits 0.16-0.19 GiB above the raw parameter bytes (engine-facts.md section 1); on CUDA it is torch's
-# allocated bytes.
+# allocated bytes. Fitted to the reference MI50 run (docs/methodology.md section 3.4).
 LOAD_OVERHEAD_BYTES = {"rocm": int(0.175 * GIB), "cuda": 0}
-# Memory outside torch's allocator that grows between worker start and the end of the profile run
-# (HIP/CUDA kernels, BLAS workspaces, NCCL/RCCL buffers): non_torch_increase in memory_profiling.
-NON_TORCH_BYTES = {"rocm": int(0.47 * GIB), "cuda": int(0.40 * GIB)}
 # What the runtime itself holds before vLLM starts (context, kernels): free memory at start-up is
 # total minus this. Used for the start-up check only.
 CONTEXT_BYTES = {"rocm": int(0.30 * GIB), "cuda": int(0.50 * GIB)}
-# The dummy sampler run in profile_run (gpu_model_runner._dummy_sampler_run) applies temperature,
-# top-k and top-p to rows x vocab fp32 logits: logits, sorted values, int64 sort indices (2 units),
-# probabilities and the exponential noise for sampling are alive together: 6 fp32 copies.
-SAMPLER_FP32_COPIES = 6
+
+
+@dataclass(frozen=True)
+class VllmVersion:
+    """How one vLLM release line sizes memory (docs/methodology.md section 3.8 traces each to its source)."""
+
+    name: str
+    label: str
+    v1: bool  # the V1 engine (vllm/v1/worker/gpu_worker.py) rather than V0 (vllm/worker/worker.py)
+    # Bytes per logit element alive at the peak of the profile run's sampler; rows x vocab of them.
+    sampler_bytes_per_logit: int
+    # Memory outside torch's allocator that determine_available_memory subtracts, at tensor parallel 1,
+    # and what tensor parallel > 1 adds (NCCL communicators, custom all-reduce buffers).
+    non_torch_bytes: int
+    non_torch_tp_bytes: int
+    # Whether an estimate of the CUDA-graph pool is subtracted from the KV budget before allocation.
+    subtracts_cudagraphs: bool
+    # `vllm serve` defaults (vllm/engine/arg_utils.py get_batch_defaults): (minimum device GiB, tokens, seqs),
+    # largest first; the A100 is held to the smallest tier ("a100" not in device_name, PR #17885).
+    batch_tiers: tuple[tuple[int, int, int], ...] = ((0, 2048, 256),)
+
+
+# The profile run's sampler (V1 gpu_model_runner._dummy_sampler_run, vllm/v1/sample/sampler.py and
+# ops/topk_topp_sampler.py forward_native) holds, per logit element: the model's bf16/fp16 logits (2),
+# their fp32 copy (4), torch.sort's values and int64 indices (4 + 8) with the radix sort's double
+# buffers (4 + 8), the softmax probabilities (4) and the exponential noise q of random_sample (4): 38 B.
+V1_SAMPLER_BYTES = 2 + 4 + (4 + 8) + (4 + 8) + 4 + 4
+# V0 (vllm/worker/model_runner.py profile_run) keeps the fp32 logits of its dummy sequences.
+V0_SAMPLER_BYTES = 4
+NT_TP1, NT_TP = int(0.13 * GIB), int(0.41 * GIB)  # non-torch increase, logged on H100 (llm-d 0.11 logs)
+TIERS_70 = ((70, 8192, 1024), (0, 2048, 256))
+# Latest arg_utils (infer_accelerator_scheduling_defaults): a >= 160 GiB tier (16384 tokens, from 0.28) and a
+# "balanced" 40-70 GiB tier (4096 tokens, 512 seqs).
+TIERS_LATEST = ((160, 16384, 1024), (70, 8192, 1024), (40, 4096, 512), (0, 2048, 256))
+VLLM_VERSIONS: dict[str, VllmVersion] = {
+    v.name: v
+    for v in (
+        # V0 engine: vllm/worker/worker.py determine_num_available_blocks with vllm/utils memory_profiling
+        # (0.6.5+): non-torch measured from the process start; logged 0.35 GiB on an RTX 3090 (vllm#10517).
+        VllmVersion(
+            "v0",
+            "V0 engine (0.6-0.10 with VLLM_USE_V1=0)",
+            False,
+            V0_SAMPLER_BYTES,
+            int(0.35 * GIB),
+            int(0.40 * GIB),
+            False,
+        ),
+        # V1 0.8.0-0.9.1: gpu_worker.determine_available_memory adds every non-torch byte on the device after
+        # the profile run (mem_get_info used minus torch allocated), the CUDA context included.
+        VllmVersion("0.8", "V1 0.8.0-0.9.1", True, V1_SAMPLER_BYTES, int(0.40 * GIB), int(0.40 * GIB), False),
+        # V1 0.9.2-0.11 (PR #19312 reuses memory_profiling): only the non-torch increase since the worker's init
+        # snapshot counts: logged 0.13-0.14 GiB on H100 at TP 1 and 0.54-0.55 GiB at TP 2 (llm-d logs).
+        VllmVersion("0.10", "V1 0.9.2-0.10.x", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        VllmVersion(
+            "0.11",
+            "V1 0.11.x (the gfx906 fork nlzy/vllm-gfx906 is 0.11-based)",
+            True,
+            V1_SAMPLER_BYTES,
+            NT_TP1,
+            NT_TP,
+            False,
+            TIERS_70,
+        ),
+        # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
+        VllmVersion("0.12", "V1 0.12-0.20", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        # 0.21 on: gpu_worker.determine_available_memory also subtracts model_runner.profile_cudagraph_memory()
+        # ("CUDA graph memory profiling is enabled (default since v0.21.0)" in its log) unless --enforce-eager.
+        VllmVersion("0.2x", "V1 0.21-0.27", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_70),
+        VllmVersion("0.3x", "V1 0.28 and later (current)", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_LATEST),
+    )
+}
+VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
+# Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest elsewhere.
+GFX906_ARCHS = ("gfx900", "gfx906")
+
+
+def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
+    if name is None or name == "auto":
+        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.3x"]
+    key = name.strip().lower().lstrip("v") if name.strip().lower() != "v0" else "v0"
+    key = VERSION_ALIASES.get(key, key)
+    if key not in VLLM_VERSIONS:
+        major = key.split(".")
+        if len(major) >= 2 and major[0] == "0" and major[1].isdigit():
+            minor = int(major[1])
+            key = (
+                "0.8"
+                if minor == 8
+                else "0.10"
+                if minor in (9, 10)
+                else "0.11"
+                if minor == 11
+                else "0.12"
+                if 12 <= minor <= 20
+                else "0.2x"
+                if 21 <= minor <= 27
+                else ("0.3x" if minor >= 28 else "")
+            )
+    if key not in VLLM_VERSIONS:
+        raise UsageError(
+            "--vllm-version",
+            name,
+            "not a vLLM version mi50plan models",
+            hint="use v0, 0.8, 0.10, 0.11, 0.12, 0.2x, 0.3x (latest), or auto",
+        )
+    return VLLM_VERSIONS[key]
 
 
 @dataclass(frozen=True)
@@ -47,6 +147,12 @@ class VllmOptions:
     max_num_seqs: int | None = None
     max_num_batched_tokens: int | None = None
     block_size: int = 16
+    vllm_version: str | None = None  # None/auto: 0.11 on gfx906 (the fork), the current line elsewhere
+    kv_cache_memory_bytes: int | None = None  # --kv-cache-memory: a fixed KV budget per GPU, no profiling
+    enforce_eager: bool = False  # --enforce-eager: no CUDA graphs (0.2x then subtracts no graph estimate)
+    enable_prefix_caching: bool | None = None  # no memory effect: blocks are shared, not added
+    cpu_offload_gb: float = 0.0  # --cpu-offload-gb: weights kept in host RAM, per GPU
+    swap_space_gb: float | None = None  # --swap-space (V0 only): CPU KV blocks in host RAM, default 4 GiB
     # The user's calibration (`mi50plan calibrate --vllm-log`): measured minus planned bytes, added to
     # the platform's load overhead and to the non-torch overhead. Not vLLM flags.
     load_overhead_correction_bytes: int = 0
@@ -78,6 +184,16 @@ class VllmOptions:
             out += ["--max-num-batched-tokens", str(self.max_num_batched_tokens)]
         if self.block_size != 16:
             out += ["--block-size", str(self.block_size)]
+        if self.kv_cache_memory_bytes:
+            out += ["--kv-cache-memory", str(self.kv_cache_memory_bytes)]
+        if self.enforce_eager:
+            out += ["--enforce-eager"]
+        if self.enable_prefix_caching is False:
+            out += ["--no-enable-prefix-caching"]
+        if self.cpu_offload_gb:
+            out += ["--cpu-offload-gb", f"{self.cpu_offload_gb:g}"]
+        if self.swap_space_gb is not None:
+            out += ["--swap-space", f"{self.swap_space_gb:g}"]
         return out
 
 
@@ -114,22 +230,21 @@ class VllmPlan(EnginePlan):
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = field(default=())
+    vllm_version: str = "0.11"
+    cudagraph_bytes: int = 0  # CUDA-graph estimate subtracted before the KV cache (0.2x on CUDA)
+    cpu_offload_bytes: int = 0  # weights per GPU kept in host RAM (--cpu-offload-gb)
     # The largest context fully on the GPUs per KV type (planner.planning.max_context.MaxContext); set by
     # the planning layer after the plan, None when not computed.
     max_context: object | None = None
     launch: tuple[str, ...] = ()  # the command that starts this plan (planner/planning/launch.py), when it fits
 
 
-def resolve_dtype(
-    spec: ModelSpec, hw: Hardware, requested: str, quant: QuantConfig | None
-) -> tuple[str, list[str]]:
+def resolve_dtype(spec: ModelSpec, hw: Hardware, requested: str, quant: QuantConfig | None) -> tuple[str, list[str]]:
     """vLLM's --dtype: 'auto' takes the checkpoint dtype; without bf16 hardware it runs fp16."""
     warnings: list[str] = []
     req = canonical_dtype(requested)
     if req not in ("auto", "fp16", "bf16", "fp32"):
-        raise UsageError(
-            "--dtype", requested, "not a vLLM dtype", hint="use auto, float16, bfloat16 or float32"
-        )
+        raise UsageError("--dtype", requested, "not a vLLM dtype", hint="use auto, float16, bfloat16 or float32")
     profile = hw.profile
     if req == "auto":
         ckpt = canonical_dtype(spec.torch_dtype)
@@ -181,21 +296,41 @@ def resolve_kv_dtype(kv_cache_dtype: str, model_dtype: str, hw: Hardware) -> str
     return req
 
 
-def scheduler_defaults(hw: Hardware, opts: VllmOptions) -> tuple[int, int]:
-    """`vllm serve` defaults (vllm/engine/arg_utils.py): 2048/256 under 70 GiB, 8192/1024 from 70 GiB."""
-    big = hw.profile.memory_bytes >= 70 * GIB
-    tokens = opts.max_num_batched_tokens or (8192 if big else 2048)
-    seqs = opts.max_num_seqs or (1024 if big else 256)
-    return tokens, seqs
+def scheduler_defaults(
+    hw: Hardware, opts: VllmOptions, version: VllmVersion | None = None, max_model_len: int | None = None
+) -> tuple[int, int]:
+    """`vllm serve` defaults for (max_num_batched_tokens, max_num_seqs), vllm/engine/arg_utils.py.
 
-
-def peak_activation_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, seqs: int, tp: int) -> int:
-    """Peak torch memory of profile_run above the weights (docs/methodology.md 3.3).
-
-    Forward: one batch of `tokens` tokens; the largest live set is the residual and hidden state, the
-    fused qkv output and the MLP's gate_up output plus its activation. Sampler: min(tokens, seqs) rows
-    of fp32 logits over the full vocabulary, SAMPLER_FP32_COPIES times.
+    V1: the version's memory tiers on the device's total (NVML's, the card's size) with the A100 held to the
+    smallest. V0 without chunked prefill: max(max_model_len, 2048) tokens, 256 sequences; chunked prefill
+    (on by default above a 32K context) 512 tokens.
     """
+    version = version or VLLM_VERSIONS["0.11"]
+    profile = hw.profile
+    if not version.v1:
+        long_ctx = (max_model_len or 0) > 32768
+        tokens = opts.max_num_batched_tokens or (512 if long_ctx else max(max_model_len or 0, 2048))
+        return tokens, opts.max_num_seqs or 256
+    a100 = "a100" in (profile.name + profile.display_name).lower()
+    size = profile.memory_bytes
+    tokens, seqs = next((t, n) for gib, t, n in version.batch_tiers if size >= gib * GIB and (gib == 0 or not a100))
+    return opts.max_num_batched_tokens or tokens, opts.max_num_seqs or seqs
+
+
+def mxfp4_padding_bytes(spec: ModelSpec, quantized_bytes: int, quant: QuantConfig | None, platform: str) -> int:
+    """MXFP4 experts on CUDA (gpt-oss) are stored with hidden_size rounded up to 256 for the triton/Marlin
+    MoE kernels (vllm/model_executor/layers/quantization/mxfp4.py create_weights): every expert matrix
+    has one hidden dimension, so the expert bytes grow by round_up(h, 256) / h (2880 -> 3072: +6.7%)."""
+    if quant is None or quant.method != "mxfp4" or platform != "cuda":
+        return 0
+    h = spec.hidden_size
+    padded = ceil_div(h, 256) * 256
+    return quantized_bytes * (padded - h) // h
+
+
+def forward_peak_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int) -> int:
+    """The forward pass's largest live set for `tokens` tokens: residual and hidden state plus the
+    larger of the fused qkv output and the MLP's gate_up output with its activation (docs 3.3)."""
     h = spec.hidden_size
     if spec.moe is not None:
         moe = spec.moe
@@ -206,10 +341,37 @@ def peak_activation_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, seqs: 
     else:
         inter = spec.intermediate_size
     qkv = spec.q_dim + 2 * spec.kv_dim
-    forward = tokens * dtype_bytes * (2 * h + max(qkv, 3 * inter) // tp)
+    return tokens * dtype_bytes * (2 * h + max(qkv, 3 * inter) // tp)
+
+
+def peak_activation_bytes(
+    spec: ModelSpec, dtype_bytes: int, tokens: int, seqs: int, tp: int, version: VllmVersion | None = None
+) -> int:
+    """Peak torch memory of the profile run above the weights (docs/methodology.md 3.3 and 3.8).
+
+    V1: the forward pass, then the sampler on min(tokens, seqs) rows of full-vocabulary logits (gathered
+    on every tensor-parallel rank) while the [tokens, hidden] output is still alive; the peak is the
+    larger of the two. V0: the forward pass plus the fp32 logits of its dummy sequences.
+    """
+    version = version or VLLM_VERSIONS["0.11"]
+    forward = forward_peak_bytes(spec, dtype_bytes, tokens, tp)
     rows = min(tokens, seqs)
-    sampler = rows * spec.vocab_size * 4 * SAMPLER_FP32_COPIES
-    return forward + sampler
+    sampler = rows * spec.vocab_size * version.sampler_bytes_per_logit
+    if not version.v1:
+        return forward + sampler
+    return max(forward, sampler + tokens * spec.hidden_size * dtype_bytes)
+
+
+def cudagraph_estimate_bytes(spec: ModelSpec, dtype_bytes: int, seqs: int, tp: int) -> int:
+    """What 0.2x subtracts for the CUDA-graph pool (gpu_model_runner.profile_cudagraph_memory).
+
+    The pool keeps, for the largest capture size (min(2 x max_num_seqs, 512), compilation config
+    max_cudagraph_capture_size), the static outputs of every piecewise graph: per layer the qkv
+    projection and the attention output and residual. Not checked against a logged 0.2x figure yet.
+    """
+    size = min(2 * seqs, 512)
+    per_layer = (spec.q_dim + 2 * spec.kv_dim) // tp + 2 * spec.hidden_size
+    return spec.num_layers * size * per_layer * dtype_bytes
 
 
 def _kv_heads_per_rank(spec: ModelSpec, tp: int) -> int:
@@ -234,9 +396,7 @@ def linear_state_bytes_per_request(spec: ModelSpec, dtype_bytes: int, tp: int) -
     return (conv + recurrent) // tp
 
 
-def _blocks_per_request(
-    spec: ModelSpec, layer_type: str, max_len: int, block: int, batched_tokens: int
-) -> int:
+def _blocks_per_request(spec: ModelSpec, layer_type: str, max_len: int, block: int, batched_tokens: int) -> int:
     if layer_type == SLIDING and spec.sliding_window:
         # vllm/v1/kv_cache_interface.py SlidingWindowSpec.max_memory_usage_bytes
         return ceil_div(min(spec.sliding_window - 1 + batched_tokens, max_len), block) + 1
@@ -315,9 +475,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
             hint=f"add --gpus {tp * pp}",
         )
     if pp > spec.num_layers:
-        raise UsageError(
-            "--pipeline-parallel-size", pp, f"more stages than the model's {spec.num_layers} layers"
-        )
+        raise UsageError("--pipeline-parallel-size", pp, f"more stages than the model's {spec.num_layers} layers")
     if opts.max_model_len is not None and opts.max_model_len <= 0:
         raise UsageError("--max-model-len", opts.max_model_len, "must be a positive number of tokens")
     for name, value in (
@@ -341,12 +499,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
                 hint="use gptq, awq, fp8 or int8",
             ) from None
     fp8_weight_only = False
-    if (
-        quant is not None
-        and quant.method == "fp8"
-        and not hw.profile.supports("fp8")
-        and spec.quant is not None
-    ):
+    if quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8") and spec.quant is not None:
         fp8_weight_only = True  # a pre-quantized fp8 checkpoint: weight-only fp8 kernels, sized as stored
     elif quant is not None and quant.method == "fp8" and not hw.profile.supports("fp8"):
         raise UsageError(
@@ -373,17 +526,41 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
 
     derived_len = spec.max_position_embeddings
     max_len = opts.max_model_len or derived_len
-    batched, seqs = scheduler_defaults(hw, opts)
+    version = resolve_version(opts.vllm_version, hw)
+    batched, seqs = scheduler_defaults(hw, opts, version, max_len)
     profile = hw.profile
     platform = profile.platform if profile.platform in LOAD_OVERHEAD_BYTES else "cuda"
 
-    total = profile.memory_bytes
+    # vLLM budgets from the total the runtime reports (torch.cuda.mem_get_info()[1]), not the nominal size.
+    total = profile.runtime_memory_bytes
     requested = int(total * opts.gpu_memory_utilization)
     w = weight_bytes(spec, dtype, quant, tp, pp)
-    weights_loaded = w.per_rank_bytes + LOAD_OVERHEAD_BYTES[platform] + opts.load_overhead_correction_bytes
-    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp)
-    non_torch = NON_TORCH_BYTES[platform] + opts.other_overhead_correction_bytes
-    available = requested - (weights_loaded + activation + non_torch)
+    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform)
+    offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
+    weights_loaded = (
+        w.per_rank_bytes + pad - offload + LOAD_OVERHEAD_BYTES[platform] + opts.load_overhead_correction_bytes
+    )
+    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version)
+    non_torch = (
+        version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
+    )
+    cudagraphs = 0
+    if version.subtracts_cudagraphs and platform == "cuda" and not opts.enforce_eager:
+        cudagraphs = cudagraph_estimate_bytes(spec, act_bytes, seqs, tp)
+    available = requested - (weights_loaded + activation + non_torch + cudagraphs)
+    if opts.kv_cache_memory_bytes is not None:
+        if opts.kv_cache_memory_bytes <= 0:
+            raise UsageError("--kv-cache-memory", opts.kv_cache_memory_bytes, "must be a positive number of bytes")
+        # gpu_worker.determine_available_memory: a set kv_cache_memory_bytes is used as is, no profiling;
+        # gpu_memory_utilization is then ignored.
+        available = opts.kv_cache_memory_bytes
+        notes.append("--kv-cache-memory set: vLLM skips memory profiling and ignores --gpu-memory-utilization")
+    if opts.cpu_offload_gb < 0:
+        raise UsageError("--cpu-offload-gb", opts.cpu_offload_gb, "must be 0 or more")
+    if offload:
+        notes.append(f"--cpu-offload-gb keeps {_gib(offload)} GiB of weights per GPU in host RAM")
+    if opts.swap_space_gb is not None and version.v1:
+        notes.append("--swap-space has no effect on the V1 engine (no CPU KV blocks)")
 
     layers_per_stage = [t for i, t in enumerate(spec.layer_types) if i % pp == 0 or pp == 1]
     if pp > 1:
@@ -394,9 +571,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     state = linear_state_bytes_per_request(spec, act_bytes, tp)
     page_all_layers = page * len(attn_layers)
     if SLIDING in attn_layers and FULL in attn_layers:
-        notes.append(
-            "hybrid sliding-window/full KV cache grouping approximated (tokens = blocks x block size)"
-        )
+        notes.append("hybrid sliding-window/full KV cache grouping approximated (tokens = blocks x block size)")
     if LINEAR in layers_per_stage:
         notes.append("linear-attention (Gated DeltaNet) state sized approximately")
 
@@ -432,9 +607,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
             "`gpu_memory_utilization` when initializing the engine."
         )
     elif per_request > available:
-        estimated = _estimate_max_len(
-            spec, available, page, opts.block_size, batched, state, layers_per_stage, max_len
-        )
+        estimated = _estimate_max_len(spec, available, page, opts.block_size, batched, state, layers_per_stage, max_len)
         error = (
             f"ValueError: To serve at least one request with the models's max seq len ({max_len}), "
             f"({_gib(per_request)} GiB KV cache is needed, which is larger than the available KV cache "
@@ -478,6 +651,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         warnings=tuple(warns),
         notes=tuple(notes),
         flags=tuple(opts.flags()),
+        vllm_version=version.name,
+        cudagraph_bytes=cudagraphs,
+        cpu_offload_bytes=offload,
     )
     if suggest and not fits:
         plan = replace(plan, suggestions=tuple(suggest_fixes(spec, hw, opts, plan)))
@@ -509,9 +685,7 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
         new_len = spec.max_position_embeddings
         p = _try(spec, hw, replace(opts, max_model_len=new_len))
         out.append(
-            _suggestion(
-                f"use --max-model-len {new_len} (the model's limit)", ["--max-model-len", str(new_len)], p
-            )
+            _suggestion(f"use --max-model-len {new_len} (the model's limit)", ["--max-model-len", str(new_len)], p)
         )
     # Raise utilization in 0.01 steps up to what start-up allows.
     for step in range(int(round(opts.gpu_memory_utilization * 100)) + 1, 100):
@@ -535,9 +709,7 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
         p = _try(spec, multi, replace(opts, tensor_parallel_size=tp))
         if p is not None and p.fits:
             extra = "" if hw.count >= tp else f" (needs {tp} GPUs: --gpus {tp})"
-            out.append(
-                _suggestion(f"--tensor-parallel-size {tp}{extra}", ["--tensor-parallel-size", str(tp)], p)
-            )
+            out.append(_suggestion(f"--tensor-parallel-size {tp}{extra}", ["--tensor-parallel-size", str(tp)], p))
             break
     if spec.quant is None and not opts.quantization:
         qspec = replace(spec, quant=INT4_GPTQ)
@@ -552,9 +724,7 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
                 )
             )
         elif p is not None and p.estimated_max_model_len:
-            p2 = _try(
-                qspec, hw, replace(opts, dtype="auto", max_model_len=(p.estimated_max_model_len // 256) * 256)
-            )
+            p2 = _try(qspec, hw, replace(opts, dtype="auto", max_model_len=(p.estimated_max_model_len // 256) * 256))
             out.append(
                 _suggestion(
                     f"an int4 GPTQ/AWQ checkpoint with --max-model-len {(p.estimated_max_model_len // 256) * 256}",

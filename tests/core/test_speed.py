@@ -245,9 +245,9 @@ def test_predict_concurrency_above_the_kv_limit_names_the_maximum(run_cli):
         "--offline",
     )
     # issue 14 item 5: a level that does not fit is a row that names the engine and the most it holds
-    # (the KV cache holds 90.35 requests of 4,096 tokens: tests/engines/test_vllm_reference.py).
+    # (367,856 KV tokens / 4,000 = 91.96: the vLLM plan, tests/engines/test_vllm_reference.py).
     assert code == 5, err
-    assert "does not fit: vLLM fp16 at concurrency 1000: the KV cache holds 92 requests of 4,000 tokens" in out
+    assert "does not fit: vLLM fp16 at concurrency 1000: the KV cache holds 91 requests of 4,000 tokens" in out
 
 
 def test_predict_deployment_that_does_not_fit_says_why(run_cli):

@@ -1,0 +1,363 @@
+"""Plan every real-log case with the settings its source states, and compare with the logged figures.
+
+The cases come from real-engine-logs.csv (planner.sources.real_logs). How a case's free-text columns map
+to planner inputs (GPU -> profile, model -> config, version text -> vLLM line) is in the tables below:
+they describe the inputs, they hold no fitted numbers. Model configs come through a resolver the
+caller passes (the offline catalog plus a folder of extra configs), so this module does no I/O itself.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from planner.core.gguf_quant import estimate_gguf
+from planner.core.hardware import Hardware, HardwareProfile
+from planner.core.precision import DTYPE_BYTES
+from planner.core.spec import ModelSpec, QuantConfig
+from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
+from planner.engines.ollama import OllamaOptions, plan_ollama
+from planner.engines.vllm import VllmOptions, plan_vllm
+from planner.sources.real_logs import LogCase
+
+GIB = 2**30
+MIB = 2**20
+FP8_CHANNEL = QuantConfig("fp8", 8, None, False)  # compressed-tensors FP8-dynamic: per-channel weight scales
+FP8_BLOCK = QuantConfig("fp8", 8, None, False, block_size=(128, 128))  # Qwen3 -FP8 checkpoints
+
+# GPU text in the CSV -> shipped profile (first match wins).
+GPU_PROFILES = (
+    ("H200", "h200"),
+    ("MI50 16 GB", "mi50-16gb"),
+    ("H100", "h100-sxm"),
+    ("L40S", "l40s"),
+    ("RTX 3090", "rtx3090"),
+    ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
+    ("7900 XTX", "rx7900xtx"),
+    ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
+    ("unstated CUDA GPU (78.7", "h100-sxm"),  # Ollama O03: an 80 GB card
+    ("unstated CUDA GPU", "rtx3090"),  # Ollama O02: only the estimator's sizes are compared
+)
+# Model text -> (config id, quant config of the checkpoint or None, spec overrides).
+MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
+    "openai/gpt-oss-20b": ("openai/gpt-oss-20b", None, {}),
+    "openai/gpt-oss-120b": ("openai/gpt-oss-120b", None, {}),
+    "RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic": ("meta-llama/Llama-3.1-70B-Instruct", FP8_CHANNEL, {}),
+    "meta-llama/Llama-3.1-8B-Instruct": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
+    # Llama 3 8B has the 3.1 shapes and an 8192-token context.
+    "meta-llama/Meta-Llama-3-8B": ("meta-llama/Llama-3.1-8B-Instruct", None, {"max_position_embeddings": 8192}),
+    "Qwen/Qwen3-0.6B": ("Qwen/Qwen3-0.6B", None, {}),
+    "Qwen/Qwen3-32B": ("Qwen/Qwen3-32B", None, {}),
+    "Qwen/Qwen2.5-1.5B-Instruct": ("Qwen/Qwen2.5-1.5B-Instruct", None, {}),
+    "Qwen/Qwen2.5-7B-Instruct": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    "Qwen3-235B-A22B-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {}),
+    "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
+    "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
+    "Qwen2.5-7B-shaped GGUF (qwen2 arch, 28 layers)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    "Qwen2.5-3B-shaped GGUF (qwen2 arch per vocab 151936 in the 0.58 MiB output buffer; 36 layers, "
+    "n_embd_k_gqa 256 per log)": ("Qwen/Qwen2.5-3B-Instruct", None, {}),
+    # qwen2 with 64 layers is the Qwen2.5-32B shape (the KV buffer, 4352 MiB at q8_0, confirms 64 x 8 x 128).
+    "unstated main model (qwen2 arch, 64 layers; draft Qwen2.5-Coder-0.5B-Instruct-IQ4_XS)": (
+        "Qwen/Qwen2.5-32B-Instruct",
+        None,
+        {},
+    ),
+}
+# Settings a row states that its own logged figures contradict, with the arithmetic that shows it.
+SETTING_FIXES = {
+    # V02 (gpt-oss-120b): weights 64.38 + activation 7.38 + non-torch 0.13 + KV 3.33 = 75.22 GiB
+    # = 0.95 x 79.18 GiB, not 0.9 x 79.18 = 71.26 (V01's figures add up to 0.9 x 79.18 exactly).
+    "V02": {"gpu_memory_utilization": "0.95"},
+}
+# Cases whose source states no version: the release current at the source's date.
+VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08) was the latest release
+
+OLD_LLAMACPP = re.compile(r"llama_kv_cache_init|llama_kv_cache_unified|2024|Jan 2025")
+
+VLLM_METRICS = (
+    "weights_gib",
+    "kv_cache_gib",
+    "kv_cache_tokens",
+    "max_concurrency",
+    "gpu_blocks",
+    "activation_gib",
+    "non_torch_gib",
+    "peak_torch_gib",
+)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    case: str
+    engine: str
+    engine_version: str  # the line the plan used (vLLM) or the version text
+    source_url: str
+    metric: str
+    logged: float
+    predicted: float | None  # None: the planner has no figure for this metric
+    note: str = ""
+
+    @property
+    def error(self) -> float | None:
+        """Relative error (predicted - logged) / |logged|."""
+        if self.predicted is None or self.logged == 0:
+            return None
+        return (self.predicted - self.logged) / abs(self.logged)
+
+
+@dataclass(frozen=True)
+class Summary:
+    engine: str
+    metric: str
+    count: int
+    median_abs_error: float
+    max_abs_error: float
+    worst_case: str
+
+
+SpecResolver = Callable[[str], ModelSpec | None]
+ProfileResolver = Callable[[str], HardwareProfile]
+
+
+def profile_name(gpu_text: str) -> str | None:
+    return next((name for pattern, name in GPU_PROFILES if pattern in gpu_text), None)
+
+
+def vllm_line(case: LogCase) -> str:
+    text = case.engine_version
+    if case.case in VERSION_BY_DATE:
+        return VERSION_BY_DATE[case.case]
+    if text.startswith("V0"):
+        return "v0"
+    m = re.search(r"\b0\.(\d+)", text)
+    if m:
+        minor = int(m.group(1))
+        return (
+            "0.8"
+            if minor == 8
+            else "0.10"
+            if minor in (9, 10)
+            else "0.11"
+            if minor == 11
+            else ("0.12" if minor <= 20 else "0.2x")
+        )
+    return "0.11"
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    m = re.match(r"\d+", value)
+    return int(m.group(0)) if m else None
+
+
+def _float(value: str | None) -> float | None:
+    if value is None:
+        return None
+    m = re.match(r"[\d.]+", value)
+    return float(m.group(0)) if m else None
+
+
+def _spec(case: LogCase, resolve: SpecResolver) -> tuple[ModelSpec | None, str]:
+    entry = MODEL_CONFIGS.get(case.model)
+    if entry is None:
+        return None, f"no config mapped for {case.model!r}"
+    config_id, quant, overrides = entry
+    spec = resolve(config_id)
+    if spec is None:
+        return None, f"config {config_id} not available offline"
+    if quant is not None:
+        spec = replace(spec, quant=quant)
+    if overrides:
+        spec = replace(spec, **overrides)
+    return spec, ""
+
+
+def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
+    version = vllm_line(case)
+    case = replace(case, settings={**case.settings, **SETTING_FIXES.get(case.case, {})})
+    opts = VllmOptions(
+        dtype={"float16": "fp16", "bfloat16": "bf16"}.get(case.setting("dtype") or "", "auto"),
+        max_model_len=_int(case.setting("max_model_len")),
+        gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
+        tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
+        block_size=_int(case.setting("block_size")) or 16,
+        vllm_version=version,
+    )
+    plan = plan_vllm(spec, hw, opts, suggest=False)
+    return {
+        "weights_gib": plan.weights_bytes / GIB,
+        "kv_cache_gib": plan.kv_cache_bytes / GIB,
+        "kv_cache_tokens": plan.kv_cache_tokens,
+        "max_concurrency": plan.max_concurrency,
+        "gpu_blocks": plan.kv_cache_blocks,
+        "activation_gib": plan.activation_bytes / GIB,
+        "non_torch_gib": plan.non_torch_bytes / GIB,
+        "peak_torch_gib": (plan.weights_bytes + plan.activation_bytes) / GIB,
+        "_version": version,
+        # what the V1 sampler term multiplies: logits elements of the profile run, and the hidden output
+        "_logits": min(plan.max_num_batched_tokens, plan.max_num_seqs) * spec.vocab_size,
+        "_hidden_bytes": plan.max_num_batched_tokens * spec.hidden_size * DTYPE_BYTES[plan.dtype],
+    }
+
+
+def _gguf_weights(spec: ModelSpec, quant: str) -> GGUFWeights:
+    est = estimate_gguf(spec, quant)
+    share = sum(est.type_bytes.get(t, 0) for t in REPACK_TYPES) / max(est.tensor_bytes, 1)
+    return GGUFWeights(
+        est.quant,
+        est.layer_bytes,
+        est.output_bytes,
+        est.embedding_bytes,
+        spec.tie_word_embeddings,
+        est.file_bytes,
+        tuple(int(b * share) for b in est.layer_bytes),
+    )
+
+
+def _quant(case: LogCase) -> str | None:
+    m = re.search(r"\b(Q\d_K(_[SML])?|Q8_0|Q4_0)\b", case.dtype_or_quant)
+    return m.group(1) if m else None
+
+
+def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
+    kv_k = case.setting("type_k") or "f16"
+    kv_v = case.setting("type_v") or "f16"
+    flash = case.setting("flash_attn")
+    flash_attn = "on" if flash in ("1", "on") or kv_v != "f16" else "off" if flash in ("0", "off") else "auto"
+    parallel = _int(case.setting("n_seq_max")) or _int(case.setting("n_parallel"))
+    opts = LlamaCppOptions(
+        ctx_size=_int(case.setting("n_ctx")),
+        cache_type_k=kv_k,
+        cache_type_v=kv_v,
+        flash_attn=flash_attn,
+        ubatch_size=_int(case.setting("n_ubatch")) or 512,
+        batch_size=max(_int(case.setting("n_batch")) or 2048, _int(case.setting("n_ubatch")) or 512),
+        parallel=parallel,
+        # Builds up to mid 2025 (llama_kv_cache_init / llama_kv_cache_unified logs) reserved the worst-case
+        # graph with n_outputs = n_ubatch (llama-context.cpp graph_reserve(n_tokens, n_seqs, n_tokens));
+        # later ones reserve n_seq_max output rows.
+        n_outputs=_int(case.setting("n_ubatch")) or 512 if OLD_LLAMACPP.search(case.engine_version) else None,
+    )
+    quant = _quant(case)
+    plan = plan_llamacpp(spec, _gguf_weights(spec, quant or "Q4_K_M"), hw, opts)
+    gpu = [d for d in plan.devices if d.name != "CPU"]
+    cpu = next((d for d in plan.devices if d.name == "CPU"), None)
+    out = {
+        "gpu_kv_buffer_mib": sum(d.kv_bytes for d in gpu) / MIB,
+        "gpu_compute_buffer_mib": sum(d.compute_bytes for d in gpu) / MIB,
+        "host_compute_buffer_mib": plan.host_compute_bytes / MIB,
+    }
+    if quant:  # model buffers only for a stated quant (the estimate follows llama-quantize's type mix)
+        out["gpu_model_buffer_mib"] = sum(d.model_bytes for d in gpu) / MIB
+        out["cpu_model_buffer_mib"] = (cpu.model_bytes if cpu else 0) / MIB
+    return out
+
+
+def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
+    m = re.search(r"--ctx-size (\d+)", case.settings_text)
+    version = re.search(r"\b0\.\d+\.\d+", case.engine_version)
+    opts = OllamaOptions(
+        num_ctx=int(m.group(1)) if m else _int(case.setting("num_ctx")),
+        num_parallel=_int(case.setting("num_parallel")) or 1,
+        version=version.group(0) if version else "0.5.7",  # O02: January 2025
+    )
+    weights = _gguf_weights(spec, _quant(case) or "Q4_K_M")
+    plan = plan_ollama(spec, weights, hw, opts, arch="qwen2" if spec.model_type == "qwen2" else None)
+    return {
+        "required_kv_mib": plan.kv_cache_bytes / MIB,
+        # memory.weights.total: repeating layers plus the output layer; token_embd (host side) not counted
+        "weights_total_gib": (plan.weights_bytes - (0 if weights.tied_embeddings else weights.embedding_bytes)) / GIB,
+        "graph_full_mib": plan.full_graph_bytes / MIB,
+        "graph_partial_mib": plan.partial_graph_bytes / MIB,
+        # memory.required.full is memoryRequiredTotal = the GPU allocations (minimum, one layer as a buffer,
+        # layers, output, graph) plus what overflows to the CPU: the plan's total (llm/memory.go newEstimate)
+        "required_full_gib": plan.total_bytes / GIB,
+    }
+
+
+SamplerInputs = dict[str, tuple[int, int, float]]  # case -> (logit elements, hidden-output bytes, logged activation)
+
+
+def sampler_leave_one_out(inputs: SamplerInputs) -> list[tuple[str, float, float, float]]:
+    """Check on the sampler's 38 bytes per logit that nothing is fitted to the rows it is scored on.
+
+    For each V1 case with a logged activation peak: the bytes per logit the log implies
+    ((activation - hidden output) / logits), the value fitted (mean) on all the other cases, and that
+    fitted value's error on the held-out case. Returns (case, implied, fitted on the others, error).
+    """
+    implied = {c: (act - hidden) / logits for c, (logits, hidden, act) in inputs.items() if logits}
+    out = []
+    for case, (logits, hidden, act) in inputs.items():
+        others = [v for c, v in implied.items() if c != case]
+        if not others or not logits:
+            continue
+        fitted = sum(others) / len(others)
+        out.append((case, implied[case], fitted, (fitted * logits + hidden - act) / act))
+    return out
+
+
+def compare_case(
+    case: LogCase, resolve: SpecResolver, profiles: ProfileResolver, sampler_inputs: SamplerInputs | None = None
+) -> list[Comparison]:
+    """Predicted vs logged for every metric of one case (predicted None where it cannot be planned).
+
+    sampler_inputs, when given, collects what sampler_leave_one_out needs from V1 cases with an activation."""
+    spec, why = _spec(case, resolve)
+    name = profile_name(case.gpu)
+    if name is None:
+        why = why or f"no profile for {case.gpu!r}"
+    predicted: dict[str, float] = {}
+    version = case.engine_version
+    if spec is not None and name is not None:
+        hw = Hardware(profiles(name), max(case.gpus, 1))
+        if case.engine == "vllm":
+            predicted = _vllm(case, spec, hw)
+            version = str(predicted.pop("_version"))
+            logits, hidden = predicted.pop("_logits"), predicted.pop("_hidden_bytes")
+            if sampler_inputs is not None and "activation_gib" in case.metrics and version != "v0":
+                sampler_inputs[case.case] = (logits, hidden, case.metrics["activation_gib"] * GIB)
+        elif case.engine == "llamacpp":
+            predicted = _llamacpp(case, spec, hw)
+        elif case.engine == "ollama":
+            predicted = _ollama(case, spec, hw)
+    return [
+        Comparison(
+            case.case,
+            case.engine,
+            version,
+            case.source_url,
+            metric,
+            logged,
+            predicted.get(metric),
+            why if metric not in predicted else "",
+        )
+        for metric, logged in case.metrics.items()
+    ]
+
+
+def compare_all(
+    cases: list[LogCase],
+    resolve: SpecResolver,
+    profiles: ProfileResolver,
+    sampler_inputs: SamplerInputs | None = None,
+) -> list[Comparison]:
+    return [c for case in cases for c in compare_case(case, resolve, profiles, sampler_inputs)]
+
+
+def summarise(rows: list[Comparison], *, v1_only: bool = False) -> list[Summary]:
+    """Median and max |relative error| per engine and metric (rows without a prediction left out)."""
+    groups: dict[tuple[str, str], list[Comparison]] = {}
+    for r in rows:
+        if r.error is None or (v1_only and r.engine == "vllm" and r.engine_version == "v0"):
+            continue
+        groups.setdefault((r.engine, r.metric), []).append(r)
+    out = []
+    for (engine, metric), group in sorted(groups.items()):
+        errors = [abs(r.error) for r in group if r.error is not None]
+        worst = max(group, key=lambda r: abs(r.error or 0))
+        out.append(Summary(engine, metric, len(group), statistics.median(errors), max(errors), worst.case))
+    return out

@@ -1,0 +1,101 @@
+"""Read real-engine-logs.csv: memory figures copied from public engine start-up logs, one row per figure.
+
+The columns are those of ../shared/reference/real-engine-logs.csv (engine, source_url, engine_version,
+gpu, gpus, model, dtype_or_quant, settings, metric, logged_value, unit); 'settings' starts with
+'case=ID;' and holds the settings the source states, ``key=value`` or a bare flag, separated by ';'.
+Rows of one case are grouped into one LogCase.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from planner.errors import ConfigError
+
+COLUMNS = (
+    "engine",
+    "source_url",
+    "engine_version",
+    "gpu",
+    "gpus",
+    "model",
+    "dtype_or_quant",
+    "settings",
+    "metric",
+    "logged_value",
+    "unit",
+)
+
+
+@dataclass(frozen=True)
+class LogCase:
+    case: str
+    engine: str
+    source_url: str
+    engine_version: str
+    gpu: str
+    gpus: int
+    model: str
+    dtype_or_quant: str
+    settings: dict[str, str] = field(compare=False)  # value "" for a bare flag
+    settings_text: str = ""
+    metrics: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def setting(self, key: str) -> str | None:
+        """A stated setting, None when absent or stated as unstated/default."""
+        value = self.settings.get(key)
+        if value is None or value.startswith("unstated"):
+            return None
+        return value.split(" ")[0]
+
+
+def parse_settings(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in text.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        key, _, value = part.partition("=")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def read_real_logs(path: Path) -> list[LogCase]:
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            if tuple(reader.fieldnames or ()) != COLUMNS:
+                raise ConfigError(str(path), f"columns must be {', '.join(COLUMNS)}")
+            rows = list(reader)
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read ({exc.strerror})") from exc
+    cases: dict[str, LogCase] = {}
+    for line, row in enumerate(rows, start=2):
+        settings = parse_settings(row["settings"])
+        case_id = settings.get("case")
+        if not case_id:
+            raise ConfigError(f"{path}:{line}", "settings must start with case=ID")
+        try:
+            value = float(row["logged_value"])
+            gpus = int(row["gpus"])
+        except ValueError:
+            raise ConfigError(f"{path}:{line}", "logged_value and gpus must be numbers") from None
+        case = cases.get(case_id)
+        if case is None:
+            case = LogCase(
+                case=case_id,
+                engine=row["engine"],
+                source_url=row["source_url"],
+                engine_version=row["engine_version"],
+                gpu=row["gpu"],
+                gpus=gpus,
+                model=row["model"],
+                dtype_or_quant=row["dtype_or_quant"],
+                settings=settings,
+                settings_text=row["settings"],
+            )
+            cases[case_id] = case
+        case.metrics[row["metric"]] = value
+    return list(cases.values())

@@ -1,0 +1,51 @@
+"""Runtime-visible memory in hardware profiles (docs/methodology.md section 3.8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.core.hardware import ProfileInvalid, profile_from_dict
+from planner.sources.profiles import all_profiles
+
+BASE = {
+    "name": "x",
+    "display_name": "X",
+    "vendor": "nvidia",
+    "arch": "sm90",
+    "platform": "cuda",
+    "memory_bytes": 80 * 2**30,
+    "bandwidth_gbps": 1000.0,
+    "peak_tflops": {"fp16": 100.0},
+    "supported_dtypes": ["fp16"],
+    "sources": ["test"],
+}
+
+
+def test_every_shipped_gpu_profile_has_a_sourced_runtime_total():
+    for p in all_profiles():
+        if p.platform not in ("cuda", "rocm"):  # unified-memory and CPU profiles budget differently
+            continue
+        assert p.memory_runtime_bytes is not None, p.name
+        assert p.memory_runtime_source.startswith(("log:", "derived:")), p.name
+        assert p.memory_runtime_bytes <= p.memory_bytes
+
+
+def test_logged_totals():
+    by_name = {p.name: p for p in all_profiles()}
+    # vLLM logs: "total_gpu_memory (23.58GiB)" on RTX 3090 (vllm#10517); 79.18 GiB on H100 (llm-d logs)
+    assert round(by_name["rtx3090"].runtime_memory_bytes / 2**30, 2) == 23.58
+    assert round(by_name["h100-sxm"].runtime_memory_bytes / 2**30, 2) == 79.18
+    assert by_name["mi50-16gb"].runtime_memory_bytes == 16368 * 2**20  # rocm, engine-facts.md section 1
+
+
+def test_runtime_total_needs_a_source_and_may_not_exceed_the_card():
+    with pytest.raises(ProfileInvalid, match="memory_runtime_source"):
+        profile_from_dict({**BASE, "memory_runtime_bytes": 79 * 2**30})
+    with pytest.raises(ProfileInvalid, match="memory_runtime_bytes"):
+        profile_from_dict({**BASE, "memory_runtime_bytes": 81 * 2**30, "memory_runtime_source": "log: x"})
+
+
+def test_unified_memory_budget_is_system_memory_less_the_os_share():
+    p = profile_from_dict({**BASE, "unified_memory": True, "os_reserved_bytes": 8 * 2**30})
+    assert p.runtime_memory_bytes == 72 * 2**30
+    assert profile_from_dict(BASE).runtime_memory_bytes == 80 * 2**30

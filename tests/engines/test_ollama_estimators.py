@@ -1,0 +1,62 @@
+"""Ollama's two memory estimators, chosen by version and model (docs/methodology.md section 4, Ollama)."""
+
+from __future__ import annotations
+
+from planner.core.gguf_quant import estimate_gguf
+from planner.core.hardware import Hardware
+from planner.engines.llamacpp import GGUFWeights
+from planner.engines.ollama import OllamaOptions, estimator_for, plan_ollama
+from planner.sources.models import resolve_model
+from planner.sources.profiles import get_profile
+
+MIB = 2**20
+
+
+def _weights(spec, quant="Q4_K_M"):
+    est = estimate_gguf(spec, quant)
+    return GGUFWeights(
+        est.quant, est.layer_bytes, est.output_bytes, est.embedding_bytes, spec.tie_word_embeddings, est.file_bytes
+    )
+
+
+def test_new_estimates_only_for_ollama_engine_models_from_0_12():
+    # PR #12252 (2025-09-11): on by default for Ollama-engine models; llama-engine models keep the old estimate
+    assert estimator_for((0, 12, 0), "gptoss") == "new"
+    assert estimator_for((0, 11, 10), "gptoss") == "old"
+    assert estimator_for((0, 16, 1), "qwen2") == "old"  # the reference report's qwen2.5:7b
+    assert estimator_for((0, 11, 10), "gptoss", "new") == "new"  # OLLAMA_NEW_ESTIMATES=1
+
+
+def test_gpt_oss_sliding_layers_hold_the_window_not_the_context():
+    spec = resolve_model("openai/gpt-oss-20b", offline=True).spec
+    hw = Hardware(get_profile("rtx3090"))
+    plan = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.16.1"))
+    assert plan.estimator == "new"
+    row = 2 * spec.num_kv_heads * spec.head_dim * 2  # f16 K and V per cell per layer
+    full = spec.num_full_layers * 8192 * row
+    swa = spec.num_sliding_layers * (128 + 512) * row  # window x 1 slot + one batch
+    assert plan.kv_cache_bytes == full + swa
+
+
+def test_old_estimator_graph_for_gpt_oss_is_far_larger_than_the_new_one():
+    # issue 10: the old per-architecture formula overstates gpt-oss's graph about 8x
+    spec = resolve_model("openai/gpt-oss-20b", offline=True).spec
+    hw = Hardware(get_profile("rtx3090"))
+    old = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.11.10"))
+    new = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.16.1"))
+    assert old.estimator == "old" and new.estimator == "new"
+    assert new.compute_buffer_bytes < old.compute_buffer_bytes
+
+
+def test_projector_goes_on_the_first_gpu():
+    spec = resolve_model("google/gemma-3-27b-it", offline=True).spec
+    hw = Hardware(get_profile("h100-sxm"))
+    base = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192))
+    vision = plan_ollama(
+        spec,
+        _weights(spec),
+        hw,
+        OllamaOptions(num_ctx=8192, projector_weights_bytes=800 * MIB, projector_graph_bytes=1024 * MIB),
+    )
+    assert vision.total_bytes - base.total_bytes == 1824 * MIB
+    assert vision.gpu_sizes[0] - base.gpu_sizes[0] == 1824 * MIB

@@ -1,0 +1,114 @@
+"""vLLM lines and memory flags (docs/methodology.md section 3.8)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.core.hardware import Hardware
+from planner.engines.vllm import (
+    GIB,
+    V1_SAMPLER_BYTES,
+    VllmOptions,
+    cudagraph_estimate_bytes,
+    plan_vllm,
+    resolve_version,
+    scheduler_defaults,
+)
+from planner.errors import UsageError
+from planner.sources.models import resolve_model
+from planner.sources.profiles import get_profile
+
+
+def _spec(model_id: str):
+    return resolve_model(model_id, offline=True).spec
+
+
+def test_default_line_per_platform():
+    # the gfx906 fork is 0.11-based; elsewhere the current line
+    assert resolve_version(None, Hardware(get_profile("mi50-16gb"))).name == "0.11"
+    assert resolve_version("auto", Hardware(get_profile("h100-sxm"))).name == "0.3x"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("0.8.5", "0.8"),
+        ("0.9.2", "0.10"),
+        ("v0.11.0", "0.11"),
+        ("0.18", "0.12"),
+        ("0.24", "0.2x"),
+        ("0.31", "0.3x"),
+        ("V0", "v0"),
+    ],
+)
+def test_release_numbers_map_to_their_line(text, line):
+    assert resolve_version(text, Hardware(get_profile("h100-sxm"))).name == line
+
+
+def test_unknown_version_is_a_usage_error():
+    with pytest.raises(UsageError):
+        resolve_version("banana", Hardware(get_profile("h100-sxm")))
+
+
+def test_sampler_bytes_per_logit_counted_from_the_source():
+    # bf16 logits 2 + fp32 copy 4 + sort values/indices 4+8 + radix double buffers 4+8 + probs 4 + noise 4
+    assert V1_SAMPLER_BYTES == 38
+
+
+def test_budget_uses_the_runtime_total_not_the_nominal_size():
+    hw = Hardware(get_profile("h100-sxm"))
+    plan = plan_vllm(_spec("meta-llama/Llama-3.1-8B-Instruct"), hw, VllmOptions(vllm_version="0.11"), suggest=False)
+    assert plan.memory_total_bytes == hw.profile.memory_runtime_bytes < hw.profile.memory_bytes
+    assert plan.requested_bytes == int(hw.profile.memory_runtime_bytes * 0.9)
+
+
+def test_serve_defaults_follow_the_memory_tiers():
+    # arg_utils get_batch_defaults: >= 70 GiB except A100 8192/1024; latest adds 40-70 GiB 4096/512, >= 160 16384
+    opts = VllmOptions()
+    h100, a100, l40s = (Hardware(get_profile(n)) for n in ("h100-sxm", "a100-80gb", "l40s"))
+    assert scheduler_defaults(h100, opts, resolve_version("0.11", h100)) == (8192, 1024)
+    assert scheduler_defaults(a100, opts, resolve_version("0.11", a100)) == (2048, 256)
+    assert scheduler_defaults(l40s, opts, resolve_version("0.11", l40s)) == (2048, 256)
+    assert scheduler_defaults(l40s, opts, resolve_version("0.3x", l40s)) == (4096, 512)
+    h200 = Hardware(get_profile("h200"))
+    assert scheduler_defaults(h200, opts, resolve_version("0.3x", h200)) == (8192, 1024)  # 141 GB < 160 GiB
+
+
+def test_current_line_subtracts_the_cudagraph_estimate_unless_eager():
+    spec, hw = _spec("meta-llama/Llama-3.1-8B-Instruct"), Hardware(get_profile("h100-sxm"))
+    old = plan_vllm(spec, hw, VllmOptions(vllm_version="0.11", max_model_len=16000), suggest=False)
+    new = plan_vllm(spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000), suggest=False)
+    eager = plan_vllm(
+        spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000, enforce_eager=True), suggest=False
+    )
+    graphs = cudagraph_estimate_bytes(spec, 2, 1024, 1)
+    assert new.cudagraph_bytes == graphs > 0
+    assert old.kv_cache_bytes - new.kv_cache_bytes == graphs
+    assert eager.kv_cache_bytes == old.kv_cache_bytes and eager.cudagraph_bytes == 0
+    assert "--enforce-eager" in eager.flags
+
+
+def test_kv_cache_memory_is_used_as_given():
+    spec, hw = _spec("Qwen/Qwen2.5-7B-Instruct"), Hardware(get_profile("mi50-16gb"))
+    plan = plan_vllm(spec, hw, VllmOptions(dtype="fp16", max_model_len=4096, kv_cache_memory_bytes=GIB), suggest=False)
+    assert plan.kv_cache_bytes == GIB and plan.fits
+    assert plan.kv_cache_tokens == GIB // (28 * 2 * 16 * 4 * 128 * 2) * 16
+    with pytest.raises(UsageError):
+        plan_vllm(spec, hw, VllmOptions(kv_cache_memory_bytes=0), suggest=False)
+
+
+def test_cpu_offload_moves_weights_to_the_host():
+    spec, hw = _spec("Qwen/Qwen2.5-7B-Instruct"), Hardware(get_profile("mi50-16gb"))
+    base = plan_vllm(spec, hw, VllmOptions(dtype="fp16"), suggest=False)
+    off = plan_vllm(spec, hw, VllmOptions(dtype="fp16", cpu_offload_gb=4), suggest=False)
+    assert base.weights_bytes - off.weights_bytes == 4 * GIB
+    assert off.kv_cache_bytes - base.kv_cache_bytes == 4 * GIB and off.fits
+
+
+def test_v0_profiles_the_whole_context_without_chunked_prefill():
+    # V0: max_num_batched_tokens = max(max_model_len, 2048); longer contexts cost more activation (vllm#10517)
+    spec, hw = _spec("meta-llama/Llama-3.1-8B-Instruct"), Hardware(get_profile("rtx3090"))
+    short = plan_vllm(spec, hw, VllmOptions(vllm_version="v0", max_model_len=20000), suggest=False)
+    long = plan_vllm(spec, hw, VllmOptions(vllm_version="v0", max_model_len=29000), suggest=False)
+    assert short.max_num_batched_tokens == 20000 and long.max_num_batched_tokens == 29000
+    assert long.activation_bytes > short.activation_bytes
