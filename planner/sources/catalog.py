@@ -39,6 +39,12 @@ def find(model_id: str) -> dict | None:
     return None
 
 
+def is_prequantized(model_id: str) -> bool:
+    """True for a catalog entry that is itself a quantized checkpoint (its config has a quantization_config)."""
+    entry = find(model_id)
+    return entry is not None and isinstance(entry["config"].get("quantization_config"), dict)
+
+
 def catalog_config(entry: dict) -> dict:
     return merge_defaults(entry["config"], entry.get("filled_by_transformers", {}))
 

@@ -76,3 +76,10 @@ def test_checkpoint_line_names_a_real_repo_or_what_to_look_for():
     repo, line = catalog.quantized_checkpoint("mistralai/Mixtral-8x7B-Instruct-v0.1", "awq")
     assert repo is None
     assert "Mixtral-8x7B-Instruct-v0.1 AWQ" in line and "Mixtral-8x7B-Instruct-v0.1-AWQ" not in line
+
+
+def test_prequantized_catalog_entries_are_marked():
+    # Qwen3-32B-FP8's config.json carries an fp8 quantization_config; Qwen3-32B's does not.
+    assert catalog.is_prequantized("Qwen/Qwen3-32B-FP8")
+    assert catalog.is_prequantized("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4")
+    assert not catalog.is_prequantized("Qwen/Qwen3-32B") and not catalog.is_prequantized("no/such-model")
