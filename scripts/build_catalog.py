@@ -1,8 +1,10 @@
-"""Rebuild planner/catalog/catalog.json from the real config.json files in ../shared/model-configs.
+"""Rebuild planner/catalog/catalog.json from the real config.json files in scripts/data/model-configs.
 
-Each entry keeps the config verbatim, the source it was copied from (SOURCES.md), and the keys that
-transformers' own config class fills with defaults (Gemma 3's text_config has no vocab_size, say),
-so the offline path never imports transformers. Run: python scripts/build_catalog.py [--check]
+Each folder <org>--<model>/ holds a config.json copied from a public repository; SOURCES.json names where
+(a GitHub URL at a fixed commit, how it was copied, notes) and NOT_ADDED.json the configs found but left
+out, with why. Each catalog entry keeps the config verbatim, its source, and the keys that transformers'
+own config class fills with defaults (Gemma 3's text_config has no vocab_size, say), so the offline path
+never imports transformers. Run: python scripts/build_catalog.py [--check]
 """
 
 from __future__ import annotations
@@ -10,13 +12,12 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 import sys
 import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared")) / "model-configs"
+CONFIGS = ROOT / "scripts" / "data" / "model-configs"
 OUT = ROOT / "planner" / "catalog" / "catalog.json"
 
 # Ollama library tags for catalog models: Ollama name -> (HF id, default quant, file bytes when known).
@@ -50,16 +51,51 @@ OLLAMA_TAGS = {
     "deepseek-v3": ("deepseek-ai/DeepSeek-V3", "Q4_K_M", None),
     "gpt-oss:20b": ("openai/gpt-oss-20b", "MXFP4", None),
     "gpt-oss:120b": ("openai/gpt-oss-120b", "MXFP4", None),
+    # Added with the wider catalog: the Ollama library's tag for the same model, at the library's default
+    # quantization (Q4_K_M for models published since mid-2024, Q4_0 for older ones); sizes not recorded.
+    "qwen3:0.6b": ("Qwen/Qwen3-0.6B", "Q4_K_M", None),
+    "qwen3:1.7b": ("Qwen/Qwen3-1.7B", "Q4_K_M", None),
+    "qwen3:4b": ("Qwen/Qwen3-4B", "Q4_K_M", None),
+    "qwen3-coder:480b": ("Qwen/Qwen3-Coder-480B-A35B-Instruct", "Q4_K_M", None),
+    "qwen2:0.5b": ("Qwen/Qwen2-0.5B-Instruct", "Q4_0", None),
+    "qwen2:1.5b": ("Qwen/Qwen2-1.5B-Instruct", "Q4_0", None),
+    "llama3.1:405b": ("meta-llama/Llama-3.1-405B", "Q4_K_M", None),
+    "llama3:70b": ("meta-llama/Meta-Llama-3-70B-Instruct", "Q4_0", None),
+    "llama4:scout": ("meta-llama/Llama-4-Scout-17B-16E-Instruct", "Q4_K_M", None),
+    "llama2:13b": ("meta-llama/Llama-2-13b-chat-hf", "Q4_0", None),
+    "llama2:70b": ("meta-llama/Llama-2-70b-hf", "Q4_0", None),
+    "codellama:7b": ("codellama/CodeLlama-7b-Instruct-hf", "Q4_0", None),
+    "codellama:13b": ("codellama/CodeLlama-13b-Instruct-hf", "Q4_0", None),
+    "codellama:34b": ("codellama/CodeLlama-34b-Instruct-hf", "Q4_0", None),
+    "tinyllama:1.1b": ("TinyLlama/TinyLlama-1.1B-Chat-v1.0", "Q4_0", None),
+    "deepseek-r1:8b": ("deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "Q4_K_M", None),
+    "deepseek-r1:32b": ("deepseek-ai/DeepSeek-R1-Distill-Qwen-32B", "Q4_K_M", None),
+    "deepseek-r1:671b": ("deepseek-ai/DeepSeek-R1", "Q4_K_M", None),
+    "gemma:2b": ("google/gemma-2b", "Q4_0", None),
+    "gemma:7b": ("google/gemma-7b", "Q4_0", None),
+    "gemma2:2b": ("google/gemma-2-2b-it", "Q4_0", None),
+    "gemma2:27b": ("google/gemma-2-27b-it", "Q4_0", None),
+    "gemma3:1b": ("google/gemma-3-1b-it", "Q4_K_M", None),
+    "phi3:medium": ("microsoft/Phi-3-medium-4k-instruct", "Q4_0", None),
+    "phi4:14b": ("microsoft/phi-4", "Q4_K_M", None),
+    "mistral-nemo:12b": ("mistralai/Mistral-Nemo-Instruct-2407", "Q4_0", None),
+    "mistral-small:22b": ("mistralai/Mistral-Small-Instruct-2409", "Q4_0", None),
+    "mistral-small:24b": ("mistralai/Mistral-Small-24B-Instruct-2501", "Q4_K_M", None),
+    "mixtral:8x22b": ("mistralai/Mixtral-8x22B-Instruct-v0.1", "Q4_0", None),
+    "command-r:35b": ("CohereForAI/c4ai-command-r-v01", "Q4_0", None),
+    "aya:8b": ("CohereForAI/aya-23-8B", "Q4_0", None),
+    "olmo2:7b": ("allenai/OLMo-2-1124-7B-Instruct", "Q4_K_M", None),
+    "olmo2:13b": ("allenai/OLMo-2-1124-13B-Instruct", "Q4_K_M", None),
+    "granite3-dense:2b": ("ibm-granite/granite-3.0-2b-instruct", "Q4_K_M", None),
+    "granite3-dense:8b": ("ibm-granite/granite-3.0-8b-instruct", "Q4_K_M", None),
+    "nemotron:70b": ("nvidia/Llama-3.1-Nemotron-70B-Instruct-HF", "Q4_K_M", None),
+    "yi:34b": ("01-ai/Yi-34B", "Q4_0", None),
+    "deepseek-v2:16b": ("deepseek-ai/DeepSeek-V2-Lite", "Q4_0", None),
 }
 
 
-def _sources() -> dict[str, str]:
-    rows = {}
-    for line in (SHARED / "SOURCES.md").read_text().splitlines():
-        m = re.match(r"\| ([\w.-]+/[\w.-]+) \| (.+?) \|", line)
-        if m:
-            rows[m.group(1)] = m.group(2).strip()
-    return rows
+def _sources() -> dict[str, dict]:
+    return json.loads((CONFIGS / "SOURCES.json").read_text())
 
 
 def _filled_defaults(config: dict) -> dict:
@@ -99,13 +135,15 @@ def _filled_defaults(config: dict) -> dict:
 def build() -> dict:
     sources = _sources()
     models = []
-    for folder in sorted(p for p in SHARED.iterdir() if p.is_dir()):
+    for folder in sorted(p for p in CONFIGS.iterdir() if p.is_dir()):
         model_id = folder.name.replace("--", "/", 1)
+        if model_id not in sources:
+            raise SystemExit(f"{folder}: no entry in SOURCES.json (every config names where it was copied from)")
         config = json.loads((folder / "config.json").read_text())
         entry = {
             "id": model_id,
             "config": config,
-            "source": sources.get(model_id, "shared/model-configs"),
+            "source": sources[model_id],
             "filled_by_transformers": _filled_defaults(config),
         }
         index = folder / "model.safetensors.index.json"
@@ -119,7 +157,7 @@ def build() -> dict:
         "schema_version": 1,
         "models": models,
         "ollama_tags": ollama,
-        "note": "configs copied verbatim from shared/model-configs; sources per entry",
+        "note": "configs copied from public repositories (scripts/data/model-configs); source per entry",
     }
 
 

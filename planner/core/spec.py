@@ -95,6 +95,7 @@ class ModelSpec:
     attention_out_bias: bool = False  # bias on o_proj
     mlp_bias: bool = False
     qk_norm: bool = False  # per-head RMSNorm on q and k (Qwen3, Gemma 3)
+    qk_norm_full_width: bool = False  # the q and k norms span the whole projection (OLMo 2, MiniMax-M2)
     attention_output_gate: bool = False  # Qwen3-Next full attention: q_proj emits a gate too
     attention_sinks: bool = False  # gpt-oss: one learned sink logit per head
     norms_per_layer: int = 2
@@ -205,7 +206,7 @@ def _layer_types(
             else:
                 mapped.append(FULL)
         return tuple(mapped), window
-    if model_type == "qwen3_next":
+    if model_type in ("qwen3_next", "qwen3_5_text", "qwen3_5_moe_text"):
         interval = int(cfg.get("full_attention_interval", 4))
         return tuple(FULL if (i + 1) % interval == 0 else LINEAR for i in range(num_layers)), None
     if model_type == "gemma2":
@@ -258,7 +259,8 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
             raise ConfigError(where, f"hidden_size {hidden} is not a multiple of num_attention_heads {heads}")
         head_dim = hidden // heads
     vocab = _req(cfg, "vocab_size", where, "padded_vocab_size")
-    intermediate = _req(cfg, "intermediate_size", where, "ffn_hidden_size", "n_inner")
+    # Qwen3.5 MoE text configs name only the expert and shared-expert sizes.
+    intermediate = _req(cfg, "intermediate_size", where, "ffn_hidden_size", "n_inner", "moe_intermediate_size")
     max_pos = int(
         cfg.get("max_position_embeddings") or cfg.get("n_positions") or cfg.get("seq_length") or 4096
     )
@@ -288,7 +290,12 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         expert_inter = int(cfg.get("moe_intermediate_size") or intermediate)
         shared = 0
         shared_gate = False
-        if cfg.get("shared_expert_intermediate_size"):
+        if model_type in LLAMA4_TYPES:
+            # Llama 4: intermediate_size is the expert (and one shared expert) width, intermediate_size_mlp the
+            # dense layers' (transformers Llama4TextConfig).
+            shared = expert_inter
+            intermediate = int(cfg.get("intermediate_size_mlp") or intermediate)
+        elif cfg.get("shared_expert_intermediate_size"):
             shared = int(cfg["shared_expert_intermediate_size"])
             shared_gate = True
         elif cfg.get("n_shared_experts"):
@@ -297,7 +304,8 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         if cfg.get("first_k_dense_replace"):
             dense = list(range(int(cfg["first_k_dense_replace"])))
         dense += [int(i) for i in cfg.get("mlp_only_layers") or []]
-        step = int(cfg.get("decoder_sparse_step", 1) or 1)
+        # Qwen MoE decoder_sparse_step and Llama 4 interleave_moe_layer_step: layer i is sparse when (i+1) % step == 0
+        step = int(cfg.get("decoder_sparse_step") or cfg.get("interleave_moe_layer_step") or 1)
         if step > 1:
             dense += [i for i in range(layers) if (i + 1) % step != 0]
         moe = MoE(
@@ -329,6 +337,8 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         "mistral",
     )
     norms = 4 if model_type in ("gemma2", "gemma3_text", "gemma3") else 2
+    if model_type == "cohere":
+        norms = 1  # Cohere runs attention and MLP in parallel off one input_layernorm
     if multimodal:
         notes.append(f"multimodal {multimodal}: vision tower not counted, text model only")
     if model_type not in KNOWN_MODEL_TYPES:
@@ -353,8 +363,9 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         attention_bias=attention_bias,
         attention_out_bias=attention_out_bias,
         mlp_bias=bool(cfg.get("mlp_bias", False)),
-        qk_norm=model_type in ("qwen3", "qwen3_moe", "qwen3_next", "gemma3_text", "gemma3"),
-        attention_output_gate=model_type == "qwen3_next",
+        qk_norm=model_type in QK_NORM_TYPES or model_type in FULL_WIDTH_QK_NORM_TYPES or _minimax_qk_norm(cfg),
+        qk_norm_full_width=model_type in FULL_WIDTH_QK_NORM_TYPES or _minimax_qk_norm(cfg),
+        attention_output_gate=model_type == "qwen3_next" or bool(cfg.get("attn_output_gate")),
         attention_sinks=model_type == "gpt_oss",
         norms_per_layer=norms,
         mla=mla,
@@ -363,6 +374,20 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         quant=_quant_config(outer) or _quant_config(cfg),
         multimodal=multimodal,
         notes=tuple(notes),
+    )
+
+
+LLAMA4_TYPES = ("llama4", "llama4_text")
+# Per-head RMSNorm on q and k (a head_dim-wide weight each).
+QK_NORM_TYPES = ("qwen3", "qwen3_moe", "qwen3_next", "qwen3_5_text", "qwen3_5_moe_text", "gemma3_text", "gemma3")
+# RMSNorm over the whole q and k projections (weights q_dim and kv_dim wide): transformers Olmo2Attention.
+FULL_WIDTH_QK_NORM_TYPES = ("olmo2",)
+
+
+def _minimax_qk_norm(cfg: dict) -> bool:
+    """MiniMax-M2 normalises the whole q and k projections when qk_norm_type is per_layer."""
+    return cfg.get("model_type") == "minimax_m2" and bool(cfg.get("use_qk_norm")) and (
+        cfg.get("qk_norm_type", "per_layer") == "per_layer"
     )
 
 
@@ -384,6 +409,14 @@ KNOWN_MODEL_TYPES = frozenset(
         "deepseek_v2",
         "deepseek_v3",
         "gpt_oss",
+        "qwen3_5_text",
+        "qwen3_5_moe_text",
+        "llama4_text",
+        "granite",
+        "cohere",
+        "olmo2",
+        "minimax_m2",
+        "mistral3",
     }
 )
 

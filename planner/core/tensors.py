@@ -85,7 +85,12 @@ def _attention(spec: ModelSpec, i: int) -> list[Tensor]:
         ]
     if spec.attention_out_bias:
         out.append(Tensor("attn_output.bias", i, 1, h, SMALL))
-    if spec.qk_norm:
+    if spec.qk_norm_full_width:
+        out += [
+            Tensor("attn_q_norm", i, 1, spec.q_dim, SMALL),
+            Tensor("attn_k_norm", i, 1, spec.kv_dim, SMALL),
+        ]
+    elif spec.qk_norm:
         out += [
             Tensor("attn_q_norm", i, 1, spec.head_dim, SMALL),
             Tensor("attn_k_norm", i, 1, spec.head_dim, SMALL),
@@ -112,7 +117,7 @@ def _dense_mlp(spec: ModelSpec, i: int, inter: int, suffix: str = "", role: str 
 
 def _mlp(spec: ModelSpec, i: int) -> list[Tensor]:
     h = spec.hidden_size
-    norms = [Tensor("ffn_norm", i, 1, h, SMALL)]
+    norms = [Tensor("ffn_norm", i, 1, h, SMALL)] if spec.norms_per_layer > 1 else []  # Cohere: one shared norm
     if spec.norms_per_layer == 4:  # Gemma 2/3 add post-attention and post-ffw norms
         norms += [Tensor("post_attention_norm", i, 1, h, SMALL), Tensor("post_ffw_norm", i, 1, h, SMALL)]
     moe = spec.moe

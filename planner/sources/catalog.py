@@ -1,8 +1,10 @@
-"""The built-in offline catalog (planner/catalog/catalog.json), built by scripts/build_catalog.py."""
+"""The built-in offline catalog (planner/catalog/catalog.json, built by scripts/build_catalog.py) and the
+table of known pre-quantized checkpoints (planner/catalog/quantized.json, each with its source)."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
@@ -37,6 +39,12 @@ def find(model_id: str) -> dict | None:
     return None
 
 
+def is_prequantized(model_id: str) -> bool:
+    """True for a catalog entry that is itself a quantized checkpoint (its config has a quantization_config)."""
+    entry = find(model_id)
+    return entry is not None and isinstance(entry["config"].get("quantization_config"), dict)
+
+
 def catalog_config(entry: dict) -> dict:
     return merge_defaults(entry["config"], entry.get("filled_by_transformers", {}))
 
@@ -59,3 +67,89 @@ def suggest(model_id: str, limit: int = 3) -> list[str]:
     import difflib
 
     return difflib.get_close_matches(model_id, catalog_ids(), n=limit, cutoff=0.4)
+
+
+# ---- pre-quantized checkpoints (planner/catalog/quantized.json) -------------------------------------
+
+# The planner's quantization names -> (scheme, bits) in quantized.json. GGUF types (Q4_K_M ...) map to "gguf".
+_SCHEMES = {
+    "awq": ("awq", 4),
+    "gptq": ("gptq", 4),
+    "int4": ("gptq", 4),
+    "int8": ("gptq", 8),
+    "fp8": ("fp8", 8),
+    "gguf": ("gguf", None),
+}
+_SCHEME_WORDS = {"awq": "an AWQ int4", "gptq": "a GPTQ", "fp8": "an FP8", "gguf": "a GGUF"}
+
+
+@dataclass(frozen=True)
+class QuantizedRepo:
+    """A real pre-quantized checkpoint on the Hub and the public page or file that names it."""
+
+    repo: str
+    base_model: str
+    scheme: str  # awq | gptq | fp8 | gguf
+    bits: int | None  # None for GGUF repos (one file per quant type)
+    source: str
+    note: str = ""
+    gguf_file: str | None = None  # a file of the repo the source names, for GGUF repos
+
+
+@lru_cache(maxsize=1)
+def _quantized() -> tuple[QuantizedRepo, ...]:
+    data = json.loads(files("planner.catalog").joinpath("quantized.json").read_text(encoding="utf-8"))
+    return tuple(QuantizedRepo(**row) for row in data["repos"])
+
+
+def _scheme(scheme: str) -> tuple[str, int | None]:
+    key = scheme.strip().lower()
+    if key in _SCHEMES:
+        return _SCHEMES[key]
+    if key.startswith(("q", "iq", "f16", "bf16", "mxfp4")):  # a GGUF type such as Q4_K_M or IQ4_XS
+        return "gguf", None
+    raise ValueError(f"unknown quantization scheme {scheme!r}")
+
+
+def quantized_repos(model_id: str, scheme: str) -> list[QuantizedRepo]:
+    """Known pre-quantized checkpoints of a model for a scheme (awq, gptq, int8, fp8, gguf or a GGUF type).
+
+    The model's own organisation first (Qwen/...-AWQ before a community AWQ), then, for a GGUF type, repos whose
+    named file is of that type, then table order. Pure lookup: an empty list means none is known, not that none
+    exists. Raises ValueError for a scheme it does not know.
+    """
+    wanted, bits = _scheme(scheme)
+    base = model_id.strip().lower()
+    gguf_type = scheme.strip().lower() if wanted == "gguf" and scheme.strip().lower() != "gguf" else None
+    rows = [
+        r
+        for r in _quantized()
+        if r.base_model.lower() == base and r.scheme == wanted and (bits is None or r.bits == bits)
+    ]
+    org = base.split("/", 1)[0]
+
+    def rank(r: QuantizedRepo) -> tuple[bool, bool]:
+        own = r.repo.lower().split("/", 1)[0] == org
+        typed = gguf_type is not None and r.gguf_file is not None and gguf_type in r.gguf_file.lower()
+        return (not own, not typed)
+
+    return sorted(rows, key=rank)
+
+
+def quantized_checkpoint(model_id: str, scheme: str) -> tuple[str | None, str]:
+    """(a real repo id or None, one line for a launch command) for a pre-quantized checkpoint of a model.
+
+    With a known repo the line names it and where it is named; otherwise it says what to look for on the Hub.
+    """
+    wanted, bits = _scheme(scheme)
+    term = {"awq": "AWQ int4", "gptq": f"GPTQ int{bits or 4}", "fp8": "FP8", "gguf": "GGUF"}[wanted]
+    found = quantized_repos(model_id, scheme)
+    if found:
+        best = found[0]
+        others = f"; also {', '.join(r.repo for r in found[1:3])}" if len(found) > 1 else ""
+        return best.repo, f"{best.repo} is a {term} checkpoint of {model_id} (named in {best.source}{others})"
+    name = model_id.split("/", 1)[-1]
+    return None, (
+        f"no {term} checkpoint of {model_id} is known to mi50plan: look for one on the Hub "
+        f"(search '{name} {term.split()[0]}') and check its config.json quantization_config"
+    )

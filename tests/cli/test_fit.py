@@ -18,7 +18,7 @@ def test_fit_json_has_the_documented_fields(run_json):
     )
     assert data["schema_version"] == 2
     assert data["model"]["id"] == "Qwen/Qwen2.5-1.5B-Instruct" and data["model"]["source"] == "catalog"
-    assert data["model"]["parameters"] == 1_543_714_304  # transformers' count (tests/test_catalog_params.py)
+    assert data["model"]["parameters"] == 1_543_714_304  # transformers' count (tests/sources/test_catalog_params.py)
     assert data["hardware"] == {
         **data["hardware"],
         "name": "mi50-16gb",
@@ -196,9 +196,28 @@ def test_models_lists_the_catalog(run_json):
     assert ids == catalog.catalog_ids() and "Qwen/Qwen2.5-7B-Instruct" in ids
 
 
+def _one_model_per_architecture() -> list[str]:
+    """The first catalog model of each (model_type, quantization method, multimodal wrapper) combination."""
+    seen: dict[tuple, str] = {}
+    for model_id in catalog.catalog_ids():
+        config = catalog.find(model_id)["config"]
+        text = config.get("text_config") or config
+        quant = (config.get("quantization_config") or {}).get("quant_method")
+        seen.setdefault((text.get("model_type"), quant, "text_config" in config), model_id)
+    return list(seen.values())
+
+
 @pytest.mark.parametrize("model_id", catalog.catalog_ids())
-def test_every_catalog_model_plans_on_every_profile(model_id):
-    """Every catalog model x every shipped profile plans (fits or not) without an error."""
+def test_every_catalog_model_plans(model_id):
+    """Every catalog model plans (fits or not) without an error on the MI50 it is made for."""
+    from planner.cli.app import main
+
+    assert main(["fit", model_id, "--hardware", "mi50-32gb", "--offline", "--json"]) == 0
+
+
+@pytest.mark.parametrize("model_id", _one_model_per_architecture())
+def test_every_architecture_plans_on_every_profile(model_id):
+    """One catalog model of each architecture x every shipped profile plans (fits or not) without an error."""
     from planner.cli.app import main
 
     for profile in profile_names():
