@@ -187,9 +187,7 @@ def _models() -> dict[str, Any]:
                 raise ValueError(f"num_experts_per_tok={top_k} is more than the {experts} experts")
             layers = self.num_hidden_layers or self.n_layer or self.num_layers
             if layers and self.first_k_dense_replace and self.first_k_dense_replace > layers:
-                raise ValueError(
-                    f"first_k_dense_replace={self.first_k_dense_replace} is more than the {layers} layers"
-                )
+                raise ValueError(f"first_k_dense_replace={self.first_k_dense_replace} is more than the {layers} layers")
             return self
 
     class Config(TextModel):

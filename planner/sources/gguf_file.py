@@ -238,7 +238,9 @@ def _parse(path: Path) -> tuple[dict, list[tuple[str, tuple[int, ...], int]], in
                 raise GGUFError(f"{path}: corrupt tensor info for '{name}'", hint="fetch the file again")
             shape = tuple(r.unpack("Q") for _ in range(n_dims))
             if any(d > 2**40 for d in shape) or math.prod(shape) > 2**50:
-                raise GGUFError(f"{path}: corrupt tensor info for '{name}' (shape {shape})", hint="fetch the file again")
+                raise GGUFError(
+                    f"{path}: corrupt tensor info for '{name}' (shape {shape})", hint="fetch the file again"
+                )
             ttype = r.unpack("I")
             offset = r.unpack("Q")
             infos.append((name, shape, ttype, offset))
@@ -352,7 +354,9 @@ def _int(meta: dict, key: str, where: str, default: int | None = None, lo: int =
         value = max(value) if value else None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise GGUFError(
-            f"{where}: GGUF header lacks '{key}'" if value is None else f"{where}: GGUF '{key}' = {value!r} is not a number",
+            f"{where}: GGUF header lacks '{key}'"
+            if value is None
+            else f"{where}: GGUF '{key}' = {value!r} is not a number",
             hint="the file may be for an architecture mi50plan does not read; try the model's config.json",
         )
     if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):

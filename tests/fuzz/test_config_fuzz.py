@@ -49,13 +49,27 @@ SIZE_KEYS = {
         "max_position_embeddings",
     ],
     "moe": ["num_experts", "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step"],
-    "mla": ["kv_lora_rank", "q_lora_rank", "qk_rope_head_dim", "qk_nope_head_dim", "v_head_dim", "n_routed_experts",
-            "first_k_dense_replace", "n_shared_experts"],
+    "mla": [
+        "kv_lora_rank",
+        "q_lora_rank",
+        "qk_rope_head_dim",
+        "qk_nope_head_dim",
+        "v_head_dim",
+        "n_routed_experts",
+        "first_k_dense_replace",
+        "n_shared_experts",
+    ],
     "next": ["linear_num_key_heads", "linear_key_head_dim", "full_attention_interval"],
 }
 # Zero is a real value for these (no window, no shared expert, no dense layer, no q-LoRA).
-ZERO_OK = {"n_shared_experts", "first_k_dense_replace", "q_lora_rank", "decoder_sparse_step", "num_experts",
-           "n_routed_experts"}
+ZERO_OK = {
+    "n_shared_experts",
+    "first_k_dense_replace",
+    "q_lora_rank",
+    "decoder_sparse_step",
+    "num_experts",
+    "n_routed_experts",
+}
 CASES = [(s, k, v) for s, keys in SIZE_KEYS.items() for k in keys for v in [*HOSTILE, 0, 10**7]]
 
 
@@ -64,14 +78,25 @@ def test_hostile_size_value(tmp_path, seed_name, key, value):
     config = seed(seed_name)
     config[key] = value
     invalid = not (value == 0 and key in ZERO_OK)
-    if value == 10**7 and key in ("vocab_size", "intermediate_size", "moe_intermediate_size",
-                                   "max_position_embeddings"):
+    if value == 10**7 and key in (
+        "vocab_size",
+        "intermediate_size",
+        "moe_intermediate_size",
+        "max_position_embeddings",
+    ):
         invalid = None  # large but within the sane bounds: plans (or says it does not fit)
     run_checked(["fit", str(write(tmp_path, config)), "--json"], invalid=invalid, time_limit_s=10)
 
 
-NESTED = ["hidden_size", "num_hidden_layers", "num_attention_heads", "head_dim", "sliding_window_pattern",
-          "vocab_size", "intermediate_size"]
+NESTED = [
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "head_dim",
+    "sliding_window_pattern",
+    "vocab_size",
+    "intermediate_size",
+]
 NESTED_CASES = [(k, v) for k in NESTED for v in HOSTILE]
 
 
@@ -190,8 +215,15 @@ def test_fields_that_disagree(tmp_path, name):
     run_checked(["fit", str(write(tmp_path, config)), "--json"], invalid=True, time_limit_s=10)
 
 
-DEFAULTED = ["num_hidden_layers", "vocab_size", "num_attention_heads", "hidden_size", "intermediate_size",
-             "max_position_embeddings", "num_key_value_heads"]
+DEFAULTED = [
+    "num_hidden_layers",
+    "vocab_size",
+    "num_attention_heads",
+    "hidden_size",
+    "intermediate_size",
+    "max_position_embeddings",
+    "num_key_value_heads",
+]
 
 
 @pytest.mark.parametrize("key", DEFAULTED)
@@ -231,8 +263,21 @@ def test_config_path_kinds(tmp_path):
     run_checked(["fit", str(huge)], invalid=True, time_limit_s=10)
 
 
-MODEL_IDS = ["org/\x00name", "a" * 300, "org/" + "b" * 300, "x" * 5000, "../../../../etc/passwd", "/etc",
-             "org/name/extra/parts", "org/na me", "\n", "org/\u202ename", ":", "a:b:c", "org/name:tag/x"]
+MODEL_IDS = [
+    "org/\x00name",
+    "a" * 300,
+    "org/" + "b" * 300,
+    "x" * 5000,
+    "../../../../etc/passwd",
+    "/etc",
+    "org/name/extra/parts",
+    "org/na me",
+    "\n",
+    "org/\u202ename",
+    ":",
+    "a:b:c",
+    "org/name:tag/x",
+]
 
 
 @pytest.mark.parametrize("model_id", MODEL_IDS, ids=[repr(m)[:40] for m in MODEL_IDS])
@@ -240,10 +285,26 @@ def test_hostile_model_id(model_id):
     run_checked(["fit", model_id, "--offline"], invalid=True, time_limit_s=10)
 
 
-_KEYS = ["hidden_size", "num_hidden_layers", "num_attention_heads", "num_key_value_heads", "head_dim",
-         "intermediate_size", "vocab_size", "max_position_embeddings", "num_experts", "num_experts_per_tok",
-         "moe_intermediate_size", "sliding_window", "tie_word_embeddings", "torch_dtype", "model_type",
-         "kv_lora_rank", "rope_theta", "layer_types"]
+_KEYS = [
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "num_key_value_heads",
+    "head_dim",
+    "intermediate_size",
+    "vocab_size",
+    "max_position_embeddings",
+    "num_experts",
+    "num_experts_per_tok",
+    "moe_intermediate_size",
+    "sliding_window",
+    "tie_word_embeddings",
+    "torch_dtype",
+    "model_type",
+    "kv_lora_rank",
+    "rope_theta",
+    "layer_types",
+]
 _VALUES = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20),
     st.floats(allow_nan=True, allow_infinity=True),

@@ -71,8 +71,9 @@ def base_tensors() -> list[tuple[str, tuple[int, ...], int]]:
     return [(n, shape, F16_TYPE) for n, shape in names]
 
 
-def gguf_bytes(meta: dict | None = None, tensors=None, *, version: int = 3, n_tensors=None, n_kv=None,
-               alignment: int = 32) -> bytes:
+def gguf_bytes(
+    meta: dict | None = None, tensors=None, *, version: int = 3, n_tensors=None, n_kv=None, alignment: int = 32
+) -> bytes:
     meta = base_meta() if meta is None else meta
     tensors = base_tensors() if tensors is None else tensors
     body = b"".join(_kv(k, t, v) for k, (t, v) in meta.items())
@@ -88,8 +89,9 @@ def gguf_bytes(meta: dict | None = None, tensors=None, *, version: int = 3, n_te
         size = n * 2
         sizes.append(size)
         offset += -(-size // 32) * 32
-    head = b"GGUF" + struct.pack("<IQQ", version, len(tensors) if n_tensors is None else n_tensors,
-                                 len(meta) if n_kv is None else n_kv)
+    head = b"GGUF" + struct.pack(
+        "<IQQ", version, len(tensors) if n_tensors is None else n_tensors, len(meta) if n_kv is None else n_kv
+    )
     header = head + body + infos
     pad = (-len(header)) % max(alignment, 1)
     total = sum(-(-s // 32) * 32 for s in sizes)
@@ -140,8 +142,11 @@ HOSTILE_KV = {
     "key_length-huge": {"llama.attention.key_length": (U32, 2**31)},
     "ffn-0": {"llama.feed_forward_length": (U32, 0)},
     "ffn-huge": {"llama.feed_forward_length": (U64, 2**40)},
-    "vocab_size-neg": {"llama.vocab_size": (I32, -5), "tokenizer.ggml.tokens": (ARRAY, (STRING, [])),
-                       "llama.embedding_length": (U32, 0)},
+    "vocab_size-neg": {
+        "llama.vocab_size": (I32, -5),
+        "tokenizer.ggml.tokens": (ARRAY, (STRING, [])),
+        "llama.embedding_length": (U32, 0),
+    },
     "vocab-huge": {"llama.vocab_size": (U64, 2**40)},
     "architecture-missing": {"general.architecture": None},
     "architecture-int": {"general.architecture": (U32, 7)},
@@ -171,11 +176,19 @@ STRUCTURE = {
     "empty": lambda: b"",
     "not-gguf": lambda: b"GGML" + b"\x00" * 100,
     "string-len-huge": lambda: b"GGUF" + struct.pack("<IQQ", 3, 1, 1) + struct.pack("<Q", 2**62) + b"abc",
-    "array-count-huge": lambda: b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _string("a") + struct.pack("<IIQ", ARRAY, U32, 2**61),
-    "string-array-count-huge": lambda: b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _string("a")
-    + struct.pack("<IIQ", ARRAY, STRING, 2**61),
-    "nested-arrays-deep": lambda: b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _string("a")
-    + struct.pack("<I", ARRAY) + struct.pack("<IQ", ARRAY, 1) * 5000,
+    "array-count-huge": lambda: (
+        b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _string("a") + struct.pack("<IIQ", ARRAY, U32, 2**61)
+    ),
+    "string-array-count-huge": lambda: (
+        b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _string("a") + struct.pack("<IIQ", ARRAY, STRING, 2**61)
+    ),
+    "nested-arrays-deep": lambda: (
+        b"GGUF"
+        + struct.pack("<IQQ", 3, 0, 1)
+        + _string("a")
+        + struct.pack("<I", ARRAY)
+        + struct.pack("<IQ", ARRAY, 1) * 5000
+    ),
     "unknown-value-type": lambda: b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + _string("a") + struct.pack("<I", 99),
     "tensor-dims-9": lambda: gguf_bytes(tensors=[("token_embd.weight", (1,) * 9, F16_TYPE)]),
     "tensor-huge-shape": lambda: gguf_bytes(tensors=[("token_embd.weight", (2**62, 2**62), F16_TYPE)]),
