@@ -265,7 +265,39 @@ def _models() -> dict[str, Any]:
                 raise ValueError("n_prompt and n_gen are both 0")
             return self
 
+    Tokens = whole(0, MAX_TOKENS) | None
+    Real = real(0, MAX_RATE) | None
+    Nanos = whole(0, MAX_SECONDS * 10**9) | None
+
+    class Usage(BaseModel):  # OpenAI usage object (vLLM, llama-server, any OpenAI-compatible server)
+        model_config = ConfigDict(extra="allow", frozen=True)
+        prompt_tokens: Tokens = None
+        completion_tokens: Tokens = None
+        total_tokens: whole(0, 2 * MAX_TOKENS) | None = None
+
+    class Timings(BaseModel):  # llama-server's "timings" (tools/server/server.cpp)
+        model_config = ConfigDict(extra="allow", frozen=True)
+        prompt_n: Tokens = None
+        cache_n: Tokens = None
+        predicted_n: Tokens = None
+        prompt_ms: Real = None
+        predicted_ms: Real = None
+        prompt_per_second: Real = None
+        predicted_per_second: Real = None
+
+    class OllamaFinal(BaseModel):  # Ollama's last NDJSON object (docs/api.md)
+        model_config = ConfigDict(extra="allow", frozen=True)
+        eval_count: Tokens = None
+        prompt_eval_count: Tokens = None
+        total_duration: Nanos = None
+        load_duration: Nanos = None
+        prompt_eval_duration: Nanos = None
+        eval_duration: Nanos = None
+
     return {
+        "usage": Usage,
+        "timings": Timings,
+        "ollama_final": OllamaFinal,
         "config": Config,
         "host": Host,
         "calibration": CalibrationEntry,
@@ -354,7 +386,36 @@ def check_llama_bench_row(data: object, where: str) -> Any:
     )
 
 
+def _server_object(kind: str, data: object, what: str) -> dict:
+    """A server's JSON object checked; ValueError (the stream reader's "malformed") names the field."""
+    from pydantic import ValidationError
+
+    if not isinstance(data, dict):
+        raise ValueError(f"'{what}' is not a JSON object")
+    try:
+        _models()[kind].model_validate(data)
+    except ValidationError as exc:
+        field, problem = _first_problem(exc, data)
+        raise ValueError(f"'{what}.{field}' {problem}") from None
+    return dict(data)
+
+
+def check_usage(data: object) -> dict:
+    return _server_object("usage", data, "usage")
+
+
+def check_timings(data: object) -> dict:
+    return _server_object("timings", data, "timings")
+
+
+def check_ollama_final(data: object) -> dict:
+    return _server_object("ollama_final", data, "done")
+
+
 __all__ = [
+    "check_ollama_final",
+    "check_timings",
+    "check_usage",
     "MAX_CONTEXT",
     "MAX_EXPERTS",
     "MAX_HIDDEN",

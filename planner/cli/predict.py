@@ -19,6 +19,7 @@ from planner.cli.output import emit
 from planner.core.efficiency import level_contributions
 from planner.core.hardware import Hardware
 from planner.core.speed import (
+    BACKENDS,
     Deployment,
     Prediction,
     check_concurrency,
@@ -676,6 +677,11 @@ def recommend_command(
 # ---- compare --------------------------------------------------------------------------------------
 
 
+VLLM_PRECISIONS = (
+    "auto", "fp16", "float16", "half", "bf16", "bfloat16", "fp32", "float32", "fp8", "gptq", "awq", "int8"
+)
+
+
 def parse_setup(text: str) -> tuple[str, Deployment]:
     parts = text.split()
     if len(parts) < 2:
@@ -687,6 +693,14 @@ def parse_setup(text: str) -> tuple[str, Deployment]:
         )
     model, engine = parts[0], parts[1].lower().replace("llama.cpp", "llamacpp")
     prec = parts[2] if len(parts) > 2 else None
+    if len(parts) > 4 or (len(parts) > 3 and parts[3].lower() not in BACKENDS):
+        raise UsageError(
+            "SETUP", text, "expected 'MODEL ENGINE [PRECISION [BACKEND]]'", hint=f"backends: {', '.join(BACKENDS)}"
+        )
+    if engine == "vllm" and prec and prec.lower() not in VLLM_PRECISIONS:
+        raise UsageError(
+            "SETUP", text, f"unknown vLLM precision '{prec}'", hint=f"use one of {', '.join(VLLM_PRECISIONS)}"
+        )
     if engine == "vllm":
         if prec and prec.lower() in ("gptq", "awq", "int8"):
             return model, Deployment("vllm", dtype="fp16", quantization=prec.lower())
