@@ -38,7 +38,7 @@ from planner.errors import (
     ServerUnreachable,
     UsageError,
 )
-from planner.schemas import check_ollama_final, check_timings, check_usage
+from planner.schemas import MAX_CONTEXT, check_ollama_final, check_timings, check_usage
 from planner.sources.redact import redact, register_secret
 
 KINDS = ("vllm", "ollama", "llamacpp", "openai")
@@ -239,6 +239,20 @@ def _error_text(response: httpx.Response, seconds: float = 5.0) -> str:
 # ---------------------------------------------------------------- detection
 
 
+def _name(value: object) -> str | None:
+    """A name a server reports (model id, version), as short redacted text; None when it is not text."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return redact(value.strip()[:256])
+
+
+def _count(value: object) -> int | None:
+    """A token count a server reports (n_ctx, max_model_len), or None when it is not a sane one."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_CONTEXT:
+        return value
+    return None
+
+
 def _get(client: httpx.Client, url: str, headers: dict, timeouts: Timeouts) -> tuple[int, bytes | None]:
     """(status, body) of a GET; the body is None when it is not 200 or too large or slow to read whole."""
     seconds = min(timeouts.first_token_s, timeouts.total_s)
@@ -286,31 +300,36 @@ def detect_server(
     status, data = _get_json(client, f"{base}/api/version", headers, timeouts)
     if status == 200 and isinstance(data, dict) and "version" in data:
         _, tags = _get_json(client, f"{base}/api/tags", headers, timeouts)
-        names = [m.get("name") or m.get("model") for m in (tags or {}).get("models", []) if isinstance(m, dict)]
+        models = tags.get("models") if isinstance(tags, dict) else None
+        entries = [m for m in models if isinstance(m, dict)] if isinstance(models, list) else []
+        names = [n for n in (_name(m.get("name") or m.get("model")) for m in entries) if n]
         chosen = model or (names[0] if names else None)
         if chosen is None:
             raise BadResponse(f"Ollama at {base} has no models pulled", hint="`ollama pull MODEL`, then --model MODEL")
-        return ServerInfo("ollama", base, chosen, names, version=str(data["version"]))
+        return ServerInfo("ollama", base, chosen, names, version=_name(str(data["version"])))
     status, props = _get_json(client, f"{base}/props", headers, timeouts)
     if status == 200 and isinstance(props, dict) and "default_generation_settings" in props:
         health, _ = _get_json(client, f"{base}/health", headers, timeouts)
         _, listing = _get_json(client, f"{base}/v1/models", headers, timeouts)
-        names = [m.get("id") for m in (listing or {}).get("data", []) if isinstance(m, dict)]
-        settings = props.get("default_generation_settings") or {}
+        data_list = listing.get("data") if isinstance(listing, dict) else None
+        entries = [m for m in data_list if isinstance(m, dict)] if isinstance(data_list, list) else []
+        names = [n for n in (_name(m.get("id")) for m in entries) if n]
+        settings = props.get("default_generation_settings")
+        settings = settings if isinstance(settings, dict) else {}
         details = {
-            "n_ctx": settings.get("n_ctx"),
-            "total_slots": props.get("total_slots"),
-            "build_info": props.get("build_info"),
+            "n_ctx": _count(settings.get("n_ctx")),
+            "total_slots": _count(props.get("total_slots")),
+            "build_info": _name(props.get("build_info")),
             "health_status": health,
         }
-        chosen = model or (names[0] if names else props.get("model_path"))
+        chosen = model or (names[0] if names else _name(props.get("model_path")))
         return ServerInfo(
             "llamacpp",
             base,
             chosen,
             names,
-            max_model_len=settings.get("n_ctx"),
-            version=props.get("build_info"),
+            max_model_len=details["n_ctx"],
+            version=details["build_info"],
             details=details,
         )
     status, listing = _get_json(client, f"{base}/v1/models", headers, timeouts)
@@ -325,10 +344,12 @@ def detect_server(
             f"server (GET /v1/models: HTTP {status})",
             hint="check the URL and port",
         )
-    entries = [m for m in listing.get("data", []) if isinstance(m, dict)]
-    names = [m.get("id") for m in entries]
+    data_list = listing.get("data")
+    entries = [m for m in data_list if isinstance(m, dict)] if isinstance(data_list, list) else []
+    entries = [m for m in entries if _name(m.get("id"))]
+    names = [_name(m.get("id")) for m in entries]
     chosen = model or (names[0] if names else None)
-    max_len = next((m.get("max_model_len") for m in entries if m.get("id") == chosen), None)
+    max_len = next((_count(m.get("max_model_len")) for m in entries if _name(m.get("id")) == chosen), None)
     metrics = _get_text(client, f"{base}/metrics", headers, timeouts)
     is_vllm = (
         max_len is not None
@@ -548,6 +569,8 @@ def _consume(response: httpx.Response, kind: str, st: _Stream, timeouts: Timeout
                 _line(buffer.decode("utf-8", "replace"), kind, st, t)
             if st.status == "ok" and not st.finished:
                 st.status, st.error = "broken", "the stream ended before its end marker"
+            if st.status == "ok" and not st.content_times:
+                st.status, st.error = "empty", "the stream ended without a single token"
             if st.status == "ok":
                 st.stage = "done"
             return
