@@ -36,6 +36,7 @@ MAX_TOKENS = 10**8  # tokens in one request
 MAX_RATE = 10**9  # tokens per second, any hardware
 MAX_SECONDS = 10**7  # any duration a file may hold (115 days)
 MAX_BYTES = 2**60
+MAX_STREAMS = 65_536  # concurrent requests (vLLM --max-num-seqs is 256 to 1024 in practice)
 
 
 def _whole(value: Any) -> Any:
@@ -235,7 +236,7 @@ def _models() -> dict[str, Any]:
         model_config = ConfigDict(extra="allow", frozen=True)
         model_id: Text | None = None
         completed: whole(0, MAX_COUNT) | None = None
-        max_concurrency: whole(1, MAX_COUNT) | None = None
+        max_concurrency: whole(1, MAX_STREAMS) | None = None
         request_rate: real(0, math.inf) | Text | None = None  # "inf" is how vllm writes no limit
         input_lens: Annotated[list[whole(0, MAX_TOKENS)], Field(max_length=MAX_COUNT)] | None = None
         output_lens: Annotated[list[whole(0, MAX_TOKENS)], Field(max_length=MAX_COUNT)] | None = None
@@ -294,7 +295,45 @@ def _models() -> dict[str, Any]:
         prompt_eval_duration: Nanos = None
         eval_duration: Nanos = None
 
+    Metric = real(0, MAX_SECONDS * 1000) | None  # seconds or tokens/s: both far below this
+
+    class Spread(BaseModel):
+        model_config = ConfigDict(extra="allow", frozen=True)
+        p50: Metric = None
+        mean: Metric = None
+
+    class Block(BaseModel):  # one prompt set x concurrency summary of `probe --save`
+        model_config = ConfigDict(extra="allow", frozen=True)
+        prompt_set: Text
+        concurrency: whole(1, MAX_STREAMS)
+        ok: whole(0, MAX_COUNT) = 0
+        prompt_tokens: real(0, MAX_TOKENS) | None = None
+        output_tokens: real(0, MAX_TOKENS) | None = None
+        ttft_s: Spread = Spread()
+        decode_tokens_per_s: Spread = Spread()
+        e2e_s: Spread = Spread()
+        aggregate_tokens_per_s: Metric = None
+
+    class ProbeServer(BaseModel):
+        model_config = ConfigDict(extra="allow", frozen=True)
+        kind: Name
+        model: Text | None = None
+        max_model_len: whole(1, MAX_CONTEXT) | None = None
+
+    class Probe(BaseModel):
+        model_config = ConfigDict(extra="allow", frozen=True)
+        server: ProbeServer
+        summary: Annotated[list[Block], Field(max_length=MAX_COUNT)] = []
+        runs: Annotated[list[dict], Field(max_length=MAX_COUNT)] = []
+
+    class Results(BaseModel):
+        model_config = ConfigDict(extra="allow", frozen=True)
+        kind: Text
+        schema_version: whole(1, 1) = 1
+        probes: Annotated[list[Probe], Field(max_length=MAX_COUNT)]
+
     return {
+        "results": Results,
         "usage": Usage,
         "timings": Timings,
         "ollama_final": OllamaFinal,
@@ -366,6 +405,17 @@ def check_calibration(data: object, where: str, name: str) -> Any:
     )
 
 
+def check_results(data: object, where: str) -> Any:
+    """A `mi50plan probe --save` results file: every field validate and calibrate read."""
+    return _check(
+        "results",
+        data,
+        ResultsFileError,
+        where,
+        "the file was left untouched; move it away or probe again with --save to another file",
+    )
+
+
 def check_vllm_bench(data: object, where: str) -> Any:
     return _check(
         "vllm_bench",
@@ -413,6 +463,7 @@ def check_ollama_final(data: object) -> dict:
 
 
 __all__ = [
+    "check_results",
     "check_ollama_final",
     "check_timings",
     "check_usage",

@@ -148,7 +148,8 @@ def _context(
     model_name = model or server.get("model")
     if not model_name:
         raise UsageError("--model", None, "the results file names no model", hint="pass --model")
-    resolved = resolve_model(model_name, offline=offline)
+    # A name from the file is a model id, never a path; only --model may name a local file.
+    resolved = resolve_model(model_name, offline=offline, local_paths=model is not None)
     hw = load_hardware(hardware, gpus)
     return Context(
         resolved,
@@ -513,7 +514,7 @@ def validate_command(
             )
         server = {"kind": "vllm" if is_bench else "llamacpp", "model": name}
         ctx = _context(
-            name, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
+            model, server, engine, hardware, gpus, backend, dtype, quantization, max_model_len, offline
         )
         cal = cals.speed(ctx.hw, ctx.engine, backend_of(ctx))
         comps = compare_bench(parsed, ctx, cal) if is_bench else compare_llama_bench(parsed, ctx, cal)

@@ -287,7 +287,11 @@ def _not_found_hint(model_id: str) -> str:
     return "give a Hugging Face repo id, a local folder or .gguf file; `mi50plan models` lists the offline catalog"
 
 
-def resolve_model(ref: str, *, offline: bool = False, revision: str | None = None) -> ResolvedModel:
+def resolve_model(
+    ref: str, *, offline: bool = False, revision: str | None = None, local_paths: bool = True
+) -> ResolvedModel:
+    """The model a reference names. local_paths=False for a name read from a file (a results or bench
+    file): such a name is a model id, never opened as a path, whatever it looks like."""
     if not ref or not ref.strip():
         raise ModelNotFound(ref, [], hint="give a model: a Hugging Face repo id, a folder or a .gguf file")
     ref = ref.strip()
@@ -298,9 +302,20 @@ def resolve_model(ref: str, *, offline: bool = False, revision: str | None = Non
             ["not a repo id, path or Ollama name (control characters or too long)"],
             hint="give a Hugging Face repo id (org/name), a local folder or a .gguf file",
         )
+    looks_like_path = (
+        ref.startswith((".", "/", "~", "\\"))
+        or ".." in ref.replace("\\", "/").split("/")
+        or ref.endswith((".gguf", ".json"))
+    )
+    if not local_paths and looks_like_path:
+        raise ModelNotFound(
+            ref,
+            ["a model name read from a file is not opened as a path"],
+            hint="pass --model with the model's repo id, folder or .gguf file",
+        )
     path = Path(ref).expanduser()
     try:
-        exists = path.exists()
+        exists = local_paths and path.exists()
     except (OSError, ValueError):
         exists = False
     if exists:

@@ -38,7 +38,8 @@ from planner.errors import (
     ServerUnreachable,
     UsageError,
 )
-from planner.schemas import MAX_CONTEXT, check_ollama_final, check_timings, check_usage
+from planner.schemas import MAX_CONTEXT, check_ollama_final, check_results, check_timings, check_usage
+from planner.sources.files import parse_json, read_text
 from planner.sources.redact import redact, register_secret
 
 KINDS = ("vllm", "ollama", "llamacpp", "openai")
@@ -259,6 +260,7 @@ def _get(client: httpx.Client, url: str, headers: dict, timeouts: Timeouts) -> t
     timeout = httpx.Timeout(seconds, connect=timeouts.connect_s)
     with client.stream("GET", url, headers=headers, timeout=timeout) as response:
         if response.status_code != 200:
+            _read_bounded(response, MAX_ERROR_BYTES, seconds)  # a short error body read keeps the connection
             return response.status_code, None
         body, complete = _read_bounded(response, MAX_BODY_BYTES, seconds)
         return 200, body if complete else None
@@ -938,20 +940,14 @@ def read_results(path: Path, *, missing_ok: bool = False) -> dict:
         if missing_ok:
             return {"kind": RESULTS_KIND, "schema_version": 1, "probes": []}
         raise ResultsFileError(f"{path}: no such file", hint="create it with `mi50plan probe URL --save FILE`")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ResultsFileError(
-            f"{path}: not valid JSON ({exc})",
-            hint="the file was left untouched; move it away or save to another file",
-        ) from exc
-    except OSError as exc:
-        raise ResultsFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    what = "mi50plan probe results file"
+    data = parse_json(read_text(path, what, ResultsFileError), str(path), what, ResultsFileError)
     if not isinstance(data, dict) or data.get("kind") != RESULTS_KIND or not isinstance(data.get("probes"), list):
         raise ResultsFileError(
             f"{path}: not a mi50plan probe results file",
             hint="the file was left untouched; save to another file",
         )
+    check_results(data, str(path))
     return data
 
 
