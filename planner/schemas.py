@@ -202,6 +202,10 @@ def _models() -> dict[str, Any]:
         bandwidth_gbps: real(0, 100_000, strict_lo=True)
         cpu: Text | None = None
 
+    class CalibrationSource(BaseModel):
+        model_config = ConfigDict(extra="allow", frozen=True)
+        file: Text | None = None
+
     class CalibrationEntry(BaseModel):
         model_config = ConfigDict(extra="ignore", frozen=True)
         name: Text
@@ -214,7 +218,7 @@ def _models() -> dict[str, Any]:
         ttft_overhead_s: real(0, 3600) = 0.0
         created_at: Text = ""
         model: Text | None = None
-        sources: Annotated[list[dict], Field(max_length=MAX_COUNT)] = []
+        sources: Annotated[list[CalibrationSource], Field(max_length=MAX_COUNT)] = []
         points: whole(0, MAX_COUNT) = 0
         memory: dict | None = None
         residuals: dict = {}
@@ -299,7 +303,7 @@ def _models() -> dict[str, Any]:
 
     class Spread(BaseModel):
         model_config = ConfigDict(extra="allow", frozen=True)
-        p50: Metric = None
+        p50: Metric  # always written (None when no run succeeded); validate reads it
         mean: Metric = None
 
     class Block(BaseModel):  # one prompt set x concurrency summary of `probe --save`
@@ -309,9 +313,9 @@ def _models() -> dict[str, Any]:
         ok: whole(0, MAX_COUNT) = 0
         prompt_tokens: real(0, MAX_TOKENS) | None = None
         output_tokens: real(0, MAX_TOKENS) | None = None
-        ttft_s: Spread = Spread()
-        decode_tokens_per_s: Spread = Spread()
-        e2e_s: Spread = Spread()
+        ttft_s: Spread
+        decode_tokens_per_s: Spread
+        e2e_s: Spread
         aggregate_tokens_per_s: Metric = None
 
     class ProbeServer(BaseModel):
@@ -401,7 +405,7 @@ def check_calibration(data: object, where: str, name: str) -> Any:
         data,
         ResultsFileError,
         f"{where}: calibration '{name}'",
-        "`mi50plan calibrate --remove NAME`, then calibrate again (or remove the file)",
+        f"`mi50plan calibrate --remove {name}`, then calibrate again (or remove {where})",
     )
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, is_dataclass
-from pathlib import Path
+
+from planner.sources.files import write_atomic  # noqa: F401  (re-exported: one atomic writer, in sources)
 
 SCHEMA_VERSION = 1
 GIB = 2**30
@@ -50,22 +49,6 @@ def gib(n_bytes: float | None, digits: int = 2) -> str:
 
 def gb(n_bytes: float | None) -> str:
     return "-" if n_bytes is None else f"{n_bytes / 1e9:.2f} GB"
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so a crash never leaves it half-written: temp file in the same folder, then rename."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 BAR_CHARS = {"weights": "█", "activation": "▓", "overhead": "▒", "kv": "░", "free": "·", "short": "!"}

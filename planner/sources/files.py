@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from planner.errors import ConfigError, PlannerError, ProfileError
+from planner.errors import ConfigError, PlannerError, ProfileError, ResultsFileError
 
 STALE_TEMP_S = 60.0
 JSON_MAX_BYTES = 64 * 2**20  # a results file of many probes is a few MB; a config.json is a few kB
@@ -40,9 +40,14 @@ def _remove_stale_temporaries(path: Path, now: float | None = None) -> None:
 def write_atomic(path: Path, text: str) -> None:
     """Write a file so a crash never leaves it half-written: temp file in the same folder, then rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # the folder is a file, read-only, or the disk is full
+        raise ResultsFileError(
+            f"{path}: cannot write ({exc.strerror or exc})", hint="check the folder exists and is writable"
+        ) from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -82,8 +87,9 @@ def read_text(path: Path, what: str, error: type[PlannerError], max_bytes: int =
     return raw.decode("utf-8", errors="replace")
 
 
-def parse_json(text: str, where: str, what: str, error: type[PlannerError]) -> object:
+def parse_json(text: str, where: str, what: str, error: type[PlannerError], hint: str | None = None) -> object:
     """JSON text -> value; a syntax error, NaN/Infinity literal or a too-deep nesting raise `error`."""
+    hint = hint or f"check the file is a {what}"
 
     def no_constant(name: str) -> float:
         raise ValueError(f"{name} is not a number JSON allows")
@@ -91,13 +97,11 @@ def parse_json(text: str, where: str, what: str, error: type[PlannerError]) -> o
     try:
         return json.loads(text, parse_constant=no_constant)
     except json.JSONDecodeError as exc:
-        raise make_error(
-            error, where, f"not valid JSON (line {exc.lineno}: {exc.msg})", f"check the file is a {what}"
-        ) from exc
+        raise make_error(error, where, f"not valid JSON (line {exc.lineno}: {exc.msg})", hint) from exc
     except ValueError as exc:
-        raise make_error(error, where, f"not valid JSON ({exc})", f"check the file is a {what}") from exc
+        raise make_error(error, where, f"not valid JSON ({exc})", hint) from exc
     except RecursionError as exc:
-        raise make_error(error, where, "JSON nested too deeply", f"check the file is a {what}") from exc
+        raise make_error(error, where, "JSON nested too deeply", hint) from exc
 
 
 def read_json(path: Path, what: str, error: type[PlannerError], max_bytes: int = JSON_MAX_BYTES) -> object:

@@ -12,11 +12,13 @@ import json
 import os
 import platform
 import socket
-import tempfile
 import time
 from pathlib import Path
 
 from planner.core.hardware import EngineSupport, HardwareProfile
+from planner.errors import PlannerError
+from planner.schemas import check_host
+from planner.sources.files import write_atomic
 
 BENCH_BYTES = 64 * 2**20  # larger than any L3 so the copy streams from RAM
 BENCH_SECONDS = 0.3
@@ -39,19 +41,6 @@ def measure_bandwidth_gbps(size: int = BENCH_BYTES, seconds: float = BENCH_SECON
             return round(best, 1)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Temp file in the same folder, then rename: a crash never leaves a half-written cache."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _machine_key() -> str:
     return f"{socket.gethostname()}|{platform.machine()}|{os.cpu_count()}"
 
@@ -65,10 +54,14 @@ def host_facts(cache_path: Path | None = None) -> dict:
     key = _machine_key()
     try:
         cached = json.loads(cache_path.read_text(encoding="utf-8"))
-        if cached.get("machine") == key:
+    except (OSError, ValueError, RecursionError):  # missing, unreadable, binary or not JSON: measure again
+        cached = None
+    if isinstance(cached, dict) and cached.get("machine") == key:
+        try:
+            check_host(cached, str(cache_path))
             return cached
-    except (OSError, json.JSONDecodeError):
-        pass
+        except PlannerError:
+            pass  # a damaged cache (a string bandwidth, a negative core count) is measured again, then replaced
     facts = {
         "machine": key,
         "cpu_cores": psutil.cpu_count(logical=False) or os.cpu_count() or 1,
@@ -76,7 +69,7 @@ def host_facts(cache_path: Path | None = None) -> dict:
         "bandwidth_gbps": measure_bandwidth_gbps(),
         "cpu": platform.processor() or platform.machine(),
     }
-    with contextlib.suppress(OSError):  # a read-only config dir only costs the benchmark next time
+    with contextlib.suppress(OSError, PlannerError):  # a read-only config dir costs the benchmark next time
         write_atomic(cache_path, json.dumps(facts, indent=2))
     return facts
 
