@@ -33,23 +33,28 @@ class Bounded:
         if isinstance(value, float) and not math.isfinite(value):
             return "must be a finite number"
         low_ok = value > self.lo if self.open_lo else value >= self.lo
-        if not low_ok or value > self.hi:
-            bracket = "(" if self.open_lo else "["
-            return f"must be in {bracket}{self.lo:g}, {self.hi:g}]"
-        return None
+        if low_ok and value <= self.hi:
+            return None
+        if self.kind is int and self.lo == 1:
+            return f"must be positive, at most {self.hi:,}"
+        if self.kind is int and self.lo == 0:
+            return f"must be 0 or more, at most {self.hi:,}"
+        bracket = "(" if self.open_lo else "["
+        return f"must be in {bracket}{self.lo:g}, {self.hi:g}]"
 
 
 class Shaped:
     """A string that matches a pattern (case-insensitive); the message gives an example."""
 
-    def __init__(self, pattern: str, example: str) -> None:
+    def __init__(self, pattern: str, example: str, reason: str = "not valid") -> None:
         self.pattern = re.compile(pattern, re.IGNORECASE)
         self.example = example
+        self.reason = reason
 
     def problem(self, value: object) -> str | None:
         text = str(value)
         if len(text) > 1000 or not self.pattern.fullmatch(text):
-            return f"not valid (e.g. {self.example})"
+            return f"{self.reason} (e.g. {self.example})"
         return None
 
 
@@ -93,7 +98,9 @@ LIMITS: dict[str, Bounded | Shaped] = {
     "--first-token-timeout": Bounded(float, 0.0, MAX_SECONDS, open_lo=True),
     "--idle-timeout": Bounded(float, 0.0, MAX_SECONDS, open_lo=True),
     # names
-    "--engine": Shaped(rf"\s*(all|{_ENGINE}(\s*,\s*{_ENGINE}){{0,2}})\s*", "all, vllm or llamacpp,ollama"),
+    "--engine": Shaped(
+        rf"\s*(all|{_ENGINE}(\s*,\s*{_ENGINE}){{0,2}})\s*", "all, vllm or llamacpp,ollama", "unknown engine"
+    ),
     "--quant": Shaped(_WORD, "Q4_K_M"),
     "--dtype": Shaped(_WORD, "fp16"),
     "--quantization": Shaped(_WORD, "gptq"),

@@ -298,6 +298,15 @@ def predict_command(
     levels = parse_concurrency(concurrency)
     resolved = resolve_model(model, offline=offline)
     spec = resolved.spec
+    window = max_model_len or spec.max_position_embeddings
+    if context_depth + prompt_tokens + output_tokens > window:
+        raise UsageError(
+            "--prompt-tokens",
+            prompt_tokens,
+            f"with --output-tokens {output_tokens} and --context-depth {context_depth} the request needs "
+            f"{context_depth + prompt_tokens + output_tokens:,} tokens; the context holds {window:,}",
+            hint="shorten the request, or raise --max-model-len (up to the model's context)",
+        )
     deployments = deployments_for(engine, dtype, quantization, quant, tensor_parallel_size, backend, resolved)
     cals = CalibrationUse(enabled=not no_calibration)
     single = len(deployments) == 1

@@ -316,7 +316,7 @@ _VALUES = st.one_of(
 )
 
 
-@settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 @given(seed_name=st.sampled_from(sorted(SEEDS)), edits=st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=4))
 def test_random_mutations(tmp_path_factory, seed_name, edits):
     config = seed(seed_name)

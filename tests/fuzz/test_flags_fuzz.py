@@ -205,10 +205,10 @@ def test_bad_probe_url(url):
     )
 
 
-API_KEYS = ["sk-fuzz\nInjected: header", "sk-fuzzKeyWith\r\nNewline0123456789", "\x00sk-fuzzNul0123456789"]
+API_KEYS = ["sk-fuzz\nInjected: header", "sk-fuzzKeyWith\r\nNewline0123456789", "sk-fuzz\tTab0123456789"]
 
 
-@pytest.mark.parametrize("key", API_KEYS, ids=["newline", "crlf", "nul"])
+@pytest.mark.parametrize("key", API_KEYS, ids=["newline", "crlf", "tab"])
 def test_bad_api_key_is_not_printed(monkeypatch, key):
     monkeypatch.setenv("MI50PLAN_API_KEY", key)
     run_checked(
