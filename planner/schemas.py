@@ -227,10 +227,13 @@ def _models() -> dict[str, Any]:
         def memory_numbers(self) -> CalibrationEntry:
             for key in ("weights_delta_bytes", "overhead_delta_bytes"):
                 value = (self.memory or {}).get(key)
-                if value is not None:
-                    _real(value)
-                    if abs(value) > MAX_BYTES:
-                        raise ValueError(f"memory.{key}={value!r} is out of range")
+                if value is not None and (
+                    isinstance(value, bool)
+                    or not isinstance(value, (int, float))
+                    or not math.isfinite(value)
+                    or abs(value) > MAX_BYTES
+                ):
+                    raise ValueError(f"memory.{key}={value!r}: must be a number of bytes")
             return self
 
     Seconds = real(0, MAX_SECONDS * 1000)  # the bench file's summaries are in ms
@@ -349,22 +352,21 @@ def _models() -> dict[str, Any]:
     }
 
 
-def _first_problem(exc: Exception, data: object) -> tuple[str, str]:
-    """(field, problem) from a pydantic ValidationError: the field path and what is wrong with its value."""
+def _first_problem(exc: Exception, prefix: str = "") -> str:
+    """One line from a pydantic ValidationError: `field=value: what is wrong`, or `has no field`."""
     error = exc.errors(include_url=False)[0]  # type: ignore[attr-defined]
-    loc = ".".join(str(p) for p in error.get("loc", ()))
+    loc = prefix + ".".join(str(p) for p in error.get("loc", ()))
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
-    value = error.get("input")
+    message = message.replace("Input should be", "must be")
     if error.get("type") == "missing":
-        return loc, "missing"
+        return f"has no {loc}"
     if not loc:  # a relation between fields: the message names them
-        return "", message
-    shown = repr(value)
+        return message
+    shown = repr(error.get("input"))
     if len(shown) > 80:
         shown = shown[:77] + "..."
-    if shown in message:
-        return loc, message
-    return loc, f"{message} (got {shown})"
+    message = message.replace(f", got {shown}", "")
+    return f"{loc}={shown}: {message}"
 
 
 def _check(kind: str, data: object, error: PlannerError.__class__, where: str, hint: str) -> Any:
@@ -373,8 +375,7 @@ def _check(kind: str, data: object, error: PlannerError.__class__, where: str, h
     try:
         return _models()[kind].model_validate(data)
     except ValidationError as exc:
-        field, problem = _first_problem(exc, data)
-        text = f"'{field}' {problem}" if field else problem
+        text = _first_problem(exc)
         if issubclass(error, ConfigError):
             raise ConfigError(where, text, hint=hint) from None
         raise error(f"{where}: {text}", hint=hint) from None
@@ -449,8 +450,7 @@ def _server_object(kind: str, data: object, what: str) -> dict:
     try:
         _models()[kind].model_validate(data)
     except ValidationError as exc:
-        field, problem = _first_problem(exc, data)
-        raise ValueError(f"'{what}.{field}' {problem}") from None
+        raise ValueError(_first_problem(exc, f"{what}.")) from None
     return dict(data)
 
 

@@ -311,7 +311,7 @@ def resolve_model(
         raise ModelNotFound(
             ref,
             ["a model name read from a file is not opened as a path"],
-            hint="pass --model with the model's repo id, folder or .gguf file",
+            hint=f"pass --model {ref} to use that file, or --model with the model's repo id",
         )
     path = Path(ref).expanduser()
     try:
