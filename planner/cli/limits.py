@@ -135,7 +135,10 @@ def checked(callback):
 
     @functools.wraps(callback)
     def run(*args, **kwargs):
-        from typer._click.globals import get_current_context
+        try:  # typer >= 0.20 vendors its own click; older releases use the click package
+            from typer._click.globals import get_current_context
+        except ImportError:  # pragma: no cover
+            from click import get_current_context
 
         ctx = get_current_context(silent=True)
         if ctx is not None:

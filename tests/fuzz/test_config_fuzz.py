@@ -60,9 +60,11 @@ SIZE_KEYS = {
         "n_shared_experts",
     ],
     "next": ["linear_num_key_heads", "linear_key_head_dim", "full_attention_interval"],
+    "gptoss": ["num_local_experts", "experts_per_token", "head_dim"],
 }
 # Zero is a real value for these (no window, no shared expert, no dense layer, no q-LoRA).
 ZERO_OK = {
+    "num_local_experts",
     "n_shared_experts",
     "first_k_dense_replace",
     "q_lora_rank",

@@ -407,6 +407,26 @@ def test_api_key_with_control_characters(monkeypatch, tmp_path, key):
             assert piece not in outcome.text
 
 
+METRICS = {
+    "garbage": "vllm:num_requests_running{a} abc\nvllm:generation_tokens_total 1e999\n",
+    "nan": "vllm:prompt_tokens_total NaN\nvllm:generation_tokens_total -inf\n",
+    "huge-line": "vllm:" + "x" * 100_000 + " 1\n",
+    "binary": "vllm:\x00\xff\xfe 1\n",
+    "labels-unclosed": 'vllm:num_requests_running{model="m 1\n',
+}
+
+
+@pytest.mark.parametrize("name", list(METRICS))
+def test_hostile_metrics(tmp_path, name):
+    """A vLLM server whose /metrics is garbage: the probe measures the stream and never crashes on the scrape."""
+    routes = openai(
+        sse_route(chunk("a"), chunk("b"), 'data: {"choices": [], "usage": {"completion_tokens": 2}}', "data: [DONE]"),
+        **{"GET /metrics": json_route(200, METRICS[name])},
+    )
+    with HostileServer(routes) as server:
+        run_checked(["probe", server.url, *FAST, *TIMEOUTS, "--output-tokens", "2"], invalid=None, time_limit_s=20)
+
+
 def test_healthy_server_passes(tmp_path):
     """The same harness against a well-behaved stream exits 0: the failures above come from the hostility."""
     good = openai(
