@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import signal
 import time
 from dataclasses import dataclass
@@ -93,4 +94,9 @@ def check(outcome: Outcome, *, invalid: bool | None, extra_secrets: tuple[str, .
 def run_checked(argv: list[str], *, invalid: bool | None, time_limit_s: float = TIME_LIMIT_S, **kw) -> Outcome:
     outcome = run(argv, time_limit_s)
     check(outcome, invalid=invalid, **kw)
+    tally = os.environ.get("MI50PLAN_FUZZ_TALLY")  # a file: one line per checked case, for counting
+    if tally:
+        test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+        with open(tally, "a", encoding="utf-8") as fh:
+            fh.write(f"{test.split('[')[0]}\t{invalid}\t{outcome.code}\n")
     return outcome
