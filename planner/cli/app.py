@@ -16,6 +16,7 @@ try:  # typer >= 0.20 vendors its own click; older releases use the click packag
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
 
+from planner.cli.limits import apply_limits
 from planner.errors import ExitCode, PlannerError
 
 app = typer.Typer(
@@ -57,6 +58,7 @@ def _register() -> None:
 
 
 _register()
+apply_limits(app)  # every flag's range and shape, declared once in planner.cli.limits
 
 
 def _fail(message: str, hint: str | None, code: int) -> int:

@@ -133,6 +133,8 @@ def parse_prometheus(text: str) -> dict[str, float]:
         if not line or line.startswith("#"):
             continue
         if "{" in line:
+            if "}" not in line:
+                continue  # a damaged series line: skipped like an unparsable value
             name = line[: line.index("{")]
             close = line.rindex("}")
             key = line[: close + 1]
@@ -147,6 +149,8 @@ def parse_prometheus(text: str) -> dict[str, float]:
             value = float(rest[0])
         except ValueError:
             continue
+        if not math.isfinite(value):
+            continue  # NaN/Inf counters cannot give a difference
         out[key] = value
         if key != name:
             out[name] = out.get(name, 0.0) + value

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from planner.errors import ConfigError
+from planner.schemas import check_config
 
 # Layer kinds as the KV planners see them.
 FULL = "full_attention"
@@ -233,8 +234,7 @@ def _layer_types(
 def spec_from_config(config: dict, model_id: str, where: str | None = None) -> ModelSpec:
     """Normalise a Hugging Face config.json dict into a ModelSpec. Raises ConfigError."""
     where = where or model_id
-    if not isinstance(config, dict):
-        raise ConfigError(where, "config is not a JSON object")
+    check_config(config, where)  # types, bounds and relations, declared once in planner.schemas
     outer = config
     multimodal = None
     cfg = config

@@ -35,6 +35,10 @@ def parse_setup(text: str) -> tuple[str, Deployment]:
         )
     model, engine = parts[0], parts[1].lower().replace("llama.cpp", "llamacpp")
     prec = parts[2] if len(parts) > 2 else None
+    backend = parts[3].lower() if len(parts) > 3 else None
+    allowed = ("rocm", "cuda") if engine == "vllm" else ("rocm", "cuda", "vulkan", "metal", "sycl", "cpu")
+    if backend is not None and backend not in allowed:
+        raise UsageError("SETUP", text, f"unknown backend '{parts[3]}'", hint="use " + ", ".join(allowed))
     if engine == "vllm":
         if prec and prec.lower() in VLLM_QUANTIZATIONS:
             return model, Deployment("vllm", dtype="fp16", quantization=prec.lower())
@@ -55,7 +59,7 @@ def parse_setup(text: str) -> tuple[str, Deployment]:
             raise UsageError(
                 "SETUP", text, f"unknown GGUF quant '{prec}'", hint="e.g. Q4_K_M, Q4_0, Q5_K_M, Q6_K, Q8_0, F16"
             ) from None
-    return model, Deployment(engine, parts[3].lower() if len(parts) > 3 else None, quant=prec or "Q4_K_M")
+    return model, Deployment(engine, backend, quant=prec or "Q4_K_M")
 
 
 def decode_split(pa, pb, fa, fb, decode_cal_a: float = 1.0, decode_cal_b: float = 1.0) -> DecodeSplit:

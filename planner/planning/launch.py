@@ -16,19 +16,18 @@ def known_checkpoint(model_id: str, scheme: str) -> str | None:
     """A real pre-quantized repository of `model_id` in `scheme` (gptq, awq, int8, fp8, gguf), or None."""
     from planner.sources import catalog
 
-    lookup = getattr(catalog, "quantized_checkpoint", None)
-    if lookup is None:
-        return None
-    found = lookup(model_id, scheme)
-    return getattr(found, "repo", found) if found else None
+    repo, _ = catalog.quantized_checkpoint(model_id, scheme)
+    return repo
 
 
 def _vllm_repo(model_id: str, quantization: str | None) -> tuple[str, list[str]]:
     if not quantization:
         return model_id, []
-    repo = known_checkpoint(model_id, quantization)
+    from planner.sources import catalog
+
+    repo, line = catalog.quantized_checkpoint(model_id, quantization)
     if repo:
-        return repo, [f"# {repo}: a published {SCHEME_WORDS.get(quantization, quantization)} checkpoint of {model_id}"]
+        return repo, [f"# {line}"]
     words = SCHEME_WORDS.get(quantization, quantization)
     placeholder = f"<{words.replace(' ', '-')}-checkpoint-of-{model_id.split('/')[-1]}>"
     return placeholder, [

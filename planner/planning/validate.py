@@ -97,7 +97,7 @@ def model_id_from_file(name: object, where: str) -> str:
         raise UsageError(
             "--model",
             None,
-            f"{where} names the model {text[:80]!r}, which is not a model id mi50plan will load from a file's word",
+            f"{where} names the model {text[:80]!r}: a name read from a file is a model id, not opened as a path",
             hint="pass --model (a Hub id, a config folder or a .gguf file) on the command line",
         )
     return text

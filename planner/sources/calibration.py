@@ -19,12 +19,13 @@ File shape (schema_version 1)::
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from planner.errors import ResultsFileError, UsageError
+from planner.schemas import check_calibration
 from planner.sources import paths
+from planner.sources.files import parse_json, read_text
 
 FILE_NAME = "calibration.json"
 
@@ -94,68 +95,50 @@ def path() -> Path:
 
 def _load_raw() -> dict:
     p = path()
-    if not p.exists():
-        return {"schema_version": 1, "calibrations": {}}
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-    except (ValueError, OSError) as exc:
-        raise ResultsFileError(
-            f"{p}: unreadable calibration file ({exc})",
-            hint=f"remove it (`mi50plan calibrate --remove`) or fix it by hand: {p}",
-        ) from exc
+        present = p.is_file()
+    except OSError:
+        present = False
+    if not present and not p.exists():
+        return {"schema_version": 1, "calibrations": {}}
+    # A store that cannot be parsed cannot be fixed by `calibrate --remove` (which must read it): say to remove it.
+    fix = f"remove the file (every stored calibration goes with it) or fix it by hand: {p}"
+    text = read_text(p, "calibration file", ResultsFileError)
+    data = parse_json(text, str(p), "calibration file", ResultsFileError, fix)
     if not isinstance(data, dict) or not isinstance(data.get("calibrations"), dict):
-        raise ResultsFileError(f"{p}: not a mi50plan calibration file", hint=f"remove {p}")
-    return data
+        raise ResultsFileError(f"{p}: not a mi50plan calibration file", hint=fix)
+    return data  # entries are checked when read (_from_dict), so `calibrate --remove NAME` can drop a bad one
 
 
-def _from_dict(d: object) -> Calibration:
-    """One stored entry, checked: a hand-edited or damaged file gives one clear error, not a crash."""
-
-    def bad(name: str, what: str) -> ResultsFileError:
-        return ResultsFileError(
-            f"{path()}: calibration '{name}' {what}",
-            hint="`mi50plan calibrate --remove NAME`, then calibrate again",
-        )
-
+def _from_dict(d: object, key: str = "?") -> Calibration:
+    """One stored entry, checked against its declared schema (planner.schemas): one clear error, not a crash."""
     if not isinstance(d, dict):
-        raise bad("?", "is not an object")
-    name = d.get("name", "?")
-    missing = [k for k in ("name", "hardware", "engine", "backend") if not isinstance(d.get(k), str)]
-    if missing:
-        raise bad(name, f"has no {missing[0]}")
+        raise ResultsFileError(
+            f"{path()}: calibration '{key}' is not an object",
+            hint=f"`mi50plan calibrate --remove {key}`, or remove the file: {path()}",
+        )
+    check_calibration(d, str(path()), key[:80])  # the key is what `calibrate --remove` takes
+    if key != "?" and (d["name"] != key or key_for(d["hardware"], d["engine"], d["backend"]) != key):
+        raise ResultsFileError(
+            f"{path()}: calibration '{key[:80]}' holds name={d['name'][:80]!r} for "
+            f"{d['hardware'][:40]}/{d['engine'][:40]}/{d['backend'][:40]}: the entry does not match its key",
+            hint=f"`mi50plan calibrate --remove {key[:80]}`, then calibrate again",
+        )
     known = set(Calibration.__dataclass_fields__)
     values = {k: v for k, v in d.items() if k in known}
     values["sources"] = tuple(s for s in values.get("sources") or () if isinstance(s, dict))
-    cal = Calibration(**values)
-
-    def number(value: object) -> bool:
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-    for factor in ("decode", "prefill", "kv"):
-        value = getattr(cal, factor)
-        if not number(value) or not value > 0:
-            raise bad(cal.name, f"has {factor}={value!r}; must be > 0")
-    if not number(cal.ttft_overhead_s) or not 0 <= cal.ttft_overhead_s < 3600:
-        raise bad(cal.name, f"has ttft_overhead_s={cal.ttft_overhead_s!r}; must be 0 or more seconds")
-    if not isinstance(cal.points, int):
-        raise bad(cal.name, f"has points={cal.points!r}; must be a count")
-    if cal.memory is not None:
-        if not isinstance(cal.memory, dict):
-            raise bad(cal.name, "has a memory entry that is not an object")
-        for key in ("weights_delta_bytes", "overhead_delta_bytes"):
-            if key in cal.memory and not number(cal.memory[key]):
-                raise bad(cal.name, f"has memory.{key}={cal.memory[key]!r}; must be a number of bytes")
-    return cal
+    return Calibration(**values)
 
 
 def load_all() -> list[Calibration]:
-    return [_from_dict(v) for _, v in sorted(_load_raw()["calibrations"].items())]
+    return [_from_dict(v, str(k)) for k, v in sorted(_load_raw()["calibrations"].items())]
 
 
 def lookup(hardware: str, engine: str, backend: str) -> Calibration | None:
     """The calibration for this hardware+engine+backend, or None. Never raises for a missing file."""
-    raw = _load_raw()["calibrations"].get(key_for(hardware, engine, backend))
-    return _from_dict(raw) if raw else None
+    key = key_for(hardware, engine, backend)
+    raw = _load_raw()["calibrations"].get(key)
+    return _from_dict(raw, key) if raw else None
 
 
 def save(cal: Calibration, write) -> Path:

@@ -12,6 +12,8 @@ llama.cpp logs ("CPU_Mapped model buffer size") is the sum of the tensors here.
 
 from __future__ import annotations
 
+import math
+import os
 import re
 import struct
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from pathlib import Path
 
 from planner.core.spec import FULL, SLIDING, ModelSpec
 from planner.errors import GGUFError
+from planner.schemas import MAX_CONTEXT, MAX_HEAD_DIM, MAX_HEADS, MAX_HIDDEN, MAX_INTERMEDIATE, MAX_LAYERS, MAX_VOCAB
 
 # llama.cpp's llama_ftype enum (include/llama.h) -> the quant name users type.
 FILE_TYPE_NAMES = {
@@ -119,9 +122,11 @@ class _Reader:
     def __init__(self, fh, path: str) -> None:
         self.fh = fh
         self.path = path
+        self.size = os.fstat(fh.fileno()).st_size
 
     def read(self, n: int) -> bytes:
-        data = self.fh.read(n)
+        # Never ask for more than the file holds: a corrupt count of 2**60 must not allocate 2**60 bytes.
+        data = self.fh.read(n) if n <= self.size - self.fh.tell() else b""
         if len(data) != n:
             raise GGUFError(
                 f"{self.path}: truncated GGUF header (ended at byte {self.fh.tell()})",
@@ -221,7 +226,7 @@ def _parse(path: Path) -> tuple[dict, list[tuple[str, tuple[int, ...], int]], in
             vtype = r.unpack("I")
             try:
                 meta[key] = _value(r, vtype, keep=not key.startswith("tokenizer."))
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise GGUFError(
                     f"{path}: corrupt GGUF header at key '{key}'", hint="fetch the file again"
                 ) from exc
@@ -232,10 +237,22 @@ def _parse(path: Path) -> tuple[dict, list[tuple[str, tuple[int, ...], int]], in
             if n_dims > 8:
                 raise GGUFError(f"{path}: corrupt tensor info for '{name}'", hint="fetch the file again")
             shape = tuple(r.unpack("Q") for _ in range(n_dims))
+            if any(d > 2**40 for d in shape) or math.prod(shape) > 2**50:
+                raise GGUFError(
+                    f"{path}: corrupt tensor info for '{name}' (shape {shape})", hint="fetch the file again"
+                )
             ttype = r.unpack("I")
             offset = r.unpack("Q")
             infos.append((name, shape, ttype, offset))
-        alignment = int(meta.get("general.alignment", 32))
+        alignment = meta.get("general.alignment", 32)
+        # gguf.cpp: the alignment is a non-zero power of two (GGUF_DEFAULT_ALIGNMENT is 32).
+        if not isinstance(alignment, int) or isinstance(alignment, bool) or not 0 < alignment <= 2**30 or (
+            alignment & (alignment - 1)
+        ):
+            raise GGUFError(
+                f"{path}: corrupt GGUF header (general.alignment = {alignment!r}; must be a power of two)",
+                hint="fetch the file again",
+            )
         data_start = -(-fh.tell() // alignment) * alignment
         assert GGUFValueType  # imported for _value's table
     return meta, infos, data_start
@@ -254,6 +271,11 @@ def read_gguf(path: str | Path) -> GGUFModel:
             f"{path}: GGUF header has no general.architecture", hint="not a llama.cpp model file?"
         )
     tensors = []
+    if not infos:
+        raise GGUFError(
+            f"{path}: the GGUF file holds no tensors (tensor_count = 0)",
+            hint="a vocabulary-only GGUF cannot be planned; pass the model's weights file",
+        )
     end = data_start
     for name, shape, ttype, offset in infos:
         try:
@@ -282,7 +304,12 @@ def read_gguf(path: str | Path) -> GGUFModel:
     output = embedding = 0
     tied = not any(t.name == "output.weight" for t in tensors)
     for t in tensors:
-        if t.layer is not None and t.layer < n_layers:
+        if t.layer is not None and t.layer >= n_layers:
+            raise GGUFError(
+                f"{path}: tensor '{t.name}' is in block {t.layer}, but block_count is {n_layers}",
+                hint="the header is corrupt; fetch the file again",
+            )
+        if t.layer is not None:
             by_layer[t.layer] += t.n_bytes
         elif t.name.startswith("token_embd"):
             embedding += t.n_bytes
@@ -320,14 +347,24 @@ def _guess_quant(tensors: list[GGUFTensor]) -> str:
     return max(counts, key=counts.get) if counts else "F32"
 
 
-def _int(meta: dict, key: str, where: str, default: int | None = None) -> int:
+def _int(meta: dict, key: str, where: str, default: int | None = None, lo: int = 1, hi: int = 2**31) -> int:
+    """A GGUF hyperparameter as a whole number in [lo, hi]; per-layer arrays give their maximum."""
     value = meta.get(key, default)
     if isinstance(value, list):  # per-layer arrays (head_count_kv per layer): planner takes the maximum
-        value = max(value)
+        value = max(value) if value else None
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise GGUFError(
-            f"{where}: GGUF header lacks '{key}'",
+            f"{where}: GGUF header lacks '{key}'"
+            if value is None
+            else f"{where}: GGUF '{key}' = {value!r} is not a number",
             hint="the file may be for an architecture mi50plan does not read; try the model's config.json",
+        )
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        raise GGUFError(f"{where}: GGUF '{key}' = {value!r} is not a whole number", hint="fetch the file again")
+    if not lo <= value <= hi:
+        raise GGUFError(
+            f"{where}: GGUF '{key}' = {value} is outside [{lo}, {hi}]",
+            hint="the header is corrupt or not a model; fetch the file again",
         )
     return int(value)
 
@@ -336,23 +373,31 @@ def spec_from_gguf(meta: dict, tensors: list[GGUFTensor], where: str) -> ModelSp
     """The ModelSpec of a GGUF header, from its `<arch>.*` keys (LLM_KV names, src/llama-arch.cpp)."""
     arch = str(meta["general.architecture"])
     p = arch + "."
-    hidden = _int(meta, p + "embedding_length", where)
-    layers = _int(meta, p + "block_count", where)
-    heads = _int(meta, p + "attention.head_count", where)
-    kv_heads = _int(meta, p + "attention.head_count_kv", where, heads)
-    head_dim = _int(meta, p + "attention.key_length", where, hidden // heads)
-    ffn = _int(meta, p + "feed_forward_length", where, 4 * hidden)
-    ctx = _int(meta, p + "context_length", where, 4096)
+    # Sanity bounds shared with config.json (planner.schemas); llama.cpp's LLM_KV names.
+    hidden = _int(meta, p + "embedding_length", where, hi=MAX_HIDDEN)
+    layers = _int(meta, p + "block_count", where, hi=MAX_LAYERS)
+    heads = _int(meta, p + "attention.head_count", where, hi=MAX_HEADS)
+    kv_heads = _int(meta, p + "attention.head_count_kv", where, heads, hi=heads)
+    if heads % kv_heads:
+        raise GGUFError(
+            f"{where}: GGUF attention.head_count_kv = {kv_heads} does not divide attention.head_count = {heads}",
+            hint="the header is corrupt; fetch the file again",
+        )
+    head_dim = _int(meta, p + "attention.key_length", where, max(1, hidden // heads), hi=MAX_HEAD_DIM)
+    ffn = _int(meta, p + "feed_forward_length", where, 4 * hidden, hi=MAX_INTERMEDIATE)
+    ctx = _int(meta, p + "context_length", where, 4096, hi=MAX_CONTEXT)
     tokens = meta.get("tokenizer.ggml.tokens")
     embd = next((t for t in tensors if t.name == "token_embd.weight"), None)
-    vocab = int(
-        meta.get(p + "vocab_size")
+    declared = meta.get(p + "vocab_size")
+    vocab = (
+        (declared if isinstance(declared, int) and not isinstance(declared, bool) else 0)
         or (tokens.length if isinstance(tokens, _ArrayLen) else 0)
         or (embd.shape[1] if embd is not None and len(embd.shape) > 1 else 0)
     )
-    if vocab <= 0:
+    if not 0 < vocab <= MAX_VOCAB:
         raise GGUFError(
-            f"{where}: cannot tell the vocabulary size", hint="the tokenizer is missing from the header"
+            f"{where}: cannot tell the vocabulary size (vocab_size {declared!r}, no tokens)",
+            hint="the tokenizer is missing from the header",
         )
     window = meta.get(p + "attention.sliding_window")
     window = int(window) if isinstance(window, int) and window > 0 else None

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 from planner.core.hardware import EngineSupport, HardwareProfile
+from planner.errors import PlannerError
+from planner.schemas import check_host
 from planner.sources import paths
 from planner.sources.files import write_atomic
 
@@ -52,10 +54,14 @@ def host_facts(cache_path: Path | None = None, *, refresh: bool = False) -> dict
     key = _machine_key()
     try:
         cached = json.loads(cache_path.read_text(encoding="utf-8"))
-        if not refresh and cached.get("machine") == key:
+    except (OSError, ValueError, RecursionError):  # missing, unreadable, binary or not JSON: measure again
+        cached = None
+    if not refresh and isinstance(cached, dict) and cached.get("machine") == key:
+        try:
+            check_host(cached, str(cache_path))
             return cached
-    except (OSError, json.JSONDecodeError):
-        pass
+        except PlannerError:
+            pass  # a damaged cache (a string bandwidth, a negative core count) is measured again, then replaced
     facts = {
         "machine": key,
         "cpu_cores": psutil.cpu_count(logical=False) or os.cpu_count() or 1,
@@ -63,7 +69,7 @@ def host_facts(cache_path: Path | None = None, *, refresh: bool = False) -> dict
         "bandwidth_gbps": measure_bandwidth_gbps(),
         "cpu": platform.processor() or platform.machine(),
     }
-    with contextlib.suppress(OSError):  # a read-only config dir only costs the benchmark next time
+    with contextlib.suppress(OSError, PlannerError):  # a read-only config dir costs the benchmark next time
         write_atomic(cache_path, json.dumps(facts, indent=2))
     return facts
 

@@ -22,22 +22,32 @@ from urllib.parse import urlparse
 from planner.core.spec import ModelSpec, spec_from_config
 from planner.errors import ConfigError, ModelNotFound
 from planner.sources import catalog
+from planner.sources.files import read_json
 from planner.sources.resolved import ResolvedModel
+
+MAX_REF_CHARS = 1024  # a path or repo id longer than this is not one (PATH_MAX is 4096, repo ids 96)
+CONFIG_MAX_BYTES = 16 * 2**20  # real config.json files are a few kB; a layer list of 1000 is still small
+# Keys that size the model: when transformers fills one from its defaults, the plan says so.
+SIZE_KEYS = (
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "num_key_value_heads",
+    "head_dim",
+    "intermediate_size",
+    "vocab_size",
+    "max_position_embeddings",
+    "num_experts",
+    "num_local_experts",
+    "num_experts_per_tok",
+    "moe_intermediate_size",
+)
 
 
 def _load_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            str(path),
-            f"not valid JSON (line {exc.lineno}: {exc.msg})",
-            hint="check the file is a Hugging Face config.json",
-        ) from exc
-    except OSError as exc:
-        raise ConfigError(str(path), f"cannot read ({exc.strerror})") from exc
+    data = read_json(path, "Hugging Face config.json", ConfigError, max_bytes=CONFIG_MAX_BYTES)
     if not isinstance(data, dict):
-        raise ConfigError(str(path), "config is not a JSON object")
+        raise ConfigError(str(path), "config is not a JSON object", hint="check the file is a Hugging Face config.json")
     return data
 
 
@@ -62,11 +72,26 @@ def normalise_with_transformers(config: dict, where: str) -> dict:
 
             body = {k: v for k, v in copy.deepcopy(config).items() if k != "model_type"}  # edited in place
             full = AutoConfig.for_model(model_type, **body).to_dict()
-        except (ImportError, ValueError, KeyError, TypeError) as exc:
+        except Exception as exc:  # transformers' own checks raise many kinds; each means the same here
             raise ConfigError(
-                where, f"incomplete config and transformers cannot complete it ({exc})"
+                where, f"incomplete config and transformers cannot complete it ({type(exc).__name__}: {exc})"
             ) from exc
     return catalog.merge_defaults(config, full)
+
+
+def _defaulted_keys(config: dict, completed: dict) -> list[tuple[str, object]]:
+    """(key, value) for each size key the file leaves out and transformers' defaults filled in."""
+    out = []
+    for own, full, prefix in (
+        (config, completed, ""),
+        (config.get("text_config"), completed.get("text_config"), "text_config."),
+    ):
+        if not isinstance(own, dict) or not isinstance(full, dict):
+            continue
+        for key in SIZE_KEYS:
+            if own.get(key) is None and full.get(key) is not None:
+                out.append((prefix + key, full[key]))
+    return out
 
 
 def spec_from_any_config(config: dict, model_id: str, where: str) -> ModelSpec:
@@ -97,7 +122,7 @@ def spec_and_defaults(
             depends = spec_from_config(_without(completed, path), model_id, where) != spec
         except ConfigError:
             depends = True
-        if depends:
+        if depends or path[-1] in SIZE_KEYS:  # a size key is always named, even when its default matches
             used.append((".".join(path), _at(completed, path)))
     return spec, tuple(used)
 
@@ -201,9 +226,11 @@ def _local_safetensors(folder: Path) -> tuple[int | None, int | None]:
     index = folder / "model.safetensors.index.json"
     if index.exists():
         try:
-            return None, int(json.loads(index.read_text())["metadata"]["total_size"])
-        except (KeyError, ValueError, OSError):
+            total = json.loads(index.read_text(encoding="utf-8"))["metadata"]["total_size"]
+        except (KeyError, ValueError, TypeError, OSError, RecursionError):
             return None, None
+        if isinstance(total, int) and not isinstance(total, bool) and 0 < total < 2**50:
+            return None, total
     return None, None
 
 
@@ -240,9 +267,14 @@ def _offline_env() -> bool:
 
 def _from_hub(repo_id: str, revision: str | None, offline: bool, tried: list[str]) -> ResolvedModel | None:
     from huggingface_hub import try_to_load_from_cache
+    from huggingface_hub.errors import HFValidationError
 
     cache_dir = _hf_cache_dir()
-    cached = try_to_load_from_cache(repo_id, "config.json", revision=revision, cache_dir=cache_dir)
+    try:
+        cached = try_to_load_from_cache(repo_id, "config.json", revision=revision, cache_dir=cache_dir)
+    except (HFValidationError, ValueError, OSError) as exc:
+        tried.append(f"Hugging Face: not a valid repo id ({str(exc).splitlines()[0][:120]})")
+        return None
     if isinstance(cached, str):
         config = _load_json(Path(cached))
         spec, defaulted = spec_and_defaults(config, repo_id, f"{repo_id} (Hugging Face cache)")
@@ -370,12 +402,38 @@ def close_catalog_matches(model_id: str, limit: int = 3) -> list[str]:
     return [cid for *_, cid in sorted(scored)[:limit]]
 
 
-def resolve_model(ref: str, *, offline: bool = False, revision: str | None = None) -> ResolvedModel:
+def resolve_model(
+    ref: str, *, offline: bool = False, revision: str | None = None, local_paths: bool = True
+) -> ResolvedModel:
+    """The model a reference names. local_paths=False for a name read from a file (a results or bench
+    file): such a name is a model id, never opened as a path, whatever it looks like."""
     if not ref or not ref.strip():
         raise ModelNotFound(ref, [], hint="give a model: a Hugging Face repo id, a folder or a .gguf file")
     ref = ref.strip()
+    if len(ref) > MAX_REF_CHARS or any(ord(c) < 32 or ord(c) == 127 for c in ref):
+        shown = repr(ref if len(ref) <= 80 else ref[:77] + "...")
+        raise ModelNotFound(
+            shown,
+            ["not a repo id, path or Ollama name (control characters or too long)"],
+            hint="give a Hugging Face repo id (org/name), a local folder or a .gguf file",
+        )
+    looks_like_path = (
+        ref.startswith((".", "/", "~", "\\"))
+        or ".." in ref.replace("\\", "/").split("/")
+        or ref.endswith((".gguf", ".json"))
+    )
+    if not local_paths and looks_like_path:
+        raise ModelNotFound(
+            ref,
+            ["a model name read from a file is not opened as a path"],
+            hint=f"pass --model {ref} to use that file, or --model with the model's repo id",
+        )
     path = Path(ref).expanduser()
-    if path.exists():
+    try:
+        exists = local_paths and path.exists()
+    except (OSError, ValueError):
+        exists = False
+    if exists:
         return _from_local(path)
     if ref.startswith((".", "/", "~")) or ref.endswith((".gguf", ".json")):
         raise ModelNotFound(ref, ["local path: does not exist"], hint="check the path")

@@ -38,10 +38,18 @@ from planner.errors import (
     ServerUnreachable,
     UsageError,
 )
+from planner.schemas import MAX_CONTEXT, check_ollama_final, check_results, check_timings, check_usage
+from planner.sources.files import parse_json, read_text
+from planner.sources.redact import redact, register_secret
 
 KINDS = ("vllm", "ollama", "llamacpp", "openai")
 KIND_NAMES = {"vllm": "vLLM", "ollama": "Ollama", "llamacpp": "llama-server", "openai": "OpenAI-compatible"}
 API_KEY_VARS = ("MI50PLAN_API_KEY", "OPENAI_API_KEY")
+# Bounds on what a server may make us read (the --timeout bounds the time): detection answers are kB
+# (vLLM's /metrics about 100 kB), an error body is one message, one streamed line is one token chunk.
+MAX_BODY_BYTES = 8 * 2**20
+MAX_ERROR_BYTES = 64 * 2**10
+MAX_LINE_BYTES = 4 * 2**20
 
 LONG_PASSAGE = """\
 The history of computing is a story of people trying to make machines remember. The earliest
@@ -128,6 +136,10 @@ def api_key_from_env() -> str | None:
     for var in API_KEY_VARS:
         value = os.environ.get(var, "").strip()
         if value:
+            register_secret(value)
+            if any(ord(c) < 32 or ord(c) == 127 for c in value):
+                # Never echo it: a key with a newline would also split the Authorization header.
+                raise UsageError(var, None, "holds a control character (a newline?); set it to the key alone")
             return value
     return None
 
@@ -141,11 +153,22 @@ def normalize_url(url: str) -> str:
     text = url.strip()
     if "://" not in text:
         text = "http://" + text
-    parts = urlsplit(text)
+    shown = redact(url if len(url) <= 80 else url[:77] + "...")
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise UsageError("URL", shown, f"not a URL ({exc})", hint="for example http://127.0.0.1:8000") from None
+    if parts.scheme not in ("http", "https"):
+        raise UsageError("URL", shown, "not an http:// or https:// URL", hint="for example http://127.0.0.1:8000")
     if not parts.hostname:
-        raise UsageError("URL", url, "no host in the URL", hint="for example http://127.0.0.1:8000")
+        raise UsageError("URL", shown, "no host in the URL", hint="for example http://127.0.0.1:8000")
+    if len(parts.hostname) > 253 or any(len(label) > 63 for label in parts.hostname.split(".")) or any(
+        ord(c) <= 32 or ord(c) == 127 for c in text
+    ):
+        raise UsageError("URL", shown, "not a valid host name", hint="for example http://127.0.0.1:8000")
     host = parts.hostname if ":" not in parts.hostname else f"[{parts.hostname}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host  # user:password@ dropped: never saved
+    netloc = f"{host}:{port}" if port else host  # user:password@ dropped: never saved
     path = parts.path.rstrip("/")
     if path.endswith("/v1"):
         path = path[:-3]
@@ -178,52 +201,90 @@ def network_error(exc: Exception, url: str, timeouts: Timeouts) -> ProbeError:
         return ServerUnreachable(f"cannot connect to {where} ({exc})", hint="is the server running?")
     if isinstance(exc, httpx.TimeoutException):
         return ServerTimeout(f"no answer from {where} within the time-out", hint="raise --timeout")
-    return BadResponse(f"the connection to {where} failed ({type(exc).__name__}: {exc})")
+    return BadResponse(redact(f"the connection to {where} failed ({type(exc).__name__}: {exc})"))
 
 
-def _error_text(response: httpx.Response) -> str:
-    """The server's own error message, short; never the request (it may carry a key)."""
+def _read_bounded(response: httpx.Response, max_bytes: int, seconds: float) -> tuple[bytes, bool]:
+    """(body, complete): at most max_bytes, within seconds (each read also bounded by the read time-out).
+    An endless or huge body is cut, never read to its end."""
+    deadline = time.perf_counter() + seconds
+    out = bytearray()
     try:
-        body = response.read().decode("utf-8", "replace")
+        for chunk in response.iter_bytes():
+            out += chunk
+            if len(out) > max_bytes or time.perf_counter() > deadline:
+                _cut(response)
+                return bytes(out[:max_bytes]), False
     except httpx.HTTPError:
-        return ""
+        return bytes(out), False
+    return bytes(out), True
+
+
+def _error_text(response: httpx.Response, seconds: float = 5.0) -> str:
+    """The server's own error message, short and redacted; never the request (it may carry a key)."""
+    raw, _ = _read_bounded(response, MAX_ERROR_BYTES, seconds)
+    body = raw.decode("utf-8", "replace")
     try:
         data = json.loads(body)
-    except ValueError:
-        return body.strip().splitlines()[0][:200] if body.strip() else ""
+    except (ValueError, RecursionError):
+        return redact(body.strip().splitlines()[0][:200]) if body.strip() else ""
     if isinstance(data, dict):
         err = data.get("error", data.get("detail", data.get("message")))
         if isinstance(err, dict):
             err = err.get("message", err)
         if err is not None:
-            return str(err)[:200]
-    return body[:200]
+            return redact(str(err)[:200])
+    return redact(body[:200])
 
 
 # ---------------------------------------------------------------- detection
 
 
+def _name(value: object) -> str | None:
+    """A name a server reports (model id, version), as short redacted text; None when it is not text."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return redact(value.strip()[:256])
+
+
+def _count(value: object) -> int | None:
+    """A token count a server reports (n_ctx, max_model_len), or None when it is not a sane one."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_CONTEXT:
+        return value
+    return None
+
+
+def _get(client: httpx.Client, url: str, headers: dict, timeouts: Timeouts) -> tuple[int, bytes | None]:
+    """(status, body) of a GET; the body is None when it is not 200 or too large or slow to read whole."""
+    seconds = min(timeouts.first_token_s, timeouts.total_s)
+    timeout = httpx.Timeout(seconds, connect=timeouts.connect_s)
+    with client.stream("GET", url, headers=headers, timeout=timeout) as response:
+        if response.status_code != 200:
+            _read_bounded(response, MAX_ERROR_BYTES, seconds)  # a short error body read keeps the connection
+            return response.status_code, None
+        body, complete = _read_bounded(response, MAX_BODY_BYTES, seconds)
+        return 200, body if complete else None
+
+
 def _get_json(client: httpx.Client, url: str, headers: dict, timeouts: Timeouts) -> tuple[int, object]:
-    timeout = httpx.Timeout(timeouts.first_token_s, connect=timeouts.connect_s)
     try:
-        response = client.get(url, headers=headers, timeout=timeout)
+        status, body = _get(client, url, headers, timeouts)
     except httpx.HTTPError as exc:
         raise network_error(exc, url, timeouts) from exc
-    if response.status_code != 200:
-        return response.status_code, None
+    if body is None:
+        return status, None
     try:
-        return 200, response.json()
-    except ValueError:
-        return 200, None
+        return status, json.loads(body)
+    except (ValueError, RecursionError):
+        return status, None
 
 
 def _get_text(client: httpx.Client, url: str, headers: dict, timeouts: Timeouts) -> str | None:
-    timeout = httpx.Timeout(timeouts.first_token_s, connect=timeouts.connect_s)
     try:
-        response = client.get(url, headers=headers, timeout=timeout)
+        _, body = _get(client, url, headers, timeouts)
     except httpx.HTTPError:
         return None
-    return response.text if response.status_code == 200 else None
+    return body.decode("utf-8", "replace") if body is not None else None
 
 
 def detect_server(
@@ -241,31 +302,36 @@ def detect_server(
     status, data = _get_json(client, f"{base}/api/version", headers, timeouts)
     if status == 200 and isinstance(data, dict) and "version" in data:
         _, tags = _get_json(client, f"{base}/api/tags", headers, timeouts)
-        names = [m.get("name") or m.get("model") for m in (tags or {}).get("models", []) if isinstance(m, dict)]
+        models = tags.get("models") if isinstance(tags, dict) else None
+        entries = [m for m in models if isinstance(m, dict)] if isinstance(models, list) else []
+        names = [n for n in (_name(m.get("name") or m.get("model")) for m in entries) if n]
         chosen = model or (names[0] if names else None)
         if chosen is None:
             raise BadResponse(f"Ollama at {base} has no models pulled", hint="`ollama pull MODEL`, then --model MODEL")
-        return ServerInfo("ollama", base, chosen, names, version=str(data["version"]))
+        return ServerInfo("ollama", base, chosen, names, version=_name(str(data["version"])))
     status, props = _get_json(client, f"{base}/props", headers, timeouts)
     if status == 200 and isinstance(props, dict) and "default_generation_settings" in props:
         health, _ = _get_json(client, f"{base}/health", headers, timeouts)
         _, listing = _get_json(client, f"{base}/v1/models", headers, timeouts)
-        names = [m.get("id") for m in (listing or {}).get("data", []) if isinstance(m, dict)]
-        settings = props.get("default_generation_settings") or {}
+        data_list = listing.get("data") if isinstance(listing, dict) else None
+        entries = [m for m in data_list if isinstance(m, dict)] if isinstance(data_list, list) else []
+        names = [n for n in (_name(m.get("id")) for m in entries) if n]
+        settings = props.get("default_generation_settings")
+        settings = settings if isinstance(settings, dict) else {}
         details = {
-            "n_ctx": settings.get("n_ctx"),
-            "total_slots": props.get("total_slots"),
-            "build_info": props.get("build_info"),
+            "n_ctx": _count(settings.get("n_ctx")),
+            "total_slots": _count(props.get("total_slots")),
+            "build_info": _name(props.get("build_info")),
             "health_status": health,
         }
-        chosen = model or (names[0] if names else props.get("model_path"))
+        chosen = model or (names[0] if names else _name(props.get("model_path")))
         return ServerInfo(
             "llamacpp",
             base,
             chosen,
             names,
-            max_model_len=settings.get("n_ctx"),
-            version=props.get("build_info"),
+            max_model_len=details["n_ctx"],
+            version=details["build_info"],
             details=details,
         )
     status, listing = _get_json(client, f"{base}/v1/models", headers, timeouts)
@@ -280,10 +346,12 @@ def detect_server(
             f"server (GET /v1/models: HTTP {status})",
             hint="check the URL and port",
         )
-    entries = [m for m in listing.get("data", []) if isinstance(m, dict)]
-    names = [m.get("id") for m in entries]
+    data_list = listing.get("data")
+    entries = [m for m in data_list if isinstance(m, dict)] if isinstance(data_list, list) else []
+    entries = [m for m in entries if _name(m.get("id"))]
+    names = [_name(m.get("id")) for m in entries]
     chosen = model or (names[0] if names else None)
-    max_len = next((m.get("max_model_len") for m in entries if m.get("id") == chosen), None)
+    max_len = next((_count(m.get("max_model_len")) for m in entries if _name(m.get("id")) == chosen), None)
     metrics = _get_text(client, f"{base}/metrics", headers, timeouts)
     is_vllm = (
         max_len is not None
@@ -363,10 +431,12 @@ def _parse_line(line: str, kind: str, st: _Stream, t: float) -> None:
         if "error" in obj:
             raise _ServerSaid(str(obj["error"])[:200])
         message = obj.get("message") or {}
+        if not isinstance(message, dict):
+            raise ValueError("'message' is not a JSON object")
         if message.get("content") or message.get("thinking") or obj.get("response"):
             st.content_times.append(t)
         if obj.get("done"):
-            st.ollama_final = obj
+            st.ollama_final = check_ollama_final(obj)
             st.finished = True
         return
     if line.startswith(":") or line.startswith(("event:", "id:", "retry:")):
@@ -383,16 +453,21 @@ def _parse_line(line: str, kind: str, st: _Stream, t: float) -> None:
     if "error" in obj:
         err = obj["error"]
         raise _ServerSaid(str(err.get("message", err) if isinstance(err, dict) else err)[:200])
-    for choice in obj.get("choices") or []:
+    choices = obj.get("choices") or []
+    if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+        raise ValueError("'choices' is not a list of objects")
+    for choice in choices:
         delta = choice.get("delta") or {}
+        if not isinstance(delta, dict):
+            raise ValueError("'delta' is not a JSON object")
         # A role-only first chunk carries no token; reasoning models stream reasoning_content first.
         if delta.get("content") or delta.get("reasoning_content") or delta.get("reasoning") or choice.get("text"):
             st.content_times.append(t)
             break
     if obj.get("usage"):
-        st.usage = obj["usage"]
+        st.usage = check_usage(obj["usage"])
     if obj.get("timings"):
-        st.timings = obj["timings"]
+        st.timings = check_timings(obj["timings"])
 
 
 class _ServerSaid(Exception):
@@ -496,6 +571,8 @@ def _consume(response: httpx.Response, kind: str, st: _Stream, timeouts: Timeout
                 _line(buffer.decode("utf-8", "replace"), kind, st, t)
             if st.status == "ok" and not st.finished:
                 st.status, st.error = "broken", "the stream ended before its end marker"
+            if st.status == "ok" and not st.content_times:
+                st.status, st.error = "empty", "the stream ended without a single token"
             if st.status == "ok":
                 st.stage = "done"
             return
@@ -509,6 +586,13 @@ def _consume(response: httpx.Response, kind: str, st: _Stream, timeouts: Timeout
             st.stage = "first_byte"
         st.chunk_times.append(t)
         buffer += item
+        if b"\n" not in item:
+            if len(buffer) > MAX_LINE_BYTES:
+                st.status, st.t_end = "malformed", t
+                st.error = f"malformed stream: a line longer than {MAX_LINE_BYTES // 2**20} MiB"
+                _cut(response)
+                return
+            continue
         *lines, buffer = buffer.split(b"\n")
         for raw in lines:
             _line(raw.decode("utf-8", "replace"), kind, st, t)
@@ -523,10 +607,10 @@ def _line(text: str, kind: str, st: _Stream, t: float) -> None:
     try:
         _parse_line(text, kind, st, t)
     except _ServerSaid as exc:
-        st.status, st.error = "server_error", f"the server reported an error mid-stream: {exc}"
+        st.status, st.error = "server_error", redact(f"the server reported an error mid-stream: {exc}")
         return
-    except ValueError as exc:
-        st.status, st.error = "malformed", f"malformed stream: {exc}"
+    except (ValueError, RecursionError) as exc:
+        st.status, st.error = "malformed", redact(f"malformed stream: {exc}")
         return
     if len(st.content_times) > before:
         st.stage = "first_token" if len(st.content_times) == 1 else "streaming"
@@ -856,20 +940,14 @@ def read_results(path: Path, *, missing_ok: bool = False) -> dict:
         if missing_ok:
             return {"kind": RESULTS_KIND, "schema_version": 1, "probes": []}
         raise ResultsFileError(f"{path}: no such file", hint="create it with `mi50plan probe URL --save FILE`")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ResultsFileError(
-            f"{path}: not valid JSON ({exc})",
-            hint="the file was left untouched; move it away or save to another file",
-        ) from exc
-    except OSError as exc:
-        raise ResultsFileError(f"{path}: cannot read ({exc.strerror})") from exc
+    what = "mi50plan probe results file"
+    data = parse_json(read_text(path, what, ResultsFileError), str(path), what, ResultsFileError)
     if not isinstance(data, dict) or data.get("kind") != RESULTS_KIND or not isinstance(data.get("probes"), list):
         raise ResultsFileError(
             f"{path}: not a mi50plan probe results file",
             hint="the file was left untouched; save to another file",
         )
+    check_results(data, str(path))
     return data
 
 

@@ -10,11 +10,15 @@ tools/llama-bench/llama-bench.cpp (tests/data/recorded holds real output of the 
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from pathlib import Path
 
 from planner.errors import ResultsFileError
+from planner.schemas import MAX_TOKENS, check_llama_bench_row, check_vllm_bench
+from planner.sources.files import parse_json, read_text
+
+LOG_MAX_BYTES = 512 * 2**20  # a vLLM log of a long-running server; read once, scanned by regex
 
 GIB = 2**30
 
@@ -29,26 +33,36 @@ _VLLM_CONCURRENCY = re.compile(r"Maximum concurrency for ([\d,]+) tokens per req
 _VLLM_NO_MEMORY = "No available memory for the cache blocks"
 
 
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise ResultsFileError(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+def _read_text(path: Path, what: str, max_bytes: int | None = None) -> str:
+    return read_text(Path(path), what, ResultsFileError, **({"max_bytes": max_bytes} if max_bytes else {}))
 
 
 def parse_vllm_log(text: str, where: str = "log") -> dict:
     """The memory lines of a vLLM start-up log; the last occurrence wins (a restart appends)."""
     out: dict = {}
+
+    def number(key: str, text_value: str, integer: bool, hi: float) -> float | int:
+        try:
+            value = int(text_value.replace(",", "")) if integer else float(text_value)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or not -hi <= value <= hi:
+            raise ResultsFileError(
+                f"{where}: vLLM log line for {key} holds {text_value!r}, not a plausible value",
+                hint="pass the start-up log as vLLM wrote it",
+            )
+        return value
+
     for key, pattern in _VLLM_PATTERNS.items():
         found = pattern.findall(text)
         if found:
-            value = found[-1].replace(",", "")
-            out[key] = int(value) if key == "kv_cache_tokens" else float(value)
+            integer = key == "kv_cache_tokens"
+            out[key] = number(key, found[-1], integer, MAX_TOKENS * 1000 if integer else 2**20)
     conc = _VLLM_CONCURRENCY.findall(text)
     if conc:
         length, factor = conc[-1]
-        out["max_model_len"] = int(length.replace(",", ""))
-        out["max_concurrency"] = float(factor)
+        out["max_model_len"] = number("max_model_len", length, True, MAX_TOKENS)
+        out["max_concurrency"] = number("max_concurrency", factor, False, MAX_TOKENS)
     out["no_cache_memory_error"] = _VLLM_NO_MEMORY in text
     if not any(k in out for k in ("weights_gib", "kv_cache_gib", "kv_cache_tokens", "max_concurrency")):
         raise ResultsFileError(
@@ -59,8 +73,13 @@ def parse_vllm_log(text: str, where: str = "log") -> dict:
     return out
 
 
+def _text(value: object) -> str | None:
+    """A name from a file: text of sane length, else None (a model name is never a number or an object)."""
+    return value if isinstance(value, str) and 0 < len(value) <= 1024 else None
+
+
 def read_vllm_log(path: Path) -> dict:
-    return parse_vllm_log(_read_text(path, "vLLM log"), str(path))
+    return parse_vllm_log(_read_text(path, "vLLM log", LOG_MAX_BYTES), str(path))
 
 
 def _mean(values: list) -> float | None:
@@ -70,12 +89,11 @@ def _mean(values: list) -> float | None:
 
 def read_vllm_bench(path: Path) -> dict:
     """A `vllm bench serve --save-result` file -> its summary in seconds and tokens/s."""
-    try:
-        data = json.loads(_read_text(path, "vllm bench result"))
-    except ValueError as exc:
-        raise ResultsFileError(f"{path}: not valid JSON ({exc})") from exc
+    what = "`vllm bench serve --save-result` file"
+    data = parse_json(_read_text(path, "vllm bench result"), str(path), what, ResultsFileError)
     if not isinstance(data, dict) or "mean_ttft_ms" not in data:
         raise ResultsFileError(f"{path}: not a `vllm bench serve --save-result` file (no mean_ttft_ms)")
+    check_vllm_bench(data, str(path))  # types and bounds of every key read below
 
     def ms(key: str) -> float | None:
         value = data.get(key)
@@ -115,13 +133,11 @@ def read_llama_bench(path: Path) -> list[dict]:
     stripped = text.lstrip()
     rows: list[dict] = []
     if stripped.startswith(("[", "{")):
-        try:
-            data = json.loads(stripped)
-        except ValueError as exc:
-            raise ResultsFileError(f"{path}: not valid JSON ({exc})") from exc
-        for obj in data if isinstance(data, list) else [data]:
+        data = parse_json(stripped, str(path), "llama-bench -o json output", ResultsFileError)
+        for number, obj in enumerate(data if isinstance(data, list) else [data]):
             if not isinstance(obj, dict) or "avg_ts" not in obj:
                 continue
+            check_llama_bench_row(obj, f"{path} row {number}")
             n_prompt, n_gen, depth = (
                 int(obj.get("n_prompt", 0)),
                 int(obj.get("n_gen", 0)),
@@ -140,8 +156,8 @@ def read_llama_bench(path: Path) -> list[dict]:
                     "n_depth": depth,
                     "tokens_per_s": float(obj["avg_ts"]),
                     "stddev_tokens_per_s": obj.get("stddev_ts"),
-                    "model": obj.get("model_type"),
-                    "model_file": obj.get("model_filename"),
+                    "model": _text(obj.get("model_type")),
+                    "model_file": _text(obj.get("model_filename")),
                     "backend": obj.get("backends"),
                     "n_gpu_layers": obj.get("n_gpu_layers"),
                     "threads": obj.get("n_threads"),
@@ -164,14 +180,32 @@ def read_llama_bench(path: Path) -> list[dict]:
             if not test_match or not rate_match:
                 continue
             kind, n, depth = test_match.group(1), int(test_match.group(2)), int(test_match.group(3) or 0)
+            try:
+                rate = float(rate_match.group(1))
+                stddev = float(rate_match.group(2)) if rate_match.group(2) else None
+            except ValueError:
+                raise ResultsFileError(
+                    f"{path}: llama-bench row '{row['test']}' has t/s {row['t/s']!r}, not a number",
+                    hint="pass the output of `llama-bench -o md`, unedited",
+                ) from None
+            check_llama_bench_row(
+                {
+                    "n_prompt": n if kind == "pp" else 0,
+                    "n_gen": n if kind == "tg" else 0,
+                    "n_depth": depth,
+                    "avg_ts": rate,
+                    "stddev_ts": stddev,
+                },
+                f"{path} row '{row['test']}'",
+            )
             rows.append(
                 {
                     "test": row["test"],
                     "n_prompt": n if kind == "pp" else 0,
                     "n_gen": n if kind == "tg" else 0,
                     "n_depth": depth,
-                    "tokens_per_s": float(rate_match.group(1)),
-                    "stddev_tokens_per_s": float(rate_match.group(2)) if rate_match.group(2) else None,
+                    "tokens_per_s": rate,
+                    "stddev_tokens_per_s": stddev,
                     "model": row.get("model"),
                     "model_file": None,
                     "backend": row.get("backend"),

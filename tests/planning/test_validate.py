@@ -103,7 +103,7 @@ def test_calibration_store_round_trip_and_remove():
           "memory": {"weights_delta_bytes": "abc"}}, "memory.weights_delta_bytes='abc'"),
         ({"name": "mi50-16gb/vllm/rocm", "hardware": "mi50-16gb", "engine": "vllm"}, "has no backend"),
         ({"name": "mi50-16gb/vllm/rocm", "hardware": "mi50-16gb", "engine": "vllm", "backend": "rocm",
-          "kv": 0}, "kv=0; must be > 0"),
+          "kv": 0}, "kv=0: must be greater than 0"),
         ("not an entry", "is not an object"),
     ],
 )
