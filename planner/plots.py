@@ -130,7 +130,8 @@ def capacity_plot(plan: dict, path: str | Path) -> Path:
         title="Cost against latency at the asked load",
     )
     load = plan.get("load", {})
-    title = f"{plan['model']} on {plan['hardware']}: capacity ({load.get('prompt_tokens')} in / {load.get('output_tokens')} out)"
+    lengths = f"{load.get('prompt_tokens')} in / {load.get('output_tokens')} out"
+    title = f"{plan['model']} on {plan['hardware']}: capacity ({lengths})"
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     data = {

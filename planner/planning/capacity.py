@@ -288,7 +288,8 @@ def context_for(prompt: Lengths, output: Lengths, model_limit: int) -> int:
         raise UsageError(
             "--output-tokens",
             output.maximum,
-            f"prompt {prompt.maximum} + output {output.maximum} tokens is beyond the model's context of {model_limit:,}",
+            f"prompt {prompt.maximum} + output {output.maximum} tokens is beyond the model's context "
+            f"of {model_limit:,}",
         )
     return min(model_limit, -(-need // 256) * 256)
 

@@ -266,10 +266,7 @@ def summarize(
     window = [r for r in records if r.sent_s >= warmup_s]
     ok = [r for r in window if r.error is None]
     slo = slo or Slo()
-    if ok:
-        span = max(max(r.sent_s + r.e2e_s for r in ok) - window[0].sent_s, 1e-9)
-    else:
-        span = 1.0
+    span = max(max(r.sent_s + r.e2e_s for r in ok) - window[0].sent_s, 1e-9) if ok else 1.0
     good = sum(1 for r in ok if slo.met_by(r.ttft_s, r.tpot_s or 0.0, r.e2e_s))
     return LoadResult(
         url=url,
