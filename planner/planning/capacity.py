@@ -196,6 +196,9 @@ def step_time_for(
         "point",
         speed._factor(calibration, "kv"),
     )
+    # An optional "batch" factor (fit_batch_factor, from a closed loop of users) scales the batched-decode
+    # compute: the single-request calibration cannot see how a step grows with the batch.
+    rates = replace(rates, batch_compute=rates.batch_compute * speed._factor(calibration, "batch"))
     layout = speed._Layout(d.tensor_parallel_size, d.layer_split, {**speed.DEFAULT_COMMUNICATION, **eff.communication})
     ubatch = speed.UBATCH[d.engine]
     network = hw.profile.network_gbps * 1e9
@@ -221,6 +224,24 @@ def step_time_for(
         return t
 
     return step
+
+
+def fit_batch_factor(tpot_of: Callable[[float], float], measured_tpot_s: float) -> float:
+    """The batch factor at which `tpot_of(factor)` (a step time, or a simulated p50 TPOT of a closed
+    loop of users, built with calibration {"batch": factor}) equals the measured TPOT; bisection on a
+    log scale, the TPOT falling as the factor grows. Clamped to [1e-3, 1e3]."""
+    lo, hi = 1e-3, 1e3
+    if tpot_of(hi) >= measured_tpot_s:
+        return hi
+    if tpot_of(lo) <= measured_tpot_s:
+        return lo
+    for _ in range(40):
+        mid = math.sqrt(lo * hi)
+        if tpot_of(mid) > measured_tpot_s:
+            lo = mid
+        else:
+            hi = mid
+    return math.sqrt(lo * hi)
 
 
 def overhead_s(calibration) -> float:
