@@ -63,9 +63,9 @@ def save(fig, path: Path, data: dict, title: str) -> Path:
     fig.savefig(buf, format="svg", metadata={"Title": title})
     svg = buf.getvalue()
     start = svg.index("<svg")
-    close = svg.index(">", start) + 1
-    svg = svg[:close] + f'\n <desc id="{DATA_KEY}">{escape(text, quote=False)}</desc>' + svg[close:]
     if suffix == ".svg":
+        close = svg.index(">", start) + 1
+        svg = svg[:close] + f'\n <desc id="{DATA_KEY}">{escape(text, quote=False)}</desc>' + svg[close:]
         path.write_text(svg, encoding="utf-8")
         return path
     body = svg[start:]
@@ -166,7 +166,8 @@ def read_embedded(path: str | Path) -> dict:
         raise ValueError(f"{p}: no {DATA_KEY} chunk")
     text = raw.decode("utf-8")
     if p.suffix.lower() == ".html":
-        start = text.index(f'id="{DATA_KEY}">') + len(f'id="{DATA_KEY}">')
+        tag = f'<script type="application/json" id="{DATA_KEY}">'
+        start = text.index(tag) + len(tag)
         return json.loads(text[start : text.index("</script>", start)].replace("<\\/", "</"))
     from html import unescape
 

@@ -4,7 +4,7 @@ Starts the real llama-server (scripts/build_llama_server.sh: llama.cpp + Gemma 3
 `-np 4` on a free 127.0.0.1 port, CPU only, then:
   1. one calibration: `mi50plan probe` (single requests) -> `mi50plan calibrate --hardware host`
      (a temporary config dir, so the user's calibrations are untouched), and one closed loop of 4
-     users at other lengths (48 in / 64 out) whose p50 TPOT fits the batch factor (how a decode step
+     users at other lengths (24 in / 48 out) whose p50 TPOT fits the batch factor (how a decode step
      grows with the batch: capacity.fit_batch_factor);
   2. the simulation of llama-server's slots with the calibrated step times: its saturation rate and its
      p50 TTFT/TPOT at each probed rate;
@@ -83,10 +83,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per rate")
     parser.add_argument("--fractions", default="0.2,0.4,0.7,1.3", help="rates as fractions of simulated saturation")
-    parser.add_argument("--prompt-tokens", type=int, default=128)
-    parser.add_argument("--output-tokens", type=int, default=48)
-    parser.add_argument("--calibration-prompt", type=int, default=48, help="closed-loop batch calibration")
-    parser.add_argument("--calibration-output", type=int, default=64)
+    parser.add_argument("--prompt-tokens", type=int, default=48)
+    parser.add_argument("--output-tokens", type=int, default=24)
+    parser.add_argument("--calibration-prompt", type=int, default=24, help="closed-loop batch calibration")
+    parser.add_argument("--calibration-output", type=int, default=48)
     parser.add_argument("--threads", type=int, default=1, help="llama-server --threads (0: its default)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -171,7 +171,10 @@ def main() -> int:
         )
         for frac in (float(x) for x in args.fractions.split(",")):
             rate = frac * sim_sat
-            sim = simulate(sched, step, Load(prompt, output, rate=rate, requests=1500, seed=args.seed))
+            # Below saturation a long run gives stable percentiles; past it the queue grows with every
+            # request, so the simulation sends what the real run sends (rate x duration).
+            sent = 1500 if frac < 1 else max(20, round(rate * args.duration))
+            sim = simulate(sched, step, Load(prompt, output, rate=rate, requests=sent, seed=args.seed))
             real = run_load(
                 url,
                 prompt=prompt,

@@ -51,7 +51,8 @@ def test_every_candidate_that_meets_the_targets_is_sized_from_its_max_rate(refer
     ok = [c for c in reference.candidates if c.meets_slo]
     assert ok, reference.not_fitting
     for c in ok:
-        assert c.replicas == math.ceil(2.0 / c.max_rate_per_replica - 1e-9)
+        # ceil(rate / max rate), or one more when the p95s at that share land just over a target
+        assert c.replicas - math.ceil(2.0 / c.max_rate_per_replica - 1e-9) in (0, 1)
         assert c.gpus == c.replicas * c.gpus_per_replica
         assert c.ttft_p95_s <= 2.0  # at the asked load split over the replicas
         assert 0 < c.max_rate_per_replica <= c.saturation_rate_per_replica
@@ -139,7 +140,7 @@ def test_llamacpp_rpc_across_nodes_when_one_node_is_too_small():
     f16 = [c for c in result.candidates if c.precision == "F16"]
     assert f16 and f16[0].nodes_per_replica >= 2
     text = "\n".join(f16[0].launch)
-    assert "rpc-server -H 0.0.0.0 -p 50052" in text and "--rpc <node2-ip>:50052" in text
+    assert "ggml-rpc-server -H 0.0.0.0 -p 50052" in text and "--rpc <node2-ip>:50052" in text
 
 
 def test_closed_loop_users_are_split_over_replicas():
