@@ -188,9 +188,9 @@ def main() -> int:
             e_ttft, e_tpot = pct(sim.ttft.p50, real.ttft.p50), pct(sim.tpot.p50, real.tpot.p50)
             rows.append((below, e_ttft, e_tpot))
             print(
-                f"{rate:7.3f} {frac:6.2f} {real.completed:4d} {sim.ttft.p50 * 1000:10.0f}ms {real.ttft.p50 * 1000:6.0f}ms "
-                f"{e_ttft:+6.1f}% {sim.tpot.p50 * 1000:10.1f}ms {real.tpot.p50 * 1000:6.1f}ms {e_tpot:+6.1f}%  "
-                f"{'yes' if below else 'no'}"
+                f"{rate:7.3f} {frac:6.2f} {real.completed:4d} {sim.ttft.p50 * 1000:10.0f}ms "
+                f"{real.ttft.p50 * 1000:6.0f}ms {e_ttft:+6.1f}% {sim.tpot.p50 * 1000:10.1f}ms "
+                f"{real.tpot.p50 * 1000:6.1f}ms {e_tpot:+6.1f}%  {'yes' if below else 'no'}"
             )
     checked = [r for r in rows if r[0]]
     within = sum(abs(a) <= P50_TARGET_PCT and abs(b) <= P50_TARGET_PCT for _, a, b in checked)
