@@ -51,9 +51,9 @@ def _root(
 
 def _register() -> None:
     # Explicit imports: a broken command module fails loudly here, never as "No such command".
-    from planner.cli import fit, predict, probe, profiles_cmd, validate
+    from planner.cli import capacity, fit, predict, probe, profiles_cmd, validate
 
-    for module in (fit, profiles_cmd, predict, probe, validate):
+    for module in (fit, profiles_cmd, predict, capacity, probe, validate):
         module.register(app)
 
 

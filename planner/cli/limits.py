@@ -124,6 +124,8 @@ def check_flags(params: list, values: dict) -> None:
         if rule is None or name not in values or values[name] is None:
             continue
         value = values[name]
+        if isinstance(rule, Bounded) and isinstance(value, str):
+            continue  # a text flag (capacity's `uniform:400-1200` lengths): its command parses and bounds it
         reason = rule.problem(value)
         if reason is not None:
             shown = value if not isinstance(value, str) or len(value) <= 60 else value[:57] + "..."

@@ -58,6 +58,10 @@ class HardwareProfile:
     sources: tuple[str, ...] = ()
     confidence: str = ""
     unified_memory: bool = False  # CPU and GPU share one memory (Apple M-series, APUs, GB10, Jetson)
+    # --- capacity planning (issue 13): optional, with defaults; docs/methodology.md "Capacity" ---
+    interconnect: str = "pcie"  # GPU-to-GPU link inside a node: pcie | xgmi | nvlink
+    network_gbps: float = 1.25  # node-to-node link per direction, GB/s (10 GbE)
+    price_per_hour: float | None = None  # USD per device-hour, when the profile knows one
     path: str = field(default="", compare=False)
 
     @property
@@ -205,8 +209,26 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
         warnings=_strings(data, "warnings"),
         sources=_strings(data, "sources"),
         confidence=str(data.get("confidence", "")),
+        **_capacity_keys(data),
         path=path,
     )
+
+
+INTERCONNECTS = ("pcie", "xgmi", "nvlink")
+
+
+def _capacity_keys(data: dict) -> dict:
+    """The optional capacity-planning keys: interconnect kind, node network, price (issue 13)."""
+    out: dict = {}
+    if "interconnect" in data:
+        if data["interconnect"] not in INTERCONNECTS:
+            raise ProfileInvalid("interconnect", f"{data['interconnect']!r} is not one of {', '.join(INTERCONNECTS)}")
+        out["interconnect"] = data["interconnect"]
+    if "network_gbps" in data:
+        out["network_gbps"] = float(_number(data, "network_gbps", 0, 10_000))
+    if "price_per_hour" in data:
+        out["price_per_hour"] = float(_number(data, "price_per_hour", 0, 10_000))
+    return out
 
 
 @dataclass(frozen=True)

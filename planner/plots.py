@@ -1,0 +1,175 @@
+"""Plots for people who would rather look than read: .svg, .png or .html, the plotted numbers inside.
+
+matplotlib is imported only when a plot is asked for (the optional extra ``mi50plan[plot]``). Every
+file carries the data it draws as JSON: an SVG in a ``<desc id="mi50plan-data">`` element, a PNG in a
+``mi50plan-data`` tEXt chunk, an HTML page in a ``<script type="application/json" id="mi50plan-data">``
+element beside the inline SVG, so a reader (or a test) can check the figure against the numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from html import escape
+from pathlib import Path
+
+from planner.errors import UsageError
+
+FORMATS = (".svg", ".png", ".html")
+DATA_KEY = "mi50plan-data"
+
+
+def check_plot_path(path: str | Path) -> Path:
+    """The plot file's path, or a UsageError naming the formats (before any work is done)."""
+    p = Path(path)
+    if p.suffix.lower() not in FORMATS:
+        raise UsageError("--plot", str(path), "unknown plot format", hint="end the file name in .svg, .png or .html")
+    return p
+
+
+def _pyplot():
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise UsageError(
+            "--plot", None, "plots need matplotlib", hint="pip install 'mi50plan[plot]' (or pip install matplotlib)"
+        ) from None
+    return plt
+
+
+def _clean(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def save(fig, path: Path, data: dict, title: str) -> Path:
+    """Write `fig` to `path` (format from the suffix) with `data` embedded as JSON; returns the path."""
+    text = json.dumps(_clean(data), separators=(",", ":"), allow_nan=False)
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".png":
+        fig.savefig(path, format="png", dpi=110, metadata={"Title": title, DATA_KEY: text})
+        return path
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Title": title})
+    svg = buf.getvalue()
+    start = svg.index("<svg")
+    if suffix == ".svg":
+        close = svg.index(">", start) + 1
+        svg = svg[:close] + f'\n <desc id="{DATA_KEY}">{escape(text, quote=False)}</desc>' + svg[close:]
+        path.write_text(svg, encoding="utf-8")
+        return path
+    body = svg[start:]
+    page = (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
+        + escape(title)
+        + "</title></head><body>\n"
+        + body
+        + f'\n<script type="application/json" id="{DATA_KEY}">'
+        + text.replace("</", "<\\/")
+        + "</script>\n</body></html>\n"
+    )
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def capacity_plot(plan: dict, path: str | Path) -> Path:
+    """p95 TTFT and p95 TPOT against request rate per candidate (targets drawn), and cost (or GPUs)
+    against p95 end-to-end latency with the Pareto frontier. `plan` is CapacityPlan.to_dict()."""
+    path = check_plot_path(path)
+    plt = _pyplot()
+    rows = [c for c in plan["candidates"] if c.get("curve")]
+    fig, (ax_ttft, ax_tpot, ax_cost) = plt.subplots(1, 3, figsize=(15, 4.6))
+    series = []
+    for c in rows:
+        rates = [p["rate"] for p in c["curve"]]
+        ttft = [p["ttft_p95_s"] for p in c["curve"]]
+        tpot = [p["tpot_p95_s"] for p in c["curve"]]
+        ax_ttft.plot(rates, ttft, marker="o", ms=3, label=c["label"])
+        ax_tpot.plot(rates, [t * 1000 for t in tpot], marker="o", ms=3, label=c["label"])
+        series.append({"label": c["label"], "rate": rates, "ttft_p95_s": ttft, "tpot_p95_s": tpot})
+    targets = plan.get("targets", {})
+    if targets.get("ttft_p95_s"):
+        ax_ttft.axhline(targets["ttft_p95_s"], color="red", ls="--", lw=1, label="TTFT target")
+    if targets.get("tpot_p95_s"):
+        ax_tpot.axhline(targets["tpot_p95_s"] * 1000, color="red", ls="--", lw=1, label="TPOT target")
+    ax_ttft.set(xlabel="requests/s per replica", ylabel="p95 TTFT (s)", title="Time to first token", yscale="log")
+    ax_tpot.set(xlabel="requests/s per replica", ylabel="p95 TPOT (ms)", title="Time per output token")
+    ax_ttft.legend(fontsize=7)
+    priced = plan.get("price_per_hour") is not None
+    points = []
+    for c in plan["candidates"]:
+        if not c["meets_slo"] or c["e2e_p95_s"] is None:
+            continue
+        cost = c["cost_per_hour"] if priced else c["gpus"]
+        points.append({"label": c["label"], "cost": cost, "e2e_p95_s": c["e2e_p95_s"], "pareto": c["pareto"]})
+        ax_cost.scatter([c["e2e_p95_s"]], [cost], color="tab:blue" if c["pareto"] else "tab:gray")
+        ax_cost.annotate(c["label"], (c["e2e_p95_s"], cost), fontsize=7, xytext=(3, 3), textcoords="offset points")
+    front = sorted((p for p in points if p["pareto"]), key=lambda p: p["e2e_p95_s"])
+    if front:
+        ax_cost.step(
+            [p["e2e_p95_s"] for p in front],
+            [p["cost"] for p in front],
+            where="post",
+            color="tab:blue",
+            label="Pareto frontier",
+        )
+        ax_cost.legend(fontsize=7)
+    ax_cost.set(
+        xlabel="p95 end-to-end latency (s)",
+        ylabel="USD per hour" if priced else "GPUs",
+        title="Cost against latency at the asked load",
+    )
+    load = plan.get("load", {})
+    lengths = f"{load.get('prompt_tokens')} in / {load.get('output_tokens')} out"
+    title = f"{plan['model']} on {plan['hardware']}: capacity ({lengths})"
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    data = {
+        "kind": "capacity",
+        "targets": targets,
+        "series": series,
+        "cost_points": points,
+        "cost_axis": "cost_per_hour" if priced else "gpus",
+    }
+    try:
+        return save(fig, path, data, title)
+    finally:
+        plt.close(fig)
+
+
+def read_embedded(path: str | Path) -> dict:
+    """The JSON a plot file carries (for tests and for `validate` to compare against)."""
+    p = Path(path)
+    raw = p.read_bytes()
+    if raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        pos = 8
+        while pos < len(raw):
+            length = int.from_bytes(raw[pos : pos + 4], "big")
+            kind = raw[pos + 4 : pos + 8]
+            body = raw[pos + 8 : pos + 8 + length]
+            if kind == b"tEXt" and body.startswith(DATA_KEY.encode() + b"\0"):
+                return json.loads(body.split(b"\0", 1)[1].decode("latin-1"))
+            if kind == b"iTXt" and body.startswith(DATA_KEY.encode() + b"\0"):
+                fields = body.split(b"\0", 5)
+                return json.loads(fields[-1].decode("utf-8"))
+            pos += 12 + length
+        raise ValueError(f"{p}: no {DATA_KEY} chunk")
+    text = raw.decode("utf-8")
+    if p.suffix.lower() == ".html":
+        tag = f'<script type="application/json" id="{DATA_KEY}">'
+        start = text.index(tag) + len(tag)
+        return json.loads(text[start : text.index("</script>", start)].replace("<\\/", "</"))
+    from html import unescape
+
+    start = text.index(f'<desc id="{DATA_KEY}">') + len(f'<desc id="{DATA_KEY}">')
+    return json.loads(unescape(text[start : text.index("</desc>", start)]))

@@ -1,0 +1,61 @@
+"""Open-loop and closed-loop load against the REAL llama-server (Gemma 3 270M Q4_K_M, -np 4, CPU)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.core.simulate import Lengths, Slo
+from planner.sources.loadgen import read_lengths, run_load
+
+pytestmark = pytest.mark.llamacpp
+
+
+@pytest.fixture(scope="module")
+def server_url(llama_artifacts):
+    from tests.llama_server import serve
+
+    binary, gguf = llama_artifacts
+    # 4 slots of 512 cells each (-c 2048 / -np 4, no unified KV), one thread: 2 shared cores here.
+    with serve(binary, gguf, "-np", "4", "-c", "2048", "-ngl", "0", "--threads", "1") as url:
+        yield url
+
+
+def test_poisson_load_streams_every_token_and_times_it(server_url):
+    result = run_load(
+        server_url,
+        prompt=Lengths.fixed(16),
+        output=Lengths.fixed(8),
+        rate=1.0,
+        duration_s=6.0,
+        seed=3,
+        slo=Slo(ttft_s=60.0),
+    )
+    assert result.sent >= 1 and result.failed == 0 and result.completed == result.sent
+    for r in result.records:
+        # ignore_eos makes the server decode exactly max_tokens; it reports the count (timings.predicted_n).
+        assert r.output_tokens == 8
+        assert 0 < r.ttft_s < r.e2e_s and r.tpot_s > 0
+    assert result.ttft.p50 <= result.ttft.p95 <= result.ttft.p99
+    assert result.throughput_tokens_per_s > 0 and result.goodput == 1.0
+
+
+def test_closed_loop_users_keep_the_slots_busy(server_url):
+    result = run_load(
+        server_url, prompt=Lengths.uniform(8, 24), output=Lengths.fixed(6), users=2, duration_s=4.0, seed=1
+    )
+    assert result.failed == 0 and result.completed >= 2
+    # Two users without think time: at most two requests in flight, so completions/s <= 2 / mean E2E.
+    assert result.request_rate <= 2 / result.e2e.mean * 1.2
+
+
+def test_a_prompt_beyond_the_slot_context_is_a_failed_request_not_a_crash(server_url):
+    result = run_load(server_url, prompt=Lengths.fixed(700), output=Lengths.fixed(4), users=1, duration_s=0.5)
+    assert result.failed >= 1 and result.completed == 0
+    assert result.records[0].error.startswith("HTTP 400")
+    assert result.goodput == 0.0
+
+
+def test_lengths_file(tmp_path):
+    path = tmp_path / "lengths.txt"
+    path.write_text("# from a log\n120\n\n80\n")
+    assert read_lengths(path) == [120, 80]
