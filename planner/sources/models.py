@@ -352,14 +352,14 @@ def _not_found_hint(model_id: str) -> str:
     close = close_catalog_matches(model_id)
     name = model_id.rsplit("/", 1)[-1] or "MODEL"
     routes = (
-        f"offline, give its config.json: a folder holding it (`fit ./{name}/`), the file itself "
+        f"plan it offline from its config.json: a folder holding it (`fit ./{name}/`), the file itself "
         f"(`fit path/to/config.json`), a .gguf file, or the Hugging Face cache (where the Hub is reachable: "
         f"`hf download {model_id} config.json`, or `huggingface-cli download` before huggingface_hub 1.0; then "
         "HF_HUB_OFFLINE=1 reads it from the cache); "
         "`mi50plan models` lists the offline catalog"
     )
     if close:
-        return "did you mean: " + ", ".join(close) + "? Else " + routes
+        return "did you mean: " + ", ".join(close) + "? If not, " + routes
     return routes[0].upper() + routes[1:]
 
 
