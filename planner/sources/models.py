@@ -191,7 +191,9 @@ def _local_name(config: dict, config_path: Path) -> str:
     file's own name."""
     saved = config.get("_name_or_path")
     if isinstance(saved, str) and saved.strip().strip("/"):
-        return saved.strip().rstrip("/")
+        saved = saved.strip().rstrip("/")
+        # A path saved by a training run (/home/me/ckpt/checkpoint-500) names the model by its last part.
+        return Path(saved).name if saved.startswith(("/", ".", "~")) else saved
     folder = config_path.resolve().parent
     if folder.parent.name == "snapshots" and folder.parent.parent.name.startswith("models--"):
         return folder.parent.parent.name.removeprefix("models--").replace("--", "/", 1)
