@@ -97,7 +97,8 @@ SECTIONS = [
      "frozen result whose `to_dict()` is exactly the command's `--json`. Importing it loads no CLI library:",
      ["py:" + PY_EXAMPLE]),
     ("Errors", "Bad input gets one line, a hint and a non-zero exit code:",
-     ["fit Qwen/Qwen2.5-7B-Instrukt", "fit Qwen/Qwen2.5-7B-Instruct --gpu-memory-utilization 1.5",
+     ["fit Qwen/Qwen2.5-7B-Instrukt", "fit mistralai/Mistral-Small-24B-Instruct-2501",
+      "fit Qwen/Qwen2.5-7B-Instruct --hardware mi50", "fit Qwen/Qwen2.5-7B-Instruct --gpu-memory-utilization 1.5",
       "probe http://127.0.0.1:9"]),
 ]
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+BUILD_TIMEOUT_S = 3600
 
 
 class ArtifactsUnavailable(RuntimeError):
@@ -49,11 +50,14 @@ def build_artifacts(log_path: Path | None = None, progress=None) -> tuple[str, s
     log_path = log_path or cache_dir() / "build.log"
     try:
         log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = log_path.open("w")
+        log = log_path.open("a")  # appended: a second session waiting on the lock never truncates it
     except OSError as exc:  # the cache is not writable: keep the log beside the temp files
-        log_path = Path(tempfile.mkstemp(prefix="mi50plan-build-", suffix=".log")[1])
-        log = log_path.open("w")
+        fd, name = tempfile.mkstemp(prefix="mi50plan-build-", suffix=".log")
+        os.close(fd)
+        log_path = Path(name)
+        log = log_path.open("a")
         log.write(f"cannot write the build log in the cache: {exc}\n")
+    log.write(f"=== {time.strftime('%Y-%m-%d %H:%M:%S')} pid {os.getpid()}: {ROOT / 'scripts'}/build_llama_server.sh\n")
     script = ROOT / "scripts" / "build_llama_server.sh"
     with log:
         try:
@@ -62,6 +66,9 @@ def build_artifacts(log_path: Path | None = None, progress=None) -> tuple[str, s
             )
         except OSError as exc:
             raise ArtifactsUnavailable(f"cannot run {script}: {exc}") from exc
+        # A build that hangs must not hang the test session: a cold build takes about 6 minutes on 2 cores.
+        watchdog = threading.Timer(BUILD_TIMEOUT_S, proc.kill)
+        watchdog.start()
         with proc:  # closes the pipes
             stdout: list[str] = []
             reader = threading.Thread(target=lambda: stdout.extend(proc.stdout), daemon=True)
@@ -77,6 +84,7 @@ def build_artifacts(log_path: Path | None = None, progress=None) -> tuple[str, s
                     shown = int(percent.group(1))
                     progress(f"[build_llama_server] compiling: {line.strip()}")
             reader.join()
+        watchdog.cancel()
         code = proc.returncode
     found = dict(line.strip().split("=", 1) for line in stdout if "=" in line)
     server, gguf = found.get("LLAMA_SERVER"), found.get("GEMMA_GGUF")

@@ -200,7 +200,9 @@ def _local_name(config: dict, config_path: Path) -> str:
     file's own name."""
     saved = config.get("_name_or_path")
     if isinstance(saved, str) and saved.strip().strip("/"):
-        return saved.strip().rstrip("/")
+        saved = saved.strip().rstrip("/")
+        # A path saved by a training run (/home/me/ckpt/checkpoint-500) names the model by its last part.
+        return Path(saved).name if saved.startswith(("/", ".", "~")) else saved
     folder = config_path.resolve().parent
     if folder.parent.name == "snapshots" and folder.parent.parent.name.startswith("models--"):
         return folder.parent.parent.name.removeprefix("models--").replace("--", "/", 1)
@@ -368,14 +370,14 @@ def _not_found_hint(model_id: str) -> str:
     close = close_catalog_matches(model_id)
     name = model_id.rsplit("/", 1)[-1] or "MODEL"
     routes = (
-        f"offline, give its config.json: a folder holding it (`fit ./{name}/`), the file itself "
+        f"plan it offline from its config.json: a folder holding it (`fit ./{name}/`), the file itself "
         f"(`fit path/to/config.json`), a .gguf file, or the Hugging Face cache (where the Hub is reachable: "
         f"`hf download {model_id} config.json`, or `huggingface-cli download` before huggingface_hub 1.0; then "
         "HF_HUB_OFFLINE=1 reads it from the cache); "
         "`mi50plan models` lists the offline catalog"
     )
     if close:
-        return "did you mean: " + ", ".join(close) + "? Else " + routes
+        return "did you mean: " + ", ".join(close) + "? If not, " + routes
     return routes[0].upper() + routes[1:]
 
 

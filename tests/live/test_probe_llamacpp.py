@@ -62,21 +62,33 @@ def test_whole_loop_fit_predict_probe_validate_calibrate(llama_url, run_cli, tmp
     assert code == 0, err
     code, out, err = run_cli("predict", gguf, "--hardware", "host", "--engine", "llamacpp", "--json")
     assert code == 0, err
-    results = tmp_path / "results.json"
-    code, _, err = run_cli(
-        "probe",
-        url,
-        "--prompts",
-        "short,medium",
-        "--runs",
-        "3",  # a median of three: one run slowed by a burst of load elsewhere moves nothing
-        "--output-tokens",
-        "32",
-        "--quiet",
-        "--save",
-        str(results),
-    )
-    assert code == 0, err
+    # Measure until the runs are ones a speed model could reproduce at all: on a machine whose load
+    # changes under the probe (2 cores shared with other jobs), the short prompt's TTFT came out above
+    # the medium one's, or the decode rate moved 2.6x between two blocks at nearly the same depth.
+    # Those runs say nothing about the planner; the check on steady runs below is unchanged.
+    unsteady = []
+    for attempt in range(3):
+        results = tmp_path / f"results-{attempt}.json"
+        code, _, err = run_cli(
+            "probe",
+            url,
+            "--prompts",
+            "short,medium",
+            "--runs",
+            "3",  # a median of three: one run slowed by a burst of load elsewhere moves nothing
+            "--output-tokens",
+            "32",
+            "--quiet",
+            "--save",
+            str(results),
+        )
+        assert code == 0, err
+        why = _unsteady(results)
+        if why is None:
+            break
+        unsteady.append(why)
+    else:
+        pytest.fail(f"the machine's load changed under each of 3 probes: {'; '.join(unsteady)}")
     code, out, err = run_cli("validate", str(results), "--model", gguf, "--hardware", "host", "--json")
     assert code == 0, err
     comparisons = json.loads(out)["comparisons"]
@@ -100,3 +112,23 @@ def test_whole_loop_fit_predict_probe_validate_calibrate(llama_url, run_cli, tmp
     assert [c["name"] for c in json.loads(out)["calibrations"]] == ["host/llamacpp/cpu"]
     code, out, _ = run_cli("calibrate", "--remove", "host/llamacpp/cpu", "--json")
     assert code == 0 and json.loads(out)["removed"] == ["host/llamacpp/cpu"]
+
+
+# Decode medians of two blocks 32 and 55 tokens deep differ by noise alone; 1.4x is far outside the
+# 15% the calibration check sees between back-to-back probes (docs/methodology.md section 6), and one
+# decode factor then still lands both within 17%, inside the 25% checked.
+DECODE_SPREAD_MAX = 1.4
+
+
+def _unsteady(results) -> str | None:
+    """Why no speed model could reproduce these runs (the load changed under the probe), or None."""
+    blocks = {b["prompt_set"]: b for b in json.loads(results.read_text())["probes"][-1]["summary"]}
+    short, medium = blocks["short"], blocks["medium"]
+    ttft = (short["ttft_s"]["p50"], medium["ttft_s"]["p50"])
+    if ttft[0] >= ttft[1]:
+        tokens = (short["prompt_tokens"], medium["prompt_tokens"])
+        return f"TTFT {ttft[0]:.3f} s for {tokens[0]:g} prompt tokens >= {ttft[1]:.3f} s for {tokens[1]:g}"
+    rates = (short["decode_tokens_per_s"]["p50"], medium["decode_tokens_per_s"]["p50"])
+    if max(rates) / min(rates) > DECODE_SPREAD_MAX:
+        return f"decode {rates[0]:.1f} vs {rates[1]:.1f} tok/s at nearly the same depth"
+    return None

@@ -60,6 +60,9 @@ def test_config_file_is_named_after_its_folder_or_name_or_path(run_json, tmp_pat
     llama = json.loads((SHARED_COPY / "model-configs" / "meta-llama--Llama-2-7b-hf" / "config.json").read_text())
     (tmp_path / "llama.json").write_text(json.dumps(llama))
     assert resolve_model(str(tmp_path / "llama.json")).spec.model_id == llama["_name_or_path"]
+    # A training run saves its output path there: the model is named by its last part.
+    (tmp_path / "run.json").write_text(json.dumps({**llama, "_name_or_path": "/home/me/runs/checkpoint-500/"}))
+    assert resolve_model(str(tmp_path / "run.json")).spec.model_id == "checkpoint-500"
 
 
 def test_every_key_filled_from_transformers_defaults_is_named(run_json, tmp_path):
