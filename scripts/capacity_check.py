@@ -50,11 +50,11 @@ def cli(*args: str) -> str:
 
 def simulation(gguf: str, context: int, calibration: dict):
     """The scheduler and calibrated step time of llama-server -np 4 on this host, as capacity plans it."""
-    from planner.planning.fit import gguf_weights
     from planner.core.hardware import Hardware
     from planner.core.simulate import Scheduler
     from planner.core.speed import Deployment, check_deployment
     from planner.planning.capacity import LLAMACPP_N_BATCH, overhead_s, step_time_for
+    from planner.planning.fit import gguf_weights
     from planner.sources.models import resolve_model
     from planner.sources.profiles import get_profile
 

@@ -126,6 +126,20 @@ def render() -> str:
     for command, call, cls in COMMANDS:
         out += [f"## `{command}`", "", f"`{call}` returns `{cls.__name__}`; `schema_version` comes first.", ""]
         out += _fields(cls) + [""]
+    from planner.planning.capacity import CapacityCandidate
+
+    out += [
+        "## `mi50plan capacity ... --json`",
+        "",
+        "`planner.planning.capacity.plan_capacity` returns `CapacityPlan`; its `to_dict()` is `schema_version`, "
+        "`model`, `hardware` (the profile name), `load` {`rate`, `users`, `think_time_s`, `prompt_tokens`, "
+        "`output_tokens`}, `targets` {`ttft_p95_s`, `tpot_p95_s`}, `gpus_per_node`, `max_gpus`, `candidates[]` "
+        "(ranked), `pareto` (the candidates on the cost/latency frontier), `not_fitting` and `notes`. Each "
+        "candidate is a `CapacityCandidate` with its `label` and simulated `curve`:",
+        "",
+        *_fields(CapacityCandidate),
+        "",
+    ]
     out += [
         "## Engine plans (`fit`: `plans[]`)",
         "",

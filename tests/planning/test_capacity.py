@@ -7,7 +7,6 @@ import math
 
 import pytest
 
-from planner.planning.fit import gguf_weights
 from planner.core.hardware import ProfileInvalid, profile_from_dict
 from planner.core.simulate import Lengths, Slo
 from planner.errors import UsageError
@@ -18,6 +17,7 @@ from planner.planning.capacity import (
     parse_price,
     plan_capacity,
 )
+from planner.planning.fit import gguf_weights
 from planner.sources.models import resolve_model
 from planner.sources.profiles import get_profile
 
