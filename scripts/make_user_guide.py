@@ -66,8 +66,27 @@ SECTIONS = [
      ["predict Qwen/Qwen2.5-1.5B-Instruct --engine vllm --prompt-tokens 32 --output-tokens 128",
       "predict Qwen/Qwen2.5-7B-Instruct --engine ollama --quant Q4_K_M --concurrency 1,4"]),
     ("Which deployment?", "", ["recommend Qwen/Qwen2.5-7B-Instruct --hardware mi50-16gb --max-latency 2s"]),
+    ("Many GPUs", "With `--gpus N` and no `-tp`, vLLM is planned at the largest tensor parallel size the GPUs hold, "
+     "and the plan says so; suggestions are re-planned at that size:",
+     ["fit meta-llama/Llama-3.1-70B-Instruct --hardware mi50-32gb --gpus 4 --engine vllm"]),
+    ("The largest context", "Every plan reports the largest context that fits fully on the GPUs, at its KV type "
+     "and at the quantized KV types the engine allows (`max_context` in `--json`):",
+     ["fit Qwen/Qwen2.5-14B-Instruct --engine ollama"]),
+    ("Which context", "One rule for every command: each engine runs at the context you give it (`--max-model-len` "
+     "for all engines, `--ctx-size` for llama.cpp, `--num-ctx` for Ollama), else at its own default (vLLM and "
+     "llama-server the model's, Ollama its version's default for this VRAM). Every table shows it; a level "
+     "that does not fit is a row that says why:",
+     ["predict Qwen/Qwen2.5-7B-Instruct --engine llamacpp,ollama --concurrency 1,8 --context-depth 8192 "
+      "--prompt-tokens 2048"]),
+    ("How many GPUs for a load", "The report's setup: Qwen2.5-7B at 2 requests/s of 500 prompt and 200 output "
+     "tokens, p95 TTFT under 2 s, on MI50 16 GB cards. Each candidate's scheduler is simulated at that load "
+     "(docs/methodology.md section 8); `--plot capacity.svg` draws the curves:",
+     ["capacity Qwen/Qwen2.5-7B-Instruct --rate 2 --prompt-tokens 500 --output-tokens 200 --ttft-p95 2"]),
     ("Backend gap or model gap?", "The report compared a 1.5B fp16 model with a 7B Q4 model:",
      ['compare "Qwen/Qwen2.5-1.5B-Instruct vllm fp16" "Qwen/Qwen2.5-7B-Instruct ollama Q4_K_M"']),
+    ("Two GPUs side by side", "`--hardware-b` puts setup B on another profile:",
+     ['compare "Qwen/Qwen2.5-7B-Instruct llamacpp Q4_K_M" "Qwen/Qwen2.5-7B-Instruct llamacpp Q4_K_M" '
+      "--hardware mi50-16gb --hardware-b rtx3090"]),
     ("Checking a vLLM start-up log", "The report's appendix lines, saved in tests/data/recorded. `validate` "
      "compares them with the plan; `calibrate --vllm-log` stores the difference, and later vLLM plans on this "
      "hardware use it and say so (`--no-calibration` shows the raw plan):",
@@ -142,6 +161,22 @@ def sections(tmp: str, work: Path) -> list[str]:
 
 
 def main() -> int:
+    tail = ["## Defaults file and environment variables", "",
+            "`~/.config/mi50plan/config.toml` (or `$MI50PLAN_CONFIG_DIR/config.toml`) sets defaults: `hardware`, "
+            "`gpus` and `engine` for every command, and a `[fit]`, `[predict]`, ... table for any option of one "
+            "command by its flag name in snake_case. A flag on the command line wins. `mi50plan profiles show host "
+            "--measure` measures this machine's memory bandwidth anew (do it on an idle machine); "
+            "`mi50plan --install-completion` installs shell completion; `mi50plan --version` prints the version.",
+            "",
+            "| variable | what it does |", "|---|---|",
+            "| `MI50PLAN_CONFIG_DIR` | the config folder (profiles/, calibration.json, host.json, config.toml) |",
+            "| `MI50PLAN_DEBUG=1` | show the traceback behind an error line |",
+            "| `MI50PLAN_API_KEY`, `OPENAI_API_KEY` | the API key `probe` sends (never printed or saved) |",
+            "| `HF_TOKEN`, `HF_ENDPOINT`, `HF_HOME`, `HF_HUB_OFFLINE=1` | the Hugging Face Hub: token (never "
+            "printed), endpoint, cache, offline |",
+            "| `MI50PLAN_SHARED` | scripts only: where ../shared is |",
+            "| `LLAMA_SERVER`, `GEMMA_GGUF`, `MI50PLAN_CI_CACHE` | tests: the llama-server binary, the Gemma GGUF, "
+            "their build cache (docs/development.md) |", ""]
     parts = ["# User guide", "",
              "Every output below is real: `scripts/make_user_guide.py` ran each command (offline, so model configs "
              "come from the built-in catalog) and pasted what it printed. Add `--json` to any command for one "
@@ -156,7 +191,7 @@ def main() -> int:
         shutil.copy(gguf, work / GGUF)
         with serve(binary, str(work / GGUF), *SERVER_FLAGS, port=PORT):
             parts += sections(tmp, work)
-    (ROOT / "docs" / "user-guide.md").write_text("\n".join(parts))
+    (ROOT / "docs" / "user-guide.md").write_text("\n".join(parts + tail))
     print("wrote docs/user-guide.md")
     return 0
 
