@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared"))
 COPY = ROOT / "tests" / "data" / "shared"
 # What the tests read: the GPU table behind profiles/*.toml and the configs behind the catalog.
-WANTED = ("reference/gpu-specs.csv", "model-configs")
+WANTED = (
+    "reference/gpu-specs.csv",
+    "reference/mi50-vllm-vs-ollama-report.md",
+    "reference/engine-facts.md",
+    "model-configs",
+)
 
 
 def _files(base: Path) -> list[Path]:

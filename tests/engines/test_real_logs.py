@@ -1,7 +1,7 @@
 """The memory plans against real engine start-up logs from other people's machines.
 
-Every logged figure comes from tests/data/real-engine-logs.csv, a copy of
-../shared/reference/real-engine-logs.csv plus cases added with their sources; each row names its source
+Every logged figure comes from tests/data/real-engine-logs.csv, the project's reference table of
+public engine logs plus cases added with their sources (tests/data/real-engine-logs.md); each row names its source
 URL, and each test id names the case and metric (the URL is in the failure message). Tolerances are the
 issue-10 targets: vLLM V1 available KV memory, KV tokens and concurrency within 10% each (median 3%),
 llama.cpp model and KV buffers exact (to the 0.01 MiB the log prints), GPU compute buffers median 10%,

@@ -1,11 +1,12 @@
-"""The suite runs from a fresh clone with no ../shared beside it (issue 14 item 1).
+"""The suite runs from a fresh clone with no reference folder beside it (issue 14 item 1).
 
-Before tests/data/shared existed, five tests read ../shared/model-configs and
-../shared/reference/gpu-specs.csv and failed with FileNotFoundError on such a clone."""
+Before tests/data/shared existed, five tests read the reference folder's model-configs and
+gpu-specs.csv and failed with FileNotFoundError on such a clone."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 import subprocess
 import sys
 
@@ -15,13 +16,16 @@ from planner.sources import catalog
 from tests.conftest import ROOT, SHARED_COPY
 
 
-def test_reading_the_real_shared_folder_fails_the_test():
-    # On a CI clone ../shared exists (read-only), on a fresh clone it does not: either way a test that
-    # reads it must fail here, not only on the machine without it.
+def test_reading_the_forbidden_folder_fails_the_test():
+    # conftest forbids the project's shared folder beside the clone: on a CI clone it exists (read-only),
+    # on a fresh clone it does not; either way a test that reads it must fail here.
+    from tests.conftest import _FORBIDDEN
+
+    folder = Path(_FORBIDDEN[0])
     with pytest.raises(PermissionError, match="tests must not read"):
-        (ROOT.parent / "shared" / "model-configs" / "SOURCES.md").read_text()
+        (folder / "model-configs" / "SOURCES.md").read_text()
     with pytest.raises(PermissionError, match="tests must not read"):
-        os.listdir(ROOT.parent / "shared")
+        os.listdir(folder)
 
 
 def test_scripts_run_by_tests_read_the_copy():
@@ -31,7 +35,7 @@ def test_scripts_run_by_tests_read_the_copy():
 
 def test_copy_holds_every_catalog_config():
     # The catalog's configs live in the repository: scripts/data/model-configs (pinned public copies) or
-    # the test copy of ../shared.
+    # the tests' copy of the reference folder.
     for model_id in catalog.catalog_ids():
         name = model_id.replace("/", "--", 1)
         places = (SHARED_COPY / "model-configs" / name, ROOT / "scripts" / "data" / "model-configs" / name)
@@ -39,7 +43,7 @@ def test_copy_holds_every_catalog_config():
 
 
 def test_sync_script_sees_a_stale_copy(tmp_path):
-    # scripts/sync_test_data.py --check, run against a fake ../shared whose CSV differs from the copy
+    # scripts/sync_test_data.py --check, run against a fake reference folder whose CSV differs from the copy
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "gpu-specs.csv").write_text("name\nchanged\n")
     (tmp_path / "model-configs").mkdir()
