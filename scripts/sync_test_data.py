@@ -30,9 +30,10 @@ def _files(base: Path) -> list[Path]:
     out = []
     for wanted in WANTED:
         path = base / wanted
-        out += sorted(p.relative_to(base) for p in path.rglob("*") if p.is_file()) if path.is_dir() else [
-            path.relative_to(base)
-        ]
+        if path.is_dir():
+            out += sorted(p.relative_to(base) for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            out.append(path.relative_to(base))
     return out
 
 
@@ -41,6 +42,10 @@ def main() -> int:
         print(f"no shared folder at {SHARED} (set MI50PLAN_SHARED)", file=sys.stderr)
         return 2
     source = _files(SHARED)
+    missing = [w for w in WANTED if not (SHARED / w).exists()]
+    if missing:
+        print(f"{SHARED} lacks {', '.join(missing)} (is MI50PLAN_SHARED the shared folder?)", file=sys.stderr)
+        return 2
     if "--check" in sys.argv:
         copied = [p for p in _files(COPY) if p.name != "README.md"] if COPY.is_dir() else []
         stale = [str(p) for p in source if not (COPY / p).is_file() or not filecmp.cmp(SHARED / p, COPY / p, False)]

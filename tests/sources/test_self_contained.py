@@ -6,9 +6,9 @@ gpu-specs.csv and failed with FileNotFoundError on such a clone."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -44,9 +44,10 @@ def test_copy_holds_every_catalog_config():
 
 def test_sync_script_sees_a_stale_copy(tmp_path):
     # scripts/sync_test_data.py --check, run against a fake reference folder whose CSV differs from the copy
-    (tmp_path / "reference").mkdir()
+    import shutil
+
+    shutil.copytree(SHARED_COPY, tmp_path, dirs_exist_ok=True)
     (tmp_path / "reference" / "gpu-specs.csv").write_text("name\nchanged\n")
-    (tmp_path / "model-configs").mkdir()
     proc = subprocess.run(
         [sys.executable, "scripts/sync_test_data.py", "--check"],
         cwd=ROOT,
