@@ -66,6 +66,12 @@ _COUNTS = r"\s*[1-9]\d{0,3}(\s*,\s*[1-9]\d{0,3}){0,63}\s*"  # up to 9999 streams
 LIMITS: dict[str, Bounded | Shaped] = {
     # hardware
     "--gpus": Bounded(int, 1, MAX_GPUS),
+    # capacity: a load no fleet of MAX_GPUS serves is a typo, not a plan
+    "--rate": Bounded(float, 0.0, 1e6, open_lo=True),
+    "--users": Bounded(int, 1, 10**6),
+    "--think-time": Bounded(float, 0.0, MAX_SECONDS),
+    "--max-gpus": Bounded(int, 1, MAX_GPUS),
+    "--gpus-per-node": Bounded(int, 1, 64),
     # vLLM
     "--max-model-len": Bounded(int, 1, MAX_TOKENS),
     "--tensor-parallel-size": Bounded(int, 1, MAX_GPUS),

@@ -10,23 +10,12 @@ from planner.errors import (
     BadResponse,
 )
 from planner.schemas import MAX_CONTEXT
-from planner.sources.probe.http import (  # noqa: F401
-    API_KEY_VARS,
-    KIND_NAMES,
-    KINDS,
-    LONG_PASSAGE,
+from planner.sources.probe.http import (
     MAX_BODY_BYTES,
     MAX_ERROR_BYTES,
-    MAX_LINE_BYTES,
-    PROMPT_SETS,
-    Prompt,
     ServerInfo,
     Timeouts,
-    _error_text,
-    _host_port,
     _read_bounded,
-    api_key_from_env,
-    auth_headers,
     network_error,
     normalize_url,
 )

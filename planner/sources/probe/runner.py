@@ -17,38 +17,15 @@ from planner.errors import (
     BadResponse,
     UsageError,
 )
-from planner.sources.probe.detect import _count, _get, _get_json, _get_text, _name, detect_server  # noqa: F401
-from planner.sources.probe.http import (  # noqa: F401
-    API_KEY_VARS,
-    KIND_NAMES,
-    KINDS,
-    LONG_PASSAGE,
-    MAX_BODY_BYTES,
-    MAX_ERROR_BYTES,
-    MAX_LINE_BYTES,
+from planner.sources.probe.detect import _get_text
+from planner.sources.probe.http import (
     PROMPT_SETS,
     Prompt,
     ServerInfo,
     Timeouts,
-    _error_text,
-    _host_port,
-    _read_bounded,
-    api_key_from_env,
-    auth_headers,
-    network_error,
-    normalize_url,
 )
-from planner.sources.probe.records import NS, describe_failure, run_record, server_timings, token_counts  # noqa: F401
-from planner.sources.probe.stream import (  # noqa: F401
-    _END,
-    _consume,
-    _cut,
-    _line,
-    _parse_line,
-    _reader,
-    _ServerSaid,
-    _Stream,
-    request_for,
+from planner.sources.probe.records import describe_failure, run_record
+from planner.sources.probe.stream import (
     stream_once,
 )
 

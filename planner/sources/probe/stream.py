@@ -14,12 +14,11 @@ from planner.errors import (
     ServerTimeout,
 )
 from planner.schemas import check_ollama_final, check_timings, check_usage
-from planner.sources.probe.detect import _count, _get, _get_json, _get_text, _name, detect_server  # noqa: F401
 from planner.sources.probe.http import (
     MAX_LINE_BYTES,
     ServerInfo,
     Timeouts,
-    _cut,  # noqa: F401
+    _cut,
     _error_text,
     network_error,
 )
