@@ -24,7 +24,9 @@ from planner.results import (
     CalibrationList,
     CalibrationResult,
     Comparison,
+    ConcurrencyCurves,
     FitReport,
+    MemoryCurves,
     PredictReport,
     ProbeRecord,
     Recommendation,
@@ -284,6 +286,37 @@ def compare(
         offline=offline,
         calibration=calibration,
     )
+
+
+def memory_curves(report: FitReport) -> MemoryCurves:
+    """Memory against context length for every plan of a `plan()` report: weights, KV cache, compute
+    buffers and overheads, each engine's budget and where it stops fitting (the data of `fit --plot`)."""
+    from planner.planning.memory_curve import memory_curves as curves
+
+    return curves(report)
+
+
+def concurrency_curves(report: PredictReport) -> ConcurrencyCurves:
+    """Throughput and latency against concurrency per deployment of a `predict()` report (`predict --plot`)."""
+    from planner.planning.predict import concurrency_curves as curves
+
+    return curves(report)
+
+
+def plot(result: FitReport | PredictReport | MemoryCurves | ConcurrencyCurves, path: str | Path) -> Path:
+    """Draw a fit or predict result to PATH (.svg, .png or .html, the plotted numbers embedded as JSON);
+    needs matplotlib (``pip install 'mi50plan[plot]'``). Returns the path written."""
+    from planner import plots
+
+    if isinstance(result, FitReport):
+        result = memory_curves(result)
+    elif isinstance(result, PredictReport):
+        result = concurrency_curves(result)
+    if isinstance(result, MemoryCurves):
+        return plots.fit_plot(result, path)
+    if isinstance(result, ConcurrencyCurves):
+        return plots.predict_plot(result, path)
+    raise UsageError("--plot", type(result).__name__, "nothing to plot", hint="pass a plan() or predict() result")
 
 
 def _settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline) -> ModelSettings:

@@ -11,20 +11,30 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 from html import escape
 from pathlib import Path
 
 from planner.errors import UsageError
+from planner.sources.files import write_atomic
 
 FORMATS = (".svg", ".png", ".html")
 DATA_KEY = "mi50plan-data"
 
 
 def check_plot_path(path: str | Path) -> Path:
-    """The plot file's path, or a UsageError naming the formats (before any work is done)."""
+    """The plot file's path, or a UsageError naming the formats or why it cannot be written (before any
+    work is done)."""
     p = Path(path)
     if p.suffix.lower() not in FORMATS:
         raise UsageError("--plot", str(path), "unknown plot format", hint="end the file name in .svg, .png or .html")
+    if p.is_dir():
+        raise UsageError("--plot", str(path), "is a folder", hint="name a file in it, e.g. plot.svg")
+    folder = p.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError("--plot", str(path), f"cannot write into {folder}", hint="choose a folder you can write to")
     return p
 
 
@@ -52,12 +62,14 @@ def _clean(value):
 
 
 def save(fig, path: Path, data: dict, title: str) -> Path:
-    """Write `fig` to `path` (format from the suffix) with `data` embedded as JSON; returns the path."""
+    """Write `fig` to `path` (format from the suffix) with `data` embedded as JSON, atomically (a
+    temporary file renamed over the target); returns the path."""
     text = json.dumps(_clean(data), separators=(",", ":"), allow_nan=False)
     suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".png":
-        fig.savefig(path, format="png", dpi=110, metadata={"Title": title, DATA_KEY: text})
+        png = io.BytesIO()
+        fig.savefig(png, format="png", dpi=110, metadata={"Title": title, DATA_KEY: text})
+        write_atomic(path, png.getvalue())
         return path
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Title": title})
@@ -66,7 +78,7 @@ def save(fig, path: Path, data: dict, title: str) -> Path:
     if suffix == ".svg":
         close = svg.index(">", start) + 1
         svg = svg[:close] + f'\n <desc id="{DATA_KEY}">{escape(text, quote=False)}</desc>' + svg[close:]
-        path.write_text(svg, encoding="utf-8")
+        write_atomic(path, svg)
         return path
     body = svg[start:]
     page = (
@@ -78,7 +90,7 @@ def save(fig, path: Path, data: dict, title: str) -> Path:
         + text.replace("</", "<\\/")
         + "</script>\n</body></html>\n"
     )
-    path.write_text(page, encoding="utf-8")
+    write_atomic(path, page)
     return path
 
 
@@ -143,6 +155,88 @@ def capacity_plot(plan: dict, path: str | Path) -> Path:
     }
     try:
         return save(fig, path, data, title)
+    finally:
+        plt.close(fig)
+
+
+GIB = 2**30
+PARTS = (
+    ("weights_bytes", "weights", "tab:blue"),
+    ("kv_cache_bytes", "KV cache", "tab:orange"),
+    ("compute_bytes", "activations / compute buffers", "tab:green"),
+    ("overhead_bytes", "overheads", "tab:gray"),
+)
+
+
+def fit_plot(curves, path: str | Path) -> Path:
+    """Memory against context length per engine plan: weights, KV cache, compute buffers and overheads
+    stacked, the engine's budget, the cards' memory and where it stops fitting. `curves` is a
+    planner.results.MemoryCurves (planner.api.memory_curves); its to_dict() is embedded."""
+    path = check_plot_path(path)
+    plt = _pyplot()
+    rows = [c for c in curves.curves if c.points]
+    fig, axes = plt.subplots(1, max(1, len(rows)), figsize=(5.2 * max(1, len(rows)), 4.4), squeeze=False)
+    for ax, c in zip(axes[0], rows, strict=False):
+        ctx = [p.context for p in c.points]
+        stacks = [[getattr(p, key) / GIB for p in c.points] for key, _, _ in PARTS]
+        ax.stackplot(ctx, *stacks, labels=[name for _, name, _ in PARTS], colors=[col for *_, col in PARTS], alpha=0.8)
+        ax.axhline(c.budget_bytes / GIB, color="red", ls="--", lw=1.2, label=f"budget ({c.budget_bytes / GIB:.1f} GiB)")
+        ax.axhline(
+            c.memory_bytes / GIB, color="black", ls=":", lw=1, label=f"GPU memory ({c.memory_bytes / GIB:.1f} GiB)"
+        )
+        if c.max_context:
+            ax.axvline(c.max_context, color="purple", lw=1.2, label=f"max context {c.max_context:,}")
+        bad = [p.context for p in c.points if not p.fits]
+        if bad:
+            ax.axvspan(min(bad), max(ctx), color="red", alpha=0.08, label="does not fit")
+        ax.set_xscale("log", base=2)
+        ax.set(xlabel="context length (tokens)", ylabel=f"GiB on {c.gpus} GPU(s)", title=f"{c.label} (KV {c.kv_type})")
+        ax.legend(fontsize=7, loc="upper left")
+    title = f"{curves.model} on {curves.hardware.count} x {curves.hardware.display_name}: memory against context"
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    try:
+        return save(fig, path, {"kind": "fit", **curves.to_dict()}, title)
+    finally:
+        plt.close(fig)
+
+
+def predict_plot(curves, path: str | Path) -> Path:
+    """Output throughput, TTFT and TPOT against concurrency per deployment, each with its band.
+    `curves` is a planner.results.ConcurrencyCurves (planner.api.concurrency_curves); its to_dict() is embedded."""
+    path = check_plot_path(path)
+    plt = _pyplot()
+    fig, (ax_tp, ax_ttft, ax_tpot) = plt.subplots(1, 3, figsize=(15, 4.4))
+    panels = (
+        (ax_tp, "throughput_tokens_per_s", 1.0, "output tokens/s (all streams)", "Throughput"),
+        (ax_ttft, "ttft_s", 1.0, "TTFT (s)", "Time to first token"),
+        (ax_tpot, "tpot_s", 1000.0, "TPOT (ms)", "Time per output token"),
+    )
+    for s in curves.series:
+        conc = [p.concurrency for p in s.points]
+        for ax, key, scale, _, _ in panels:
+            bands = [getattr(p, key) for p in s.points]
+            line = ax.plot(conc, [b.value * scale for b in bands], marker="o", ms=3, label=s.label)[0]
+            ax.fill_between(
+                conc,
+                [b.low * scale for b in bands],
+                [b.high * scale for b in bands],
+                color=line.get_color(),
+                alpha=0.15,
+            )
+    for ax, _, _, ylabel, name in panels:
+        ax.set(xlabel="concurrent requests", ylabel=ylabel, title=name)
+        ax.set_xscale("log", base=2)
+    ax_tp.legend(fontsize=7)
+    title = (
+        f"{curves.model} on {curves.hardware.count} x {curves.hardware.display_name}: "
+        f"{curves.prompt_tokens} in / {curves.output_tokens} out"
+        + (f", depth {curves.context_depth}" if curves.context_depth else "")
+    )
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    try:
+        return save(fig, path, {"kind": "predict", **curves.to_dict()}, title)
     finally:
         plt.close(fig)
 

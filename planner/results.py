@@ -124,6 +124,8 @@ class FitReport(Result):
     calibrations: tuple[str, ...] = ()
     gguf_quants: tuple[QuantSize, ...] = ()
     warnings: tuple[str, ...] = ()
+    # What the plans were made from (planner.planning.fit.FitBasis): memory_curves re-plans from it.
+    basis: Any = field(default=None, compare=False, repr=False, metadata={"json": False})
 
     def plan_for(self, engine: str):
         """The plan of one engine (vllm, ollama, llamacpp), or None."""
@@ -132,6 +134,43 @@ class FitReport(Result):
     @property
     def fits(self) -> bool:
         return bool(self.plans) and all(p.fits for p in self.plans)
+
+
+@dataclass(frozen=True)
+class MemoryPoint:
+    """One context length of one engine plan, re-planned by the engine itself (all the plan's GPUs)."""
+
+    context: int  # tokens (vLLM --max-model-len, llama.cpp -c, Ollama num_ctx)
+    weights_bytes: int  # model weights on the GPUs
+    kv_cache_bytes: int  # vLLM: one request of this context; llama.cpp/Ollama: the cache allocated
+    compute_bytes: int  # vLLM peak activation; llama.cpp/Ollama compute (graph) buffers
+    overhead_bytes: int  # vLLM non-torch + CUDA graphs; Ollama minimum memory + its one-layer buffer
+    total_bytes: int  # the sum of the four
+    fits: bool  # the engine's own verdict at this context (what max_context bisects)
+
+
+@dataclass(frozen=True)
+class MemoryCurve:
+    """Memory against context length for one engine plan (`fit --plot`)."""
+
+    engine: str
+    label: str
+    gpus: int
+    budget_bytes: int  # what the engine compares against, all GPUs (vLLM: total x utilization)
+    memory_bytes: int  # the cards' memory, all GPUs
+    budget_rule: str  # the budget in words
+    max_context: int  # the plan's largest fitting context at its KV type (0: none)
+    kv_type: str
+    points: tuple[MemoryPoint, ...]
+
+
+@dataclass(frozen=True)
+class MemoryCurves(Result):
+    """`planner.api.memory_curves(report)`: the data `fit --plot` draws, one curve per engine plan."""
+
+    model: str
+    hardware: HardwareInfo
+    curves: tuple[MemoryCurve, ...]
 
 
 # ---- predict --------------------------------------------------------------------------------------
@@ -187,6 +226,39 @@ class PredictReport(Result):
     predictions: tuple[Prediction, ...]
     rejected: tuple[Rejection, ...] = ()
     calibrations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConcurrencyPoint:
+    """One concurrency level of one deployment, as the predict table prints it (bands as value, low, high)."""
+
+    concurrency: int
+    throughput_tokens_per_s: Band  # output tokens/s over all streams
+    ttft_s: Band
+    tpot_s: Band
+    e2e_s: Band
+
+
+@dataclass(frozen=True)
+class ConcurrencySeries:
+    """Throughput and latency against concurrency for one deployment (`predict --plot`)."""
+
+    label: str  # engine, precision, backend and parallelism, as a person reads it
+    engine: str
+    context: int | None
+    points: tuple[ConcurrencyPoint, ...]
+
+
+@dataclass(frozen=True)
+class ConcurrencyCurves(Result):
+    """`planner.api.concurrency_curves(report)`: the data `predict --plot` draws, one series per deployment."""
+
+    model: str
+    hardware: HardwareInfo
+    prompt_tokens: int
+    output_tokens: int
+    context_depth: int
+    series: tuple[ConcurrencySeries, ...]
 
 
 # ---- recommend ------------------------------------------------------------------------------------

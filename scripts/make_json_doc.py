@@ -141,6 +141,27 @@ def render() -> str:
         "",
     ]
     out += [
+        "## Plot data (`fit --plot`, `predict --plot`)",
+        "",
+        'A plot file carries the numbers it draws as JSON (an SVG in `<desc id="mi50plan-data">`, a PNG in a '
+        '`mi50plan-data` text chunk, an HTML page in `<script type="application/json" id="mi50plan-data">`; '
+        "`planner.plots.read_embedded` reads it back): `kind` (`fit`, `predict`, `capacity`) and the `to_dict()` "
+        "of the result drawn. `fit --plot` draws `planner.api.memory_curves(report)`, a `MemoryCurves`; "
+        "`predict --plot` draws `planner.api.concurrency_curves(report)`, a `ConcurrencyCurves`; "
+        "`planner.api.plot(result, path)` does either from Python.",
+        "",
+    ]
+    for cls in (
+        r.MemoryCurves,
+        r.MemoryCurve,
+        r.MemoryPoint,
+        r.ConcurrencyCurves,
+        r.ConcurrencySeries,
+        r.ConcurrencyPoint,
+    ):
+        doc = " ".join(line.strip() for line in (cls.__doc__ or "").strip().splitlines())
+        out += [f"### `{cls.__name__}`", "", doc, ""] + _fields(cls) + [""]
+    out += [
         "## Engine plans (`fit`: `plans[]`)",
         "",
         "Every plan is an `EnginePlan` (planner/engines/base.py) and has `engine`, `dtype`, `fits`, "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import typer
 
 from planner.cli import options as o
-from planner.cli.output import emit, warn
+from planner.cli.output import emit, note, warn
 from planner.cli.render_fit import render_fit
 from planner.errors import ExitCode
 
@@ -30,6 +30,8 @@ Examples:
   mi50plan fit ./gemma-3-270m-q4_k_m.gguf --engine llamacpp --ctx-size 8192 -ctk q8_0 -ctv q8_0
 
   mi50plan fit qwen2.5:7b --engine ollama --hardware host
+
+  mi50plan fit Qwen/Qwen2.5-14B-Instruct --plot memory.svg
 """
 
 
@@ -84,9 +86,14 @@ def fit_command(
     revision: o.RevisionOpt = None,
     no_calibration: o.NoCalibrationOpt = False,
     require_fit: bool = typer.Option(False, "--require-fit", help="Exit 5 when a chosen engine's plan does not fit."),
+    plot: str | None = typer.Option(None, "--plot", help="Write memory against context: FILE.svg, .png or .html."),
     as_json: o.JsonOpt = False,
 ) -> None:
     from planner.api import plan
+    from planner.plots import check_plot_path
+
+    if plot is not None:
+        check_plot_path(plot)
 
     report = plan(
         model,
@@ -127,6 +134,10 @@ def fit_command(
     for line in report.warnings:
         warn(line)
     emit(report.to_dict(), as_json, render_fit)
+    if plot is not None:
+        from planner.api import plot as draw
+
+        note(f"plot written: {draw(report, plot)}")
     if require_fit and not report.fits:
         raise typer.Exit(int(ExitCode.DOES_NOT_FIT))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import typer
 
 from planner.cli import options as o
-from planner.cli.output import emit
+from planner.cli.output import emit, note
 from planner.cli.render_predict import render_compare, render_predict, render_recommend
 from planner.errors import ExitCode
 
@@ -21,6 +21,7 @@ PromptOpt = o.Annotated[int, typer.Option("--prompt-tokens", help="Prompt length
 OutputOpt = o.Annotated[int, typer.Option("--output-tokens", help="Generated tokens per request.")]
 DepthOpt = o.Annotated[int, typer.Option("--context-depth", help="Tokens already in the context (llama-bench -d).")]
 ConcOpt = o.Annotated[str, typer.Option("--concurrency", help="Concurrent streams, e.g. 1,4,16.")]
+PlotOpt = o.Annotated[str | None, typer.Option("--plot", help="Write a plot: FILE.svg, .png or .html.")]
 PREDICT_HELP = """How fast will MODEL run: prefill, TTFT, decode tok/s, TPOT, end-to-end latency, throughput.
 
 Each figure carries a band (the leave-one-out spread of the fitted efficiency factors). Every engine
@@ -35,6 +36,8 @@ Examples:
   mi50plan predict meta-llama/Llama-2-7b-hf --engine llamacpp --quant Q4_0 --backend rocm --hardware mi50-32gb
 
   mi50plan predict Qwen/Qwen2.5-7B-Instruct --engine ollama --concurrency 1,4 --context-depth 2048 --json
+
+  mi50plan predict Qwen/Qwen2.5-7B-Instruct --engine llamacpp,ollama --concurrency 1,2,4,8,16 --plot speed.svg
 """
 
 
@@ -57,10 +60,15 @@ def predict_command(
     concurrency: ConcOpt = "1",
     offline: o.OfflineOpt = False,
     no_calibration: o.NoCalibrationOpt = False,
+    plot: PlotOpt = None,
     as_json: o.JsonOpt = False,
 ) -> None:
     from planner.api import predict
 
+    if plot is not None:
+        from planner.plots import check_plot_path
+
+        check_plot_path(plot)
     report = predict(
         model,
         hardware=hardware,
@@ -82,6 +90,10 @@ def predict_command(
         calibration=not no_calibration,
     )
     emit(report, as_json, render_predict)
+    if plot is not None and report.predictions:
+        from planner.api import plot as draw
+
+        note(f"plot written: {draw(report, plot)}")
     if not report.predictions:  # every level was a "does not fit" row
         raise typer.Exit(int(ExitCode.DOES_NOT_FIT))
 

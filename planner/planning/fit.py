@@ -28,6 +28,16 @@ class FitOptions:
     auto_tensor_parallel: bool = False  # no TP given: use the GPUs (the largest TP they hold)
 
 
+@dataclass(frozen=True)
+class FitBasis:
+    """What a FitReport's plans were made from, so memory_curve.memory_curves can re-plan them."""
+
+    resolved: ResolvedModel
+    hw: Hardware
+    options: FitOptions
+    arch: str | None = None
+
+
 def model_info(resolved: ResolvedModel) -> ModelInfo:
     spec = resolved.spec
     counts = count_params(spec)
@@ -215,6 +225,7 @@ def fit_resolved(
         calibrations=cals.applied(),
         gguf_quants=quants,
         warnings=warnings,
+        basis=FitBasis(resolved, hw, options, arch),
     )
 
 

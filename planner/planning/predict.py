@@ -21,7 +21,15 @@ from planner.planning.context import (
     parse_engines,
 )
 from planner.planning.fit import gguf_weights
-from planner.results import Band, Prediction, PredictReport, Rejection
+from planner.results import (
+    Band,
+    ConcurrencyCurves,
+    ConcurrencyPoint,
+    ConcurrencySeries,
+    Prediction,
+    PredictReport,
+    Rejection,
+)
 from planner.sources.resolved import ResolvedModel
 
 BANDED = ("prefill_tokens_per_s", "ttft_s", "decode_tokens_per_s", "tpot_s", "e2e_s", "throughput_tokens_per_s")
@@ -311,3 +319,44 @@ def level_does_not_fit(d: Deployment, concurrency: int, need: int, verdict: Verd
             f"({label(d)}: {verdict.kv_cache_tokens:,} KV tokens)"
         )
     return None
+
+
+def prediction_label(p: Prediction) -> str:
+    """A deployment's name from its prediction, as `label` names a Deployment."""
+    if p.engine == "vllm":
+        parts = ["vLLM", p.precision]
+        if p.tensor_parallel_size > 1:
+            parts.append(f"TP{p.tensor_parallel_size}")
+    else:
+        parts = ["Ollama" if p.engine == "ollama" else "llama.cpp", p.precision, p.backend or ""]
+        if p.layer_split > 1:
+            parts.append(f"split x{p.layer_split}")
+    return " ".join(x for x in parts if x)
+
+
+def concurrency_curves(report: PredictReport) -> ConcurrencyCurves:
+    """Throughput and latency against concurrency per deployment: the predictions of `report`, grouped
+    (the data `predict --plot` draws; a level that did not fit is left out, as in the table)."""
+    groups: dict[str, list[Prediction]] = {}
+    for p in report.predictions:
+        groups.setdefault(prediction_label(p), []).append(p)
+    series = tuple(
+        ConcurrencySeries(
+            label=name,
+            engine=preds[0].engine,
+            context=preds[0].context,
+            points=tuple(
+                ConcurrencyPoint(p.concurrency, p.throughput_tokens_per_s, p.ttft_s, p.tpot_s, p.e2e_s)
+                for p in sorted(preds, key=lambda p: p.concurrency)
+            ),
+        )
+        for name, preds in groups.items()
+    )
+    return ConcurrencyCurves(
+        model=report.model,
+        hardware=report.hardware,
+        prompt_tokens=report.prompt_tokens,
+        output_tokens=report.output_tokens,
+        context_depth=report.context_depth,
+        series=series,
+    )

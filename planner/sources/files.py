@@ -37,8 +37,9 @@ def _remove_stale_temporaries(path: Path, now: float | None = None) -> None:
             continue  # another writer's file, or gone already: not ours to insist on
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so a crash never leaves it half-written: temp file in the same folder, then rename."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write a file so a crash never leaves it half-written: temp file in the same folder, then rename.
+    `text` may be bytes (a PNG), written as they are."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +50,7 @@ def write_atomic(path: Path, text: str) -> None:
             f"{path}: cannot write ({exc.strerror or exc})", hint="check the folder exists and is writable"
         ) from exc
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "wb") if isinstance(text, bytes) else os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
