@@ -61,6 +61,15 @@ def _clean(value):
     return value
 
 
+def _write(path: Path, content: str | bytes) -> Path:
+    """write_atomic, then the permissions a plain open() would give (mkstemp makes the file 0600)."""
+    write_atomic(path, content)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+    return path
+
+
 def save(fig, path: Path, data: dict, title: str) -> Path:
     """Write `fig` to `path` (format from the suffix) with `data` embedded as JSON, atomically (a
     temporary file renamed over the target); returns the path."""
@@ -69,8 +78,7 @@ def save(fig, path: Path, data: dict, title: str) -> Path:
     if suffix == ".png":
         png = io.BytesIO()
         fig.savefig(png, format="png", dpi=110, metadata={"Title": title, DATA_KEY: text})
-        write_atomic(path, png.getvalue())
-        return path
+        return _write(path, png.getvalue())
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Title": title})
     svg = buf.getvalue()
@@ -78,8 +86,7 @@ def save(fig, path: Path, data: dict, title: str) -> Path:
     if suffix == ".svg":
         close = svg.index(">", start) + 1
         svg = svg[:close] + f'\n <desc id="{DATA_KEY}">{escape(text, quote=False)}</desc>' + svg[close:]
-        write_atomic(path, svg)
-        return path
+        return _write(path, svg)
     body = svg[start:]
     page = (
         '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>'
@@ -90,8 +97,7 @@ def save(fig, path: Path, data: dict, title: str) -> Path:
         + text.replace("</", "<\\/")
         + "</script>\n</body></html>\n"
     )
-    write_atomic(path, page)
-    return path
+    return _write(path, page)
 
 
 def capacity_plot(plan: dict, path: str | Path) -> Path:

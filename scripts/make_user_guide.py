@@ -1,6 +1,9 @@
 """Regenerate docs/user-guide.md: every example is run here and its real output pasted in.
 
 Usage: HF_HUB_OFFLINE=1 python scripts/make_user_guide.py   (offline: the catalog answers)
+       python scripts/make_user_guide.py --only "as a plot" --out /tmp/guide.md   (check some sections)
+
+`--plot` commands write their image under docs/img/ and the guide shows it below the command.
 
 The live section starts the real llama-server (tests/llama_server.py; scripts/build_llama_server.sh
 builds it once) on 127.0.0.1:8080 with Gemma 3 270M Q4_K_M. Calibrations go to a temporary config
@@ -18,7 +21,6 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-EXE = str(Path(sys.executable).parent / "mi50plan")
 sys.path.insert(0, str(ROOT))
 from tests.llama_server import find_artifacts, serve  # noqa: E402  (the test suite's harness)
 
@@ -33,6 +35,7 @@ LIVE_FOOTER = (
     "output and every run of it."
 )
 PROBE = f"probe {URL} --runs 5 --prompts short,medium,long --output-tokens 64"
+IMG = "docs/img"  # --plot files land here (relative to the repository root) and are shown below their command
 
 PY_EXAMPLE = """import planner
 
@@ -65,6 +68,11 @@ SECTIONS = [
     ("Speed", "Predictions carry a band from the leave-one-out spread of the fitted factors:",
      ["predict Qwen/Qwen2.5-1.5B-Instruct --engine vllm --prompt-tokens 32 --output-tokens 128",
       "predict Qwen/Qwen2.5-7B-Instruct --engine ollama --quant Q4_K_M --concurrency 1,4"]),
+    ("Speed against concurrency, as a plot", "`--plot FILE` (.svg, .png, or .html with the data embedded) draws "
+     "output throughput, TTFT and TPOT against the concurrency levels asked, each with its band; the file carries "
+     "the plotted numbers as JSON (docs/json.md \"Plot data\"; `planner.api.plot(report, path)` from Python):",
+     [f"predict Qwen/Qwen2.5-7B-Instruct --engine llamacpp,ollama --concurrency 1,2,4,8,16 --prompt-tokens 500 "
+      f"--output-tokens 200 --plot {IMG}/predict-qwen2.5-7b-mi50.svg"]),
     ("Which deployment?", "", ["recommend Qwen/Qwen2.5-7B-Instruct --hardware mi50-16gb --max-latency 2s"]),
     ("Many GPUs", "With `--gpus N` and no `-tp`, vLLM is planned at the largest tensor parallel size the GPUs hold, "
      "and the plan says so; suggestions are re-planned at that size:",
@@ -72,6 +80,11 @@ SECTIONS = [
     ("The largest context", "Every plan reports the largest context that fits fully on the GPUs, at its KV type "
      "and at the quantized KV types the engine allows (`max_context` in `--json`):",
      ["fit Qwen/Qwen2.5-14B-Instruct --engine ollama"]),
+    ("Memory against context, as a plot", "`fit --plot FILE` re-plans every engine at contexts from 256 tokens to "
+     "the model's limit and stacks weights, KV cache, compute buffers and overheads against the budget the engine "
+     "checks; the vertical line is where it stops fitting (the plan's `max_context`). The 14B in fp16 fits no "
+     "16 GB card under vLLM at any context; the GGUF engines stop where their KV cache meets the budget:",
+     [f"fit Qwen/Qwen2.5-14B-Instruct --plot {IMG}/fit-qwen2.5-14b-mi50.svg"]),
     ("Which context", "One rule for every command: each engine runs at the context you give it (`--max-model-len` "
      "for all engines, `--ctx-size` for llama.cpp, `--num-ctx` for Ollama), else at its own default (vLLM and "
      "llama-server the model's, Ollama its version's default for this VRAM). Every table shows it; a level "
@@ -80,8 +93,11 @@ SECTIONS = [
       "--prompt-tokens 2048"]),
     ("How many GPUs for a load", "The report's setup: Qwen2.5-7B at 2 requests/s of 500 prompt and 200 output "
      "tokens, p95 TTFT under 2 s, on MI50 16 GB cards. Each candidate's scheduler is simulated at that load "
-     "(docs/methodology.md section 8); `--plot capacity.svg` draws the curves:",
-     ["capacity Qwen/Qwen2.5-7B-Instruct --rate 2 --prompt-tokens 500 --output-tokens 200 --ttft-p95 2"]),
+     "(docs/methodology.md section 8); `--plot` draws p95 TTFT and TPOT against the request rate per candidate "
+     "with the targets, and cost against p95 latency with the Pareto frontier (at the issue's example price of "
+     "0.15 USD per GPU-hour; docs/capacity.md reads this answer):",
+     [f"capacity Qwen/Qwen2.5-7B-Instruct --rate 2 --prompt-tokens 500 --output-tokens 200 --ttft-p95 2 "
+      f"--hardware mi50-16gb --price mi50-16gb=0.15 --plot {IMG}/capacity-qwen2.5-7b-mi50.svg"]),
     ("Backend gap or model gap?", "The report compared a 1.5B fp16 model with a 7B Q4 model:",
      ['compare "Qwen/Qwen2.5-1.5B-Instruct vllm fp16" "Qwen/Qwen2.5-7B-Instruct ollama Q4_K_M"']),
     ("Two GPUs side by side", "`--hardware-b` puts setup B on another profile:",
@@ -131,18 +147,22 @@ def run_python(code: str, env: dict | None = None) -> str:
 
 
 def run(args: str, cwd: Path = ROOT, env: dict | None = None) -> str:
-    proc = subprocess.run([EXE, *shlex.split(args)], cwd=cwd, capture_output=True, text=True,
-                          env={**os.environ, **(env or {}), "COLUMNS": "120"})
+    # this checkout's CLI (the installed `mi50plan` may import another copy of the package)
+    proc = subprocess.run([sys.executable, "-m", "planner.cli.app", *shlex.split(args)], cwd=cwd,
+                          capture_output=True, text=True,
+                          env={**os.environ, **(env or {}), "COLUMNS": "120", "PYTHONPATH": str(ROOT)})
     text = (proc.stderr + proc.stdout).rstrip()  # progress and notes come first on a terminal too
     if proc.returncode:
         text += f"\n(exit code {proc.returncode})"
     return text
 
 
-def sections(tmp: str, work: Path) -> list[str]:
+def sections(tmp: str, work: Path, only: str | None = None) -> list[str]:
     parts: list[str] = []
     env = {"MI50PLAN_CONFIG_DIR": str(Path(tmp) / "config")}
     for title, text, commands in SECTIONS:
+        if only is not None and only.lower() not in title.lower():
+            continue
         parts += [f"## {title}", ""]
         if text:
             parts += [text, ""]
@@ -154,13 +174,36 @@ def sections(tmp: str, work: Path) -> list[str]:
                 continue
             out = run(command, cwd=work if live else ROOT, env=env)
             out = out.replace(f"{tmp}/config", "~/.config/mi50plan").replace(f"{work}/", "")
+            out = out.replace(f"{ROOT}/", "")
             parts += ["```", f"$ mi50plan {command}", out, "```", ""]
+            plot = next((w for w in shlex.split(command) if w.startswith(f"{IMG}/")), None)
+            if plot is not None and (ROOT / plot).is_file():
+                parts += [f"![{title}]({plot.removeprefix('docs/')})", ""]
         if live:
             parts += [LIVE_FOOTER, ""]
     return parts
 
 
-def main() -> int:
+def check_sections(only: str, out: Path) -> int:
+    """Only the sections whose title holds `only` (no live server unless one is asked), into `out`."""
+    if "probe" in only.lower():
+        raise SystemExit("the live section needs the full run: python scripts/make_user_guide.py")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "work"
+        work.mkdir()
+        parts = sections(tmp, work, only)
+    if not parts:
+        raise SystemExit(f"no section title holds {only!r}")
+    out.write_text("\n".join(parts))
+    print(f"wrote {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--only"] and len(argv) >= 2:
+        out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else Path(tempfile.gettempdir()) / "guide.md"
+        return check_sections(argv[1], out)
     tail = ["## Defaults file and environment variables", "",
             "`~/.config/mi50plan/config.toml` (or `$MI50PLAN_CONFIG_DIR/config.toml`) sets defaults: `hardware`, "
             "`gpus` and `engine` for every command, and a `[fit]`, `[predict]`, ... table for any option of one "
