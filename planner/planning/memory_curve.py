@@ -13,6 +13,10 @@ KV cache, compute buffers and overheads, summed over the plan's GPUs:
   which is where --fit starts to move layers off the GPU.
 - Ollama: all layers' and the output layer's weights, the KV cache, the graph, and the minimum memory
   plus the one-layer buffer it reserves per GPU (llm/memory.go); budget = the free memory it reads.
+
+On one GPU the stack crosses the budget where the engine stops fitting (tests/cli/test_plots_cli.py). On
+several the engines decide per GPU (layers placed one by one), so the summed stack can cross the summed
+budget a little before or after; each point's ``fits`` is the engine's own verdict, and it is what counts.
 """
 
 from __future__ import annotations
