@@ -45,6 +45,26 @@ def _bool_flag(option: str, value) -> bool | None:
     raise UsageError(option, value, "must be 1 or 0", hint="OLLAMA_FLASH_ATTENTION takes 1 or 0")
 
 
+def _count(option: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+        raise UsageError(option, value, "must be a whole number, 0 or more")
+    return value
+
+
+def _estimator(value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = str(value).strip().lower()
+    if name not in ("new", "old"):
+        raise UsageError(
+            "--ollama-estimator",
+            value,
+            "not an Ollama estimator",
+            hint="use new (the Ollama engine's measured allocations, 0.12+) or old (llm/memory.go)",
+        )
+    return name
+
+
 def vllm_options(
     *,
     dtype: str = "auto",
@@ -57,9 +77,32 @@ def vllm_options(
     max_num_seqs: int | None = None,
     max_num_batched_tokens: int | None = None,
     block_size: int = 16,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
+    enable_prefix_caching: bool | None = None,
+    cpu_offload_gb: float = 0.0,
+    swap_space: float | None = None,
 ) -> VllmOptions:
-    """vLLM's options by its own flag names (`vllm serve --help`)."""
+    """vLLM's options by its own flag names (`vllm serve --help`).
+
+    `vllm_version`: the release line to plan (None or "auto": 0.11 on gfx906, the latest elsewhere);
+    `kv_cache_memory`: bytes, or a size such as "8GiB" (vLLM's --kv-cache-memory)."""
+    from planner.engines.vllm import version_key
+    from planner.planning.context import parse_size
+
+    if vllm_version is not None and str(vllm_version).strip().lower() != "auto":
+        version_key(vllm_version)  # an unknown version is a usage error naming the known ones
+    for option, value in (("--cpu-offload-gb", cpu_offload_gb), ("--swap-space", swap_space)):
+        if value is not None and not 0 <= value <= 2**20:
+            raise UsageError(option, value, "must be 0 or more GiB, at most 1048576")
     return VllmOptions(
+        vllm_version=vllm_version,
+        kv_cache_memory_bytes=parse_size(kv_cache_memory, "--kv-cache-memory"),
+        enforce_eager=enforce_eager,
+        enable_prefix_caching=enable_prefix_caching,
+        cpu_offload_gb=cpu_offload_gb,
+        swap_space_gb=swap_space,
         dtype=dtype,
         quantization=quantization,
         max_model_len=max_model_len,
@@ -90,6 +133,12 @@ def plan(
     max_num_seqs: int | None = None,
     max_num_batched_tokens: int | None = None,
     block_size: int = 16,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
+    enable_prefix_caching: bool | None = None,
+    cpu_offload_gb: float = 0.0,
+    swap_space: float | None = None,
     # llama.cpp and Ollama
     quant: str | None = None,
     ctx_size: int | None = None,
@@ -102,12 +151,15 @@ def plan(
     n_gpu_layers: int | None = None,
     split_mode: str = "layer",
     swa_full: bool = False,
+    mmproj: str | None = None,
+    n_cpu_moe: int = 0,
     num_ctx: int | None = None,
     num_parallel: int = 1,
     kv_cache_type: str = "f16",
     flash_attention: bool | str | None = None,
     num_gpu: int | None = None,
     ollama_version: str = OLLAMA_VERSION,
+    ollama_estimator: str | None = None,
     # where the config comes from
     offline: bool = False,
     revision: str | None = None,
@@ -131,6 +183,12 @@ def plan(
             max_num_seqs=max_num_seqs,
             max_num_batched_tokens=max_num_batched_tokens,
             block_size=block_size,
+            vllm_version=vllm_version,
+            kv_cache_memory=kv_cache_memory,
+            enforce_eager=enforce_eager,
+            enable_prefix_caching=enable_prefix_caching,
+            cpu_offload_gb=cpu_offload_gb,
+            swap_space=swap_space,
         ),
         auto_tensor_parallel=tensor_parallel_size is None,
         llamacpp=LlamaCppOptions(
@@ -144,6 +202,7 @@ def plan(
             n_gpu_layers=n_gpu_layers,
             split_mode=str(split_mode).lower(),
             swa_full=swa_full,
+            n_cpu_moe=_count("--n-cpu-moe", n_cpu_moe),
         ),
         ollama=OllamaOptions(
             num_ctx=num_ctx,
@@ -152,8 +211,10 @@ def plan(
             flash_attention=_bool_flag("--flash-attention", flash_attention),
             num_gpu=num_gpu,
             version=ollama_version,
+            estimator=_estimator(ollama_estimator),
         ),
         quant=quant,
+        mmproj=mmproj,
     )
     return plan_fit(
         model,

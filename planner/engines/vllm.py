@@ -103,15 +103,15 @@ VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.1
 GFX906_ARCHS = ("gfx900", "gfx906")
 
 
-def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
-    if name is None or name == "auto":
-        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.3x"]
-    key = name.strip().lower().lstrip("v") if name.strip().lower() != "v0" else "v0"
+def version_key(name: str) -> str:
+    """The release line a --vllm-version value names (v0, 0.8 ... 0.3x); UsageError listing the known ones."""
+    text = str(name).strip().lower()
+    key = "v0" if text == "v0" else text.lstrip("v")
     key = VERSION_ALIASES.get(key, key)
     if key not in VLLM_VERSIONS:
-        major = key.split(".")
-        if len(major) >= 2 and major[0] == "0" and major[1].isdigit():
-            minor = int(major[1])
+        parts = key.split(".")
+        if len(parts) >= 2 and parts[0] == "0" and parts[1].isdigit():
+            minor = int(parts[1])
             key = (
                 "0.8"
                 if minor == 8
@@ -126,13 +126,20 @@ def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
                 else ("0.3x" if minor >= 28 else "")
             )
     if key not in VLLM_VERSIONS:
+        known = ", ".join(f"{v.name} ({v.label})" for v in VLLM_VERSIONS.values())
         raise UsageError(
             "--vllm-version",
             name,
             "not a vLLM version mi50plan models",
-            hint="use v0, 0.8, 0.10, 0.11, 0.12, 0.2x, 0.3x (latest), or auto",
+            hint=f"use auto, latest, a release such as 0.11.0, or one of: {known}",
         )
-    return VLLM_VERSIONS[key]
+    return key
+
+
+def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
+    if name is None or str(name).strip().lower() == "auto":
+        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.3x"]
+    return VLLM_VERSIONS[version_key(name)]
 
 
 @dataclass(frozen=True)
@@ -185,11 +192,11 @@ class VllmOptions:
         if self.block_size != 16:
             out += ["--block-size", str(self.block_size)]
         if self.kv_cache_memory_bytes:
-            out += ["--kv-cache-memory", str(self.kv_cache_memory_bytes)]
+            out += ["--kv-cache-memory-bytes", str(self.kv_cache_memory_bytes)]  # vllm/engine/arg_utils.py
         if self.enforce_eager:
             out += ["--enforce-eager"]
-        if self.enable_prefix_caching is False:
-            out += ["--no-enable-prefix-caching"]
+        if self.enable_prefix_caching is not None:
+            out += ["--enable-prefix-caching" if self.enable_prefix_caching else "--no-enable-prefix-caching"]
         if self.cpu_offload_gb:
             out += ["--cpu-offload-gb", f"{self.cpu_offload_gb:g}"]
         if self.swap_space_gb is not None:
@@ -673,6 +680,11 @@ def _suggestion(change: str, flags: list[str], plan: VllmPlan | None, note: str 
     return Suggestion(change, tuple(flags), plan.fits, plan.kv_cache_tokens, plan.max_concurrency, note=note)
 
 
+# The int4 suggestion names no repository: the engine does no I/O; the planning layer names a real one from the
+# catalog's quantized table (planner.planning.launch.name_checkpoints) or says what to search for.
+INT4_CHECKPOINT = "an int4 GPTQ/AWQ checkpoint of this model"
+
+
 def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPlan) -> list[Suggestion]:
     """The smallest changes that make the plan fit, each re-planned (only fitting ones are kept)."""
     out: list[Suggestion | None] = []
@@ -717,7 +729,7 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
         if p is not None and p.fits:
             out.append(
                 _suggestion(
-                    "an int4 GPTQ/AWQ checkpoint of this model (e.g. a -GPTQ-Int4 or -AWQ repo)",
+                    INT4_CHECKPOINT,
                     ["--quantization", "gptq"],
                     p,
                     note=f"weights {_gib(p.weights_bytes)} GiB",
@@ -727,7 +739,7 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
             p2 = _try(qspec, hw, replace(opts, dtype="auto", max_model_len=(p.estimated_max_model_len // 256) * 256))
             out.append(
                 _suggestion(
-                    f"an int4 GPTQ/AWQ checkpoint with --max-model-len {(p.estimated_max_model_len // 256) * 256}",
+                    f"{INT4_CHECKPOINT} with --max-model-len {(p.estimated_max_model_len // 256) * 256}",
                     [
                         "--quantization",
                         "gptq",
