@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from planner.core.hardware import Hardware
 from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, weight_bytes
@@ -53,6 +54,12 @@ class VllmVersion:
 # their fp32 copy (4), torch.sort's values and int64 indices (4 + 8) with the radix sort's double
 # buffers (4 + 8), the softmax probabilities (4) and the exponential noise q of random_sample (4): 38 B.
 V1_SAMPLER_BYTES = 2 + 4 + (4 + 8) + (4 + 8) + 4 + 4
+# With FlashInfer installed ("Using FlashInfer for top-p & top-k sampling" in the log; VLLM_USE_FLASHINFER_SAMPLER
+# not 0) the sampler calls flashinfer.sampling.top_k_top_p_sampling_from_logits (ops/topk_topp_sampler.py
+# forward_cuda): no sort; alive at its peak are the bf16/fp16 logits (2), their fp32 copy (4), the top-k masked
+# logits (4) and their softmax probabilities (4): 14 B.
+FLASHINFER_SAMPLER_BYTES = 2 + 4 + 4 + 4
+SAMPLERS = ("torch", "flashinfer")
 # V0 (vllm/worker/model_runner.py profile_run) keeps the fp32 logits of its dummy sequences.
 V0_SAMPLER_BYTES = 4
 NT_TP1, NT_TP = int(0.13 * GIB), int(0.41 * GIB)  # non-torch increase, logged on H100 (llm-d 0.11 logs)
@@ -160,6 +167,9 @@ class VllmOptions:
     enable_prefix_caching: bool | None = None  # no memory effect: blocks are shared, not added
     cpu_offload_gb: float = 0.0  # --cpu-offload-gb: weights kept in host RAM, per GPU
     swap_space_gb: float | None = None  # --swap-space (V0 only): CPU KV blocks in host RAM, default 4 GiB
+    # The profile run's top-k/top-p sampler: "torch" (vLLM's native sort path, 38 B per logit; what the official
+    # images and VLLM_USE_FLASHINFER_SAMPLER=0 run) or "flashinfer" (14 B per logit, when FlashInfer is installed).
+    sampler: str = "torch"
     # The user's calibration (`mi50plan calibrate --vllm-log`): measured minus planned bytes, added to
     # the platform's load overhead and to the non-torch overhead. Not vLLM flags.
     load_overhead_correction_bytes: int = 0
@@ -324,15 +334,22 @@ def scheduler_defaults(
     return opts.max_num_batched_tokens or tokens, opts.max_num_seqs or seqs
 
 
-def mxfp4_padding_bytes(spec: ModelSpec, quantized_bytes: int, quant: QuantConfig | None, platform: str) -> int:
-    """MXFP4 experts on CUDA (gpt-oss) are stored with hidden_size rounded up to 256 for the triton/Marlin
-    MoE kernels (vllm/model_executor/layers/quantization/mxfp4.py create_weights): every expert matrix
-    has one hidden dimension, so the expert bytes grow by round_up(h, 256) / h (2880 -> 3072: +6.7%)."""
+def mxfp4_padding_bytes(
+    spec: ModelSpec, quantized_bytes: int, quant: QuantConfig | None, platform: str, arch: str = "", tp: int = 1
+) -> int:
+    """MXFP4 experts on CUDA (gpt-oss) are stored padded for the MoE kernels (vllm/model_executor/layers/
+    quantization/mxfp4.py create_weights): hidden_size rounded up to 256 (2880 -> 3072: +6.7% on expert bytes).
+    Before Hopper (sm8x) the backend is Marlin, which also needs k % 128 == 0 in down_proj, so each rank's expert
+    intermediate size is rounded up to 128 as well (gpt-oss at TP 4: 720 -> 768)."""
     if quant is None or quant.method != "mxfp4" or platform != "cuda":
         return 0
     h = spec.hidden_size
-    padded = ceil_div(h, 256) * 256
-    return quantized_bytes * (padded - h) // h
+    factor = Fraction(ceil_div(h, 256) * 256, h)
+    marlin = arch.startswith("sm") and arch[2:].isdigit() and int(arch[2:]) < 90
+    if marlin and spec.moe is not None:
+        inter = spec.moe.expert_intermediate_size // tp
+        factor *= Fraction(ceil_div(inter, 128) * 128, inter)
+    return int(quantized_bytes * (factor - 1))
 
 
 def forward_peak_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int) -> int:
@@ -352,7 +369,13 @@ def forward_peak_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int) 
 
 
 def peak_activation_bytes(
-    spec: ModelSpec, dtype_bytes: int, tokens: int, seqs: int, tp: int, version: VllmVersion | None = None
+    spec: ModelSpec,
+    dtype_bytes: int,
+    tokens: int,
+    seqs: int,
+    tp: int,
+    version: VllmVersion | None = None,
+    sampler: str = "torch",
 ) -> int:
     """Peak torch memory of the profile run above the weights (docs/methodology.md 3.3 and 3.8).
 
@@ -363,10 +386,10 @@ def peak_activation_bytes(
     version = version or VLLM_VERSIONS["0.11"]
     forward = forward_peak_bytes(spec, dtype_bytes, tokens, tp)
     rows = min(tokens, seqs)
-    sampler = rows * spec.vocab_size * version.sampler_bytes_per_logit
     if not version.v1:
-        return forward + sampler
-    return max(forward, sampler + tokens * spec.hidden_size * dtype_bytes)
+        return forward + rows * spec.vocab_size * version.sampler_bytes_per_logit
+    per_logit = FLASHINFER_SAMPLER_BYTES if sampler == "flashinfer" else version.sampler_bytes_per_logit
+    return max(forward, rows * spec.vocab_size * per_logit + tokens * spec.hidden_size * dtype_bytes)
 
 
 def cudagraph_estimate_bytes(spec: ModelSpec, dtype_bytes: int, seqs: int, tp: int) -> int:
@@ -542,12 +565,14 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     total = profile.runtime_memory_bytes
     requested = int(total * opts.gpu_memory_utilization)
     w = weight_bytes(spec, dtype, quant, tp, pp)
-    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform)
+    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp)
     offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
     weights_loaded = (
         w.per_rank_bytes + pad - offload + LOAD_OVERHEAD_BYTES[platform] + opts.load_overhead_correction_bytes
     )
-    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version)
+    if opts.sampler not in SAMPLERS:
+        raise UsageError("sampler", opts.sampler, "not a vLLM sampler", hint="torch or flashinfer")
+    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler)
     non_torch = (
         version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
     )
