@@ -30,6 +30,8 @@ Examples:
   mi50plan fit ./gemma-3-270m-q4_k_m.gguf --engine llamacpp --ctx-size 8192 -ctk q8_0 -ctv q8_0
 
   mi50plan fit qwen2.5:7b --engine ollama --hardware host
+
+  mi50plan fit Qwen/Qwen2.5-7B-Instruct --hardware h100-sxm --vllm-version 0.11 --kv-cache-memory 20GiB --enforce-eager
 """
 
 
