@@ -248,11 +248,15 @@ def predict(
     concurrency: int | str | list[int] = 1,
     offline: bool = False,
     calibration: bool = True,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
 ) -> PredictReport:
     """How fast `model` runs: prefill, TTFT, decode, TPOT, e2e and throughput with bands (`predict`).
 
     Contexts follow the one rule of every command (planner.planning.predict.Contexts); a concurrency
-    level that does not fit is a ``rejected`` entry with its level, not an error."""
+    level that does not fit is a ``rejected`` entry with its level, not an error. `vllm_version`,
+    `kv_cache_memory` and `enforce_eager` size vLLM's KV cache as in `plan` (what fits, how many streams)."""
     from planner.planning.predict import predict_model
 
     return predict_model(
@@ -274,6 +278,7 @@ def predict(
         concurrency=concurrency,
         offline=offline,
         calibration=calibration,
+        vllm=vllm_options(vllm_version=vllm_version, kv_cache_memory=kv_cache_memory, enforce_eager=enforce_eager),
     )
 
 

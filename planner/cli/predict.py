@@ -50,6 +50,9 @@ def predict_command(
     ctx_size: o.CtxSizeOpt = None,
     num_ctx: o.NumCtxOpt = None,
     tensor_parallel_size: o.TpOpt = None,
+    vllm_version: o.VllmVersionOpt = None,
+    kv_cache_memory: o.KvCacheMemoryOpt = None,
+    enforce_eager: o.EnforceEagerOpt = False,
     backend: BackendOpt = None,
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
@@ -80,6 +83,9 @@ def predict_command(
         concurrency=concurrency,
         offline=offline,
         calibration=not no_calibration,
+        vllm_version=vllm_version,
+        kv_cache_memory=kv_cache_memory,
+        enforce_eager=enforce_eager,
     )
     emit(report, as_json, render_predict)
     if not report.predictions:  # every level was a "does not fit" row

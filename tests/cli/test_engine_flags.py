@@ -175,3 +175,16 @@ def test_ollama_estimator_and_version(run_json, run_cli):
     assert plan("--ollama-version", "0.7.0")["context"] == 4096
     code, _, err = run_cli("fit", MOE, "--engine", "ollama", "--offline", "--ollama-estimator", "newest")
     assert code == 2 and "--ollama-estimator" in err
+
+
+def test_predict_sizes_vllm_with_the_same_flags_as_fit(run_json):
+    # predict's fit verdict (how many streams the KV cache holds) comes from the same vLLM plan as `fit`
+    args = ("--engine", "vllm", "--hardware", "h100-sxm", "--offline", "--max-model-len", "8192")
+    cases = (("--kv-cache-memory", "4GiB"), ("--vllm-version", "0.3x", "--enforce-eager"), ("--vllm-version", "0.11"))
+    for flags in cases:
+        (fit,) = run_json("fit", SMALL, *args, *flags)["plans"]
+        (pred,) = run_json("predict", SMALL, *args, *flags)["predictions"]
+        assert pred["max_concurrency"] == pytest.approx(fit["max_concurrency"]), flags
+    (eager,) = run_json("predict", SMALL, *args, "--vllm-version", "0.3x", "--enforce-eager")["predictions"]
+    (graphs,) = run_json("predict", SMALL, *args, "--vllm-version", "0.3x")["predictions"]
+    assert eager["max_concurrency"] > graphs["max_concurrency"]
