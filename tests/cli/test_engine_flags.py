@@ -188,3 +188,13 @@ def test_predict_sizes_vllm_with_the_same_flags_as_fit(run_json):
     (eager,) = run_json("predict", SMALL, *args, "--vllm-version", "0.3x", "--enforce-eager")["predictions"]
     (graphs,) = run_json("predict", SMALL, *args, "--vllm-version", "0.3x")["predictions"]
     assert eager["max_concurrency"] > graphs["max_concurrency"]
+
+
+def test_capacity_plans_vllm_with_the_memory_flags(run_json):
+    # Qwen2.5-1.5B: 28 layers x 2 KV heads x 128 x 2 (K and V) x 2 B = 28,672 B per token; 1 GiB holds
+    # 37,449 tokens, 2,340 whole 16-token blocks = 37,440 tokens (vLLM's KV sizing, methodology 3.8).
+    args = ("capacity", SMALL, "--rate", "2", "--engine", "vllm", "--hardware", "h100-sxm", "--offline")
+    args += ("--requests", "100", "--max-gpus", "1")
+    data = run_json(*args, "--kv-cache-memory", "1GiB")
+    assert data["candidates"][0]["kv_cache_tokens"] == 37_440
+    assert run_json(*args)["candidates"][0]["kv_cache_tokens"] > 37_440
