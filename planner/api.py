@@ -297,10 +297,14 @@ def recommend(
     output_tokens: int = 128,
     offline: bool = False,
     calibration: bool = True,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
 ) -> Recommendation:
     """Which deployment should serve `model` (or the largest of `family`) on this hardware (`recommend`).
 
-    `max_latency`: seconds, or a string such as "2s" or "1500ms"."""
+    `max_latency`: seconds, or a string such as "2s" or "1500ms". `vllm_version`, `kv_cache_memory` and
+    `enforce_eager` size the vLLM candidates as in `plan`."""
     from planner.planning.recommend import recommend_models
 
     return recommend_models(
@@ -317,6 +321,7 @@ def recommend(
         output_tokens=output_tokens,
         offline=offline,
         calibration=calibration,
+        vllm=vllm_options(vllm_version=vllm_version, kv_cache_memory=kv_cache_memory, enforce_eager=enforce_eager),
     )
 
 

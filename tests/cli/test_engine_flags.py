@@ -198,3 +198,15 @@ def test_capacity_plans_vllm_with_the_memory_flags(run_json):
     data = run_json(*args, "--kv-cache-memory", "1GiB")
     assert data["candidates"][0]["kv_cache_tokens"] == 37_440
     assert run_json(*args)["candidates"][0]["kv_cache_tokens"] > 37_440
+
+
+def test_recommend_sizes_vllm_with_the_memory_flags(run_json):
+    # A 512 MiB KV budget cannot hold one 32,768-token Qwen2.5-7B request (28 layers x 4 heads x 128 x 2 x 2 B =
+    # 56 KiB per token: 1.75 GiB), so every vLLM candidate is rejected with vLLM's own error; without it vLLM fits.
+    args = ("recommend", "Qwen/Qwen2.5-7B-Instruct", "--hardware", "h100-sxm", "--offline")
+    (small,) = run_json(*args, "--kv-cache-memory", "512MiB")["models"]
+    vllm_rows = [r for r in small["rejected"] if r["deployment"].startswith("vLLM")]
+    assert vllm_rows and all("KV cache" in r["reason"] for r in vllm_rows)
+    assert not any(r["deployment"].startswith("vLLM") for r in small["ranked"])
+    (default,) = run_json(*args)["models"]
+    assert any(r["deployment"].startswith("vLLM") for r in default["ranked"])
