@@ -47,6 +47,26 @@ def _bool_flag(option: str, value) -> bool | None:
     raise UsageError(option, value, "must be 1 or 0", hint="OLLAMA_FLASH_ATTENTION takes 1 or 0")
 
 
+def _count(option: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+        raise UsageError(option, value, "must be a whole number, 0 or more")
+    return value
+
+
+def _estimator(value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = str(value).strip().lower()
+    if name not in ("new", "old"):
+        raise UsageError(
+            "--ollama-estimator",
+            value,
+            "not an Ollama estimator",
+            hint="use new (the Ollama engine's measured allocations, 0.12+) or old (llm/memory.go)",
+        )
+    return name
+
+
 def vllm_options(
     *,
     dtype: str = "auto",
@@ -59,9 +79,32 @@ def vllm_options(
     max_num_seqs: int | None = None,
     max_num_batched_tokens: int | None = None,
     block_size: int = 16,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
+    enable_prefix_caching: bool | None = None,
+    cpu_offload_gb: float = 0.0,
+    swap_space: float | None = None,
 ) -> VllmOptions:
-    """vLLM's options by its own flag names (`vllm serve --help`)."""
+    """vLLM's options by its own flag names (`vllm serve --help`).
+
+    `vllm_version`: the release line to plan (None or "auto": 0.11 on gfx906, the latest elsewhere);
+    `kv_cache_memory`: bytes, or a size such as "8GiB" (vLLM's --kv-cache-memory)."""
+    from planner.engines.vllm import version_key
+    from planner.planning.context import parse_size
+
+    if vllm_version is not None and str(vllm_version).strip().lower() != "auto":
+        version_key(vllm_version)  # an unknown version is a usage error naming the known ones
+    for option, value in (("--cpu-offload-gb", cpu_offload_gb), ("--swap-space", swap_space)):
+        if value is not None and not 0 <= value <= 2**20:
+            raise UsageError(option, value, "must be 0 or more GiB, at most 1048576")
     return VllmOptions(
+        vllm_version=vllm_version,
+        kv_cache_memory_bytes=parse_size(kv_cache_memory, "--kv-cache-memory"),
+        enforce_eager=enforce_eager,
+        enable_prefix_caching=enable_prefix_caching,
+        cpu_offload_gb=cpu_offload_gb,
+        swap_space_gb=swap_space,
         dtype=dtype,
         quantization=quantization,
         max_model_len=max_model_len,
@@ -92,6 +135,12 @@ def plan(
     max_num_seqs: int | None = None,
     max_num_batched_tokens: int | None = None,
     block_size: int = 16,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
+    enable_prefix_caching: bool | None = None,
+    cpu_offload_gb: float = 0.0,
+    swap_space: float | None = None,
     # llama.cpp and Ollama
     quant: str | None = None,
     ctx_size: int | None = None,
@@ -104,12 +153,15 @@ def plan(
     n_gpu_layers: int | None = None,
     split_mode: str = "layer",
     swa_full: bool = False,
+    mmproj: str | None = None,
+    n_cpu_moe: int = 0,
     num_ctx: int | None = None,
     num_parallel: int = 1,
     kv_cache_type: str = "f16",
     flash_attention: bool | str | None = None,
     num_gpu: int | None = None,
     ollama_version: str = OLLAMA_VERSION,
+    ollama_estimator: str | None = None,
     # where the config comes from
     offline: bool = False,
     revision: str | None = None,
@@ -133,6 +185,12 @@ def plan(
             max_num_seqs=max_num_seqs,
             max_num_batched_tokens=max_num_batched_tokens,
             block_size=block_size,
+            vllm_version=vllm_version,
+            kv_cache_memory=kv_cache_memory,
+            enforce_eager=enforce_eager,
+            enable_prefix_caching=enable_prefix_caching,
+            cpu_offload_gb=cpu_offload_gb,
+            swap_space=swap_space,
         ),
         auto_tensor_parallel=tensor_parallel_size is None,
         llamacpp=LlamaCppOptions(
@@ -146,6 +204,7 @@ def plan(
             n_gpu_layers=n_gpu_layers,
             split_mode=str(split_mode).lower(),
             swa_full=swa_full,
+            n_cpu_moe=_count("--n-cpu-moe", n_cpu_moe),
         ),
         ollama=OllamaOptions(
             num_ctx=num_ctx,
@@ -154,8 +213,10 @@ def plan(
             flash_attention=_bool_flag("--flash-attention", flash_attention),
             num_gpu=num_gpu,
             version=ollama_version,
+            estimator=_estimator(ollama_estimator),
         ),
         quant=quant,
+        mmproj=mmproj,
     )
     return plan_fit(
         model,
@@ -189,11 +250,15 @@ def predict(
     concurrency: int | str | list[int] = 1,
     offline: bool = False,
     calibration: bool = True,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
 ) -> PredictReport:
     """How fast `model` runs: prefill, TTFT, decode, TPOT, e2e and throughput with bands (`predict`).
 
     Contexts follow the one rule of every command (planner.planning.predict.Contexts); a concurrency
-    level that does not fit is a ``rejected`` entry with its level, not an error."""
+    level that does not fit is a ``rejected`` entry with its level, not an error. `vllm_version`,
+    `kv_cache_memory` and `enforce_eager` size vLLM's KV cache as in `plan` (what fits, how many streams)."""
     from planner.planning.predict import predict_model
 
     return predict_model(
@@ -215,6 +280,7 @@ def predict(
         concurrency=concurrency,
         offline=offline,
         calibration=calibration,
+        vllm=vllm_options(vllm_version=vllm_version, kv_cache_memory=kv_cache_memory, enforce_eager=enforce_eager),
     )
 
 
@@ -233,10 +299,14 @@ def recommend(
     output_tokens: int = 128,
     offline: bool = False,
     calibration: bool = True,
+    vllm_version: str | None = None,
+    kv_cache_memory: int | str | None = None,
+    enforce_eager: bool = False,
 ) -> Recommendation:
     """Which deployment should serve `model` (or the largest of `family`) on this hardware (`recommend`).
 
-    `max_latency`: seconds, or a string such as "2s" or "1500ms"."""
+    `max_latency`: seconds, or a string such as "2s" or "1500ms". `vllm_version`, `kv_cache_memory` and
+    `enforce_eager` size the vLLM candidates as in `plan`."""
     from planner.planning.recommend import recommend_models
 
     return recommend_models(
@@ -253,6 +323,7 @@ def recommend(
         output_tokens=output_tokens,
         offline=offline,
         calibration=calibration,
+        vllm=vllm_options(vllm_version=vllm_version, kv_cache_memory=kv_cache_memory, enforce_eager=enforce_eager),
     )
 
 

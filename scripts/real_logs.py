@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planner.core.spec import spec_from_config  # noqa: E402
-from planner.planning.real_logs import compare_all, sampler_leave_one_out, summarise  # noqa: E402
+from planner.planning.real_logs import compare_all, is_new_case, sampler_leave_one_out, summarise  # noqa: E402
 from planner.sources.models import resolve_model  # noqa: E402
 from planner.sources.profiles import get_profile  # noqa: E402
 from planner.sources.real_logs import read_real_logs  # noqa: E402
@@ -57,13 +57,20 @@ def main() -> int:
             f"{r.source_url if not r.note else r.note}"
         )
     print()
-    print(f"{'engine':8} {'metric':24} {'n':>3} {'median |err|':>12} {'max |err|':>10}  worst")
-    for s in summarise(rows, v1_only=args.v1_only):
-        print(
-            f"{s.engine:8} {s.metric:24} {s.count:3} {100 * s.median_abs_error:11.1f}% "
-            f"{100 * s.max_abs_error:9.1f}%  {s.worst_case}"
-        )
-    print()
+    groups = (
+        ("all cases", rows),
+        ("OLD cases (those the model was built with)", [r for r in rows if not is_new_case(r.case)]),
+        ("NEW cases V40 on (added last: see tests/data/real-engine-logs.md)", [r for r in rows if is_new_case(r.case)]),
+    )
+    for title, group in groups:
+        print(title)
+        print(f"{'engine':8} {'metric':24} {'n':>3} {'median |err|':>12} {'max |err|':>10}  worst")
+        for s in summarise(group, v1_only=args.v1_only):
+            print(
+                f"{s.engine:8} {s.metric:24} {s.count:3} {100 * s.median_abs_error:11.1f}% "
+                f"{100 * s.max_abs_error:9.1f}%  {s.worst_case}"
+            )
+        print()
     print("vLLM V1 sampler bytes per logit, leave one case out (counted from the source: 38)")
     print(f"{'case':5} {'implied':>8} {'fit on others':>14} {'activation error':>17}")
     for case, implied, fitted, error in sampler_leave_one_out(sampler_inputs):

@@ -134,6 +134,9 @@ def capacity_command(
     engine: o.EngineOpt = "all",
     price: list[str] = typer.Option([], "--price", help="USD per GPU-hour: NAME=USD (or USD); beats the profile's."),
     slots: int | None = typer.Option(None, "--slots", help="Force llama-server -np / OLLAMA_NUM_PARALLEL."),
+    vllm_version: o.VllmVersionOpt = None,
+    kv_cache_memory: o.KvCacheMemoryOpt = None,
+    enforce_eager: o.EnforceEagerOpt = False,
     requests: int = typer.Option(600, "--requests", help="Simulated requests per load point."),
     seed: int = typer.Option(0, "--seed", help="Random seed of the simulated arrivals and lengths."),
     plot: str | None = typer.Option(None, "--plot", help="Write a plot: FILE.svg, .png or .html."),
@@ -141,6 +144,7 @@ def capacity_command(
     no_calibration: o.NoCalibrationOpt = False,
     as_json: o.JsonOpt = False,
 ) -> None:
+    from planner.api import vllm_options
     from planner.plots import capacity_plot, check_plot_path
 
     if plot is not None:
@@ -173,6 +177,7 @@ def capacity_command(
         gguf_only=resolved.gguf is not None or resolved.source == "ollama-store",
         gguf_quant=getattr(resolved.gguf, "quant", None) or (resolved.default_quant if resolved.gguf else None),
         slots=slots,
+        vllm=vllm_options(vllm_version=vllm_version, kv_cache_memory=kv_cache_memory, enforce_eager=enforce_eager),
     )
     started = time.perf_counter()
     result = plan_capacity(

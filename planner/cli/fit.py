@@ -32,6 +32,7 @@ Examples:
   mi50plan fit qwen2.5:7b --engine ollama --hardware host
 
   mi50plan fit Qwen/Qwen2.5-14B-Instruct --plot memory.svg
+  mi50plan fit Qwen/Qwen2.5-7B-Instruct --hardware h100-sxm --vllm-version 0.11 --kv-cache-memory 20GiB --enforce-eager
 """
 
 
@@ -50,6 +51,12 @@ def fit_command(
     max_num_seqs: o.MaxSeqsOpt = None,
     max_num_batched_tokens: o.MaxBatchedOpt = None,
     block_size: o.BlockSizeOpt = 16,
+    vllm_version: o.VllmVersionOpt = None,
+    kv_cache_memory: o.KvCacheMemoryOpt = None,
+    enforce_eager: o.EnforceEagerOpt = False,
+    enable_prefix_caching: o.PrefixCachingOpt = None,
+    cpu_offload_gb: o.CpuOffloadOpt = 0.0,
+    swap_space: o.SwapSpaceOpt = None,
     quant: str | None = typer.Option(
         None,
         "--quant",
@@ -72,6 +79,8 @@ def fit_command(
     ),
     split_mode: str = typer.Option("layer", "--split-mode", "-sm", help="llama.cpp multi-GPU split: none, layer, row."),
     swa_full: bool = typer.Option(False, "--swa-full", help="llama.cpp full-size SWA cache."),
+    mmproj: o.MmprojOpt = None,
+    n_cpu_moe: o.NCpuMoeOpt = 0,
     num_ctx: o.NumCtxOpt = None,
     num_parallel: int = typer.Option(1, "--num-parallel", help="OLLAMA_NUM_PARALLEL."),
     kv_cache_type: str = typer.Option("f16", "--kv-cache-type", help="OLLAMA_KV_CACHE_TYPE: f16, q8_0, q4_0."),
@@ -81,7 +90,8 @@ def fit_command(
     num_gpu: int | None = typer.Option(
         None, "--num-gpu", help="Ollama num_gpu: layers to offload (default: all that fit)."
     ),
-    ollama_version: str = typer.Option("0.16.1", "--ollama-version", help="Ollama version whose defaults to plan."),
+    ollama_version: o.OllamaVersionOpt = "0.16.1",
+    ollama_estimator: o.OllamaEstimatorOpt = None,
     offline: o.OfflineOpt = False,
     revision: o.RevisionOpt = None,
     no_calibration: o.NoCalibrationOpt = False,
@@ -110,6 +120,12 @@ def fit_command(
         max_num_seqs=max_num_seqs,
         max_num_batched_tokens=max_num_batched_tokens,
         block_size=block_size,
+        vllm_version=vllm_version,
+        kv_cache_memory=kv_cache_memory,
+        enforce_eager=enforce_eager,
+        enable_prefix_caching=enable_prefix_caching,
+        cpu_offload_gb=cpu_offload_gb,
+        swap_space=swap_space,
         quant=quant,
         ctx_size=ctx_size,
         cache_type_k=cache_type_k,
@@ -121,12 +137,15 @@ def fit_command(
         n_gpu_layers=n_gpu_layers,
         split_mode=split_mode,
         swa_full=swa_full,
+        mmproj=mmproj,
+        n_cpu_moe=n_cpu_moe,
         num_ctx=num_ctx,
         num_parallel=num_parallel,
         kv_cache_type=kv_cache_type,
         flash_attention=flash_attention,
         num_gpu=num_gpu,
         ollama_version=ollama_version,
+        ollama_estimator=ollama_estimator,
         offline=offline,
         revision=revision,
         calibration=not no_calibration,

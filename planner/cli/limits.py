@@ -80,12 +80,17 @@ LIMITS: dict[str, Bounded | Shaped] = {
     "--max-num-batched-tokens": Bounded(int, 1, MAX_TOKENS),
     "--block-size": Bounded(int, 1, 65_536),
     "--gpu-memory-utilization": Bounded(float, 0.0, 1.0, open_lo=True),
+    "--cpu-offload-gb": Bounded(float, 0.0, 2.0**20),  # GiB
+    "--swap-space": Bounded(float, 0.0, 2.0**20),  # GiB
+    "--vllm-version": Shaped(_WORD, "0.11 or latest", "not a vLLM version"),  # the engine lists the known
     # llama.cpp (0 for --ctx-size is llama.cpp's "the model's context"; -1 for -ngl is "all")
     "--ctx-size": Bounded(int, 0, MAX_TOKENS),
     "--ubatch-size": Bounded(int, 1, MAX_TOKENS),
     "--batch-size": Bounded(int, 1, MAX_TOKENS),
     "--parallel": Bounded(int, 1, 65_536),
     "--n-gpu-layers": Bounded(int, -1, 100_000),
+    "--n-cpu-moe": Bounded(int, 0, 100_000),
+    "--mmproj": Shaped(r".{1,4096}", "mmproj-model-f16.gguf", "not a file path"),
     # Ollama
     "--num-ctx": Bounded(int, 1, MAX_TOKENS),
     "--num-parallel": Bounded(int, 1, 65_536),
@@ -113,6 +118,7 @@ LIMITS: dict[str, Bounded | Shaped] = {
     "--kv-cache-dtype": Shaped(_WORD, "fp8"),
     "--backend": Shaped(_WORD, "rocm"),
     "--hardware": Shaped(_WORD, "mi50-16gb"),
+    "--ollama-estimator": Shaped(r"\s*(new|old)\s*", "new or old", "not an Ollama estimator"),
     "--ollama-version": Shaped(r"\s*v?\d{1,4}\.\d{1,4}(\.\d{1,4})?\s*", "0.16.1"),
     "--family": Shaped(_WORD, "qwen2.5"),
     "--goal": Shaped(_WORD, "latency"),

@@ -54,6 +54,57 @@ KvDtypeOpt = Annotated[str, typer.Option("--kv-cache-dtype", help="vLLM KV cache
 MaxSeqsOpt = Annotated[int | None, typer.Option("--max-num-seqs", help="vLLM max sequences per batch.")]
 MaxBatchedOpt = Annotated[int | None, typer.Option("--max-num-batched-tokens", help="vLLM tokens per batch.")]
 BlockSizeOpt = Annotated[int, typer.Option("--block-size", help="vLLM KV block size in tokens.")]
+VllmVersionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--vllm-version",
+        help="vLLM release line to plan: v0, 0.8, 0.10, 0.11, 0.12, 0.2x, 0.3x/latest, or a release such as "
+        "0.11.0 (default auto: 0.11 on gfx906, the gfx906 fork's; the latest elsewhere).",
+    ),
+]
+KvCacheMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--kv-cache-memory",
+        "--kv-cache-memory-bytes",
+        help="vLLM --kv-cache-memory-bytes: a fixed KV budget per GPU (8GiB, 8G, 8589934592 bytes); "
+        "vLLM then skips profiling and ignores --gpu-memory-utilization.",
+    ),
+]
+EnforceEagerOpt = Annotated[
+    bool, typer.Option("--enforce-eager", help="vLLM --enforce-eager: no CUDA graphs (no graph memory estimate).")
+]
+PrefixCachingOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--enable-prefix-caching/--no-enable-prefix-caching",
+        help="vLLM prefix caching (shares blocks; no memory effect, shown in the launch command).",
+    ),
+]
+CpuOffloadOpt = Annotated[
+    float, typer.Option("--cpu-offload-gb", help="vLLM --cpu-offload-gb: GiB of weights per GPU kept in host RAM.")
+]
+SwapSpaceOpt = Annotated[
+    float | None,
+    typer.Option("--swap-space", help="vLLM --swap-space GiB of CPU KV blocks per GPU (V0 engine only)."),
+]
+MmprojOpt = Annotated[
+    str | None,
+    typer.Option("--mmproj", help="llama.cpp --mmproj FILE: a multimodal projector GGUF, loaded on the first GPU."),
+]
+NCpuMoeOpt = Annotated[
+    int, typer.Option("--n-cpu-moe", help="llama.cpp --n-cpu-moe N: experts of the first N layers stay on the CPU.")
+]
+OllamaVersionOpt = Annotated[
+    str, typer.Option("--ollama-version", help="Ollama version whose defaults and estimator to plan.")
+]
+OllamaEstimatorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--ollama-estimator",
+        help="Ollama memory estimator: new or old (default: as Ollama picks by version and model).",
+    ),
+]
 
 
 def help_text(text: str) -> str:

@@ -53,6 +53,9 @@ def predict_command(
     ctx_size: o.CtxSizeOpt = None,
     num_ctx: o.NumCtxOpt = None,
     tensor_parallel_size: o.TpOpt = None,
+    vllm_version: o.VllmVersionOpt = None,
+    kv_cache_memory: o.KvCacheMemoryOpt = None,
+    enforce_eager: o.EnforceEagerOpt = False,
     backend: BackendOpt = None,
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
@@ -88,6 +91,9 @@ def predict_command(
         concurrency=concurrency,
         offline=offline,
         calibration=not no_calibration,
+        vllm_version=vllm_version,
+        kv_cache_memory=kv_cache_memory,
+        enforce_eager=enforce_eager,
     )
     emit(report, as_json, render_predict)
     if plot is not None and report.predictions:
@@ -125,6 +131,9 @@ def recommend_command(
     max_model_len: o.MaxModelLenOpt = None,
     ctx_size: o.CtxSizeOpt = None,
     num_ctx: o.NumCtxOpt = None,
+    vllm_version: o.VllmVersionOpt = None,
+    kv_cache_memory: o.KvCacheMemoryOpt = None,
+    enforce_eager: o.EnforceEagerOpt = False,
     prompt_tokens: PromptOpt = 32,
     output_tokens: OutputOpt = 128,
     offline: o.OfflineOpt = False,
@@ -147,6 +156,9 @@ def recommend_command(
         output_tokens=output_tokens,
         offline=offline,
         calibration=not no_calibration,
+        vllm_version=vllm_version,
+        kv_cache_memory=kv_cache_memory,
+        enforce_eager=enforce_eager,
     )
     emit(report, as_json, render_recommend)
 

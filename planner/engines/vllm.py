@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from planner.core.hardware import Hardware
 from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, weight_bytes
@@ -53,6 +54,12 @@ class VllmVersion:
 # their fp32 copy (4), torch.sort's values and int64 indices (4 + 8) with the radix sort's double
 # buffers (4 + 8), the softmax probabilities (4) and the exponential noise q of random_sample (4): 38 B.
 V1_SAMPLER_BYTES = 2 + 4 + (4 + 8) + (4 + 8) + 4 + 4
+# With FlashInfer installed ("Using FlashInfer for top-p & top-k sampling" in the log; VLLM_USE_FLASHINFER_SAMPLER
+# not 0) the sampler calls flashinfer.sampling.top_k_top_p_sampling_from_logits (ops/topk_topp_sampler.py
+# forward_cuda): no sort; alive at its peak are the bf16/fp16 logits (2), their fp32 copy (4), the top-k masked
+# logits (4) and their softmax probabilities (4): 14 B.
+FLASHINFER_SAMPLER_BYTES = 2 + 4 + 4 + 4
+SAMPLERS = ("torch", "flashinfer")
 # V0 (vllm/worker/model_runner.py profile_run) keeps the fp32 logits of its dummy sequences.
 V0_SAMPLER_BYTES = 4
 NT_TP1, NT_TP = int(0.13 * GIB), int(0.41 * GIB)  # non-torch increase, logged on H100 (llm-d 0.11 logs)
@@ -103,15 +110,15 @@ VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.1
 GFX906_ARCHS = ("gfx900", "gfx906")
 
 
-def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
-    if name is None or name == "auto":
-        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.3x"]
-    key = name.strip().lower().lstrip("v") if name.strip().lower() != "v0" else "v0"
+def version_key(name: str) -> str:
+    """The release line a --vllm-version value names (v0, 0.8 ... 0.3x); UsageError listing the known ones."""
+    text = str(name).strip().lower()
+    key = "v0" if text == "v0" else text.lstrip("v")
     key = VERSION_ALIASES.get(key, key)
     if key not in VLLM_VERSIONS:
-        major = key.split(".")
-        if len(major) >= 2 and major[0] == "0" and major[1].isdigit():
-            minor = int(major[1])
+        parts = key.split(".")
+        if len(parts) >= 2 and parts[0] == "0" and parts[1].isdigit():
+            minor = int(parts[1])
             key = (
                 "0.8"
                 if minor == 8
@@ -126,13 +133,20 @@ def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
                 else ("0.3x" if minor >= 28 else "")
             )
     if key not in VLLM_VERSIONS:
+        known = ", ".join(f"{v.name} ({v.label})" for v in VLLM_VERSIONS.values())
         raise UsageError(
             "--vllm-version",
             name,
             "not a vLLM version mi50plan models",
-            hint="use v0, 0.8, 0.10, 0.11, 0.12, 0.2x, 0.3x (latest), or auto",
+            hint=f"use auto, latest, a release such as 0.11.0, or one of: {known}",
         )
-    return VLLM_VERSIONS[key]
+    return key
+
+
+def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
+    if name is None or str(name).strip().lower() == "auto":
+        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.3x"]
+    return VLLM_VERSIONS[version_key(name)]
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,9 @@ class VllmOptions:
     enable_prefix_caching: bool | None = None  # no memory effect: blocks are shared, not added
     cpu_offload_gb: float = 0.0  # --cpu-offload-gb: weights kept in host RAM, per GPU
     swap_space_gb: float | None = None  # --swap-space (V0 only): CPU KV blocks in host RAM, default 4 GiB
+    # The profile run's top-k/top-p sampler: "torch" (vLLM's native sort path, 38 B per logit; what the official
+    # images and VLLM_USE_FLASHINFER_SAMPLER=0 run) or "flashinfer" (14 B per logit, when FlashInfer is installed).
+    sampler: str = "torch"
     # The user's calibration (`mi50plan calibrate --vllm-log`): measured minus planned bytes, added to
     # the platform's load overhead and to the non-torch overhead. Not vLLM flags.
     load_overhead_correction_bytes: int = 0
@@ -185,11 +202,11 @@ class VllmOptions:
         if self.block_size != 16:
             out += ["--block-size", str(self.block_size)]
         if self.kv_cache_memory_bytes:
-            out += ["--kv-cache-memory", str(self.kv_cache_memory_bytes)]
+            out += ["--kv-cache-memory-bytes", str(self.kv_cache_memory_bytes)]  # vllm/engine/arg_utils.py
         if self.enforce_eager:
             out += ["--enforce-eager"]
-        if self.enable_prefix_caching is False:
-            out += ["--no-enable-prefix-caching"]
+        if self.enable_prefix_caching is not None:
+            out += ["--enable-prefix-caching" if self.enable_prefix_caching else "--no-enable-prefix-caching"]
         if self.cpu_offload_gb:
             out += ["--cpu-offload-gb", f"{self.cpu_offload_gb:g}"]
         if self.swap_space_gb is not None:
@@ -317,15 +334,22 @@ def scheduler_defaults(
     return opts.max_num_batched_tokens or tokens, opts.max_num_seqs or seqs
 
 
-def mxfp4_padding_bytes(spec: ModelSpec, quantized_bytes: int, quant: QuantConfig | None, platform: str) -> int:
-    """MXFP4 experts on CUDA (gpt-oss) are stored with hidden_size rounded up to 256 for the triton/Marlin
-    MoE kernels (vllm/model_executor/layers/quantization/mxfp4.py create_weights): every expert matrix
-    has one hidden dimension, so the expert bytes grow by round_up(h, 256) / h (2880 -> 3072: +6.7%)."""
+def mxfp4_padding_bytes(
+    spec: ModelSpec, quantized_bytes: int, quant: QuantConfig | None, platform: str, arch: str = "", tp: int = 1
+) -> int:
+    """MXFP4 experts on CUDA (gpt-oss) are stored padded for the MoE kernels (vllm/model_executor/layers/
+    quantization/mxfp4.py create_weights): hidden_size rounded up to 256 (2880 -> 3072: +6.7% on expert bytes).
+    Before Hopper (sm8x) the backend is Marlin, which also needs k % 128 == 0 in down_proj, so each rank's expert
+    intermediate size is rounded up to 128 as well (gpt-oss at TP 4: 720 -> 768)."""
     if quant is None or quant.method != "mxfp4" or platform != "cuda":
         return 0
     h = spec.hidden_size
-    padded = ceil_div(h, 256) * 256
-    return quantized_bytes * (padded - h) // h
+    factor = Fraction(ceil_div(h, 256) * 256, h)
+    marlin = arch.startswith("sm") and arch[2:].isdigit() and int(arch[2:]) < 90
+    if marlin and spec.moe is not None:
+        inter = spec.moe.expert_intermediate_size // tp
+        factor *= Fraction(ceil_div(inter, 128) * 128, inter)
+    return int(quantized_bytes * (factor - 1))
 
 
 def forward_peak_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int) -> int:
@@ -345,7 +369,13 @@ def forward_peak_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int) 
 
 
 def peak_activation_bytes(
-    spec: ModelSpec, dtype_bytes: int, tokens: int, seqs: int, tp: int, version: VllmVersion | None = None
+    spec: ModelSpec,
+    dtype_bytes: int,
+    tokens: int,
+    seqs: int,
+    tp: int,
+    version: VllmVersion | None = None,
+    sampler: str = "torch",
 ) -> int:
     """Peak torch memory of the profile run above the weights (docs/methodology.md 3.3 and 3.8).
 
@@ -356,10 +386,10 @@ def peak_activation_bytes(
     version = version or VLLM_VERSIONS["0.11"]
     forward = forward_peak_bytes(spec, dtype_bytes, tokens, tp)
     rows = min(tokens, seqs)
-    sampler = rows * spec.vocab_size * version.sampler_bytes_per_logit
     if not version.v1:
-        return forward + sampler
-    return max(forward, sampler + tokens * spec.hidden_size * dtype_bytes)
+        return forward + rows * spec.vocab_size * version.sampler_bytes_per_logit
+    per_logit = FLASHINFER_SAMPLER_BYTES if sampler == "flashinfer" else version.sampler_bytes_per_logit
+    return max(forward, rows * spec.vocab_size * per_logit + tokens * spec.hidden_size * dtype_bytes)
 
 
 def cudagraph_estimate_bytes(spec: ModelSpec, dtype_bytes: int, seqs: int, tp: int) -> int:
@@ -535,12 +565,14 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     total = profile.runtime_memory_bytes
     requested = int(total * opts.gpu_memory_utilization)
     w = weight_bytes(spec, dtype, quant, tp, pp)
-    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform)
+    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp)
     offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
     weights_loaded = (
         w.per_rank_bytes + pad - offload + LOAD_OVERHEAD_BYTES[platform] + opts.load_overhead_correction_bytes
     )
-    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version)
+    if opts.sampler not in SAMPLERS:
+        raise UsageError("sampler", opts.sampler, "not a vLLM sampler", hint="torch or flashinfer")
+    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler)
     non_torch = (
         version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
     )
@@ -673,6 +705,11 @@ def _suggestion(change: str, flags: list[str], plan: VllmPlan | None, note: str 
     return Suggestion(change, tuple(flags), plan.fits, plan.kv_cache_tokens, plan.max_concurrency, note=note)
 
 
+# The int4 suggestion names no repository: the engine does no I/O; the planning layer names a real one from the
+# catalog's quantized table (planner.planning.launch.name_checkpoints) or says what to search for.
+INT4_CHECKPOINT = "an int4 GPTQ/AWQ checkpoint of this model"
+
+
 def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPlan) -> list[Suggestion]:
     """The smallest changes that make the plan fit, each re-planned (only fitting ones are kept)."""
     out: list[Suggestion | None] = []
@@ -717,7 +754,7 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
         if p is not None and p.fits:
             out.append(
                 _suggestion(
-                    "an int4 GPTQ/AWQ checkpoint of this model (e.g. a -GPTQ-Int4 or -AWQ repo)",
+                    INT4_CHECKPOINT,
                     ["--quantization", "gptq"],
                     p,
                     note=f"weights {_gib(p.weights_bytes)} GiB",
@@ -727,7 +764,7 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
             p2 = _try(qspec, hw, replace(opts, dtype="auto", max_model_len=(p.estimated_max_model_len // 256) * 256))
             out.append(
                 _suggestion(
-                    f"an int4 GPTQ/AWQ checkpoint with --max-model-len {(p.estimated_max_model_len // 256) * 256}",
+                    f"{INT4_CHECKPOINT} with --max-model-len {(p.estimated_max_model_len // 256) * 256}",
                     [
                         "--quantization",
                         "gptq",

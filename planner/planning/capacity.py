@@ -324,13 +324,15 @@ def fit_candidate(
     context: int,
     slots: int,
     weights_for: Callable[[str], GGUFWeights] | None,
+    vllm: VllmOptions | None = None,
 ) -> Fitted | str:
     """The engine's fit plan for this shape with `slots` parallel requests: its scheduler, or why not."""
     d = c.deployment
     try:
         if d.engine == "vllm":
             tp, pp = d.tensor_parallel_size, c.pipeline_parallel_size
-            opts = VllmOptions(
+            opts = replace(
+                vllm or VllmOptions(),
                 dtype=d.dtype,
                 quantization=d.quantization if spec.quant is None else None,
                 max_model_len=context,
@@ -633,6 +635,7 @@ class CapacityQuery:
     gguf_quant: str | None = None
     slots: int | None = None  # force llama-server -np / OLLAMA_NUM_PARALLEL
     notes: tuple[str, ...] = field(default=())
+    vllm: VllmOptions | None = None  # vLLM's memory flags (--vllm-version, --kv-cache-memory, --enforce-eager)
 
 
 def check_query(q: CapacityQuery) -> None:
@@ -690,7 +693,7 @@ def plan_capacity(
         slots = 1
         if d.engine != "vllm":
             slots = q.slots or choose_slots(q.spec, q.profile, c, context, step, q.slo.tpot_s, depth, weights_for)
-        fitted = fit_candidate(q.spec, q.profile, c, context, slots, weights_for)
+        fitted = fit_candidate(q.spec, q.profile, c, context, slots, weights_for, q.vllm)
         if isinstance(fitted, str):
             if not any(m.engine == d.engine and m.precision == d.precision_label for m in misses):
                 misses.append(NotFitting(d.engine, d.precision_label, fitted))

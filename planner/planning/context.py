@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from planner.core.hardware import Hardware
@@ -29,6 +30,33 @@ def parse_engines(engine: str | list[str] | tuple[str, ...] | None) -> list[str]
         if e not in ENGINES:
             raise UsageError("--engine", text, "unknown engine", hint="use all, vllm, ollama or llamacpp")
     return list(dict.fromkeys(wanted))
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*", re.IGNORECASE)
+_POWERS = {"": 0, "k": 1, "m": 2, "g": 3, "t": 4}
+
+
+def parse_size(value: int | float | str | None, option: str) -> int | None:
+    """A byte count as vLLM's --kv-cache-memory takes it: bytes, or a number with a unit.
+
+    8GiB, 8Gi and 8G are binary (2**30), 8GB decimal (10**9); vLLM's own parser (human_readable_int)
+    reads a lower-case suffix (8g) as decimal and an upper-case one (8G) as binary, and so does this."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise UsageError(option, value, "not a size", hint="bytes, or a size such as 8GiB")
+    if isinstance(value, (int, float)):
+        number, unit, tail = float(value), "", ""
+    else:
+        m = _SIZE.fullmatch(str(value)) if len(str(value)) <= 64 else None
+        if m is None:
+            raise UsageError(option, value, "not a size", hint="bytes, or a size such as 8GiB, 8G or 8GB")
+        number, unit, tail = float(m.group(1)), m.group(2), m.group(3)
+    binary = tail.lower().startswith("i") or (unit.isupper() and tail == "")
+    size = int(number * (1024 if binary else 1000) ** _POWERS[unit.lower()])
+    if size <= 0 or size > 2**50:
+        raise UsageError(option, value, "must be a positive size up to 1 PiB", hint="e.g. 8GiB")
+    return size
 
 
 def load_hardware(name: str, gpus: int) -> Hardware:

@@ -26,6 +26,28 @@ class FitOptions:
     ollama: OllamaOptions = OllamaOptions()
     quant: str | None = None  # the GGUF quant for llama.cpp and Ollama (None: the model's or Q4_K_M)
     auto_tensor_parallel: bool = False  # no TP given: use the GPUs (the largest TP they hold)
+    mmproj: str | None = None  # llama.cpp --mmproj FILE: read into llamacpp.mmproj_bytes / mmproj_vision
+
+
+def with_projector(opts: LlamaCppOptions, path: str | None) -> LlamaCppOptions:
+    """llama.cpp's options with a --mmproj file's tensor bytes and vision encoder shape read in."""
+    if not path:
+        return opts
+    from planner.engines.llamacpp import VisionTower
+    from planner.sources.mmproj import read_mmproj
+
+    proj = read_mmproj(path)
+    vision = None
+    if proj.has_vision:
+        vision = VisionTower(
+            proj.image_size or 0,
+            proj.patch_size or 1,
+            proj.hidden_size or 0,
+            proj.heads or 1,
+            proj.intermediate_size or 0,
+            flash_attn=opts.flash_attn == "on",
+        )
+    return replace(opts, mmproj_bytes=proj.tensor_bytes, mmproj_vision=vision)
 
 
 @dataclass(frozen=True)
@@ -190,7 +212,10 @@ def fit_resolved(
             if chosen:
                 vplan = replace(vplan, warnings=(chosen, *vplan.warnings))
             if not vplan.fits:
-                vplan = replace(vplan, suggestions=vplan.suggestions + ollama_suggestion(resolved, hw))
+                from planner.planning.launch import name_checkpoints
+
+                named = name_checkpoints(vplan.suggestions, resolved.spec.model_id)
+                vplan = replace(vplan, suggestions=named + ollama_suggestion(resolved, hw))
             plans.append(vplan)
     arch = getattr(resolved.gguf, "architecture", None)
     if "ollama" in engines:
@@ -204,6 +229,13 @@ def fit_resolved(
 
     path = resolved.location if resolved.gguf is not None else None
     plans = [replace(p, launch=launch_for_plan(resolved.spec.model_id, p, hw, path)) for p in plans]
+    if options.mmproj:  # the projector file the user gave, in place of the engine's placeholder
+        plans = [
+            replace(p, launch=tuple(x.replace("<projector.gguf>", options.mmproj) for x in p.launch))
+            if p.engine == "llamacpp"
+            else p
+            for p in plans
+        ]
     quants: tuple[QuantSize, ...] = ()
     if resolved.gguf is None and len(engines) > 1:
         from planner.core.gguf_quant import estimate_gguf
@@ -245,5 +277,7 @@ def plan_fit(
     engines = parse_engines(engine)
     hw = load_hardware(hardware, gpus)
     resolved = resolve_model(model, offline=offline, revision=revision)
+    if options.mmproj and "llamacpp" in engines:
+        options = replace(options, llamacpp=with_projector(options.llamacpp, options.mmproj))
     all_engines = engine is None or (isinstance(engine, str) and engine.strip().lower() == "all")
     return fit_resolved(resolved, hw, engines, options, CalibrationUse(enabled=calibration), all_engines=all_engines)

@@ -36,6 +36,35 @@ def _vllm_repo(model_id: str, quantization: str | None) -> tuple[str, list[str]]
     ]
 
 
+def name_checkpoints(suggestions: tuple, model_id: str) -> tuple:
+    """vLLM's int4 suggestions with a real GPTQ or AWQ repository of `model_id` from the catalog's quantized
+    table (its flags then name that repo's scheme), or with what to search the Hub for when none is known."""
+    from dataclasses import replace
+
+    from planner.engines.vllm import INT4_CHECKPOINT
+
+    out = []
+    for s in suggestions:
+        if getattr(s, "engine", "vllm") != "vllm" or not s.change.startswith(INT4_CHECKPOINT):
+            out.append(s)
+            continue
+        rest = s.change[len(INT4_CHECKPOINT) :]
+        found = next(
+            ((scheme, repo) for scheme in ("gptq", "awq") for repo in [known_checkpoint(model_id, scheme)] if repo),
+            None,
+        )
+        if found is None:
+            name = model_id.split("/")[-1]
+            change = f"{INT4_CHECKPOINT}{rest} (none known to mi50plan: search the Hub for '{name} GPTQ' or 'AWQ')"
+            out.append(replace(s, change=change))
+            continue
+        scheme, repo = found
+        flags = tuple(scheme if f == "gptq" else f for f in s.flags)
+        change = f"the int4 {SCHEME_WORDS[scheme].split()[0]} checkpoint {repo}{rest}"
+        out.append(replace(s, change=change, flags=flags))
+    return tuple(out)
+
+
 def _gguf_source(model_id: str, quant: str) -> tuple[str, str]:
     """(file name, a comment saying where to get it)."""
     base = model_id.split("/")[-1]

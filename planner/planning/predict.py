@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from planner.core import speed
 from planner.core.hardware import Hardware
@@ -73,6 +73,7 @@ def fit_verdict(
     d: Deployment,
     contexts: Contexts | int | None,
     cals: CalibrationUse | None = None,
+    vllm: VllmOptions | None = None,
 ) -> Verdict:
     """The memory plan of the engine itself (vLLM, llama.cpp, Ollama) for this deployment.
 
@@ -84,7 +85,8 @@ def fit_verdict(
     spec = resolved.spec
     try:
         if d.engine == "vllm":
-            opts = VllmOptions(
+            opts = replace(
+                vllm or VllmOptions(),  # the vLLM memory flags (--vllm-version, --enforce-eager, ...)
                 dtype=d.dtype,
                 quantization=d.quantization if spec.quant is None else None,
                 max_model_len=max_model_len,
@@ -235,6 +237,7 @@ def predict_model(
     concurrency=1,
     offline: bool = False,
     calibration: bool = True,
+    vllm: VllmOptions | None = None,
 ) -> PredictReport:
     from planner.sources.models import resolve_model
 
@@ -257,7 +260,7 @@ def predict_model(
                 raise
             rejected.append(Rejection(label(d), exc.message))
             continue
-        verdict = fit_verdict(resolved, hw, d, contexts, cals)
+        verdict = fit_verdict(resolved, hw, d, contexts, cals, vllm)
         if not verdict.fits:
             if single:
                 raise DoesNotFit(

@@ -32,6 +32,8 @@ GPU_PROFILES = (
     ("H200", "h200"),
     ("MI50 16 GB", "mi50-16gb"),
     ("H100", "h100-sxm"),
+    ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
+    ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
     ("RTX 3090", "rtx3090"),
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
@@ -53,6 +55,12 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "Qwen/Qwen2.5-1.5B-Instruct": ("Qwen/Qwen2.5-1.5B-Instruct", None, {}),
     "Qwen/Qwen2.5-7B-Instruct": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3-235B-A22B-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {}),
+    # Qwen2-7B-Instruct has the Qwen2.5-7B shapes (28 layers, hidden 3584, 28/4 heads, ffn 18944, vocab 152064,
+    # 32768 positions): huggingface.co/Qwen/Qwen2-7B-Instruct/blob/main/config.json
+    "Qwen/Qwen2-7B-Instruct": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    # Qwen3-Coder-30B-A3B-Instruct: the Qwen3-30B-A3B shapes with 262144 positions
+    # (huggingface.co/Qwen/Qwen3-Coder-30B-A3B-Instruct/blob/main/config.json)
+    "Qwen/Qwen3-Coder-30B-A3B-Instruct": ("Qwen/Qwen3-30B-A3B", None, {"max_position_embeddings": 262144}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -127,23 +135,21 @@ def profile_name(gpu_text: str) -> str | None:
 
 
 def vllm_line(case: LogCase) -> str:
+    """The release line of a case: its version text read as --vllm-version reads it (0.11 when none is stated)."""
+    from planner.engines.vllm import version_key
+    from planner.errors import UsageError
+
     text = case.engine_version
     if case.case in VERSION_BY_DATE:
         return VERSION_BY_DATE[case.case]
     if text.startswith("V0"):
         return "v0"
-    m = re.search(r"\b0\.(\d+)", text)
+    m = re.search(r"\b0\.\d+(\.\d+)?", text)
     if m:
-        minor = int(m.group(1))
-        return (
-            "0.8"
-            if minor == 8
-            else "0.10"
-            if minor in (9, 10)
-            else "0.11"
-            if minor == 11
-            else ("0.12" if minor <= 20 else "0.2x")
-        )
+        try:
+            return version_key(m.group(0))
+        except UsageError:
+            pass
     return "0.11"
 
 
@@ -186,6 +192,8 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
         block_size=_int(case.setting("block_size")) or 16,
         vllm_version=version,
+        # the sampler the log names ("Using FlashInfer for top-p & top-k sampling" or the native fallback)
+        sampler=case.setting("sampler") or "torch",
     )
     plan = plan_vllm(spec, hw, opts, suggest=False)
     return {
@@ -346,6 +354,12 @@ def compare_all(
     sampler_inputs: SamplerInputs | None = None,
 ) -> list[Comparison]:
     return [c for case in cases for c in compare_case(case, resolve, profiles, sampler_inputs)]
+
+
+def is_new_case(case: str) -> bool:
+    """vLLM cases V40 on were added after the vLLM model was last changed to fit the older ones: held out."""
+    m = re.fullmatch(r"V(\d+)", case)
+    return m is not None and int(m.group(1)) >= 40
 
 
 def summarise(rows: list[Comparison], *, v1_only: bool = False) -> list[Summary]:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from planner.core.hardware import Hardware
 from planner.core.speed import Deployment, check_deployment
+from planner.engines.vllm import VllmOptions
 from planner.errors import UsageError
 from planner.planning.context import CalibrationUse, hardware_info, load_hardware
 from planner.planning.launch import launch_command
@@ -84,6 +85,7 @@ def evaluate(
     prompt: int,
     output: int,
     cals: CalibrationUse | None = None,
+    vllm: VllmOptions | None = None,
 ) -> list[Candidate]:
     """Every candidate deployment: its fit verdict and, when it fits, its (calibrated) prediction."""
     rows: list[Candidate] = []
@@ -94,7 +96,7 @@ def evaluate(
         except UsageError as exc:
             rows.append(Candidate(label(d), d.engine, False, exc.message))
             continue
-        verdict = fit_verdict(resolved, hw, d, contexts, cals)
+        verdict = fit_verdict(resolved, hw, d, contexts, cals, vllm)
         if not verdict.fits:
             rows.append(Candidate(label(d), d.engine, False, verdict.reason, context=verdict.context, spec=d))
             continue
@@ -167,6 +169,7 @@ def recommend_models(
     output_tokens: int = 128,
     offline: bool = False,
     calibration: bool = True,
+    vllm: VllmOptions | None = None,
 ) -> Recommendation:
     from planner.core.tensors import count_params
     from planner.sources import catalog
@@ -198,7 +201,8 @@ def recommend_models(
     models: list[ModelCandidates] = []
     for mid in ids:
         resolved = resolve_model(mid, offline=offline or family is not None)
-        rows = evaluate(resolved, hw, Contexts(max_model_len, ctx_size, num_ctx), prompt_tokens, output_tokens, cals)
+        contexts = Contexts(max_model_len, ctx_size, num_ctx)
+        rows = evaluate(resolved, hw, contexts, prompt_tokens, output_tokens, cals, vllm)
         ranked = rank(rows, goal, latency)
         launched = tuple(
             replace(r, launch=launch_command(resolved.spec.model_id, r.spec, r.context, hw)) if r.meets_goal else r

@@ -133,3 +133,15 @@ def test_sampler_bytes_per_logit_hold_out_of_sample():
     assert len(held_out) >= 6
     assert all(abs(error) <= 0.03 for _, _, _, error in held_out)
     assert all(abs(implied - 38) <= 1 for _, implied, _, _ in held_out)  # the count from the source: 38 B
+
+
+def test_new_vllm_cases_meet_the_targets():
+    # Cases V40 on (tests/data/real-engine-logs.md: A100 80/40 GB at TP 1, 2 and 4 on vLLM 0.10.1, L40S at TP 4 on
+    # 0.24): available KV memory, KV tokens and concurrency each with median |error| <= 3% and none over 10%.
+    from planner.planning.real_logs import is_new_case
+
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if is_new_case(r.case)]
+        assert len({r.case for r in rows}) >= 7, metric
+        assert statistics.median(abs(r.error) for r in rows) <= 0.03, metric
+        assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows if abs(r.error) > 0.10]

@@ -112,3 +112,47 @@ def test_v0_profiles_the_whole_context_without_chunked_prefill():
     long = plan_vllm(spec, hw, VllmOptions(vllm_version="v0", max_model_len=29000), suggest=False)
     assert short.max_num_batched_tokens == 20000 and long.max_num_batched_tokens == 29000
     assert long.activation_bytes > short.activation_bytes
+
+
+def test_flashinfer_sampler_bytes_per_logit_counted_from_the_source():
+    # top_k_top_p_sampling_from_logits: bf16 logits 2 + fp32 copy 4 + top-k masked logits 4 + probabilities 4
+    from planner.engines.vllm import FLASHINFER_SAMPLER_BYTES
+
+    assert FLASHINFER_SAMPLER_BYTES == 14
+
+
+def test_flashinfer_sampler_lowers_the_activation_peak():
+    # A100 80 GB: 2048 tokens, 256 rows (the A100 is held to the smallest tier); Qwen2.5-7B vocab 152064
+    spec, hw = _spec("Qwen/Qwen2.5-7B-Instruct"), Hardware(get_profile("a100-80gb"))
+    torch_plan, fi_plan = (
+        plan_vllm(spec, hw, VllmOptions(vllm_version="0.10", max_model_len=16384, sampler=s), suggest=False)
+        for s in ("torch", "flashinfer")
+    )
+    hidden = 2048 * spec.hidden_size * 2
+    assert torch_plan.activation_bytes == 256 * spec.vocab_size * 38 + hidden
+    assert fi_plan.activation_bytes == 256 * spec.vocab_size * 14 + hidden
+    assert fi_plan.kv_cache_bytes - torch_plan.kv_cache_bytes == 256 * spec.vocab_size * 24
+    with pytest.raises(UsageError):
+        plan_vllm(spec, hw, VllmOptions(sampler="fast"), suggest=False)
+
+
+def test_mxfp4_marlin_pads_the_expert_intermediate_size_before_hopper():
+    # mxfp4.py create_weights: Marlin (sm8x) needs n % 256 and k % 128; gpt-oss-120b at TP 4: 720 -> 768 per rank,
+    # hidden 2880 -> 3072. The log (tests/data/real-engine-logs.csv case V45, A100 80 GB) says 17.2217 GiB.
+    from fractions import Fraction
+
+    from planner.engines.vllm import mxfp4_padding_bytes
+
+    spec = _spec("openai/gpt-oss-120b")
+    experts = 10**9
+    hopper = mxfp4_padding_bytes(spec, experts, spec.quant, "cuda", "sm90", 4)
+    ampere = mxfp4_padding_bytes(spec, experts, spec.quant, "cuda", "sm80", 4)
+    assert hopper == int(experts * (Fraction(3072, 2880) - 1))
+    assert ampere == int(experts * (Fraction(3072, 2880) * Fraction(768, 720) - 1))
+    assert mxfp4_padding_bytes(spec, experts, spec.quant, "rocm", "gfx942", 4) == 0
+    plan = plan_vllm(
+        spec, Hardware(get_profile("a100-80gb"), 4), VllmOptions(vllm_version="0.10", tensor_parallel_size=4,
+                                                               max_model_len=16384, gpu_memory_utilization=0.8),
+        suggest=False,
+    )
+    assert abs(plan.weights_bytes / GIB - 17.2217) <= 0.02
