@@ -131,6 +131,9 @@ class LlamaCppOptions:
     mmproj_bytes: int = 0  # --mmproj: the projector file's tensor bytes, loaded on the first GPU
     mmproj_vision: VisionTower | None = None  # its encoder's shape, for its compute buffer
     n_cpu_moe: int = 0  # --n-cpu-moe N: the expert tensors of the first N layers stay on the CPU
+    # Builds before the llama_kv_cache rename (2025 and earlier): the attention mask is an f32 input on the host,
+    # cast on the device under flash attention, and the host buffer holds one copy of the input embeddings.
+    legacy_graph: bool = False
 
     def flags(self) -> list[str]:
         out: list[str] = []
@@ -354,11 +357,19 @@ def _gpu_compute_bytes(
     return max(masks + layer, output)
 
 
-def host_compute_bytes(spec: ModelSpec, caches: list[KvCache], n_ubatch: int, flash_attn: bool) -> int:
+def host_compute_bytes(
+    spec: ModelSpec, caches: list[KvCache], n_ubatch: int, flash_attn: bool, legacy: bool = False
+) -> int:
     """The host-side compute buffer beside a GPU backend ("CUDA_Host compute buffer size"): the inputs
     the scheduler builds on the CPU before copying them to the GPU: the token embeddings looked up from
     token_embd (which stays on the CPU) and their f32 copy [n_embd, n_ubatch] x 2, and the attention
-    masks ([n_kv, n_ubatch], f16 under flash attention, else f32). H200 log: 46.01 MiB = 14 + 32."""
+    masks ([n_kv, n_ubatch], f16 under flash attention, else f32; llama-graph.cpp build_attn_inp_kq_mask).
+    H200 log: 46.01 MiB = 14 + 32. Legacy builds (llama_new_context_with_model ... llama_kv_cache_unified
+    logs) kept one [n_embd, n_ubatch] f32 copy and an f32 mask, cast to f16 on the device under flash
+    attention: V100 pythia-2.8B 9.01 MiB = 5 + 4, Mistral 7B at n_ctx 32768 72.01 = 8 + 64."""
+    if legacy:
+        masks = sum(c.cells * n_ubatch * 4 for c in caches if c.layers)
+        return n_ubatch * spec.hidden_size * 4 + masks
     mask_elem = 2 if flash_attn else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
     return n_ubatch * spec.hidden_size * 4 * 2 + masks
@@ -443,7 +454,7 @@ def place(
         if layer_ids or (dev == -1 and hw_gpus == 0):
             compute = compute_buffer_bytes(spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant, gpu=dev != -1)
         elif dev == -1 and hw_gpus:
-            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash)
+            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
             if has_output:
                 compute += n_outputs * spec.vocab_size * 4
         else:

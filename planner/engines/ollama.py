@@ -31,6 +31,10 @@ NUM_BATCH = 512  # api.Options default num_batch
 # worst-case graph) is on by default for Ollama-engine models from 0.12.0 (PR #12252, merged 2025-09-11;
 # opt-in OLLAMA_NEW_ESTIMATES=1 from 0.11.5). llama-engine models (qwen2, llama, ...) keep the old estimate.
 NEW_ESTIMATES_FROM = (0, 12, 0)
+# From 0.30.0 (PR #16031, 2026-05-29: "use llama-server exclusively for GGML models") Ollama runs llama-server
+# and `ollama ps` SIZE is the sum of the buffer sizes llama-server logs, only the GPU ones when every layer is
+# offloaded (llm/llama_server.go MemorySize, isGPUBuffer): no estimate, no 457 MiB minimum, no buffer layer.
+LLAMA_SERVER_FROM = (0, 30, 0)
 # Architectures the Ollama (Go) engine runs, with the release that moved them there (release notes; approximate).
 OLLAMA_ENGINE_ARCHS = {
     "gemma3": (0, 6, 0),
@@ -149,6 +153,7 @@ class OllamaPlan(EnginePlan):
     max_context: object | None = None
     launch: tuple[str, ...] = ()  # the command that starts this plan (planner/planning/launch.py), when it fits
     estimator: str = "old"  # old: llm/memory.go formulas; new: the runner's real allocations (0.12+)
+    ps_size_bytes: int = 0  # `ollama ps` SIZE (/api/ps size) as this version reports it: see ps_size()
 
 
 def new_estimate(
@@ -176,6 +181,31 @@ def new_estimate(
         layer = max(ffn, batch * max(cells) * spec.num_attention_heads * 4)
     output = batch * spec.vocab_size * 4 + batch * spec.hidden_size * 4
     return kv, max(masks + layer, output)
+
+
+def ps_size(
+    version: tuple[int, int, int],
+    estimator: str,
+    fully: bool,
+    total: int,
+    weights: GGUFWeights,
+    kv_bytes: int,
+    graph_bytes: int,
+) -> int:
+    """`ollama ps` SIZE (/api/ps `size`) per version:
+    - old estimator (llm/memory.go, up to 0.11 and llama-engine models after): TotalSize, the estimate's total,
+      the same figure as memory.required.full (an Ollama maintainer's table, ollama#9988: /api/ps size 20090 MiB
+      for qwen2.5-coder:32b at num_ctx 2048 in 0.5.0 to 0.6.0);
+    - new estimator (0.12+, Ollama-engine models): the allocations the runner reports, weights + cache + graph;
+    - 0.30+ (llama-server runner): the sum of llama-server's logged buffers, the GPU ones only when fully
+      offloaded: GPU model buffer (token_embd stays CPU_Mapped) + KV + compute (0.30.8 prints 22 GB where 0.24.0
+      printed 44.8 GB for the same gemma4 load, ollama#16763)."""
+    if version >= LLAMA_SERVER_FROM:
+        gpu_weights = weights.tensor_bytes - weights.embedding_bytes + (weights.embedding_bytes if weights.tied_embeddings else 0)
+        return gpu_weights + kv_bytes + graph_bytes if fully else weights.tensor_bytes + kv_bytes + graph_bytes
+    if estimator == "new":
+        return weights.tensor_bytes + kv_bytes + graph_bytes
+    return total
 
 
 def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:
@@ -405,6 +435,7 @@ def plan_ollama(
         notes=tuple(notes),
         flags=tuple(opts.flags()),
         estimator=estimator,
+        ps_size_bytes=ps_size(version, estimator, fully, total, weights, kv_total, graph_used),
     )
 
 
