@@ -201,7 +201,8 @@ def ps_size(
       offloaded: GPU model buffer (token_embd stays CPU_Mapped) + KV + compute (0.30.8 prints 22 GB where 0.24.0
       printed 44.8 GB for the same gemma4 load, ollama#16763)."""
     if version >= LLAMA_SERVER_FROM:
-        gpu_weights = weights.tensor_bytes - weights.embedding_bytes + (weights.embedding_bytes if weights.tied_embeddings else 0)
+        tied = weights.embedding_bytes if weights.tied_embeddings else 0  # duplicated into the output layer
+        gpu_weights = weights.tensor_bytes - weights.embedding_bytes + tied
         return gpu_weights + kv_bytes + graph_bytes if fully else weights.tensor_bytes + kv_bytes + graph_bytes
     if estimator == "new":
         return weights.tensor_bytes + kv_bytes + graph_bytes

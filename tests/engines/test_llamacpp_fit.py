@@ -1,0 +1,60 @@
+"""llama.cpp's --fit / llama-fit-params (common/fit.cpp) as the plan follows it (docs/methodology.md section 4).
+
+tests/data/llamacpp/fit-params-gemma-3-270m.txt is a real llama-fit-params run (llama.cpp build 0c1e570, the one
+llama-cpp-python 0.3.36 vendors, CPU only, Gemma 3 270M Q4_K_M): its projected host memory at the full and at the
+minimum context, the host memory of that machine and the context it chose for two --fit-target margins.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from planner.core.gguf_quant import estimate_gguf
+from planner.core.hardware import Hardware
+from planner.engines.llamacpp import FIT_MIN_CTX, GGUFWeights, LlamaCppOptions, fit_context_size, plan_llamacpp
+from planner.sources.models import resolve_model
+from planner.sources.profiles import get_profile
+
+MIB = 2**20
+RUN = (Path(__file__).resolve().parents[1] / "data" / "llamacpp" / "fit-params-gemma-3-270m.txt").read_text()
+
+
+def _weights(spec, quant="Q4_K_M"):
+    est = estimate_gguf(spec, quant)
+    return GGUFWeights(
+        est.quant, est.layer_bytes, est.output_bytes, est.embedding_bytes, spec.tie_word_embeddings, est.file_bytes
+    )
+
+
+def test_context_interpolation_matches_llama_fit_params():
+    host = int(re.search(r"= (\d+) B of host memory", RUN).group(1))
+    used_max, used_min = (int(v) * MIB for v in re.findall(r"Host\s+\|\s+(\d+) =", RUN)[:2])
+    runs = re.findall(r"-fitt (\d+) -lv 4\n(?:.*\n)*?-c (\d+) -ngl -1", RUN)
+    assert len(runs) == 2
+    for margin_mib, chosen in runs:
+        budget = host - int(margin_mib) * MIB
+        assert fit_context_size(budget, used_min, used_max, FIT_MIN_CTX, 32768, 1) == int(chosen)
+
+
+def test_context_interpolation_keeps_the_floor_and_the_stream_alignment():
+    # not even the minimum fits: the minimum (fit then moves layers); 4 streams align to 4 x 256 cells
+    assert fit_context_size(100 * MIB, 200 * MIB, 900 * MIB, 4096 * 4, 32768 * 4, 4) == 4096 * 4
+    ctx = fit_context_size(550 * MIB, 200 * MIB, 900 * MIB, 4096 * 4, 32768 * 4, 4)
+    assert ctx % 1024 == 0 and 4096 * 4 < ctx < 32768 * 4
+
+
+def test_plan_fits_an_unset_context_to_the_card_with_the_margin():
+    # Qwen2.5-14B Q5_K_M (n_ctx_train 32768) on a 16 GB MI50: the full context does not leave --fit-target's 1024 MiB,
+    # so --fit reads the context off the line between 4096 and 32768 and stops (one GPU: layers stay).
+    spec = resolve_model("Qwen/Qwen2.5-14B-Instruct", offline=True).spec
+    hw = Hardware(get_profile("mi50-16gb"))
+    fitted = plan_llamacpp(spec, _weights(spec, "Q5_K_M"), hw, LlamaCppOptions())
+    free = hw.profile.runtime_memory_bytes
+    assert fitted.context % 256 == 0 and FIT_MIN_CTX < fitted.context < 32768
+    assert fitted.gpu_layers == spec.num_layers + 1
+    assert fitted.gpu_bytes <= free - 1024 * MIB
+    bigger = plan_llamacpp(
+        spec, _weights(spec, "Q5_K_M"), hw, LlamaCppOptions(ctx_size=fitted.context + 1024, fit=False)
+    )
+    assert bigger.gpu_bytes > free - 1024 * MIB - 1024 * MIB / 8  # the line's step is about the KV of 1024 cells
