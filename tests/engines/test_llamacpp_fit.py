@@ -58,3 +58,14 @@ def test_plan_fits_an_unset_context_to_the_card_with_the_margin():
         spec, _weights(spec, "Q5_K_M"), hw, LlamaCppOptions(ctx_size=fitted.context + 1024, fit=False)
     )
     assert bigger.gpu_bytes > free - 1024 * MIB - 1024 * MIB / 8  # the line's step is about the KV of 1024 cells
+
+
+def test_unified_memory_plans_against_the_budget_not_the_ram():
+    # Apple M4 32 GiB: Metal lets llama.cpp use the working-set cap, 2/3 of RAM (21.33 GiB), not the 32 GiB.
+    spec = resolve_model("Qwen/Qwen2.5-32B-Instruct", offline=True).spec
+    hw = Hardware(get_profile("apple-m4"))
+    plan = plan_llamacpp(spec, _weights(spec, "Q4_K_M"), hw, LlamaCppOptions(ctx_size=32768, parallel=1, fit=False))
+    assert hw.profile.runtime_memory_bytes < plan.gpu_bytes < hw.profile.memory_bytes
+    assert not plan.runs  # what would fit in the RAM does not fit the GPU's share of it
+    fitted = plan_llamacpp(spec, _weights(spec, "Q4_K_M"), hw, LlamaCppOptions(parallel=1))
+    assert fitted.context < 32768 and fitted.gpu_bytes <= hw.profile.runtime_memory_bytes - 1024 * MIB
