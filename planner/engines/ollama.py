@@ -28,23 +28,38 @@ OLLAMA_KV_BYTES = {"f16": 2.0, "q8_0": 1.0, "q4_0": 0.5}
 FLASH_DEFAULT_ARCHS = ("bert", "gemma3", "gptoss", "gpt-oss", "mistral3", "olmo3", "qwen3", "qwen3moe")
 NUM_BATCH = 512  # api.Options default num_batch
 # New memory management (PR #11090: the runner reports the allocations it really made, per layer and for the
-# worst-case graph) is on by default for Ollama-engine models from 0.12.0 (PR #12252, merged 2025-09-11;
-# opt-in OLLAMA_NEW_ESTIMATES=1 from 0.11.5). llama-engine models (qwen2, llama, ...) keep the old estimate.
-NEW_ESTIMATES_FROM = (0, 12, 0)
+# worst-case graph) is on by default for Ollama-engine models from 0.11.11 (commit eb10390de "llm: Enable new
+# memory estimates by default", 2025-09-11; opt-in OLLAMA_NEW_ESTIMATES=1 from 0.11.5; llm/server.go
+# NewLlamaServer: newEstimates = textProcessor != nil). llama-engine models (qwen2, llama, ...) keep the old estimate.
+NEW_ESTIMATES_FROM = (0, 11, 11)
 # From 0.30.0 (PR #16031, 2026-05-29: "use llama-server exclusively for GGML models") Ollama runs llama-server
 # and `ollama ps` SIZE is the sum of the buffer sizes llama-server logs, only the GPU ones when every layer is
 # offloaded (llm/llama_server.go MemorySize, isGPUBuffer): no estimate, no 457 MiB minimum, no buffer layer.
 LLAMA_SERVER_FROM = (0, 30, 0)
-# Architectures the Ollama (Go) engine runs, with the release that moved them there (release notes; approximate).
+# Architectures the Ollama (Go) engine must run (fs/ggml/ggml.go OllamaEngineRequired), with the first release
+# whose list holds them (read from every release tag's source).
 OLLAMA_ENGINE_ARCHS = {
     "gemma3": (0, 6, 0),
     "mistral3": (0, 6, 5),
-    "llama4": (0, 6, 6),
+    "llama4": (0, 6, 7),
+    "mllama": (0, 7, 0),
     "qwen25vl": (0, 7, 0),
-    "qwen3": (0, 7, 1),
-    "qwen3moe": (0, 7, 1),
-    "gemma3n": (0, 9, 0),
+    "gemma3n": (0, 9, 3),
     "gptoss": (0, 11, 0),
+    "qwen3": (0, 12, 0),
+    "qwen3moe": (0, 12, 2),
+    "qwen3vl": (0, 12, 7),
+    "qwen3vlmoe": (0, 12, 7),
+    "deepseek2": (0, 13, 0),
+    "olmo3": (0, 13, 4),
+    "bert": (0, 13, 5),
+    "glm4moelite": (0, 14, 3),
+    "lfm2": (0, 14, 3),
+    "qwen3next": (0, 15, 5),
+    "nemotron_h": (0, 17, 1),
+    "qwen35": (0, 17, 1),
+    "qwen35moe": (0, 17, 1),
+    "gemma4": (0, 20, 0),
 }
 # Real ggml block sizes per element, as the runner allocates them (ggml type_traits).
 GGML_KV_BYTES = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
@@ -79,6 +94,8 @@ def estimator_for(version: tuple[int, int, int], arch: str, override: str | None
     """'new' (measured allocations) or 'old' (llm/memory.go formulas), as Ollama picks them."""
     if override in ("new", "old"):
         return override
+    if version >= LLAMA_SERVER_FROM:
+        return "new"  # llama-server's own allocations for every GGML model
     since = OLLAMA_ENGINE_ARCHS.get(arch)
     return "new" if since is not None and version >= max(since, NEW_ESTIMATES_FROM) else "old"
 
@@ -294,6 +311,9 @@ def plan_ollama(
         "gpt_oss": "gptoss",
         "qwen3": "qwen3",
         "qwen3_moe": "qwen3moe",
+        "qwen3_next": "qwen3next",
+        "deepseek_v2": "deepseek2",
+        "deepseek_v3": "deepseek2",
         "mistral3": "mistral3",
         "llama4": "llama4",
     }.get(spec.model_type, "llama")
