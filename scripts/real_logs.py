@@ -45,6 +45,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--csv", type=Path, default=ROOT / "tests" / "data" / "real-engine-logs.csv")
     parser.add_argument("--v1-only", action="store_true", help="leave vLLM V0 cases out of the summary")
+    parser.add_argument(
+        "--split",
+        type=int,
+        metavar="N",
+        help="also summarise llama.cpp/Ollama cases numbered below N (old) and from N on (new, held out) apart",
+    )
     args = parser.parse_args()
     sampler_inputs: dict = {}
     rows = compare_all(read_real_logs(args.csv), resolve, get_profile, sampler_inputs)
@@ -63,6 +69,16 @@ def main() -> int:
             f"{s.engine:8} {s.metric:24} {s.count:3} {100 * s.median_abs_error:11.1f}% "
             f"{100 * s.max_abs_error:9.1f}%  {s.worst_case}"
         )
+    if args.split:
+        gguf = [r for r in rows if r.engine in ("llamacpp", "ollama")]
+        for label, keep in (("old", lambda n: n < args.split), ("new", lambda n: n >= args.split)):
+            part = [r for r in gguf if keep(int("".join(ch for ch in r.case if ch.isdigit()) or 0))]
+            print(f"\n{label} llama.cpp/Ollama cases ({', '.join(sorted({r.case for r in part}))})")
+            for s in summarise(part):
+                print(
+                    f"{s.engine:8} {s.metric:24} {s.count:3} {100 * s.median_abs_error:11.1f}% "
+                    f"{100 * s.max_abs_error:9.1f}%  {s.worst_case}"
+                )
     print()
     print("vLLM V1 sampler bytes per logit, leave one case out (counted from the source: 38)")
     print(f"{'case':5} {'implied':>8} {'fit on others':>14} {'activation error':>17}")

@@ -109,6 +109,11 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # are attention-bound, the logits of a 32k vocabulary are smaller.
     "Mistral-7B-Instruct GGUF (llama arch: 32 layers, 8 KV heads x 128, rope base 1e6, n_ctx_train 32768; 0.12 MiB "
     "output buffer: vocab about 32k)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {}),
+    "Qwen2.5-1.5B GGUF (qwen2: 28 layers, 2 KV heads x 128 per the 224 MiB KV of 8192 cells; n_ctx_train 131072)": (
+        "Qwen/Qwen2.5-1.5B-Instruct",
+        None,
+        {"max_position_embeddings": 131072},
+    ),
     "llama3.1:8b (llama arch, layers.model=33; 411.0 MiB non-repeating = the Q6_K output of a 128256 vocab)": (
         "meta-llama/Llama-3.1-8B-Instruct",
         None,
