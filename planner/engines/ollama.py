@@ -8,7 +8,7 @@ element). Defaults by version from engine-facts.md section 3. docs/methodology.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planner.core.hardware import Hardware
 from planner.core.spec import SLIDING, ModelSpec
@@ -114,6 +114,7 @@ class OllamaOptions:
     # graph of one image, both placed on the first GPU.
     projector_weights_bytes: int = 0
     projector_graph_bytes: int = 0
+    sched_spread: bool = False  # OLLAMA_SCHED_SPREAD: always spread over every GPU instead of one that fits
 
     def flags(self) -> list[str]:
         out = []
@@ -334,6 +335,12 @@ def plan_ollama(
         num_ctx = spec.max_position_embeddings  # the tiered default is capped at the model's training length
     if num_ctx > spec.max_position_embeddings:
         warnings.append(f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})")
+    if gpus > 1 and not opts.sched_spread:
+        # server/sched.go pickBestFullFitByLibrary: first the model on one GPU (the one with the most free
+        # memory); only when no single GPU holds it all does Ollama spread it over every GPU of the library.
+        single = plan_ollama(spec, weights, Hardware(profile, 1), replace(opts, num_ctx=num_ctx), arch)
+        if single.fits:
+            return replace(single, notes=single.notes + (f"fits on one of the {gpus} GPUs: Ollama loads it there",))
     context = num_ctx * opts.num_parallel
     batch = min(num_ctx, NUM_BATCH)
     estimator = estimator_for(version, arch, opts.estimator)

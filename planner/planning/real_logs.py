@@ -89,7 +89,7 @@ OLD_LLAMACPP = re.compile(
 GGUF_GPU_PROFILES = (
     ("V100-PCIE-16GB", "v100-sxm2-16gb"),
     ("Apple M4", "apple-m4"),
-    ("80 GB class", "h100-sxm"),
+    ("two of about 40 GB", "a100-40gb"),
     ("memory.available 24.0 GiB", "rx7900xtx"),
     ("memory.available 20.0 GiB", "rtx3090"),
     ("memory.available 15.6 GiB", "rtx3090"),

@@ -135,13 +135,13 @@ def test_ollama_required_full_median_within_3_percent():
     assert statistics.median(errors) <= 0.03
 
 
-def test_ollama_ps_size_median_within_10_percent():
+def test_ollama_ps_size_within_1_percent():
     # /api/ps size from an Ollama maintainer's table (ollama#9988, qwen2.5-coder:32b, 0.5.0-0.6.0): the old
-    # estimator's TotalSize. Known miss: num_ctx 65536 (O18) logs 50009 MiB, the estimate gives 41171.
+    # estimator's TotalSize, on one GPU while it fits (server/sched.go pickBestFullFitByLibrary), else spread over
+    # both with a graph, a minimum and a buffer layer on each (num_ctx 65536 and 131072)
     rows = _rows("ollama", ("ollama_ps_size_mib",))
-    assert len(rows) >= 5
-    assert statistics.median(abs(r.error) for r in rows) <= 0.10
-    assert all(abs(r.error) <= 0.01 for r in rows if r.case != "O18"), [_message(r) for r in rows]
+    assert len(rows) >= 6
+    assert all(abs(r.error) <= 0.01 for r in rows), [_message(r) for r in rows]
 
 
 def test_every_case_names_its_source():
