@@ -305,8 +305,11 @@ def compute_buffer_bytes(
     """sched_reserve's worst-case graph: n_ubatch tokens, n_outputs logits rows (llama-context.cpp).
 
     Masks: one [n_kv, n_ubatch] per cache kind, f16 under flash attention (llama-graph.cpp casts them),
-    f32 otherwise; alive through the whole graph. Layer peak: the FFN live set with ALLOC_SLACK; without
-    flash attention the KQ matrix [n_kv, n_ubatch, n_head] f32 and its neighbours. Output: the logits.
+    f32 otherwise; alive through the last attention layer, freed before the logits. Layer peak: the FFN live
+    set with ALLOC_SLACK; without flash attention the KQ matrix [n_kv, n_ubatch, n_head] f32 and its
+    neighbours. Output: the logits. Output-bound CPU buffers do not grow with the masks: llama-fit-params
+    projects 514 MiB at n_ctx 4096 and 32768 alike (Gemma 3 270M, 512 output rows), and llama-cpp-python's
+    server logs 514.50 MiB with 16 MiB of f32 masks (engine-facts.md section 4).
     """
     mask_elem = 2 if flash_attn else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
@@ -326,7 +329,7 @@ def compute_buffer_bytes(
         # llama_mul_mat_hadamard, "attn_rot_k"): measured +0.53 MiB at n_ubatch 512 on Gemma 3 270M.
         masks += n_ubatch * 2 * spec.kv_dim * 2
     output = n_outputs * spec.vocab_size * 4 + 2 * n_outputs * spec.hidden_size * 4
-    return masks + max(peak, output)
+    return max(masks + peak, output)
 
 
 def _gpu_compute_bytes(

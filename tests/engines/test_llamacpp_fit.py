@@ -69,3 +69,21 @@ def test_unified_memory_plans_against_the_budget_not_the_ram():
     assert not plan.runs  # what would fit in the RAM does not fit the GPU's share of it
     fitted = plan_llamacpp(spec, _weights(spec, "Q4_K_M"), hw, LlamaCppOptions(parallel=1))
     assert fitted.context < 32768 and fitted.gpu_bytes <= hw.profile.runtime_memory_bytes - 1024 * MIB
+
+
+def test_cpu_projection_matches_llama_fit_params_kv_and_compute(llama_artifacts):
+    # llama-fit-params -fitp on: "Host 222 111 514" (model, context, compute in whole MiB) at the model's 32768
+    # and 27 MiB of context at 4096 (the -lv 4 breakdown): its defaults are one sequence and n_outputs_max =
+    # n_batch, so 512 output rows; the logits bound the compute buffer at both contexts (the masks are freed).
+    from planner.planning.fit import gguf_weights
+    from planner.sources.gguf_file import read_gguf
+    from planner.sources.models import ResolvedModel
+
+    model = read_gguf(llama_artifacts[1])
+    weights = gguf_weights(ResolvedModel(model.spec, "gguf", model.path, gguf=model), None)
+    host = Hardware(get_profile("host"))
+    logged = {32768: (111, 514), 4096: (27, 514)}
+    for ctx, (kv_mib, compute_mib) in logged.items():
+        plan = plan_llamacpp(model.spec, weights, host, LlamaCppOptions(ctx_size=ctx, parallel=1, n_outputs=512))
+        assert int(plan.kv_cache_bytes / MIB) == kv_mib
+        assert int(plan.compute_buffer_bytes / MIB) == compute_mib
