@@ -396,6 +396,14 @@ def host_compute_bytes(
 # ---- --fit ---------------------------------------------------------------------------------------
 
 
+def _fit_host_projection(devs: list[DeviceUse]) -> int:
+    """What fit.cpp projects for the host (llama_memory_breakdown: model + context + compute): the tensors
+    repacked for the CPU leave the mapped model buffer and their CPU_REPACK copy is not counted, nor is the
+    logits output buffer. llama-fit-params, Gemma 3 270M: 222 + 111 + 514 = 848 MiB (235.16 mapped less 12.66
+    repacked)."""
+    return sum(d.model_bytes - d.repack_bytes + d.kv_bytes + d.compute_bytes + d.projector_bytes for d in devs)
+
+
 def fit_context_size(budget: int, used_min: int, used_max: int, n_ctx_min: int, n_ctx_max: int, streams: int) -> int:
     """common/fit.cpp common_params_fit_impl step 2 ("reduce the context"): the memory at --fit-ctx (used_min)
     and at the full context (used_max) bound a straight line; the context whose projected use meets the budget
@@ -602,16 +610,14 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
         if on_gpu:
             tight = any(d.total_bytes > free - opts.fit_target_bytes for d in gpu_devs)
         else:
-            tight = sum(d.total_bytes for d in devs) + n_outputs * spec.vocab_size * 4 > (
-                cpu_only_budget - opts.fit_target_bytes
-            )
+            tight = _fit_host_projection(devs) > cpu_only_budget - opts.fit_target_bytes
         return devs, caches, n_ctx, n_ctx_seq, over, tight
 
     def used(ctx: int) -> int:
         devs = attempt(ctx, ngl)[0]
         if on_gpu:
             return sum(d.total_bytes for d in devs if d.name != "CPU")
-        return sum(d.total_bytes for d in devs) + n_outputs * spec.vocab_size * 4
+        return _fit_host_projection(devs)
 
     devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx_req, ngl)
     fit_changed = []

@@ -87,3 +87,21 @@ def test_cpu_projection_matches_llama_fit_params_kv_and_compute(llama_artifacts)
         plan = plan_llamacpp(model.spec, weights, host, LlamaCppOptions(ctx_size=ctx, parallel=1, n_outputs=512))
         assert int(plan.kv_cache_bytes / MIB) == kv_mib
         assert int(plan.compute_buffer_bytes / MIB) == compute_mib
+
+
+def test_cpu_only_fit_reproduces_llama_fit_params_end_to_end(llama_artifacts):
+    # The same run's machine (25,276,510,208 B of host memory) as a CPU profile; the tool's defaults (one
+    # sequence, 512 output rows); -fitt 23300 and 23320 MiB gave -c 18176 and -c 11264.
+    from dataclasses import replace as dc_replace
+
+    from planner.planning.fit import gguf_weights
+    from planner.sources.gguf_file import read_gguf
+    from planner.sources.models import ResolvedModel
+
+    model = read_gguf(llama_artifacts[1])
+    weights = gguf_weights(ResolvedModel(model.spec, "gguf", model.path, gguf=model), None)
+    host_bytes = int(re.search(r"= (\d+) B of host memory", RUN).group(1))
+    machine = Hardware(dc_replace(get_profile("host"), memory_bytes=host_bytes, memory_runtime_bytes=None))
+    for margin_mib, chosen in re.findall(r"-fitt (\d+) -lv 4\n(?:.*\n)*?-c (\d+) -ngl -1", RUN):
+        opts = LlamaCppOptions(parallel=1, n_outputs=512, fit_target_bytes=int(margin_mib) * MIB)
+        assert plan_llamacpp(model.spec, weights, machine, opts).context == int(chosen)
