@@ -217,6 +217,53 @@ def _runtime_lines(name: str, memory: int, platform: str, vendor: str, unified: 
     return [f"memory_runtime_bytes = {min(runtime, memory)}", f'memory_runtime_source = "{source}"']
 
 
+GIB = 2**30
+# Unified-memory machines: what the GPU runtime may use (docs/profiles.md "Unified memory"), as
+# (runtime-reported total or None, bytes the OS keeps, source). RAM sizes are binary (128 GB = 128 GiB).
+# Apple: Metal's recommendedMaxWorkingSetSize, which ggml-metal reports as the device's total and free memory:
+# 2/3 of RAM up to 32 GiB, 3/4 above (logged: 16 GiB M1 10922.67 MB, abetlen/llama-cpp-python#687; 16 GiB M4
+# 11453.25 MB = 10922.67 MiB, ggml-org/ci pythia_1_4b logs; 32 GiB M2 Max 21845.34 MB, ollama/ollama#434; 96 GiB
+# M2 Max 73728.00 MB, ggml-org/llama.cpp#3213).
+APPLE_RULE = (
+    "Metal recommendedMaxWorkingSetSize: 2/3 of RAM up to 32 GiB, 3/4 above (llama.cpp logs 10922.67 MB on 16 GiB, "
+    "llama-cpp-python#687; 21845.34 MB on 32 GiB, ollama#434; 73728.00 MB on 96 GiB, llama.cpp#3213)"
+)
+GB10_TOTAL = round(121.69 * GIB)  # cudaMemGetInfo total on DGX Spark, as vLLM logs it
+GB10_FREE = round(102.2 * GIB)
+
+
+def unified_budget(name: str, vendor: str, mem_gib: float) -> tuple[int | None, int, str]:
+    """(runtime total or None, os_reserved_bytes, source) of a unified-memory machine; (None, 0, "") when no
+    rule is known (the whole memory is the budget)."""
+    ram = int(mem_gib * GIB)
+    if vendor == "apple":
+        working_set = ram * 2 // 3 if mem_gib <= 32 else ram * 3 // 4
+        return None, ram - working_set, APPLE_RULE
+    if name == "gb10":
+        return GB10_TOTAL, GB10_TOTAL - GB10_FREE, (
+            "CUDA reports 121.69 GiB total; free at boot caps at 101.3-102.2 GiB on a headless DGX OS with caches "
+            "dropped (MiaAI-Lab/GLM-5.3-Flash-EXL3-2x-DGX-Sparks#47); vLLM needs --gpu-memory-utilization 0.85 "
+            "there (vllm-project/recipes#632)"
+        )
+    if name == "strix-halo":
+        return None, ram - 110 * 10**9, (
+            "the GPU sees the BIOS carve-out plus GTT (amdgpu.gttsize, ttm.pages_limit): about 110 GB of a "
+            "128 GB machine as commonly tuned (ollama#14855: ~110GB available; lemonade-sdk/llamacpp-rocm#9: "
+            "512 MiB VRAM + GTT 105 GB)"
+        )
+    return None, 0, ""
+
+
+def _unified_lines(name: str, vendor: str, mem_gib: float) -> list[str]:
+    total, reserved, source = unified_budget(name, vendor, mem_gib)
+    lines = []
+    if total is not None:
+        lines += [f"memory_runtime_bytes = {total}", f'memory_runtime_source = "{source}"']
+    if reserved:
+        lines += [f"os_reserved_bytes = {reserved}", f'os_reserved_source = "{source}"']
+    return lines
+
+
 def render_extra(row: dict) -> tuple[str, str]:
     """A profile from a gpu-specs-extra.csv row."""
     name, platform = row["gpu"], row["platform"]
@@ -225,7 +272,7 @@ def render_extra(row: dict) -> tuple[str, str]:
     fp16, fp32 = float(row["fp16_dense_tflops"]), float(row["fp32_tflops"])
     dtypes = ["fp32", "fp16"] + (["bf16"] if row["bf16_hw"] == "yes" else []) + ["int8", "int4"]
     if unified:
-        note = f"{mem_gb:g} GB unified memory shared with the CPU (a common configuration)"
+        note = f"{mem_gb:g} GiB unified memory shared with the CPU (a common configuration)"
     else:
         note = f"nominal {mem_gb:g} GB; the runtime reports slightly less (not measured)"
     lines = [
@@ -236,9 +283,10 @@ def render_extra(row: dict) -> tuple[str, str]:
         f'vendor = "{row["vendor"]}"',
         f'arch = "{row["arch"]}"',
         f'platform = "{platform}"',
-        f"memory_bytes = {int(mem_gb * 1e9)}",
+        f"memory_bytes = {int(mem_gb * GIB) if unified else int(mem_gb * 1e9)}",
         f'memory_note = "{note}"',
         *_runtime_lines(name, int(mem_gb * 1e9), platform, row["vendor"], unified),
+        *(_unified_lines(name, row["vendor"], mem_gb) if unified else []),
         f"bandwidth_gbps = {float(row['bw_gbs'])}",
         f"tdp_w = {float(row['tdp_w'])}",
         "interconnect_gbps = 16.0",

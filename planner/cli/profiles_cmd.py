@@ -89,7 +89,7 @@ def show_profile(
         p = host_profile(refresh=True)
     else:
         p = get_profile(name)
-    data = {"profile": asdict(p)}
+    data = {"profile": asdict(p), "budget_bytes": p.runtime_memory_bytes}
 
     def render(d: dict) -> str:
         q = d["profile"]
@@ -99,6 +99,7 @@ def show_profile(
             ["arch", q["arch"]],
             ["platform", q["platform"]],
             ["memory", f"{gib(q['memory_bytes'], 3)} ({q['memory_bytes']:,} B) {q['memory_note']}".strip()],
+            *_budget_rows(q, d["budget_bytes"]),
             ["bandwidth", f"{q['bandwidth_gbps']:g} GB/s"],
             ["peak TFLOPS", ", ".join(f"{k} {v:g}" for k, v in q["peak_tflops"].items())],
             ["dtypes", ", ".join(q["supported_dtypes"])],
@@ -118,6 +119,18 @@ def show_profile(
         return tabulate(rows, tablefmt="plain", maxcolwidths=[None, 100])
 
     emit(data, as_json, render)
+
+
+def _budget_rows(q: dict, budget: int) -> list[list[str]]:
+    """What the runtime reports, what the OS keeps (unified memory) and the budget plans size against."""
+    rows = []
+    if q["memory_runtime_bytes"] is not None:
+        rows.append(["runtime total", f"{gib(q['memory_runtime_bytes'], 3)} ({q['memory_runtime_source']})"])
+    if q["os_reserved_bytes"]:
+        rows.append(["OS keeps", f"{gib(q['os_reserved_bytes'], 3)} ({q['os_reserved_source']})"])
+    if budget != q["memory_bytes"]:
+        rows.append(["budget", f"{gib(budget, 3)} ({budget:,} B): what the plans size against"])
+    return rows
 
 
 def models_command(as_json: o.JsonOpt = False) -> None:

@@ -52,8 +52,10 @@ class HardwareProfile:
     memory_runtime_bytes: int | None = None
     memory_runtime_source: str = ""
     # Unified-memory machines (Apple Silicon, DGX Spark GB10, Strix Halo): the GPU shares system memory;
-    # the budget is memory_bytes less what the OS keeps (os_reserved_bytes).
+    # the budget is what the runtime reports as total (memory_runtime_bytes, else memory_bytes) less what the
+    # OS keeps (os_reserved_bytes); os_reserved_source says where that figure or its rule comes from.
     os_reserved_bytes: int = 0
+    os_reserved_source: str = ""
     warnings: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     confidence: str = ""
@@ -65,9 +67,15 @@ class HardwareProfile:
     path: str = field(default="", compare=False)
 
     @property
+    def device_total_bytes(self) -> int:
+        """The total the runtime reports (cudaMemGetInfo / hipMemGetInfo total, Metal's working-set cap)."""
+        return self.memory_runtime_bytes if self.memory_runtime_bytes is not None else self.memory_bytes
+
+    @property
     def runtime_memory_bytes(self) -> int:
-        """The total the runtime reports (the budget engines size against), per device."""
-        base = self.memory_runtime_bytes if self.memory_runtime_bytes is not None else self.memory_bytes
+        """The budget engines size against, per device: the runtime's total, less what the OS keeps on a
+        unified-memory machine (the free memory llama.cpp and Ollama read at start-up)."""
+        base = self.device_total_bytes
         return base - self.os_reserved_bytes if self.unified_memory else base
 
     def supports(self, dtype: str) -> bool:
@@ -203,9 +211,7 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
         memory_runtime_bytes=_runtime_memory(data, memory),
         memory_runtime_source=str(data.get("memory_runtime_source", "")),
         unified_memory=_flag(data, "unified_memory"),
-        os_reserved_bytes=int(_number(data, "os_reserved_bytes", -1, memory - 1, integer=True))
-        if "os_reserved_bytes" in data
-        else 0,
+        **_os_reserved(data, memory),
         warnings=_strings(data, "warnings"),
         sources=_strings(data, "sources"),
         confidence=str(data.get("confidence", "")),
@@ -215,6 +221,19 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
 
 
 INTERCONNECTS = ("pcie", "xgmi", "nvlink")
+
+
+def _os_reserved(data: dict, memory: int) -> dict:
+    """os_reserved_bytes (unified-memory machines only) with the source of its figure or rule."""
+    if "os_reserved_bytes" not in data:
+        return {}
+    if not _flag(data, "unified_memory"):
+        raise ProfileInvalid("os_reserved_bytes", "only a unified-memory profile (unified_memory = true) sets it")
+    total = data.get("memory_runtime_bytes", memory)
+    value = int(_number(data, "os_reserved_bytes", -1, total - 1, integer=True))
+    if value and not str(data.get("os_reserved_source", "")).strip():
+        raise ProfileInvalid("os_reserved_source", "say where os_reserved_bytes comes from (a log line or a rule)")
+    return {"os_reserved_bytes": value, "os_reserved_source": str(data.get("os_reserved_source", ""))}
 
 
 def _capacity_keys(data: dict) -> dict:

@@ -131,6 +131,9 @@ class LlamaCppOptions:
     mmproj_bytes: int = 0  # --mmproj: the projector file's tensor bytes, loaded on the first GPU
     mmproj_vision: VisionTower | None = None  # its encoder's shape, for its compute buffer
     n_cpu_moe: int = 0  # --n-cpu-moe N: the expert tensors of the first N layers stay on the CPU
+    # Builds before the llama_kv_cache rename (2025 and earlier): the attention mask is an f32 input on the host,
+    # cast on the device under flash attention, and the host buffer holds one copy of the input embeddings.
+    legacy_graph: bool = False
 
     def flags(self) -> list[str]:
         out: list[str] = []
@@ -297,17 +300,21 @@ def compute_buffer_bytes(
     flash_attn: bool,
     kv_quantized: bool,
     gpu: bool = False,
+    f16_kv_copies: int = 0,
 ) -> int:
     """sched_reserve's worst-case graph: n_ubatch tokens, n_outputs logits rows (llama-context.cpp).
 
     Masks: one [n_kv, n_ubatch] per cache kind, f16 under flash attention (llama-graph.cpp casts them),
-    f32 otherwise; alive through the whole graph. Layer peak: the FFN live set with ALLOC_SLACK; without
-    flash attention the KQ matrix [n_kv, n_ubatch, n_head] f32 and its neighbours. Output: the logits.
+    f32 otherwise; alive through the last attention layer, freed before the logits. Layer peak: the FFN live
+    set with ALLOC_SLACK; without flash attention the KQ matrix [n_kv, n_ubatch, n_head] f32 and its
+    neighbours. Output: the logits. Output-bound CPU buffers do not grow with the masks: llama-fit-params
+    projects 514 MiB at n_ctx 4096 and 32768 alike (Gemma 3 270M, 512 output rows), and llama-cpp-python's
+    server logs 514.50 MiB with 16 MiB of f32 masks (engine-facts.md section 4).
     """
     mask_elem = 2 if flash_attn else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
     if gpu:
-        return _gpu_compute_bytes(spec, caches, n_ubatch, n_outputs, flash_attn, masks)
+        return _gpu_compute_bytes(spec, caches, n_ubatch, n_outputs, flash_attn, masks, f16_kv_copies)
     ffn_floats = 3 * spec.intermediate_size + spec.hidden_size
     if spec.moe is not None:
         moe = spec.moe
@@ -322,11 +329,17 @@ def compute_buffer_bytes(
         # llama_mul_mat_hadamard, "attn_rot_k"): measured +0.53 MiB at n_ubatch 512 on Gemma 3 270M.
         masks += n_ubatch * 2 * spec.kv_dim * 2
     output = n_outputs * spec.vocab_size * 4 + 2 * n_outputs * spec.hidden_size * 4
-    return masks + max(peak, output)
+    return max(masks + peak, output)
 
 
 def _gpu_compute_bytes(
-    spec: ModelSpec, caches: list[KvCache], n_ubatch: int, n_outputs: int, flash_attn: bool, masks: int
+    spec: ModelSpec,
+    caches: list[KvCache],
+    n_ubatch: int,
+    n_outputs: int,
+    flash_attn: bool,
+    masks: int,
+    f16_kv_copies: int = 0,
 ) -> int:
     """A GPU backend's compute buffer (CUDA, ROCm, Vulkan, Metal), counted from the graph's live tensors.
 
@@ -337,6 +350,10 @@ def _gpu_compute_bytes(
       masks ([n_kv, n_ubatch], f16 under flash attention) alive until the last attention layer.
     - Without flash attention: the KQ scores [n_kv, n_ubatch, n_head] f32 and its softmax in place.
     - Output: the logits of n_outputs rows plus the final hidden state; the masks are freed by then.
+    - Flash attention over a quantized K or V cache on CUDA/ROCm (current builds): the MMA/TILE kernels of a
+      prompt batch read f16, and the FLASH_ATTN_EXT node's allocation carries f16 copies of the K and V views
+      ([n_embd_k_gqa, n_kv] x 2 B each, ggml-cuda.cu get_alloc_size -> fattn-common.cuh
+      ggml_cuda_flash_attn_ext_get_f16_extra_data): f16_kv_copies says how many (0, 1 or 2).
     Checked on a CUDA H200 log (164.01 MiB, Qwen2.5-7B shape, n_ctx 32768, ubatch 512, 4 slots).
     """
     h = spec.hidden_size
@@ -350,18 +367,55 @@ def _gpu_compute_bytes(
         n_kv = max((c.cells for c in caches if c.layers), default=0)
         kq = n_ubatch * n_kv * spec.num_attention_heads * 4
         layer = max(ffn, kq + n_ubatch * 4 * (spec.q_dim + 2 * spec.kv_dim + 2 * h))
+    elif f16_kv_copies:
+        n_kv = max((c.cells for c in caches if c.layers), default=0)
+        attn = n_ubatch * 4 * (2 * spec.q_dim + 2 * h) + f16_kv_copies * n_kv * spec.kv_dim * 2
+        layer = max(ffn, attn)
     output = n_outputs * spec.vocab_size * 4 + n_ubatch * h * 4
     return max(masks + layer, output)
 
 
-def host_compute_bytes(spec: ModelSpec, caches: list[KvCache], n_ubatch: int, flash_attn: bool) -> int:
+def host_compute_bytes(
+    spec: ModelSpec, caches: list[KvCache], n_ubatch: int, flash_attn: bool, legacy: bool = False
+) -> int:
     """The host-side compute buffer beside a GPU backend ("CUDA_Host compute buffer size"): the inputs
     the scheduler builds on the CPU before copying them to the GPU: the token embeddings looked up from
     token_embd (which stays on the CPU) and their f32 copy [n_embd, n_ubatch] x 2, and the attention
-    masks ([n_kv, n_ubatch], f16 under flash attention, else f32). H200 log: 46.01 MiB = 14 + 32."""
+    masks ([n_kv, n_ubatch], f16 under flash attention, else f32; llama-graph.cpp build_attn_inp_kq_mask).
+    H200 log: 46.01 MiB = 14 + 32. Legacy builds (llama_new_context_with_model ... llama_kv_cache_unified
+    logs) kept one [n_embd, n_ubatch] f32 copy and an f32 mask, cast to f16 on the device under flash
+    attention: V100 pythia-2.8B 9.01 MiB = 5 + 4, Mistral 7B at n_ctx 32768 72.01 = 8 + 64."""
+    if legacy:
+        masks = sum(c.cells * n_ubatch * 4 for c in caches if c.layers)
+        return n_ubatch * spec.hidden_size * 4 + masks
     mask_elem = 2 if flash_attn else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
     return n_ubatch * spec.hidden_size * 4 * 2 + masks
+
+
+# ---- --fit ---------------------------------------------------------------------------------------
+
+
+def _fit_host_projection(devs: list[DeviceUse]) -> int:
+    """What fit.cpp projects for the host (llama_memory_breakdown: model + context + compute): the tensors
+    repacked for the CPU leave the mapped model buffer and their CPU_REPACK copy is not counted, nor is the
+    logits output buffer. llama-fit-params, Gemma 3 270M: 222 + 111 + 514 = 848 MiB (235.16 mapped less 12.66
+    repacked)."""
+    return sum(d.model_bytes - d.repack_bytes + d.kv_bytes + d.compute_bytes + d.projector_bytes for d in devs)
+
+
+def fit_context_size(budget: int, used_min: int, used_max: int, n_ctx_min: int, n_ctx_max: int, streams: int) -> int:
+    """common/fit.cpp common_params_fit_impl step 2 ("reduce the context"): the memory at --fit-ctx (used_min)
+    and at the full context (used_max) bound a straight line; the context whose projected use meets the budget
+    (free memory less the --fit-target margins) is read off it, rounded down to 256 x n_streams and kept at or
+    above n_ctx_min. When even n_ctx_min does not fit, n_ctx_min (and fit goes on to move layers).
+    llama-fit-params on Gemma 3 270M, CPU, 25,276,510,208 B host memory, used 764 MiB at 4096 and 848 at 32768:
+    -fitt 23300 -> -c 18176, -fitt 23320 -> -c 11264 (tests/engines/test_llamacpp_fit.py)."""
+    if budget <= used_min or used_max <= used_min:
+        return n_ctx_min
+    ctx = n_ctx_min + (n_ctx_max - n_ctx_min) * (budget - used_min) // (used_max - used_min)
+    align = PAD_CTX * streams
+    return max(ctx - ctx % align, n_ctx_min)
 
 
 # ---- placement ------------------------------------------------------------------------------------
@@ -404,6 +458,7 @@ def place(
     unified: bool,
     flash: bool,
     n_outputs: int,
+    cuda_like: bool = False,
 ) -> tuple[list[DeviceUse], list[KvCache], int, int]:
     n_layer = spec.num_layers
     where = layer_devices(n_layer, ngl, hw_gpus, opts.split_mode)
@@ -417,6 +472,9 @@ def place(
     )
     devices: list[DeviceUse] = []
     names = ["CPU"] + [f"GPU{i}" for i in range(hw_gpus)]
+    f16_copies = 0
+    if flash and cuda_like and not opts.legacy_graph:
+        f16_copies = sum(t not in ("f16", "f32", "bf16") for t in (opts.cache_type_k, opts.cache_type_v))
     moe_on_cpu = expert_bytes_by_layer(spec, weights, min(opts.n_cpu_moe, n_layer))
     for dev in [-1] + list(range(hw_gpus)):
         layer_ids = [i for i in range(n_layer) if where[i] == dev]
@@ -441,9 +499,11 @@ def place(
         )
         kv = sum(c.bytes for c in caches)
         if layer_ids or (dev == -1 and hw_gpus == 0):
-            compute = compute_buffer_bytes(spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant, gpu=dev != -1)
+            compute = compute_buffer_bytes(
+                spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant, gpu=dev != -1, f16_kv_copies=f16_copies
+            )
         elif dev == -1 and hw_gpus:
-            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash)
+            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
             if has_output:
                 compute += n_outputs * spec.vocab_size * 4
         else:
@@ -533,26 +593,50 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     if not on_gpu:
         ngl = 0
     free = profile.runtime_memory_bytes  # llama.cpp reads cudaMemGetInfo/hipMemGetInfo
+    # The CUDA/HIP backend (not Vulkan, Metal or the CPU) sizes flash attention over quantized KV with f16 copies.
+    cuda_like = profile.platform in ("cuda", "rocm") and profile.engine("llamacpp").backends[:1] != ("vulkan",)
+
+    streams = 1 if unified else n_seq
+    cpu_only_budget = profile.memory_bytes if not on_gpu else None  # fit.cpp: no device -> total host memory
+    if opts.fit and not user_ctx:
+        ctx_req = train * streams  # fit.cpp resolves an unset context to n_ctx_train x n_streams first
 
     def attempt(ctx: int, layers: int):
-        devs, caches, n_ctx, n_ctx_seq = place(spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs)
-        over = any(d.total_bytes > free for d in devs if d.name != "CPU")
-        tight = any(d.total_bytes > free - opts.fit_target_bytes for d in devs if d.name != "CPU")
+        devs, caches, n_ctx, n_ctx_seq = place(
+            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs, cuda_like
+        )
+        gpu_devs = [d for d in devs if d.name != "CPU"]
+        over = any(d.total_bytes > free for d in gpu_devs)
+        if on_gpu:
+            tight = any(d.total_bytes > free - opts.fit_target_bytes for d in gpu_devs)
+        else:
+            tight = _fit_host_projection(devs) > cpu_only_budget - opts.fit_target_bytes
         return devs, caches, n_ctx, n_ctx_seq, over, tight
+
+    def used(ctx: int) -> int:
+        devs = attempt(ctx, ngl)[0]
+        if on_gpu:
+            return sum(d.total_bytes for d in devs if d.name != "CPU")
+        return _fit_host_projection(devs)
 
     devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx_req, ngl)
     fit_changed = []
-    if on_gpu and opts.fit and tight:
-        # common/fit.cpp: first shrink an unset context (not below --fit-ctx), then move layers to the CPU,
-        # unless the user fixed -ngl.
-        if not user_ctx and ctx_req > FIT_MIN_CTX:
-            ctx = ctx_req
-            while ctx > FIT_MIN_CTX and tight:
-                ctx = max(FIT_MIN_CTX, ctx // 2)
-                devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx, ngl)
+    if opts.fit and tight:
+        # common/fit.cpp step 2: an unset context is interpolated between --fit-ctx and n_ctx_train.
+        min_total = FIT_MIN_CTX * streams
+        if not user_ctx and ctx_req > min_total:
+            budget = (free * gpus if on_gpu else cpu_only_budget) - opts.fit_target_bytes * max(gpus, 1)
+            if gpus > 1:
+                model_per_layer = sum(d.model_bytes for d in devs if d.name != "CPU") // max(min(ngl, n_layer), 1)
+                budget -= (gpus + 1) * model_per_layer // (6 if spec.moe is not None else 2)
+            ctx = fit_context_size(budget, used(min_total), used(ctx_req), min_total, ctx_req, streams)
+            devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx, ngl)
             ctx_req = ctx
             fit_changed.append(f"--fit shrank the context to {n_ctx}")
-        if tight and opts.n_gpu_layers is None:
+            if ctx > min_total and gpus <= 1:
+                tight = False  # fit.cpp returns here: "entire model can be fit by reducing context"
+        # step 3: move layers to the CPU (only when -ngl is not set; CPU-only fits give up here)
+        if on_gpu and tight and opts.n_gpu_layers is None:
             while ngl > 0 and tight:
                 ngl -= 1
                 devs, caches, n_ctx, n_ctx_seq, over, tight = attempt(ctx_req, ngl)

@@ -8,7 +8,7 @@ element). Defaults by version from engine-facts.md section 3. docs/methodology.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planner.core.hardware import Hardware
 from planner.core.spec import SLIDING, ModelSpec
@@ -28,19 +28,38 @@ OLLAMA_KV_BYTES = {"f16": 2.0, "q8_0": 1.0, "q4_0": 0.5}
 FLASH_DEFAULT_ARCHS = ("bert", "gemma3", "gptoss", "gpt-oss", "mistral3", "olmo3", "qwen3", "qwen3moe")
 NUM_BATCH = 512  # api.Options default num_batch
 # New memory management (PR #11090: the runner reports the allocations it really made, per layer and for the
-# worst-case graph) is on by default for Ollama-engine models from 0.12.0 (PR #12252, merged 2025-09-11;
-# opt-in OLLAMA_NEW_ESTIMATES=1 from 0.11.5). llama-engine models (qwen2, llama, ...) keep the old estimate.
-NEW_ESTIMATES_FROM = (0, 12, 0)
-# Architectures the Ollama (Go) engine runs, with the release that moved them there (release notes; approximate).
+# worst-case graph) is on by default for Ollama-engine models from 0.11.11 (commit eb10390de "llm: Enable new
+# memory estimates by default", 2025-09-11; opt-in OLLAMA_NEW_ESTIMATES=1 from 0.11.5; llm/server.go
+# NewLlamaServer: newEstimates = textProcessor != nil). llama-engine models (qwen2, llama, ...) keep the old estimate.
+NEW_ESTIMATES_FROM = (0, 11, 11)
+# From 0.30.0 (PR #16031, 2026-05-29: "use llama-server exclusively for GGML models") Ollama runs llama-server
+# and `ollama ps` SIZE is the sum of the buffer sizes llama-server logs, only the GPU ones when every layer is
+# offloaded (llm/llama_server.go MemorySize, isGPUBuffer): no estimate, no 457 MiB minimum, no buffer layer.
+LLAMA_SERVER_FROM = (0, 30, 0)
+# Architectures the Ollama (Go) engine must run (fs/ggml/ggml.go OllamaEngineRequired), with the first release
+# whose list holds them (read from every release tag's source).
 OLLAMA_ENGINE_ARCHS = {
     "gemma3": (0, 6, 0),
     "mistral3": (0, 6, 5),
-    "llama4": (0, 6, 6),
+    "llama4": (0, 6, 7),
+    "mllama": (0, 7, 0),
     "qwen25vl": (0, 7, 0),
-    "qwen3": (0, 7, 1),
-    "qwen3moe": (0, 7, 1),
-    "gemma3n": (0, 9, 0),
+    "gemma3n": (0, 9, 3),
     "gptoss": (0, 11, 0),
+    "qwen3": (0, 12, 0),
+    "qwen3moe": (0, 12, 2),
+    "qwen3vl": (0, 12, 7),
+    "qwen3vlmoe": (0, 12, 7),
+    "deepseek2": (0, 13, 0),
+    "olmo3": (0, 13, 4),
+    "bert": (0, 13, 5),
+    "glm4moelite": (0, 14, 3),
+    "lfm2": (0, 14, 3),
+    "qwen3next": (0, 15, 5),
+    "nemotron_h": (0, 17, 1),
+    "qwen35": (0, 17, 1),
+    "qwen35moe": (0, 17, 1),
+    "gemma4": (0, 20, 0),
 }
 # Real ggml block sizes per element, as the runner allocates them (ggml type_traits).
 GGML_KV_BYTES = {"f16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
@@ -75,6 +94,8 @@ def estimator_for(version: tuple[int, int, int], arch: str, override: str | None
     """'new' (measured allocations) or 'old' (llm/memory.go formulas), as Ollama picks them."""
     if override in ("new", "old"):
         return override
+    if version >= LLAMA_SERVER_FROM:
+        return "new"  # llama-server's own allocations for every GGML model
     since = OLLAMA_ENGINE_ARCHS.get(arch)
     return "new" if since is not None and version >= max(since, NEW_ESTIMATES_FROM) else "old"
 
@@ -93,6 +114,7 @@ class OllamaOptions:
     # graph of one image, both placed on the first GPU.
     projector_weights_bytes: int = 0
     projector_graph_bytes: int = 0
+    sched_spread: bool = False  # OLLAMA_SCHED_SPREAD: always spread over every GPU instead of one that fits
 
     def flags(self) -> list[str]:
         out = []
@@ -149,6 +171,7 @@ class OllamaPlan(EnginePlan):
     max_context: object | None = None
     launch: tuple[str, ...] = ()  # the command that starts this plan (planner/planning/launch.py), when it fits
     estimator: str = "old"  # old: llm/memory.go formulas; new: the runner's real allocations (0.12+)
+    ps_size_bytes: int = 0  # `ollama ps` SIZE (/api/ps size) as this version reports it: see ps_size()
 
 
 def new_estimate(
@@ -176,6 +199,32 @@ def new_estimate(
         layer = max(ffn, batch * max(cells) * spec.num_attention_heads * 4)
     output = batch * spec.vocab_size * 4 + batch * spec.hidden_size * 4
     return kv, max(masks + layer, output)
+
+
+def ps_size(
+    version: tuple[int, int, int],
+    estimator: str,
+    fully: bool,
+    total: int,
+    weights: GGUFWeights,
+    kv_bytes: int,
+    graph_bytes: int,
+) -> int:
+    """`ollama ps` SIZE (/api/ps `size`) per version:
+    - old estimator (llm/memory.go, up to 0.11 and llama-engine models after): TotalSize, the estimate's total,
+      the same figure as memory.required.full (an Ollama maintainer's table, ollama#9988: /api/ps size 20090 MiB
+      for qwen2.5-coder:32b at num_ctx 2048 in 0.5.0 to 0.6.0);
+    - new estimator (0.12+, Ollama-engine models): the allocations the runner reports, weights + cache + graph;
+    - 0.30+ (llama-server runner): the sum of llama-server's logged buffers, the GPU ones only when fully
+      offloaded: GPU model buffer (token_embd stays CPU_Mapped) + KV + compute (0.30.8 prints 22 GB where 0.24.0
+      printed 44.8 GB for the same gemma4 load, ollama#16763)."""
+    if version >= LLAMA_SERVER_FROM:
+        tied = weights.embedding_bytes if weights.tied_embeddings else 0  # duplicated into the output layer
+        gpu_weights = weights.tensor_bytes - weights.embedding_bytes + tied
+        return gpu_weights + kv_bytes + graph_bytes if fully else weights.tensor_bytes + kv_bytes + graph_bytes
+    if estimator == "new":
+        return weights.tensor_bytes + kv_bytes + graph_bytes
+    return total
 
 
 def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:
@@ -263,6 +312,9 @@ def plan_ollama(
         "gpt_oss": "gptoss",
         "qwen3": "qwen3",
         "qwen3_moe": "qwen3moe",
+        "qwen3_next": "qwen3next",
+        "deepseek_v2": "deepseek2",
+        "deepseek_v3": "deepseek2",
         "mistral3": "mistral3",
         "llama4": "llama4",
     }.get(spec.model_type, "llama")
@@ -283,6 +335,12 @@ def plan_ollama(
         num_ctx = spec.max_position_embeddings  # the tiered default is capped at the model's training length
     if num_ctx > spec.max_position_embeddings:
         warnings.append(f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})")
+    if gpus > 1 and not opts.sched_spread:
+        # server/sched.go pickBestFullFitByLibrary: first the model on one GPU (the one with the most free
+        # memory); only when no single GPU holds it all does Ollama spread it over every GPU of the library.
+        single = plan_ollama(spec, weights, Hardware(profile, 1), replace(opts, num_ctx=num_ctx), arch)
+        if single.fits:
+            return replace(single, notes=single.notes + (f"fits on one of the {gpus} GPUs: Ollama loads it there",))
     context = num_ctx * opts.num_parallel
     batch = min(num_ctx, NUM_BATCH)
     estimator = estimator_for(version, arch, opts.estimator)
@@ -405,6 +463,7 @@ def plan_ollama(
         notes=tuple(notes),
         flags=tuple(opts.flags()),
         estimator=estimator,
+        ps_size_bytes=ps_size(version, estimator, fully, total, weights, kv_total, graph_used),
     )
 
 

@@ -83,7 +83,67 @@ SETTING_FIXES = {
 # Cases whose source states no version: the release current at the source's date.
 VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08) was the latest release
 
-OLD_LLAMACPP = re.compile(r"llama_kv_cache_init|llama_kv_cache_unified|2024|Jan 2025")
+# Builds that reserve the worst-case graph with n_outputs = n_ubatch (llama-context.cpp graph_reserve(n_tokens,
+# n_seqs, n_tokens)) and build the attention mask as an f32 input cast on the device: every log format before
+# the llama_kv_cache rename (llama_new_context_with_model, llama_init_from_model, llama_kv_cache_init,
+# llama_kv_cache_unified), and dated builds up to mid 2025. Later builds reserve min(n_ubatch, n_outputs_max)
+# rows: llama-server sets n_outputs_max to its slot count, other tools leave it at n_batch.
+OLD_LLAMACPP = re.compile(
+    r"llama_kv_cache_init|llama_kv_cache_unified|llama_new_context_with_model|llama_init_from_model|2024|Jan 2025"
+)
+# GGUF engines' cases (llama.cpp L10+, Ollama O10+): GPU text -> profile and model text -> config, consulted
+# before GPU_PROFILES / MODEL_CONFIGS. Placement-free figures (buffers, estimator sizes) do not depend on the
+# card's size; where a case offloads partially its text names the memory the log reports.
+GGUF_GPU_PROFILES = (
+    ("V100-PCIE-16GB", "v100-sxm2-16gb"),
+    ("Apple M4", "apple-m4"),
+    ("two of about 40 GB", "a100-40gb"),
+    ("memory.available 24.0 GiB", "rx7900xtx"),
+    ("memory.available 20.0 GiB", "rtx3090"),
+    ("memory.available 15.6 GiB", "rtx3090"),
+)
+GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
+    "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
+        "EleutherAI/pythia-2.8b",
+        None,
+        {},
+    ),
+    "EleutherAI/pythia-1.4b (gptneox; 24 layers, n_embd 2048, 16 heads, n_ff 8192, n_vocab 50304 per the log)": (
+        "EleutherAI/pythia-1.4b",
+        None,
+        {},
+    ),
+    # Mistral 7B v0.2/v0.3 share every shape but the vocabulary (32000 / 32768); the logged buffers compared here
+    # are attention-bound, the logits of a 32k vocabulary are smaller.
+    "Mistral-7B-Instruct GGUF (llama arch: 32 layers, 8 KV heads x 128, rope base 1e6, n_ctx_train 32768; 0.12 MiB "
+    "output buffer: vocab about 32k)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {}),
+    "Qwen2.5-1.5B GGUF (qwen2: 28 layers, 2 KV heads x 128 per the 224 MiB KV of 8192 cells; n_ctx_train 131072)": (
+        "Qwen/Qwen2.5-1.5B-Instruct",
+        None,
+        {"max_position_embeddings": 131072},
+    ),
+    "llama3.1:8b (llama arch, layers.model=33; 411.0 MiB non-repeating = the Q6_K output of a 128256 vocab)": (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        None,
+        {},
+    ),
+    "qwen2.5:1.5b (qwen2 arch, layers.model=29; 224 MiB KV = 28 layers x 8192 cells x 2 KV heads x 128 x 2 x 2 B)": (
+        "Qwen/Qwen2.5-1.5B-Instruct",
+        None,
+        {},
+    ),
+    # Llama 3 70B has the 3.1 shapes and an 8192-token context.
+    "llama3:70b (llama arch, layers.model=81, n_ctx_train 8192)": (
+        "meta-llama/Llama-3.1-70B-Instruct",
+        None,
+        {"max_position_embeddings": 8192},
+    ),
+    "qwen2.5-coder:32b (the Qwen2.5-32B shape: 64 layers, 8 KV heads, vocab 152064)": (
+        "Qwen/Qwen2.5-32B-Instruct",
+        None,
+        {},
+    ),
+}
 
 VLLM_METRICS = (
     "weights_gib",
@@ -131,7 +191,7 @@ ProfileResolver = Callable[[str], HardwareProfile]
 
 
 def profile_name(gpu_text: str) -> str | None:
-    return next((name for pattern, name in GPU_PROFILES if pattern in gpu_text), None)
+    return next((name for pattern, name in GGUF_GPU_PROFILES + GPU_PROFILES if pattern in gpu_text), None)
 
 
 def vllm_line(case: LogCase) -> str:
@@ -168,7 +228,7 @@ def _float(value: str | None) -> float | None:
 
 
 def _spec(case: LogCase, resolve: SpecResolver) -> tuple[ModelSpec | None, str]:
-    entry = MODEL_CONFIGS.get(case.model)
+    entry = GGUF_MODEL_CONFIGS.get(case.model) or MODEL_CONFIGS.get(case.model)
     if entry is None:
         return None, f"no config mapped for {case.model!r}"
     config_id, quant, overrides = entry
@@ -237,18 +297,23 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     flash = case.setting("flash_attn")
     flash_attn = "on" if flash in ("1", "on") or kv_v != "f16" else "off" if flash in ("0", "off") else "auto"
     parallel = _int(case.setting("n_seq_max")) or _int(case.setting("n_parallel"))
+    ubatch = _int(case.setting("n_ubatch")) or 512
+    batch = max(_int(case.setting("n_batch")) or 2048, ubatch)
+    legacy = bool(OLD_LLAMACPP.search(case.engine_version))
+    # Output rows the worst-case graph reserves: n_ubatch in legacy builds; later, min(n_ubatch, n_outputs_max),
+    # which llama-server sets to its slots and every other tool (llama-cli, the library) leaves at n_batch.
+    server = (case.setting("tool") or "server") == "server"
+    n_outputs = ubatch if legacy else (None if server else min(ubatch, batch))
     opts = LlamaCppOptions(
         ctx_size=_int(case.setting("n_ctx")),
         cache_type_k=kv_k,
         cache_type_v=kv_v,
         flash_attn=flash_attn,
-        ubatch_size=_int(case.setting("n_ubatch")) or 512,
-        batch_size=max(_int(case.setting("n_batch")) or 2048, _int(case.setting("n_ubatch")) or 512),
+        ubatch_size=ubatch,
+        batch_size=batch,
         parallel=parallel,
-        # Builds up to mid 2025 (llama_kv_cache_init / llama_kv_cache_unified logs) reserved the worst-case
-        # graph with n_outputs = n_ubatch (llama-context.cpp graph_reserve(n_tokens, n_seqs, n_tokens));
-        # later ones reserve n_seq_max output rows.
-        n_outputs=_int(case.setting("n_ubatch")) or 512 if OLD_LLAMACPP.search(case.engine_version) else None,
+        n_outputs=_int(case.setting("n_outputs")) or n_outputs,
+        legacy_graph=legacy,
     )
     quant = _quant(case)
     plan = plan_llamacpp(spec, _gguf_weights(spec, quant or "Q4_K_M"), hw, opts)
@@ -259,7 +324,7 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         "gpu_compute_buffer_mib": sum(d.compute_bytes for d in gpu) / MIB,
         "host_compute_buffer_mib": plan.host_compute_bytes / MIB,
     }
-    if quant:  # model buffers only for a stated quant (the estimate follows llama-quantize's type mix)
+    if quant and spec.model_type != "gpt_neox":  # model buffers only for a stated quant of a modelled tensor set
         out["gpu_model_buffer_mib"] = sum(d.model_bytes for d in gpu) / MIB
         out["cpu_model_buffer_mib"] = (cpu.model_bytes if cpu else 0) / MIB
     return out
@@ -268,9 +333,12 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
 def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     m = re.search(r"--ctx-size (\d+)", case.settings_text)
     version = re.search(r"\b0\.\d+\.\d+", case.engine_version)
+    parallel = _int(case.setting("num_parallel")) or 1
+    # The runner's --ctx-size is num_ctx x num_parallel (server.go); a stated num_ctx wins.
+    num_ctx = _int(case.setting("num_ctx")) or (int(m.group(1)) // parallel if m else None)
     opts = OllamaOptions(
-        num_ctx=int(m.group(1)) if m else _int(case.setting("num_ctx")),
-        num_parallel=_int(case.setting("num_parallel")) or 1,
+        num_ctx=num_ctx,
+        num_parallel=parallel,
         version=version.group(0) if version else "0.5.7",  # O02: January 2025
     )
     weights = _gguf_weights(spec, _quant(case) or "Q4_K_M")
@@ -284,6 +352,8 @@ def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         # memory.required.full is memoryRequiredTotal = the GPU allocations (minimum, one layer as a buffer,
         # layers, output, graph) plus what overflows to the CPU: the plan's total (llm/memory.go newEstimate)
         "required_full_gib": plan.total_bytes / GIB,
+        # /api/ps size (`ollama ps` SIZE): what this version reports (engines/ollama.py ps_size_bytes)
+        "ollama_ps_size_mib": plan.ps_size_bytes / MIB,
     }
 
 
@@ -357,9 +427,10 @@ def compare_all(
 
 
 def is_new_case(case: str) -> bool:
-    """vLLM cases V40 on were added after the vLLM model was last changed to fit the older ones: held out."""
-    m = re.fullmatch(r"V(\d+)", case)
-    return m is not None and int(m.group(1)) >= 40
+    """Cases added after the engine models were built on the older ones (vLLM V40 on, llama.cpp L10 on,
+    Ollama O10 on): the held-out check."""
+    m = re.fullmatch(r"([VLO])(\d+)", case)
+    return m is not None and int(m.group(2)) >= {"V": 40, "L": 10, "O": 10}[m.group(1)]
 
 
 def summarise(rows: list[Comparison], *, v1_only: bool = False) -> list[Summary]:

@@ -46,6 +46,34 @@ def test_runtime_total_needs_a_source_and_may_not_exceed_the_card():
 
 
 def test_unified_memory_budget_is_system_memory_less_the_os_share():
-    p = profile_from_dict({**BASE, "unified_memory": True, "os_reserved_bytes": 8 * 2**30})
-    assert p.runtime_memory_bytes == 72 * 2**30
+    p = profile_from_dict({**BASE, "unified_memory": True, "os_reserved_bytes": 8 * 2**30, "os_reserved_source": "t"})
+    assert p.runtime_memory_bytes == 72 * 2**30 and p.device_total_bytes == 80 * 2**30
     assert profile_from_dict(BASE).runtime_memory_bytes == 80 * 2**30
+
+
+def test_os_reserve_needs_a_source_and_a_unified_machine():
+    with pytest.raises(ProfileInvalid, match="os_reserved_source"):
+        profile_from_dict({**BASE, "unified_memory": True, "os_reserved_bytes": 8 * 2**30})
+    with pytest.raises(ProfileInvalid, match="unified"):
+        profile_from_dict({**BASE, "os_reserved_bytes": 8 * 2**30, "os_reserved_source": "t"})
+    with pytest.raises(ProfileInvalid, match="os_reserved_bytes"):
+        profile_from_dict({**BASE, "unified_memory": True, "os_reserved_bytes": 80 * 2**30, "os_reserved_source": "t"})
+
+
+def test_unified_machines_budget_what_their_runtime_logs():
+    by_name = {p.name: p for p in all_profiles()}
+    mib = 2**20
+    # Metal: recommendedMaxWorkingSetSize, which ggml-metal reports as the device's free memory. 16 GiB Macs log
+    # 10922.67 MB (llama-cpp-python#687) and llama.cpp's CI M4 "using device Metal (Apple M4) - 10922 MiB free"
+    # (ggml-org/ci pythia_1_4b logs); 32 GiB 21845.34 MB (ollama#434); 96 GiB 73728.00 MB (llama.cpp#3213).
+    assert round(by_name["apple-m1"].runtime_memory_bytes / mib, 2) == 10922.67
+    assert round(by_name["apple-m2-pro"].runtime_memory_bytes / mib, 2) == 21845.33  # 2/3 exactly; Apple rounds up
+    assert by_name["apple-m2-max"].runtime_memory_bytes == 73728 * mib
+    # DGX Spark: CUDA's 121.69 GiB total, of which about 102.2 GiB is free at boot (headless, caches dropped)
+    gb10 = by_name["gb10"]
+    assert round(gb10.device_total_bytes / 2**30, 2) == 121.69 and round(gb10.runtime_memory_bytes / 2**30, 1) == 102.2
+    # Strix Halo 128 GiB: carve-out plus GTT as commonly tuned, about 110 GB
+    assert round(by_name["strix-halo"].runtime_memory_bytes / 1e9) == 110
+    for p in by_name.values():
+        if p.unified_memory and p.os_reserved_bytes:
+            assert p.os_reserved_source and p.runtime_memory_bytes < p.memory_bytes

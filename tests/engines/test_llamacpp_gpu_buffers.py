@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from planner.core.gguf_quant import estimate_gguf
 from planner.core.hardware import Hardware
 from planner.engines.llamacpp import (
@@ -70,3 +72,21 @@ def test_n_cpu_moe_moves_expert_bytes_to_the_host():
     moved = _gpu(base).model_bytes - _gpu(moe).model_bytes
     assert moved > 0.9 * sum(w.layer_bytes[:10])  # experts are almost all of a MoE layer's bytes
     assert moe.weights_bytes == base.weights_bytes  # moved, not dropped
+
+
+def test_quantized_kv_under_flash_attention_costs_f16_copies_on_cuda_not_vulkan():
+    # ggml-cuda.cu get_alloc_size -> fattn-common.cuh ggml_cuda_flash_attn_ext_get_f16_extra_data: the prompt
+    # kernels (MMA/TILE) read f16, so the FLASH_ATTN_EXT node carries f16 copies of the K and V views:
+    # 2 x 131072 cells x 512 (4 KV heads x 128) x 2 B = 256 MiB at n_ctx 131072; Vulkan's buffer type adds none.
+    spec = resolve_model("Qwen/Qwen2.5-7B-Instruct", offline=True).spec
+    opts = LlamaCppOptions(ctx_size=131072, flash_attn="on", parallel=1, cache_type_k="q8_0", cache_type_v="q8_0")
+    cuda = _gpu(plan_llamacpp(spec, _weights(spec), Hardware(get_profile("h200")), opts))
+    f16 = _gpu(
+        plan_llamacpp(
+            spec, _weights(spec), Hardware(get_profile("h200")), replace(opts, cache_type_k="f16", cache_type_v="f16")
+        )
+    )
+    masks = 131072 * 512 * 2
+    assert cuda.compute_bytes >= masks + 2 * 131072 * 512 * 2 > f16.compute_bytes
+    vulkan = _gpu(plan_llamacpp(spec, _weights(spec), Hardware(get_profile("arc-b580")), opts))
+    assert vulkan.compute_bytes == f16.compute_bytes

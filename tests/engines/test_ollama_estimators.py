@@ -27,6 +27,28 @@ def test_new_estimates_only_for_ollama_engine_models_from_0_12():
     assert estimator_for((0, 11, 10), "gptoss", "new") == "new"  # OLLAMA_NEW_ESTIMATES=1
 
 
+def test_estimator_boundaries_read_from_the_release_tags():
+    # commit eb10390de "llm: Enable new memory estimates by default" is in v0.11.11, not in v0.11.10
+    assert estimator_for((0, 11, 11), "gptoss") == "new"
+    # fs/ggml/ggml.go OllamaEngineRequired lists qwen3 from v0.12.0 and qwen3moe from v0.12.2
+    assert estimator_for((0, 11, 11), "qwen3") == "old" and estimator_for((0, 12, 0), "qwen3") == "new"
+    assert estimator_for((0, 12, 1), "qwen3moe") == "old" and estimator_for((0, 12, 2), "qwen3moe") == "new"
+    # v0.30.0 (PR #16031) runs llama-server for every GGML model: real allocations for qwen2 too
+    assert estimator_for((0, 29, 0), "qwen2") == "old" and estimator_for((0, 30, 0), "qwen2") == "new"
+
+
+def test_ps_size_per_version():
+    spec = resolve_model("Qwen/Qwen2.5-7B-Instruct", offline=True).spec
+    hw = Hardware(get_profile("rtx3090"))
+    w = _weights(spec)
+    old = plan_ollama(spec, w, hw, OllamaOptions(num_ctx=4096, version="0.6.0"))
+    assert old.ps_size_bytes == old.total_bytes  # TotalSize: memory.required.full (ollama#9988, ollama#10801)
+    # 0.30+: llama-server's GPU buffers only (model without token_embd, KV, compute): no 457 MiB minimum
+    new = plan_ollama(spec, w, hw, OllamaOptions(num_ctx=4096, version="0.30.8"))
+    assert new.ps_size_bytes == w.tensor_bytes - w.embedding_bytes + new.kv_cache_bytes + new.compute_buffer_bytes
+    assert new.ps_size_bytes < new.total_bytes
+
+
 def test_gpt_oss_sliding_layers_hold_the_window_not_the_context():
     spec = resolve_model("openai/gpt-oss-20b", offline=True).spec
     hw = Hardware(get_profile("rtx3090"))
