@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
-from planner.core import speed
+from planner.core import parallel, speed
 from planner.core.efficiency import EfficiencyModel
 from planner.core.hardware import Hardware, HardwareProfile
 from planner.core.simulate import Lengths, Load, Scheduler, SimResult, Slo, StepTime, max_rate, saturation_rate
@@ -205,6 +205,37 @@ def step_time_for(
 
     def hops(tokens: int) -> float:
         return (nodes - 1) * (NETWORK_HOP_LATENCY_S + tokens * work.hidden_size * 2 / network)
+
+    if d.engine == "vllm":  # one forward per step; vLLM's all-reduces and no dequantisation of 16-bit weights
+        profile = hw.profile
+        tp = parallel.TensorParallel.for_vllm(
+            d.tensor_parallel_size,
+            profile.platform,
+            profile.interconnect,
+            profile.interconnect_gbps,
+            layout.comm["allreduce_latency_s"],
+        )
+        quantized = spec.quant is not None or d.quantization is not None
+
+        @lru_cache(maxsize=65536)
+        def vllm_step(seqs: int, dbucket: int, tokens: int, pbucket: int) -> float:
+            t, kv = parallel.vllm_step_parts(
+                work,
+                rates,
+                tp,
+                decode_seqs=seqs,
+                decode_depth=dbucket * DEPTH_BUCKET,
+                prompt_tokens=tokens,
+                prompt_depth=pbucket * DEPTH_BUCKET,
+                quantized=quantized,
+            )
+            return t / (pscale if tokens else dscale) + kv / (dscale * kvscale) + hops(seqs + tokens)
+
+        def step_vllm(decode_seqs: int, decode_depth: float, prefill_tokens: int, prefill_depth: float) -> float:
+            pbucket = round(prefill_depth / DEPTH_BUCKET) if prefill_tokens else 0
+            return vllm_step(decode_seqs, round(decode_depth / DEPTH_BUCKET), prefill_tokens, pbucket)
+
+        return step_vllm
 
     @lru_cache(maxsize=65536)
     def decode(n: int, bucket: int) -> float:
