@@ -23,7 +23,8 @@ from planner.core.simulate import simulate as run_simulation
 from planner.core.spec import ModelSpec
 from planner.engines.llamacpp import GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, plan_ollama
-from planner.engines.vllm import VllmOptions, plan_vllm
+from planner.engines.vllm import VllmOptions, VllmPlan, plan_vllm
+from planner.engines.vllm_scheduling import vllm_options_for, vllm_scheduling
 from planner.errors import UsageError
 
 SCHEMA_VERSION = 1
@@ -348,6 +349,30 @@ def context_for(prompt: Lengths, output: Lengths, model_limit: int) -> int:
     return min(model_limit, -(-need // 256) * 256)
 
 
+def vllm_server(
+    spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, chunked_prefill: bool | None = None
+) -> tuple[VllmPlan, Scheduler]:
+    """vLLM's fit plan and the scheduler the simulation runs for it: the version's rules and budgets
+    (planner.engines.vllm_scheduling), the plan's KV blocks. The plan is sized with the scheduler's
+    budget (the profile run's tokens) when it differs from the plan's default (V0 chunked prefill)."""
+    rules = vllm_scheduling(
+        hw, opts, opts.max_model_len or spec.max_position_embeddings, chunked_prefill=chunked_prefill
+    )
+    opts = vllm_options_for(opts)
+    plan = plan_vllm(spec, hw, opts, suggest=False)
+    if plan.fits and plan.max_num_batched_tokens != rules.max_num_batched_tokens:
+        plan = plan_vllm(spec, hw, replace(opts, max_num_batched_tokens=rules.max_num_batched_tokens), suggest=False)
+    sched = Scheduler(
+        "vllm",
+        rules.max_num_seqs,
+        rules.max_num_batched_tokens,
+        max(1, plan.kv_cache_tokens),
+        opts.block_size,
+        prefill_first=rules.prefill_first,
+    )
+    return plan, sched
+
+
 def fit_candidate(
     spec: ModelSpec,
     profile: HardwareProfile,
@@ -355,23 +380,24 @@ def fit_candidate(
     context: int,
     slots: int,
     weights_for: Callable[[str], GGUFWeights] | None,
+    vllm: VllmOptions | None = None,
 ) -> Fitted | str:
     """The engine's fit plan for this shape with `slots` parallel requests: its scheduler, or why not."""
     d = c.deployment
     try:
         if d.engine == "vllm":
             tp, pp = d.tensor_parallel_size, c.pipeline_parallel_size
-            opts = VllmOptions(
+            opts = replace(
+                vllm or VllmOptions(),
                 dtype=d.dtype,
                 quantization=d.quantization if spec.quant is None else None,
                 max_model_len=context,
                 tensor_parallel_size=tp,
                 pipeline_parallel_size=pp,
             )
-            plan = plan_vllm(spec, Hardware(profile, tp * pp), opts, suggest=False)
+            plan, sched = vllm_server(spec, Hardware(profile, tp * pp), opts)
             if not plan.fits:
                 return plan.error or "does not fit"
-            sched = Scheduler("vllm", plan.max_num_seqs, plan.max_num_batched_tokens, plan.kv_cache_tokens, 16)
             return Fitted(c, sched, context, plan.kv_cache_tokens)
         if weights_for is None:
             return "no GGUF weights for this model"
@@ -664,6 +690,7 @@ class CapacityQuery:
     gguf_quant: str | None = None
     slots: int | None = None  # force llama-server -np / OLLAMA_NUM_PARALLEL
     notes: tuple[str, ...] = field(default=())
+    vllm: VllmOptions | None = None  # vLLM's memory flags (--vllm-version, --kv-cache-memory, --enforce-eager)
 
 
 def check_query(q: CapacityQuery) -> None:
@@ -721,7 +748,7 @@ def plan_capacity(
         slots = 1
         if d.engine != "vllm":
             slots = q.slots or choose_slots(q.spec, q.profile, c, context, step, q.slo.tpot_s, depth, weights_for)
-        fitted = fit_candidate(q.spec, q.profile, c, context, slots, weights_for)
+        fitted = fit_candidate(q.spec, q.profile, c, context, slots, weights_for, q.vllm)
         if isinstance(fitted, str):
             if not any(m.engine == d.engine and m.precision == d.precision_label for m in misses):
                 misses.append(NotFitting(d.engine, d.precision_label, fitted))
