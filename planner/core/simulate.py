@@ -311,6 +311,8 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
             else:
                 waiting.append(req)
         if not waiting and not running:
+            if not arrivals:  # the last request was rejected
+                break
             t = arrivals[0][0]
             continue
 
