@@ -31,7 +31,8 @@ Schedulers (docs/methodology.md "Capacity" cites the source lines):
 The first token of a request is sampled at the end of the step that computes its last prompt
 token; TTFT = that time - arrival (+ a fixed per-request overhead), TPOT = (finish - first token) /
 (output - 1), E2E = finish - arrival. Loads: Poisson arrivals at a rate (seeded), or N closed-loop
-users who each send, wait for the answer, think (exponential, mean think_time_s) and send again.
+users who each send, wait for the answer, think (exponential, mean think_time_s) and send again;
+``prompt_cached`` loads find every prompt's full KV blocks in vLLM's prefix cache (a rerun of the same prompts).
 A run of steps that only decode (nothing to admit, nothing arriving) is advanced in one jump: the
 step time is affine in depth, so k steps cost k x the step at the middle depth.
 """

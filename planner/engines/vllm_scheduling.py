@@ -37,12 +37,6 @@ class VllmScheduling:
     def prefill_first(self) -> bool:
         return not self.chunked_prefill
 
-    def describe(self) -> str:
-        rules = "chunked prefill, decodes first" if self.chunked_prefill else "whole prompts first, prefill-only steps"
-        return (
-            f"vLLM {self.engine} scheduler ({rules}), {self.max_num_batched_tokens} tokens / {self.max_num_seqs} seqs"
-        )
-
 
 def version_key(name: str | None) -> str | None:
     """A release before 0.8 (0.5.x, 0.6.2, 0.7.3) is the V0 engine; anything else as --vllm-version reads it."""

@@ -182,8 +182,9 @@ def step_time_for(
     """The simulation's step time from planner.core.speed for deployment `d` (already checked):
     a decode-only step is speed.decode_step_seconds at the batch's size and mean depth; a step that
     also reads prompt tokens is speed.prefill_seconds over all its tokens (weights read once, GEMMs
-    over prompt and decode tokens) plus the decoding sequences' KV reads. Pipeline stages across
-    `nodes` machines add one network hop per boundary (hw.profile.network_gbps)."""
+    over prompt and decode tokens) plus the decoding sequences' KV reads. vLLM steps are one forward
+    each, timed by planner.core.parallel (vLLM's all-reduces; no dequantisation of 16-bit weights).
+    Pipeline stages across `nodes` machines add one network hop per boundary (hw.profile.network_gbps)."""
     if efficiency is None:
         from planner.sources.efficiency_data import default_efficiency
 
