@@ -22,7 +22,7 @@ A step (vLLM runs one forward over all of a step's tokens, chunked prefill and d
     comm      2 all-reduces per layer (attention output, MLP output) of tokens x hidden x 2 bytes
     attention the prompt tokens' attention FLOPs at their depth; the decoding sequences' KV reads
     dequant   only for quantized weights (GPTQ/AWQ/int8 kernels dequantise on the vector units);
-              16-bit weights go to the matrix units as they are (vLLM's UnquantizedLinearMethod
+              16-bit weights are multiplied as stored, no dequantisation (vLLM's UnquantizedLinearMethod
               calls F.linear, a cuBLAS/hipBLASLt GEMM), so no dequantisation is charged to them.
 """
 
