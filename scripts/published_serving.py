@@ -42,7 +42,10 @@ class Row:
     hardware: str
     tensor_parallel_size: int
     interconnect_gbps: float | None  # the benchmarked machine's GPU link when the profile's differs
-    vllm_version: str
+    vllm_version: str  # as published
+    simulated_version: str  # the vLLM version simulated (its scheduler rules, budgets and memory line)
+    chunked_prefill: bool | None  # --enable-chunked-prefill given; None: the version's default
+    prefix_cached: bool  # every prompt already in vLLM's prefix cache (the same prompts sent before)
     dtype: str
     max_model_len: int | None
     gpu_memory_utilization: float
@@ -73,6 +76,9 @@ def read_rows(path: Path) -> list[Row]:
                 tensor_parallel_size=int(r["tensor_parallel_size"]),
                 interconnect_gbps=float(r["interconnect_gbps"]) if r["interconnect_gbps"] else None,
                 vllm_version=r["vllm_version"],
+                simulated_version=r["simulated_version"],
+                chunked_prefill=None if r["chunked_prefill"] == "" else r["chunked_prefill"] == "1",
+                prefix_cached=r["prefix_cached"] == "1",
                 dtype=r["dtype"],
                 max_model_len=int(r["max_model_len"]) if r["max_model_len"] else None,
                 gpu_memory_utilization=float(r["gpu_memory_utilization"]),
@@ -107,13 +113,13 @@ def lengths_for(row: Row, folder: Path):
     return Lengths.fixed(round(row.prompt_tokens)), Lengths.fixed(round(row.output_tokens))
 
 
-def server_for(row: Row, context: int):
-    """(scheduler, step time) of one vLLM replica of this setup, as `mi50plan capacity` builds them."""
+def server_for(row: Row):
+    """(scheduler, step time, plan) of one vLLM replica of this setup, as `mi50plan capacity` builds them:
+    the simulated version's scheduler rules and budgets (planner.engines.vllm_scheduling)."""
     from planner.core.hardware import Hardware
-    from planner.core.simulate import Scheduler
     from planner.core.speed import Deployment, check_deployment
-    from planner.engines.vllm import VllmOptions, plan_vllm
-    from planner.planning.capacity import step_time_for
+    from planner.engines.vllm import VllmOptions
+    from planner.planning.capacity import step_time_for, vllm_server
     from planner.sources.models import resolve_model
     from planner.sources.profiles import get_profile
 
@@ -125,15 +131,15 @@ def server_for(row: Row, context: int):
     dtype = {"bf16": "bfloat16", "fp16": "float16"}.get(row.dtype, row.dtype)
     opts = VllmOptions(
         dtype=dtype,
-        max_model_len=row.max_model_len or context,
+        max_model_len=row.max_model_len,  # None: the model's own context, as `vllm serve` without the flag
         gpu_memory_utilization=row.gpu_memory_utilization,
         tensor_parallel_size=row.tensor_parallel_size,
+        vllm_version=row.simulated_version,
     )
-    plan = plan_vllm(spec, hw, opts, suggest=False)
+    plan, sched = vllm_server(spec, hw, opts, chunked_prefill=row.chunked_prefill)
     if not plan.fits:
         raise SystemExit(f"{row.setup}: the vLLM plan does not fit: {plan.error}")
     d = check_deployment(spec, hw, Deployment("vllm", dtype=row.dtype, tensor_parallel_size=row.tensor_parallel_size))
-    sched = Scheduler("vllm", plan.max_num_seqs, plan.max_num_batched_tokens, plan.kv_cache_tokens, opts.block_size)
     return sched, step_time_for(spec, hw, d), plan
 
 
@@ -167,14 +173,24 @@ def simulate_row(row: Row, folder: Path, seeds: int = 5) -> BenchFigures:
     from planner.core.simulate import Load, simulate
 
     prompt, output = lengths_for(row, folder)
-    context = max(256, -(-(prompt.maximum + output.maximum) // 256) * 256)
-    sched, step, _ = server_for(row, context)
+    sched, step, _ = server_for(row)
     rate = INF_RATE if math.isinf(row.request_rate) else row.request_rate
-    runs = [
-        bench_figures(simulate(sched, step, Load(prompt, output, rate=rate, requests=row.num_prompts, seed=s)).records)
-        for s in range(seeds)
+    cached = row.prefix_cached
+    loads = [
+        Load(prompt, output, rate=rate, requests=row.num_prompts, seed=s, prompt_cached=cached) for s in range(seeds)
     ]
+    runs = [bench_figures(simulate(sched, step, load).records) for load in loads]
     return BenchFigures(*(statistics.fmean(getattr(r, f) for r in runs) for f in BenchFigures.__dataclass_fields__))
+
+
+def describe(row: Row) -> str:
+    sched, _, plan = server_for(row)
+    rules = "whole prompts first" if sched.prefill_first else "chunked prefill"
+    cached = ", prompts' full blocks in the prefix cache (runs after the first)" if row.prefix_cached else ""
+    return (
+        f"vLLM {row.simulated_version} ({rules}, {sched.max_batch_tokens} tokens / {sched.max_seqs} seqs per step,"
+        f" {plan.kv_cache_tokens:,} KV tokens){cached}"
+    )
 
 
 def pct(sim: float, real: float) -> float:
@@ -196,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"\n{row.setup}: {row.model} on {row.tensor_parallel_size} x {row.hardware},"
                 f" vLLM {row.vllm_version}, {row.dataset}, {row.num_prompts} prompts\n  {row.url}"
             )
+            print(f"  simulated: {describe(row)}")
             print("  rate   req/s sim  real    err   TTFT p50 sim    real     err   TPOT p50 sim   real     err")
         sim = simulate_row(row, args.csv.parent, args.seeds)
         e_tp = pct(sim.request_throughput, row.request_throughput)

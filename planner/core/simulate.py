@@ -15,6 +15,11 @@ Schedulers (docs/methodology.md "Capacity" cites the source lines):
   tokens; when a running request needs a block and none is free, the newest running request is
   preempted: its blocks are freed and it recomputes its prompt and generated tokens later
   (RECOMPUTE, the only V1 mode). No waiting request is admitted in a step that preempted.
+  With ``prefill_first`` (vLLM V0 without chunked prefill, vllm/core/scheduler.py _schedule_default):
+  waiting prompts are admitted whole, FCFS, while max_num_batched_tokens, max_num_seqs and the blocks
+  allow; a step that admits any runs those prompts only, and the running requests decode in the steps
+  that admit none ("By default, vLLM scheduler prioritizes prefills", vLLM PR #7874). V0 with chunked
+  prefill follows the V1 rules above with its own budget (512 tokens in 0.6.x).
 - ``llamacpp``: llama-server slots (tools/server/server.cpp update_slots). -np slots; a request
   waits FIFO for a free slot; each step builds one batch of up to n_batch tokens: one token for
   every generating slot, then prompt tokens of the slots still reading their prompt; the batch runs
@@ -26,7 +31,8 @@ Schedulers (docs/methodology.md "Capacity" cites the source lines):
 The first token of a request is sampled at the end of the step that computes its last prompt
 token; TTFT = that time - arrival (+ a fixed per-request overhead), TPOT = (finish - first token) /
 (output - 1), E2E = finish - arrival. Loads: Poisson arrivals at a rate (seeded), or N closed-loop
-users who each send, wait for the answer, think (exponential, mean think_time_s) and send again.
+users who each send, wait for the answer, think (exponential, mean think_time_s) and send again;
+``prompt_cached`` loads find every prompt's full KV blocks in vLLM's prefix cache (a rerun of the same prompts).
 A run of steps that only decode (nothing to admit, nothing arriving) is advanced in one jump: the
 step time is affine in depth, so k steps cost k x the step at the middle depth.
 """
@@ -117,6 +123,10 @@ class Load:
     think_time_s: float = 0.0  # mean, exponential
     requests: int = 1000  # sent in all (the first WARMUP_SHARE are not measured)
     seed: int = 0
+    # vLLM prefix caching with every prompt already seen (a benchmark rerun of the same prompts on the same
+    # server): the prompt's full blocks are cached, at most prompt - 1 tokens (V1 kv_cache_manager
+    # get_computed_blocks recomputes the last prompt token to get its logits).
+    prompt_cached: bool = False
 
     def __post_init__(self) -> None:
         if (self.rate is None) == (self.users is None):
@@ -139,6 +149,7 @@ class Scheduler:
     slot_tokens: int | None = None  # per-slot context of a non-unified cache (llama.cpp n_ctx_seq, num_ctx)
     max_queue: int | None = None  # Ollama OLLAMA_MAX_QUEUE
     ttft_overhead_s: float = 0.0  # fixed per-request time outside the steps (HTTP, tokenising)
+    prefill_first: bool = False  # vLLM V0 without chunked prefill: whole prompts in prefill-only steps
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -251,6 +262,8 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
     def new_request(at: float) -> None:
         nonlocal sent
         req = _Req(at, load.prompt.sample(rng), load.output.sample(rng))
+        if load.prompt_cached and sched.engine == "vllm":
+            req.computed = (req.prompt - 1) // sched.block_size * sched.block_size
         heapq.heappush(arrivals, (at, sent, req))
         sent += 1
 
@@ -287,6 +300,8 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
         need = req.prompt + req.output
         if slot_engine and sched.slot_tokens is not None and need > sched.slot_tokens:
             return False
+        if sched.prefill_first and need > sched.max_batch_tokens:  # beyond max_model_len <= the budget
+            return False
         return blocks_for(need) <= sched.kv_tokens // bs
 
     while arrivals or waiting or running:
@@ -297,6 +312,8 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
             else:
                 waiting.append(req)
         if not waiting and not running:
+            if not arrivals:  # the last request was rejected
+                break
             t = arrivals[0][0]
             continue
 
@@ -304,7 +321,24 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
         chunks: list[tuple[_Req, int]] = []
         budget = sched.max_batch_tokens
         preempted = False
-        if not slot_engine:
+        if not slot_engine and sched.prefill_first:
+            # V0 _schedule_default: whole waiting prompts first; the running requests decode only in a
+            # step that admits none. A prompt longer than the budget never runs (vLLM refuses such a
+            # max_num_batched_tokens < max_model_len at start-up).
+            while waiting and len(running) < sched.max_seqs:
+                r = waiting[0]
+                need = blocks_for(r.computed + r.pending) - r.blocks
+                if r.pending > budget or need > free:
+                    break
+                waiting.popleft()
+                free -= need
+                r.blocks += need
+                running.append(r)
+                chunks.append((r, r.pending))
+                budget -= r.pending
+        if chunks:
+            pass
+        elif not slot_engine:
             i = 0
             while i < len(running) and budget > 0:
                 r = running[i]
@@ -327,7 +361,7 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
                 chunks.append((r, c))
                 budget -= c
                 i += 1
-            if not preempted:
+            if not preempted and not sched.prefill_first:
                 while waiting and budget > 0 and len(running) < sched.max_seqs:
                     r = waiting[0]
                     c = min(r.pending, budget)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 
-from planner.core import speed
+from planner.core import parallel, speed
 from planner.core.efficiency import EfficiencyModel
 from planner.core.hardware import Hardware, HardwareProfile
 from planner.core.simulate import Lengths, Load, Scheduler, SimResult, Slo, StepTime, max_rate, saturation_rate
@@ -23,7 +23,8 @@ from planner.core.simulate import simulate as run_simulation
 from planner.core.spec import ModelSpec
 from planner.engines.llamacpp import GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, plan_ollama
-from planner.engines.vllm import VllmOptions, plan_vllm
+from planner.engines.vllm import VllmOptions, VllmPlan, plan_vllm
+from planner.engines.vllm_scheduling import vllm_options_for, vllm_scheduling
 from planner.errors import UsageError
 
 SCHEMA_VERSION = 1
@@ -181,8 +182,9 @@ def step_time_for(
     """The simulation's step time from planner.core.speed for deployment `d` (already checked):
     a decode-only step is speed.decode_step_seconds at the batch's size and mean depth; a step that
     also reads prompt tokens is speed.prefill_seconds over all its tokens (weights read once, GEMMs
-    over prompt and decode tokens) plus the decoding sequences' KV reads. Pipeline stages across
-    `nodes` machines add one network hop per boundary (hw.profile.network_gbps)."""
+    over prompt and decode tokens) plus the decoding sequences' KV reads. vLLM steps are one forward
+    each, timed by planner.core.parallel (vLLM's all-reduces; no dequantisation of 16-bit weights).
+    Pipeline stages across `nodes` machines add one network hop per boundary (hw.profile.network_gbps)."""
     if efficiency is None:
         from planner.sources.efficiency_data import default_efficiency
 
@@ -205,6 +207,37 @@ def step_time_for(
 
     def hops(tokens: int) -> float:
         return (nodes - 1) * (NETWORK_HOP_LATENCY_S + tokens * work.hidden_size * 2 / network)
+
+    if d.engine == "vllm":  # one forward per step; vLLM's all-reduces and no dequantisation of 16-bit weights
+        profile = hw.profile
+        tp = parallel.TensorParallel.for_vllm(
+            d.tensor_parallel_size,
+            profile.platform,
+            profile.interconnect,
+            profile.interconnect_gbps,
+            layout.comm["allreduce_latency_s"],
+        )
+        quantized = spec.quant is not None or d.quantization is not None
+
+        @lru_cache(maxsize=65536)
+        def vllm_step(seqs: int, dbucket: int, tokens: int, pbucket: int) -> float:
+            t, kv = parallel.vllm_step_parts(
+                work,
+                rates,
+                tp,
+                decode_seqs=seqs,
+                decode_depth=dbucket * DEPTH_BUCKET,
+                prompt_tokens=tokens,
+                prompt_depth=pbucket * DEPTH_BUCKET,
+                quantized=quantized,
+            )
+            return t / (pscale if tokens else dscale) + kv / (dscale * kvscale) + hops(seqs + tokens)
+
+        def step_vllm(decode_seqs: int, decode_depth: float, prefill_tokens: int, prefill_depth: float) -> float:
+            pbucket = round(prefill_depth / DEPTH_BUCKET) if prefill_tokens else 0
+            return vllm_step(decode_seqs, round(decode_depth / DEPTH_BUCKET), prefill_tokens, pbucket)
+
+        return step_vllm
 
     @lru_cache(maxsize=65536)
     def decode(n: int, bucket: int) -> float:
@@ -317,6 +350,30 @@ def context_for(prompt: Lengths, output: Lengths, model_limit: int) -> int:
     return min(model_limit, -(-need // 256) * 256)
 
 
+def vllm_server(
+    spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, chunked_prefill: bool | None = None
+) -> tuple[VllmPlan, Scheduler]:
+    """vLLM's fit plan and the scheduler the simulation runs for it: the version's rules and budgets
+    (planner.engines.vllm_scheduling), the plan's KV blocks. The plan is sized with the scheduler's
+    budget (the profile run's tokens) when it differs from the plan's default (V0 chunked prefill)."""
+    rules = vllm_scheduling(
+        hw, opts, opts.max_model_len or spec.max_position_embeddings, chunked_prefill=chunked_prefill
+    )
+    opts = vllm_options_for(opts)
+    plan = plan_vllm(spec, hw, opts, suggest=False)
+    if plan.fits and plan.max_num_batched_tokens != rules.max_num_batched_tokens:
+        plan = plan_vllm(spec, hw, replace(opts, max_num_batched_tokens=rules.max_num_batched_tokens), suggest=False)
+    sched = Scheduler(
+        "vllm",
+        rules.max_num_seqs,
+        rules.max_num_batched_tokens,
+        max(1, plan.kv_cache_tokens),
+        opts.block_size,
+        prefill_first=rules.prefill_first,
+    )
+    return plan, sched
+
+
 def fit_candidate(
     spec: ModelSpec,
     profile: HardwareProfile,
@@ -339,10 +396,9 @@ def fit_candidate(
                 tensor_parallel_size=tp,
                 pipeline_parallel_size=pp,
             )
-            plan = plan_vllm(spec, Hardware(profile, tp * pp), opts, suggest=False)
+            plan, sched = vllm_server(spec, Hardware(profile, tp * pp), opts)
             if not plan.fits:
                 return plan.error or "does not fit"
-            sched = Scheduler("vllm", plan.max_num_seqs, plan.max_num_batched_tokens, plan.kv_cache_tokens, 16)
             return Fitted(c, sched, context, plan.kv_cache_tokens)
         if weights_for is None:
             return "no GGUF weights for this model"
