@@ -189,11 +189,32 @@ def load_public(path: Path = PUBLIC) -> tuple[list[Row], dict[str, int]]:
     return rows, skipped
 
 
+# Models of measured-benchmarks.csv that benchmarks_common knows only by their totals (OFF_CATALOG): the
+# same shapes the public file's rows of these models use (model-shapes.csv), so that both files describe
+# one model with one set of layers, widths and experts (without them a row has no per-layer cost, no KV).
+MEASURED_SHAPES = {
+    "Ministral-3-14B": "ministral3-14b",
+    "Ministral-3-8B": "ministral3-8b",
+    "Qwen3.5-9B": "qwen35-9b",
+    "Qwen3.6-35B-A3B": "qwen35moe-35b-a3b",
+}
+
+
+def _shaped(row: Row, shapes: dict) -> Row:
+    model, quant = row.row_id.split(":")[2:4]
+    if model not in MEASURED_SHAPES or row.deployment.engine != "llamacpp":
+        return row
+    size = {"quant": quant, "model_size_gib": str(row.work.weights_bytes / GIB), "params_b": "", "notes": ""}
+    work, moe, how = _work(size, shapes[MEASURED_SHAPES[model]])
+    return replace(row, work=work, moe=moe, model_note=f"{MEASURED_SHAPES[model]}; {how}")
+
+
 def all_rows() -> list[Row]:
     """Every row the model is fitted and scored on: the public file and the project's measured rows
     (less the one vLLM throughput-under-load row, a different quantity)."""
     public, _ = load_public()
-    measured = [r for r in load_rows() if is_special(r) != "batch_compute"]
+    shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
+    measured = [_shaped(r, shapes) for r in load_rows() if is_special(r) != "batch_compute"]
     return public + measured
 
 
@@ -275,7 +296,7 @@ def items_for(rows: list[Row]) -> list[Item]:
             vkey=f.levels("prefill")["precision"],
             ukey=f.levels("decode")["precision"],
             active_flops=2.0 * r.work.params_active,
-            moe=1.0 if f.moe else 0.0,
+            moe=1.0 if r.work.num_experts else 0.0,
         )
         if r.tg_tps and r.tg_tokens:
             mid = r.tg_depth + 1 + r.tg_tokens / 2  # as predict_row: a 1-token prompt, then tg tokens

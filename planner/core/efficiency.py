@@ -19,13 +19,15 @@ fit never saw gets its vendor's and backend's factors, and an unseen generation 
 
 Additive physics with fitted scalars sit beside them (docs/methodology.md section 5.1):
 ``layer_overhead_s`` (a fixed time per layer per graph evaluation, per backend: kernel launches and
-synchronisation), ``kv_read`` (KV-cache read efficiency relative to the weight read),
-``attention`` (attention FLOP efficiency relative to the GEMMs), ``vector_work`` and
-``decode_vector_work`` (per precision: the vector-unit work of dequantising weights per GEMM FLOP,
-at the FP32 vector rate: why a GPU with huge matrix units and a modest FP32 rate, an H100, prefills
-quantized models slower than an RTX 4090), ``gemm_half_tokens`` (the micro-batch at which GEMMs
-reach half their large-batch efficiency) and ``batch_compute`` (batched decode GEMMs relative to
-prefill GEMMs). ``band`` holds the 80% interval of the leave-one-GPU-out log errors, which
+synchronisation), ``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k,
+gather and expert kernels), ``kv_read`` (KV-cache read efficiency
+relative to the weight read), ``attention`` (attention FLOP efficiency relative to the GEMMs),
+``vector_work`` and ``decode_vector_work`` (per precision: the vector-unit work of dequantising
+weights per GEMM FLOP, at the FP32 vector rate: why a GPU with huge matrix units and a modest FP32
+rate, an H100, prefills quantized models slower than an RTX 4090), ``gemm_half_tokens`` (the
+micro-batch at which GEMMs reach half their large-batch efficiency) and ``batch_compute`` (batched
+decode GEMMs relative to prefill GEMMs). ``band`` holds the central interval of the leave-one-GPU-out
+log errors whose held-out coverage is 80% (scripts/fit_efficiency.py), which
 predict() puts around every figure.
 """
 
@@ -259,7 +261,7 @@ class EfficiencyModel:
     band: dict = field(default_factory=lambda: {"decode": (-0.3, 0.3), "prefill": (-0.5, 0.5)})
     cpu: dict = field(default_factory=dict)
     communication: dict = field(default_factory=dict)
-    moe_layer_overhead: float = 0.0  # an MoE layer's extra fixed cost, as a share of the backend's per-layer cost
+    moe_layer_overhead: float = 0.0  # an MoE layer's extra fixed cost, as a share of the per-layer cost
 
     @classmethod
     def from_dict(cls, data: dict) -> EfficiencyModel:

@@ -426,9 +426,15 @@ class Rates:
     attention: float
     batch_compute: float  # batched decode GEMMs
     layer_overhead_s: float = 0.0  # per layer per graph evaluation (launches, synchronisation)
+    moe_layer_overhead: float = 0.0  # an MoE layer's extra share of that cost
     gemm_half_tokens: float = 0.0  # GEMM efficiency is n / (n + this) of the large-batch one
     vector_s_per_flop: float = 0.0  # dequantisation on the vector units, per GEMM FLOP
     decode_vector_s_per_flop: float = 0.0  # the same in a matrix-vector decode step
+
+    def layer_seconds(self, work: ModelWork) -> float:
+        """The fixed cost of one graph evaluation: every layer's launches and synchronisation, an MoE
+        layer's more (router, top-k, gather and expert kernels)."""
+        return work.num_layers * self.layer_overhead_s * (1.0 + self.moe_layer_overhead * (work.num_experts > 0))
 
     def gemm_seconds(self, flops: float, tokens: int) -> float:
         """Matrix-unit time at this micro-batch plus the vector-unit dequantisation time."""
@@ -450,7 +456,8 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
         compute=peak * p,
         attention=peak * p * eff.attention,
         batch_compute=peak * p * eff.batch_compute,
-        layer_overhead_s=eff.layer_overhead(features.backend) * (1.0 + eff.moe_layer_overhead * features.moe),
+        layer_overhead_s=eff.layer_overhead(features.backend),
+        moe_layer_overhead=eff.moe_layer_overhead,
         gemm_half_tokens=eff.gemm_half_tokens,
         vector_s_per_flop=eff.vector_per_flop(features) / vector_flops(hw),
         decode_vector_s_per_flop=eff.vector_per_flop(features, "decode") / vector_flops(hw),
@@ -521,7 +528,7 @@ def prefill_seconds(
                 gemm += rates.gemm_seconds(2.0 * expert * n / layout.tp, work.tokens_per_expert(n))
             attn = n * work.attention_flops(mid) / layout.tp
             chunk = max(read / rates.bandwidth, gemm) + attn / rates.attention
-            chunk += work.num_layers * rates.layer_overhead_s + _comm_s(layout, work, n, hw)
+            chunk += rates.layer_seconds(work) + _comm_s(layout, work, n, hw)
             t += chunk * factor
             done += n
     return t
@@ -535,7 +542,7 @@ def decode_step_parts(
     read = work.read_bytes(streams) / layout.tp
     mem = read / rates.bandwidth
     gemm = streams * 2.0 * work.params_active / layout.tp / rates.batch_compute
-    fixed = work.num_layers * rates.layer_overhead_s + _comm_s(layout, work, streams, hw)
+    fixed = rates.layer_seconds(work) + _comm_s(layout, work, streams, hw)
     # dequantising the weights once per step on the vector units (the kernel does not reach bandwidth)
     fixed += 2.0 * work.params_active / layout.tp * rates.decode_vector_s_per_flop
     kv = streams * work.kv_read_bytes(depth) / layout.tp / rates.kv_bandwidth
