@@ -402,9 +402,12 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
 
 def peak_flops(hw: Hardware) -> float:
     """The dense rate the GEMMs are measured against: fp16 (matrix units where the chip has them), or
-    fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32)."""
+    fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32), or
+    half the int8 rate where that is faster: matrix units run int8 at twice their full fp16 rate, and a
+    GeForce sheet's fp16 figure is the half rate of fp32 accumulation (RTX 3090: 71 of 142; RTX 4090: 165
+    of 330), while llama.cpp accumulates quantized GEMMs in int32 (MMQ) and F16 ones in fp16 (cuBLAS)."""
     peaks = hw.profile.peak_tflops
-    value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0))
+    value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), peaks.get("int8", 0.0) / 2)
     if not value:
         raise UsageError("--hardware", hw.name, "the profile has no fp16/fp32 peak_tflops")
     return value * 1e12
