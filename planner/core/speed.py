@@ -662,7 +662,8 @@ def predict_work(
     prefill_s = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw, n_batch) / pscale
     fixed, kv = decode_step_parts(work, rates, b, mid_depth, layout, hw)
     tpot = fixed / dscale + kv / (dscale * kvscale)
-    # The band: the 80% interval of the leave-one-GPU-out errors of speeds (efficiency.json "band").
+    # The band: the central interval of the leave-one-GPU-out errors of speeds whose held-out coverage
+    # is 80% (efficiency.json "band").
     d_lo, d_hi = eff.band_factors("decode")
     p_lo, p_hi = eff.band_factors("prefill")
     fields: dict[str, float] = {}
