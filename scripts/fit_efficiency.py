@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from public_common import Problem, all_rows, band_from, leave_one_gpu_out  # noqa: E402
+from public_common import Problem, Residuals, all_rows, leave_one_gpu_out  # noqa: E402
 
 from planner.core.efficiency import BAND_LEVEL  # noqa: E402
 from planner.core.speed import DEFAULT_COMMUNICATION  # noqa: E402
@@ -38,6 +38,7 @@ def fitted(problem: Problem) -> dict:
     data["layer_overhead_s"]["meaning"] = "fixed seconds per layer per graph evaluation (launch, sync), by backend"
     data["vector_work"]["meaning"] = "prefill: vector FLOPs (dequantisation) per GEMM FLOP, at the FP32 vector rate"
     data["decode_vector_work"]["meaning"] = "decode: vector FLOPs per weight FLOP of a matrix-vector step"
+    data["moe_layer_overhead"]["meaning"] = "MoE layer's extra fixed cost / the per-layer cost"
     return json.loads(json.dumps(data))
 
 
@@ -55,7 +56,9 @@ def build(problem: Problem | None = None, rows=None) -> dict:
     problem = problem or Problem(rows)
     fit = fitted(problem)
     results = leave_one_gpu_out(rows, problem)
-    band = band_from(results, BAND_LEVEL)
+    residuals = Residuals(results)
+    level = residuals.level(BAND_LEVEL)
+    band = residuals.band(list(range(len(results))), level)
     return {
         "schema_version": 2,
         "generated_by": "scripts/fit_efficiency.py",
@@ -73,7 +76,10 @@ def build(problem: Problem | None = None, rows=None) -> dict:
         "band": {
             **band,
             "level": BAND_LEVEL,
-            "meaning": "log(measured / predicted) quantiles of the leave-one-GPU-out predictions: low/high edges",
+            "central_quantiles": level,
+            "meaning": "log(measured / predicted) quantiles of the leave-one-GPU-out predictions (the central "
+            "interval 'central_quantiles' wide, the narrowest whose leave-one-GPU-out coverage reaches 'level'): "
+            "low/high edges",
         },
         # Priors, not fitted (no row measures them): llama.cpp on a CPU streams weights at about 60% of
         # the measured bandwidth and reaches about 30% of the fp32 peak in prefill.

@@ -31,6 +31,7 @@ from planner.core.efficiency import MAX_BANDWIDTH_EFFICIENCY, MAX_COMPUTE_EFFICI
 from planner.core.hardware import Hardware
 from planner.core.speed import (
     DEFAULT_COMMUNICATION,
+    NBATCH,
     UBATCH,
     Deployment,
     ModelWork,
@@ -38,6 +39,7 @@ from planner.core.speed import (
     _Layout,
     features_for,
     peak_flops,
+    pipeline_factor,
     predict_work,
     vector_flops,
     work_from_totals,
@@ -187,11 +189,32 @@ def load_public(path: Path = PUBLIC) -> tuple[list[Row], dict[str, int]]:
     return rows, skipped
 
 
+# Models of measured-benchmarks.csv that benchmarks_common knows only by their totals (OFF_CATALOG): the
+# same shapes the public file's rows of these models use (model-shapes.csv), so that both files describe
+# one model with one set of layers, widths and experts (without them a row has no per-layer cost, no KV).
+MEASURED_SHAPES = {
+    "Ministral-3-14B": "ministral3-14b",
+    "Ministral-3-8B": "ministral3-8b",
+    "Qwen3.5-9B": "qwen35-9b",
+    "Qwen3.6-35B-A3B": "qwen35moe-35b-a3b",
+}
+
+
+def _shaped(row: Row, shapes: dict) -> Row:
+    model, quant = row.row_id.split(":")[2:4]
+    if model not in MEASURED_SHAPES or row.deployment.engine != "llamacpp":
+        return row
+    size = {"quant": quant, "model_size_gib": str(row.work.weights_bytes / GIB), "params_b": "", "notes": ""}
+    work, moe, how = _work(size, shapes[MEASURED_SHAPES[model]])
+    return replace(row, work=work, moe=moe, model_note=f"{MEASURED_SHAPES[model]}; {how}")
+
+
 def all_rows() -> list[Row]:
     """Every row the model is fitted and scored on: the public file and the project's measured rows
     (less the one vLLM throughput-under-load row, a different quantity)."""
     public, _ = load_public()
-    measured = [r for r in load_rows() if is_special(r) != "batch_compute"]
+    shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
+    measured = [_shaped(r, shapes) for r in load_rows() if is_special(r) != "batch_compute"]
     return public + measured
 
 
@@ -219,7 +242,41 @@ class Item:
     weight_bytes: float = 0.0  # decode
     kv_bytes: float = 0.0
     comm_s: float = 0.0
-    chunks: tuple = ()  # prefill: (n, read bytes, gemm flops, attention flops, comm s)
+    moe: float = 0.0  # 1 for an MoE model (its layers pay the MoE share of the fixed cost on top)
+    chunks: tuple = ()  # prefill: (n, read bytes, dense gemm flops, attention flops, comm s,
+    # expert gemm flops, tokens per expert, pipeline factor)
+
+
+def prefill_chunks(r: Row, layout: _Layout) -> tuple:
+    """The micro-batches of a prefill, as planner.core.speed.prefill_seconds walks them."""
+    ub = r.deployment.ubatch or UBATCH[r.deployment.engine]
+    engine = r.deployment.engine
+    n_batch = NBATCH[engine] if engine in ("llamacpp", "ollama") else None
+    batch = max(ub, n_batch or ub)
+    expert = r.work.expert_params_active()
+    dense = r.work.params_active - expert
+    chunks, done = [], 0
+    while done < r.pp_tokens:
+        in_batch = min(batch, r.pp_tokens - done)
+        factor = pipeline_factor(math.ceil(in_batch / ub), layout.stages) if n_batch else 1.0
+        end = done + in_batch
+        while done < end:
+            n = min(ub, end - done)
+            mid = r.pp_depth + done + n / 2
+            chunks.append(
+                (
+                    n,
+                    r.work.read_bytes(n),
+                    2.0 * dense * n,
+                    n * r.work.attention_flops(mid),
+                    _comm_s(layout, r.work, n, r.hw),
+                    2.0 * expert * n,
+                    r.work.tokens_per_expert(n),
+                    factor,
+                )
+            )
+            done += n
+    return tuple(chunks)
 
 
 def items_for(rows: list[Row]) -> list[Item]:
@@ -239,6 +296,7 @@ def items_for(rows: list[Row]) -> list[Item]:
             vkey=f.levels("prefill")["precision"],
             ukey=f.levels("decode")["precision"],
             active_flops=2.0 * r.work.params_active,
+            moe=1.0 if r.work.num_experts else 0.0,
         )
         if r.tg_tps and r.tg_tokens:
             mid = r.tg_depth + 1 + r.tg_tokens / 2  # as predict_row: a 1-token prompt, then tg tokens
@@ -255,22 +313,8 @@ def items_for(rows: list[Row]) -> list[Item]:
                 )
             )
         if r.pp_tps and r.pp_tokens:
-            ub = r.deployment.ubatch or UBATCH[r.deployment.engine]
-            chunks, done = [], 0
-            while done < r.pp_tokens:
-                n = min(ub, r.pp_tokens - done)
-                mid = r.pp_depth + done + n / 2
-                chunks.append(
-                    (
-                        n,
-                        r.work.read_bytes(n),
-                        2.0 * r.work.params_active * n,
-                        n * r.work.attention_flops(mid),
-                        _comm_s(layout, r.work, n, r.hw),
-                    )
-                )
-                done += n
-            out.append(Item(r, "prefill", r.pp_tokens / r.pp_tps, f.keys("prefill"), chunks=tuple(chunks), **common))
+            chunks = prefill_chunks(r, layout)
+            out.append(Item(r, "prefill", r.pp_tokens / r.pp_tps, f.keys("prefill"), chunks=chunks, **common))
     return out
 
 
@@ -290,6 +334,9 @@ SCALAR_PRIORS = {
     "half": (math.log(32), 1.0),
     "v0": (math.log(0.05), 0.1),
     "u0": (math.log(0.5), 0.1),
+    # An MoE layer adds the router GEMV, softmax/top-k, the expert gather and three mul_mat_id
+    # kernels to a dense layer's dozen: about half a layer's launches again.
+    "moe_tau": (math.log(0.5), 1.0),
 }
 TAU_RIDGE = 3.0
 
@@ -324,6 +371,7 @@ class Fit:
             "gemm_half_tokens": {"value": math.exp(v["half"])},
             "vector_work": {"value": {k[2:]: math.exp(v["v0"] + v[k]) for k in sorted(v) if k.startswith("v:")}},
             "decode_vector_work": {"value": {k[2:]: math.exp(v["u0"] + v[k]) for k in sorted(v) if k.startswith("u:")}},
+            "moe_layer_overhead": {"value": math.exp(v["moe_tau"])},
         }
         if band:
             out["band"] = band
@@ -339,7 +387,7 @@ class Problem:
         torch.set_default_dtype(torch.float64)
         self.torch = torch
         items = items_for(rows)
-        names = ["decode0", "prefill0", "tau0", "kv", "att", "half", "v0", "u0"]
+        names = ["decode0", "prefill0", "tau0", "kv", "att", "half", "v0", "u0", "moe_tau"]
         for it in items:
             if it.kind == "decode" and "u:" + it.ukey not in names:
                 names.append("u:" + it.ukey)
@@ -382,6 +430,7 @@ class Problem:
             self.d_u[i, idx["u0"]] = 1.0
             self.d_u[i, idx["u:" + it.ukey]] = 1.0
         self.d_vec, self.d_af = const(dec, "vector"), const(dec, "active_flops")
+        self.d_moe, self.p_moe = const(dec, "moe"), const(pre, "moe")
         self.d_w, self.d_kv, self.d_l, self.d_bw, self.d_c, self.d_meas = (
             const(dec, a) for a in ("weight_bytes", "kv_bytes", "layers", "bw", "comm_s", "measured_s")
         )
@@ -400,7 +449,9 @@ class Problem:
                 chunks.append(chunk)
         self.owner = torch.tensor(owner)
         cols = list(zip(*chunks, strict=True))
-        self.cn, self.cr, self.cg, self.ca, self.cc = (torch.tensor(c, dtype=torch.float64) for c in cols)
+        self.cn, self.cr, self.cg, self.ca, self.cc, self.ce, self.cne, self.cf = (
+            torch.tensor(c, dtype=torch.float64) for c in cols
+        )
         self.p_l, self.p_bw, self.p_pk, self.p_meas = (const(pre, a) for a in ("layers", "bw", "peak", "measured_s"))
         self.ridge = torch.zeros(len(names))
         self.prior = torch.zeros(len(names))
@@ -418,16 +469,21 @@ class Problem:
         torch, idx = self.torch, self.idx
         e_d = torch.clamp(torch.exp(self.d_x @ th), max=MAX_BANDWIDTH_EFFICIENCY)
         e_16 = torch.clamp(torch.exp(self.d_x16 @ th + th[idx["kv"]]), max=MAX_BANDWIDTH_EFFICIENCY)
-        t_dec = self.d_w / (self.d_bw * e_d) + self.d_l * torch.exp(self.d_tau @ th) + self.d_c
+        moe_tau = torch.exp(th[idx["moe_tau"]])
+        t_dec = self.d_w / (self.d_bw * e_d) + self.d_l * torch.exp(self.d_tau @ th) * (1 + self.d_moe * moe_tau)
+        t_dec = t_dec + self.d_c
         t_dec = t_dec + self.d_kv / (self.d_bw * e_16) + self.d_af * torch.exp(self.d_u @ th) / self.d_vec
         o = self.owner
         e_p = torch.clamp(torch.exp(self.p_x @ th), max=MAX_COMPUTE_EFFICIENCY)[o]
         e_pd = torch.clamp(torch.exp(self.p_xd @ th), max=MAX_BANDWIDTH_EFFICIENCY)[o]
-        compute = self.p_pk[o] * e_p * self.cn / (self.cn + torch.exp(th[idx["half"]]))
-        vector = self.cg * torch.exp(self.p_v @ th)[o] / self.p_vec[o]
-        chunk = torch.maximum(self.cr / (self.p_bw[o] * e_pd), self.cg / compute + vector)
-        chunk = chunk + self.ca / (self.p_pk[o] * e_p * torch.exp(th[idx["att"]]))
-        chunk = chunk + self.p_l[o] * torch.exp(self.p_tau @ th)[o] + self.cc
+        half = torch.exp(th[idx["half"]])
+        rate = self.p_pk[o] * e_p
+        vector = (self.cg + self.ce) * torch.exp(self.p_v @ th)[o] / self.p_vec[o]
+        gemm = self.cg * (self.cn + half) / (self.cn * rate) + self.ce * (self.cne + half) / (self.cne * rate) + vector
+        chunk = torch.maximum(self.cr / (self.p_bw[o] * e_pd), gemm)
+        chunk = chunk + self.ca / (rate * torch.exp(th[idx["att"]]))
+        chunk = chunk + self.p_l[o] * torch.exp(self.p_tau @ th)[o] * (1 + self.p_moe[o] * moe_tau) + self.cc
+        chunk = chunk * self.cf
         t_pre = torch.zeros(len(self.pre)).index_add(0, o, chunk)
         return t_dec, t_pre
 
@@ -562,6 +618,80 @@ def band_from(results: list[dict], level: float = 0.8) -> dict:
         logs = [math.log(x["measured"] / x["pred"]) for x in results if x["kind"] == kind]
         band[kind] = [round(quantile(logs, tail), 4), round(quantile(logs, 1 - tail), 4)]
     return band
+
+
+# Central levels tried for the band, narrowest first: errors cluster by GPU (a GPU the fit never saw is
+# off as a whole), so the 80% quantiles of the pooled held-out errors cover fewer than 80% of a new
+# GPU's rows; the band takes the narrowest level whose leave-one-GPU-out coverage reaches the target.
+LEVELS = tuple(round(0.80 + 0.01 * i, 2) for i in range(19))
+
+
+class Residuals:
+    """Held-out log errors with their GPU and kind, for the band's level and its nested coverage."""
+
+    def __init__(self, results: list[dict]):
+        import torch
+
+        self.torch = torch
+        self.groups = [x["row"].group for x in results]
+        self.kinds = [x["kind"] for x in results]
+        self.logs = torch.tensor([math.log(x["measured"] / x["pred"]) for x in results], dtype=torch.float64)
+        self.levels = torch.tensor(LEVELS, dtype=torch.float64)
+
+    def _mask(self, keep) -> list[int]:
+        return [i for i, g in enumerate(self.groups) if keep(g)]
+
+    def band(self, fit: list[int], level: float) -> dict:
+        torch = self.torch
+        out = {}
+        for kind in ("decode", "prefill"):
+            values = self.logs[[i for i in fit if self.kinds[i] == kind]]
+            q = torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=torch.float64)
+            lo, hi = torch.quantile(values, q).tolist()
+            out[kind] = [round(lo, 4), round(hi, 4)]
+        return out
+
+    def _covered(self, fit: list[int], test: list[int]) -> object:
+        """Covered rows of `test` at every level of LEVELS, by bands from the rows `fit`."""
+        torch = self.torch
+        counts = torch.zeros(len(LEVELS), dtype=torch.float64)
+        for kind in ("decode", "prefill"):
+            f = self.logs[[i for i in fit if self.kinds[i] == kind]]
+            t = self.logs[[i for i in test if self.kinds[i] == kind]]
+            if not len(f) or not len(t):
+                continue
+            lo = torch.quantile(f, (1 - self.levels) / 2)
+            hi = torch.quantile(f, (1 + self.levels) / 2)
+            counts += ((t[None, :] >= lo[:, None]) & (t[None, :] <= hi[:, None])).sum(1)
+        return counts
+
+    def level(self, target: float, without: str | None = None) -> float:
+        """The narrowest level of LEVELS whose leave-one-GPU-out coverage over every GPU but
+        `without` reaches `target` (each GPU's rows against a band from the others' errors)."""
+        total, n = None, 0
+        for h in sorted(set(self.groups) - {without}):
+            fit = self._mask(lambda g, h=h: g not in (h, without))
+            test = self._mask(lambda g, h=h: g == h)
+            c = self._covered(fit, test)
+            total = c if total is None else total + c
+            n += len(test)
+        for level, covered in zip(LEVELS, total.tolist(), strict=True):
+            if covered >= target * n:
+                return level
+        return LEVELS[-1]
+
+    def nested(self, target: float) -> tuple[list[bool], dict[str, float]]:
+        """Whether each row lies in the band a model fitted without its GPU would give it: the level
+        and the quantiles both come from the other GPUs' errors only. Also each GPU's level."""
+        covered = [False] * len(self.groups)
+        levels = {}
+        for g in sorted(set(self.groups)):
+            level = levels[g] = self.level(target, without=g)
+            band = self.band(self._mask(lambda h, g=g: h != g), level)
+            for i in self._mask(lambda h, g=g: h == g):
+                lo, hi = band[self.kinds[i]]
+                covered[i] = lo <= float(self.logs[i]) <= hi
+        return covered, levels
 
 
 def median(values: list[float]) -> float:

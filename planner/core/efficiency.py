@@ -9,7 +9,7 @@ Two efficiencies are log-linear in a few physical levels (docs/methodology.md se
 - decode eff: the fraction of peak memory bandwidth a token's weight read reaches;
 - prefill eff: the fraction of peak dense compute a large GEMM reaches.
 
-`memory` (unified LPDDR shared with the CPU, or discrete GDDR/HBM), `vendor` (nvidia, amd, apple,
+`memory` (unified LPDDR shared with the CPU, or a discrete card's HBM or GDDR), `vendor` (nvidia, amd, apple,
 intel) and `arch` (a GPU generation: ampere, rdna3, gcn5, apple ...) are the hardware; `backend` the
 API (cuda, rocm, vulkan, metal, sycl, cpu); `precision` the weight format's kernel class (f16, q8,
 q4_0, kquant, iquant, mxfp4 ...); `kernel` the precision on one backend (a Q4_K matrix-vector kernel
@@ -19,13 +19,15 @@ fit never saw gets its vendor's and backend's factors, and an unseen generation 
 
 Additive physics with fitted scalars sit beside them (docs/methodology.md section 5.1):
 ``layer_overhead_s`` (a fixed time per layer per graph evaluation, per backend: kernel launches and
-synchronisation), ``kv_read`` (KV-cache read efficiency relative to the weight read),
-``attention`` (attention FLOP efficiency relative to the GEMMs), ``vector_work`` and
-``decode_vector_work`` (per precision: the vector-unit work of dequantising weights per GEMM FLOP,
-at the FP32 vector rate: why a GPU with huge matrix units and a modest FP32 rate, an H100, prefills
-quantized models slower than an RTX 4090), ``gemm_half_tokens`` (the micro-batch at which GEMMs
-reach half their large-batch efficiency) and ``batch_compute`` (batched decode GEMMs relative to
-prefill GEMMs). ``band`` holds the 80% interval of the leave-one-GPU-out log errors, which
+synchronisation), ``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k,
+gather and expert kernels), ``kv_read`` (KV-cache read efficiency
+relative to the weight read), ``attention`` (attention FLOP efficiency relative to the GEMMs),
+``vector_work`` and ``decode_vector_work`` (per precision: the vector-unit work of dequantising
+weights per GEMM FLOP, at the FP32 vector rate: why a GPU with huge matrix units and a modest FP32
+rate, an H100, prefills quantized models slower than an RTX 4090), ``gemm_half_tokens`` (the
+micro-batch at which GEMMs reach half their large-batch efficiency) and ``batch_compute`` (batched
+decode GEMMs relative to prefill GEMMs). ``band`` holds the central interval of the leave-one-GPU-out
+log errors whose held-out coverage is 80% (scripts/fit_efficiency.py), which
 predict() puts around every figure.
 """
 
@@ -132,6 +134,19 @@ def arch_class(arch: str, platform: str) -> str:
     return a  # apple-m2, xe-hpg, xe2, xe-lpg
 
 
+# Generations whose every part carries HBM (P100 is sm60; V100/Titan V sm70; A100/A30 sm80;
+# H100/H200 sm90; B200 sm100; Vega/MI25/MI50/MI60/Radeon VII gfx90x; every CDNA Instinct).
+_HBM_ARCHS = ("sm60", "sm70", "sm80", "sm90", "sm100", "gfx90", "gfx94", "gfx95")
+
+
+def memory_class(arch: str, unified: bool) -> str:
+    """unified (LPDDR shared with the CPU), hbm (stacked, wide and slow per pin: a batch-1 matrix-vector
+    read keeps too few bytes in flight to reach its peak) or gddr."""
+    if unified:
+        return "unified"
+    return "hbm" if arch.lower().startswith(_HBM_ARCHS) else "gddr"
+
+
 def backend_class(backend: str, platform: str) -> str:
     b = (backend or "").lower()
     if b in ("", "native"):
@@ -186,7 +201,7 @@ class Features:
     engine: str
     moe: bool
     vendor: str = ""
-    memory: str = ""  # unified (LPDDR shared with the CPU: Apple, APUs, GB10) or discrete (GDDR/HBM)
+    memory: str = ""  # unified (LPDDR shared with the CPU: Apple, APUs, GB10), hbm or gddr (memory_class)
 
     def levels(self, kind: str) -> dict[str, str]:
         ties = DECODE_TIES if kind == "decode" else PREFILL_TIES
@@ -203,6 +218,8 @@ class Features:
         }
         if engine == BASE_ENGINE:
             del out["engine"]
+        if kind != "decode":
+            del out["memory"]  # the memory system bounds the weight read, not the GEMMs
         return {k: v for k, v in out.items() if v}
 
     def keys(self, kind: str) -> list[str]:
@@ -244,6 +261,7 @@ class EfficiencyModel:
     band: dict = field(default_factory=lambda: {"decode": (-0.3, 0.3), "prefill": (-0.5, 0.5)})
     cpu: dict = field(default_factory=dict)
     communication: dict = field(default_factory=dict)
+    moe_layer_overhead: float = 0.0  # an MoE layer's extra fixed cost, as a share of the per-layer cost
 
     @classmethod
     def from_dict(cls, data: dict) -> EfficiencyModel:
@@ -264,6 +282,7 @@ class EfficiencyModel:
             or {"decode": (-0.3, 0.3), "prefill": (-0.5, 0.5)},
             cpu=dict(data.get("cpu", {})),
             communication=dict(data.get("communication", {})),
+            moe_layer_overhead=float(data.get("moe_layer_overhead", {}).get("value", 0.0)),
         )
 
     def decode_efficiency(self, features: Features) -> Efficiency:

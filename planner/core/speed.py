@@ -49,6 +49,7 @@ from planner.core.efficiency import (
     Features,
     arch_class,
     backend_class,
+    memory_class,
     precision_class,
     vendor_class,
 )
@@ -65,6 +66,13 @@ BACKENDS = ("rocm", "vulkan", "cuda", "metal", "sycl", "cpu")
 # Micro-batch sizes: llama.cpp n_ubatch default 512 (common/common.h); vLLM serve
 # max_num_batched_tokens 2048 under 70 GiB (engine-facts.md section 2; chunked prefill).
 UBATCH = {"llamacpp": 512, "ollama": 512, "vllm": 2048}
+# Logical batch: llama.cpp n_batch default 2048 (common/common.h; llama-bench caps it at its context,
+# prompt + depth); Ollama num_batch 512 (api/types.go DefaultOptions). With a layer split, the
+# micro-batches of one logical batch flow through the devices as a pipeline (src/llama-context.cpp
+# `pipeline_parallel`: more than one device, every layer offloaded, split mode layer), at most
+# GGML_SCHED_MAX_COPIES (4, ggml/CMakeLists.txt) of them in flight.
+NBATCH = {"llamacpp": 2048, "ollama": 512, "vllm": 2048}
+PIPELINE_COPIES = 4
 # Communication priors (no measured row isolates them): a small-message all-reduce over PCIe with
 # RCCL/NCCL costs tens of microseconds; a layer-split hop copies one activation between devices.
 DEFAULT_COMMUNICATION = {"allreduce_latency_s": 50e-6, "hop_latency_s": 20e-6}
@@ -119,6 +127,20 @@ class ModelWork:
 
     def read_bytes(self, tokens: int) -> float:
         return self.read_dense_bytes + self.expert_bytes * self.expert_fraction(tokens)
+
+    def expert_params_active(self) -> float:
+        """Parameters of the routed experts one token uses (their bytes at the model's bytes per parameter)."""
+        if not self.num_experts or not self.weights_bytes:
+            return 0.0
+        per_param = self.weights_bytes / max(1, self.params_total)
+        share = self.expert_bytes / per_param * self.experts_per_token / self.num_experts
+        return min(float(self.params_active), share)
+
+    def tokens_per_expert(self, tokens: float) -> float:
+        """Tokens each routed expert's GEMM sees in a micro-batch (uniform routing): n k / E, at least 1."""
+        if not self.num_experts:
+            return tokens
+        return max(1.0, tokens * self.experts_per_token / self.num_experts)
 
     def attended(self, depth: float) -> float:
         """Context positions one token attends to, summed over attention layers."""
@@ -374,15 +396,18 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
         d.engine,
         spec_is_moe,
         vendor_class(p.arch, p.platform),
-        "unified" if p.unified_memory else "discrete",
+        memory_class(p.arch, p.unified_memory),
     )
 
 
 def peak_flops(hw: Hardware) -> float:
     """The dense rate the GEMMs are measured against: fp16 (matrix units where the chip has them), or
-    fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32)."""
+    fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32), or
+    half the int8 rate where that is faster: matrix units run int8 at twice their full fp16 rate, and a
+    GeForce sheet's fp16 figure is the half rate of fp32 accumulation (RTX 3090: 71 of 142; RTX 4090: 165
+    of 330), while llama.cpp accumulates quantized GEMMs in int32 (MMQ) and F16 ones in fp16 (cuBLAS)."""
     peaks = hw.profile.peak_tflops
-    value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0))
+    value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), peaks.get("int8", 0.0) / 2)
     if not value:
         raise UsageError("--hardware", hw.name, "the profile has no fp16/fp32 peak_tflops")
     return value * 1e12
@@ -404,9 +429,15 @@ class Rates:
     attention: float
     batch_compute: float  # batched decode GEMMs
     layer_overhead_s: float = 0.0  # per layer per graph evaluation (launches, synchronisation)
+    moe_layer_overhead: float = 0.0  # an MoE layer's extra share of that cost
     gemm_half_tokens: float = 0.0  # GEMM efficiency is n / (n + this) of the large-batch one
     vector_s_per_flop: float = 0.0  # dequantisation on the vector units, per GEMM FLOP
     decode_vector_s_per_flop: float = 0.0  # the same in a matrix-vector decode step
+
+    def layer_seconds(self, work: ModelWork) -> float:
+        """The fixed cost of one graph evaluation: every layer's launches and synchronisation, an MoE
+        layer's more (router, top-k, gather and expert kernels)."""
+        return work.num_layers * self.layer_overhead_s * (1.0 + self.moe_layer_overhead * (work.num_experts > 0))
 
     def gemm_seconds(self, flops: float, tokens: int) -> float:
         """Matrix-unit time at this micro-batch plus the vector-unit dequantisation time."""
@@ -429,6 +460,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
         attention=peak * p * eff.attention,
         batch_compute=peak * p * eff.batch_compute,
         layer_overhead_s=eff.layer_overhead(features.backend),
+        moe_layer_overhead=eff.moe_layer_overhead,
         gemm_half_tokens=eff.gemm_half_tokens,
         vector_s_per_flop=eff.vector_per_flop(features) / vector_flops(hw),
         decode_vector_s_per_flop=eff.vector_per_flop(features, "decode") / vector_flops(hw),
@@ -455,22 +487,53 @@ def _comm_s(layout: _Layout, work: ModelWork, tokens: int, hw: Hardware) -> floa
     return t
 
 
+def pipeline_factor(micro_batches: int, stages: int) -> float:
+    """Time of one logical batch of m micro-batches pipelined over S devices, as a share of running them
+    one after another: the first crosses all S stages, then one leaves every 1/S of a micro-batch time
+    (every 1/4 once more than GGML_SCHED_MAX_COPIES are in flight)."""
+    m, s = micro_batches, stages
+    if s <= 1 or m <= 1:
+        return 1.0
+    p = s if m <= PIPELINE_COPIES else min(s, PIPELINE_COPIES)
+    return ((s - 1) / s + m / p) / m
+
+
 def prefill_seconds(
-    work: ModelWork, rates: Rates, tokens: int, start_depth: int, ubatch: int, layout: _Layout, hw: Hardware
+    work: ModelWork,
+    rates: Rates,
+    tokens: int,
+    start_depth: int,
+    ubatch: int,
+    layout: _Layout,
+    hw: Hardware,
+    n_batch: int | None = None,
 ) -> float:
-    """Micro-batch by micro-batch: the weight read or the GEMMs (whichever is longer), attention at
-    the chunk's depth, the fixed per-layer cost of one graph evaluation, communication."""
+    """Micro-batch by micro-batch: the weight read or the GEMMs (whichever is longer; a routed expert's
+    GEMM sees only the n k / E tokens routed to it), attention at the chunk's depth, the fixed per-layer
+    cost of one graph evaluation, communication. With a layer split and `n_batch` (llama.cpp), the
+    micro-batches of each logical batch are pipelined over the devices."""
+    expert = work.expert_params_active()
+    dense = work.params_active - expert
     t = 0.0
     done = 0
+    batch = max(ubatch, n_batch or ubatch)
     while done < tokens:
-        n = min(ubatch, tokens - done)
-        mid = start_depth + done + n / 2  # causal: on average a token sees half the chunk
-        read = work.read_bytes(n) / layout.tp
-        gemm = 2.0 * work.params_active * n / layout.tp
-        attn = n * work.attention_flops(mid) / layout.tp
-        t += max(read / rates.bandwidth, rates.gemm_seconds(gemm, n)) + attn / rates.attention
-        t += work.num_layers * rates.layer_overhead_s + _comm_s(layout, work, n, hw)
-        done += n
+        in_batch = min(batch, tokens - done)
+        chunks = math.ceil(in_batch / ubatch)
+        factor = pipeline_factor(chunks, layout.stages) if n_batch else 1.0
+        end = done + in_batch
+        while done < end:
+            n = min(ubatch, end - done)
+            mid = start_depth + done + n / 2  # causal: on average a token sees half the chunk
+            read = work.read_bytes(n) / layout.tp
+            gemm = rates.gemm_seconds(2.0 * dense * n / layout.tp, n)
+            if expert:
+                gemm += rates.gemm_seconds(2.0 * expert * n / layout.tp, work.tokens_per_expert(n))
+            attn = n * work.attention_flops(mid) / layout.tp
+            chunk = max(read / rates.bandwidth, gemm) + attn / rates.attention
+            chunk += rates.layer_seconds(work) + _comm_s(layout, work, n, hw)
+            t += chunk * factor
+            done += n
     return t
 
 
@@ -482,7 +545,7 @@ def decode_step_parts(
     read = work.read_bytes(streams) / layout.tp
     mem = read / rates.bandwidth
     gemm = streams * 2.0 * work.params_active / layout.tp / rates.batch_compute
-    fixed = work.num_layers * rates.layer_overhead_s + _comm_s(layout, work, streams, hw)
+    fixed = rates.layer_seconds(work) + _comm_s(layout, work, streams, hw)
     # dequantising the weights once per step on the vector units (the kernel does not reach bandwidth)
     fixed += 2.0 * work.params_active / layout.tp * rates.decode_vector_s_per_flop
     kv = streams * work.kv_read_bytes(depth) / layout.tp / rates.kv_bandwidth
@@ -595,10 +658,12 @@ def predict_work(
     mid_depth = context_depth + prompt_tokens + output_tokens / 2
 
     rates, de, pe = rates_for(hw, feats, eff)
-    prefill_s = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw) / pscale
+    n_batch = NBATCH[d.engine] if d.engine in GGUF_ENGINES else None
+    prefill_s = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw, n_batch) / pscale
     fixed, kv = decode_step_parts(work, rates, b, mid_depth, layout, hw)
     tpot = fixed / dscale + kv / (dscale * kvscale)
-    # The band: the 80% interval of the leave-one-GPU-out errors of speeds (efficiency.json "band").
+    # The band: the central interval of the leave-one-GPU-out errors of speeds whose held-out coverage
+    # is 80% (efficiency.json "band").
     d_lo, d_hi = eff.band_factors("decode")
     p_lo, p_hi = eff.band_factors("prefill")
     fields: dict[str, float] = {}

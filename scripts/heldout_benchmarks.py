@@ -1,0 +1,84 @@
+"""The shipped speed model on published llama-bench results it never saw (scripts/data/llamabench-heldout.csv).
+
+    python scripts/heldout_benchmarks.py [--rows]
+
+Every row of llamabench-heldout.csv comes from a public page not in llamabench-public.csv (its URL is
+the row's source); none is used by scripts/fit_efficiency.py. Each row is predicted by the shipped
+factors (planner/catalog/efficiency.json) through planner.core.speed, exactly as `predict` would, and
+the figures of scripts/public_benchmarks.py are printed for them: median |error| of decode and prefill,
+the GPUs whose median is off by 2x or more, and how many measurements fall inside the shipped band.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from public_common import DATA, load_public, median, predict_row  # noqa: E402
+
+from planner.core.efficiency import BAND_LEVEL  # noqa: E402
+from planner.sources.efficiency_data import default_efficiency  # noqa: E402
+
+HELDOUT = DATA / "llamabench-heldout.csv"
+
+
+def results(path: Path = HELDOUT) -> list[dict]:
+    """One dict per measured figure: row, kind, pred, measured, covered (by the shipped band)."""
+    rows, _ = load_public(path)
+    eff = default_efficiency()
+    out = []
+    for r in rows:
+        pred = predict_row(r, eff)
+        for kind, metric in (("decode", "tg"), ("prefill", "pp")):
+            measured = getattr(r, f"{metric}_tps")
+            if measured and pred[metric]:
+                lo, hi = eff.band_factors(kind)
+                covered = pred[metric] * lo <= measured <= pred[metric] * hi
+                out.append({"row": r, "kind": kind, "pred": pred[metric], "measured": measured, "covered": covered})
+    return out
+
+
+def _err(x: dict) -> float:
+    return 100.0 * abs(x["pred"] / x["measured"] - 1)
+
+
+def report(res: list[dict], show_rows: bool = False) -> list[str]:
+    out = ["Held-out published results (never fitted): the shipped model", ""]
+    for kind in ("decode", "prefill"):
+        part = [x for x in res if x["kind"] == kind]
+        out.append(f"  {kind:8} {len(part):3d} figures  median |error| {median([_err(x) for x in part]):5.1f}%")
+    gpus: dict[str, list] = defaultdict(list)
+    for x in res:
+        gpus[(x["row"].group, x["kind"])].append(x)
+    off = []
+    for (g, kind), sel in sorted(gpus.items()):
+        ratio = math.exp(median([math.log(x["pred"] / x["measured"]) for x in sel]))
+        if max(ratio, 1 / ratio) >= 2.0:
+            off.append(f"{g} {kind} x{ratio:.2f} ({len(sel)} rows)")
+    out.append(f"  GPUs with a median error of 2x or more: {len(off)}" + (f" ({'; '.join(off)})" if off else ""))
+    cover = 100.0 * sum(x["covered"] for x in res) / len(res)
+    out.append(f"  {BAND_LEVEL:.0%} band coverage {cover:5.1f}%  ({len(res)} figures, {len(gpus)} GPU x kind)")
+    if show_rows:
+        out += ["", "rows: GPU, test, predicted, measured, in band, source"]
+        for x in res:
+            r = x["row"]
+            test = r.row_id.split(":")[-1]
+            src = r.source.split(" ")[0]
+            out.append(
+                f"  {r.group:14} {r.deployment.backend:6} {test:14} {x['pred']:8.1f} {x['measured']:8.1f} "
+                f"{'yes' if x['covered'] else 'no ':3}  {src}"
+            )
+    return out
+
+
+def main(argv: list[str]) -> int:
+    print("\n".join(report(results(), "--rows" in argv)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
