@@ -24,6 +24,10 @@ A step (vLLM runs one forward over all of a step's tokens, chunked prefill and d
     dequant   only for quantized weights (GPTQ/AWQ/int8 kernels dequantise on the vector units);
               16-bit weights are multiplied as stored, no dequantisation (vLLM's UnquantizedLinearMethod
               calls F.linear, a cuBLAS/hipBLASLt GEMM), so no dequantisation is charged to them.
+              On CUDA GPUs of compute capability 8.0 and later vLLM runs GPTQ/AWQ checkpoints through the
+              Marlin kernels (gptq_marlin.py / awq_marlin.py: get_min_capability() = 80), which dequantise in
+              registers inside the tensor-core GEMM (Frantar et al., "MARLIN", arXiv 2408.11743: near the
+              fp16 GEMM rate at large batch), so a prompt chunk is not charged the vector-unit pass there.
 """
 
 from __future__ import annotations
@@ -83,17 +87,19 @@ def vllm_step_parts(
     prompt_tokens: int,
     prompt_depth: float,
     quantized: bool,
+    fused_dequant: bool = False,
 ) -> tuple[float, float]:
     """(depth-free seconds, decode KV-read seconds) of one vLLM step: one forward over the decodes'
     tokens and `prompt_tokens` prompt tokens starting at mean depth `prompt_depth`. `work` is a
-    speed.ModelWork, `rates` a speed.Rates (the fitted efficiencies, unchanged)."""
+    speed.ModelWork, `rates` a speed.Rates (the fitted efficiencies, unchanged). `fused_dequant`: the
+    quantized GEMM dequantises inside the tensor-core kernel (Marlin), see marlin_fused()."""
     n = decode_seqs + prompt_tokens
     ranks = tp.ranks
     read = work.read_bytes(n) / ranks / rates.bandwidth
     flops = 2.0 * work.params_active * n / ranks
     if prompt_tokens:
         gemm = flops * (n + rates.gemm_half_tokens) / (n * rates.compute)  # GEMM efficiency at n tokens
-        if quantized:
+        if quantized and not fused_dequant:
             gemm += flops * rates.vector_s_per_flop
     else:
         gemm = flops / rates.batch_compute
@@ -106,3 +112,11 @@ def vllm_step_parts(
         t += prompt_tokens * work.attention_flops(mid) / ranks / rates.attention
     kv = decode_seqs * work.kv_read_bytes(decode_depth) / ranks / rates.kv_bandwidth
     return t, kv
+
+
+def marlin_fused(platform: str, arch: str) -> bool:
+    """vLLM's Marlin kernels serve GPTQ/AWQ weights: CUDA, compute capability 8.0 or later ("sm80" on)."""
+    if platform != "cuda" or not arch.startswith("sm"):
+        return False
+    digits = arch[2:].rstrip("abcdefghijklmnopqrstuvwxyz")
+    return digits.isdigit() and int(digits) >= 80

@@ -218,6 +218,7 @@ def step_time_for(
             layout.comm["allreduce_latency_s"],
         )
         quantized = spec.quant is not None or d.quantization is not None
+        fused = parallel.marlin_fused(profile.platform, profile.arch)
 
         @lru_cache(maxsize=65536)
         def vllm_step(seqs: int, dbucket: int, tokens: int, pbucket: int) -> float:
@@ -230,6 +231,7 @@ def step_time_for(
                 prompt_tokens=tokens,
                 prompt_depth=pbucket * DEPTH_BUCKET,
                 quantized=quantized,
+                fused_dequant=fused,
             )
             return t / (pscale if tokens else dscale) + kv / (dscale * kvscale) + hops(seqs + tokens)
 

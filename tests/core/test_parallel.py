@@ -74,3 +74,16 @@ def test_a_mixed_step_is_one_forward_over_all_its_tokens(llama8b):
     assert t == pytest.approx(
         max(work.read_bytes(n) / 2 / rates.bandwidth, gemm) + attn + comm + work.num_layers * rates.layer_overhead_s
     )
+
+
+def test_marlin_kernels_fuse_the_dequantisation_of_a_prompt_chunk(llama8b):
+    # Marlin (vLLM gptq_marlin.py/awq_marlin.py, get_min_capability() = 80) dequantises inside the
+    # tensor-core GEMM: docs/methodology.md section 8 "Step times".
+    work, rates, tp = llama8b
+    kw = dict(decode_seqs=0, decode_depth=0, prompt_tokens=2048, prompt_depth=0, quantized=True)
+    vector, _ = parallel.vllm_step_parts(work, rates, tp, **kw)
+    fused, _ = parallel.vllm_step_parts(work, rates, tp, fused_dequant=True, **kw)
+    plain, _ = parallel.vllm_step_parts(work, rates, tp, **{**kw, "quantized": False})
+    assert fused == pytest.approx(plain) and vector > fused
+    assert parallel.marlin_fused("cuda", "sm86") and parallel.marlin_fused("cuda", "sm120a")
+    assert not parallel.marlin_fused("cuda", "sm75") and not parallel.marlin_fused("rocm", "gfx942")
