@@ -45,6 +45,7 @@ class ModelSettings:
     quantization: str | None = None
     max_model_len: int | None = None
     offline: bool = False
+    slots: int | None = None  # llama-server -np / OLLAMA_NUM_PARALLEL / vLLM max_num_seqs of a load probe
 
 
 def deployment_of(ctx: Context) -> Deployment:
@@ -291,8 +292,12 @@ def validate_file(
             log=log,
         )
     if results is not None:
+        from planner.planning.load_curve import compare_load
+
         contents = probe_src.read_results(Path(results))
-        comps = compare_results(contents, lambda server: context_for(settings, server), cals, probe_index)
+        ctx_of = lambda server: context_for(settings, server)  # noqa: E731
+        comps = compare_results(contents, ctx_of, cals, probe_index)
+        comps += compare_load(contents, ctx_of, cals, probe_index, settings.slots)
         first = contents["probes"][0]["server"] if contents["probes"] else {}
         return Validation(
             source=str(results),
