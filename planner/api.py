@@ -416,7 +416,8 @@ def probe(
     rate: float | str | list[float] | None = None,
     users: int | str | list[int] | None = None,
     think_time: float = 0.0,
-    duration: float = 60.0,
+    duration: float | None = None,
+    requests: int | None = None,
     prompt_tokens: int | str = 256,
     ttft_p95: float | None = None,
     tpot_p95: float | None = None,
@@ -426,7 +427,8 @@ def probe(
     """Time a live server (`mi50plan probe`). Failed requests are in ``record.failed``, not raised.
 
     With `rate` (requests/s, or a list: a sweep) or `users` (closed loop) the server is loaded instead:
-    Poisson arrivals (or users thinking `think_time` s) for `duration` s per point, lengths
+    Poisson arrivals (or users thinking `think_time` s) for `duration` s per point (default 60) or until
+    `requests` are sent (as `vllm bench serve --num-prompts`), whichever comes first; lengths
     `prompt_tokens`/`output_tokens` as a number, "uniform:LOW-HIGH" or "file:PATH"; returns a LoadProbe
     (`runs`, `prompts`, `prompt_file` and `concurrency` belong to single requests and are not used)."""
     if rate is not None or users is not None:
@@ -439,6 +441,7 @@ def probe(
             users=users,
             think_time=think_time,
             duration=duration,
+            requests=requests,
             prompt_tokens=prompt_tokens,
             output_tokens=output_tokens,
             ttft_p95=ttft_p95,

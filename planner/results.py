@@ -381,6 +381,7 @@ class LoadPoint:
     e2e_s: LatencyStats
     goodput: float  # share of the measured window's requests within every target (1 without targets)
     queue_growth: float | None  # p50 TTFT of the last third of requests over the first third
+    busy_rate: float | None  # completions/s while the measured requests were being sent (saturation when overrun)
     keeps_up: bool  # achieved >= 90% of offered and queue_growth <= 2 (docs/methodology.md section 8)
     load_average: float | None  # the machine's 1-minute load average when the point ended
     requests: tuple[dict, ...] = ()  # sent_s, prompt_tokens, output_tokens, ttft_s, e2e_s, tpot_s, error, status
@@ -390,7 +391,7 @@ class LoadPoint:
 class MeasuredSaturation:
     """Where the server stopped keeping up (docs/methodology.md section 8, "saturation rate")."""
 
-    rate_per_s: float | None  # completions/s at the offered rates it did not keep up with (their median)
+    rate_per_s: float | None  # completions/s while sending, at the rates it did not keep up with (median)
     kept_up_to: float | None  # the highest offered rate it kept up with
     overran_from: float | None  # the lowest offered rate it did not keep up with
 

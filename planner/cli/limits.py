@@ -78,6 +78,7 @@ LIMITS: dict[str, Bounded | Shaped] = {
     # probe --rate/--users (lists: planner.planning.load_probe bounds each value and the requests planned)
     "--duration": Bounded(float, 0.0, 24 * 3600.0, open_lo=True),
     "--slots": Bounded(int, 1, 65_536),
+    "--requests": Bounded(int, 1, 10**6),
     # vLLM
     "--max-model-len": Bounded(int, 1, MAX_TOKENS),
     "--tensor-parallel-size": Bounded(int, 1, MAX_GPUS),

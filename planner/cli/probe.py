@@ -142,7 +142,12 @@ def probe_command(
     ] = None,
     users: Annotated[str | None, typer.Option("--users", help="Load: closed-loop users, e.g. 4 or 1,4.")] = None,
     think_time: Annotated[float, typer.Option("--think-time", help="Load: users' mean think time, s.")] = 0.0,
-    duration: Annotated[float, typer.Option("--duration", help="Load: seconds of arrivals per rate.")] = 60.0,
+    duration: Annotated[
+        float | None, typer.Option("--duration", help="Load: seconds of arrivals per rate (default 60).")
+    ] = None,
+    requests: Annotated[
+        int | None, typer.Option("--requests", help="Load: stop each rate after this many requests.")
+    ] = None,
     prompt_tokens: Annotated[
         str | None, typer.Option("--prompt-tokens", help="Load: 256, uniform:100-400 or file:PATH (default 256).")
     ] = None,
@@ -171,12 +176,14 @@ def probe_command(
             if given:
                 raise UsageError(flag, None, "is for single requests; under --rate/--users use --prompt-tokens")
         load = {"rate": rate, "users": users, "think_time": think_time, "duration": duration, "seed": seed}
+        load["requests"] = requests
         load |= {"prompt_tokens": prompt_tokens or "256", "output_tokens": output_tokens}
         load |= {"ttft_p95": ttft_p95, "tpot_p95": tpot_p95, "model": model, "warmup": warmup, "save": save}
         load |= {"timeout": timeout, "connect_timeout": connect_timeout, "idle_timeout": idle_timeout}
         _load(url, load | {"first_token_timeout": first_token_timeout, "progress": progress}, as_json)
         return
-    for flag, given in (("--prompt-tokens", prompt_tokens), ("--ttft-p95", ttft_p95), ("--tpot-p95", tpot_p95)):
+    for flag, given in (("--prompt-tokens", prompt_tokens), ("--ttft-p95", ttft_p95), ("--tpot-p95", tpot_p95),
+                        ("--duration", duration), ("--requests", requests)):  # fmt: skip
         if given is not None:
             raise UsageError(flag, given, "is for a load probe", hint="add --rate R or --users N")
     try:

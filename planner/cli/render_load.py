@@ -19,7 +19,7 @@ def render_load(data: dict) -> str:
     s, cfg = data["server"], data["settings"]
     lines = [
         f"{p.KIND_NAMES.get(s['kind'], s['kind'])} at {s['url']}  model {s['model']}",
-        f"load: {cfg['prompt_tokens']} prompt / {cfg['output_tokens']} output tokens, {cfg['duration_s']:g} s per "
+        f"load: {cfg['prompt_tokens']} prompt / {cfg['output_tokens']} output tokens, {_length(cfg)} per "
         + ("rate (Poisson arrivals)" if cfg["rates"] else f"user count (think time {cfg['think_time_s']:g} s)"),
         "",
     ]
@@ -90,3 +90,12 @@ def render_load(data: dict) -> str:
 
 def _rate(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}/s"
+
+
+def _length(cfg: dict) -> str:
+    parts = []
+    if cfg.get("duration_s") is not None:
+        parts.append(f"{cfg['duration_s']:g} s")
+    if cfg.get("requests") is not None:
+        parts.append(f"{cfg['requests']} requests")
+    return " or ".join(parts) or "-"

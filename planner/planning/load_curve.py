@@ -40,6 +40,7 @@ from planner.planning.validate import Context, comparison, deployment_of
 
 BELOW_SATURATION_REQUESTS = 600  # simulated requests of a point the simulated server keeps up with
 FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
+BATCH_SIGNAL_MIN = 0.05
 DEFAULT_SLOTS = {"llamacpp": 4, "ollama": 1}  # llama-server's auto -np is 4; Ollama's OLLAMA_NUM_PARALLEL 1
 NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0}
 
@@ -264,6 +265,10 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
             def tpot_of(b: float, m=m, p=p, seed=seed) -> float:
                 return simulate_point(m, {**cal, "batch": b}, p, requests=FIT_REQUESTS, seed=seed).tpot_p50_s
 
+            # A point whose batches are too small to show the batched compute (the weight read dominates
+            # every step) says nothing about the batch factor: halving or doubling it moves TPOT < 5%.
+            if abs(tpot_of(0.5) - tpot_of(2.0)) < BATCH_SIGNAL_MIN * tpot_of(1.0):
+                continue
             logs.append(math.log(fit_batch_factor(tpot_of, p["tpot_s"]["p50"])))
             weights.append(p["measured"])
         if logs:

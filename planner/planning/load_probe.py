@@ -111,6 +111,7 @@ def point_of(result) -> LoadPoint:
         e2e_s=_stats(result.e2e),
         goodput=result.goodput,
         queue_growth=result.queue_growth,
+        busy_rate=result.busy_rate,
         keeps_up=result.keeps_up,
         load_average=result.load_average,
         requests=tuple(asdict(r) for r in result.records),
@@ -121,14 +122,20 @@ def _get(point, key: str):
     return point.get(key) if isinstance(point, dict) else getattr(point, key)
 
 
+def _busy(point) -> float:
+    busy = point.get("busy_rate") if isinstance(point, dict) else point.busy_rate
+    return busy if busy is not None else _get(point, "request_rate")
+
+
 def measured_saturation(points) -> MeasuredSaturation:
     """The open-loop points (LoadPoint or their dicts from a results file) that kept up and those that
-    did not: the server's completion rate where it did not (their median) is its saturation rate."""
+    did not: the server's completion rate while it was sent requests it could not keep up with (the
+    median over those points) is its saturation rate."""
     open_loop = [p for p in points if _get(p, "rate") is not None and _get(p, "measured")]
     kept = [_get(p, "offered_rate") or _get(p, "rate") for p in open_loop if _get(p, "keeps_up")]
     over = [p for p in open_loop if not _get(p, "keeps_up")]
     return MeasuredSaturation(
-        rate_per_s=statistics.median(_get(p, "request_rate") for p in over) if over else None,
+        rate_per_s=statistics.median(_busy(p) for p in over) if over else None,
         kept_up_to=max(kept) if kept else None,
         overran_from=min(_get(p, "offered_rate") or _get(p, "rate") for p in over) if over else None,
     )
@@ -160,7 +167,8 @@ def load_probe(
     rate=None,
     users=None,
     think_time: float = 0.0,
-    duration: float = 60.0,
+    duration: float | None = None,
+    requests: int | None = None,
     prompt_tokens="256",
     output_tokens="128",
     ttft_p95: float | None = None,
@@ -185,16 +193,19 @@ def load_probe(
         raise UsageError("--rate", rate, "give either --rate or --users", hint="e.g. --rate 0.5,1,2 or --users 4")
     rates = parse_rates(rate) if rate is not None else []
     user_counts = parse_users(users) if users is not None else []
-    if not (0 < duration <= MAX_DURATION_S and math.isfinite(duration)):
+    if requests is not None and not 1 <= requests <= MAX_REQUESTS:
+        raise UsageError("--requests", requests, f"must be between 1 and {MAX_REQUESTS:,} per load point")
+    if duration is None:
+        duration = math.inf if requests is not None else 60.0
+    elif not (0 < duration <= MAX_DURATION_S and math.isfinite(duration)):
         raise UsageError("--duration", duration, f"must be more than 0 and at most {MAX_DURATION_S:g} seconds")
     if not (0 <= think_time <= MAX_DURATION_S):
         raise UsageError("--think-time", think_time, "must be 0 or more seconds")
     if not 0 <= warmup <= 1000:
         raise UsageError("--warmup", warmup, "must be between 0 and 1000 requests")
-    if sum(rates) * duration > MAX_REQUESTS:
-        raise UsageError(
-            "--rate", rate, f"plans {sum(rates) * duration:,.0f} requests; {MAX_REQUESTS:,} at most per probe"
-        )
+    planned = sum(min(r * duration, requests or math.inf) for r in rates)
+    if planned > MAX_REQUESTS:
+        raise UsageError("--rate", rate, f"plans {planned:,.0f} requests; {MAX_REQUESTS:,} at most per probe")
     prompt = lengths_from_text(prompt_tokens, "--prompt-tokens")
     output = lengths_from_text(output_tokens, "--output-tokens")
     for name, value in (("--ttft-p95", ttft_p95), ("--tpot-p95", tpot_p95)):
@@ -229,6 +240,7 @@ def load_probe(
                 users=u,
                 think_time_s=think_time,
                 duration_s=duration,
+                max_requests=requests,
                 kind=server.kind,
                 model=server.model,
                 slo=slo,
@@ -264,7 +276,8 @@ def load_probe(
             "rates": rates,
             "users": user_counts,
             "think_time_s": think_time,
-            "duration_s": duration,
+            "duration_s": duration if math.isfinite(duration) else None,
+            "requests": requests,
             **lengths,
             "seed": seed,
             "warmup": warmup,
@@ -294,7 +307,7 @@ def progress_line(point: LoadPoint) -> str:
         return "-" if v is None else f"{v * 1000:.0f} ms"
 
     return (
-        f"probe: {load} for {point.duration_s:g} s: {point.sent} sent, {point.completed} ok, "
+        f"probe: {load} for {point.duration_s:.0f} s: {point.sent} sent, {point.completed} ok, "
         f"{point.failed} failed; TTFT p50 {ms(point.ttft_s.p50)}, TPOT p50 {ms(point.tpot_s.p50)}; "
         f"{point.request_rate:.3f} req/s achieved" + ("" if point.keeps_up else " (did not keep up)")
     )

@@ -118,6 +118,7 @@ class LoadResult:
     output_tokens_mean: float | None = None
     input_tokens_per_s: float = 0.0
     queue_growth: float | None = None  # p50 TTFT of the last third / first third (planner.core.simulate)
+    busy_rate: float | None = None  # completions/s while the measured requests were being sent
     keeps_up: bool = True
     load_average: float | None = None  # the machine's 1-minute load average when the run ended
 
@@ -186,9 +187,11 @@ def run_load(
     client: httpx.Client | None = None,
     headers: dict[str, str] | None = None,
     warmup_share: float = WARMUP_SHARE,
+    max_requests: int | None = None,
 ) -> LoadResult:
-    """Send load for `duration_s` (no new request after it; the run waits for those in flight, each
-    within `timeouts`, planner.sources.probe.Timeouts); statistics over all but the first `warmup_share`."""
+    """Send load for `duration_s` or until `max_requests` are sent, whichever comes first (no new request
+    after it; the run waits for those in flight, each within `timeouts`, planner.sources.probe.Timeouts);
+    statistics over all but the first `warmup_share`."""
     from planner.sources.probe.http import Timeouts
 
     if (rate is None) == (users is None):
@@ -197,8 +200,10 @@ def run_load(
         raise UsageError("--rate", rate, "must be a positive number of requests per second")
     if users is not None and users < 1:
         raise UsageError("--users", users, "must be 1 or more")
-    if not (duration_s > 0 and math.isfinite(duration_s)) or not think_time_s >= 0:
+    if not duration_s > 0 or not think_time_s >= 0 or (math.isinf(duration_s) and not max_requests):
         raise UsageError("--duration", duration_s, "must be a positive number of seconds")
+    budget = max_requests if max_requests is not None else math.inf
+    count = [0]  # requests started, closed loop
     timeouts = timeouts or Timeouts()
     url = url.rstrip("/")
     own = client is None
@@ -222,8 +227,9 @@ def run_load(
                 at = 0.0
                 while True:
                     at += rng.expovariate(rate)
-                    if at >= duration_s:
+                    if at >= duration_s or count[0] >= budget:
                         break
+                    count[0] += 1
                     p, o, s = prompt.sample(rng), output.sample(rng), rng.getrandbits(32)
                     delay = start + at - time.perf_counter()
                     if delay > 0:
@@ -234,6 +240,10 @@ def run_load(
             def user(index: int) -> None:
                 mine = random.Random(seed * 1000 + index)
                 while time.perf_counter() - start < duration_s:
+                    with lock:
+                        if count[0] >= budget:
+                            return
+                        count[0] += 1
                     send(prompt.sample(mine), output.sample(mine), mine.getrandbits(32))
                     if think_time_s:
                         time.sleep(mine.expovariate(1 / think_time_s))
@@ -247,12 +257,20 @@ def run_load(
         if own:
             client.close()
     wall = time.perf_counter() - start
-    result = summarize(url, records, rate, users, wall, slo, warmup_share, duration_s, think_time_s)
+    window = duration_s if math.isfinite(duration_s) else _send_window(records, rate)
+    result = summarize(url, records, rate, users, wall, slo, warmup_share, window, think_time_s)
     try:
         load = os.getloadavg()[0]
     except OSError:  # pragma: no cover (not on every platform)
         load = None
     return replace(result, load_average=load)
+
+
+def _send_window(records: list[Sent], rate: float | None) -> float:
+    """The time requests were sent when the run stopped at a request count: to the last send, plus the
+    mean gap that would have come next (an open loop's offered rate is then sent / window)."""
+    last = max((r.sent_s for r in records), default=0.0)
+    return last + (1.0 / rate if rate else 0.0)
 
 
 def summarize(
@@ -279,6 +297,13 @@ def summarize(
     achieved = event_rate([r.sent_s + r.e2e_s for r in ok])
     sent_rate = event_rate([r.sent_s for r in window]) if rate is not None else None
     growth = queue_growth([r.ttft_s for r in ok])
+    # While requests were still being sent, past the warm-up share, an overrun server is always busy:
+    # its completions per second then are its saturation rate (the drain of a backlog at the end is not).
+    busy = None
+    if len(window) >= 2 and window[-1].sent_s > window[0].sent_s:
+        lo, hi = window[0].sent_s, window[-1].sent_s
+        done = sum(1 for r in ok if lo <= r.sent_s + r.e2e_s <= hi)
+        busy = done / (hi - lo) if done >= 5 else None  # too few to tell (a long ramp: vLLM's big batches)
     out_mean = sum(r.output_tokens for r in ok) / len(ok) if ok else None
     in_mean = sum(r.prompt_tokens for r in ok) / len(ok) if ok else None
     return LoadResult(
@@ -304,5 +329,6 @@ def summarize(
         output_tokens_mean=out_mean,
         input_tokens_per_s=achieved * (in_mean or 0.0),
         queue_growth=growth,
+        busy_rate=busy,
         keeps_up=len(ok) >= 2 and keeps_up(sent_rate, achieved, growth),
     )
