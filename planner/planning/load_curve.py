@@ -36,7 +36,7 @@ from planner.planning.capacity import (
     overhead_s,
     step_time_for,
 )
-from planner.planning.validate import Context, comparison, deployment_of
+from planner.planning.comparing import backend_of, comparison, deployment_of
 
 BELOW_SATURATION_REQUESTS = 600  # simulated requests of a point the simulated server keeps up with
 FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
@@ -61,7 +61,7 @@ def load_probes(contents: dict, probe_index: int | None) -> list[tuple[int, dict
 class CurveModel:
     """The simulated server of one load probe: its scheduler and how to time its steps."""
 
-    ctx: Context
+    ctx: object  # planner.planning.validate.Context
     scheduler: Scheduler
     deployment: object  # planner.core.speed.Deployment, checked
 
@@ -77,7 +77,7 @@ def _context_of(probe: dict) -> int:
     return max(lengths, default=2048)
 
 
-def model_for(ctx: Context, probe: dict, slots: int | None) -> CurveModel:
+def model_for(ctx, probe: dict, slots: int | None) -> CurveModel:
     """The scheduler of the server `probe` measured, as capacity plans it (planning/capacity.fit_candidate)."""
     d = check_deployment(ctx.resolved.spec, ctx.hw, deployment_of(ctx))
     details = probe["server"].get("details") or {}
@@ -169,7 +169,6 @@ def compare_load(contents: dict, ctx_for, cals, probe_index: int | None, slots: 
     """Per load point: simulated against measured p50 TTFT, p50 TPOT, p50 E2E and achieved requests/s;
     per probe: the simulated saturation rate against the measured one."""
     from planner.planning.load_probe import measured_saturation
-    from planner.planning.validate import backend_of
 
     out = []
     for i, probe in load_probes(contents, probe_index):
