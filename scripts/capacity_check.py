@@ -22,7 +22,7 @@ server's throughput with a queue that never empties), which is what the simulati
 is (completions/s of an always-busy server). Targets: p50 TTFT and TPOT within 25% at every rate kept up
 with below the measured saturation, the saturation rate within 20%.
 
-    python scripts/capacity_check.py [--budget 300] [--fractions 0.3,0.55,0.8,1.25,1.6] [--plot FILE]
+    python scripts/capacity_check.py [--budget 300] [--fractions 0.3,0.55,0.8,1.25,1.6] [--plot FILE] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -97,6 +98,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=1, help="llama-server --threads (0: its default)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--plot", help="also write validate's plot (.svg, .png or .html)")
+    parser.add_argument("--keep", help="copy the calibration, sweep and drift results files into this folder")
     args = parser.parse_args()
     found = find_artifacts()
     if found is None:
@@ -141,6 +143,10 @@ def main() -> int:
         report = json.loads(cli("validate", str(sweep_file), *model, *plot, "--json"))
         points = {round(p["rate"], 4): p for p in json.loads(sweep_file.read_text())["probes"][-1]["points"]}
         drift = single_user(json.loads(drift_file.read_text())["probes"][-1])
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            for f in (cal_file, sweep_file, drift_file):
+                shutil.copy(f, Path(args.keep) / f.name)
     before = single_user(cal_probe)
     d_ttft, d_tpot = pct(drift["ttft"], before["ttft"]), pct(drift["tpot"], before["tpot"])
     print(

@@ -41,7 +41,7 @@ from planner.planning.comparing import backend_of, comparison, deployment_of
 BELOW_SATURATION_REQUESTS = 600  # simulated requests of a point the simulated server keeps up with
 FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
 BATCH_SIGNAL_MIN = 0.05
-DEFAULT_SLOTS = {"llamacpp": 4, "ollama": 1}  # llama-server's auto -np is 4; Ollama's OLLAMA_NUM_PARALLEL 1
+DEFAULT_SLOTS = {"llamacpp": 4, "ollama": 1}  # llama-server -np auto (4); OLLAMA_NUM_PARALLEL 1 (engines/ollama.py)
 NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0}
 
 
