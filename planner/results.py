@@ -391,7 +391,7 @@ class LoadPoint:
 class MeasuredSaturation:
     """Where the server stopped keeping up (docs/methodology.md section 8, "saturation rate")."""
 
-    rate_per_s: float | None  # completions/s while sending, at the rates it did not keep up with (median)
+    rate_per_s: float | None  # completions/s at the rates it did not keep up with (median; section 8)
     kept_up_to: float | None  # the highest offered rate it kept up with
     overran_from: float | None  # the lowest offered rate it did not keep up with
 

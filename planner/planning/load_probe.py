@@ -122,20 +122,26 @@ def _get(point, key: str):
     return point.get(key) if isinstance(point, dict) else getattr(point, key)
 
 
-def _busy(point) -> float:
+def _saturated_rate(point) -> float:
+    """A point the server did not keep up with: its completion rate, first to last measured completion. A
+    server that could not keep up cannot complete faster than it was offered; when it seems to, the span
+    caught the burst of a backlog draining (vLLM's big batches finish together), and the completions while
+    requests were still being sent (busy_rate) are taken instead."""
+    achieved = _get(point, "request_rate")
+    offered = _get(point, "offered_rate") or _get(point, "rate")
     busy = point.get("busy_rate") if isinstance(point, dict) else point.busy_rate
-    return busy if busy is not None else _get(point, "request_rate")
+    return busy if achieved > offered and busy is not None else achieved
 
 
 def measured_saturation(points) -> MeasuredSaturation:
     """The open-loop points (LoadPoint or their dicts from a results file) that kept up and those that
-    did not: the server's completion rate while it was sent requests it could not keep up with (the
-    median over those points) is its saturation rate."""
+    did not: the server's completion rate at the rates it could not keep up with (the median over those
+    points) is its saturation rate."""
     open_loop = [p for p in points if _get(p, "rate") is not None and _get(p, "measured")]
     kept = [_get(p, "offered_rate") or _get(p, "rate") for p in open_loop if _get(p, "keeps_up")]
     over = [p for p in open_loop if not _get(p, "keeps_up")]
     return MeasuredSaturation(
-        rate_per_s=statistics.median(_busy(p) for p in over) if over else None,
+        rate_per_s=statistics.median(_saturated_rate(p) for p in over) if over else None,
         kept_up_to=max(kept) if kept else None,
         overran_from=min(_get(p, "offered_rate") or _get(p, "rate") for p in over) if over else None,
     )
