@@ -26,6 +26,7 @@ from planner.results import (
     Comparison,
     ConcurrencyCurves,
     FitReport,
+    LoadProbe,
     MemoryCurves,
     PredictReport,
     ProbeRecord,
@@ -390,8 +391,11 @@ def plot(result: FitReport | PredictReport | MemoryCurves | ConcurrencyCurves, p
     raise UsageError("--plot", type(result).__name__, "nothing to plot", hint="pass a plan() or predict() result")
 
 
-def _settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline) -> ModelSettings:
+def _settings(
+    model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline, slots=None
+) -> ModelSettings:
     return ModelSettings(
+        slots=slots,
         model=model,
         engine=engine,
         backend=backend,
@@ -426,8 +430,12 @@ def validate(
     probe: int | None = None,
     offline: bool = False,
     calibration: bool = True,
+    slots: int | None = None,
 ) -> Validation:
-    """Predictions against one measurement file: probe results, a vLLM log, `vllm bench` or llama-bench."""
+    """Predictions against one measurement file: probe results, a vLLM log, `vllm bench` or llama-bench.
+
+    A load probe (`probe --rate/--users`) is compared with the serving simulation per load point;
+    `slots` overrides the server's parallel slots (llama-server -np, OLLAMA_NUM_PARALLEL, max_num_seqs)."""
     from planner.planning.validate import validate_file
 
     return validate_file(
@@ -435,7 +443,7 @@ def validate(
         vllm_log=vllm_log,
         bench=bench,
         llama_bench=llama_bench,
-        settings=_settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline),
+        settings=_settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline, slots),
         vllm=vllm_options(
             dtype=dtype,
             quantization=quantization,
@@ -467,14 +475,18 @@ def calibrate(
     tensor_parallel_size: int | None = None,
     probe: int | None = None,
     offline: bool = False,
+    slots: int | None = None,
 ) -> CalibrationResult:
-    """Fit the speed model to probe results (and/or vLLM memory corrections to a log) and store it."""
+    """Fit the speed model to probe results (and/or vLLM memory corrections to a log) and store it.
+
+    From a load probe (`probe --rate/--users`): decode, prefill and batch factors and the TTFT overhead
+    that make the serving simulation reproduce the curve (docs/methodology.md section 8)."""
     from planner.planning.calibrate import calibrate_from
 
     return calibrate_from(
         results,
         vllm_log=vllm_log,
-        settings=_settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline),
+        settings=_settings(model, engine, backend, hardware, gpus, dtype, quantization, max_model_len, offline, slots),
         vllm=vllm_options(
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size or 1
         ),
@@ -498,15 +510,55 @@ def probe(
     prompts: str = "short,medium",
     prompt_file: str | Path | None = None,
     concurrency: int | str | list[int] = 1,
-    output_tokens: int = 128,
+    output_tokens: int | str = 128,
     timeout: float = 300.0,
     connect_timeout: float = 5.0,
     first_token_timeout: float | None = None,
     idle_timeout: float = 30.0,
     save: str | Path | None = None,
     api_key: str | None = None,
-) -> ProbeRecord:
-    """Time a live server (`mi50plan probe`). Failed requests are in ``record.failed``, not raised."""
+    rate: float | str | list[float] | None = None,
+    users: int | str | list[int] | None = None,
+    think_time: float = 0.0,
+    duration: float | None = None,
+    requests: int | None = None,
+    prompt_tokens: int | str = 256,
+    ttft_p95: float | None = None,
+    tpot_p95: float | None = None,
+    seed: int = 0,
+    progress=None,
+) -> ProbeRecord | LoadProbe:
+    """Time a live server (`mi50plan probe`). Failed requests are in ``record.failed``, not raised.
+
+    With `rate` (requests/s, or a list: a sweep) or `users` (closed loop) the server is loaded instead:
+    Poisson arrivals (or users thinking `think_time` s) for `duration` s per point (default 60) or until
+    `requests` are sent (as `vllm bench serve --num-prompts`), whichever comes first; lengths
+    `prompt_tokens`/`output_tokens` as a number, "uniform:LOW-HIGH" or "file:PATH"; returns a LoadProbe
+    (`runs`, `prompts`, `prompt_file` and `concurrency` belong to single requests and are not used)."""
+    if rate is not None or users is not None:
+        from planner.planning.load_probe import load_probe
+        from planner.planning.probe import timeouts_for
+
+        result, _ = load_probe(
+            url,
+            rate=rate,
+            users=users,
+            think_time=think_time,
+            duration=duration,
+            requests=requests,
+            prompt_tokens=prompt_tokens,
+            output_tokens=output_tokens,
+            ttft_p95=ttft_p95,
+            tpot_p95=tpot_p95,
+            seed=seed,
+            warmup=warmup,
+            model=model,
+            timeouts=timeouts_for(timeout, connect_timeout, first_token_timeout, idle_timeout),
+            save=save,
+            progress=progress,
+            api_key=api_key,
+        )
+        return result
     from planner.planning.probe import probe_server
 
     record, _ = probe_server(
@@ -524,5 +576,6 @@ def probe(
         idle_timeout=idle_timeout,
         save=save,
         api_key=api_key,
+        progress=progress,
     )
     return record

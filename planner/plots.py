@@ -273,3 +273,62 @@ def read_embedded(path: str | Path) -> dict:
 
     start = text.index(f'<desc id="{DATA_KEY}">') + len(f'<desc id="{DATA_KEY}">')
     return json.loads(unescape(text[start : text.index("</desc>", start)]))
+
+
+def validate_plot(report: dict, path: str | Path) -> Path:
+    """`validate --plot`: predicted against measured. A load probe's points as p50 TTFT and p50 TPOT
+    against the offered rate (the simulated and measured saturation rates drawn); other comparisons as
+    predicted against measured on log axes with the y = x line. `report` is Validation.to_dict()."""
+    path = check_plot_path(path)
+    plt = _pyplot()
+    comps = report.get("comparisons", [])
+    load = [c for c in comps if c["metric"] in ("ttft_p50_s", "tpot_p50_s") and c.get("rate") is not None]
+    title = f"{report.get('model') or '-'}: predicted against measured ({report.get('source')})"
+    data: dict = {"kind": "validate", "source": report.get("source")}
+    if load:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
+        data["series"] = []
+        for ax, metric, label, scale in (
+            (axes[0], "ttft_p50_s", "p50 TTFT (s)", 1.0),
+            (axes[1], "tpot_p50_s", "p50 TPOT (ms)", 1000.0),
+        ):
+            rows = sorted((c for c in load if c["metric"] == metric), key=lambda c: c.get("offered_rate") or c["rate"])
+            rates = [c.get("offered_rate") or c["rate"] for c in rows]
+            pred = [c["predicted"] for c in rows]
+            real = [c["measured"] for c in rows]
+            ax.plot(rates, [v * scale if v is not None else None for v in pred], "o--", label="simulated")
+            ax.plot(rates, [v * scale if v is not None else None for v in real], "s-", label="measured")
+            ax.set(xlabel="offered requests/s", ylabel=label, title=label.split(" (")[0] + " against request rate")
+            data["series"].append({"metric": metric, "rate": rates, "predicted": pred, "measured": real})
+        sat = next((c for c in comps if c["metric"] == "saturation_rate"), None)
+        if sat is not None:
+            data["saturation"] = {"predicted": sat["predicted"], "measured": sat["measured"]}
+            for ax in axes:
+                if sat["predicted"]:
+                    ax.axvline(sat["predicted"], color="tab:blue", ls=":", lw=1, label="simulated saturation")
+                if sat["measured"]:
+                    ax.axvline(sat["measured"], color="tab:orange", ls=":", lw=1, label="measured saturation")
+        axes[0].set_yscale("log")
+        axes[0].legend(fontsize=7)
+    else:
+        fig, ax = plt.subplots(figsize=(6, 5))
+        points = [c for c in comps if c["predicted"] and c["measured"] and c["predicted"] > 0 and c["measured"] > 0]
+        data["points"] = [
+            {"metric": c["metric"], "predicted": c["predicted"], "measured": c["measured"]} for c in points
+        ]
+        for metric in sorted({c["metric"] for c in points}):
+            rows = [c for c in points if c["metric"] == metric]
+            ax.scatter([c["measured"] for c in rows], [c["predicted"] for c in rows], label=metric, s=18)
+        if points:
+            low = min(min(c["predicted"], c["measured"]) for c in points) * 0.8
+            high = max(max(c["predicted"], c["measured"]) for c in points) * 1.25
+            ax.plot([low, high], [low, high], color="gray", lw=1, ls="--", label="predicted = measured")
+            ax.set(xscale="log", yscale="log")
+            ax.legend(fontsize=7)
+        ax.set(xlabel="measured", ylabel="predicted", title="Predicted against measured")
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    try:
+        return save(fig, path, data, title)
+    finally:
+        plt.close(fig)

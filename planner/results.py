@@ -415,3 +415,71 @@ class ProbeRecord(Result):
     @property
     def failed(self) -> list[dict]:
         return [r for r in self.runs if r.get("status") != "ok"]
+
+
+@dataclass(frozen=True)
+class LatencyStats:
+    """Mean and percentiles (linear interpolation) of one latency over a load point's measured requests."""
+
+    mean: float | None
+    p50: float | None
+    p95: float | None
+    p99: float | None
+
+
+@dataclass(frozen=True)
+class LoadPoint:
+    """One offered load of `probe --rate/--users`: Poisson arrivals at `rate`, or `users` in a closed loop.
+
+    The first 10% of the requests (in send order) are kept in `requests` but left out of the statistics."""
+
+    rate: float | None  # asked requests/s (open loop)
+    users: int | None  # closed-loop users
+    think_time_s: float
+    duration_s: float  # the time new requests were sent
+    wall_s: float  # the whole run, the drain of the last requests included
+    sent: int
+    completed: int
+    failed: int
+    measured: int  # in the statistics
+    offered_rate: float | None  # requests sent per second of the window (the Poisson draw's own rate)
+    request_rate: float  # achieved: completions/s between the first and the last measured completion
+    throughput_tokens_per_s: float  # request_rate x mean output tokens
+    input_tokens_per_s: float
+    prompt_tokens: float | None  # mean of the measured requests, as the server counted them
+    output_tokens: float | None
+    ttft_s: LatencyStats
+    tpot_s: LatencyStats
+    e2e_s: LatencyStats
+    goodput: float  # share of the measured window's requests within every target (1 without targets)
+    queue_growth: float | None  # p50 TTFT of the last third of requests over the first third
+    busy_rate: float | None  # completions/s while the measured requests were being sent (saturation when overrun)
+    keeps_up: bool  # achieved >= 90% of offered and queue_growth <= 2 (docs/methodology.md section 8)
+    load_average: float | None  # the machine's 1-minute load average when the point ended
+    requests: tuple[dict, ...] = ()  # sent_s, prompt_tokens, output_tokens, ttft_s, e2e_s, tpot_s, error, status
+
+
+@dataclass(frozen=True)
+class MeasuredSaturation:
+    """Where the server stopped keeping up (docs/methodology.md section 8, "saturation rate")."""
+
+    rate_per_s: float | None  # completions/s at the rates it did not keep up with (median; section 8)
+    kept_up_to: float | None  # the highest offered rate it kept up with
+    overran_from: float | None  # the lowest offered rate it did not keep up with
+
+
+@dataclass(frozen=True)
+class LoadProbe(Result):
+    """`probe URL --rate R[,R...]` or `--users N[,N...]` (docs/json.md "probe ... --rate")."""
+
+    probed_at: str
+    server: dict
+    mode: str  # "load"
+    settings: dict  # prompt/output lengths, duration, seed, targets, time-outs
+    points: tuple[LoadPoint, ...]
+    saturation: MeasuredSaturation
+    warmup: tuple[dict, ...] = ()  # requests sent one at a time before the load, not counted
+
+    @property
+    def failed(self) -> list[dict]:
+        return [r for p in self.points for r in p.requests if r.get("error") is not None]

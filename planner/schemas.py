@@ -215,6 +215,7 @@ def _models() -> dict[str, Any]:
         decode: real(0, 1000, strict_lo=True) = 1.0
         prefill: real(0, 1000, strict_lo=True) = 1.0
         kv: real(0, 1000, strict_lo=True) = 1.0
+        batch: real(0, 1000, strict_lo=True) = 1.0
         ttft_overhead_s: real(0, 3600) = 0.0
         created_at: Text = ""
         model: Text | None = None
@@ -321,6 +322,23 @@ def _models() -> dict[str, Any]:
         e2e_s: Spread
         aggregate_tokens_per_s: Metric = None
 
+    class LoadPoint(BaseModel):  # one rate or user count of `probe --rate/--users --save`
+        model_config = ConfigDict(extra="allow", frozen=True)
+        rate: real(0, MAX_COUNT) | None = None
+        users: whole(1, MAX_STREAMS) | None = None
+        think_time_s: real(0, MAX_SECONDS) = 0.0
+        duration_s: real(0, MAX_SECONDS) = 0.0
+        sent: whole(0, MAX_COUNT) = 0
+        measured: whole(0, MAX_COUNT) = 0
+        offered_rate: real(0, MAX_COUNT) | None = None
+        request_rate: real(0, MAX_COUNT) = 0.0
+        prompt_tokens: real(0, MAX_TOKENS) | None = None
+        output_tokens: real(0, MAX_TOKENS) | None = None
+        ttft_s: Spread
+        tpot_s: Spread
+        keeps_up: Flag = True
+        requests: Annotated[list[dict], Field(max_length=MAX_COUNT)] = []
+
     class ProbeServer(BaseModel):
         model_config = ConfigDict(extra="allow", frozen=True)
         kind: Name
@@ -332,6 +350,7 @@ def _models() -> dict[str, Any]:
         server: ProbeServer
         summary: Annotated[list[Block], Field(max_length=MAX_COUNT)] = []
         runs: Annotated[list[dict], Field(max_length=MAX_COUNT)] = []
+        points: Annotated[list[LoadPoint], Field(max_length=MAX_COUNT)] = []
 
     class Results(BaseModel):
         model_config = ConfigDict(extra="allow", frozen=True)

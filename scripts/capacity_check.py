@@ -1,20 +1,29 @@
 """The capacity figure: does the serving simulation match a real llama-server under open-loop load?
 
 Starts the real llama-server (scripts/build_llama_server.sh: llama.cpp + Gemma 3 270M Q4_K_M) with
-`-np 4` on a free 127.0.0.1 port, CPU only, then:
-  1. one calibration: `mi50plan probe` (single requests) -> `mi50plan calibrate --hardware host`
-     (a temporary config dir, so the user's calibrations are untouched), and one closed loop of 4
-     users at other lengths (24 in / 48 out) whose p50 TPOT fits the batch factor (how a decode step
-     grows with the batch: capacity.fit_batch_factor);
-  2. the simulation of llama-server's slots with the calibrated step times: its saturation rate and its
-     p50 TTFT/TPOT at each probed rate;
-  3. open-loop Poisson load (planner.sources.loadgen) at fractions of the SIMULATED saturation rate,
-     from light load to past saturation, and a closed loop of 6 users without think time for the
-     MEASURED saturation rate.
-Prints simulated vs measured p50 TTFT and TPOT per rate and the saturation rates, with the targets
-(p50s within 25% below saturation, saturation within 20%).
+`-np 4` on a free 127.0.0.1 port, CPU only, in a temporary config dir (the user's calibrations are
+untouched), and runs the user's own commands:
 
-    python scripts/capacity_check.py [--duration 60] [--fractions 0.2,0.4,0.7,1.3] [--threads 1]
+  1. ONE calibration, right before the sweep: `mi50plan probe URL --users 1,4` (closed loops of 1 and 4
+     users, prompts uniform:16-128 tokens, so the calibration lengths are not the checked workload's)
+     and `mi50plan calibrate` of that load probe (decode, prefill and batch factors and the TTFT overhead
+     of the simulation; docs/methodology.md section 8);
+  2. the calibrated simulation's saturation rate for the workload (fixed prompt and output lengths);
+  3. the sweep: `mi50plan probe URL --rate r1,...,r5 --requests N` at fractions of that saturation, from
+     light load to past it, N requests per rate so the sweep fits --budget seconds;
+  4. a drift check: `probe --users 1` again, against the calibration's own single-user figures;
+  5. `mi50plan validate` of the sweep: per rate the simulated against the measured p50 TTFT and TPOT,
+     and the saturation rate.
+
+Saturation: a rate is kept up with when the completions/s reach 90% of the rate the requests were sent
+at and the queue does not grow (the p50 TTFT of the last third of the requests at most twice the first
+third's); the measured saturation rate is the completion rate at the rates not kept up with (the
+server's throughput with a queue that never empties), which is what the simulation's saturation rate
+is (completions/s of an always-busy server). Targets: p50 TTFT and TPOT within 25% at every rate kept up
+with below the measured saturation, the saturation rate within 20%.
+
+    python scripts/capacity_check.py [--budget 300] [--fractions 0.3,0.55,0.8,1.25,1.6] [--plot FILE] [--keep DIR]
+    python scripts/capacity_check.py --rescore DIR   # score a kept run again, without a server
 """
 
 from __future__ import annotations
@@ -24,8 +33,10 @@ import contextlib
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +45,7 @@ from tests.llama_server import find_artifacts, serve  # noqa: E402  (the test su
 
 P50_TARGET_PCT = 25.0
 SATURATION_TARGET_PCT = 20.0
+DRIFT_WARN_PCT = 15.0
 SLOTS = 4
 
 
@@ -48,158 +60,182 @@ def cli(*args: str) -> str:
     return out.getvalue()
 
 
-def simulation(gguf: str, context: int, calibration: dict):
-    """The scheduler and calibrated step time of llama-server -np 4 on this host, as capacity plans it."""
-    from planner.core.hardware import Hardware
-    from planner.core.simulate import Scheduler
-    from planner.core.speed import Deployment, check_deployment
-    from planner.planning.capacity import LLAMACPP_N_BATCH, overhead_s, step_time_for
-    from planner.planning.fit import gguf_weights
-    from planner.sources.models import resolve_model
-    from planner.sources.profiles import get_profile
+def pct(sim: float | None, real: float | None) -> float | None:
+    return None if sim is None or not real else (sim - real) / real * 100
 
-    resolved = resolve_model(gguf)
-    hw = Hardware(get_profile("host"), 1)
-    weights = gguf_weights(resolved, None)
-    d = check_deployment(resolved.spec, hw, Deployment("llamacpp", "cpu", quant=weights.quant))
-    step = step_time_for(resolved.spec, hw, d, calibration)
-    sched = Scheduler(
-        "llamacpp",
-        SLOTS,
-        LLAMACPP_N_BATCH,
-        context,
-        1,
-        slot_tokens=context // SLOTS,
-        ttft_overhead_s=overhead_s(calibration),
+
+def fmt_pct(value: float | None) -> str:
+    return "     -" if value is None else f"{value:+6.1f}%"
+
+
+def simulated_saturation(gguf: str, probe: dict, calibration: dict, prompt: int, output: int) -> float:
+    """The calibrated simulation's saturation rate of llama-server -np 4 at the workload's lengths."""
+    from planner.core.simulate import Lengths, saturation_rate
+    from planner.planning.load_curve import model_for
+    from planner.planning.validate import ModelSettings, context_for
+
+    ctx = context_for(ModelSettings(model=gguf, hardware="host"), probe["server"])
+    model = model_for(ctx, probe, None)
+    return saturation_rate(
+        model.sched(calibration), model.step(calibration), Lengths.fixed(prompt), Lengths.fixed(output)
     )
-    return sched, step
 
 
-def pct(sim: float, real: float) -> float:
-    return (sim - real) / real * 100
+def single_user(probe: dict) -> dict:
+    point = next(p for p in probe["points"] if p.get("users") == 1)
+    return {"ttft": point["ttft_s"]["p50"], "tpot": point["tpot_s"]["p50"], "n": point["measured"]}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds of load per rate")
-    parser.add_argument("--fractions", default="0.2,0.4,0.7,1.3", help="rates as fractions of simulated saturation")
+    parser.add_argument("--budget", type=float, default=300.0, help="seconds of the sweep's arrivals, all rates")
+    parser.add_argument(
+        "--fractions", default="0.3,0.55,0.8,1.25,1.6", help="rates as fractions of simulated saturation"
+    )
     parser.add_argument("--prompt-tokens", type=int, default=48)
     parser.add_argument("--output-tokens", type=int, default=24)
-    parser.add_argument("--calibration-prompt", type=int, default=24, help="closed-loop batch calibration")
-    parser.add_argument("--calibration-output", type=int, default=48)
+    parser.add_argument("--calibration-seconds", type=float, default=35.0, help="per closed loop (1 and 4 users)")
+    parser.add_argument("--min-requests", type=int, default=25, help="per rate, whatever the budget")
     parser.add_argument("--threads", type=int, default=1, help="llama-server --threads (0: its default)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--plot", help="also write validate's plot (.svg, .png or .html)")
+    parser.add_argument("--keep", help="copy the calibration, sweep and drift results files into this folder")
+    parser.add_argument("--rescore", help="score the results files a --keep run left in this folder again (no server)")
     args = parser.parse_args()
+    if args.rescore:
+        return rescore(Path(args.rescore), args)
     found = find_artifacts()
     if found is None:
         raise SystemExit("llama-server or the Gemma GGUF unavailable: run scripts/build_llama_server.sh")
     binary, gguf = found
-    from planner.core.simulate import Lengths, Load, saturation_rate, simulate
-    from planner.planning.capacity import fit_batch_factor
-    from planner.sources.loadgen import run_load
-
-    prompt, output = Lengths.fixed(args.prompt_tokens), Lengths.fixed(args.output_tokens)
-    context = SLOTS * 1024  # the probe's long prompt is 770 tokens
-    flags = ["-c", str(context), "-np", str(SLOTS), "-ngl", "0"]
+    fractions = [float(x) for x in args.fractions.split(",")]
+    flags = ["-c", str(SLOTS * 1024), "-np", str(SLOTS), "-ngl", "0"]
     flags += ["--threads", str(args.threads)] if args.threads > 0 else []
-    rows = []
+    model = ["--model", gguf, "--hardware", "host"]
+    started = time.perf_counter()
+    print(f"llama-server {' '.join(flags)}; Gemma 3 270M Q4_K_M; load average at start {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory() as tmp, serve(binary, gguf, *flags) as url:
         os.environ["MI50PLAN_CONFIG_DIR"] = str(Path(tmp) / "config")
-        runs = Path(tmp) / "calibration-runs.json"
-        cli(
-            "probe",
-            url,
-            "--runs",
-            "4",
-            "--warmup",
-            "1",
-            "--prompts",
-            "short,medium,long",
-            "--output-tokens",
-            str(args.output_tokens),
-            "--quiet",
-            "--save",
-            str(runs),
-        )
-        cal = json.loads(cli("calibrate", str(runs), "--hardware", "host", "--json"))["calibration"]
-        factors = {k: cal[k] for k in ("decode", "prefill", "kv", "ttft_overhead_s")}
-        # The batch step: one closed loop of SLOTS users at OTHER lengths than the check's workload.
-        cal_prompt, cal_output = Lengths.fixed(args.calibration_prompt), Lengths.fixed(args.calibration_output)
-        loop = run_load(
-            url,
-            prompt=cal_prompt,
-            output=cal_output,
-            users=SLOTS,
-            duration_s=args.duration,
-            warmup_s=args.duration * 0.15,
-            seed=args.seed + 100,
-        )
-
-        def simulated_tpot(factor: float) -> float:
-            sched, step = simulation(gguf, context, {**factors, "batch": factor})
-            load = Load(cal_prompt, cal_output, users=SLOTS, requests=300, seed=args.seed)
-            return simulate(sched, step, load).tpot.p50
-
-        factors["batch"] = fit_batch_factor(simulated_tpot, loop.tpot.p50)
+        cal_file, sweep_file, drift_file = (Path(tmp) / n for n in ("calibration.json", "sweep.json", "drift.json"))
+        common = ["--quiet", "--seed", str(args.seed), "--output-tokens", str(args.output_tokens)]
+        cli("probe", url, "--users", "1,4", "--duration", f"{args.calibration_seconds:g}",
+            "--prompt-tokens", "uniform:16-128", *common, "--save", str(cal_file))  # fmt: skip
+        cal = json.loads(cli("calibrate", str(cal_file), *model, "--json"))["calibration"]
+        factors = {k: cal[k] for k in ("decode", "prefill", "kv", "batch", "ttft_overhead_s")}
+        cal_probe = json.loads(cal_file.read_text())["probes"][-1]
+        loops = {p["users"]: p for p in cal_probe["points"]}
+        sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
         print(
-            f"calibration: decode x{cal['decode']:.3f}, KV x{cal['kv']:.3f}, prefill x{cal['prefill']:.3f}, "
-            f"TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} ms (`probe` of single requests + `calibrate`); "
-            f"batch x{factors['batch']:.3f} ({SLOTS} closed-loop users, {args.calibration_prompt} in / "
-            f"{args.calibration_output} out, measured TPOT p50 {loop.tpot.p50 * 1000:.1f} ms, "
-            f"{loop.completed} requests)"
+            f"calibration ({time.perf_counter() - started:.0f} s): decode x{cal['decode']:.3f}, prefill "
+            f"x{cal['prefill']:.3f}, batch x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} "
+            f"ms from closed loops of 1 user ({loops[1]['measured']} requests, TPOT p50 "
+            f"{loops[1]['tpot_s']['p50'] * 1000:.1f} ms) and 4 users ({loops[4]['measured']} requests, TPOT p50 "
+            f"{loops[4]['tpot_s']['p50'] * 1000:.1f} ms, {loops[4]['request_rate']:.3f} req/s), prompts "
+            f"uniform:16-128, {args.output_tokens} out"
         )
-        sched, step = simulation(gguf, context, factors)
-        sim_sat = saturation_rate(sched, step, prompt, output, seed=args.seed)
-        closed = run_load(
-            url,
-            prompt=prompt,
-            output=output,
-            users=SLOTS + 2,
-            duration_s=args.duration,
-            warmup_s=args.duration * 0.15,
-            seed=args.seed,
-        )
-        real_sat = closed.request_rate
+        rates = [f * sim_sat for f in fractions]
+        per_rate = max(args.min_requests, round(args.budget * sim_sat / sum(1 / f for f in fractions)))
         print(
-            f"saturation (llama-server -np {SLOTS}, {args.prompt_tokens} in / {args.output_tokens} out): "
-            f"simulated {sim_sat:.3f} req/s, measured {real_sat:.3f} req/s ({pct(sim_sat, real_sat):+.1f}%; "
-            f"{closed.completed} requests of 6 closed-loop users)"
+            f"workload {args.prompt_tokens} in / {args.output_tokens} out: simulated saturation {sim_sat:.3f} req/s; "
+            f"sweep at {', '.join(f'{r:.3f}' for r in rates)} req/s, {per_rate} requests each"
         )
-        print(
-            f"{'rate':>7} {'x sat':>6} {'n':>4} {'TTFT p50 sim':>12} {'real':>8} {'err':>7} "
-            f"{'TPOT p50 sim':>12} {'real':>8} {'err':>7}  below saturation"
-        )
-        for frac in (float(x) for x in args.fractions.split(",")):
-            rate = frac * sim_sat
-            # Below saturation a long run gives stable percentiles; past it the queue grows with every
-            # request, so the simulation sends what the real run sends (rate x duration).
-            sent = 1500 if frac < 1 else max(20, round(rate * args.duration))
-            sim = simulate(sched, step, Load(prompt, output, rate=rate, requests=sent, seed=args.seed))
-            real = run_load(
-                url,
-                prompt=prompt,
-                output=output,
-                rate=rate,
-                duration_s=args.duration,
-                warmup_s=args.duration * 0.1,
-                seed=args.seed,
-            )
-            below = rate < real_sat
-            e_ttft, e_tpot = pct(sim.ttft.p50, real.ttft.p50), pct(sim.tpot.p50, real.tpot.p50)
-            rows.append((below, e_ttft, e_tpot))
-            print(
-                f"{rate:7.3f} {frac:6.2f} {real.completed:4d} {sim.ttft.p50 * 1000:10.0f}ms "
-                f"{real.ttft.p50 * 1000:6.0f}ms {e_ttft:+6.1f}% {sim.tpot.p50 * 1000:10.1f}ms "
-                f"{real.tpot.p50 * 1000:6.1f}ms {e_tpot:+6.1f}%  {'yes' if below else 'no'}"
-            )
-    checked = [r for r in rows if r[0]]
-    within = sum(abs(a) <= P50_TARGET_PCT and abs(b) <= P50_TARGET_PCT for _, a, b in checked)
-    sat_ok = abs(pct(sim_sat, real_sat)) <= SATURATION_TARGET_PCT
+        cli("probe", url, "--rate", ",".join(f"{r:.4f}" for r in rates), "--requests", str(per_rate),
+            "--prompt-tokens", str(args.prompt_tokens), *common, "--save", str(sweep_file))  # fmt: skip
+        cli("probe", url, "--users", "1", "--duration", "15", "--prompt-tokens", "uniform:16-128", *common,
+            "--save", str(drift_file))  # fmt: skip
+        plot = ["--plot", args.plot] if args.plot else []
+        report = json.loads(cli("validate", str(sweep_file), *model, *plot, "--json"))
+        points = {round(p["rate"], 4): p for p in json.loads(sweep_file.read_text())["probes"][-1]["points"]}
+        drift = single_user(json.loads(drift_file.read_text())["probes"][-1])
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            for f in (cal_file, sweep_file, drift_file):
+                shutil.copy(f, Path(args.keep) / f.name)
+    before = single_user(cal_probe)
+    d_ttft, d_tpot = pct(drift["ttft"], before["ttft"]), pct(drift["tpot"], before["tpot"])
     print(
-        f"summary: {within}/{len(checked)} rates below saturation with both p50s within {P50_TARGET_PCT:g}%; "
-        f"saturation {'within' if sat_ok else 'OUTSIDE'} {SATURATION_TARGET_PCT:g}%"
+        f"drift: one user after the sweep against the calibration's, p50 TTFT {fmt_pct(d_ttft).strip()}, "
+        f"p50 TPOT {fmt_pct(d_tpot).strip()}"
+        + (
+            " (the machine's speed changed: the check measures the machine as much as the model)"
+            if max(abs(d_ttft or 0), abs(d_tpot or 0)) > DRIFT_WARN_PCT
+            else ""
+        )  # fmt: skip
     )
-    return 0 if within == len(checked) and sat_ok else 1
+    return finish(report, points, sim_sat, started)
+
+
+def rescore(folder: Path, args) -> int:
+    """Calibrate and validate the files of a kept run again: the same deterministic simulation, no server."""
+    from tests.llama_server import build_artifacts
+
+    gguf = build_artifacts()[1]
+    model = ["--model", gguf, "--hardware", "host"]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MI50PLAN_CONFIG_DIR"] = str(Path(tmp) / "config")
+        cal = json.loads(cli("calibrate", str(folder / "calibration.json"), *model, "--json"))["calibration"]
+        factors = {k: cal[k] for k in ("decode", "prefill", "kv", "batch", "ttft_overhead_s")}
+        cal_probe = json.loads((folder / "calibration.json").read_text())["probes"][-1]
+        sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
+        print(
+            f"rescored {folder}: decode x{cal['decode']:.3f}, prefill x{cal['prefill']:.3f}, batch "
+            f"x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} ms; simulated saturation "
+            f"{sim_sat:.3f} req/s"
+        )
+        report = json.loads(cli("validate", str(folder / "sweep.json"), *model, "--json"))
+    points = {round(p["rate"], 4): p for p in json.loads((folder / "sweep.json").read_text())["probes"][-1]["points"]}
+    return finish(report, points, sim_sat, started)
+
+
+def finish(report: dict, points: dict, sim_sat: float, started: float) -> int:
+    comps = report["comparisons"]
+    by_rate: dict[float, dict] = {}
+    for c in comps:
+        if c.get("rate") is not None:
+            by_rate.setdefault(c["rate"], {})[c["metric"]] = c
+    sat = next(c for c in comps if c["metric"] == "saturation_rate")
+    real_sat = sat["measured"]
+    print(
+        f"{'rate':>7} {'offered':>7} {'x sat':>6} {'n':>4} {'achieved':>8} {'kept up':>7} {'load':>5} "
+        f"{'TTFT p50 sim':>12} {'real':>8} {'err':>7} {'TPOT p50 sim':>12} {'real':>8} {'err':>7}  checked"
+    )
+    checked = []
+    for rate in sorted(by_rate):
+        row, point = by_rate[rate], points.get(round(rate, 4), {})
+        ttft, tpot, achieved = row["ttft_p50_s"], row["tpot_p50_s"], row["request_rate"]
+        # The Poisson draw's own rate (sent / window) is what the server was offered and what was simulated.
+        offered = ttft.get("offered_rate") or rate
+        below = bool(ttft["kept_up"]) and (real_sat is None or offered < real_sat)
+        e_ttft, e_tpot = pct(ttft["predicted"], ttft["measured"]), pct(tpot["predicted"], tpot["measured"])
+        ok = all(e is not None and abs(e) <= P50_TARGET_PCT for e in (e_ttft, e_tpot))
+        if below:
+            checked.append(ok)
+        load = point.get("load_average")
+        load_text = "-" if load is None else f"{load:.1f}"
+        print(
+            f"{rate:7.3f} {offered:7.3f} {offered / sim_sat:6.2f} {point.get('measured', 0):4d} "
+            f"{achieved['measured']:8.3f} {'yes' if ttft['kept_up'] else 'no':>7} {load_text:>5} "
+            f"{ttft['predicted'] * 1000:10.0f}ms {ttft['measured'] * 1000:6.0f}ms {fmt_pct(e_ttft)} "
+            f"{tpot['predicted'] * 1000:10.1f}ms {tpot['measured'] * 1000:6.1f}ms {fmt_pct(e_tpot)}  "
+            + (("yes: " + ("within" if ok else "OUTSIDE")) if below else "no (past saturation)")
+        )
+    e_sat = pct(sat["predicted"], real_sat)
+    sat_ok = e_sat is not None and abs(e_sat) <= SATURATION_TARGET_PCT
+    print(
+        f"saturation: simulated {sat['predicted']:.3f} req/s, measured "
+        + (f"{real_sat:.3f} req/s ({e_sat:+.1f}%)" if real_sat else "not reached")
+        + f"; kept up to {sat.get('kept_up_to') or 0:.3f} req/s, not from "
+        + (f"{sat['overran_from']:.3f} req/s" if sat.get("overran_from") else "-")
+    )
+    within = sum(checked)
+    verdict = "PASS" if checked and within == len(checked) and sat_ok else "FAIL"
+    print(
+        f"verdict: {verdict}: {within}/{len(checked)} rates below saturation with both p50s within "
+        f"{P50_TARGET_PCT:g}%; saturation {'within' if sat_ok else 'OUTSIDE'} {SATURATION_TARGET_PCT:g}% "
+        f"({time.perf_counter() - started:.0f} s in all; load average now {os.getloadavg()[0]:.1f})"
+    )
+    return 0 if verdict == "PASS" else 1
 
 
 if __name__ == "__main__":

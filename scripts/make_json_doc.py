@@ -57,6 +57,7 @@ COMMANDS = [
     ("mi50plan calibrate ... --json", "planner.calibrate(...)", r.CalibrationResult),
     ("mi50plan calibrate --list --json", "planner.calibrations()", r.CalibrationList),
     ("mi50plan probe URL --json", "planner.probe(...)", r.ProbeRecord),
+    ("mi50plan probe URL --rate R[,R...] (or --users N) --json", "planner.probe(..., rate=R)", r.LoadProbe),
 ]
 ENGINE_PLANS = [("vLLM", VllmPlan), ("llama.cpp", LlamaCppPlan), ("Ollama", OllamaPlan)]
 NESTED = [
@@ -71,6 +72,9 @@ NESTED = [
     r.Setup,
     r.DecodeSplit,
     r.MetricComparison,
+    r.LoadPoint,
+    r.LatencyStats,
+    r.MeasuredSaturation,
 ]
 
 

@@ -72,6 +72,13 @@ LIMITS: dict[str, Bounded | Shaped] = {
     "--think-time": Bounded(float, 0.0, MAX_SECONDS),
     "--max-gpus": Bounded(int, 1, MAX_GPUS),
     "--gpus-per-node": Bounded(int, 1, 64),
+    "--ttft-p95": Bounded(float, 0.0, MAX_SECONDS, open_lo=True),
+    "--tpot-p95": Bounded(float, 0.0, MAX_SECONDS, open_lo=True),
+    "--seed": Bounded(int, 0, 2**63 - 1),
+    # probe --rate/--users (lists: planner.planning.load_probe bounds each value and the requests planned)
+    "--duration": Bounded(float, 0.0, 24 * 3600.0, open_lo=True),
+    "--slots": Bounded(int, 1, 65_536),
+    "--requests": Bounded(int, 1, 10**6),
     # vLLM
     "--max-model-len": Bounded(int, 1, MAX_TOKENS),
     "--tensor-parallel-size": Bounded(int, 1, MAX_GPUS),

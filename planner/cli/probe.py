@@ -11,7 +11,7 @@ from tabulate import tabulate
 
 from planner.cli import options as o
 from planner.cli.output import emit, note
-from planner.errors import ProbeError
+from planner.errors import ProbeError, UsageError
 
 PROBE_HELP = """Time a live LLM server: TTFT, inter-token latency, decode tokens/s, end-to-end time.
 
@@ -27,6 +27,18 @@ Examples:
   mi50plan probe http://127.0.0.1:11434 --model qwen2.5:7b-instruct --runs 5 --prompts short,medium,long
 
   mi50plan probe URL --concurrency 1,4,8 --output-tokens 256 --timeout 120 --save results.json
+
+Under load (instead of single requests): --rate R[,R...] sends Poisson arrivals at each rate for
+--duration seconds (as `vllm bench serve --request-rate` does), --users N[,N...] runs closed loops of
+users (each sends, waits for the answer, thinks --think-time seconds on average). Prompt and output
+lengths: a number, uniform:LOW-HIGH or file:PATH (one length a line). Per rate: p50/p95/p99 TTFT, TPOT
+and end-to-end, achieved requests/s and tokens/s, goodput (the share within --ttft-p95/--tpot-p95)
+and whether the server kept up; the saturation rate of the sweep. `validate` compares such a curve
+with the simulation, `calibrate` fits the simulation to it.
+
+  mi50plan probe URL --rate 0.5,1,2,4 --duration 60 --prompt-tokens 512 --output-tokens 128 --save curve.json
+
+  mi50plan probe URL --users 8 --think-time 5 --prompt-tokens uniform:200-800 --ttft-p95 2 --tpot-p95 0.08
 """
 
 
@@ -122,7 +134,26 @@ def probe_command(
         Path | None, typer.Option("--prompt-file", help="Prompts from a file ('---' lines separate several).")
     ] = None,
     concurrency: Annotated[str, typer.Option("--concurrency", help="Concurrency levels, e.g. 1,4,8.")] = "1",
-    output_tokens: Annotated[int, typer.Option("--output-tokens", min=1, help="Tokens to generate per request.")] = 128,
+    output_tokens: Annotated[
+        str, typer.Option("--output-tokens", help="Tokens to generate per request (load: also uniform:/file:).")
+    ] = "128",
+    rate: Annotated[
+        str | None, typer.Option("--rate", help="Load: Poisson arrivals at these requests/s, e.g. 0.5,1,2,4.")
+    ] = None,
+    users: Annotated[str | None, typer.Option("--users", help="Load: closed-loop users, e.g. 4 or 1,4.")] = None,
+    think_time: Annotated[float, typer.Option("--think-time", help="Load: users' mean think time, s.")] = 0.0,
+    duration: Annotated[
+        float | None, typer.Option("--duration", help="Load: seconds of arrivals per rate (default 60).")
+    ] = None,
+    requests: Annotated[
+        int | None, typer.Option("--requests", help="Load: stop each rate after this many requests.")
+    ] = None,
+    prompt_tokens: Annotated[
+        str | None, typer.Option("--prompt-tokens", help="Load: 256, uniform:100-400 or file:PATH (default 256).")
+    ] = None,
+    ttft_p95: Annotated[float | None, typer.Option("--ttft-p95", help="Load: TTFT target for goodput, s.")] = None,
+    tpot_p95: Annotated[float | None, typer.Option("--tpot-p95", help="Load: TPOT target for goodput, s.")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Load: seed of the arrivals and lengths.")] = 0,
     timeout: Annotated[float, typer.Option("--timeout", help="Total seconds per request.")] = 300.0,
     connect_timeout: Annotated[float, typer.Option("--connect-timeout", help="Seconds to connect.")] = 5.0,
     first_token_timeout: Annotated[
@@ -138,6 +169,27 @@ def probe_command(
     from planner.sources import probe as p
 
     progress = None if quiet else (lambda line: (sys.stderr.write(line + "\n"), sys.stderr.flush()))
+    if rate is not None or users is not None:
+        extra = {"--prompt-file": prompt_file, "--concurrency": concurrency != "1" or None}
+        extra |= {"--runs": runs != 3 or None, "--prompts": prompts != "short,medium" or None}
+        for flag, given in extra.items():
+            if given:
+                raise UsageError(flag, None, "is for single requests; under --rate/--users use --prompt-tokens")
+        load = {"rate": rate, "users": users, "think_time": think_time, "duration": duration, "seed": seed}
+        load["requests"] = requests
+        load |= {"prompt_tokens": prompt_tokens or "256", "output_tokens": output_tokens}
+        load |= {"ttft_p95": ttft_p95, "tpot_p95": tpot_p95, "model": model, "warmup": warmup, "save": save}
+        load |= {"timeout": timeout, "connect_timeout": connect_timeout, "idle_timeout": idle_timeout}
+        _load(url, load | {"first_token_timeout": first_token_timeout, "progress": progress}, as_json)
+        return
+    for flag, given in (("--prompt-tokens", prompt_tokens), ("--ttft-p95", ttft_p95), ("--tpot-p95", tpot_p95),
+                        ("--duration", duration), ("--requests", requests)):  # fmt: skip
+        if given is not None:
+            raise UsageError(flag, given, "is for a load probe", hint="add --rate R or --users N")
+    try:
+        output_tokens = int(output_tokens)
+    except ValueError:
+        raise UsageError("--output-tokens", output_tokens, "must be a number without --rate/--users") from None
     record, count = probe_server(
         url,
         model=model,
@@ -162,6 +214,24 @@ def probe_command(
         raise ProbeError(
             f"{len(failed)} of {len(record.runs)} requests failed; first: {p.describe_failure(failed[0])}",
             hint="raise --timeout / --idle-timeout if the server is slow, or check its log",
+        )
+
+
+def _load(url: str, load: dict, as_json: bool) -> None:
+    from planner.api import probe
+    from planner.cli.render_load import render_load
+
+    result = probe(url, **load)
+    save = load["save"]
+    if save is not None:
+        note(f"saved to {save}")
+    emit(result, as_json, render_load)
+    failed = result.failed
+    if failed:
+        sent = sum(pt.sent for pt in result.points)
+        raise ProbeError(
+            f"{len(failed)} of {sent} requests failed; first: {failed[0]['error']}",
+            hint="raise --timeout / --idle-timeout if the server is slow, lower --rate, or check its log",
         )
 
 

@@ -13,7 +13,18 @@ def _num(value: float | None, unit: str) -> str:
     return f"{value:.4g}"
 
 
+def _is_load(c: dict) -> bool:
+    return c.get("rate") is not None or c.get("users") is not None or "kept_up_to" in c
+
+
 def _label(c: dict) -> str:
+    if c.get("rate") is not None:
+        kept = "" if c.get("kept_up") is None else (", kept up" if c["kept_up"] else ", did not keep up")
+        return f"rate {c['rate']:g}/s (offered {c.get('offered_rate') or c['rate']:.3f}/s{kept})"
+    if c.get("users") is not None:
+        return f"{c['users']} users"
+    if "kept_up_to" in c:
+        return "the load curve"
     if "prompt_set" in c:
         return f"{c['prompt_set']} c={c['concurrency']} ({c['prompt_tokens']} in, {c['output_tokens']} out)"
     if "test" in c:
@@ -67,7 +78,7 @@ def render_validate(data: dict) -> str:
             disable_numparse=True,
         )
     )
-    chart = bar_chart(data["comparisons"])
+    chart = bar_chart([c for c in data["comparisons"] if not _is_load(c)])
     if chart:
         out += ["", "▒ predicted  █ measured", chart]
     if data.get("plan_error"):

@@ -27,6 +27,9 @@ Examples:
   mi50plan validate --vllm-log vllm-startup.log --model Qwen/Qwen2.5-1.5B-Instruct --dtype fp16
 
   mi50plan validate --llama-bench llama-bench.json --model ./model.gguf --hardware host
+
+  mi50plan validate curve.json --model ./model.gguf --hardware host --plot curve.svg   (a load probe:
+  per rate, simulated against measured p50 TTFT, TPOT, E2E, requests/s and the saturation rate)
 """
 
 CALIBRATE_HELP = """Fit the speed model to your own runs and use the fit in every later prediction.
@@ -40,6 +43,9 @@ engine + backend in the config directory; every output that uses one says so.
 Examples:
 
   mi50plan calibrate results.json --hardware host
+
+  mi50plan calibrate curve.json --model ./model.gguf --hardware host   (a load probe: decode, prefill
+  and batch factors and the TTFT overhead of the serving simulation; include --users 1 or a low rate)
 
   mi50plan calibrate --vllm-log vllm-startup.log --model Qwen/Qwen2.5-1.5B-Instruct --dtype fp16
 
@@ -82,10 +88,22 @@ def validate_command(
     ] = None,
     no_calibration: o.NoCalibrationOpt = False,
     offline: o.OfflineOpt = False,
+    slots: Annotated[
+        int | None,
+        typer.Option(
+            "--slots", help="A load probe's server: -np, OLLAMA_NUM_PARALLEL or max_num_seqs (default: reported)."
+        ),
+    ] = None,
+    plot: Annotated[
+        str | None, typer.Option("--plot", help="Predicted against measured: FILE.svg, .png or .html.")
+    ] = None,
     as_json: o.JsonOpt = False,
 ) -> None:
     from planner.api import validate
+    from planner.plots import check_plot_path, validate_plot
 
+    if plot is not None:
+        check_plot_path(plot)
     report = validate(
         results,
         vllm_log=vllm_log,
@@ -107,10 +125,13 @@ def validate_command(
         probe=probe_index,
         offline=offline,
         calibration=not no_calibration,
+        slots=slots,
     )
     if not report.comparisons:
         note("nothing to compare: no successful measurement in the file")
     emit(report, as_json, render_validate)
+    if plot is not None:
+        note(f"plot written: {validate_plot(report.to_dict(), plot)}")
 
 
 def calibrate_command(
@@ -131,6 +152,9 @@ def calibrate_command(
     max_model_len: o.MaxModelLenOpt = None,
     probe_index: Annotated[int | None, typer.Option("--probe", help="Only this probe of the file.")] = None,
     offline: o.OfflineOpt = False,
+    slots: Annotated[
+        int | None, typer.Option("--slots", help="A load probe's server slots (default: what it reported).")
+    ] = None,
     as_json: o.JsonOpt = False,
 ) -> None:
     from planner import api
@@ -160,6 +184,7 @@ def calibrate_command(
         max_model_len=max_model_len,
         probe=probe_index,
         offline=offline,
+        slots=slots,
     )
     note(f"stored in {result.file}")
     emit(result, as_json, lambda d: d["describe"])

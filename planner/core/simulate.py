@@ -526,6 +526,40 @@ def _result(
     )
 
 
+# A run keeps up with its offered load when it completes at least this share of the offered rate and its
+# queue does not grow: the p50 TTFT of its last third of requests (in send order) is at most
+# QUEUE_GROWTH_MAX times that of its first third (a growing queue adds waiting time with every request).
+KEEP_UP_SHARE = 0.9
+QUEUE_GROWTH_MAX = 2.0
+
+
+def queue_growth(ttfts_in_send_order: Sequence[float]) -> float | None:
+    """p50 TTFT of the last third of the requests over that of the first third; None under 6 requests."""
+    values = [v for v in ttfts_in_send_order if v is not None and math.isfinite(v)]
+    third = len(values) // 3
+    if third < 2:
+        return None
+    first = percentile(sorted(values[:third]), 50)
+    last = percentile(sorted(values[-third:]), 50)
+    return last / first if first > 0 else None
+
+
+def event_rate(times: Sequence[float]) -> float:
+    """Events per second between the first and the last of `times` ((n - 1) intervals): the offered rate
+    of a run's sends, or its achieved rate of completions. 0 under two events."""
+    data = sorted(t for t in times if t is not None and math.isfinite(t))
+    if len(data) < 2 or data[-1] <= data[0]:
+        return 0.0
+    return (len(data) - 1) / (data[-1] - data[0])
+
+
+def keeps_up(offered_rate: float | None, achieved_rate: float, growth: float | None) -> bool:
+    """Whether a run kept up with its offered rate (always True for a closed loop, which cannot overrun)."""
+    if offered_rate is None:
+        return True
+    return achieved_rate >= KEEP_UP_SHARE * offered_rate and (growth is None or growth <= QUEUE_GROWTH_MAX)
+
+
 def saturation_rate(
     sched: Scheduler, step_time: StepTime, prompt: Lengths, output: Lengths, *, seed: int = 0, requests: int = 0
 ) -> float:

@@ -172,8 +172,14 @@ def calibrate_from(
     factors: dict | None = None
     sources: list[dict] = []
     if results is not None:
+        from planner.planning.load_curve import fit_load_factors, load_probes
+
         contents = probe_src.read_results(Path(results))
-        ctx, factors, sources = fit_factors(contents, lambda server: context_for(settings, server), probe_index)
+        ctx_of = lambda server: context_for(settings, server)  # noqa: E731
+        if load_probes(contents, probe_index):
+            ctx, factors, sources = fit_load_factors(contents, ctx_of, probe_index, settings.slots)
+        else:
+            ctx, factors, sources = fit_factors(contents, ctx_of, probe_index)
         for s in sources:
             s["file"] = str(results)
     else:
@@ -209,6 +215,7 @@ def calibrate_from(
         decode=factors["decode"],
         prefill=factors["prefill"],
         kv=factors["kv"],
+        batch=factors.get("batch", 1.0),
         ttft_overhead_s=factors["ttft_overhead_s"],
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=ctx.resolved.spec.model_id,

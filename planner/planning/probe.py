@@ -36,6 +36,25 @@ def _seconds(name: str, value: float | None) -> None:
         raise UsageError(name, value, "must be a finite number of seconds more than 0")
 
 
+def timeouts_for(timeout: float, connect_timeout: float, first_token_timeout: float | None, idle_timeout: float):
+    """The probe's time-outs (planner.sources.probe.Timeouts), each checked."""
+    from planner.sources.probe import Timeouts
+
+    for name, value in (
+        ("--timeout", timeout),
+        ("--connect-timeout", connect_timeout),
+        ("--idle-timeout", idle_timeout),
+        ("--first-token-timeout", first_token_timeout),
+    ):
+        _seconds(name, value)
+    return Timeouts(
+        connect_s=connect_timeout,
+        first_token_s=min(first_token_timeout or timeout, timeout),
+        idle_s=idle_timeout,
+        total_s=timeout,
+    )
+
+
 def probe_server(
     url: str,
     *,
@@ -63,25 +82,13 @@ def probe_server(
     from planner.sources import probe as p
     from planner.sources.files import write_atomic
 
-    for name, value in (
-        ("--timeout", timeout),
-        ("--connect-timeout", connect_timeout),
-        ("--idle-timeout", idle_timeout),
-        ("--first-token-timeout", first_token_timeout),
-    ):
-        _seconds(name, value)
     if not 1 <= runs <= MAX_RUNS:
         raise UsageError("--runs", runs, f"must be between 1 and {MAX_RUNS}")
     if not 0 <= warmup <= MAX_RUNS:
         raise UsageError("--warmup", warmup, f"must be between 0 and {MAX_RUNS}")
     if not 1 <= output_tokens <= 1_000_000:
         raise UsageError("--output-tokens", output_tokens, "must be between 1 and 1,000,000")
-    timeouts = p.Timeouts(
-        connect_s=connect_timeout,
-        first_token_s=min(first_token_timeout or timeout, timeout),
-        idle_s=idle_timeout,
-        total_s=timeout,
-    )
+    timeouts = timeouts_for(timeout, connect_timeout, first_token_timeout, idle_timeout)
     chosen = p.load_prompt_file(Path(prompt_file)) if prompt_file else p.builtin_prompts(prompts)
     plan = p.ProbePlan(
         prompts=chosen, runs=runs, warmup=warmup, concurrency=parse_levels(concurrency), output_tokens=output_tokens

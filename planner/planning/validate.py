@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.core import measure
 from planner.core.hardware import Hardware
-from planner.core.speed import Deployment, default_backend
 from planner.engines.vllm import VllmOptions, plan_vllm
 from planner.errors import UsageError
+from planner.planning.comparing import backend_of, comparison, deployment_of
 from planner.planning.context import CalibrationUse, hardware_info, load_hardware
 from planner.planning.predict import run_prediction
 from planner.results import MetricComparison, Validation
@@ -45,18 +44,7 @@ class ModelSettings:
     quantization: str | None = None
     max_model_len: int | None = None
     offline: bool = False
-
-
-def deployment_of(ctx: Context) -> Deployment:
-    gguf = ctx.resolved.gguf
-    return Deployment(
-        engine=ctx.engine,
-        backend=ctx.backend,
-        dtype="fp16" if ctx.dtype == "auto" else ctx.dtype,
-        quantization=ctx.quantization,
-        quant=gguf.quant if gguf is not None else None,
-        weights_bytes=gguf.tensor_bytes if gguf is not None else None,
-    )
+    slots: int | None = None  # llama-server -np / OLLAMA_NUM_PARALLEL / vLLM max_num_seqs of a load probe
 
 
 def predict_for(ctx: Context, prompt_tokens: float, output_tokens: float, concurrency: int, cal, depth: int = 0):
@@ -71,14 +59,6 @@ def predict_for(ctx: Context, prompt_tokens: float, output_tokens: float, concur
         cal,
         context_limit=ctx.context_limit,
     )
-
-
-def backend_of(ctx: Context) -> str:
-    return (ctx.backend or default_backend(ctx.engine, ctx.hw)).lower()
-
-
-def comparison(metric: str, predicted: float | None, measured: float | None, unit: str, **where) -> MetricComparison:
-    return MetricComparison(metric, predicted, measured, unit, measure.error_pct(predicted, measured), where)
 
 
 def model_id_from_file(name: object, where: str) -> str:
@@ -291,8 +271,12 @@ def validate_file(
             log=log,
         )
     if results is not None:
+        from planner.planning.load_curve import compare_load
+
         contents = probe_src.read_results(Path(results))
-        comps = compare_results(contents, lambda server: context_for(settings, server), cals, probe_index)
+        ctx_of = lambda server: context_for(settings, server)  # noqa: E731
+        comps = compare_results(contents, ctx_of, cals, probe_index)
+        comps += compare_load(contents, ctx_of, cals, probe_index, settings.slots)
         first = contents["probes"][0]["server"] if contents["probes"] else {}
         return Validation(
             source=str(results),

@@ -39,6 +39,7 @@ class Calibration:
     decode: float = 1.0
     prefill: float = 1.0
     kv: float = 1.0  # on the KV-cache read at depth, on top of decode
+    batch: float = 1.0  # on the batched-decode compute (fitted from a load curve; planning/capacity)
     ttft_overhead_s: float = 0.0  # fixed time per request added to TTFT (HTTP, tokenisation, scheduling)
     created_at: str = ""
     model: str | None = None
@@ -54,7 +55,9 @@ class Calibration:
         probes = len(self.sources)
         return (
             f"calibration '{self.name}' in use (decode x{self.decode:.3f}, KV read x{self.kv:.3f}, "
-            f"prefill x{self.prefill:.3f}, TTFT +{self.ttft_overhead_s * 1000:.1f} ms; "
+            f"prefill x{self.prefill:.3f}, "
+            + (f"batch x{self.batch:.3f}, " if self.batch != 1.0 else "")
+            + f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms; "
             f"from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
         )
 
@@ -81,6 +84,7 @@ class Calibration:
             "decode": self.decode,
             "prefill": self.prefill,
             "kv": self.kv,
+            "batch": self.batch,
             "ttft_overhead_s": self.ttft_overhead_s,
         }
 

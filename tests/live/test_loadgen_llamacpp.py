@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from planner.core.simulate import Lengths, Slo
@@ -59,3 +61,35 @@ def test_lengths_file(tmp_path):
     path = tmp_path / "lengths.txt"
     path.write_text("# from a log\n120\n\n80\n")
     assert read_lengths(path) == [120, 80]
+
+
+def test_probe_rate_sweep_validate_and_calibrate_on_the_real_server(server_url, run_cli, tmp_path):
+    """The whole loop on the real llama-server: a closed loop of 1 user (requests that run alone) and a
+    light Poisson rate, saved; calibrate fits the simulation to them; validate compares per rate."""
+    from tests.llama_server import find_artifacts
+
+    gguf = find_artifacts()[1]
+    curve = tmp_path / "curve.json"
+    common = ["--warmup", "1", "--quiet", "--seed", "2", "--output-tokens", "8", "--save", str(curve)]
+    code, out, err = run_cli(
+        "probe", server_url, "--users", "1", "--requests", "6", "--prompt-tokens", "uniform:8-64", *common
+    )
+    assert code == 0, err
+    code, out, err = run_cli(
+        "probe", server_url, "--rate", "1", "--requests", "5", "--prompt-tokens", "16", *common, "--json"
+    )
+    assert code == 0, err
+    point = json.loads(out)["points"][0]
+    # token ids on /v1/completions: llama-server reads exactly the 16 ids (timings.prompt_n) and, with
+    # ignore_eos, decodes exactly 8 tokens (timings.predicted_n)
+    assert point["prompt_tokens"] == 16 and point["output_tokens"] == 8 and point["failed"] == 0
+    assert point["ttft_s"]["p50"] > 0 and point["tpot_s"]["p50"] > 0
+    flags = ["--model", gguf, "--hardware", "host"]
+    code, out, err = run_cli("calibrate", str(curve), *flags, "--json")
+    assert code == 0, err
+    cal = json.loads(out)["calibration"]
+    assert cal["decode"] > 0 and cal["prefill"] > 0 and cal["points"] >= 2
+    code, out, err = run_cli("validate", str(curve), *flags, "--json")
+    assert code == 0, err
+    rows = [c for c in json.loads(out)["comparisons"] if c.get("rate") == 1.0]
+    assert {c["metric"] for c in rows} >= {"ttft_p50_s", "tpot_p50_s"}

@@ -89,7 +89,13 @@ def test_calibration_store_round_trip_and_remove():
     )
     calib.save(cal, write_atomic)
     found = calib.lookup("HOST", "llamacpp", "cpu")
-    assert found is not None and found.factors() == {"decode": 0.9, "prefill": 1.2, "kv": 1.0, "ttft_overhead_s": 0.0}
+    assert found is not None and found.factors() == {
+        "decode": 0.9,
+        "prefill": 1.2,
+        "kv": 1.0,
+        "batch": 1.0,  # the default: a load-curve calibration fits it (methodology section 8)
+        "ttft_overhead_s": 0.0,
+    }
     assert "host/llamacpp/cpu" in found.describe() and "r.json" in found.describe()
     assert calib.lookup("mi50-16gb", "vllm", "rocm") is None
     assert calib.remove("host/llamacpp/cpu", write_atomic) == ["host/llamacpp/cpu"]

@@ -52,4 +52,5 @@ from planner.sources.probe.stream import (  # noqa: F401
     _Stream,
     request_for,
     stream_once,
+    stream_request,
 )

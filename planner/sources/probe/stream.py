@@ -150,6 +150,21 @@ def stream_once(
     """Send one streamed request and time it. Transport failures become a status, not an exception,
     except HTTP error statuses, which the caller turns into a BadResponse (they repeat on every run)."""
     path, body = request_for(server, prompt, output_tokens)
+    return stream_request(client, server.url, server.kind, path, body, timeouts, headers, retry)
+
+
+def stream_request(
+    client: httpx.Client,
+    base_url: str,
+    kind: str,
+    path: str,
+    body: dict,
+    timeouts: Timeouts,
+    headers: dict[str, str] | None = None,
+    retry: bool = True,
+) -> _Stream:
+    """POST `body` to base_url + path and time its stream (SSE, or Ollama's NDJSON when kind is ollama);
+    stream_once's rules. The load generator (planner.sources.loadgen) sends its own bodies through it."""
     # The header read gets the first-token budget: some servers send headers only with the first token.
     timeout = httpx.Timeout(
         connect=timeouts.connect_s,
@@ -158,7 +173,7 @@ def stream_once(
         pool=timeouts.total_s,
     )
     st = _Stream(t_send=time.perf_counter())
-    url = server.url + path
+    url = base_url + path
     try:
         with client.stream("POST", url, json=body, headers=headers or {}, timeout=timeout) as response:
             st.t_headers = time.perf_counter()
@@ -169,16 +184,16 @@ def stream_once(
                 st.error = f"HTTP {response.status_code} from POST {path}: {_error_text(response)}".rstrip(": ")
                 st.t_end = time.perf_counter()
                 return st
-            _consume(response, server.kind, st, timeouts)
+            _consume(response, kind, st, timeouts)
     except httpx.RemoteProtocolError as exc:
         if st.stage == "connect" and retry:
             # The server closed a pooled keep-alive connection just as it was reused (llama-server
             # does this between requests): nothing was sent, so one retry on a fresh connection is safe.
-            return stream_once(client, server, prompt, output_tokens, timeouts, headers, retry=False)
-        err = network_error(exc, server.url, timeouts)
+            return stream_request(client, base_url, kind, path, body, timeouts, headers, retry=False)
+        err = network_error(exc, base_url, timeouts)
         st.status, st.error, st.t_end = "broken", err.message, time.perf_counter()
     except httpx.HTTPError as exc:
-        err = network_error(exc, server.url, timeouts)
+        err = network_error(exc, base_url, timeouts)
         st.status = "timeout" if isinstance(err, ServerTimeout) else "unreachable"
         st.error = err.message
         st.t_end = time.perf_counter()

@@ -1,0 +1,282 @@
+"""Measured load curves (`probe --rate/--users --save`) against the serving simulation: `validate` compares
+them, `calibrate` fits the simulation to them (docs/methodology.md section 8).
+
+The simulation is capacity's: the engine's scheduler (planner.core.simulate) for the server that was
+probed (llama-server: its reported slots and context; Ollama: OLLAMA_NUM_PARALLEL slots; vLLM: the fit
+plan's max_num_seqs, token budget and KV blocks) with step times from the speed model
+(planner.planning.capacity.step_time_for), each load point simulated with the lengths its requests
+really had and its own offered rate (or users). The statistics of both sides leave out the first 10% of
+requests and use the same estimators (planner.core.simulate.event_rate, queue_growth, keeps_up).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from planner.core import measure
+from planner.core.simulate import (
+    WARMUP_SHARE,
+    Lengths,
+    Load,
+    Scheduler,
+    event_rate,
+    keeps_up,
+    queue_growth,
+    saturation_rate,
+    simulate,
+)
+from planner.core.speed import check_deployment
+from planner.errors import UsageError
+from planner.planning.capacity import (
+    LLAMACPP_N_BATCH,
+    OLLAMA_MAX_QUEUE,
+    OLLAMA_NUM_BATCH,
+    fit_batch_factor,
+    overhead_s,
+    step_time_for,
+)
+from planner.planning.comparing import backend_of, comparison, deployment_of
+
+BELOW_SATURATION_REQUESTS = 600  # simulated requests of a point the simulated server keeps up with
+FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
+BATCH_SIGNAL_MIN = 0.05
+DEFAULT_SLOTS = {"llamacpp": 4, "ollama": 1}  # llama-server -np auto (4); OLLAMA_NUM_PARALLEL 1 (engines/ollama.py)
+NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0}
+
+
+def load_probes(contents: dict, probe_index: int | None) -> list[tuple[int, dict]]:
+    """(index, probe) of the load probes in a results file (all, or the one --probe names)."""
+    probes = contents["probes"]
+    if probe_index is not None:
+        if not -len(probes) <= probe_index < len(probes):
+            raise UsageError("--probe", probe_index, f"the file holds {len(probes)} probes")
+        chosen = [(probe_index % len(probes), probes[probe_index])]
+    else:
+        chosen = list(enumerate(probes))
+    return [(i, p) for i, p in chosen if p.get("points")]
+
+
+@dataclass(frozen=True)
+class CurveModel:
+    """The simulated server of one load probe: its scheduler and how to time its steps."""
+
+    ctx: object  # planner.planning.validate.Context
+    scheduler: Scheduler
+    deployment: object  # planner.core.speed.Deployment, checked
+
+    def step(self, cal):
+        return step_time_for(self.ctx.resolved.spec, self.ctx.hw, self.deployment, cal)
+
+    def sched(self, cal) -> Scheduler:
+        return replace(self.scheduler, ttft_overhead_s=overhead_s(cal))
+
+
+def _context_of(probe: dict) -> int:
+    lengths = [r["prompt_tokens"] + r["output_tokens"] for p in probe["points"] for r in p.get("requests", ())]
+    return max(lengths, default=2048)
+
+
+def model_for(ctx, probe: dict, slots: int | None) -> CurveModel:
+    """The scheduler of the server `probe` measured, as capacity plans it (planning/capacity.fit_candidate)."""
+    d = check_deployment(ctx.resolved.spec, ctx.hw, deployment_of(ctx))
+    details = probe["server"].get("details") or {}
+    need = _context_of(probe)
+    if ctx.engine == "vllm":
+        from planner.engines.vllm import VllmOptions, plan_vllm
+
+        length = ctx.context_limit or -(-need // 256) * 256
+        opts = VllmOptions(dtype=d.dtype, quantization=d.quantization, max_model_len=length)
+        plan = plan_vllm(ctx.resolved.spec, ctx.hw, opts, suggest=False)
+        if not plan.fits:
+            raise UsageError("--model", ctx.resolved.spec.model_id, f"the vLLM plan does not fit: {plan.error}")
+        sched = Scheduler("vllm", slots or plan.max_num_seqs, plan.max_num_batched_tokens, plan.kv_cache_tokens, 16)
+        return CurveModel(ctx, sched, d)
+    n = slots or details.get("total_slots") or DEFAULT_SLOTS[ctx.engine]
+    if ctx.engine == "llamacpp":
+        n_ctx = details.get("n_ctx") or ctx.context_limit or need * n
+        # n_ctx is the whole cache; without --kv-unified each slot owns n_ctx / np cells.
+        sched = Scheduler("llamacpp", n, LLAMACPP_N_BATCH, n_ctx, 1, slot_tokens=max(1, n_ctx // n))
+        return CurveModel(ctx, sched, d)
+    per_slot = ctx.context_limit or max(need, 2048)
+    sched = Scheduler("ollama", n, OLLAMA_NUM_BATCH, per_slot * n, 1, slot_tokens=per_slot, max_queue=OLLAMA_MAX_QUEUE)
+    return CurveModel(ctx, sched, d)
+
+
+def point_lengths(point: dict) -> tuple[Lengths, Lengths] | None:
+    """The lengths the point's completed requests really had (the server's counts)."""
+    done = [r for r in point.get("requests", ()) if r.get("error") is None and r.get("output_tokens")]
+    if not done:
+        return None
+    return (
+        Lengths.empirical([max(1, int(r["prompt_tokens"])) for r in done]),
+        Lengths.empirical([max(1, int(r["output_tokens"])) for r in done]),
+    )
+
+
+@dataclass(frozen=True)
+class SimPoint:
+    ttft_p50_s: float
+    tpot_p50_s: float
+    e2e_p50_s: float
+    request_rate: float
+    keeps_up: bool
+
+
+def simulate_point(model: CurveModel, cal, point: dict, *, requests: int | None = None, seed: int = 0) -> SimPoint:
+    """The simulated server under the point's own load, its statistics as loadgen computes them."""
+    lengths = point_lengths(point)
+    if lengths is None:
+        raise ValueError("no completed request")
+    prompt, output = lengths
+    sched, step = model.sched(cal), model.step(cal)
+    if point.get("rate") is not None:
+        rate = point.get("offered_rate") or point["rate"]
+        if requests is None:
+            below = rate < saturation_rate(sched, step, prompt, output, seed=seed, requests=300)
+            requests = BELOW_SATURATION_REQUESTS if below else max(20, int(point.get("sent") or 0))
+        load = Load(prompt, output, rate=rate, requests=max(2, requests), seed=seed)
+    else:
+        load = Load(
+            prompt,
+            output,
+            users=int(point["users"]),
+            think_time_s=float(point.get("think_time_s") or 0.0),
+            requests=max(2, requests or max(FIT_REQUESTS, int(point.get("sent") or 0))),
+            seed=seed,
+        )
+    res = simulate(sched, step, load)
+    window = res.records[int(len(res.records) * WARMUP_SHARE) :]
+    done = [r for r in window if not r.rejected]
+    achieved = event_rate([r.finish_s for r in done])
+    growth = queue_growth([r.ttft_s for r in done])
+    sent_rate = event_rate([r.arrival_s for r in window]) if load.rate is not None else None
+    kept = len(done) >= 2 and keeps_up(sent_rate, achieved, growth)
+    return SimPoint(res.ttft.p50, res.tpot.p50, res.e2e.p50, achieved, kept)
+
+
+def point_name(point: dict) -> str:
+    return f"rate {point['rate']:g}/s" if point.get("rate") is not None else f"{point['users']} users"
+
+
+def _label(point: dict) -> dict:
+    where = {"rate": point.get("rate"), "users": point.get("users"), "offered_rate": point.get("offered_rate")}
+    where["kept_up"] = point.get("keeps_up")
+    return where
+
+
+def compare_load(contents: dict, ctx_for, cals, probe_index: int | None, slots: int | None = None) -> list:
+    """Per load point: simulated against measured p50 TTFT, p50 TPOT, p50 E2E and achieved requests/s;
+    per probe: the simulated saturation rate against the measured one."""
+    from planner.planning.load_probe import measured_saturation
+
+    out = []
+    for i, probe in load_probes(contents, probe_index):
+        ctx = ctx_for(probe["server"])
+        cal = cals.speed(ctx.hw, ctx.engine, backend_of(ctx))
+        model = model_for(ctx, probe, slots)
+        seed = int((probe.get("settings") or {}).get("seed") or 0)
+        all_lengths = [point_lengths(p) for p in probe["points"]]
+        for point, lengths in zip(probe["points"], all_lengths, strict=True):
+            if lengths is None or not point.get("measured"):
+                continue
+            sim = simulate_point(model, cal, point, seed=seed)
+            where = {"probe": i, **_label(point), "simulated_kept_up": sim.keeps_up}
+            out.append(comparison("ttft_p50_s", sim.ttft_p50_s, point["ttft_s"]["p50"], "s", **where))
+            out.append(comparison("tpot_p50_s", sim.tpot_p50_s, point["tpot_s"]["p50"], "s", **where))
+            out.append(comparison("e2e_p50_s", sim.e2e_p50_s, (point.get("e2e_s") or {}).get("p50"), "s", **where))
+            out.append(comparison("request_rate", sim.request_rate, point.get("request_rate"), "req/s", **where))
+        measured = measured_saturation(probe["points"])
+        rate_points = [(p, ln) for p, ln in zip(probe["points"], all_lengths, strict=True) if ln and p.get("rate")]
+        if rate_points:
+            prompt = Lengths.empirical([v for _, ln in rate_points for v in ln[0].values])
+            output = Lengths.empirical([v for _, ln in rate_points for v in ln[1].values])
+            sim_sat = saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=seed)
+            where = {"probe": i, "kept_up_to": measured.kept_up_to, "overran_from": measured.overran_from}
+            out.append(comparison("saturation_rate", sim_sat, measured.rate_per_s, "req/s", **where))
+    return out
+
+
+# ---- calibration --------------------------------------------------------------------------------------
+
+
+def isolated_requests(point: dict) -> list[dict]:
+    """Completed requests of a point that ran alone: no other request of the point was in flight."""
+    done = [r for r in point.get("requests", ()) if r.get("error") is None and r.get("e2e_s") and r.get("ttft_s")]
+    spans = sorted((r["sent_s"], r["sent_s"] + r["e2e_s"], k) for k, r in enumerate(done))
+    alone = []
+    latest_end = -math.inf  # of every request sent before this one
+    for j, (start, end, k) in enumerate(spans):
+        next_start = spans[j + 1][0] if j + 1 < len(spans) else math.inf
+        if latest_end <= start and next_start >= end:
+            alone.append(done[k])
+        latest_end = max(latest_end, end)
+    return alone
+
+
+def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: int | None = None):
+    """Decode, prefill, batch factors and the TTFT overhead that make the simulation reproduce the curve.
+
+    Requests that ran alone fit the prefill factor and overhead (TTFT = overhead + prefill of their
+    prompt: the overhead shows against several prompt lengths) and the decode factor (TPOT = one
+    decode step at their mean depth); the points with batches fit the batch factor (their simulated
+    p50 TPOT equal to the measured one, the geometric mean over the points weighted by requests);
+    three rounds, since the batch factor moves the single-stream step. The KV-read factor stays 1."""
+    probes = load_probes(contents, probe_index)
+    if not probes:
+        raise UsageError("calibrate", None, "no load probe in the file", hint="probe with --rate or --users and --save")
+    ctx = ctx_for(probes[0][1]["server"])
+    models = [(i, probe, model_for(ctx, probe, slots)) for i, probe in probes]
+    alone = [r for _, probe, _ in models for p in probe["points"] for r in isolated_requests(p)]
+    if len(alone) < 3:
+        raise UsageError(
+            "calibrate",
+            None,
+            f"only {len(alone)} requests of the load probe ran alone; 3 or more fit the single-request speed",
+            hint="include a light load: --users 1 or a low --rate (several prompt lengths separate the overhead)",
+        )
+    batched = [
+        (model, probe, p)
+        for _, probe, model in models
+        for p in probe["points"]
+        if (p.get("rate") is not None or (p.get("users") or 1) > 1) and (p.get("tpot_s") or {}).get("p50")
+        and p.get("measured", 0) >= 5
+    ]  # fmt: skip
+    cal = dict(NEUTRAL)
+    model = models[0][2]
+    for _ in range(3):
+        unit = {**cal, "decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
+        step = model.step(unit)
+        tpot_pred, tpot_meas, pre_pred, ttft_meas = [], [], [], []
+        for r in alone:
+            if r.get("tpot_s") and r["output_tokens"] > 1:
+                tpot_pred.append(step(1, r["prompt_tokens"] + r["output_tokens"] / 2, 0, 0.0))
+                tpot_meas.append(r["tpot_s"])
+            pre_pred.append(step(0, 0.0, int(r["prompt_tokens"]), 0.0))
+            ttft_meas.append(r["ttft_s"])
+        cal["decode"] = 1.0 / measure.fit_scale(tpot_pred, tpot_meas)
+        overhead, scale = measure.fit_overhead_and_scale(pre_pred, ttft_meas)
+        cal["prefill"], cal["ttft_overhead_s"] = 1.0 / scale, overhead
+        logs, weights = [], []
+        for m, probe, p in batched:
+            seed = int((probe.get("settings") or {}).get("seed") or 0)
+
+            def tpot_of(b: float, m=m, p=p, seed=seed) -> float:
+                return simulate_point(m, {**cal, "batch": b}, p, requests=FIT_REQUESTS, seed=seed).tpot_p50_s
+
+            # A point whose batches are too small to show the batched compute (the weight read dominates
+            # every step) says nothing about the batch factor: halving or doubling it moves TPOT < 5%.
+            if abs(tpot_of(0.5) - tpot_of(2.0)) < BATCH_SIGNAL_MIN * tpot_of(1.0):
+                continue
+            logs.append(math.log(fit_batch_factor(tpot_of, p["tpot_s"]["p50"])))
+            weights.append(p["measured"])
+        if logs:
+            cal["batch"] = math.exp(sum(w * v for w, v in zip(weights, logs, strict=True)) / sum(weights))
+    sources = [
+        {"probe": i, "probed_at": probe.get("probed_at"), "blocks": [point_name(p) for p in probe["points"]]}
+        for i, probe, _ in models
+    ]
+    for source in sources:
+        source["alone_requests"] = len(alone)
+        source["batched_points"] = len(batched)
+    return ctx, cal, sources
