@@ -60,7 +60,10 @@ def main() -> int:
     groups = (
         ("all cases", rows),
         ("OLD cases (those the model was built with)", [r for r in rows if not is_new_case(r.case)]),
-        ("NEW cases V40, L10, O10 on (added last, held out: see tests/data/real-engine-logs.md)", [r for r in rows if is_new_case(r.case)]),
+        (
+            "NEW cases V40, L10, O10 on (added last, held out: see tests/data/real-engine-logs.md)",
+            [r for r in rows if is_new_case(r.case)],
+        ),
     )
     for title, group in groups:
         print(title)
