@@ -265,10 +265,13 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
                 return simulate_point(m, {**cal, "batch": b}, p, requests=FIT_REQUESTS, seed=seed).tpot_p50_s
 
             # A point whose batches are too small to show the batched compute (the weight read dominates
-            # every step) says nothing about the batch factor: halving or doubling it moves TPOT < 5%.
-            if abs(tpot_of(0.5) - tpot_of(2.0)) < BATCH_SIGNAL_MIN * tpot_of(1.0):
+            # every step) says nothing about the batch factor: around the factor it fits, halving or
+            # doubling it moves TPOT < 5%. (Checked at the fitted factor, not at 1: whether the GEMMs
+            # outlast the weight read depends on the factor itself.)
+            b = fit_batch_factor(tpot_of, p["tpot_s"]["p50"])
+            if abs(tpot_of(b / 2) - tpot_of(b * 2)) < BATCH_SIGNAL_MIN * tpot_of(b):
                 continue
-            logs.append(math.log(fit_batch_factor(tpot_of, p["tpot_s"]["p50"])))
+            logs.append(math.log(b))
             weights.append(p["measured"])
         if logs:
             cal["batch"] = math.exp(sum(w * v for w, v in zip(weights, logs, strict=True)) / sum(weights))
