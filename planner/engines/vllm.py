@@ -562,7 +562,10 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     platform = profile.platform if profile.platform in LOAD_OVERHEAD_BYTES else "cuda"
 
     # vLLM budgets from the total the runtime reports (torch.cuda.mem_get_info()[1]), not the nominal size.
-    total = profile.runtime_memory_bytes
+    # On a unified-memory machine that total is the whole memory, while the free memory vLLM's start-up
+    # check reads (mem_get_info()[0], the OS's MemFree there) is what the OS leaves: the budget below
+    # (vllm-project/vllm#48140, GB10: "mem_get_info() returns MemFree"; #46307: util x 119 GiB).
+    total = profile.device_total_bytes
     requested = int(total * opts.gpu_memory_utilization)
     w = weight_bytes(spec, dtype, quant, tp, pp)
     pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp)
@@ -620,7 +623,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
 
     error = None
     estimated = None
-    startup_free = total - CONTEXT_BYTES[platform]
+    startup_free = profile.runtime_memory_bytes - CONTEXT_BYTES[platform]
     if max_len > derived_len:
         error = (
             f"User-specified max_model_len ({max_len}) is greater than the derived max_model_len "
@@ -724,6 +727,18 @@ def suggest_fixes(spec: ModelSpec, hw: Hardware, opts: VllmOptions, plan: VllmPl
         out.append(
             _suggestion(f"use --max-model-len {new_len} (the model's limit)", ["--max-model-len", str(new_len)], p)
         )
+    if plan.error and "Free memory on device" in plan.error:
+        # vLLM's own hint: decrease the utilization to what the free memory at start-up allows (the
+        # unified-memory case: the OS keeps part of the total), in 0.01 steps down.
+        for step in range(int(round(opts.gpu_memory_utilization * 100)) - 1, 0, -1):
+            util = step / 100
+            p = _try(spec, hw, replace(opts, gpu_memory_utilization=util))
+            if p is not None and p.error and "Free memory on device" in p.error:
+                continue
+            if p is not None and p.fits:
+                flags = ["--gpu-memory-utilization", f"{util:.2f}"]
+                out.append(_suggestion(f"lower --gpu-memory-utilization to {util:.2f}", flags, p))
+            break
     # Raise utilization in 0.01 steps up to what start-up allows.
     for step in range(int(round(opts.gpu_memory_utilization * 100)) + 1, 100):
         util = step / 100
