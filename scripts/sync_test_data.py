@@ -1,4 +1,4 @@
-"""Copy the parts of ../shared the tests need into tests/data/shared, or check the copy (`--check`).
+"""Copy the parts of ../shared the tests need into tests/data/reference-copy, or check the copy (`--check`).
 
 The tests never read ../shared (a fresh clone has none beside it): they read this verbatim copy, and
 the scripts they run (profiles_from_specs.py, build_catalog.py) are pointed at it through
@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared"))
-COPY = ROOT / "tests" / "data" / "shared"
+COPY = ROOT / "tests" / "data" / "reference-copy"
 # What the tests read: the GPU table behind profiles/*.toml and the configs behind the catalog.
 WANTED = (
     "reference/gpu-specs.csv",
@@ -51,11 +51,11 @@ def main() -> int:
         stale = [str(p) for p in source if not (COPY / p).is_file() or not filecmp.cmp(SHARED / p, COPY / p, False)]
         extra = [str(p) for p in copied if p not in source]
         if stale or extra:
-            print("tests/data/shared out of date: run python scripts/sync_test_data.py")
+            print("tests/data/reference-copy out of date: run python scripts/sync_test_data.py")
             for name in stale + extra:
                 print(f"  {name}")
             return 1
-        print(f"tests/data/shared up to date ({len(source)} files)")
+        print(f"tests/data/reference-copy up to date ({len(source)} files)")
         return 0
     for rel in source:
         (COPY / rel).parent.mkdir(parents=True, exist_ok=True)

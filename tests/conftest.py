@@ -1,49 +1,27 @@
 """Shared fixtures. Every test runs isolated: config and caches in a temp dir, offline by default.
 
-The suite is self-contained: it passes on a fresh clone with no ../shared beside it. What the tests need
-from ../shared is copied verbatim into tests/data/shared (scripts/sync_test_data.py, README there);
-scripts run by a test read that copy through MI50PLAN_SHARED, and opening anything under the real
-../shared (or the folder MI50PLAN_SHARED named when pytest started) fails the test."""
+The suite is self-contained: every file a test reads is in this repository. Reference data the tests need
+is copied verbatim into tests/data/reference-copy (scripts/sync_test_data.py, README there), and the
+scripts a test runs read that copy through MI50PLAN_SHARED, set for every test below."""
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
-SHARED_COPY = DATA / "shared"  # the tests' copy of ../shared
-_FORBIDDEN = tuple(
-    sorted(
-        {os.path.abspath(ROOT.parent / "shared")}
-        | ({os.path.abspath(os.environ["MI50PLAN_SHARED"])} if os.environ.get("MI50PLAN_SHARED") else set())
-    )
-)
-
-
-def _no_shared(event: str, args: tuple) -> None:
-    """Audit hook: a test that opens or lists a file under ../shared fails, as it would on a fresh clone."""
-    if event not in ("open", "os.listdir", "os.scandir") or not args or not isinstance(args[0], (str, os.PathLike)):
-        return
-    path = os.path.abspath(os.fspath(args[0]))
-    for folder in _FORBIDDEN:
-        if path == folder or path.startswith(folder + os.sep):
-            raise PermissionError(f"tests must not read {folder} (copy what they need into tests/data/shared)")
-
-
-sys.addaudithook(_no_shared)
+REFERENCE_COPY = DATA / "reference-copy"  # the tests' copy of the reference data they need
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path_factory, monkeypatch):
     """Point the user config dir and the Hugging Face cache at a temp dir; never touch the network; the
-    scripts a test runs read tests/data/shared instead of ../shared."""
+    scripts a test runs read tests/data/reference-copy."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("MI50PLAN_SHARED", str(SHARED_COPY))
+    monkeypatch.setenv("MI50PLAN_SHARED", str(REFERENCE_COPY))
     monkeypatch.setenv("MI50PLAN_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
@@ -75,9 +53,9 @@ def run_json(run_cli):
     return _run
 
 
-def shared_config(model_id: str) -> dict:
-    """A model's config.json as ../shared/model-configs has it (read from the tests' copy)."""
-    return json.loads((SHARED_COPY / "model-configs" / model_id.replace("/", "--", 1) / "config.json").read_text())
+def reference_config(model_id: str) -> dict:
+    """A model's config.json as the reference data's model-configs has it (the tests' copy)."""
+    return json.loads((REFERENCE_COPY / "model-configs" / model_id.replace("/", "--", 1) / "config.json").read_text())
 
 
 # llama.cpp fixtures ------------------------------------------------------------------------------

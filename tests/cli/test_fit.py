@@ -9,7 +9,7 @@ import pytest
 
 from planner.sources import catalog
 from planner.sources.profiles import profile_names
-from tests.conftest import SHARED_COPY
+from tests.conftest import REFERENCE_COPY
 
 
 def test_fit_json_has_the_documented_fields(run_json):
@@ -71,7 +71,7 @@ def test_require_fit_sets_the_exit_code(run_cli):
 
 def test_local_folder_is_read_and_named(run_json, tmp_path):
     folder = tmp_path / "my-model-dir"
-    shutil.copytree(SHARED_COPY / "model-configs" / "Qwen--Qwen2.5-7B-Instruct", folder)
+    shutil.copytree(REFERENCE_COPY / "model-configs" / "Qwen--Qwen2.5-7B-Instruct", folder)
     data = run_json(
         "fit",
         str(folder),
@@ -96,7 +96,7 @@ def test_hugging_face_cache_answers_before_the_catalog(run_json, isolated):
     (repo / "refs").mkdir()
     (repo / "refs" / "main").write_text("a" * 40)
     shutil.copy(
-        SHARED_COPY / "model-configs" / "Qwen--Qwen2.5-0.5B-Instruct" / "config.json", snap / "config.json"
+        REFERENCE_COPY / "model-configs" / "Qwen--Qwen2.5-0.5B-Instruct" / "config.json", snap / "config.json"
     )
     data = run_json("fit", "Qwen/Qwen2.5-0.5B-Instruct", "--engine", "vllm")
     assert data["model"]["source"] == "hf-cache"

@@ -1,8 +1,8 @@
 """The vLLM planner against the reference MI50 run.
 
-Golden numbers come from the reference report, copied in tests/data/shared/reference/
+Golden numbers come from the reference report, copied in tests/data/reference-copy/reference/
 mi50-vllm-vs-ollama-report.md (its appendix log lines and "重要发现" section), and the worked check in
-tests/data/shared/reference/engine-facts.md section 1.
+tests/data/reference-copy/reference/engine-facts.md section 1.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ could not test two of the behaviours asked for here.
 
 Each test runs `python -m planner.cli.app` in a child process with HF_ENDPOINT pointing at the server
 and HF_HOME in a temp dir, as a user would: huggingface_hub reads HF_ENDPOINT and HF_HUB_OFFLINE once,
-when imported. The configs served are the real ones of tests/data/shared; the safetensors header is the
+when imported. The configs served are the real ones of tests/data/reference-copy; the safetensors header is the
 one transformers would write for the real Qwen2.5-0.5B-Instruct config (tensor names and shapes from
 transformers' own model built on the meta device, bf16), followed by zeros that are never downloaded."""
 
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SHARED_COPY
+from tests.conftest import REFERENCE_COPY, ROOT
 from tests.live.hub_server import Hub, HubServer, LfsFile, Repo, safetensors_header
 
-CONFIGS = SHARED_COPY / "model-configs"
+CONFIGS = REFERENCE_COPY / "model-configs"
 QWEN = "loopback-org/Qwen2.5-0.5B-Instruct"
 REVISIONS = "loopback-org/revisions"
 GATED = "loopback-org/gated-llama"

@@ -11,9 +11,9 @@ import re
 import shutil
 
 from planner.sources.models import resolve_model
-from tests.conftest import SHARED_COPY
+from tests.conftest import REFERENCE_COPY
 
-QWEN_7B = SHARED_COPY / "model-configs" / "Qwen--Qwen2.5-7B-Instruct" / "config.json"
+QWEN_7B = REFERENCE_COPY / "model-configs" / "Qwen--Qwen2.5-7B-Instruct" / "config.json"
 
 
 def _hint(err: str) -> str:
@@ -57,7 +57,7 @@ def test_config_file_is_named_after_its_folder_or_name_or_path(run_json, tmp_pat
     data = run_json("fit", str(folder / "config.json"), "--engine", "vllm")
     assert data["model"]["id"] == "Qwen2.5-7B-Instruct"
     # A config transformers saved carries the repo id in _name_or_path (Llama-2-7b-hf's real config does).
-    llama = json.loads((SHARED_COPY / "model-configs" / "meta-llama--Llama-2-7b-hf" / "config.json").read_text())
+    llama = json.loads((REFERENCE_COPY / "model-configs" / "meta-llama--Llama-2-7b-hf" / "config.json").read_text())
     (tmp_path / "llama.json").write_text(json.dumps(llama))
     assert resolve_model(str(tmp_path / "llama.json")).spec.model_id == llama["_name_or_path"]
     # A training run saves its output path there: the model is named by its last part.
