@@ -36,7 +36,7 @@ from planner.planning.capacity import (
     overhead_s,
     step_time_for,
 )
-from planner.planning.comparing import backend_of, comparison, deployment_of
+from planner.planning.comparing import backend_of, chosen_probes, comparison, deployment_of
 
 BELOW_SATURATION_REQUESTS = 600  # simulated requests of a point the simulated server keeps up with
 FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
@@ -47,14 +47,7 @@ NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhea
 
 def load_probes(contents: dict, probe_index: int | None) -> list[tuple[int, dict]]:
     """(index, probe) of the load probes in a results file (all, or the one --probe names)."""
-    probes = contents["probes"]
-    if probe_index is not None:
-        if not -len(probes) <= probe_index < len(probes):
-            raise UsageError("--probe", probe_index, f"the file holds {len(probes)} probes")
-        chosen = [(probe_index % len(probes), probes[probe_index])]
-    else:
-        chosen = list(enumerate(probes))
-    return [(i, p) for i, p in chosen if p.get("points")]
+    return [(i, p) for i, p in chosen_probes(contents["probes"], probe_index) if p.get("points")]
 
 
 @dataclass(frozen=True)

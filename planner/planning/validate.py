@@ -8,7 +8,7 @@ from pathlib import Path
 from planner.core.hardware import Hardware
 from planner.engines.vllm import VllmOptions, plan_vllm
 from planner.errors import UsageError
-from planner.planning.comparing import backend_of, comparison, deployment_of
+from planner.planning.comparing import backend_of, chosen_probes, comparison, deployment_of
 from planner.planning.context import CalibrationUse, hardware_info, load_hardware
 from planner.planning.predict import run_prediction
 from planner.results import MetricComparison, Validation
@@ -127,13 +127,7 @@ def vllm_context(settings: ModelSettings) -> Context:
 
 
 def probe_blocks(data: dict, probe_index: int | None) -> list[tuple[int, dict, dict]]:
-    probes = data["probes"]
-    if probe_index is not None:
-        if not -len(probes) <= probe_index < len(probes):
-            raise UsageError("--probe", probe_index, f"the file holds {len(probes)} probes")
-        chosen = [(probe_index % len(probes), probes[probe_index])]
-    else:
-        chosen = list(enumerate(probes))
+    chosen = chosen_probes(data["probes"], probe_index)
     return [(i, p, b) for i, p in chosen for b in p.get("summary", []) if b.get("ok")]
 
 

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from planner.core.simulate import Stats, event_rate, keeps_up, queue_growth
-from tests.sources.test_probe import RECORDED, free_port, good_stream, openai_models, server  # noqa: F401
+from tests.sources.test_probe import RECORDED, free_port, good_stream, ollama_routes, openai_models, server  # noqa: F401
 
 LOAD = ["--warmup", "0", "--quiet", "--timeout", "10", "--seed", "3"]
 
@@ -65,23 +65,8 @@ def test_vllm_open_loop_sends_token_ids_and_counts_the_servers_usage(server, run
 
 @pytest.mark.recorded
 def test_ollama_closed_loop_uses_generate_raw_and_eval_count(server, run_cli):  # noqa: F811
-    lines = (RECORDED / "ollama-generate-stream.ndjson").read_bytes().splitlines(keepends=True)
     bodies: list = []
-
-    def generate(h):
-        bodies.append(json.loads(h.body))
-        h.start_stream("application/x-ndjson")
-        for line in lines:
-            h.chunk(line)
-        h.end_stream()
-
-    url = server(
-        {
-            ("GET", "/api/version"): lambda h: h.send_json(200, {"version": "0.16.1"}),
-            ("GET", "/api/tags"): lambda h: h.send_json(200, {"models": [{"name": "qwen2.5:7b-instruct"}]}),
-            ("POST", "/api/generate"): generate,
-        }
-    )
+    url = server(ollama_routes("ollama-generate-stream.ndjson", "/api/generate", bodies))
     code, out, err = run_cli(
         "probe", url, "--users", "2", "--requests", "6", "--prompt-tokens", "30", "--output-tokens", "4",
         "--ttft-p95", "30", *LOAD, "--json",

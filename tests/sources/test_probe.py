@@ -66,6 +66,26 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
 
+def ollama_routes(stream_file: str, endpoint: str, bodies: list | None = None) -> dict:
+    """An Ollama server whose `endpoint` (/api/chat or /api/generate) replays the recorded NDJSON stream
+    tests/data/recorded/`stream_file`; each request's JSON body is appended to `bodies`."""
+    lines = (RECORDED / stream_file).read_bytes().splitlines(keepends=True)
+
+    def replay(h):
+        if bodies is not None:
+            bodies.append(json.loads(h.body))
+        h.start_stream("application/x-ndjson")
+        for line in lines:
+            h.chunk(line)
+        h.end_stream()
+
+    return {
+        ("GET", "/api/version"): lambda h: h.send_json(200, {"version": "0.16.1"}),
+        ("GET", "/api/tags"): lambda h: h.send_json(200, {"models": [{"name": "qwen2.5:7b-instruct"}]}),
+        ("POST", endpoint): replay,
+    }
+
+
 @pytest.fixture
 def server():
     """Start a threaded HTTP server with the given routes; yields (url, stop_event)."""
@@ -325,21 +345,7 @@ def test_vllm_recorded_stream_and_metrics(server, run_cli):
 def test_ollama_recorded_stream_and_cold_start(server, run_cli):
     """Ollama /api/chat NDJSON replayed from tests/data/recorded (hand-written to docs/api.md's shape).
     Its load_duration of 20.7 s marks the first request as a cold start, as in the reference report."""
-    lines = (RECORDED / "ollama-chat-stream.ndjson").read_bytes().splitlines(keepends=True)
-
-    def chat(h):
-        h.start_stream("application/x-ndjson")
-        for line in lines:
-            h.chunk(line)
-        h.end_stream()
-
-    url = server(
-        {
-            ("GET", "/api/version"): lambda h: h.send_json(200, {"version": "0.16.1"}),
-            ("GET", "/api/tags"): lambda h: h.send_json(200, {"models": [{"name": "qwen2.5:7b-instruct"}]}),
-            ("POST", "/api/chat"): chat,
-        }
-    )
+    url = server(ollama_routes("ollama-chat-stream.ndjson", "/api/chat"))
     code, out, err = run_cli("probe", url, "--warmup", "1", "--runs", "1", "--prompts", "short", "--quiet", "--json")
     assert code == 0, err
     data = json.loads(out)
