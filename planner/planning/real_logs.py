@@ -35,6 +35,7 @@ GPU_PROFILES = (
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
     ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
+    ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
     ("RTX 3090", "rtx3090"),
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     ("7900 XTX", "rx7900xtx"),
@@ -52,6 +53,7 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "meta-llama/Meta-Llama-3-8B": ("meta-llama/Llama-3.1-8B-Instruct", None, {"max_position_embeddings": 8192}),
     "Qwen/Qwen3-0.6B": ("Qwen/Qwen3-0.6B", None, {}),
     "Qwen/Qwen3-32B": ("Qwen/Qwen3-32B", None, {}),
+    "Qwen/Qwen3-30B-A3B": ("Qwen/Qwen3-30B-A3B", None, {}),
     "Qwen/Qwen2.5-1.5B-Instruct": ("Qwen/Qwen2.5-1.5B-Instruct", None, {}),
     "Qwen/Qwen2.5-7B-Instruct": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3-235B-A22B-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {}),
