@@ -103,6 +103,9 @@ GGUF_GPU_PROFILES = (
     ("memory.available 24.0 GiB", "rx7900xtx"),
     ("memory.available 20.0 GiB", "rtx3090"),
     ("memory.available 15.6 GiB", "rtx3090"),
+    ("AMD gfx906 x2", "mi50-32gb"),
+    # L20: an Intel card the log does not name; a 24 GB Intel profile stands in (everything is on Vulkan0)
+    ("Intel GPU via Vulkan", "arc-pro-b60"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -140,6 +143,10 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {"max_position_embeddings": 8192},
     ),
+    "Qwen3.5-35B-A3B GGUF (qwen35moe: 40 layers, 10 with a KV cache of 32768 cells and 30 Gated DeltaNet layers "
+    "with a recurrent-state buffer, per the log)": ("Qwen/Qwen3.5-35B-A3B", None, {}),
+    "Qwen3-30B-A3B-128K GGUF (qwen3moe: 48 layers, 4 KV heads x 128 per the 3072 MiB KV of 32768 cells; "
+    "n_ctx_train 131072 per the log)": ("Qwen/Qwen3-30B-A3B", None, {"max_position_embeddings": 131072}),
     "qwen2.5-coder:32b (the Qwen2.5-32B shape: 64 layers, 8 KV heads, vocab 152064)": (
         "Qwen/Qwen2.5-32B-Instruct",
         None,
