@@ -103,6 +103,7 @@ GGUF_GPU_PROFILES = (
     ("memory.available 24.0 GiB", "rx7900xtx"),
     ("memory.available 20.0 GiB", "rtx3090"),
     ("memory.available 15.6 GiB", "rtx3090"),
+    ("memory.available 78.6 GiB", "h100-sxm"),
     ("AMD gfx906 x2", "mi50-32gb"),
     # L20: an Intel card the log does not name; a 24 GB Intel profile stands in (everything is on Vulkan0)
     ("Intel GPU via Vulkan", "arc-pro-b60"),
@@ -137,6 +138,8 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    "llama3.2:3b (llama arch, layers.model=29; 896 MiB KV = 28 layers x 8192 cells x 8 KV heads x 128 x 2 x 2 B; "
+    "308.2 MiB non-repeating = a tied Q6_K token_embd of 128256 x 3072)": ("meta-llama/Llama-3.2-3B-Instruct", None, {}),
     # Llama 3 70B has the 3.1 shapes and an 8192-token context.
     "llama3:70b (llama arch, layers.model=81, n_ctx_train 8192)": (
         "meta-llama/Llama-3.1-70B-Instruct",
