@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from planner.core.hardware import Hardware
-from planner.core.spec import SLIDING, ModelSpec, ceil_div
+from planner.core.spec import LINEAR, SLIDING, ModelSpec, ceil_div
 from planner.core.tensors import EXPERT, tensor_inventory
 from planner.engines.base import EnginePlan, Suggestion
 from planner.errors import UsageError
@@ -183,10 +183,18 @@ class DeviceUse:
     compute_bytes: int
     repack_bytes: int = 0
     projector_bytes: int = 0  # --mmproj: the vision projector's weights and its own compute buffer
+    recurrent_bytes: int = 0  # hybrid models: the recurrent-state buffer of this device's linear layers ("RS buffer")
 
     @property
     def total_bytes(self) -> int:
-        return self.model_bytes + self.kv_bytes + self.compute_bytes + self.repack_bytes + self.projector_bytes
+        return (
+            self.model_bytes
+            + self.kv_bytes
+            + self.compute_bytes
+            + self.repack_bytes
+            + self.projector_bytes
+            + self.recurrent_bytes
+        )
 
 
 @dataclass(frozen=True)
@@ -257,7 +265,12 @@ def kv_caches(
         streams, size_base = n_seq, n_ctx_seq
     k_gqa = spec.num_kv_heads * spec.head_dim
     per_cell_layer = kv_row_bytes(type_k, k_gqa) + kv_row_bytes(type_v, k_gqa)
-    layers = [i for i in range(spec.num_layers) if layer_filter is None or layer_filter(i)]
+    # Hybrid models (Qwen3-Next, Qwen3.5): llama_memory_hybrid gives the attention cache only the layers that are
+    # not recurrent (llama-model.cpp create_memory: filter !hparams.is_recurrent(il)); the linear layers keep a
+    # fixed-size state instead (recurrent_state_bytes).
+    layers = [
+        i for i in range(spec.num_layers) if (layer_filter is None or layer_filter(i)) and spec.layer_types[i] != LINEAR
+    ]
     swa_layers = [i for i in layers if spec.layer_types[i] == SLIDING and spec.sliding_window]
     base_layers = [i for i in layers if i not in swa_layers]
     caches = [
@@ -287,6 +300,21 @@ def kv_caches(
             )
         )
     return n_ctx, n_ctx_seq, caches
+
+
+def recurrent_state_bytes(spec: ModelSpec, layers: int, n_seq: int) -> int:
+    """llama_memory_recurrent's buffer ("RS buffer size") for `layers` Gated DeltaNet layers: per layer and per
+    sequence slot (mem_size = max(1, n_seq_max)) an f32 conv state r of n_embd_r = (ssm_d_conv - 1) x (d_inner +
+    2 x n_group x d_state) and an f32 recurrent state s of n_embd_s = d_state x d_inner (llama-memory-recurrent.cpp,
+    llama-hparams.cpp n_embd_r/n_embd_s; qwen3next/qwen35 map d_inner to the value dim, d_state to the key head
+    dim and n_group to the key heads). Qwen3.5-35B-A3B, 30 linear layers, one slot: 2.81 + 60.00 MiB
+    (llama.cpp#21608)."""
+    la = spec.linear_attention
+    if la is None or layers <= 0:
+        return 0
+    conv = (la.conv_kernel - 1) * (2 * la.key_dim + la.value_dim)
+    state = la.key_head_dim * la.value_dim
+    return layers * max(1, n_seq) * (conv + state) * 4
 
 
 # ---- compute buffer -------------------------------------------------------------------------------
@@ -358,10 +386,17 @@ def _gpu_compute_bytes(
     """
     h = spec.hidden_size
     inter = spec.intermediate_size
-    if spec.moe is not None:
-        moe = spec.moe
-        inter = max(moe.experts_per_token * moe.expert_intermediate_size, inter if moe.dense_layers else 0)
     ffn = n_ubatch * 4 * (3 * inter + 3 * h)
+    if spec.moe is not None:
+        # build_moe_ffn (llama-graph.cpp): gate, up and their GLU [n_ff_exp, k, n_ubatch] f32, then the down
+        # projection's per-expert outputs [n_embd, k, n_ubatch] while the GLU output is still alive (the
+        # weighting by the router probabilities runs in place on them).
+        moe = spec.moe
+        k_ff = moe.experts_per_token * moe.expert_intermediate_size
+        k_h = moe.experts_per_token * h
+        ffn = n_ubatch * 4 * (max(3 * k_ff, k_ff + k_h) + 3 * h)
+        if moe.dense_layers:
+            ffn = max(ffn, n_ubatch * 4 * (3 * inter + 3 * h))
     layer = ffn
     if not flash_attn:
         n_kv = max((c.cells for c in caches if c.layers), default=0)
@@ -498,9 +533,20 @@ def place(
             layer_filter=lambda i, d=dev: where[i] == d,
         )
         kv = sum(c.bytes for c in caches)
+        recurrent = recurrent_state_bytes(spec, sum(spec.layer_types[i] == LINEAR for i in layer_ids), n_seq)
         if layer_ids or (dev == -1 and hw_gpus == 0):
+            # The logits belong to the device that holds the output layer (llama-model.cpp: dev_output =
+            # get_layer_buft_list(n_layer), the last GPU when all layers are offloaded); the scheduler runs the
+            # output projection there, so only that device's compute buffer reserves the n_outputs rows.
             compute = compute_buffer_bytes(
-                spec, caches, opts.ubatch_size, n_outputs, flash, kv_quant, gpu=dev != -1, f16_kv_copies=f16_copies
+                spec,
+                caches,
+                opts.ubatch_size,
+                n_outputs if has_output else 0,
+                flash,
+                kv_quant,
+                gpu=dev != -1,
+                f16_kv_copies=f16_copies,
             )
         elif dev == -1 and hw_gpus:
             compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
@@ -520,7 +566,9 @@ def place(
         projector = 0
         if opts.mmproj_bytes and dev == (0 if hw_gpus else -1):
             projector = opts.mmproj_bytes + (projector_compute_bytes(opts.mmproj_vision) if opts.mmproj_vision else 0)
-        devices.append(DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack, projector))
+        devices.append(
+            DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack, projector, recurrent)
+        )
     return devices, all_caches, n_ctx, n_ctx_seq
 
 

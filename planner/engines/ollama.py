@@ -227,6 +227,21 @@ def ps_size(
     return total
 
 
+def logged_weights_total(version: tuple[int, int, int], weights: GGUFWeights, kv_bytes: int) -> int:
+    """What llm/memory.go logs as memory.weights.total, by version (read at the release tags):
+    - up to 0.6.0: the layer loop's sum of layerSize = blk.size() + kv / BlockCount (v0.3.0 to v0.6.0
+      `memoryWeights += layerSize`): the repeating blocks plus the KV cache, no output layer;
+    - 0.6.1 and 0.6.2: `memoryWeights += blk.Size()` and the log prints memoryWeights: the blocks alone;
+    - from 0.6.3: `memoryWeights + memoryLayerOutput`: the blocks plus the output layer (output_norm and output,
+      or the tied token_embd)."""
+    blocks = sum(weights.layer_bytes)
+    if version <= (0, 6, 0):
+        return blocks + kv_bytes
+    if version < (0, 6, 3):
+        return blocks
+    return blocks + weights.output_layer_bytes
+
+
 def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:
     """(partialOffload, fullOffload) bytes from fs/ggml/ggml.go GraphSize; context already x num_parallel."""
     e, v, h = spec.hidden_size, spec.vocab_size, spec.num_attention_heads
@@ -467,4 +482,12 @@ def plan_ollama(
     )
 
 
-__all__ = ["OllamaOptions", "OllamaPlan", "plan_ollama", "default_num_ctx", "graph_size", "parse_version"]
+__all__ = [
+    "OllamaOptions",
+    "OllamaPlan",
+    "plan_ollama",
+    "default_num_ctx",
+    "graph_size",
+    "logged_weights_total",
+    "parse_version",
+]
