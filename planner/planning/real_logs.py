@@ -35,6 +35,7 @@ GPU_PROFILES = (
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
     ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
+    ("GB10", "gb10"),  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
     ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
     ("RTX 3090", "rtx3090"),
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
@@ -63,6 +64,12 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # Qwen3-Coder-30B-A3B-Instruct: the Qwen3-30B-A3B shapes with 262144 positions
     # (huggingface.co/Qwen/Qwen3-Coder-30B-A3B-Instruct/blob/main/config.json)
     "Qwen/Qwen3-Coder-30B-A3B-Instruct": ("Qwen/Qwen3-30B-A3B", None, {"max_position_embeddings": 262144}),
+    # round 3 (V50-V63): configs from the offline catalog, or tests/data/real-logs-configs (its README gives the source)
+    "Qwen/Qwen3-8B": ("Qwen/Qwen3-8B", None, {}),
+    "Qwen/Qwen2.5-72B-Instruct": ("Qwen/Qwen2.5-72B-Instruct", None, {}),
+    "mistralai/Mixtral-8x7B-Instruct-v0.1": ("mistralai/Mixtral-8x7B-Instruct-v0.1", None, {}),
+    "google/gemma-2-9b-it": ("google/gemma-2-9b-it", None, {}),
+    "TheBloke/Mistral-7B-Instruct-v0.2-GPTQ": ("TheBloke/Mistral-7B-Instruct-v0.2-GPTQ", None, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -445,12 +452,13 @@ def compare_all(
 
 
 # First id of each held-out round per engine letter: round 1 (vLLM V40, llama.cpp L10, Ollama O10 on) and round 2
-# (V48, L20, O20 on: the second search, scored before the changes it led to; tests/data/real-engine-logs.md).
-HELD_OUT_ROUNDS = ({"V": 40, "L": 10, "O": 10}, {"V": 48, "L": 20, "O": 20})
+# (V48, L20, O20 on: the second search, scored before the changes it led to; tests/data/real-engine-logs.md) and
+# round 3 (V50 on: the third search, vLLM only).
+HELD_OUT_ROUNDS = ({"V": 40, "L": 10, "O": 10}, {"V": 48, "L": 20, "O": 20}, {"V": 50, "L": 30, "O": 30})
 
 
 def held_out_round(case: str) -> int:
-    """0 for the cases the engine models were built on, else the held-out round the case was added in (1, 2)."""
+    """0 for the cases the engine models were built on, else the held-out round the case was added in (1, 2, 3)."""
     m = re.fullmatch(r"([VLO])(\d+)", case)
     if m is None:
         return 0
