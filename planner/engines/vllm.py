@@ -59,6 +59,14 @@ V1_SAMPLER_BYTES = 2 + 4 + (4 + 8) + (4 + 8) + 4 + 4
 # forward_cuda): no sort; alive at its peak are the bf16/fp16 logits (2), their fp32 copy (4), the top-k masked
 # logits (4) and their softmax probabilities (4): 14 B.
 FLASHINFER_SAMPLER_BYTES = 2 + 4 + 4 + 4
+# From the release that ships PR #33538 (vllm/v1/sample/ops/topk_topp_triton.py), the native path's
+# apply_top_k_top_p calls apply_top_k_top_p_triton when Triton is present: no sort; the kernel masks the fp32
+# logits in place with a cached [num SMs, vocab] fp32 buffer. Alive at the peak: the bf16/fp16 logits (2), their
+# fp32 copy (4), the softmax probabilities (4) and the exponential noise q of random_sample (4): 14 B. The
+# buffer (132 SMs x vocab x 4 B on an H100, about 0.06 GiB for a 128k vocabulary) is not counted: the profiles
+# carry no SM count. The first release with it is not pinned down here; vLLM 0.19.0 logs (llm-d-planner's
+# accuracy sweep, FlashInfer sampling "disabled by default") imply 14.7-15.1 B per logit, so it applies from 0.19.
+TRITON_SAMPLER_BYTES = 2 + 4 + 4 + 4
 SAMPLERS = ("torch", "flashinfer")
 # V0 (vllm/worker/model_runner.py profile_run) keeps the fp32 logits of its dummy sequences.
 V0_SAMPLER_BYTES = 4
@@ -98,11 +106,15 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
             TIERS_70,
         ),
         # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
-        VllmVersion("0.12", "V1 0.12-0.20", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        VllmVersion("0.12", "V1 0.12-0.18", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        # 0.19-0.20: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES).
+        VllmVersion("0.19", "V1 0.19-0.20", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
         # 0.21 on: gpu_worker.determine_available_memory also subtracts model_runner.profile_cudagraph_memory()
         # ("CUDA graph memory profiling is enabled (default since v0.21.0)" in its log) unless --enforce-eager.
-        VllmVersion("0.2x", "V1 0.21-0.27", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_70),
-        VllmVersion("0.3x", "V1 0.28 and later (current)", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_LATEST),
+        VllmVersion("0.2x", "V1 0.21-0.27", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_70),
+        VllmVersion(
+            "0.3x", "V1 0.28 and later (current)", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_LATEST
+        ),
     )
 }
 VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
@@ -127,7 +139,9 @@ def version_key(name: str) -> str:
                 else "0.11"
                 if minor == 11
                 else "0.12"
-                if 12 <= minor <= 20
+                if 12 <= minor <= 18
+                else "0.19"
+                if minor in (19, 20)
                 else "0.2x"
                 if 21 <= minor <= 27
                 else ("0.3x" if minor >= 28 else "")

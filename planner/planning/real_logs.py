@@ -19,7 +19,7 @@ from planner.core.precision import DTYPE_BYTES
 from planner.core.spec import ModelSpec, QuantConfig
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, logged_weights_total, parse_version, plan_ollama
-from planner.engines.vllm import VllmOptions, plan_vllm
+from planner.engines.vllm import V1_SAMPLER_BYTES, VLLM_VERSIONS, VllmOptions, plan_vllm
 from planner.sources.real_logs import LogCase
 
 GIB = 2**30
@@ -386,9 +386,9 @@ SamplerInputs = dict[str, tuple[int, int, float]]  # case -> (logit elements, hi
 
 
 def sampler_leave_one_out(inputs: SamplerInputs) -> list[tuple[str, float, float, float]]:
-    """Check on the sampler's 38 bytes per logit that nothing is fitted to the rows it is scored on.
+    """Check on the sort sampler's 38 bytes per logit that nothing is fitted to the rows it is scored on.
 
-    For each V1 case with a logged activation peak: the bytes per logit the log implies
+    For each V1 case with a logged activation peak whose line samples with the sort (up to 0.18, torch sampler): the bytes per logit the log implies
     ((activation - hidden output) / logits), the value fitted (mean) on all the other cases, and that
     fitted value's error on the held-out case. Returns (case, implied, fitted on the others, error).
     """
@@ -421,7 +421,11 @@ def compare_case(
             predicted = _vllm(case, spec, hw)
             version = str(predicted.pop("_version"))
             logits, hidden = predicted.pop("_logits"), predicted.pop("_hidden_bytes")
-            if sampler_inputs is not None and "activation_gib" in case.metrics and version != "v0":
+            sort_sampler = (
+                VLLM_VERSIONS[version].sampler_bytes_per_logit == V1_SAMPLER_BYTES
+                and (case.setting("sampler") or "torch") == "torch"
+            )
+            if sampler_inputs is not None and "activation_gib" in case.metrics and version != "v0" and sort_sampler:
                 sampler_inputs[case.case] = (logits, hidden, case.metrics["activation_gib"] * GIB)
         elif case.engine == "llamacpp":
             predicted = _llamacpp(case, spec, hw)

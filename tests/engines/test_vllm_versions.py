@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from planner.core.hardware import Hardware
@@ -36,6 +38,8 @@ def test_default_line_per_platform():
         ("0.9.2", "0.10"),
         ("v0.11.0", "0.11"),
         ("0.18", "0.12"),
+        ("0.19.0", "0.19"),
+        ("0.20", "0.19"),
         ("0.24", "0.2x"),
         ("0.31", "0.3x"),
         ("V0", "v0"),
@@ -76,7 +80,8 @@ def test_serve_defaults_follow_the_memory_tiers():
 
 def test_current_line_subtracts_the_cudagraph_estimate_unless_eager():
     spec, hw = _spec("meta-llama/Llama-3.1-8B-Instruct"), Hardware(get_profile("h100-sxm"))
-    old = plan_vllm(spec, hw, VllmOptions(vllm_version="0.11", max_model_len=16000), suggest=False)
+    # 0.19-0.20 size memory as the current line does (the same Triton sampler) but subtract no graph estimate
+    old = plan_vllm(spec, hw, VllmOptions(vllm_version="0.19", max_model_len=16000), suggest=False)
     new = plan_vllm(spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000), suggest=False)
     eager = plan_vllm(
         spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000, enforce_eager=True), suggest=False
@@ -119,6 +124,29 @@ def test_flashinfer_sampler_bytes_per_logit_counted_from_the_source():
     from planner.engines.vllm import FLASHINFER_SAMPLER_BYTES
 
     assert FLASHINFER_SAMPLER_BYTES == 14
+
+
+def test_triton_top_k_top_p_sampler_bytes_per_logit_counted_from_the_source():
+    # vllm/v1/sample/ops/topk_topp_triton.py apply_top_k_top_p_triton (PR #33538) masks the fp32 logits in place:
+    # bf16 logits 2 + fp32 copy 4 + probabilities 4 + exponential noise 4, no sort buffers
+    from planner.engines.vllm import TRITON_SAMPLER_BYTES, VLLM_VERSIONS
+
+    assert TRITON_SAMPLER_BYTES == 14
+    assert VLLM_VERSIONS["0.12"].sampler_bytes_per_logit == V1_SAMPLER_BYTES
+    assert all(VLLM_VERSIONS[v].sampler_bytes_per_logit == TRITON_SAMPLER_BYTES for v in ("0.19", "0.2x", "0.3x"))
+
+
+def test_triton_sampler_lowers_the_0_19_activation_peak():
+    # H100, vLLM 0.19.0, Llama-3.1-8B, 8192 tokens, 1024 rows of 128256 logits: the log gives "torch peak memory
+    # increase: 1.89GiB" (github.com/llm-d-incubation/llm-d-planner/blob/d3121e059da88662db39a926a3ead964be97359b/
+    # accuracy/results/v0.19.0/logs/meta-llama-llama-3-1-8b---h100-80gb--tp1pp1dp1--8192.log); the sort's 38 B
+    # per logit made it 4.71 GiB, the Triton path's 14 B 1.77 GiB (its [132, vocab] fp32 buffer, 0.06 GiB, uncounted)
+    spec, hw = _spec("meta-llama/Llama-3.1-8B-Instruct"), Hardware(get_profile("h100-sxm"))
+    opts = VllmOptions(max_model_len=8192, gpu_memory_utilization=0.95)
+    old, new = (plan_vllm(spec, hw, replace(opts, vllm_version=v), suggest=False) for v in ("0.18", "0.19.0"))
+    assert old.activation_bytes / GIB == pytest.approx(4.71, abs=0.01)
+    assert new.activation_bytes / GIB == pytest.approx(1.77, abs=0.01)
+    assert abs(new.activation_bytes / GIB - 1.89) / 1.89 < 0.07
 
 
 def test_flashinfer_sampler_lowers_the_activation_peak():
