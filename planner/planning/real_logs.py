@@ -388,8 +388,9 @@ SamplerInputs = dict[str, tuple[int, int, float]]  # case -> (logit elements, hi
 def sampler_leave_one_out(inputs: SamplerInputs) -> list[tuple[str, float, float, float]]:
     """Check on the sort sampler's 38 bytes per logit that nothing is fitted to the rows it is scored on.
 
-    For each V1 case with a logged activation peak whose line samples with the sort (up to 0.18, torch sampler): the bytes per logit the log implies
-    ((activation - hidden output) / logits), the value fitted (mean) on all the other cases, and that
+    For each V1 case with a logged activation peak whose line samples with the sort (up to 0.18, torch sampler):
+    the bytes per logit the log implies ((activation - hidden output) / logits), the value fitted (mean) on all the
+    other cases, and that
     fitted value's error on the held-out case. Returns (case, implied, fitted on the others, error).
     """
     implied = {c: (act - hidden) / logits for c, (logits, hidden, act) in inputs.items() if logits}
