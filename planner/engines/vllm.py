@@ -47,6 +47,9 @@ class VllmVersion:
     # `vllm serve` defaults (vllm/engine/arg_utils.py get_batch_defaults): (minimum device GiB, tokens, seqs),
     # largest first; the A100 is held to the smallest tier ("a100" not in device_name, PR #17885).
     batch_tiers: tuple[tuple[int, int, int], ...] = ((0, 2048, 256),)
+    # Whether the profile run creates FlashInfer's all-reduce + RMSNorm fusion workspace from multicast-granular
+    # symmetric device memory at TP 2/4/8 on Hopper with NVSwitch (fi_allreduce_workspace_bytes).
+    fi_allreduce_workspace: bool = False
 
 
 # The profile run's sampler (V1 gpu_model_runner._dummy_sampler_run, vllm/v1/sample/sampler.py and
@@ -107,8 +110,10 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
         ),
         # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
         VllmVersion("0.12", "V1 0.12-0.18", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
-        # 0.19-0.20: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES).
-        VllmVersion("0.19", "V1 0.19-0.20", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        # 0.19-0.20: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES),
+        # and at TP > 1 on Hopper with NVSwitch the FlashInfer all-reduce fusion workspace (flashinfer 0.6.6 and
+        # 0.6.8.post1, the pins of 0.19.0 and 0.20.0: fi_allreduce_workspace_bytes).
+        VllmVersion("0.19", "V1 0.19-0.20", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70, True),
         # 0.21 on: gpu_worker.determine_available_memory also subtracts model_runner.profile_cudagraph_memory()
         # ("CUDA graph memory profiling is enabled (default since v0.21.0)" in its log) unless --enforce-eager.
         VllmVersion("0.2x", "V1 0.21-0.27", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_70),
@@ -117,6 +122,51 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
         ),
     )
 }
+# FlashInfer all-reduce + RMSNorm fusion workspace (vLLM 0.19-0.20, docs/methodology.md section 3.8).
+# vllm/config/vllm.py enable_allreduce_rms_fusion turns the fusion on in the default -O2 when TP > 1, the device is
+# capability 9.0 or 10.x, FlashInfer is installed and DP = PP = 1; --enforce-eager turns torch.compile (and so the
+# pass) off. compilation/passes/fusion/allreduce_rms_fusion.py sizes max_token_num as
+# FI_ALLREDUCE_FUSION_MAX_SIZE_MB[capability][tp] / (hidden x dtype bytes), capped at max_num_batched_tokens, and
+# creates the workspace while the profile run compiles, so memory_profiling counts it as non-torch (the logs:
+# "Initialized FlashInfer All Reduce workspace: backend=trtllm, world_size=2, ..., max_token_num=8192").
+FI_ALLREDUCE_FUSION_MAX_MB_SM90 = {2: 64.0, 4: 2.0, 8: 0.5}
+# flashinfer comm/trtllm_ar.py trtllm_create_ipc_workspace_for_all_reduce_fusion (0.6.6 and 0.6.8.post1) allocates
+# three buffers, [tp*T*H*2, tp*256*4, 3*tp*T*H*2] (data, barrier flags, Lamport), each rounded up to 2 MiB, as
+# SymmDeviceMemory (comm/mnnvl.py _get_allocation_prop): size + the 2048 B signal pad rounded up to the allocation
+# granularity, then to cuMulticastGetGranularity(CU_MULTICAST_GRANULARITY_RECOMMENDED), even with multicast off.
+FI_SIGNAL_PAD_BYTES = 2048
+FI_ALIGN_BYTES = 2 * 1024**2
+# The recommended multicast granularity on an H100 with NVSwitch: 512 MiB ("512 MiB objects on H100", measured by
+# github.com/gabrieldemarmiesse/torch-mojo-backend MOJOCCL_NVLS_GRANULARITY; the minimum is 2 MiB). So the three
+# buffers take 3 x 512 MiB whatever the model, at TP 2 as at TP 4, as the 0.19.0 logs show (2.06-2.11 GiB non-torch
+# at TP 2, 2.13-2.21 at TP 4, where 0.11 logged 0.54). Without multicast (PCIe, NVLink bridges) the allocation
+# fails and vLLM runs without the fusion ("expected on GPUs without NVSwitch", flashinfer_all_reduce.py).
+MULTICAST_GRANULARITY_SM90 = 512 * 1024**2
+
+
+def _round_up(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+def fi_allreduce_workspace_bytes(
+    version: VllmVersion, hw: Hardware, spec: ModelSpec, act_bytes: int, batched: int, tp: int, pp: int, eager: bool
+) -> int:
+    """Per-rank device memory of FlashInfer's all-reduce fusion workspace, created in the profile run (0 if none)."""
+    if not version.fi_allreduce_workspace or eager or pp > 1 or tp not in FI_ALLREDUCE_FUSION_MAX_MB_SM90:
+        return 0
+    if hw.profile.platform != "cuda" or hw.profile.arch != "sm90" or hw.profile.interconnect != "nvlink":
+        return 0  # Blackwell (10.x) runs the fusion too, but its multicast granularity is not pinned down here
+    max_size = int(FI_ALLREDUCE_FUSION_MAX_MB_SM90[tp] * 1024**2)
+    tokens = min(max_size // (spec.hidden_size * act_bytes), batched)
+    data = tp * tokens * spec.hidden_size * 2
+    sizes = (data, tp * 256 * 4, 3 * data)  # fp16/bf16 Lamport buffers (fp32 models use 4 B: not planned here)
+    total = 0
+    for size in sizes:
+        size = _round_up(_round_up(size, FI_ALIGN_BYTES) + FI_SIGNAL_PAD_BYTES, FI_ALIGN_BYTES)
+        total += _round_up(size, MULTICAST_GRANULARITY_SM90)
+    return total
+
+
 VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
 # Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest elsewhere.
 GFX906_ARCHS = ("gfx900", "gfx906")
@@ -593,6 +643,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     non_torch = (
         version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
     )
+    non_torch += fi_allreduce_workspace_bytes(version, hw, spec, act_bytes, batched, tp, pp, opts.enforce_eager)
     cudagraphs = 0
     if version.subtracts_cudagraphs and platform == "cuda" and not opts.enforce_eager:
         cudagraphs = cudagraph_estimate_bytes(spec, act_bytes, seqs, tp)

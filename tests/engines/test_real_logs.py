@@ -44,11 +44,10 @@ V1_KV_METRICS = ("kv_cache_gib", "kv_cache_tokens", "max_concurrency")
 # github.com/vllm-project/vllm/pull/17122; V48 -16%: held out, scored before any change, max_num_seqs and
 # utilization not in what we could read of github.com/vllm-project/vllm/issues/17469, and the A10's runtime total
 # is derived, not logged); the 235B FP8 case V22 states neither version nor H100 variant and runs an LMCache
-# connector (github.com/vllm-project/vllm/issues/21348). Round 3: V59 (Qwen2.5-72B at TP 2 on H100, vLLM 0.19.0,
-# github.com/llm-d-incubation/llm-d-planner accuracy/results/v0.19.0/logs/qwen-qwen2-5-72b-instruc--h100-80gb--
-# tp2pp1dp1--8192.log) leaves 3.04 GiB of KV: the 1.5 GiB per rank of non-torch memory 0.19 adds at TP >= 2 (logged
-# 2.09 GiB, planned 0.54), not traced to an allocation, is half of it.
-KNOWN_MISSES = {"V10", "V22", "V48", "V59"}
+# connector (github.com/vllm-project/vllm/issues/21348). V59 (Qwen2.5-72B at TP 2, vLLM 0.19.0, 3.04 GiB of KV) was
+# a miss (+58%) until the FlashInfer all-reduce workspace (3 x 512 MiB per rank, fi_allreduce_workspace_bytes) was
+# traced; it is now +8.9%, and no longer held out for that rule (tests/data/real-engine-logs.md).
+KNOWN_MISSES = {"V10", "V22", "V48"}
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.19", "0.2x", "0.3x"}
 # Activation peaks of MoE models on those lines (round 3) that the plan under-counts: Qwen3-30B-A3B 2.68 GiB logged,
@@ -261,7 +260,8 @@ def test_round_3_meets_the_targets():
     # Round 3 (V50-V63, tests/data/real-engine-logs.md): 13 vLLM 0.19.0 logs on H100 (llm-d-planner's accuracy
     # sweep, TP 1/2/4, dense, MoE, FP8, MXFP4) and vLLM 0.11.0 on a DGX Spark (GB10, Mistral-7B GPTQ,
     # github.com/ArmDeveloperEcosystem/arm-learning-paths dgx_spark_voicechatbot/4_vllm.md). Scored before the
-    # Triton-sampler rule: median 4.6%, max 56.2% (V59); after it: median 2.6%, V59 the one miss.
+    # Triton-sampler rule: median 4.6%, max 56.2% (V59); after it: median 2.6%, V59 +58% the one miss; after the
+    # FlashInfer all-reduce workspace (written after seeing these logs): median 0.6%, max 8.9% (V59).
     from planner.planning.real_logs import held_out_round
 
     for metric in V1_KV_METRICS:
@@ -274,7 +274,18 @@ def test_round_3_meets_the_targets():
 
 def test_known_misses_are_still_misses():
     # A known miss that starts to hold should leave KNOWN_MISSES (and the md's list): each misses by more than 10%
-    # on KV tokens today (V10 +21.0%, V22 +25.1%, V48 -15.9%, V59 +58%).
+    # on KV tokens today (V10 +21.0%, V22 +25.1%, V48 -15.9%).
     rows = {r.case: r for r in _rows("vllm", ("kv_cache_tokens",), v1=True) if r.case in KNOWN_MISSES}
     assert set(rows) == KNOWN_MISSES
     assert all(abs(r.error) > 0.10 for r in rows.values()), [_message(r) for r in rows.values()]
+
+
+def test_tensor_parallel_non_torch_of_0_19_includes_the_flashinfer_workspace():
+    # vLLM 0.19.0 on H100 with NVSwitch (llm-d-planner accuracy/results/v0.19.0/logs, V51, V52, V54, V57-V61) logs a
+    # non-torch increase of 2.06-2.21 GiB per rank at TP 2 and 4; the plan adds the FlashInfer all-reduce fusion
+    # workspace (3 x 512 MiB, fi_allreduce_workspace_bytes) to 0.11's 0.54: 2.04 GiB, within 10% of every log.
+    # TP 1 (V50, V53, V55, V56, V62: 0.24-0.27 logged, 0.13 planned) is not traced and stays out of this test.
+    rows = [r for r in _rows("vllm", ("non_torch_gib",), v1=True) if r.engine_version == "0.19"]
+    tp = [r for r in rows if r.predicted > 1.0]
+    assert {r.case for r in tp} == {"V51", "V52", "V54", "V57", "V58", "V59", "V60", "V61"}
+    assert all(abs(r.error) <= 0.10 for r in tp), [_message(r) for r in tp if abs(r.error) > 0.10]
