@@ -136,11 +136,12 @@ FI_ALLREDUCE_FUSION_MAX_MB_SM90 = {2: 64.0, 4: 2.0, 8: 0.5}
 # granularity, then to cuMulticastGetGranularity(CU_MULTICAST_GRANULARITY_RECOMMENDED), even with multicast off.
 FI_SIGNAL_PAD_BYTES = 2048
 FI_ALIGN_BYTES = 2 * 1024**2
-# The recommended multicast granularity on an H100 with NVSwitch: 512 MiB ("512 MiB objects on H100", measured by
-# github.com/gabrieldemarmiesse/torch-mojo-backend MOJOCCL_NVLS_GRANULARITY; the minimum is 2 MiB). So the three
-# buffers take 3 x 512 MiB whatever the model, at TP 2 as at TP 4, as the 0.19.0 logs show (2.06-2.11 GiB non-torch
-# at TP 2, 2.13-2.21 at TP 4, where 0.11 logged 0.54). Without multicast (PCIe, NVLink bridges) the allocation
-# fails and vLLM runs without the fusion ("expected on GPUs without NVSwitch", flashinfer_all_reduce.py).
+# The recommended multicast granularity on an 8 x H100 SXM node with NVSwitch: 512 MiB (MINIMUM 2 MiB; measured with
+# driver 570.211.01 in github.com/gabrieldemarmiesse/torch-mojo-backend agents_docs/mojo_collectives_nvls_results.md
+# section 1). So the three buffers take 3 x 512 MiB whatever the model, at TP 2 as at TP 4, as the 0.19.0 logs show
+# (2.06-2.11 GiB non-torch at TP 2 for hidden sizes 2048-8192, 2.13-2.21 at TP 4, where 0.11 logged 0.54). Without
+# multicast (PCIe, NVLink bridges) the allocation fails and vLLM runs without the fusion ("expected on GPUs without
+# NVSwitch", vllm/distributed/device_communicators/flashinfer_all_reduce.py).
 MULTICAST_GRANULARITY_SM90 = 512 * 1024**2
 
 
