@@ -644,7 +644,8 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     non_torch = (
         version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
     )
-    non_torch += fi_allreduce_workspace_bytes(version, hw, spec, act_bytes, batched, tp, pp, opts.enforce_eager)
+    fi_workspace = fi_allreduce_workspace_bytes(version, hw, spec, act_bytes, batched, tp, pp, opts.enforce_eager)
+    non_torch += fi_workspace
     cudagraphs = 0
     if version.subtracts_cudagraphs and platform == "cuda" and not opts.enforce_eager:
         cudagraphs = cudagraph_estimate_bytes(spec, act_bytes, seqs, tp)
@@ -656,6 +657,11 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # gpu_memory_utilization is then ignored.
         available = opts.kv_cache_memory_bytes
         notes.append("--kv-cache-memory set: vLLM skips memory profiling and ignores --gpu-memory-utilization")
+    if fi_workspace:
+        notes.append(
+            f"non-torch includes FlashInfer's all-reduce fusion workspace, {_gib(fi_workspace)} GiB per GPU "
+            f"(3 buffers, each rounded to the 512 MiB multicast granularity; --enforce-eager skips it)"
+        )
     if opts.cpu_offload_gb < 0:
         raise UsageError("--cpu-offload-gb", opts.cpu_offload_gb, "must be 0 or more")
     if offload:

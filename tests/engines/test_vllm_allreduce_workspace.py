@@ -1,13 +1,22 @@
-"""FlashInfer all-reduce fusion workspace of vLLM 0.19-0.20 (docs/methodology.md sections 3.3 and 3.8).
+"""FlashInfer all-reduce fusion workspace of vLLM 0.19-0.20 (docs/methodology.md sections 3.4 and 3.8).
 
-Sources: vLLM 0.19.0 vllm/config/vllm.py enable_allreduce_rms_fusion (TP > 1, capability 9.0 / 10.x, DP = PP = 1),
-vllm/compilation/passes/fusion/allreduce_rms_fusion.py (FI_ALLREDUCE_FUSION_MAX_SIZE_MB[90] = {2: 64, 4: 2, 8: 0.5};
-max_token_num = max size / (hidden x dtype bytes), capped at max_num_batched_tokens), vllm/v1/worker/gpu_worker.py
-determine_available_memory (the profile run compiles inside memory_profiling, so the workspace counts as non-torch);
-flashinfer 0.6.6 (the pin of vLLM 0.19.0, requirements/cuda.txt) comm/trtllm_ar.py
-trtllm_create_ipc_workspace_for_all_reduce_fusion (three buffers [tp*T*H*2, tp*256*4, 3*tp*T*H*2] as
-SymmDeviceMemory) and comm/mnnvl.py SymmDeviceMemory._get_allocation_prop (each rounded up to the recommended
-multicast granularity, 512 MiB on an H100 with NVSwitch).
+Sources (vLLM at tag v0.19.0, FlashInfer at v0.6.6, the version requirements/cuda.txt L12 pins):
+- github.com/vllm-project/vllm/blob/v0.19.0/vllm/config/vllm.py#L116-L135 enable_allreduce_rms_fusion: on when
+  TP > 1, capability 9.0 or 10.x, FlashInfer installed, DP = PP = 1 (the -O2/-O3 pass configs use it);
+- .../vllm/compilation/passes/fusion/allreduce_rms_fusion.py#L54-L59 FI_ALLREDUCE_FUSION_MAX_SIZE_MB[90] =
+  {2: 64, 4: 2, 8: 0.5} and #L747-L780 max_token_num = max size / (hidden x dtype bytes), capped at
+  max_num_batched_tokens, then get_fi_ar_workspace;
+- .../vllm/v1/worker/gpu_worker.py#L366-L381: profile_run (where the pass runs) and profile_cudagraph_memory inside
+  memory_profiling, so the workspace lands in non_torch_increase;
+- github.com/flashinfer-ai/flashinfer/blob/v0.6.6/flashinfer/comm/trtllm_ar.py#L574-L614 three buffers
+  [tp*T*H*2, tp*256*4, 3*tp*T*H*2], each rounded to 2 MiB, as SymmDeviceMemory (allreduce.py#L129
+  use_symm_dev_mem=True); .../comm/mnnvl.py#L1111-L1148 _get_allocation_prop: size + 2048 B signal pad rounded to
+  the allocation granularity, then to cuMulticastGetGranularity(RECOMMENDED);
+- 512 MiB RECOMMENDED multicast granularity (2 MiB MINIMUM) measured on 8 x H100 SXM with NVSwitch:
+  github.com/gabrieldemarmiesse/torch-mojo-backend/blob/31de5a4754b4b85c0cc026e955035619305c002d/agents_docs/
+  mojo_collectives_nvls_results.md section 1.
+Log figures: llm-d-planner accuracy/results/v0.19.0/logs at commit d3121e059da88662db39a926a3ead964be97359b (the
+URLs of rows V50-V62 in tests/data/real-engine-logs.csv).
 """
 
 from __future__ import annotations
@@ -97,3 +106,11 @@ def test_plan_counts_it_as_non_torch():
     assert with_ws.non_torch_bytes - without.non_torch_bytes == int(1.5 * GIB)
     assert with_ws.non_torch_bytes / GIB == pytest.approx(2.09, abs=0.1)
     assert with_ws.kv_cache_bytes / GIB == pytest.approx(3.04, rel=0.10)
+
+
+def test_plan_says_so_in_its_notes():
+    spec = _spec(LLAMA_8B)
+    opts = VllmOptions(tensor_parallel_size=2, vllm_version="0.19.0")
+    assert any("all-reduce fusion workspace, 1.50 GiB" in n for n in plan_vllm(spec, _nvswitch(), opts).notes)
+    eager = replace(opts, enforce_eager=True)
+    assert not any("all-reduce fusion" in n for n in plan_vllm(spec, _nvswitch(), eager).notes)
