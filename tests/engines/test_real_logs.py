@@ -244,7 +244,7 @@ def test_sampler_bytes_per_logit_hold_out_of_sample():
 def test_new_vllm_cases_meet_the_targets():
     # Cases V40 on (tests/data/real-engine-logs.md: A100 80/40 GB at TP 1, 2 and 4 on vLLM 0.10.1, L40S at TP 4 on
     # 0.24, four A10 at TP 4 on 0.8.5, A100 on 0.19, H100 on 0.19.0 at TP 1/2/4, GB10 on 0.11): available KV memory,
-    # KV tokens and concurrency each with median |error| <= 3% over all of them (the known misses V48 and V59
+    # KV tokens and concurrency each with median |error| <= 3% over all of them (the known miss V48
     # included) and none over 10% apart from the known misses.
     from planner.planning.real_logs import is_new_case
 
