@@ -4,7 +4,7 @@
 
 Two efficiencies are log-linear in a few physical levels (docs/methodology.md section 5.2)::
 
-    log eff = intercept + vendor + arch + backend + precision + kernel + engine + moe * is_moe
+    log eff = intercept + vendor + arch + backend + precision + kernel + engine + compute + moe * is_moe
 
 - decode eff: the fraction of peak memory bandwidth a token's weight read reaches;
 - prefill eff: the fraction of peak dense compute a large GEMM reaches.
@@ -13,7 +13,8 @@ Two efficiencies are log-linear in a few physical levels (docs/methodology.md se
 intel) and `arch` (a GPU generation: ampere, rdna3, gcn5, apple ...) are the hardware; `backend` the
 API (cuda, rocm, vulkan, metal, sycl, cpu); `precision` the weight format's kernel class (f16, q8,
 q4_0, kquant, iquant, mxfp4 ...); `kernel` the precision on one backend (a Q4_K matrix-vector kernel
-on Metal is not the one on CUDA); `engine` vllm vs llama.cpp.
+on Metal is not the one on CUDA); `engine` vllm vs llama.cpp; `compute` (prefill only) "vector" where the
+GEMMs run on the vector ALUs, not on matrix units (`gemm_units`).
 Each level is fitted by ridge least squares, shrunk towards 0 ("like the average"), so a GPU the
 fit never saw gets its vendor's and backend's factors, and an unseen generation its vendor's.
 
