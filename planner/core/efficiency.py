@@ -4,7 +4,7 @@
 
 Two efficiencies are log-linear in a few physical levels (docs/methodology.md section 5.2)::
 
-    log eff = intercept + vendor + arch + backend + precision + kernel + engine + compute + moe * is_moe
+    log eff = intercept + vendor + arch + backend + precision + kernel + engine + compute + wave + moe * is_moe
 
 - decode eff: the fraction of peak memory bandwidth a token's weight read reaches;
 - prefill eff: the fraction of peak dense compute a large GEMM reaches.
@@ -56,7 +56,7 @@ PRECISION_CLASSES = (
     "int8",
     "fp8",
 )
-LEVEL_TYPES = ("memory", "vendor", "arch", "backend", "precision", "kernel", "engine", "compute")
+LEVEL_TYPES = ("memory", "vendor", "arch", "backend", "precision", "kernel", "engine", "compute", "wave")
 ENGINE_CLASS = {"llamacpp": "llamacpp", "ollama": "llamacpp", "vllm": "vllm"}
 BASE_ENGINE = "llamacpp"  # Ollama runs llama.cpp's kernels: the same engine class
 MAX_BANDWIDTH_EFFICIENCY = 0.95
@@ -72,6 +72,7 @@ RIDGE = {
     "kernel": 10.0,
     "engine": 3.0,
     "compute": 3.0,
+    "wave": 10.0,
     "moe": 3.0,
 }
 BAND_LEVEL = 0.8  # the low/high band is this central interval of held-out errors
@@ -193,6 +194,14 @@ def gemm_units(arch: str, platform: str, backend: str, override: str = "") -> st
     return "matrix"
 
 
+# AMD's GCN-lineage generations (GCN and CDNA, GFX8/GFX9) execute in 64-wide wavefronts where RDNA,
+# NVIDIA, Intel and Apple run 32-wide: llama.cpp's HIP kernels are built for a physical warp of 64 there
+# (ggml-cuda common.cuh ggml_cuda_get_physical_warp_size(): 64 for __GFX9__ / __GFX8__, else 32), so
+# their matrix-vector kernels split a row's work differently: a decode level shared by these GPUs only
+# (their prefill GEMMs differ anyway: MFMA on CDNA, the vector ALUs on GCN).
+WAVE64_ARCHS = ("gcn4", "gcn5", "cdna1", "cdna2", "cdna3", "cdna4")
+
+
 # Generations whose every part carries HBM (P100 is sm60; V100/Titan V sm70; A100/A30 sm80;
 # H100/H200 sm90; B200 sm100; Vega/MI25/MI50/MI60/Radeon VII gfx90x; every CDNA Instinct).
 _HBM_ARCHS = ("sm60", "sm70", "sm80", "sm90", "sm100", "gfx90", "gfx94", "gfx95")
@@ -276,6 +285,8 @@ class Features:
             "kernel": f"{precision}@{self.backend}",
             "engine": engine,
         }
+        if self.arch.startswith(WAVE64_ARCHS) and kind == "decode":
+            out["wave"] = "64"
         if engine == BASE_ENGINE:
             del out["engine"]
         if kind != "decode":
@@ -387,9 +398,18 @@ class EfficiencyModel:
 
 def level_contributions(table: dict, kind: str, features: Features) -> dict[str, float]:
     """Log contribution of each level type for one deployment, so a speed ratio can be split into its
-    causes (compare): arch holds vendor + generation; precision holds the kernel too."""
+    causes (compare): arch holds vendor + generation (+ memory, compute units, wavefront width);
+    precision holds the kernel too."""
     out = {"arch": 0.0, "precision": 0.0, "backend": 0.0, "engine": 0.0, "moe": 0.0}
-    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision"}
+    group = {
+        "memory": "arch",
+        "vendor": "arch",
+        "arch": "arch",
+        "compute": "arch",  # the units the GEMMs run on, and the wavefront width: the hardware's
+        "wave": "arch",
+        "kernel": "precision",
+        "precision": "precision",
+    }
     for k, v in features.levels(kind).items():
         out[group.get(k, k)] += float(table["levels"].get(f"{k}:{v}", 0.0))
     if features.moe:

@@ -170,3 +170,18 @@ def test_rows_of_llama_cpp_forks_are_left_out_by_a_stated_rule():
     rows, skipped = public_common.load_public()
     assert skipped["a fork of llama.cpp (its own kernels, not ggml-org's)"] == 10
     assert not any(r.backend == "SYCL" for r in rows if r.group == "arc-b580")  # all six are IPEX-LLM
+
+
+def test_amd_wave64_generations_share_a_decode_level():
+    # ggml-cuda common.cuh ggml_cuda_get_physical_warp_size(): 64 on GFX8/GFX9 (GCN, CDNA), 32 elsewhere;
+    # the matrix-vector kernels differ, so GCN5 (MI50) and CDNA3 (MI300X) share a decode level and RDNA
+    # does not; prefill is left to the matrix/vector split.
+    from planner.core.speed import features_for
+
+    def keys(name, kind):
+        d = Deployment("llamacpp", "rocm", quant="Q4_0")
+        return features_for(False, Hardware(get_profile(name), 1), d).keys(kind)
+
+    assert "wave:64" in keys("mi50-32gb", "decode") and "wave:64" in keys("mi300x", "decode")
+    assert "wave:64" not in keys("rx7900xtx", "decode") and "wave:64" not in keys("mi50-32gb", "prefill")
+    assert "wave:64" in EFF.decode["levels"]  # fitted: the shipped model has it
