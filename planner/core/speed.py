@@ -415,8 +415,8 @@ def peak_flops(hw: Hardware, units: str = "matrix") -> float:
     if units == "vector" and matrix_units(p.arch, p.platform, p.matrix_units) != "none":
         # Matrix units this backend leaves unused (gemm_units: Vulkan on an Arc A): the shader GEMMs run
         # on the vector ALUs in packed FP16 (ggml-vulkan picks its f16acc matmul pipelines on a device
-        # with shaderFloat16), twice the FP32 rate on the chips this applies to (Intel Xe-HPG vector
-        # engines; AMD CDNA), as the profiles of matrix-less chips carry packed FP16 (GTX 1660, MI50).
+        # with shaderFloat16), twice the FP32 rate of Intel's Xe-HPG vector engines (the Arc A-series on
+        # Vulkan), as the profiles of matrix-less chips carry packed FP16 (GTX 1660, MI50).
         return 2.0 * vector_flops(hw)
     value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), peaks.get("int8", 0.0) / 2)
     if not value:
