@@ -101,3 +101,87 @@ def test_the_shipped_model_on_published_results_it_never_saw():
         errors = [abs(x["pred"] / x["measured"] - 1) for x in res if x["kind"] == kind]
         assert errors and statistics.median(errors) <= limit, (kind, sorted(errors))
     assert sum(x["covered"] for x in res) >= 0.6 * len(res)
+
+
+# ---- where the prefill GEMMs run: matrix units or vector ALUs (efficiency.gemm_units) ----------------
+
+
+def _units(name: str, backend: str) -> str:
+    from planner.core.efficiency import gemm_units
+
+    p = get_profile(name)
+    return gemm_units(p.arch, p.platform, backend, p.matrix_units)
+
+
+def test_gemms_run_on_the_matrix_units_only_where_the_backend_uses_them():
+    # ggml-vulkan.cpp ggml_vk_khr_cooperative_matrix_support(): Intel only INTEL_XE2 ("older hardware
+    # (ex. Arc A770) has performance regressions", llama.cpp PR #14001); NVIDIA's driver everywhere.
+    assert _units("arc-a770", "vulkan") == "vector"
+    assert _units("arc-b580", "vulkan") == "matrix"
+    assert _units("arc-a770", "sycl") == "matrix"  # oneDNN / oneMKL GEMMs on XMX
+    assert _units("rtx4090", "vulkan") == "matrix"
+    # No matrix units at all: GCN5 (MI50), Apple M1-M4, Meteor Lake's Xe-LPG, and TU116 (GTX 1660:
+    # sm75 without tensor cores, its profile says so; llama.cpp #15233)
+    for name, backend in (("mi50-32gb", "rocm"), ("apple-m2-max", "metal"), ("intel-arc-meteorlake", "vulkan")):
+        assert _units(name, backend) == "vector", name
+    assert get_profile("gtx1660").matrix_units == "none" and _units("gtx1660", "cuda") == "vector"
+    assert _units("rtx2070super", "cuda") == "matrix"  # Turing with tensor cores
+
+
+def test_a_backend_that_leaves_the_matrix_units_unused_is_measured_against_the_vector_rate():
+    from planner.core.speed import features_for, peak_flops
+
+    a770 = Hardware(get_profile("arc-a770"), 1)
+    vulkan = features_for(False, a770, Deployment("llamacpp", "vulkan", quant="Q4_0"))
+    sycl = features_for(False, a770, Deployment("llamacpp", "sycl", quant="Q4_0"))
+    # packed FP16 on the vector engines: 2 x the 19.7 FP32 TFLOPS; XMX: the profile's 138 FP16 TFLOPS
+    assert peak_flops(a770, vulkan.units) == pytest.approx(2 * 19.7e12)
+    assert peak_flops(a770, sycl.units) == pytest.approx(138e12)
+    # a chip without matrix units keeps its own best rate (GTX 1660: packed FP16 10.1 TFLOPS)
+    gtx = Hardware(get_profile("gtx1660"), 1)
+    assert peak_flops(gtx, "vector") == pytest.approx(10.1e12)
+    # the prefill levels name the vector path; decode (a weight read) does not change
+    assert "compute:vector" in vulkan.keys("prefill") and "arch:xe-hpg-vector" in vulkan.keys("prefill")
+    assert "compute:vector" not in sycl.keys("prefill") and "arch:xe-hpg" in sycl.keys("prefill")
+    assert "arch:xe-hpg" in vulkan.keys("decode") and not any(k.startswith("compute") for k in vulkan.keys("decode"))
+
+
+def test_a_profile_names_only_known_matrix_units():
+    from planner.core.hardware import ProfileInvalid, profile_from_dict
+
+    data = {
+        "name": "x", "display_name": "X", "vendor": "nvidia", "arch": "sm75", "platform": "cuda",
+        "memory_bytes": 6 * 10**9, "bandwidth_gbps": 192.0, "peak_tflops": {"fp16": 10.1, "fp32": 5.0},
+        "supported_dtypes": ["fp16"], "sources": ["test"],
+    }  # fmt: skip
+    assert profile_from_dict({**data, "matrix_units": "none"}).matrix_units == "none"
+    assert profile_from_dict(data).matrix_units == ""
+    with pytest.raises(ProfileInvalid):
+        profile_from_dict({**data, "matrix_units": "tensor-cores"})
+
+
+def test_rows_of_llama_cpp_forks_are_left_out_by_a_stated_rule():
+    # IPEX-LLM's SYCL build and fork branches run other kernels than ggml-org/llama.cpp
+    # (scripts/public_common.FORK); the rule names its reason and the count is reported.
+    pytest.importorskip("torch")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import public_common
+
+    rows, skipped = public_common.load_public()
+    assert skipped["a fork of llama.cpp (its own kernels, not ggml-org's)"] == 10
+    assert not any(r.backend == "SYCL" for r in rows if r.group == "arc-b580")  # all six are IPEX-LLM
+
+
+def test_amd_wave64_generations_share_a_decode_level():
+    # ggml-cuda common.cuh ggml_cuda_get_physical_warp_size(): 64 on GFX8/GFX9 (GCN, CDNA), 32 elsewhere;
+    # the matrix-vector kernels differ, so GCN5 (MI50) and CDNA3 (MI300X) share a decode level and RDNA
+    # does not; prefill is left to the matrix/vector split.
+    from planner.core.speed import features_for
+
+    def keys(name, kind):
+        d = Deployment("llamacpp", "rocm", quant="Q4_0")
+        return features_for(False, Hardware(get_profile(name), 1), d).keys(kind)
+
+    assert "wave:64" in keys("mi50-32gb", "decode") and "wave:64" in keys("mi300x", "decode")
+    assert "wave:64" not in keys("rx7900xtx", "decode") and "wave:64" not in keys("mi50-32gb", "prefill")
+    assert "wave:64" in EFF.decode["levels"]  # fitted: the shipped model has it
