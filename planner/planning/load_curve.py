@@ -12,9 +12,10 @@ requests and use the same estimators (planner.core.simulate.event_rate, queue_gr
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, replace
 
-from planner.core import measure
+from planner.core import measure, speed
 from planner.core.simulate import (
     WARMUP_SHARE,
     Lengths,
@@ -27,6 +28,7 @@ from planner.core.simulate import (
     simulate,
 )
 from planner.core.speed import check_deployment
+from planner.engines.llamacpp_scheduling import needs_checkpoints, prompt_breaks
 from planner.errors import UsageError
 from planner.planning.capacity import (
     LLAMACPP_N_BATCH,
@@ -89,7 +91,13 @@ def model_for(ctx, probe: dict, slots: int | None) -> CurveModel:
     if ctx.engine == "llamacpp":
         n_ctx = details.get("n_ctx") or ctx.context_limit or need * n
         # n_ctx is the whole cache; without --kv-unified each slot owns n_ctx / np cells.
-        sched = Scheduler("llamacpp", n, LLAMACPP_N_BATCH, n_ctx, 1, slot_tokens=max(1, n_ctx // n))
+        checkpoints = needs_checkpoints(speed.work_from_spec(ctx.resolved.spec, d).sliding_layers)
+        breaks = prompt_breaks(checkpoints, LLAMACPP_N_BATCH, speed.UBATCH["llamacpp"])
+        # -np N without --kv-unified (llama-server's default when -np is given): equal-split micro-batches
+        sched = Scheduler(
+            "llamacpp", n, LLAMACPP_N_BATCH, n_ctx, 1, slot_tokens=max(1, n_ctx // n), prompt_breaks=breaks,
+            equal_split_ubatch=speed.UBATCH["llamacpp"],
+        )  # fmt: skip
         return CurveModel(ctx, sched, d)
     per_slot = ctx.context_limit or max(need, 2048)
     sched = Scheduler("ollama", n, OLLAMA_NUM_BATCH, per_slot * n, 1, slot_tokens=per_slot, max_queue=OLLAMA_MAX_QUEUE)
@@ -116,8 +124,23 @@ class SimPoint:
     keeps_up: bool
 
 
-def simulate_point(model: CurveModel, cal, point: dict, *, requests: int | None = None, seed: int = 0) -> SimPoint:
-    """The simulated server under the point's own load, its statistics as loadgen computes them."""
+def replay_of(point: dict) -> tuple[tuple[float, int, int], ...]:
+    """(send time, prompt tokens, output tokens) of every request an open-loop point sent and got an answer
+    to (a failed request's lengths are unknown): empty unless two or more."""
+    sends = tuple(
+        (float(r["sent_s"]), max(1, int(r["prompt_tokens"])), max(1, int(r["output_tokens"])))
+        for r in point.get("requests", ())
+        if r.get("error") is None and r.get("sent_s") is not None and r.get("output_tokens")
+    )
+    return sends if len(sends) >= 2 else ()
+
+
+def simulate_point(
+    model: CurveModel, cal, point: dict, *, requests: int | None = None, seed: int = 0, replay: bool = True
+) -> SimPoint:
+    """The simulated server under the point's own load, its statistics as loadgen computes them. An open-loop
+    point is replayed: the server is sent the requests the probe sent, at the same times with the same
+    lengths, so the comparison sees the model and not a second random draw of a few dozen arrivals."""
     lengths = point_lengths(point)
     if lengths is None:
         raise ValueError("no completed request")
@@ -125,10 +148,11 @@ def simulate_point(model: CurveModel, cal, point: dict, *, requests: int | None 
     sched, step = model.sched(cal), model.step(cal)
     if point.get("rate") is not None:
         rate = point.get("offered_rate") or point["rate"]
-        if requests is None:
+        sends = replay_of(point) if replay else ()
+        if requests is None and not sends:
             below = rate < saturation_rate(sched, step, prompt, output, seed=seed, requests=300)
             requests = BELOW_SATURATION_REQUESTS if below else max(20, int(point.get("sent") or 0))
-        load = Load(prompt, output, rate=rate, requests=max(2, requests), seed=seed)
+        load = Load(prompt, output, rate=rate, requests=len(sends) or max(2, requests or 2), seed=seed, replay=sends)
     else:
         load = Load(
             prompt,
@@ -237,6 +261,9 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
     ]  # fmt: skip
     cal = dict(NEUTRAL)
     model = models[0][2]
+    if ctx.engine == "llamacpp" and ctx.hw.profile.platform == "cpu":
+        cal = fit_cpu_step(model, alone)
+        return ctx, cal, _sources(models, alone, batched)
     for _ in range(3):
         unit = {**cal, "decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
         step = model.step(unit)
@@ -268,6 +295,10 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
             weights.append(p["measured"])
         if logs:
             cal["batch"] = math.exp(sum(w * v for w, v in zip(weights, logs, strict=True)) / sum(weights))
+    return ctx, cal, _sources(models, alone, batched)
+
+
+def _sources(models, alone, batched) -> list[dict]:
     sources = [
         {"probe": i, "probed_at": probe.get("probed_at"), "blocks": [point_name(p) for p in probe["points"]]}
         for i, probe, _ in models
@@ -275,4 +306,69 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
     for source in sources:
         source["alone_requests"] = len(alone)
         source["batched_points"] = len(batched)
-    return ctx, cal, sources
+    return sources
+
+
+def theil_sen(xs: list[float], ys: list[float]) -> float | None:
+    """The median of the pairwise slopes (Theil-Sen): one slow request, like the first after start-up,
+    does not tilt it. None when every x is the same."""
+    slopes = sorted(
+        (ys[j] - ys[i]) / (xs[j] - xs[i])
+        for i in range(len(xs))
+        for j in range(i + 1, len(xs))
+        if abs(xs[j] - xs[i]) > 1e-12
+    )
+    return statistics.median(slopes) if slopes else None
+
+
+def lone_prompt_steps(sched: Scheduler, prompt: int) -> list[tuple[int, float, int, float]]:
+    """The step-time arguments of the steps that read one prompt on an idle server, as the simulation
+    times them (planner.core.simulate: the prompt's last token is timed as a decoding sequence)."""
+    steps, done = [], 0
+    while done < prompt:
+        left = prompt - done
+        c = min([left, sched.max_batch_tokens] + [left - b for b in sched.prompt_breaks if left > b])
+        steps.append((1, float(done + c - 1), c - 1, float(done)) if c == left else (0, 0.0, c, float(done)))
+        done += c
+    return steps
+
+
+def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
+    """The factors of the llama.cpp CPU step (engines/llamacpp_scheduling.py) from the requests that ran
+    alone: the step is affine in 1/decode (weight reads, KV) and 1/prefill (GEMMs, output head, attention).
+    TTFT = overhead + the prompt's steps: the slope of TTFT over the steps' compute part (Theil-Sen) is
+    1/prefill; TPOT = one decode step: its read part gives 1/decode (median over the requests); the
+    overhead is the median of what TTFT leaves. The batch factor stays 1: a CPU step has no batched-GEMM
+    speed-up to fit (the closed loop of several users is not fitted: it checks the model)."""
+    unit = dict(NEUTRAL)
+    sched = model.sched(unit)
+    full, reads_only = model.step(unit), model.step({**unit, "prefill": 1e12})
+
+    def parts(args) -> tuple[float, float]:
+        read = reads_only(*args)
+        return read, full(*args) - read
+
+    ttft_parts, ttfts, tpot_parts, tpots = [], [], [], []
+    for r in alone:
+        steps = [parts(a) for a in lone_prompt_steps(sched, int(r["prompt_tokens"]))]
+        ttft_parts.append((sum(a for a, _ in steps), sum(b for _, b in steps)))
+        ttfts.append(r["ttft_s"])
+        if r.get("tpot_s") and r["output_tokens"] > 1:
+            tpot_parts.append(parts((1, r["prompt_tokens"] + r["output_tokens"] / 2, 0, 0.0)))
+            tpots.append(r["tpot_s"])
+    slope = theil_sen([c for _, c in ttft_parts], ttfts)
+    if slope is None or slope <= 0:
+        raise UsageError(
+            "calibrate",
+            None,
+            "the lone requests' TTFT does not grow with their prompts: the prefill speed cannot be fitted",
+            hint="probe --users 1 with several prompt lengths, e.g. --prompt-tokens uniform:16-128",
+        )
+    prefill = 1.0 / slope
+    # the read part's scale: what the compute leaves of each TPOT, at least a tenth of the speed model's read
+    read_scale = statistics.median(
+        max(0.1 * rd, t - c / prefill) / rd for (rd, c), t in zip(tpot_parts, tpots, strict=True)
+    )
+    decode = 1.0 / read_scale
+    overhead = statistics.median(t - rd / decode - c / prefill for (rd, c), t in zip(ttft_parts, ttfts, strict=True))
+    return {**NEUTRAL, "decode": decode, "prefill": prefill, "ttft_overhead_s": max(0.0, overhead)}
