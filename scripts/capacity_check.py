@@ -47,6 +47,7 @@ P50_TARGET_PCT = 25.0
 SATURATION_TARGET_PCT = 20.0
 DRIFT_WARN_PCT = 15.0
 SLOTS = 4
+FACTORS = ("decode", "prefill", "kv", "batch", "ttft_overhead_s", "graph_build_s")
 
 
 def cli(*args: str) -> str:
@@ -121,14 +122,15 @@ def main() -> int:
         cli("probe", url, "--users", "1,4", "--duration", f"{args.calibration_seconds:g}",
             "--prompt-tokens", "uniform:16-128", *common, "--save", str(cal_file))  # fmt: skip
         cal = json.loads(cli("calibrate", str(cal_file), *model, "--json"))["calibration"]
-        factors = {k: cal[k] for k in ("decode", "prefill", "kv", "batch", "ttft_overhead_s")}
+        factors = {k: cal.get(k, 0.0) for k in FACTORS}
         cal_probe = json.loads(cal_file.read_text())["probes"][-1]
         loops = {p["users"]: p for p in cal_probe["points"]}
         sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
         print(
             f"calibration ({time.perf_counter() - started:.0f} s): decode x{cal['decode']:.3f}, prefill "
             f"x{cal['prefill']:.3f}, batch x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} "
-            f"ms from closed loops of 1 user ({loops[1]['measured']} requests, TPOT p50 "
+            f"ms, graph set-up {cal.get('graph_build_s', 0.0) * 1000:.1f} ms from closed loops of 1 user "
+            f"({loops[1]['measured']} requests, TPOT p50 "
             f"{loops[1]['tpot_s']['p50'] * 1000:.1f} ms) and 4 users ({loops[4]['measured']} requests, TPOT p50 "
             f"{loops[4]['tpot_s']['p50'] * 1000:.1f} ms, {loops[4]['request_rate']:.3f} req/s), prompts "
             f"uniform:16-128, {args.output_tokens} out"
@@ -175,12 +177,13 @@ def rescore(folder: Path, args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MI50PLAN_CONFIG_DIR"] = str(Path(tmp) / "config")
         cal = json.loads(cli("calibrate", str(folder / "calibration.json"), *model, "--json"))["calibration"]
-        factors = {k: cal[k] for k in ("decode", "prefill", "kv", "batch", "ttft_overhead_s")}
+        factors = {k: cal.get(k, 0.0) for k in FACTORS}
         cal_probe = json.loads((folder / "calibration.json").read_text())["probes"][-1]
         sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
         print(
             f"rescored {folder}: decode x{cal['decode']:.3f}, prefill x{cal['prefill']:.3f}, batch "
-            f"x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} ms; simulated saturation "
+            f"x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} ms, graph set-up "
+            f"{cal.get('graph_build_s', 0.0) * 1000:.1f} ms; simulated saturation "
             f"{sim_sat:.3f} req/s"
         )
         report = json.loads(cli("validate", str(folder / "sweep.json"), *model, "--json"))

@@ -168,6 +168,10 @@ class Scheduler:
     # llama-kv-cache-iswa.cpp init_batch). Slots are taken least recently used first (get_available_slot).
     # 0: one micro-batch sequence (unified cache), timed as one step. Else the n_ubatch.
     equal_split_ubatch: int = 0
+    # llama.cpp reuses the previous micro-batch's compute graph only when the next one has the same shape and
+    # sequences (llm_graph_params::allow_reuse, llama_context::process_ubatch); otherwise it builds and
+    # allocates a new one: this time per build (with equal_split_ubatch).
+    graph_build_s: float = 0.0
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -308,6 +312,7 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
     busy_seq_time = busy_time = 0.0
     preemptions = 0
     slot_used = [-math.inf] * sched.max_seqs  # when each slot was last released (llama.cpp t_last_used)
+    last_graph: tuple = ()  # the shape of the last micro-batch's graph (equal_split_ubatch)
 
     def reject(req: _Req) -> None:
         req.finish = t
@@ -406,7 +411,8 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
                 if sched.slot_tokens is None:
                     free -= need
                 taken = {q.slot for q in running}
-                r.slot = min((i for i in range(sched.max_seqs) if i not in taken), key=lambda i: (slot_used[i], i))
+                # the least recently used free slot; of equals the last one (`slot.t_last_used <= t_last`)
+                r.slot = min((i for i in range(sched.max_seqs) if i not in taken), key=lambda i: (slot_used[i], -i))
                 running.append(r)
             if sched.equal_split_ubatch:
                 running.sort(key=lambda q: q.slot)  # llama-server iterates its slots in id order
@@ -454,11 +460,13 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
                 dt1 = step_time(dec_n, mean_dec, 0, 0.0)
                 steps = max(1, min(steps, math.ceil((arrivals[0][0] - t) / dt1)))
         if sched.equal_split_ubatch and slot_engine:
-            dt = sum(
-                step_time(*_shape(piece, steps))
-                for piece in _equal_split([(r, r.computed, c) for r, c in chunks], sched.equal_split_ubatch)
-            )
-            dt *= steps
+            pieces = _equal_split([(r, r.computed, c) for r, c in chunks], sched.equal_split_ubatch)
+            dt = steps * sum(step_time(*_shape(piece, steps)) for piece in pieces)
+            graphs = [tuple((r.slot, k) for r, _, k in piece) for piece in pieces]
+            builds = sum(g != h for g, h in zip(graphs, [last_graph, *graphs[:-1]], strict=True))
+            builds += (steps - 1) * sum(g != h for g, h in zip(graphs, [graphs[-1], *graphs[:-1]], strict=True))
+            dt += builds * sched.graph_build_s
+            last_graph = graphs[-1]
         elif steps > 1:
             dt = steps * step_time(dec_n, mean_dec + (steps - 1) / 2, 0, 0.0)
         else:

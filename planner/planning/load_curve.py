@@ -44,7 +44,8 @@ BELOW_SATURATION_REQUESTS = 600  # simulated requests of a point the simulated s
 FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
 BATCH_SIGNAL_MIN = 0.05
 DEFAULT_SLOTS = {"llamacpp": 4, "ollama": 1}  # llama-server -np auto (4); OLLAMA_NUM_PARALLEL 1 (engines/ollama.py)
-NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0}
+NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0, "graph_build_s": 0.0}
+LONE_PROMPT = 64  # a prompt longer than the last checkpoint break: read in two micro-batches
 
 
 def load_probes(contents: dict, probe_index: int | None) -> list[tuple[int, dict]]:
@@ -64,7 +65,13 @@ class CurveModel:
         return step_time_for(self.ctx.resolved.spec, self.ctx.hw, self.deployment, cal)
 
     def sched(self, cal) -> Scheduler:
-        return replace(self.scheduler, ttft_overhead_s=overhead_s(cal))
+        graphs = _get(cal, "graph_build_s") if self.scheduler.equal_split_ubatch else 0.0
+        return replace(self.scheduler, ttft_overhead_s=overhead_s(cal), graph_build_s=graphs)
+
+
+def _get(cal, key: str) -> float:
+    value = cal.get(key) if isinstance(cal, dict) else getattr(cal, key, None)
+    return float(value or 0.0)
 
 
 def _context_of(probe: dict) -> int:
@@ -370,5 +377,8 @@ def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
         max(0.1 * rd, t - c / prefill) / rd for (rd, c), t in zip(tpot_parts, tpots, strict=True)
     )
     decode = 1.0 / read_scale
-    overhead = statistics.median(t - rd / decode - c / prefill for (rd, c), t in zip(ttft_parts, ttfts, strict=True))
-    return {**NEUTRAL, "decode": decode, "prefill": prefill, "ttft_overhead_s": max(0.0, overhead)}
+    left = statistics.median(t - rd / decode - c / prefill for (rd, c), t in zip(ttft_parts, ttfts, strict=True))
+    # what the steps leave of a lone TTFT is taken as the set-up of the prompt's micro-batch graphs (each a new
+    # shape: neither reuses the previous graph), not as a fixed overhead outside the server's loop
+    builds = len(lone_prompt_steps(sched, LONE_PROMPT))
+    return {**NEUTRAL, "decode": decode, "prefill": prefill, "graph_build_s": max(0.0, left) / builds}

@@ -41,6 +41,8 @@ class Calibration:
     kv: float = 1.0  # on the KV-cache read at depth, on top of decode
     batch: float = 1.0  # on the batched-decode compute (fitted from a load curve; planning/capacity)
     ttft_overhead_s: float = 0.0  # fixed time per request added to TTFT (HTTP, tokenisation, scheduling)
+    # llama-server on a CPU: set-up of a micro-batch whose graph is not reused (planning/load_curve.fit_cpu_step)
+    graph_build_s: float = 0.0
     created_at: str = ""
     model: str | None = None
     sources: tuple[dict, ...] = ()
@@ -57,8 +59,9 @@ class Calibration:
             f"calibration '{self.name}' in use (decode x{self.decode:.3f}, KV read x{self.kv:.3f}, "
             f"prefill x{self.prefill:.3f}, "
             + (f"batch x{self.batch:.3f}, " if self.batch != 1.0 else "")
-            + f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms; "
-            f"from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
+            + f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms"
+            + (f", graph set-up {self.graph_build_s * 1000:.1f} ms" if self.graph_build_s else "")
+            + f"; from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
         )
 
     def has_speed(self) -> bool:
@@ -86,6 +89,7 @@ class Calibration:
             "kv": self.kv,
             "batch": self.batch,
             "ttft_overhead_s": self.ttft_overhead_s,
+            "graph_build_s": self.graph_build_s,
         }
 
 
