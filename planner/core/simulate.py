@@ -456,8 +456,8 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
             steps = min(r.output - r.generated for r, _ in chunks)
             if not slot_engine:
                 steps = min(steps, _steps_within_blocks(chunks, free, bs))
-            if arrivals and steps > 1:
-                dt1 = step_time(dec_n, mean_dec, 0, 0.0)
+            dt1 = step_time(dec_n, mean_dec, 0, 0.0) if arrivals and steps > 1 else 0.0
+            if dt1 > 0:
                 steps = max(1, min(steps, math.ceil((arrivals[0][0] - t) / dt1)))
         if sched.equal_split_ubatch and slot_engine:
             pieces = _equal_split([(r, r.computed, c) for r, c in chunks], sched.equal_split_ubatch)
