@@ -343,10 +343,11 @@ def lone_prompt_steps(sched: Scheduler, prompt: int) -> list[tuple[int, float, i
 def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
     """The factors of the llama.cpp CPU step (engines/llamacpp_scheduling.py) from the requests that ran
     alone: the step is affine in 1/decode (weight reads, KV) and 1/prefill (GEMMs, output head, attention).
-    TTFT = overhead + the prompt's steps: the slope of TTFT over the steps' compute part (Theil-Sen) is
-    1/prefill; TPOT = one decode step: its read part gives 1/decode (median over the requests); the
-    overhead is the median of what TTFT leaves. The batch factor stays 1: a CPU step has no batched-GEMM
-    speed-up to fit (the closed loop of several users is not fitted: it checks the model)."""
+    TTFT = the prompt's steps + the set-up of their graphs: the slope of TTFT over the steps' compute part
+    (Theil-Sen) is 1/prefill; TPOT = one decode step: its read part gives 1/decode (median over the
+    requests); what the steps leave of TTFT (median), over the prompt's micro-batches, is the graph set-up
+    (docs/methodology.md section 8 says why it is attributed so). The batch factor stays 1 and the TTFT
+    overhead 0 (the closed loop of several users is not fitted: it checks the model)."""
     unit = dict(NEUTRAL)
     sched = model.sched(unit)
     full, reads_only = model.step(unit), model.step({**unit, "prefill": 1e12})
