@@ -6,14 +6,14 @@ untouched), and runs the user's own commands:
 
   1. ONE calibration, right before the sweep: `mi50plan probe URL --users 1,4` (closed loops of 1 and 4
      users, prompts uniform:16-128 tokens, so the calibration lengths are not the checked workload's)
-     and `mi50plan calibrate` of that load probe (decode, prefill and batch factors and the TTFT overhead
-     of the simulation; docs/methodology.md section 8);
+     and `mi50plan calibrate` of that load probe (on a CPU: the decode and prefill factors of llama.cpp's
+     step and the graph set-up, from the requests that ran alone; docs/methodology.md section 8);
   2. the calibrated simulation's saturation rate for the workload (fixed prompt and output lengths);
   3. the sweep: `mi50plan probe URL --rate r1,...,r5 --requests N` at fractions of that saturation, from
      light load to past it, N requests per rate so the sweep fits --budget seconds;
   4. a drift check: `probe --users 1` again, against the calibration's own single-user figures;
-  5. `mi50plan validate` of the sweep: per rate the simulated against the measured p50 TTFT and TPOT,
-     and the saturation rate.
+  5. `mi50plan validate` of the sweep: per rate the simulated (the probe's own sends replayed) against the
+     measured p50 TTFT and TPOT, and the saturation rate.
 
 Saturation: a rate is kept up with when the completions/s reach 90% of the rate the requests were sent
 at and the queue does not grow (the p50 TTFT of the last third of the requests at most twice the first
