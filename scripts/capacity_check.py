@@ -47,7 +47,7 @@ P50_TARGET_PCT = 25.0
 SATURATION_TARGET_PCT = 20.0
 DRIFT_WARN_PCT = 15.0
 SLOTS = 4
-FACTORS = ("decode", "prefill", "kv", "batch", "ttft_overhead_s", "graph_build_s")
+FACTORS = ("decode", "prefill", "kv", "batch", "ttft_overhead_s", "step_decode", "step_prefill", "graph_build_s")
 
 
 def cli(*args: str) -> str:
@@ -67,6 +67,28 @@ def pct(sim: float | None, real: float | None) -> float | None:
 
 def fmt_pct(value: float | None) -> str:
     return "     -" if value is None else f"{value:+6.1f}%"
+
+
+def describe(cal: dict, gguf: str, probe: dict) -> str:
+    """The fitted calibration in one phrase: llama.cpp's step (what the load simulation uses: its times, which
+    do not depend on the host bandwidth the factors are relative to) and the single-stream factors (`predict`)."""
+    single = (
+        f"decode x{cal['decode']:.3f}, prefill x{cal['prefill']:.3f}, TTFT overhead "
+        f"{cal['ttft_overhead_s'] * 1000:.1f} ms"
+    )
+    if not cal.get("step_decode"):
+        return f"{single}, batch x{cal['batch']:.3f}"
+    from planner.planning.load_curve import model_for
+    from planner.planning.validate import ModelSettings, context_for
+
+    step = model_for(context_for(ModelSettings(model=gguf, hardware="host"), probe["server"]), probe, None).step(cal)
+    reads = step(1, 0.0, 0, 0.0) - (step(1, 0.0, 64, 0.0) - step(0, 0.0, 64, 0.0))  # a decode less one token
+    return (
+        f"llama.cpp step: {reads * 1000:.1f} ms a micro-batch (reads x{cal['step_decode']:.3f}), "
+        f"{(step(0, 0.0, 64, 0.0) - step(0, 0.0, 32, 0.0)) / 32 * 1000:.2f} ms a prompt token (compute "
+        f"x{cal['step_prefill']:.3f}), graph set-up {cal['graph_build_s'] * 1000:.1f} ms (single stream, "
+        f"for predict: {single})"
+    )
 
 
 def simulated_saturation(gguf: str, probe: dict, calibration: dict, prompt: int, output: int) -> float:
@@ -127,9 +149,8 @@ def main() -> int:
         loops = {p["users"]: p for p in cal_probe["points"]}
         sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
         print(
-            f"calibration ({time.perf_counter() - started:.0f} s): decode x{cal['decode']:.3f}, prefill "
-            f"x{cal['prefill']:.3f}, batch x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} "
-            f"ms, graph set-up {cal.get('graph_build_s', 0.0) * 1000:.1f} ms from closed loops of 1 user "
+            f"calibration ({time.perf_counter() - started:.0f} s): {describe(cal, gguf, cal_probe)} from closed "
+            f"loops of 1 user "
             f"({loops[1]['measured']} requests, TPOT p50 "
             f"{loops[1]['tpot_s']['p50'] * 1000:.1f} ms) and 4 users ({loops[4]['measured']} requests, TPOT p50 "
             f"{loops[4]['tpot_s']['p50'] * 1000:.1f} ms, {loops[4]['request_rate']:.3f} req/s), prompts "
@@ -181,9 +202,7 @@ def rescore(folder: Path, args) -> int:
         cal_probe = json.loads((folder / "calibration.json").read_text())["probes"][-1]
         sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
         print(
-            f"rescored {folder}: decode x{cal['decode']:.3f}, prefill x{cal['prefill']:.3f}, batch "
-            f"x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} ms, graph set-up "
-            f"{cal.get('graph_build_s', 0.0) * 1000:.1f} ms; simulated saturation "
+            f"rescored {folder}: {describe(cal, gguf, cal_probe)}; simulated saturation "
             f"{sim_sat:.3f} req/s"
         )
         report = json.loads(cli("validate", str(folder / "sweep.json"), *model, "--json"))

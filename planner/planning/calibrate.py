@@ -217,6 +217,8 @@ def calibrate_from(
         kv=factors["kv"],
         batch=factors.get("batch", 1.0),
         ttft_overhead_s=factors["ttft_overhead_s"],
+        step_decode=factors.get("step_decode", 0.0),
+        step_prefill=factors.get("step_prefill", 0.0),
         graph_build_s=factors.get("graph_build_s", 0.0),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=ctx.resolved.spec.model_id,

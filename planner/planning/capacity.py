@@ -243,7 +243,9 @@ def step_time_for(
         return step_vllm
 
     if d.engine == "llamacpp" and hw.profile.platform == "cpu":  # one thread reads and computes: the parts add
-        return llamacpp_scheduling.cpu_step(cpu_step_parts(spec, work, rates), dscale, pscale, kvscale)
+        # a load-curve calibration's own factors of this step; else the single-stream ones
+        sd, sp = _positive(calibration, "step_decode"), _positive(calibration, "step_prefill")
+        return llamacpp_scheduling.cpu_step(cpu_step_parts(spec, work, rates), sd or dscale, sp or pscale, kvscale)
 
     @lru_cache(maxsize=65536)
     def decode(n: int, bucket: int) -> float:
@@ -265,6 +267,11 @@ def step_time_for(
         return t
 
     return step
+
+
+def _positive(calibration, key: str) -> float | None:
+    value = calibration.get(key) if isinstance(calibration, Mapping) else getattr(calibration, key, None)
+    return float(value) if value and float(value) > 0 else None
 
 
 def cpu_step_parts(spec: ModelSpec, work: speed.ModelWork, rates: speed.Rates) -> llamacpp_scheduling.CpuStepParts:

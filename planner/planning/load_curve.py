@@ -45,6 +45,7 @@ FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
 BATCH_SIGNAL_MIN = 0.05
 DEFAULT_SLOTS = {"llamacpp": 4, "ollama": 1}  # llama-server -np auto (4); OLLAMA_NUM_PARALLEL 1 (engines/ollama.py)
 NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0, "graph_build_s": 0.0}
+CPU_STEP = {"step_decode": 1.0, "step_prefill": 1.0}
 LONE_PROMPT = 64  # a prompt longer than the last checkpoint break: read in two micro-batches
 
 
@@ -66,7 +67,10 @@ class CurveModel:
 
     def sched(self, cal) -> Scheduler:
         graphs = _get(cal, "graph_build_s") if self.scheduler.equal_split_ubatch else 0.0
-        return replace(self.scheduler, ttft_overhead_s=overhead_s(cal), graph_build_s=graphs)
+        # a fitted llama.cpp CPU step has no TTFT overhead outside the loop (fit_cpu_step); the stored one is
+        # the single-stream speed model's, for `predict`
+        overhead = 0.0 if _get(cal, "step_decode") and self.scheduler.equal_split_ubatch else overhead_s(cal)
+        return replace(self.scheduler, ttft_overhead_s=overhead, graph_build_s=graphs)
 
 
 def _get(cal, key: str) -> float:
@@ -224,6 +228,12 @@ def compare_load(contents: dict, ctx_for, cals, probe_index: int | None, slots: 
 # ---- calibration --------------------------------------------------------------------------------------
 
 
+def _after_warmup(point: dict) -> list[dict]:
+    """The point's requests in send order without the first WARMUP_SHARE of them."""
+    sent = sorted(point.get("requests", ()), key=lambda r: r.get("sent_s") or 0.0)
+    return sent[int(len(sent) * WARMUP_SHARE) :]
+
+
 def isolated_requests(point: dict) -> list[dict]:
     """Completed requests of a point that ran alone: no other request of the point was in flight."""
     done = [r for r in point.get("requests", ()) if r.get("error") is None and r.get("e2e_s") and r.get("ttft_s")]
@@ -269,7 +279,16 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
     cal = dict(NEUTRAL)
     model = models[0][2]
     if ctx.engine == "llamacpp" and ctx.hw.profile.platform == "cpu":
-        cal = fit_cpu_step(model, alone)
+        # as the statistics of a point, the first WARMUP_SHARE of its requests are left out (the first ones
+        # after a server's start read weights not yet in memory)
+        steady = [
+            r
+            for _, probe, _ in models
+            for p in probe["points"]
+            for r in isolated_requests({"requests": _after_warmup(p)})
+        ]
+        steady = steady if len(steady) >= 3 else alone
+        cal = {**fit_single_stream(ctx, steady), **fit_cpu_step(model, steady)}
         return ctx, cal, _sources(models, alone, batched)
     for _ in range(3):
         unit = {**cal, "decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
@@ -348,9 +367,9 @@ def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
     requests); what the steps leave of TTFT (median), over the prompt's micro-batches, is the graph set-up
     (docs/methodology.md section 8 says why it is attributed so). The batch factor stays 1 and the TTFT
     overhead 0 (the closed loop of several users is not fitted: it checks the model)."""
-    unit = dict(NEUTRAL)
+    unit = {**NEUTRAL, **CPU_STEP}
     sched = model.sched(unit)
-    full, reads_only = model.step(unit), model.step({**unit, "prefill": 1e12})
+    full, reads_only = model.step(unit), model.step({**unit, "step_prefill": 1e12})
 
     def parts(args) -> tuple[float, float]:
         read = reads_only(*args)
@@ -382,4 +401,24 @@ def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
     # what the steps leave of a lone TTFT is taken as the set-up of the prompt's micro-batch graphs (each a new
     # shape: neither reuses the previous graph), not as a fixed overhead outside the server's loop
     builds = len(lone_prompt_steps(sched, LONE_PROMPT))
-    return {**NEUTRAL, "decode": decode, "prefill": prefill, "graph_build_s": max(0.0, left) / builds}
+    return {"step_decode": decode, "step_prefill": prefill, "graph_build_s": max(0.0, left) / builds, "batch": 1.0}
+
+
+def fit_single_stream(ctx, alone: list[dict]) -> dict:
+    """decode, prefill and the TTFT overhead of the speed model, what `predict` and `fit` use, from the
+    requests that ran alone: TPOT_i = the predicted single-stream TPOT / decode (one scale), TTFT_i =
+    overhead + the predicted prefill time / prefill (relative least squares, section 6)."""
+    from planner.planning.validate import predict_for
+
+    unit = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "ttft_overhead_s": 0.0}
+    tpot_pred, tpot_meas, ttft_pred, ttft_meas = [], [], [], []
+    for r in alone:
+        pred = predict_for(ctx, r["prompt_tokens"], max(2, r["output_tokens"]), 1, unit)
+        if r.get("tpot_s") and r["output_tokens"] > 1:
+            tpot_pred.append(1.0 / pred.decode_tokens_per_s)
+            tpot_meas.append(r["tpot_s"])
+        ttft_pred.append(pred.ttft_s)
+        ttft_meas.append(r["ttft_s"])
+    overhead, scale = measure.fit_overhead_and_scale(ttft_pred, ttft_meas)
+    decode = 1.0 / measure.fit_scale(tpot_pred, tpot_meas) if tpot_pred else 1.0
+    return {**NEUTRAL, "decode": decode, "prefill": 1.0 / scale, "ttft_overhead_s": overhead}
