@@ -408,12 +408,16 @@ def fit_single_stream(ctx, alone: list[dict]) -> dict:
     """decode, prefill and the TTFT overhead of the speed model, what `predict` and `fit` use, from the
     requests that ran alone: TPOT_i = the predicted single-stream TPOT / decode (one scale), TTFT_i =
     overhead + the predicted prefill time / prefill (relative least squares, section 6)."""
-    from planner.planning.validate import predict_for
+    from planner.planning.predict import run_prediction
 
     unit = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "ttft_overhead_s": 0.0}
     tpot_pred, tpot_meas, ttft_pred, ttft_meas = [], [], [], []
     for r in alone:
-        pred = predict_for(ctx, r["prompt_tokens"], max(2, r["output_tokens"]), 1, unit)
+        lengths = max(1, int(r["prompt_tokens"])), max(2, int(r["output_tokens"]))
+        # as validate.predict_for: the probed server's deployment, one stream, no depth
+        pred = run_prediction(
+            ctx.resolved, ctx.hw, deployment_of(ctx), *lengths, 1, 0, unit, context_limit=ctx.context_limit
+        )
         if r.get("tpot_s") and r["output_tokens"] > 1:
             tpot_pred.append(1.0 / pred.decode_tokens_per_s)
             tpot_meas.append(r["tpot_s"])
