@@ -24,6 +24,7 @@ with below the measured saturation, the saturation rate within 20%.
 
     python scripts/capacity_check.py [--budget 300] [--fractions 0.3,0.55,0.8,1.25,1.6] [--plot FILE] [--keep DIR]
     python scripts/capacity_check.py --rescore DIR   # score a kept run again, without a server
+    python scripts/capacity_check.py --cross DIR1 DIR2 ...   # calibrate on each kept run, score every sweep
 """
 
 from __future__ import annotations
@@ -124,9 +125,14 @@ def main() -> int:
     parser.add_argument("--plot", help="also write validate's plot (.svg, .png or .html)")
     parser.add_argument("--keep", help="copy the calibration, sweep and drift results files into this folder")
     parser.add_argument("--rescore", help="score the results files a --keep run left in this folder again (no server)")
+    parser.add_argument(
+        "--cross", nargs="+", metavar="DIR", help="kept runs: calibrate on each one's calibration, score every sweep"
+    )
     args = parser.parse_args()
     if args.rescore:
         return rescore(Path(args.rescore), args)
+    if args.cross:
+        return cross(args.cross)
     found = find_artifacts()
     if found is None:
         raise SystemExit("llama-server or the Gemma GGUF unavailable: run scripts/build_llama_server.sh")
@@ -208,6 +214,51 @@ def rescore(folder: Path, args) -> int:
         report = json.loads(cli("validate", str(folder / "sweep.json"), *model, "--json"))
     points = {round(p["rate"], 4): p for p in json.loads((folder / "sweep.json").read_text())["probes"][-1]["points"]}
     return finish(report, points, sim_sat, started)
+
+
+def cross(folders: list[str]) -> int:
+    """Robustness of the calibration: fitted on one kept run's calibration phase, scored on every kept sweep."""
+    from planner.core.simulate import Lengths, saturation_rate
+    from planner.planning.load_curve import fit_load_factors, model_for, point_lengths, simulate_point
+    from planner.planning.load_probe import measured_saturation
+    from planner.planning.validate import ModelSettings, context_for
+    from tests.llama_server import build_artifacts
+
+    gguf = build_artifacts()[1]
+    ctx_of = lambda server: context_for(ModelSettings(model=gguf, hardware="host"), server)  # noqa: E731
+    runs = {Path(f).name: Path(f) for f in folders}
+    verdicts = []
+    head = ("fit on", "scored", "checked ok", "worst TTFT", "worst TPOT", "saturation")
+    print(" ".join(f"{h:>8}" if i < 2 else f"{h:>10}" for i, h in enumerate(head)) + "  verdict")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MI50PLAN_CONFIG_DIR"] = str(Path(tmp) / "config")
+        for a, fa in runs.items():
+            _, cal, _ = fit_load_factors(json.loads((fa / "calibration.json").read_text()), ctx_of, None)
+            for b, fb in runs.items():
+                probe = json.loads((fb / "sweep.json").read_text())["probes"][-1]
+                model = model_for(ctx_of(probe["server"]), probe, None)
+                measured = measured_saturation(probe["points"])
+                oks, worst = [], [0.0, 0.0]
+                for p in probe["points"]:
+                    if not (p["keeps_up"] and (p.get("offered_rate") or p["rate"]) < measured.rate_per_s):
+                        continue
+                    sim = simulate_point(model, cal, p, seed=1)
+                    errs = [pct(sim.ttft_p50_s, p["ttft_s"]["p50"]), pct(sim.tpot_p50_s, p["tpot_s"]["p50"])]
+                    worst = [e if abs(e) > abs(w) else w for e, w in zip(errs, worst, strict=True)]
+                    oks.append(all(abs(e) <= P50_TARGET_PCT for e in errs))
+                lengths = [point_lengths(p) for p in probe["points"]]
+                prompt = Lengths.empirical([v for ln in lengths if ln for v in ln[0].values])
+                output = Lengths.empirical([v for ln in lengths if ln for v in ln[1].values])
+                simulated = saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=1)
+                sat = pct(simulated, measured.rate_per_s)
+                ok = bool(oks) and all(oks) and sat is not None and abs(sat) <= SATURATION_TARGET_PCT
+                verdicts.append(ok)
+                print(
+                    f"{a:>8} {b:>8} {sum(oks):>5}/{len(oks):<4} {fmt_pct(worst[0])}    {fmt_pct(worst[1])}    "
+                    f"{fmt_pct(sat)}  {'PASS' if ok else 'FAIL'}"
+                )
+    print(f"{sum(verdicts)}/{len(verdicts)} PASS")
+    return 0 if all(verdicts) else 1
 
 
 def finish(report: dict, points: dict, sim_sat: float, started: float) -> int:
