@@ -217,6 +217,9 @@ def _models() -> dict[str, Any]:
         kv: real(0, 1000, strict_lo=True) = 1.0
         batch: real(0, 1000, strict_lo=True) = 1.0
         ttft_overhead_s: real(0, 3600) = 0.0
+        step_decode: real(0, 1000) = 0.0
+        step_prefill: real(0, 1000) = 0.0
+        graph_build_s: real(0, 3600) = 0.0
         created_at: Text = ""
         model: Text | None = None
         sources: Annotated[list[CalibrationSource], Field(max_length=MAX_COUNT)] = []

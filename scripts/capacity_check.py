@@ -6,14 +6,14 @@ untouched), and runs the user's own commands:
 
   1. ONE calibration, right before the sweep: `mi50plan probe URL --users 1,4` (closed loops of 1 and 4
      users, prompts uniform:16-128 tokens, so the calibration lengths are not the checked workload's)
-     and `mi50plan calibrate` of that load probe (decode, prefill and batch factors and the TTFT overhead
-     of the simulation; docs/methodology.md section 8);
+     and `mi50plan calibrate` of that load probe (on a CPU: the decode and prefill factors of llama.cpp's
+     step and the graph set-up, from the requests that ran alone; docs/methodology.md section 8);
   2. the calibrated simulation's saturation rate for the workload (fixed prompt and output lengths);
   3. the sweep: `mi50plan probe URL --rate r1,...,r5 --requests N` at fractions of that saturation, from
      light load to past it, N requests per rate so the sweep fits --budget seconds;
   4. a drift check: `probe --users 1` again, against the calibration's own single-user figures;
-  5. `mi50plan validate` of the sweep: per rate the simulated against the measured p50 TTFT and TPOT,
-     and the saturation rate.
+  5. `mi50plan validate` of the sweep: per rate the simulated (the probe's own sends replayed) against the
+     measured p50 TTFT and TPOT, and the saturation rate.
 
 Saturation: a rate is kept up with when the completions/s reach 90% of the rate the requests were sent
 at and the queue does not grow (the p50 TTFT of the last third of the requests at most twice the first
@@ -24,6 +24,7 @@ with below the measured saturation, the saturation rate within 20%.
 
     python scripts/capacity_check.py [--budget 300] [--fractions 0.3,0.55,0.8,1.25,1.6] [--plot FILE] [--keep DIR]
     python scripts/capacity_check.py --rescore DIR   # score a kept run again, without a server
+    python scripts/capacity_check.py --cross DIR1 DIR2 ...   # calibrate on each kept run, score every sweep
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ P50_TARGET_PCT = 25.0
 SATURATION_TARGET_PCT = 20.0
 DRIFT_WARN_PCT = 15.0
 SLOTS = 4
+FACTORS = ("decode", "prefill", "kv", "batch", "ttft_overhead_s", "step_decode", "step_prefill", "graph_build_s")
 
 
 def cli(*args: str) -> str:
@@ -66,6 +68,28 @@ def pct(sim: float | None, real: float | None) -> float | None:
 
 def fmt_pct(value: float | None) -> str:
     return "     -" if value is None else f"{value:+6.1f}%"
+
+
+def describe(cal: dict, gguf: str, probe: dict) -> str:
+    """The fitted calibration in one phrase: llama.cpp's step (what the load simulation uses: its times, which
+    do not depend on the host bandwidth the factors are relative to) and the single-stream factors (`predict`)."""
+    single = (
+        f"decode x{cal['decode']:.3f}, prefill x{cal['prefill']:.3f}, TTFT overhead "
+        f"{cal['ttft_overhead_s'] * 1000:.1f} ms"
+    )
+    if not cal.get("step_decode"):
+        return f"{single}, batch x{cal['batch']:.3f}"
+    from planner.planning.load_curve import model_for
+    from planner.planning.validate import ModelSettings, context_for
+
+    step = model_for(context_for(ModelSettings(model=gguf, hardware="host"), probe["server"]), probe, None).step(cal)
+    reads = step(1, 0.0, 0, 0.0) - (step(1, 0.0, 64, 0.0) - step(0, 0.0, 64, 0.0))  # a decode less one token
+    return (
+        f"llama.cpp step: {reads * 1000:.1f} ms a micro-batch (reads x{cal['step_decode']:.3f}), "
+        f"{(step(0, 0.0, 64, 0.0) - step(0, 0.0, 32, 0.0)) / 32 * 1000:.2f} ms a prompt token (compute "
+        f"x{cal['step_prefill']:.3f}), graph set-up {cal['graph_build_s'] * 1000:.1f} ms (single stream, "
+        f"for predict: {single})"
+    )
 
 
 def simulated_saturation(gguf: str, probe: dict, calibration: dict, prompt: int, output: int) -> float:
@@ -101,9 +125,14 @@ def main() -> int:
     parser.add_argument("--plot", help="also write validate's plot (.svg, .png or .html)")
     parser.add_argument("--keep", help="copy the calibration, sweep and drift results files into this folder")
     parser.add_argument("--rescore", help="score the results files a --keep run left in this folder again (no server)")
+    parser.add_argument(
+        "--cross", nargs="+", metavar="DIR", help="kept runs: calibrate on each one's calibration, score every sweep"
+    )
     args = parser.parse_args()
     if args.rescore:
         return rescore(Path(args.rescore), args)
+    if args.cross:
+        return cross(args.cross)
     found = find_artifacts()
     if found is None:
         raise SystemExit("llama-server or the Gemma GGUF unavailable: run scripts/build_llama_server.sh")
@@ -121,14 +150,14 @@ def main() -> int:
         cli("probe", url, "--users", "1,4", "--duration", f"{args.calibration_seconds:g}",
             "--prompt-tokens", "uniform:16-128", *common, "--save", str(cal_file))  # fmt: skip
         cal = json.loads(cli("calibrate", str(cal_file), *model, "--json"))["calibration"]
-        factors = {k: cal[k] for k in ("decode", "prefill", "kv", "batch", "ttft_overhead_s")}
+        factors = {k: cal.get(k, 0.0) for k in FACTORS}
         cal_probe = json.loads(cal_file.read_text())["probes"][-1]
         loops = {p["users"]: p for p in cal_probe["points"]}
         sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
         print(
-            f"calibration ({time.perf_counter() - started:.0f} s): decode x{cal['decode']:.3f}, prefill "
-            f"x{cal['prefill']:.3f}, batch x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} "
-            f"ms from closed loops of 1 user ({loops[1]['measured']} requests, TPOT p50 "
+            f"calibration ({time.perf_counter() - started:.0f} s): {describe(cal, gguf, cal_probe)} from closed "
+            f"loops of 1 user "
+            f"({loops[1]['measured']} requests, TPOT p50 "
             f"{loops[1]['tpot_s']['p50'] * 1000:.1f} ms) and 4 users ({loops[4]['measured']} requests, TPOT p50 "
             f"{loops[4]['tpot_s']['p50'] * 1000:.1f} ms, {loops[4]['request_rate']:.3f} req/s), prompts "
             f"uniform:16-128, {args.output_tokens} out"
@@ -175,17 +204,61 @@ def rescore(folder: Path, args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["MI50PLAN_CONFIG_DIR"] = str(Path(tmp) / "config")
         cal = json.loads(cli("calibrate", str(folder / "calibration.json"), *model, "--json"))["calibration"]
-        factors = {k: cal[k] for k in ("decode", "prefill", "kv", "batch", "ttft_overhead_s")}
+        factors = {k: cal.get(k, 0.0) for k in FACTORS}
         cal_probe = json.loads((folder / "calibration.json").read_text())["probes"][-1]
         sim_sat = simulated_saturation(gguf, cal_probe, factors, args.prompt_tokens, args.output_tokens)
         print(
-            f"rescored {folder}: decode x{cal['decode']:.3f}, prefill x{cal['prefill']:.3f}, batch "
-            f"x{cal['batch']:.3f}, TTFT overhead {cal['ttft_overhead_s'] * 1000:.1f} ms; simulated saturation "
+            f"rescored {folder}: {describe(cal, gguf, cal_probe)}; simulated saturation "
             f"{sim_sat:.3f} req/s"
         )
         report = json.loads(cli("validate", str(folder / "sweep.json"), *model, "--json"))
     points = {round(p["rate"], 4): p for p in json.loads((folder / "sweep.json").read_text())["probes"][-1]["points"]}
     return finish(report, points, sim_sat, started)
+
+
+def cross(folders: list[str]) -> int:
+    """Robustness of the calibration: fitted on one kept run's calibration phase, scored on every kept sweep."""
+    from planner.core.simulate import Lengths, saturation_rate
+    from planner.planning.load_curve import fit_load_factors, model_for, point_lengths, simulate_point
+    from planner.planning.load_probe import measured_saturation
+    from planner.planning.validate import ModelSettings, context_for
+    from tests.llama_server import build_artifacts
+
+    gguf = build_artifacts()[1]
+    ctx_of = lambda server: context_for(ModelSettings(model=gguf, hardware="host"), server)  # noqa: E731
+    runs = {Path(f).name: Path(f) for f in folders}
+    verdicts = []
+    head = ("fit on", "scored", "checked ok", "worst TTFT", "worst TPOT", "saturation")
+    print(" ".join(f"{h:>8}" if i < 2 else f"{h:>10}" for i, h in enumerate(head)) + "  verdict")
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["MI50PLAN_CONFIG_DIR"] = str(Path(tmp) / "config")
+        for a, fa in runs.items():
+            _, cal, _ = fit_load_factors(json.loads((fa / "calibration.json").read_text()), ctx_of, None)
+            for b, fb in runs.items():
+                probe = json.loads((fb / "sweep.json").read_text())["probes"][-1]
+                model = model_for(ctx_of(probe["server"]), probe, None)
+                measured = measured_saturation(probe["points"])
+                oks, worst = [], [0.0, 0.0]
+                for p in probe["points"]:
+                    if not (p["keeps_up"] and (p.get("offered_rate") or p["rate"]) < measured.rate_per_s):
+                        continue
+                    sim = simulate_point(model, cal, p, seed=1)
+                    errs = [pct(sim.ttft_p50_s, p["ttft_s"]["p50"]), pct(sim.tpot_p50_s, p["tpot_s"]["p50"])]
+                    worst = [e if abs(e) > abs(w) else w for e, w in zip(errs, worst, strict=True)]
+                    oks.append(all(abs(e) <= P50_TARGET_PCT for e in errs))
+                lengths = [point_lengths(p) for p in probe["points"]]
+                prompt = Lengths.empirical([v for ln in lengths if ln for v in ln[0].values])
+                output = Lengths.empirical([v for ln in lengths if ln for v in ln[1].values])
+                simulated = saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=1)
+                sat = pct(simulated, measured.rate_per_s)
+                ok = bool(oks) and all(oks) and sat is not None and abs(sat) <= SATURATION_TARGET_PCT
+                verdicts.append(ok)
+                print(
+                    f"{a:>8} {b:>8} {sum(oks):>5}/{len(oks):<4} {fmt_pct(worst[0])}    {fmt_pct(worst[1])}    "
+                    f"{fmt_pct(sat)}  {'PASS' if ok else 'FAIL'}"
+                )
+    print(f"{sum(verdicts)}/{len(verdicts)} PASS")
+    return 0 if all(verdicts) else 1
 
 
 def finish(report: dict, points: dict, sim_sat: float, started: float) -> int:

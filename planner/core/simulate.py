@@ -127,6 +127,9 @@ class Load:
     # server): the prompt's full blocks are cached, at most prompt - 1 tokens (V1 kv_cache_manager
     # get_computed_blocks recomputes the last prompt token to get its logits).
     prompt_cached: bool = False
+    # Replay of a measured open-loop run: (send time s, prompt tokens, output tokens) of each request it sent,
+    # instead of Poisson draws at `rate` (which stays the run's offered rate) and lengths drawn from the lists.
+    replay: tuple[tuple[float, int, int], ...] = ()
 
     def __post_init__(self) -> None:
         if (self.rate is None) == (self.users is None):
@@ -137,6 +140,10 @@ class Load:
             raise ValueError("users must be 1 or more")
         if self.requests < 2 or self.think_time_s < 0:
             raise ValueError("need 2 requests or more and a think time of 0 s or more")
+        if self.replay and (self.rate is None or min(a for a, _, _ in self.replay) < 0):
+            raise ValueError("a replayed run is an open-loop load sent at 0 s or later")
+        if self.replay and min(min(p, o) for _, p, o in self.replay) < 1:
+            raise ValueError("replayed lengths must be 1 token or more")
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,21 @@ class Scheduler:
     max_queue: int | None = None  # Ollama OLLAMA_MAX_QUEUE
     ttft_overhead_s: float = 0.0  # fixed per-request time outside the steps (HTTP, tokenising)
     prefill_first: bool = False  # vLLM V0 without chunked prefill: whole prompts in prefill-only steps
+    # llama-server with context checkpoints (a model with sliding-window or recurrent layers): a prompt's batch
+    # stops this many tokens before the prompt's end, so the rest runs in a later step (server-context.cpp
+    # checkpoint_offsets {4 + n_ubatch, 4}, each capped at n_batch; llama.cpp PR #20288)
+    prompt_breaks: tuple[int, ...] = ()
+    # llama.cpp without a unified KV cache (-np N without --kv-unified): llama_decode splits a batch with
+    # split_equal(n_ubatch, sequential): a micro-batch takes the same number of tokens from each of a run of
+    # consecutive slot ids, so decodes of slots 0 and 2, or a slot's prompt beside others' decodes, run in
+    # separate micro-batches, each a graph evaluation that reads the weights (src/llama-batch.cpp,
+    # llama-kv-cache-iswa.cpp init_batch). Slots are taken least recently used first (get_available_slot).
+    # 0: one micro-batch sequence (unified cache), timed as one step. Else the n_ubatch.
+    equal_split_ubatch: int = 0
+    # llama.cpp reuses the previous micro-batch's compute graph only when the next one has the same shape and
+    # sequences (llm_graph_params::allow_reuse, llama_context::process_ubatch); otherwise it builds and
+    # allocates a new one: this time per build (with equal_split_ubatch).
+    graph_build_s: float = 0.0
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -241,11 +263,11 @@ class SimResult:
 
 
 class _Req:
-    __slots__ = ("arrival", "prompt", "output", "computed", "generated", "first", "finish", "blocks", "preempt")
+    __slots__ = ("arrival", "prompt", "output", "computed", "generated", "first", "finish", "blocks", "preempt", "slot")
 
     def __init__(self, arrival: float, prompt: int, output: int) -> None:
         self.arrival, self.prompt, self.output = arrival, prompt, output
-        self.computed = self.generated = self.blocks = self.preempt = 0
+        self.computed = self.generated = self.blocks = self.preempt = self.slot = 0
         self.first = self.finish = math.nan
 
     @property
@@ -259,15 +281,18 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
     arrivals: list[tuple[float, int, _Req]] = []  # heap of (time, seq, request)
     sent = 0
 
-    def new_request(at: float) -> None:
+    def new_request(at: float, lengths: tuple[int, int] | None = None) -> None:
         nonlocal sent
-        req = _Req(at, load.prompt.sample(rng), load.output.sample(rng))
+        req = _Req(at, *(lengths or (load.prompt.sample(rng), load.output.sample(rng))))
         if load.prompt_cached and sched.engine == "vllm":
             req.computed = (req.prompt - 1) // sched.block_size * sched.block_size
         heapq.heappush(arrivals, (at, sent, req))
         sent += 1
 
-    if load.rate is not None:
+    if load.replay:
+        for at, prompt, output in sorted(load.replay):
+            new_request(at, (prompt, output))
+    elif load.rate is not None:
         t_arr = 0.0
         for _ in range(load.requests):
             t_arr += rng.expovariate(load.rate)
@@ -286,6 +311,8 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
     t = 0.0
     busy_seq_time = busy_time = 0.0
     preemptions = 0
+    slot_used = [-math.inf] * sched.max_seqs  # when each slot was last released (llama.cpp t_last_used)
+    last_graph: tuple = ()  # the shape of the last micro-batch's graph (equal_split_ubatch)
 
     def reject(req: _Req) -> None:
         req.finish = t
@@ -383,7 +410,12 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
                 waiting.popleft()
                 if sched.slot_tokens is None:
                     free -= need
+                taken = {q.slot for q in running}
+                # the least recently used free slot; of equals the last one (`slot.t_last_used <= t_last`)
+                r.slot = min((i for i in range(sched.max_seqs) if i not in taken), key=lambda i: (slot_used[i], -i))
                 running.append(r)
+            if sched.equal_split_ubatch:
+                running.sort(key=lambda q: q.slot)  # llama-server iterates its slots in id order
             for r in running:  # generating slots first: one token each
                 if r.pending == 1 and r.generated:
                     chunks.append((r, 1))
@@ -392,7 +424,7 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
                 if budget <= 0:
                     break
                 if not (r.pending == 1 and r.generated):
-                    c = min(r.pending, budget)
+                    c = min([r.pending, budget] + [r.pending - b for b in sched.prompt_breaks if r.pending > b])
                     chunks.append((r, c))
                     budget -= c
 
@@ -404,22 +436,38 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
             if c == 1 and r.generated:
                 dec_n += 1
                 dec_depth += r.computed
+            elif slot_engine and c == r.pending:
+                # llama-server and Ollama compute logits for a prompt's last token only, and sample it as
+                # a decode: that token is timed as one more decoding sequence, the others as prompt tokens
+                dec_n += 1
+                dec_depth += r.computed + c - 1
+                pre_tokens += c - 1
+                pre_depth += r.computed * (c - 1)
             else:
                 pre_tokens += c
                 pre_depth += r.computed * c
         mean_dec = dec_depth / dec_n if dec_n else 0.0
         mean_pre = pre_depth / pre_tokens if pre_tokens else 0.0
         steps = 1
-        if not pre_tokens and dec_n and not preempted and len(chunks) == len(running):
+        only_decodes = not pre_tokens and dec_n and all(r.generated for r, _ in chunks)
+        if only_decodes and not preempted and len(chunks) == len(running):
             # Decode only, and whatever waits cannot join before a request finishes: jump to the
             # first finish, the next arrival or the first block the KV cache cannot give.
             steps = min(r.output - r.generated for r, _ in chunks)
             if not slot_engine:
                 steps = min(steps, _steps_within_blocks(chunks, free, bs))
-            if arrivals and steps > 1:
-                dt1 = step_time(dec_n, mean_dec, 0, 0.0)
+            dt1 = step_time(dec_n, mean_dec, 0, 0.0) if arrivals and steps > 1 else 0.0
+            if dt1 > 0:
                 steps = max(1, min(steps, math.ceil((arrivals[0][0] - t) / dt1)))
-        if steps > 1:
+        if sched.equal_split_ubatch and slot_engine:
+            pieces = _equal_split([(r, r.computed, c) for r, c in chunks], sched.equal_split_ubatch)
+            dt = steps * sum(step_time(*_shape(piece, steps)) for piece in pieces)
+            graphs = [tuple((r.slot, k) for r, _, k in piece) for piece in pieces]
+            builds = sum(g != h for g, h in zip(graphs, [last_graph, *graphs[:-1]], strict=True))
+            builds += (steps - 1) * sum(g != h for g, h in zip(graphs, [graphs[-1], *graphs[:-1]], strict=True))
+            dt += builds * sched.graph_build_s
+            last_graph = graphs[-1]
+        elif steps > 1:
             dt = steps * step_time(dec_n, mean_dec + (steps - 1) / 2, 0, 0.0)
         else:
             dt = step_time(dec_n, mean_dec, pre_tokens, mean_pre)
@@ -446,6 +494,7 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
         for r in running:
             if r.generated >= r.output:
                 r.finish = t
+                slot_used[r.slot] = t
                 done.append(r)
                 free += r.blocks if not slot_engine else (0 if sched.slot_tokens else r.prompt + r.output)
                 r.blocks = 0
@@ -457,6 +506,46 @@ def simulate(sched: Scheduler, step_time: StepTime, load: Load, slo: Slo | None 
         running = still
 
     return _result(sched, load, slo, done, rejected, busy_time, busy_seq_time, preemptions)
+
+
+def _equal_split(pieces: list[tuple[_Req, int, int]], n_ubatch: int) -> list[list[tuple[_Req, int, int]]]:
+    """llama.cpp split_equal(n_ubatch, sequential=True) of a batch of (request, first position, tokens) in
+    batch order: each micro-batch takes, from a run of consecutive slot ids starting at the first unused
+    token's slot, the same number of tokens per slot (the fewest any of them has left, within n_ubatch)."""
+    left = [[r, start, n] for r, start, n in pieces]
+    out = []
+    while any(n for _, _, n in left):
+        run: list[list] = []
+        for item in left:
+            if item[2] and (not run or item[0].slot == run[-1][0].slot + 1):
+                run.append(item)
+        k = max(1, min(min(n for _, _, n in run), n_ubatch // len(run)))
+        out.append([(r, start, k) for r, start, _ in run])
+        for item in run:
+            item[1] += k
+            item[2] -= k
+    return out
+
+
+def _shape(piece: list[tuple[_Req, int, int]], steps: int = 1) -> tuple[int, float, int, float]:
+    """The step-time arguments of one micro-batch: decodes (and a prompt's last token, which is sampled
+    like one) with their mean depth, then the other prompt tokens with the mean depth they start at;
+    `steps` > 1: that many decode-only steps, at their middle depth."""
+    dec_n = pre = 0
+    dec_depth = pre_depth = 0.0
+    for r, start, k in piece:
+        if r.generated and k == 1 and start == r.computed and r.pending == 1:
+            dec_n += 1
+            dec_depth += start + (steps - 1) / 2
+        elif start + k == r.computed + r.pending:  # ends the prompt
+            dec_n += 1
+            dec_depth += start + k - 1
+            pre += k - 1
+            pre_depth += start * (k - 1)
+        else:
+            pre += k
+            pre_depth += start * k
+    return dec_n, dec_depth / dec_n if dec_n else 0.0, pre, pre_depth / pre if pre else 0.0
 
 
 def _steps_within_blocks(chunks: list[tuple[_Req, int]], free: int, bs: int) -> int:

@@ -21,6 +21,7 @@ from planner.core.hardware import Hardware, HardwareProfile
 from planner.core.simulate import Lengths, Load, Scheduler, SimResult, Slo, StepTime, max_rate, saturation_rate
 from planner.core.simulate import simulate as run_simulation
 from planner.core.spec import ModelSpec
+from planner.engines import llamacpp_scheduling
 from planner.engines.llamacpp import GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, plan_ollama
 from planner.engines.vllm import VllmOptions, VllmPlan, plan_vllm
@@ -241,6 +242,11 @@ def step_time_for(
 
         return step_vllm
 
+    if d.engine == "llamacpp" and hw.profile.platform == "cpu":  # one thread reads and computes: the parts add
+        # a load-curve calibration's own factors of this step; else the single-stream ones
+        sd, sp = _positive(calibration, "step_decode"), _positive(calibration, "step_prefill")
+        return llamacpp_scheduling.cpu_step(cpu_step_parts(spec, work, rates), sd or dscale, sp or pscale, kvscale)
+
     @lru_cache(maxsize=65536)
     def decode(n: int, bucket: int) -> float:
         fixed, kv = speed.decode_step_parts(work, rates, n, bucket * DEPTH_BUCKET, layout, hw)
@@ -261,6 +267,26 @@ def step_time_for(
         return t
 
     return step
+
+
+def _positive(calibration, key: str) -> float | None:
+    value = calibration.get(key) if isinstance(calibration, Mapping) else getattr(calibration, key, None)
+    return float(value) if value and float(value) > 0 else None
+
+
+def cpu_step_parts(spec: ModelSpec, work: speed.ModelWork, rates: speed.Rates) -> llamacpp_scheduling.CpuStepParts:
+    """The unit costs of a llama.cpp CPU step (engines/llamacpp_scheduling.py) from the speed model's rates."""
+    head = spec.vocab_size * spec.hidden_size  # the output head's parameters (the tied embedding or lm_head)
+    body = max(0.1 * work.params_active, work.params_active - head * (1 if spec.tie_word_embeddings else 2))
+    return llamacpp_scheduling.CpuStepParts(
+        read_s=work.read_bytes(1) / rates.bandwidth + rates.layer_seconds(work),
+        token_s=2.0 * body / rates.compute,
+        output_s=2.0 * head / rates.compute,
+        attention_s=4.0 * work.q_dim / rates.attention,
+        kv_s=work.kv_bytes_per_token_layer / rates.kv_bandwidth,
+        ubatch=speed.UBATCH["llamacpp"],
+        attended=work.attended,
+    )
 
 
 def fit_batch_factor(tpot_of: Callable[[float], float], measured_tpot_s: float) -> float:

@@ -12,9 +12,10 @@ requests and use the same estimators (planner.core.simulate.event_rate, queue_gr
 from __future__ import annotations
 
 import math
+import statistics
 from dataclasses import dataclass, replace
 
-from planner.core import measure
+from planner.core import measure, speed
 from planner.core.simulate import (
     WARMUP_SHARE,
     Lengths,
@@ -27,6 +28,7 @@ from planner.core.simulate import (
     simulate,
 )
 from planner.core.speed import check_deployment
+from planner.engines.llamacpp_scheduling import needs_checkpoints, prompt_breaks
 from planner.errors import UsageError
 from planner.planning.capacity import (
     LLAMACPP_N_BATCH,
@@ -42,7 +44,9 @@ BELOW_SATURATION_REQUESTS = 600  # simulated requests of a point the simulated s
 FIT_REQUESTS = 300  # per simulated point while fitting the batch factor
 BATCH_SIGNAL_MIN = 0.05
 DEFAULT_SLOTS = {"llamacpp": 4, "ollama": 1}  # llama-server -np auto (4); OLLAMA_NUM_PARALLEL 1 (engines/ollama.py)
-NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0}
+NEUTRAL = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "batch": 1.0, "ttft_overhead_s": 0.0, "graph_build_s": 0.0}
+CPU_STEP = {"step_decode": 1.0, "step_prefill": 1.0}
+LONE_PROMPT = 64  # a prompt longer than the last checkpoint break: read in two micro-batches
 
 
 def load_probes(contents: dict, probe_index: int | None) -> list[tuple[int, dict]]:
@@ -62,7 +66,16 @@ class CurveModel:
         return step_time_for(self.ctx.resolved.spec, self.ctx.hw, self.deployment, cal)
 
     def sched(self, cal) -> Scheduler:
-        return replace(self.scheduler, ttft_overhead_s=overhead_s(cal))
+        graphs = _get(cal, "graph_build_s") if self.scheduler.equal_split_ubatch else 0.0
+        # a fitted llama.cpp CPU step has no TTFT overhead outside the loop (fit_cpu_step); the stored one is
+        # the single-stream speed model's, for `predict`
+        overhead = 0.0 if _get(cal, "step_decode") and self.scheduler.equal_split_ubatch else overhead_s(cal)
+        return replace(self.scheduler, ttft_overhead_s=overhead, graph_build_s=graphs)
+
+
+def _get(cal, key: str) -> float:
+    value = cal.get(key) if isinstance(cal, dict) else getattr(cal, key, None)
+    return float(value or 0.0)
 
 
 def _context_of(probe: dict) -> int:
@@ -89,7 +102,13 @@ def model_for(ctx, probe: dict, slots: int | None) -> CurveModel:
     if ctx.engine == "llamacpp":
         n_ctx = details.get("n_ctx") or ctx.context_limit or need * n
         # n_ctx is the whole cache; without --kv-unified each slot owns n_ctx / np cells.
-        sched = Scheduler("llamacpp", n, LLAMACPP_N_BATCH, n_ctx, 1, slot_tokens=max(1, n_ctx // n))
+        checkpoints = needs_checkpoints(speed.work_from_spec(ctx.resolved.spec, d).sliding_layers)
+        breaks = prompt_breaks(checkpoints, LLAMACPP_N_BATCH, speed.UBATCH["llamacpp"])
+        # -np N without --kv-unified (llama-server's default when -np is given): equal-split micro-batches
+        sched = Scheduler(
+            "llamacpp", n, LLAMACPP_N_BATCH, n_ctx, 1, slot_tokens=max(1, n_ctx // n), prompt_breaks=breaks,
+            equal_split_ubatch=speed.UBATCH["llamacpp"],
+        )  # fmt: skip
         return CurveModel(ctx, sched, d)
     per_slot = ctx.context_limit or max(need, 2048)
     sched = Scheduler("ollama", n, OLLAMA_NUM_BATCH, per_slot * n, 1, slot_tokens=per_slot, max_queue=OLLAMA_MAX_QUEUE)
@@ -116,8 +135,23 @@ class SimPoint:
     keeps_up: bool
 
 
-def simulate_point(model: CurveModel, cal, point: dict, *, requests: int | None = None, seed: int = 0) -> SimPoint:
-    """The simulated server under the point's own load, its statistics as loadgen computes them."""
+def replay_of(point: dict) -> tuple[tuple[float, int, int], ...]:
+    """(send time, prompt tokens, output tokens) of every request an open-loop point sent and got an answer
+    to (a failed request's lengths are unknown): empty unless two or more."""
+    sends = tuple(
+        (float(r["sent_s"]), max(1, int(r["prompt_tokens"])), max(1, int(r["output_tokens"])))
+        for r in point.get("requests", ())
+        if r.get("error") is None and r.get("sent_s") is not None and r.get("output_tokens")
+    )
+    return sends if len(sends) >= 2 else ()
+
+
+def simulate_point(
+    model: CurveModel, cal, point: dict, *, requests: int | None = None, seed: int = 0, replay: bool = True
+) -> SimPoint:
+    """The simulated server under the point's own load, its statistics as loadgen computes them. An open-loop
+    point is replayed: the server is sent the requests the probe sent, at the same times with the same
+    lengths, so the comparison sees the model and not a second random draw of a few dozen arrivals."""
     lengths = point_lengths(point)
     if lengths is None:
         raise ValueError("no completed request")
@@ -125,10 +159,11 @@ def simulate_point(model: CurveModel, cal, point: dict, *, requests: int | None 
     sched, step = model.sched(cal), model.step(cal)
     if point.get("rate") is not None:
         rate = point.get("offered_rate") or point["rate"]
-        if requests is None:
+        sends = replay_of(point) if replay else ()
+        if requests is None and not sends:
             below = rate < saturation_rate(sched, step, prompt, output, seed=seed, requests=300)
             requests = BELOW_SATURATION_REQUESTS if below else max(20, int(point.get("sent") or 0))
-        load = Load(prompt, output, rate=rate, requests=max(2, requests), seed=seed)
+        load = Load(prompt, output, rate=rate, requests=len(sends) or max(2, requests or 2), seed=seed, replay=sends)
     else:
         load = Load(
             prompt,
@@ -193,6 +228,12 @@ def compare_load(contents: dict, ctx_for, cals, probe_index: int | None, slots: 
 # ---- calibration --------------------------------------------------------------------------------------
 
 
+def _after_warmup(point: dict) -> list[dict]:
+    """The point's requests in send order without the first WARMUP_SHARE of them."""
+    sent = sorted(point.get("requests", ()), key=lambda r: r.get("sent_s") or 0.0)
+    return sent[int(len(sent) * WARMUP_SHARE) :]
+
+
 def isolated_requests(point: dict) -> list[dict]:
     """Completed requests of a point that ran alone: no other request of the point was in flight."""
     done = [r for r in point.get("requests", ()) if r.get("error") is None and r.get("e2e_s") and r.get("ttft_s")]
@@ -237,6 +278,18 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
     ]  # fmt: skip
     cal = dict(NEUTRAL)
     model = models[0][2]
+    if ctx.engine == "llamacpp" and ctx.hw.profile.platform == "cpu":
+        # as the statistics of a point, the first WARMUP_SHARE of its requests are left out (the first ones
+        # after a server's start read weights not yet in memory)
+        steady = [
+            r
+            for _, probe, _ in models
+            for p in probe["points"]
+            for r in isolated_requests({"requests": _after_warmup(p)})
+        ]
+        steady = steady if len(steady) >= 3 else alone
+        cal = {**fit_single_stream(ctx, steady), **fit_cpu_step(model, steady)}
+        return ctx, cal, _sources(models, alone, batched)
     for _ in range(3):
         unit = {**cal, "decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
         step = model.step(unit)
@@ -268,6 +321,10 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
             weights.append(p["measured"])
         if logs:
             cal["batch"] = math.exp(sum(w * v for w, v in zip(weights, logs, strict=True)) / sum(weights))
+    return ctx, cal, _sources(models, alone, batched)
+
+
+def _sources(models, alone, batched) -> list[dict]:
     sources = [
         {"probe": i, "probed_at": probe.get("probed_at"), "blocks": [point_name(p) for p in probe["points"]]}
         for i, probe, _ in models
@@ -275,4 +332,97 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
     for source in sources:
         source["alone_requests"] = len(alone)
         source["batched_points"] = len(batched)
-    return ctx, cal, sources
+    return sources
+
+
+def theil_sen(xs: list[float], ys: list[float]) -> float | None:
+    """The median of the pairwise slopes (Theil-Sen): one slow request, like the first after start-up,
+    does not tilt it. None when every x is the same."""
+    slopes = sorted(
+        (ys[j] - ys[i]) / (xs[j] - xs[i])
+        for i in range(len(xs))
+        for j in range(i + 1, len(xs))
+        if abs(xs[j] - xs[i]) > 1e-12
+    )
+    return statistics.median(slopes) if slopes else None
+
+
+def lone_prompt_steps(sched: Scheduler, prompt: int) -> list[tuple[int, float, int, float]]:
+    """The step-time arguments of the steps that read one prompt on an idle server, as the simulation
+    times them (planner.core.simulate: the prompt's last token is timed as a decoding sequence)."""
+    steps, done = [], 0
+    while done < prompt:
+        left = prompt - done
+        c = min([left, sched.max_batch_tokens] + [left - b for b in sched.prompt_breaks if left > b])
+        steps.append((1, float(done + c - 1), c - 1, float(done)) if c == left else (0, 0.0, c, float(done)))
+        done += c
+    return steps
+
+
+def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
+    """The factors of the llama.cpp CPU step (engines/llamacpp_scheduling.py) from the requests that ran
+    alone: the step is affine in 1/decode (weight reads, KV) and 1/prefill (GEMMs, output head, attention).
+    TTFT = the prompt's steps + the set-up of their graphs: the slope of TTFT over the steps' compute part
+    (Theil-Sen) is 1/prefill; TPOT = one decode step: its read part gives 1/decode (median over the
+    requests); what the steps leave of TTFT (median), over the prompt's micro-batches, is the graph set-up
+    (docs/methodology.md section 8 says why it is attributed so). The batch factor stays 1 and the TTFT
+    overhead 0 (the closed loop of several users is not fitted: it checks the model)."""
+    unit = {**NEUTRAL, **CPU_STEP}
+    sched = model.sched(unit)
+    full, reads_only = model.step(unit), model.step({**unit, "step_prefill": 1e12})
+
+    def parts(args) -> tuple[float, float]:
+        read = reads_only(*args)
+        return read, full(*args) - read
+
+    ttft_parts, ttfts, tpot_parts, tpots = [], [], [], []
+    for r in alone:
+        steps = [parts(a) for a in lone_prompt_steps(sched, int(r["prompt_tokens"]))]
+        ttft_parts.append((sum(a for a, _ in steps), sum(b for _, b in steps)))
+        ttfts.append(r["ttft_s"])
+        if r.get("tpot_s") and r["output_tokens"] > 1:
+            tpot_parts.append(parts((1, r["prompt_tokens"] + r["output_tokens"] / 2, 0, 0.0)))
+            tpots.append(r["tpot_s"])
+    slope = theil_sen([c for _, c in ttft_parts], ttfts)
+    if slope is None or slope <= 0:
+        raise UsageError(
+            "calibrate",
+            None,
+            "the lone requests' TTFT does not grow with their prompts: the prefill speed cannot be fitted",
+            hint="probe --users 1 with several prompt lengths, e.g. --prompt-tokens uniform:16-128",
+        )
+    prefill = 1.0 / slope
+    # the read part's scale: what the compute leaves of each TPOT, at least a tenth of the speed model's read
+    read_scale = statistics.median(
+        max(0.1 * rd, t - c / prefill) / rd for (rd, c), t in zip(tpot_parts, tpots, strict=True)
+    )
+    decode = 1.0 / read_scale
+    left = statistics.median(t - rd / decode - c / prefill for (rd, c), t in zip(ttft_parts, ttfts, strict=True))
+    # what the steps leave of a lone TTFT is taken as the set-up of the prompt's micro-batch graphs (each a new
+    # shape: neither reuses the previous graph), not as a fixed overhead outside the server's loop
+    builds = len(lone_prompt_steps(sched, LONE_PROMPT))
+    return {"step_decode": decode, "step_prefill": prefill, "graph_build_s": max(0.0, left) / builds, "batch": 1.0}
+
+
+def fit_single_stream(ctx, alone: list[dict]) -> dict:
+    """decode, prefill and the TTFT overhead of the speed model, what `predict` and `fit` use, from the
+    requests that ran alone: TPOT_i = the predicted single-stream TPOT / decode (one scale), TTFT_i =
+    overhead + the predicted prefill time / prefill (relative least squares, section 6)."""
+    from planner.planning.predict import run_prediction
+
+    unit = {"decode": 1.0, "prefill": 1.0, "kv": 1.0, "ttft_overhead_s": 0.0}
+    tpot_pred, tpot_meas, ttft_pred, ttft_meas = [], [], [], []
+    for r in alone:
+        lengths = max(1, int(r["prompt_tokens"])), max(2, int(r["output_tokens"]))
+        # as validate.predict_for: the probed server's deployment, one stream, no depth
+        pred = run_prediction(
+            ctx.resolved, ctx.hw, deployment_of(ctx), *lengths, 1, 0, unit, context_limit=ctx.context_limit
+        )
+        if r.get("tpot_s") and r["output_tokens"] > 1:
+            tpot_pred.append(1.0 / pred.decode_tokens_per_s)
+            tpot_meas.append(r["tpot_s"])
+        ttft_pred.append(pred.ttft_s)
+        ttft_meas.append(r["ttft_s"])
+    overhead, scale = measure.fit_overhead_and_scale(ttft_pred, ttft_meas)
+    decode = 1.0 / measure.fit_scale(tpot_pred, tpot_meas) if tpot_pred else 1.0
+    return {**NEUTRAL, "decode": decode, "prefill": 1.0 / scale, "ttft_overhead_s": overhead}

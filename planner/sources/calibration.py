@@ -41,6 +41,12 @@ class Calibration:
     kv: float = 1.0  # on the KV-cache read at depth, on top of decode
     batch: float = 1.0  # on the batched-decode compute (fitted from a load curve; planning/capacity)
     ttft_overhead_s: float = 0.0  # fixed time per request added to TTFT (HTTP, tokenisation, scheduling)
+    # llama-server on a CPU, from a load curve (planning/load_curve.fit_cpu_step): the factors of llama.cpp's
+    # step (engines/llamacpp_scheduling.py; 0 = not fitted: the load simulation uses decode and prefill) and
+    # the set-up of a micro-batch whose graph is not reused
+    step_decode: float = 0.0
+    step_prefill: float = 0.0
+    graph_build_s: float = 0.0
     created_at: str = ""
     model: str | None = None
     sources: tuple[dict, ...] = ()
@@ -57,8 +63,14 @@ class Calibration:
             f"calibration '{self.name}' in use (decode x{self.decode:.3f}, KV read x{self.kv:.3f}, "
             f"prefill x{self.prefill:.3f}, "
             + (f"batch x{self.batch:.3f}, " if self.batch != 1.0 else "")
-            + f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms; "
-            f"from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
+            + f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms"
+            + (
+                f", llama.cpp step: reads x{self.step_decode:.3f}, compute x{self.step_prefill:.3f}, graph set-up "
+                f"{self.graph_build_s * 1000:.1f} ms"
+                if self.step_decode
+                else ""
+            )
+            + f"; from {probes} run{'s' if probes != 1 else ''} in {', '.join(files) or '-'}, {self.created_at})"
         )
 
     def has_speed(self) -> bool:
@@ -86,6 +98,9 @@ class Calibration:
             "kv": self.kv,
             "batch": self.batch,
             "ttft_overhead_s": self.ttft_overhead_s,
+            "step_decode": self.step_decode,
+            "step_prefill": self.step_prefill,
+            "graph_build_s": self.graph_build_s,
         }
 
 

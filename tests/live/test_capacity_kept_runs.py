@@ -1,0 +1,64 @@
+"""The llama-server load simulation against kept real runs (tests/data/capacity-check, README there): the
+calibration is fitted on each run's calibration file only (closed loops of 1 and 4 users, other lengths than
+the sweep's), then every run's sweep is scored, its own and the other runs' (issue 13's targets: p50 TTFT and
+TPOT within 25% at every rate kept up with below the measured saturation, the saturation rate within 20%).
+Needs the Gemma 3 270M GGUF of the llama-server build (its metadata only; no server is started)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planner.core.simulate import Lengths, saturation_rate
+from planner.planning.load_curve import fit_load_factors, model_for, point_lengths, simulate_point
+from planner.planning.load_probe import measured_saturation
+from planner.planning.validate import ModelSettings, context_for
+from tests.llama_server import require_artifacts
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "capacity-check"
+RUNS = ("cc1", "cc3", "cc4")
+P50_TARGET_PCT, SATURATION_TARGET_PCT = 25.0, 20.0  # issue 13
+
+
+@pytest.fixture(scope="module")
+def gguf():
+    return require_artifacts()[1]
+
+
+def _contents(run: str, name: str) -> dict:
+    return json.loads((DATA / run / f"{name}.json").read_text())
+
+
+def _score(gguf: str, cal: dict, run: str) -> tuple[list[tuple[float, float, float]], float]:
+    probe = _contents(run, "sweep")["probes"][-1]
+    model = model_for(context_for(ModelSettings(model=gguf, hardware="host"), probe["server"]), probe, None)
+    measured = measured_saturation(probe["points"])
+    rows = []
+    for p in probe["points"]:
+        if p["keeps_up"] and (p.get("offered_rate") or p["rate"]) < measured.rate_per_s:
+            sim = simulate_point(model, cal, p, seed=1)
+            rows.append(
+                (
+                    p.get("offered_rate") or p["rate"],
+                    (sim.ttft_p50_s / p["ttft_s"]["p50"] - 1) * 100,
+                    (sim.tpot_p50_s / p["tpot_s"]["p50"] - 1) * 100,
+                )
+            )
+    prompt = Lengths.empirical([v for p in probe["points"] for v in point_lengths(p)[0].values])
+    output = Lengths.empirical([v for p in probe["points"] for v in point_lengths(p)[1].values])
+    sat = saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=1)
+    return rows, (sat / measured.rate_per_s - 1) * 100
+
+
+@pytest.mark.parametrize("fit_on", RUNS)
+def test_calibrated_on_one_run_every_sweep_meets_the_targets(gguf, fit_on):
+    ctx_of = lambda server: context_for(ModelSettings(model=gguf, hardware="host"), server)  # noqa: E731
+    _, cal, _ = fit_load_factors(_contents(fit_on, "calibration"), ctx_of, None)
+    for run in RUNS:
+        rows, sat_pct = _score(gguf, cal, run)
+        assert len(rows) >= 3, run  # three or more rates below saturation in every kept sweep
+        for rate, ttft_pct, tpot_pct in rows:
+            assert abs(ttft_pct) <= P50_TARGET_PCT and abs(tpot_pct) <= P50_TARGET_PCT, (fit_on, run, rate)
+        assert abs(sat_pct) <= SATURATION_TARGET_PCT, (fit_on, run)
