@@ -64,10 +64,9 @@ def build(problem: Problem | None = None, rows=None) -> dict:
         "generated_by": "scripts/fit_efficiency.py",
         "source": "scripts/data/llamabench-public.csv (published llama-bench results, each row with its source) "
         "and scripts/data/measured-benchmarks.csv; fit in scripts/public_common.py",
-        "meaning": "log eff = intercept + levels (memory, vendor, arch, backend, precision, kernel, engine, compute, "
-        "wave, moe); decode eff is a fraction of peak memory bandwidth, prefill eff a fraction of peak dense "
-        "compute of the units the GEMMs run on (matrix units or vector ALUs); additive terms as named. "
-        "docs/methodology.md section 5",
+        "meaning": "log eff = intercept + levels (vendor, arch, backend, precision, kernel, engine, moe); decode "
+        "eff is a fraction of peak memory bandwidth, prefill eff a fraction of peak dense compute; additive "
+        "terms as named. docs/methodology.md section 5",
         **fit,
         "batch_compute": {
             "value": BATCH_COMPUTE,

@@ -293,7 +293,6 @@ def render_extra(row: dict) -> tuple[str, str]:
         f"supported_dtypes = {_list(dtypes)}",
         f'confidence = "{row["confidence"]}"',
         f"unified_memory = {'true' if unified else 'false'}",
-        *([f'matrix_units = "{row["matrix_units"]}"'] if row.get("matrix_units") else []),
         f'sources = ["{row["source"]}", "scripts/data/gpu-specs-extra.csv"]',
         "",
         "[peak_tflops]",

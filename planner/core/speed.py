@@ -49,8 +49,6 @@ from planner.core.efficiency import (
     Features,
     arch_class,
     backend_class,
-    gemm_units,
-    matrix_units,
     memory_class,
     precision_class,
     vendor_class,
@@ -391,33 +389,24 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
         dtype=canonical_dtype(d.dtype),
         bf16_hw=p.supports("bf16"),
     )
-    backend = backend_class(d.backend or "", p.platform)
     return Features(
         arch_class(p.arch, p.platform),
         prec,
-        backend,
+        backend_class(d.backend or "", p.platform),
         d.engine,
         spec_is_moe,
         vendor_class(p.arch, p.platform),
         memory_class(p.arch, p.unified_memory),
-        gemm_units(p.arch, p.platform, backend, p.matrix_units),
     )
 
 
-def peak_flops(hw: Hardware, units: str = "matrix") -> float:
+def peak_flops(hw: Hardware) -> float:
     """The dense rate the GEMMs are measured against: fp16 (matrix units where the chip has them), or
     fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32), or
     half the int8 rate where that is faster: matrix units run int8 at twice their full fp16 rate, and a
     GeForce sheet's fp16 figure is the half rate of fp32 accumulation (RTX 3090: 71 of 142; RTX 4090: 165
     of 330), while llama.cpp accumulates quantized GEMMs in int32 (MMQ) and F16 ones in fp16 (cuBLAS)."""
     peaks = hw.profile.peak_tflops
-    p = hw.profile
-    if units == "vector" and matrix_units(p.arch, p.platform, p.matrix_units) != "none":
-        # Matrix units this backend leaves unused (gemm_units: Vulkan on an Arc A): the shader GEMMs run
-        # on the vector ALUs in packed FP16 (ggml-vulkan picks its f16acc matmul pipelines on a device
-        # with shaderFloat16), twice the FP32 rate of Intel's Xe-HPG vector engines (the Arc A-series on
-        # Vulkan), as the profiles of matrix-less chips carry packed FP16 (GTX 1660, MI50).
-        return 2.0 * vector_flops(hw)
     value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), peaks.get("int8", 0.0) / 2)
     if not value:
         raise UsageError("--hardware", hw.name, "the profile has no fp16/fp32 peak_tflops")
@@ -463,7 +452,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
     # times the fitted kv_read factor (attention kernels read K/V in tiles, not as one stream).
     kv_e = eff.decode_efficiency(replace(features, precision="f16", moe=False)).value
     bw = hw.profile.bandwidth_gbps * 1e9
-    peak = peak_flops(hw, features.units)
+    peak = peak_flops(hw)
     rates = Rates(
         bandwidth=bw * d,
         kv_bandwidth=bw * min(MAX_BANDWIDTH_EFFICIENCY, kv_e * eff.kv_read),
