@@ -24,6 +24,9 @@ EXTRA_CSV = ROOT / "scripts" / "data" / "gpu-specs-extra.csv"
 # gpu-specs.csv has no FP32 column: the vector FP32 rate of its GPUs, each with its source (the speed
 # model's prefill counts the dequantisation work against it).
 FP32_CSV = ROOT / "scripts" / "data" / "gpu-specs-fp32.csv"
+# The GPU-to-GPU link of the server parts that have one beyond PCIe (SXM/OAM boards: NVLink, Infinity Fabric),
+# per direction, with the vendor page; every other profile keeps the PCIe default (16 GB/s per direction).
+LINKS_CSV = ROOT / "scripts" / "data" / "gpu-links.csv"
 NAMES = {
     "MI50-16GB": ("mi50-16gb", "AMD Instinct MI50 16 GB"),
     "MI50-32GB": ("mi50-32gb", "AMD Instinct MI50 32 GB"),
@@ -165,7 +168,7 @@ def render(row: dict) -> tuple[str, str]:
         f'memory_runtime_source = "{runtime_source}"',
         f"bandwidth_gbps = {float(row['bw_gbs'])}",
         f"tdp_w = {float(row['tdp_w'])}",
-        "interconnect_gbps = 16.0",
+        *_link_lines(name),
         f"supported_dtypes = {dtypes}".replace("'", '"'),
         f'confidence = "{row["confidence"]}"',
         f'sources = ["{row["source"]}", "shared/reference/gpu-specs.csv"]',
@@ -203,6 +206,22 @@ BACKENDS = {
 # Ollama ships CUDA, ROCm, Metal and (from 0.12) Vulkan builds; no SYCL build.
 OLLAMA_BACKENDS = {"cuda": ["cuda"], "rocm": ["rocm", "vulkan"], "vulkan": ["vulkan"], "metal": ["metal"],
                    "sycl": ["vulkan"]}
+
+
+def _links() -> dict[str, dict[str, str]]:
+    with LINKS_CSV.open(encoding="utf-8") as fh:
+        return {row["gpu"]: row for row in csv.DictReader(fh)}
+
+
+def _link_lines(name: str) -> list[str]:
+    link = _links().get(name)
+    if link is None:
+        return ["interconnect_gbps = 16.0"]
+    return [
+        f"interconnect_gbps = {float(link['interconnect_gbps'])}",
+        f'interconnect = "{link["interconnect"]}"',
+        f'interconnect_source = "{link["source"]}"',
+    ]
 
 
 def _list(values: list[str]) -> str:
@@ -289,7 +308,7 @@ def render_extra(row: dict) -> tuple[str, str]:
         *(_unified_lines(name, row["vendor"], mem_gb) if unified else []),
         f"bandwidth_gbps = {float(row['bw_gbs'])}",
         f"tdp_w = {float(row['tdp_w'])}",
-        "interconnect_gbps = 16.0",
+        *_link_lines(name),
         f"supported_dtypes = {_list(dtypes)}",
         f'confidence = "{row["confidence"]}"',
         f"unified_memory = {'true' if unified else 'false'}",

@@ -62,6 +62,7 @@ class HardwareProfile:
     unified_memory: bool = False  # CPU and GPU share one memory (Apple M-series, APUs, GB10, Jetson)
     # --- capacity planning (issue 13): optional, with defaults; docs/methodology.md "Capacity" ---
     interconnect: str = "pcie"  # GPU-to-GPU link inside a node: pcie | xgmi | nvlink
+    interconnect_source: str = ""  # the vendor page giving the link and its speed (empty: the PCIe default)
     network_gbps: float = 1.25  # node-to-node link per direction, GB/s (10 GbE)
     price_per_hour: float | None = None  # USD per device-hour, when the profile knows one
     path: str = field(default="", compare=False)
@@ -243,6 +244,8 @@ def _capacity_keys(data: dict) -> dict:
         if data["interconnect"] not in INTERCONNECTS:
             raise ProfileInvalid("interconnect", f"{data['interconnect']!r} is not one of {', '.join(INTERCONNECTS)}")
         out["interconnect"] = data["interconnect"]
+    if "interconnect_source" in data:
+        out["interconnect_source"] = str(data["interconnect_source"])
     if "network_gbps" in data:
         out["network_gbps"] = float(_number(data, "network_gbps", 0, 10_000))
     if "price_per_hour" in data:

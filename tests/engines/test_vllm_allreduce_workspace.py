@@ -90,8 +90,8 @@ def test_workspace_does_not_follow_the_hidden_size():
     ],
 )
 def test_no_workspace_where_vllm_creates_none_or_untraced(case, line, profile, nvlink, tp, pp, eager):
-    prof = get_profile(profile)
-    hw = Hardware(replace(prof, interconnect="nvlink") if nvlink else prof, tp * pp)
+    prof = get_profile(profile)  # h100-sxm's profile says NVLink (scripts/data/gpu-links.csv): PCIe where not
+    hw = Hardware(replace(prof, interconnect="nvlink" if nvlink else "pcie"), tp * pp)
     assert fi_allreduce_workspace_bytes(VLLM_VERSIONS[line], hw, _spec(LLAMA_8B), 2, 8192, tp, pp, eager) == 0, case
 
 
@@ -102,7 +102,7 @@ def test_plan_counts_it_as_non_torch():
     spec = _spec("Qwen/Qwen2.5-72B-Instruct")
     opts = VllmOptions(tensor_parallel_size=2, gpu_memory_utilization=0.95, max_model_len=8192, vllm_version="0.19.0")
     with_ws = plan_vllm(spec, _nvswitch(), opts)
-    without = plan_vllm(spec, Hardware(get_profile("h100-sxm"), 2), opts)
+    without = plan_vllm(spec, Hardware(get_profile("h100-pcie"), 2), opts)  # PCIe: no multicast, no workspace
     assert with_ws.non_torch_bytes - without.non_torch_bytes == int(1.5 * GIB)
     assert with_ws.non_torch_bytes / GIB == pytest.approx(2.09, abs=0.1)
     assert with_ws.kv_cache_bytes / GIB == pytest.approx(3.04, rel=0.10)
