@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             "| `MI50PLAN_API_KEY`, `OPENAI_API_KEY` | the API key `probe` sends (never printed or saved) |",
             "| `HF_TOKEN`, `HF_ENDPOINT`, `HF_HOME`, `HF_HUB_OFFLINE=1` | the Hugging Face Hub: token (never "
             "printed), endpoint, cache, offline |",
-            "| `MI50PLAN_SHARED` | scripts only: where ../shared is |",
+            "| `MI50PLAN_REFERENCE` | scripts only: where ../shared is |",
             "| `LLAMA_SERVER`, `GEMMA_GGUF`, `MI50PLAN_CI_CACHE` | tests: the llama-server binary, the Gemma GGUF, "
             "their build cache (docs/development.md) |", ""]
     parts = ["# User guide", "",

@@ -31,7 +31,7 @@ from planner.sources.models import resolve_model  # noqa: E402
 from planner.sources.profiles import get_profile  # noqa: E402
 from planner.sources.real_logs import read_real_logs  # noqa: E402
 
-SHARED = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared"))
+SHARED = Path(os.environ.get("MI50PLAN_REFERENCE", ROOT.parent / "shared"))
 CONFIG_DIRS = (ROOT / "tests" / "data" / "real-logs-configs", SHARED / "model-configs")
 
 

@@ -2,8 +2,8 @@
 
 The tests never read ../shared (a fresh clone has none beside it): they read this verbatim copy, and
 the scripts they run (profiles_from_specs.py, build_catalog.py) are pointed at it through
-MI50PLAN_SHARED. Run this after ../shared changes. ../shared is <repo>/../shared unless env
-MI50PLAN_SHARED names another folder. Run: python scripts/sync_test_data.py [--check]
+MI50PLAN_REFERENCE. Run this after ../shared changes. ../shared is <repo>/../shared unless env
+MI50PLAN_REFERENCE names another folder. Run: python scripts/sync_test_data.py [--check]
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("MI50PLAN_SHARED", ROOT.parent / "shared"))
+SHARED = Path(os.environ.get("MI50PLAN_REFERENCE", ROOT.parent / "shared"))
 COPY = ROOT / "tests" / "data" / "reference-copy"
 # What the tests read: the GPU table behind profiles/*.toml and the configs behind the catalog.
 WANTED = (
@@ -39,12 +39,12 @@ def _files(base: Path) -> list[Path]:
 
 def main() -> int:
     if not SHARED.is_dir():
-        print(f"no shared folder at {SHARED} (set MI50PLAN_SHARED)", file=sys.stderr)
+        print(f"no shared folder at {SHARED} (set MI50PLAN_REFERENCE)", file=sys.stderr)
         return 2
     source = _files(SHARED)
     missing = [w for w in WANTED if not (SHARED / w).exists()]
     if missing:
-        print(f"{SHARED} lacks {', '.join(missing)} (is MI50PLAN_SHARED the shared folder?)", file=sys.stderr)
+        print(f"{SHARED} lacks {', '.join(missing)} (is MI50PLAN_REFERENCE the shared folder?)", file=sys.stderr)
         return 2
     if "--check" in sys.argv:
         copied = [p for p in _files(COPY) if p.name != "README.md"] if COPY.is_dir() else []

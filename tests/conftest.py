@@ -2,7 +2,7 @@
 
 The suite is self-contained: every file a test reads is in this repository. Reference data the tests need
 is copied verbatim into tests/data/reference-copy (scripts/sync_test_data.py, README there), and the
-scripts a test runs read that copy through MI50PLAN_SHARED, set for every test below."""
+scripts a test runs read that copy through MI50PLAN_REFERENCE, set for every test below."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def isolated(tmp_path_factory, monkeypatch):
     """Point the user config dir and the Hugging Face cache at a temp dir; never touch the network; the
     scripts a test runs read tests/data/reference-copy."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("MI50PLAN_SHARED", str(REFERENCE_COPY))
+    monkeypatch.setenv("MI50PLAN_REFERENCE", str(REFERENCE_COPY))
     monkeypatch.setenv("MI50PLAN_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -26,7 +26,7 @@ def test_no_test_names_a_folder_outside_the_repository():
 
 
 def test_scripts_run_by_tests_read_the_copy():
-    assert os.environ["MI50PLAN_SHARED"] == str(REFERENCE_COPY)
+    assert os.environ["MI50PLAN_REFERENCE"] == str(REFERENCE_COPY)
     assert (REFERENCE_COPY / "reference" / "gpu-specs.csv").is_file()
 
 
@@ -50,6 +50,6 @@ def test_sync_script_sees_a_stale_copy(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "MI50PLAN_SHARED": str(tmp_path)},
+        env={**os.environ, "MI50PLAN_REFERENCE": str(tmp_path)},
     )
     assert proc.returncode == 1 and "reference/gpu-specs.csv" in proc.stdout
