@@ -269,14 +269,7 @@ def load_probe(
     }
     result = LoadProbe(
         probed_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        server={
-            "kind": server.kind,
-            "url": server.url,
-            "model": server.model,
-            "max_model_len": server.max_model_len,
-            "version": server.version,
-            "details": server.details,
-        },
+        server=server.record(),
         mode="load",
         settings={
             "rates": rates,

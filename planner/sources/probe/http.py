@@ -104,6 +104,17 @@ class ServerInfo:
     version: str | None = None
     details: dict = field(default_factory=dict)
 
+    def record(self) -> dict:
+        """The server as a saved probe holds it (the URL is already stripped of credentials)."""
+        return {
+            "kind": self.kind,
+            "url": self.url,
+            "model": self.model,
+            "max_model_len": self.max_model_len,
+            "version": self.version,
+            "details": self.details,
+        }
+
 
 @dataclass
 class Prompt:

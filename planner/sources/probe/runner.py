@@ -203,14 +203,7 @@ def probe_record(server: ServerInfo, plan: ProbePlan, timeouts: Timeouts, result
     """One probe as the results file and --json hold it. Never holds the API key or URL credentials."""
     return {
         "probed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "server": {
-            "kind": server.kind,
-            "url": server.url,
-            "model": server.model,
-            "max_model_len": server.max_model_len,
-            "version": server.version,
-            "details": server.details,
-        },
+        "server": server.record(),
         "settings": {
             "runs": plan.runs,
             "warmup": plan.warmup,
