@@ -130,7 +130,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.rescore:
-        return rescore(Path(args.rescore), args)
+        return rescore(kept_run(Path(args.rescore)), args)
     if args.cross:
         return cross(args.cross)
     found = find_artifacts()
@@ -194,6 +194,16 @@ def main() -> int:
     return finish(report, points, sim_sat, started)
 
 
+def kept_run(folder: Path) -> Path:
+    """A folder a --keep run left: one clear line and exit 2 when it is not one."""
+    missing = [name for name in ("calibration.json", "sweep.json") if not (folder / name).is_file()]
+    if missing:
+        print(f"error: {folder} is not a kept run (no {', '.join(missing)})", file=sys.stderr)
+        print("hint: a kept run is the folder `python scripts/capacity_check.py --keep DIR` wrote", file=sys.stderr)
+        raise SystemExit(2)
+    return folder
+
+
 def rescore(folder: Path, args) -> int:
     """Calibrate and validate the files of a kept run again: the same deterministic simulation, no server."""
     from tests.llama_server import build_artifacts
@@ -226,7 +236,7 @@ def cross(folders: list[str]) -> int:
 
     gguf = build_artifacts()[1]
     ctx_of = lambda server: context_for(ModelSettings(model=gguf, hardware="host"), server)  # noqa: E731
-    runs = {Path(f).name: Path(f) for f in folders}
+    runs = {Path(f).name: kept_run(Path(f)) for f in folders}
     verdicts = []
     head = ("fit on", "scored", "checked ok", "worst TTFT", "worst TPOT", "saturation")
     print(" ".join(f"{h:>8}" if i < 2 else f"{h:>10}" for i, h in enumerate(head)) + "  verdict")

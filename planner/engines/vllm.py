@@ -168,6 +168,9 @@ def fi_allreduce_workspace_bytes(
     return total
 
 
+# Release lines by minor version (0.minor.x); a release newer than the table is planned as the latest line.
+LINE_BY_MINOR = ((8, 8, "0.8"), (9, 10, "0.10"), (11, 11, "0.11"), (12, 18, "0.12"), (19, 20, "0.19"),
+                 (21, 27, "0.2x"), (28, 10**6, "0.3x"))  # fmt: skip
 VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
 # Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest elsewhere.
 GFX906_ARCHS = ("gfx900", "gfx906")
@@ -182,21 +185,7 @@ def version_key(name: str) -> str:
         parts = key.split(".")
         if len(parts) >= 2 and parts[0] == "0" and parts[1].isdigit():
             minor = int(parts[1])
-            key = (
-                "0.8"
-                if minor == 8
-                else "0.10"
-                if minor in (9, 10)
-                else "0.11"
-                if minor == 11
-                else "0.12"
-                if 12 <= minor <= 18
-                else "0.19"
-                if minor in (19, 20)
-                else "0.2x"
-                if 21 <= minor <= 27
-                else ("0.3x" if minor >= 28 else "")
-            )
+            key = next((line for lo, hi, line in LINE_BY_MINOR if lo <= minor <= hi), "")
     if key not in VLLM_VERSIONS:
         known = ", ".join(f"{v.name} ({v.label})" for v in VLLM_VERSIONS.values())
         raise UsageError(
