@@ -27,10 +27,6 @@ MIB = 2**20
 FP8_CHANNEL = QuantConfig("fp8", 8, None, False)  # compressed-tensors FP8-dynamic: per-channel weight scales
 FP8_BLOCK = QuantConfig("fp8", 8, None, False, block_size=(128, 128))  # Qwen3 -FP8 checkpoints
 
-# GPU text in the CSV that states the GPUs sit on NVSwitch (multicast), as what the log shows (V50-V62: FlashInfer's
-# all-reduce workspace, which needs multicast memory, was created); the profile's interconnect is then NVLink.
-NVSWITCH_TEXT = "NVSwitch"
-
 # GPU text in the CSV -> shipped profile (first match wins).
 GPU_PROFILES = (
     ("H200", "h200"),
@@ -421,10 +417,8 @@ def compare_case(
     predicted: dict[str, float] = {}
     version = case.engine_version
     if spec is not None and name is not None:
-        profile = profiles(name)
-        if NVSWITCH_TEXT in case.gpu:  # the GPU text states an NVSwitch (multicast) node: profile's link is NVLink
-            profile = replace(profile, interconnect="nvlink")
-        hw = Hardware(profile, max(case.gpus, 1))
+        # (the H100 cases map to h100-sxm, whose profile says NVLink: V50-V62's logs show the multicast workspace)
+        hw = Hardware(profiles(name), max(case.gpus, 1))
         if case.engine == "vllm":
             predicted = _vllm(case, spec, hw)
             version = str(predicted.pop("_version"))
