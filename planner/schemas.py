@@ -220,6 +220,7 @@ def _models() -> dict[str, Any]:
         step_decode: real(0, 1000) = 0.0
         step_prefill: real(0, 1000) = 0.0
         graph_build_s: real(0, 3600) = 0.0
+        step_output_s: real(0, 3600) = 0.0
         created_at: Text = ""
         model: Text | None = None
         sources: Annotated[list[CalibrationSource], Field(max_length=MAX_COUNT)] = []

@@ -48,7 +48,10 @@ P50_TARGET_PCT = 25.0
 SATURATION_TARGET_PCT = 20.0
 DRIFT_WARN_PCT = 15.0
 SLOTS = 4
-FACTORS = ("decode", "prefill", "kv", "batch", "ttft_overhead_s", "step_decode", "step_prefill", "graph_build_s")
+FACTORS = (
+    "decode", "prefill", "kv", "batch", "ttft_overhead_s",
+    "step_decode", "step_prefill", "graph_build_s", "step_output_s",
+)  # fmt: skip
 
 
 def cli(*args: str) -> str:
@@ -87,7 +90,8 @@ def describe(cal: dict, gguf: str, probe: dict) -> str:
     return (
         f"llama.cpp step: {reads * 1000:.1f} ms a micro-batch (reads x{cal['step_decode']:.3f}), "
         f"{(step(0, 0.0, 64, 0.0) - step(0, 0.0, 32, 0.0)) / 32 * 1000:.2f} ms a prompt token (compute "
-        f"x{cal['step_prefill']:.3f}), graph set-up {cal['graph_build_s'] * 1000:.1f} ms (single stream, "
+        f"x{cal['step_prefill']:.3f}), graph set-up {cal['graph_build_s'] * 1000:.1f} ms, "
+        f"{cal.get('step_output_s', 0.0) * 1000:.2f} ms an output token (single stream, "
         f"for predict: {single})"
     )
 

@@ -11,13 +11,16 @@ min(n_batch, offset) tokens before the prompt's end for each offset in {4 + n_ub
 The CPU step (one thread reads the weights and does the arithmetic, so the parts add up):
 
     step = u x read / decode  +  (tokens x gemm_token + attention + outputs x lm_head) / prefill  +  kv / (decode x kv)
+           + outputs x output_s
 
 u micro-batches each read every weight once (speed.ModelWork.read_bytes at the speed model's weight-read
 bandwidth, plus the fixed per-layer cost); every token (prompt or decode) runs the transformer's GEMMs,
 2 x (params - lm_head) FLOPs, at the prefill GEMM rate; only the `outputs` tokens (one per generating slot
 and per prompt that ends in the step) run the output head, 2 x vocab x hidden FLOPs (llama.cpp keeps the
 rows of the output tokens before the head: inp_out_ids); attention at each token's depth; the KV read of
-the decoding slots. `decode` and `prefill` are the calibration's factors (docs/methodology.md section 8).
+the decoding slots; output_s the server's per-output-token work outside the graph (sampling over the whole
+vocabulary, detokenising and streaming the token). `decode`, `prefill` and `output_s` are the calibration's
+(docs/methodology.md section 8).
 """
 
 from __future__ import annotations
@@ -66,11 +69,13 @@ class CpuStepParts:
         return reads * self.read_s, compute, decode_seqs * self.attended(decode_depth) * self.kv_s
 
 
-def cpu_step(parts: CpuStepParts, decode: float, prefill: float, kv: float):
-    """The StepTime of planner.core.simulate for `parts` with the calibration's factors."""
+def cpu_step(parts: CpuStepParts, decode: float, prefill: float, kv: float, output_s: float = 0.0):
+    """The StepTime of planner.core.simulate for `parts` with the calibration's factors; `output_s` is the
+    server's own work per output token of a step (sampling over the vocabulary, detokenising, streaming the
+    token: tools/server, common/sampling.cpp), paid once per generating slot."""
 
     def step(decode_seqs: int, decode_depth: float, prompt_tokens: int, prompt_depth: float) -> float:
         read, compute, kv_read = parts.split(decode_seqs, decode_depth, prompt_tokens, prompt_depth)
-        return read / decode + compute / prefill + kv_read / (decode * kv)
+        return read / decode + compute / prefill + kv_read / (decode * kv) + max(0, decode_seqs - 1) * output_s
 
     return step

@@ -220,6 +220,7 @@ def calibrate_from(
         step_decode=factors.get("step_decode", 0.0),
         step_prefill=factors.get("step_prefill", 0.0),
         graph_build_s=factors.get("graph_build_s", 0.0),
+        step_output_s=factors.get("step_output_s", 0.0),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         model=ctx.resolved.spec.model_id,
         sources=tuple(sources),

@@ -245,7 +245,8 @@ def step_time_for(
     if d.engine == "llamacpp" and hw.profile.platform == "cpu":  # one thread reads and computes: the parts add
         # a load-curve calibration's own factors of this step; else the single-stream ones
         sd, sp = _positive(calibration, "step_decode"), _positive(calibration, "step_prefill")
-        return llamacpp_scheduling.cpu_step(cpu_step_parts(spec, work, rates), sd or dscale, sp or pscale, kvscale)
+        out = _positive(calibration, "step_output_s") or 0.0
+        return llamacpp_scheduling.cpu_step(cpu_step_parts(spec, work, rates), sd or dscale, sp or pscale, kvscale, out)
 
     @lru_cache(maxsize=65536)
     def decode(n: int, bucket: int) -> float:

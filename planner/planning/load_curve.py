@@ -288,7 +288,8 @@ def fit_load_factors(contents: dict, ctx_for, probe_index: int | None, slots: in
             for r in isolated_requests({"requests": _after_warmup(p)})
         ]
         steady = steady if len(steady) >= 3 else alone
-        cal = {**fit_single_stream(ctx, steady), **fit_cpu_step(model, steady)}
+        busy = [(m, probe, p) for m, probe, p in batched if p.get("users") and p["users"] > 1 and quiet(ctx, p)]
+        cal = {**fit_single_stream(ctx, steady), **fit_output_cost(model, steady, busy)}
         return ctx, cal, _sources(models, alone, batched)
     for _ in range(3):
         unit = {**cal, "decode": 1.0, "prefill": 1.0, "ttft_overhead_s": 0.0}
@@ -359,14 +360,15 @@ def lone_prompt_steps(sched: Scheduler, prompt: int) -> list[tuple[int, float, i
     return steps
 
 
-def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
+def fit_cpu_step(model: CurveModel, alone: list[dict], output_s: float = 0.0) -> dict:
     """The factors of the llama.cpp CPU step (engines/llamacpp_scheduling.py) from the requests that ran
     alone: the step is affine in 1/decode (weight reads, KV) and 1/prefill (GEMMs, output head, attention).
     TTFT = the prompt's steps + the set-up of their graphs: the slope of TTFT over the steps' compute part
     (Theil-Sen) is 1/prefill; TPOT = one decode step: its read part gives 1/decode (median over the
     requests); what the steps leave of TTFT (median), over the prompt's micro-batches, is the graph set-up
-    (docs/methodology.md section 8 says why it is attributed so). The batch factor stays 1 and the TTFT
-    overhead 0 (the closed loop of several users is not fitted: it checks the model)."""
+    (docs/methodology.md section 8 says why it is attributed so). `output_s`, the server's work per output
+    token of a step (fit_output_cost), is taken off first: a lone request pays it once per decode step and once
+    in its prompt's last step. The batch factor stays 1 and the TTFT overhead 0."""
     unit = {**NEUTRAL, **CPU_STEP}
     sched = model.sched(unit)
     full, reads_only = model.step(unit), model.step({**unit, "step_prefill": 1e12})
@@ -401,7 +403,61 @@ def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
     # what the steps leave of a lone TTFT is taken as the set-up of the prompt's micro-batch graphs (each a new
     # shape: neither reuses the previous graph), not as a fixed overhead outside the server's loop
     builds = len(lone_prompt_steps(sched, LONE_PROMPT))
-    return {"step_decode": decode, "step_prefill": prefill, "graph_build_s": max(0.0, left) / builds, "batch": 1.0}
+    return {
+        "step_decode": decode,
+        "step_prefill": prefill,
+        "graph_build_s": max(0.0, left) / builds,
+        "batch": 1.0,
+        "step_output_s": output_s,
+    }
+
+
+def quiet(ctx, point: dict) -> bool:
+    """Whether a point ran without other work on the machine: its load average (at its end, on the machine that
+    probed) at most the cores of the hardware calibrated. A loaded machine slows a busy point far more than a
+    lone one (the server's loop, its HTTP threads and the load generator share the cores with the other work),
+    which is not the server's own work per output token: such a point does not fit it."""
+    load, cores = point.get("load_average"), getattr(ctx.hw.profile, "cpu_cores", None)
+    return load is None or not cores or float(load) <= cores
+
+
+def fit_output_cost(model: CurveModel, steady: list[dict], busy: list[tuple[CurveModel, dict, dict]]) -> dict:
+    """The CPU step with the server's work per output token (sampling, detokenising, streaming) fitted too.
+
+    Lone requests cannot tell it from the weight read (one output per step, always); the calibration's closed
+    loop of several users can: its steps carry one output per generating slot. For a cost c the lone requests
+    refit the rest (fit_cpu_step), and c is the value whose simulated p50 TPOT of the busy points equals the
+    measured one (bisection; the geometric mean over the points weighted by their requests). Without such a
+    point, or where the busy points ask for none, c = 0: the step of the lone requests alone."""
+    base = fit_cpu_step(model, steady)
+    if not busy:
+        return base
+    # at most the whole lone TPOT less a tenth (fit_cpu_step keeps a tenth of the read part)
+    lone = statistics.median(r["tpot_s"] for r in steady if r.get("tpot_s") and r["output_tokens"] > 1)
+    cap = 0.9 * lone
+    fits, weights = [], []
+    for m, probe, p in busy:
+        seed = int((probe.get("settings") or {}).get("seed") or 0)
+
+        def tpot_of(c: float, m=m, p=p, seed=seed) -> float:
+            cal = {**base, **fit_cpu_step(model, steady, c)}
+            return simulate_point(m, cal, p, requests=FIT_REQUESTS, seed=seed).tpot_p50_s
+
+        target = p["tpot_s"]["p50"]
+        if tpot_of(0.0) >= target:
+            fits.append(0.0)
+        else:
+            lo, hi = 0.0, cap
+            if tpot_of(hi) < target:
+                lo = hi
+            else:
+                for _ in range(20):
+                    mid = (lo + hi) / 2
+                    lo, hi = (mid, hi) if tpot_of(mid) < target else (lo, mid)
+            fits.append((lo + hi) / 2)
+        weights.append(p["measured"])
+    c = sum(w * f for w, f in zip(weights, fits, strict=True)) / sum(weights)
+    return fit_cpu_step(model, steady, c)
 
 
 def fit_single_stream(ctx, alone: list[dict]) -> dict:

@@ -43,10 +43,11 @@ class Calibration:
     ttft_overhead_s: float = 0.0  # fixed time per request added to TTFT (HTTP, tokenisation, scheduling)
     # llama-server on a CPU, from a load curve (planning/load_curve.fit_cpu_step): the factors of llama.cpp's
     # step (engines/llamacpp_scheduling.py; 0 = not fitted: the load simulation uses decode and prefill) and
-    # the set-up of a micro-batch whose graph is not reused
+    # the set-up of a micro-batch whose graph is not reused, and the server's work per output token of a step
     step_decode: float = 0.0
     step_prefill: float = 0.0
     graph_build_s: float = 0.0
+    step_output_s: float = 0.0
     created_at: str = ""
     model: str | None = None
     sources: tuple[dict, ...] = ()
@@ -66,7 +67,7 @@ class Calibration:
             + f"TTFT +{self.ttft_overhead_s * 1000:.1f} ms"
             + (
                 f", llama.cpp step: reads x{self.step_decode:.3f}, compute x{self.step_prefill:.3f}, graph set-up "
-                f"{self.graph_build_s * 1000:.1f} ms"
+                f"{self.graph_build_s * 1000:.1f} ms, per output token {self.step_output_s * 1000:.2f} ms"
                 if self.step_decode
                 else ""
             )
@@ -101,6 +102,7 @@ class Calibration:
             "step_decode": self.step_decode,
             "step_prefill": self.step_prefill,
             "graph_build_s": self.graph_build_s,
+            "step_output_s": self.step_output_s,
         }
 
 

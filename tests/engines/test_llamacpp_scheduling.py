@@ -82,3 +82,15 @@ def test_cpu_step_adds_reads_token_gemms_and_the_output_head():
     assert step(3, 0.0, 40, 0.0) == pytest.approx(0.010 / 2 + (43 * 0.004 + 3 * 0.006) / 4)
     # 600 tokens: two micro-batches of 512, two weight reads
     assert step(0, 0.0, 600, 0.0) == pytest.approx(2 * 0.010 / 2 + 600 * 0.004 / 4)
+
+
+def test_the_server_work_per_output_token_is_paid_by_every_generating_slot_but_the_first():
+    parts = CpuStepParts(
+        read_s=0.010, token_s=0.004, output_s=0.006, attention_s=0.0, kv_s=0.0, ubatch=512, attended=lambda d: d
+    )
+    without, with_cost = cpu_step(parts, 2.0, 4.0, 1.0), cpu_step(parts, 2.0, 4.0, 1.0, output_s=0.003)
+    # a lone request's steps keep it inside the fitted read (docs/methodology.md section 8): unchanged
+    assert with_cost(1, 0.0, 0, 0.0) == pytest.approx(without(1, 0.0, 0, 0.0))
+    assert with_cost(0, 0.0, 40, 0.0) == pytest.approx(without(0, 0.0, 40, 0.0))
+    # four generating slots: three more samplings
+    assert with_cost(4, 0.0, 0, 0.0) - without(4, 0.0, 0, 0.0) == pytest.approx(3 * 0.003)

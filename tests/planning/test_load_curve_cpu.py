@@ -38,8 +38,8 @@ def _ctx(server):
     return context_for(ModelSettings(model=MODEL, hardware="host", offline=True), server)
 
 
-def _point(model, load):
-    res = simulate(model.sched(PLANTED), model.step(PLANTED), load)
+def _point(model, load, planted=PLANTED):
+    res = simulate(model.sched(planted), model.step(planted), load)
     sent = [
         Sent(r.arrival_s, r.prompt_tokens, r.output_tokens, r.ttft_s, r.e2e_s, r.tpot_s)
         for r in res.records
@@ -104,3 +104,22 @@ def test_graph_set_up_is_paid_when_the_shape_changes():
     # 44 prompt tokens (a new graph), the 4-token tail (another shape), the first decode (another), the second
     # decode (the same shape and slot: reused): 2 s to the first token, 3 s to the end
     assert first.ttft_s == pytest.approx(2.0) and first.e2e_s == pytest.approx(3.0)
+
+
+def test_calibrate_recovers_the_planted_work_per_output_token_from_a_busy_closed_loop(model):
+    # the lone requests cannot tell the server's per-output work from the weight read; four users who keep
+    # the slots busy can: planted 3 ms per extra generating slot (docs/methodology.md section 8)
+    planted = {**PLANTED, "step_output_s": 0.003}
+    load1 = Load(Lengths.uniform(16, 128), Lengths.fixed(24), users=1, think_time_s=0.5, requests=30)
+    load4 = Load(Lengths.uniform(16, 128), Lengths.fixed(24), users=4, requests=60, seed=2)
+    lone, busy = _point(model, load1, planted), _point(model, load4, planted)
+    probe = {"probed_at": "2026-12-01T00:00:00+00:00", "server": SERVER, "mode": "load", "settings": {"seed": 1}}
+    contents = {"kind": "mi50plan-probe-results", "schema_version": 1, "probes": [{**probe, "points": [lone, busy]}]}
+    _, cal, _ = fit_load_factors(contents, _ctx, None)
+    assert cal["step_output_s"] == pytest.approx(0.003, rel=0.25)
+    assert cal["step_decode"] == pytest.approx(PLANTED["step_decode"], rel=0.03)
+    # the same busy point measured on a loaded machine (load average above the host's cores) fits nothing
+    loaded = {**busy, "load_average": 64.0}
+    contents["probes"][0]["points"] = [lone, loaded]
+    _, cal, _ = fit_load_factors(contents, _ctx, None)
+    assert cal["step_output_s"] == 0.0

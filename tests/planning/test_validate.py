@@ -95,9 +95,10 @@ def test_calibration_store_round_trip_and_remove():
         "kv": 1.0,
         "batch": 1.0,  # the default: a load-curve calibration fits it (methodology section 8)
         "ttft_overhead_s": 0.0,
-        "step_decode": 0.0,  # these three: a llama-server CPU load curve fits them (methodology section 8)
+        "step_decode": 0.0,  # these four: a llama-server CPU load curve fits them (methodology section 8)
         "step_prefill": 0.0,
         "graph_build_s": 0.0,
+        "step_output_s": 0.0,
     }
     assert "host/llamacpp/cpu" in found.describe() and "r.json" in found.describe()
     assert calib.lookup("mi50-16gb", "vllm", "rocm") is None
