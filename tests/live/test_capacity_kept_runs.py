@@ -19,6 +19,7 @@ from tests.llama_server import require_artifacts
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "capacity-check"
 RUNS = ("cc1", "cc3", "cc4")
+QUIET_RUNS = ("ccq1", "ccq2")  # the two quiet-machine runs of docs/methodology.md section 8 (README there)
 P50_TARGET_PCT, SATURATION_TARGET_PCT = 25.0, 20.0  # issue 13
 
 
@@ -62,3 +63,25 @@ def test_calibrated_on_one_run_every_sweep_meets_the_targets(gguf, fit_on):
         for rate, ttft_pct, tpot_pct in rows:
             assert abs(ttft_pct) <= P50_TARGET_PCT and abs(tpot_pct) <= P50_TARGET_PCT, (fit_on, run, rate)
         assert abs(sat_pct) <= SATURATION_TARGET_PCT, (fit_on, run)
+
+
+def _verdict(gguf: str, cal: dict, run: str) -> bool:
+    rows, sat_pct = _score(gguf, cal, run)
+    within = all(abs(t) <= P50_TARGET_PCT and abs(p) <= P50_TARGET_PCT for _, t, p in rows)
+    return bool(rows) and within and abs(sat_pct) <= SATURATION_TARGET_PCT
+
+
+def test_cross_scoring_the_five_kept_runs_passes_at_least_as_often_as_documented(gguf):
+    # docs/methodology.md section 8 (`python scripts/capacity_check.py --cross` over the five folders): 19 of the
+    # 25 (calibration, sweep) pairs pass, and every failure is a fit on ccq2's calibration or ccq1's fit scored
+    # on ccq2's sweep. A model change that loses a pair fails here.
+    ctx_of = lambda server: context_for(ModelSettings(model=gguf, hardware="host"), server)  # noqa: E731
+    runs = RUNS + QUIET_RUNS
+    verdicts = {}
+    for fit_on in runs:
+        _, cal, _ = fit_load_factors(_contents(fit_on, "calibration"), ctx_of, None)
+        for run in runs:
+            verdicts[fit_on, run] = _verdict(gguf, cal, run)
+    failed = sorted(k for k, ok in verdicts.items() if not ok)
+    assert sum(verdicts.values()) >= 19, failed
+    assert all(fit_on == "ccq2" or run == "ccq2" for fit_on, run in failed), failed
