@@ -360,15 +360,14 @@ def lone_prompt_steps(sched: Scheduler, prompt: int) -> list[tuple[int, float, i
     return steps
 
 
-def fit_cpu_step(model: CurveModel, alone: list[dict], output_s: float = 0.0) -> dict:
+def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
     """The factors of the llama.cpp CPU step (engines/llamacpp_scheduling.py) from the requests that ran
     alone: the step is affine in 1/decode (weight reads, KV) and 1/prefill (GEMMs, output head, attention).
     TTFT = the prompt's steps + the set-up of their graphs: the slope of TTFT over the steps' compute part
     (Theil-Sen) is 1/prefill; TPOT = one decode step: its read part gives 1/decode (median over the
     requests); what the steps leave of TTFT (median), over the prompt's micro-batches, is the graph set-up
-    (docs/methodology.md section 8 says why it is attributed so). `output_s`, the server's work per output
-    token of a step (fit_output_cost), is taken off first: a lone request pays it once per decode step and once
-    in its prompt's last step. The batch factor stays 1 and the TTFT overhead 0."""
+    (docs/methodology.md section 8 says why it is attributed so). A lone step's one output token is inside
+    the read (fit_output_cost fits the work of the others). The batch factor stays 1 and the TTFT overhead 0."""
     unit = {**NEUTRAL, **CPU_STEP}
     sched = model.sched(unit)
     full, reads_only = model.step(unit), model.step({**unit, "step_prefill": 1e12})
@@ -408,7 +407,7 @@ def fit_cpu_step(model: CurveModel, alone: list[dict], output_s: float = 0.0) ->
         "step_prefill": prefill,
         "graph_build_s": max(0.0, left) / builds,
         "batch": 1.0,
-        "step_output_s": output_s,
+        "step_output_s": 0.0,
     }
 
 
@@ -425,10 +424,11 @@ def fit_output_cost(model: CurveModel, steady: list[dict], busy: list[tuple[Curv
     """The CPU step with the server's work per output token (sampling, detokenising, streaming) fitted too.
 
     Lone requests cannot tell it from the weight read (one output per step, always); the calibration's closed
-    loop of several users can: its steps carry one output per generating slot. For a cost c the lone requests
-    refit the rest (fit_cpu_step), and c is the value whose simulated p50 TPOT of the busy points equals the
-    measured one (bisection; the geometric mean over the points weighted by their requests). Without such a
-    point, or where the busy points ask for none, c = 0: the step of the lone requests alone."""
+    loop of several users can: its steps carry one output per generating slot. The lone requests fit the rest
+    (fit_cpu_step: a lone step's one output is inside its read), and c, paid by every further generating slot
+    of a step, is the value whose simulated p50 TPOT of the busy points equals the measured one (bisection; the
+    mean over the points weighted by their requests). Without such a point, or where the busy points ask for
+    none, c = 0: the step of the lone requests alone."""
     base = fit_cpu_step(model, steady)
     if not busy:
         return base
@@ -440,7 +440,7 @@ def fit_output_cost(model: CurveModel, steady: list[dict], busy: list[tuple[Curv
         seed = int((probe.get("settings") or {}).get("seed") or 0)
 
         def tpot_of(c: float, m=m, p=p, seed=seed) -> float:
-            cal = {**base, **fit_cpu_step(model, steady, c)}
+            cal = {**base, "step_output_s": c}
             return simulate_point(m, cal, p, requests=FIT_REQUESTS, seed=seed).tpot_p50_s
 
         target = p["tpot_s"]["p50"]
@@ -456,8 +456,7 @@ def fit_output_cost(model: CurveModel, steady: list[dict], busy: list[tuple[Curv
                     lo, hi = (mid, hi) if tpot_of(mid) < target else (lo, mid)
             fits.append((lo + hi) / 2)
         weights.append(p["measured"])
-    c = sum(w * f for w, f in zip(weights, fits, strict=True)) / sum(weights)
-    return fit_cpu_step(model, steady, c)
+    return {**base, "step_output_s": sum(w * f for w, f in zip(weights, fits, strict=True)) / sum(weights)}
 
 
 def fit_single_stream(ctx, alone: list[dict]) -> dict:
