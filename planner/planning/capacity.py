@@ -403,6 +403,23 @@ def vllm_server(
     return plan, sched
 
 
+def llamacpp_scheduler(spec: ModelSpec, d: speed.Deployment, slots: int, n_ctx: int) -> Scheduler:
+    """llama-server with `-np slots` and no --kv-unified (its default when -np is given): each slot owns
+    n_ctx / slots cells, a batch splits into equal-split micro-batches over runs of consecutive slots, and a
+    model with sliding-window or recurrent layers checkpoints its prompts (engines/llamacpp_scheduling.py)."""
+    checkpoints = llamacpp_scheduling.needs_checkpoints(speed.work_from_spec(spec, d).sliding_layers)
+    return Scheduler(
+        "llamacpp",
+        slots,
+        LLAMACPP_N_BATCH,
+        n_ctx,
+        1,
+        slot_tokens=max(1, n_ctx // slots),
+        prompt_breaks=llamacpp_scheduling.prompt_breaks(checkpoints, LLAMACPP_N_BATCH, speed.UBATCH["llamacpp"]),
+        equal_split_ubatch=speed.UBATCH["llamacpp"],
+    )
+
+
 def fit_candidate(
     spec: ModelSpec,
     profile: HardwareProfile,
@@ -438,9 +455,7 @@ def fit_candidate(
             plan = plan_llamacpp(spec, weights, local, opts)
             if not plan.fits:
                 return plan.error or "does not fit in GPU memory (layers would spill to the CPU)"
-            sched = Scheduler(
-                "llamacpp", slots, LLAMACPP_N_BATCH, plan.n_ctx_seq * slots, 1, slot_tokens=plan.n_ctx_seq
-            )
+            sched = llamacpp_scheduler(spec, d, slots, plan.n_ctx_seq * slots)
             return Fitted(c, sched, plan.n_ctx_seq, plan.kv_cache_tokens)
         plan = plan_ollama(spec, weights, local, OllamaOptions(num_ctx=context, num_parallel=slots))
         if not plan.fits:

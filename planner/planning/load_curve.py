@@ -15,7 +15,7 @@ import math
 import statistics
 from dataclasses import dataclass, replace
 
-from planner.core import measure, speed
+from planner.core import measure
 from planner.core.simulate import (
     WARMUP_SHARE,
     Lengths,
@@ -28,13 +28,12 @@ from planner.core.simulate import (
     simulate,
 )
 from planner.core.speed import check_deployment
-from planner.engines.llamacpp_scheduling import needs_checkpoints, prompt_breaks
 from planner.errors import UsageError
 from planner.planning.capacity import (
-    LLAMACPP_N_BATCH,
     OLLAMA_MAX_QUEUE,
     OLLAMA_NUM_BATCH,
     fit_batch_factor,
+    llamacpp_scheduler,
     overhead_s,
     step_time_for,
 )
@@ -100,16 +99,8 @@ def model_for(ctx, probe: dict, slots: int | None) -> CurveModel:
         return CurveModel(ctx, sched, d)
     n = slots or details.get("total_slots") or DEFAULT_SLOTS[ctx.engine]
     if ctx.engine == "llamacpp":
-        n_ctx = details.get("n_ctx") or ctx.context_limit or need * n
-        # n_ctx is the whole cache; without --kv-unified each slot owns n_ctx / np cells.
-        checkpoints = needs_checkpoints(speed.work_from_spec(ctx.resolved.spec, d).sliding_layers)
-        breaks = prompt_breaks(checkpoints, LLAMACPP_N_BATCH, speed.UBATCH["llamacpp"])
-        # -np N without --kv-unified (llama-server's default when -np is given): equal-split micro-batches
-        sched = Scheduler(
-            "llamacpp", n, LLAMACPP_N_BATCH, n_ctx, 1, slot_tokens=max(1, n_ctx // n), prompt_breaks=breaks,
-            equal_split_ubatch=speed.UBATCH["llamacpp"],
-        )  # fmt: skip
-        return CurveModel(ctx, sched, d)
+        n_ctx = details.get("n_ctx") or ctx.context_limit or need * n  # the whole cache
+        return CurveModel(ctx, llamacpp_scheduler(ctx.resolved.spec, d, n, n_ctx), d)
     per_slot = ctx.context_limit or max(need, 2048)
     sched = Scheduler("ollama", n, OLLAMA_NUM_BATCH, per_slot * n, 1, slot_tokens=per_slot, max_queue=OLLAMA_MAX_QUEUE)
     return CurveModel(ctx, sched, d)
