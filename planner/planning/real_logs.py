@@ -70,8 +70,16 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "mistralai/Mixtral-8x7B-Instruct-v0.1": ("mistralai/Mixtral-8x7B-Instruct-v0.1", None, {}),
     "google/gemma-2-9b-it": ("google/gemma-2-9b-it", None, {}),
     "TheBloke/Mistral-7B-Instruct-v0.2-GPTQ": ("TheBloke/Mistral-7B-Instruct-v0.2-GPTQ", None, {}),
-    # round 4 (V64-V66, LMCache's FAQ table): offline catalog configs
+    # round 4 (V64-V66, LMCache's FAQ table): the offline catalog's config
     "meta-llama/Llama-3.1-70B": ("meta-llama/Llama-3.1-70B", None, {}),
+    # round 4 (V67-V75, llm-d-planner's sweeps): CodeLlama-7b-hf has the CodeLlama-7b-Instruct-hf shapes (32 layers,
+    # hidden 4096, 32 heads, ffn 11008, vocab 32016, 16384 positions: huggingface.co/codellama/CodeLlama-7b-hf)
+    "codellama/CodeLlama-7b-hf": ("codellama/CodeLlama-7b-Instruct-hf", None, {}),
+    "google/gemma-2-27b-it": ("google/gemma-2-27b-it", None, {}),
+    "google/gemma-2-2b-it": ("google/gemma-2-2b-it", None, {}),
+    "google/gemma-7b": ("google/gemma-7b", None, {}),
+    "microsoft/phi-4": ("microsoft/phi-4", None, {}),
+    "Qwen/Qwen3-14B": ("Qwen/Qwen3-14B", None, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
