@@ -284,6 +284,7 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
         block_size=_int(case.setting("block_size")) or 16,
+        kv_cache_dtype=case.setting("kv_cache_dtype") or "auto",
         vllm_version=version,
         # the sampler the log names ("Using FlashInfer for top-p & top-k sampling" or the native fallback)
         sampler=case.setting("sampler") or "torch",
