@@ -77,6 +77,10 @@ def main() -> int:
             "NEW cases, round 3: V50-V63 (vLLM only; the md gives the table scored before any change)",
             [r for r in rows if held_out_round(r.case) == 3],
         ),
+        (
+            "NEW cases, round 4: V64 on (vLLM only; the md gives the table scored before any change)",
+            [r for r in rows if held_out_round(r.case) == 4],
+        ),
         ("NEW cases, all rounds", [r for r in rows if held_out_round(r.case) > 0]),
     )
     for title, group in groups:

@@ -67,8 +67,9 @@ FLASHINFER_SAMPLER_BYTES = 2 + 4 + 4 + 4
 # logits in place with a cached [num SMs, vocab] fp32 buffer. Alive at the peak: the bf16/fp16 logits (2), their
 # fp32 copy (4), the softmax probabilities (4) and the exponential noise q of random_sample (4): 14 B. The
 # buffer (132 SMs x vocab x 4 B on an H100, about 0.06 GiB for a 128k vocabulary) is not counted: the profiles
-# carry no SM count. The first release with it is not pinned down here; vLLM 0.19.0 logs (llm-d-planner's
-# accuracy sweep, FlashInfer sampling "disabled by default") imply 14.7-15.1 B per logit, so it applies from 0.19.
+# carry no SM count. The first release with it is 0.17.0: the PyPI wheel of vllm 0.17.0 (built 2026-03-06) ships
+# vllm/v1/sample/ops/topk_topp_triton.py and its topk_topp_sampler.apply_top_k_top_p calls it for >= 8 rows
+# (`if HAS_TRITON and logits.shape[0] >= 8`); the 0.16.0 wheel (2026-02-25) has no such file and sorts.
 TRITON_SAMPLER_BYTES = 2 + 4 + 4 + 4
 SAMPLERS = ("torch", "flashinfer")
 # V0 (vllm/worker/model_runner.py profile_run) keeps the fp32 logits of its dummy sequences.
@@ -109,7 +110,9 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
             TIERS_70,
         ),
         # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
-        VllmVersion("0.12", "V1 0.12-0.18", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        VllmVersion("0.12", "V1 0.12-0.16", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        # 0.17-0.18: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES).
+        VllmVersion("0.17", "V1 0.17-0.18", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
         # 0.19-0.20: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES),
         # and at TP > 1 on Hopper with NVSwitch the FlashInfer all-reduce fusion workspace (flashinfer 0.6.6 and
         # 0.6.8.post1, the pins of 0.19.0 and 0.20.0: fi_allreduce_workspace_bytes).
@@ -169,8 +172,8 @@ def fi_allreduce_workspace_bytes(
 
 
 # Release lines by minor version (0.minor.x); a release newer than the table is planned as the latest line.
-LINE_BY_MINOR = ((8, 8, "0.8"), (9, 10, "0.10"), (11, 11, "0.11"), (12, 18, "0.12"), (19, 20, "0.19"),
-                 (21, 27, "0.2x"), (28, 10**6, "0.3x"))  # fmt: skip
+LINE_BY_MINOR = ((8, 8, "0.8"), (9, 10, "0.10"), (11, 11, "0.11"), (12, 16, "0.12"), (17, 18, "0.17"),
+                 (19, 20, "0.19"), (21, 27, "0.2x"), (28, 10**6, "0.3x"))  # fmt: skip
 VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
 # Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest elsewhere.
 GFX906_ARCHS = ("gfx900", "gfx906")

@@ -70,6 +70,16 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "mistralai/Mixtral-8x7B-Instruct-v0.1": ("mistralai/Mixtral-8x7B-Instruct-v0.1", None, {}),
     "google/gemma-2-9b-it": ("google/gemma-2-9b-it", None, {}),
     "TheBloke/Mistral-7B-Instruct-v0.2-GPTQ": ("TheBloke/Mistral-7B-Instruct-v0.2-GPTQ", None, {}),
+    # round 4 (V64-V66, LMCache's FAQ table): the offline catalog's config
+    "meta-llama/Llama-3.1-70B": ("meta-llama/Llama-3.1-70B", None, {}),
+    # round 4 (V67-V75, llm-d-planner's sweeps): CodeLlama-7b-hf has the CodeLlama-7b-Instruct-hf shapes (32 layers,
+    # hidden 4096, 32 heads, ffn 11008, vocab 32016, 16384 positions: huggingface.co/codellama/CodeLlama-7b-hf)
+    "codellama/CodeLlama-7b-hf": ("codellama/CodeLlama-7b-Instruct-hf", None, {}),
+    "google/gemma-2-27b-it": ("google/gemma-2-27b-it", None, {}),
+    "google/gemma-2-2b-it": ("google/gemma-2-2b-it", None, {}),
+    "google/gemma-7b": ("google/gemma-7b", None, {}),
+    "microsoft/phi-4": ("microsoft/phi-4", None, {}),
+    "Qwen/Qwen3-14B": ("Qwen/Qwen3-14B", None, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -274,6 +284,7 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
         block_size=_int(case.setting("block_size")) or 16,
+        kv_cache_dtype=case.setting("kv_cache_dtype") or "auto",
         vllm_version=version,
         # the sampler the log names ("Using FlashInfer for top-p & top-k sampling" or the native fallback)
         sampler=case.setting("sampler") or "torch",
@@ -459,12 +470,17 @@ def compare_all(
 
 # First id of each held-out round per engine letter: round 1 (vLLM V40, llama.cpp L10, Ollama O10 on) and round 2
 # (V48, L20, O20 on: the second search, scored before the changes it led to; tests/data/real-engine-logs.md) and
-# round 3 (V50 on: the third search, vLLM only).
-HELD_OUT_ROUNDS = ({"V": 40, "L": 10, "O": 10}, {"V": 48, "L": 20, "O": 20}, {"V": 50, "L": 30, "O": 30})
+# round 3 (V50 on: the third search, vLLM only) and round 4 (V64 on: the fourth search, vLLM only).
+HELD_OUT_ROUNDS = (
+    {"V": 40, "L": 10, "O": 10},
+    {"V": 48, "L": 20, "O": 20},
+    {"V": 50, "L": 30, "O": 30},
+    {"V": 64, "L": 40, "O": 40},
+)
 
 
 def held_out_round(case: str) -> int:
-    """0 for the cases the engine models were built on, else the held-out round the case was added in (1, 2, 3)."""
+    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-4)."""
     m = re.fullmatch(r"([VLO])(\d+)", case)
     if m is None:
         return 0

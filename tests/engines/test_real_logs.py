@@ -49,11 +49,17 @@ V1_KV_METRICS = ("kv_cache_gib", "kv_cache_tokens", "max_concurrency")
 # traced; it is now +8.9%, and no longer held out for that rule (tests/data/real-engine-logs.md).
 KNOWN_MISSES = {"V10", "V22", "V48"}
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
-TRITON_SAMPLER_LINES = {"0.19", "0.2x", "0.3x"}
+TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
 # Activation peaks of MoE models on those lines (round 3) that the plan under-counts: Qwen3-30B-A3B 2.68 GiB logged,
 # 2.06 planned; Mixtral-8x7B at TP 2 1.21 logged, 0.78 planned (the fused-MoE buffers beside the sampler are not
 # traced); tests/data/real-engine-logs.md.
 MOE_ACTIVATION_MISSES = {"V56", "V60"}
+# CodeLlama-7b (round 4, V67: a 32,016-token vocabulary, so the sampler's 1024 x 32016 x 14 B = 0.43 GiB is not the
+# peak; the forward pass over 8192 tokens is, and the plan's forward live set is 0.14 GiB short of the logged
+# 0.77 GiB: not traced; its KV is +0.4%): llm-d-planner accuracy/results/v0.19.0/logs/
+# codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log
+FORWARD_ACTIVATION_MISSES = {"V67"}
+ACTIVATION_MISSES = MOE_ACTIVATION_MISSES | FORWARD_ACTIVATION_MISSES
 # Weights: gpt-oss-20b at TP 2 on H100 with vLLM 0.19's TRITON MXFP4 MoE backend (logged "Using 'TRITON' Mxfp4 MoE
 # backend"): 7.01 GiB logged, 6.73 planned; the backend's per-rank padding is not traced.
 WEIGHT_MISSES = {"V61"}
@@ -120,7 +126,7 @@ def test_vllm_v1_activation_peak_within_3_percent(row):
     [
         r
         for r in _rows("vllm", ("activation_gib",), v1=True)
-        if r.engine_version in TRITON_SAMPLER_LINES and r.case not in MOE_ACTIVATION_MISSES
+        if r.engine_version in TRITON_SAMPLER_LINES and r.case not in ACTIVATION_MISSES
     ],
     ids=_id,
 )
@@ -132,7 +138,9 @@ def test_vllm_triton_sampler_activation_peak_within_7_percent(row):
 
 
 @pytest.mark.parametrize(
-    "row", [r for r in _rows("vllm", ("activation_gib",), v1=True) if r.case in MOE_ACTIVATION_MISSES], ids=_id
+    "row",
+    [r for r in _rows("vllm", ("activation_gib",), v1=True) if r.case in ACTIVATION_MISSES],
+    ids=_id,
 )
 def test_moe_activation_misses_are_under_counts(row):
     assert row.error < -0.10, _message(row)
@@ -289,3 +297,42 @@ def test_tensor_parallel_non_torch_of_0_19_includes_the_flashinfer_workspace():
     tp = [r for r in rows if r.predicted > 1.0]
     assert {r.case for r in tp} == {"V51", "V52", "V54", "V57", "V58", "V59", "V60", "V61"}
     assert all(abs(r.error) <= 0.10 for r in tp), [_message(r) for r in tp if abs(r.error) > 0.10]
+
+
+def test_round_4_meets_the_targets():
+    # Round 4 (V64-V75, tests/data/real-engine-logs.md): LMCache's FAQ table of vLLM's KV pool (Qwen3-8B, Qwen3-32B at
+    # TP 2, Llama-3.1-70B at TP 4 on H100: github.com/LMCache/LMCache/pull/1769), five more vLLM 0.19.0 logs and the
+    # Qwen3-14B version sweep 0.15-0.18 of llm-d-planner (github.com/llm-d-incubation/llm-d-planner, commit d3121e0),
+    # and two of its 0.19.0 runs with an fp8 KV cache (V76, V77, added after the sampler rule, which does not touch
+    # 0.19; +0.4% and +0.5%, as their bf16-KV siblings V50 and V53).
+    # Scored before any change: median 0.6%, max 7.4% (V74, 0.17.0: the Triton sampler was planned from 0.19 only);
+    # after the sampler line 0.17 (traced to the 0.16.0 and 0.17.0 wheels): median 0.5%, max 3.2% (V66).
+    from planner.planning.real_logs import held_out_round
+
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 4]
+        assert len(rows) == 14, metric
+        assert statistics.median(abs(r.error) for r in rows) <= 0.03, metric
+        assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows if abs(r.error) > 0.10]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged"),
+    [
+        # LMCache FAQ (github.com/LMCache/LMCache/pull/1769): spare GPU RAM per rank, tokens, full-length prompts
+        ("V64", "kv_cache_tokens", 366400),
+        ("V65", "kv_cache_tokens", 275760),
+        ("V66", "max_concurrency", 3.21),
+        # llm-d-planner version sweep, Qwen3-14B on H100 (accuracy/results/version-sweep/runs/, commit d3121e0):
+        # "GPU KV cache size" at 0.16.0 and 0.17.0, before and after the Triton top-k/top-p sampler
+        ("V73", "kv_cache_tokens", 274848),
+        ("V74", "kv_cache_tokens", 297152),
+        # --kv-cache-dtype fp8, Llama-3.1-8B, vLLM 0.19.0, H100: twice the tokens of the bf16 run in the same memory
+        # (accuracy/results/v0.19.0/logs/meta-llama---h100-80gb--tp1pp1dp1--8192-dtbf16-kvfp8.log, commit d3121e0)
+        ("V76", "kv_cache_tokens", 952032),
+    ],
+)
+def test_round_4_golden_rows(case, metric, logged):
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    assert abs(row.error) <= 0.035, _message(row)

@@ -37,7 +37,9 @@ def test_default_line_per_platform():
         ("0.8.5", "0.8"),
         ("0.9.2", "0.10"),
         ("v0.11.0", "0.11"),
-        ("0.18", "0.12"),
+        ("0.16", "0.12"),
+        ("0.17.0", "0.17"),
+        ("0.18", "0.17"),
         ("0.19.0", "0.19"),
         ("0.20", "0.19"),
         ("0.24", "0.2x"),
@@ -133,7 +135,26 @@ def test_triton_top_k_top_p_sampler_bytes_per_logit_counted_from_the_source():
 
     assert TRITON_SAMPLER_BYTES == 14
     assert VLLM_VERSIONS["0.12"].sampler_bytes_per_logit == V1_SAMPLER_BYTES
-    assert all(VLLM_VERSIONS[v].sampler_bytes_per_logit == TRITON_SAMPLER_BYTES for v in ("0.19", "0.2x", "0.3x"))
+    lines = ("0.17", "0.19", "0.2x", "0.3x")
+    assert all(VLLM_VERSIONS[v].sampler_bytes_per_logit == TRITON_SAMPLER_BYTES for v in lines)
+
+
+def test_triton_sampler_arrives_in_0_17():
+    # The PyPI wheels: vllm 0.17.0 (built 2026-03-06) ships vllm/v1/sample/ops/topk_topp_triton.py and its
+    # topk_topp_sampler.apply_top_k_top_p calls apply_top_k_top_p_triton for >= 8 rows; vllm 0.16.0 (2026-02-25)
+    # has no such file. llm-d-planner's version sweep (Qwen3-14B, H100, 8192 tokens, 1024 rows of 151936 logits:
+    # github.com/llm-d-incubation/llm-d-planner/blob/d3121e059da88662db39a926a3ead964be97359b/accuracy/results/
+    # version-sweep/runs/qwen3-14b-vllm-v0-1N-0--h100-80gb--tp1pp1dp1--8192.json) logs an activation peak of
+    # 5.64 GiB at 0.15.0 and 0.16.0 and 2.23 GiB at 0.17.0 and 0.18.0.
+    spec, hw = _spec("Qwen/Qwen3-14B"), Hardware(get_profile("h100-sxm"))
+    opts = VllmOptions(max_model_len=8192, gpu_memory_utilization=0.95)
+    peaks = {v: plan_vllm(spec, hw, replace(opts, vllm_version=v), suggest=False).activation_bytes / GIB
+             for v in ("0.15.0", "0.16.0", "0.17.0", "0.18.0")}  # fmt: skip
+    hidden = 8192 * spec.hidden_size * 2 / GIB
+    assert peaks["0.16.0"] == pytest.approx(1024 * spec.vocab_size * 38 / GIB + hidden)
+    assert peaks["0.17.0"] == pytest.approx(1024 * spec.vocab_size * 14 / GIB + hidden)
+    assert abs(peaks["0.16.0"] - 5.64) / 5.64 < 0.03 and abs(peaks["0.17.0"] - 2.23) / 2.23 < 0.07
+    assert peaks["0.15.0"] == peaks["0.16.0"] and peaks["0.18.0"] == peaks["0.17.0"]
 
 
 def test_triton_sampler_lowers_the_0_19_activation_peak():
@@ -143,7 +164,7 @@ def test_triton_sampler_lowers_the_0_19_activation_peak():
     # per logit made it 4.71 GiB, the Triton path's 14 B 1.77 GiB (its [132, vocab] fp32 buffer, 0.06 GiB, uncounted)
     spec, hw = _spec("meta-llama/Llama-3.1-8B-Instruct"), Hardware(get_profile("h100-sxm"))
     opts = VllmOptions(max_model_len=8192, gpu_memory_utilization=0.95)
-    old, new = (plan_vllm(spec, hw, replace(opts, vllm_version=v), suggest=False) for v in ("0.18", "0.19.0"))
+    old, new = (plan_vllm(spec, hw, replace(opts, vllm_version=v), suggest=False) for v in ("0.16", "0.19.0"))
     assert old.activation_bytes / GIB == pytest.approx(4.71, abs=0.01)
     assert new.activation_bytes / GIB == pytest.approx(1.77, abs=0.01)
     assert abs(new.activation_bytes / GIB - 1.89) / 1.89 < 0.07
