@@ -19,7 +19,7 @@ from tests.llama_server import require_artifacts
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "capacity-check"
 RUNS = ("cc1", "cc3", "cc4")
-QUIET_RUNS = ("ccq1", "ccq2")  # the two quiet-machine runs of docs/methodology.md section 8 (README there)
+QUIET_RUNS = ("ccq1", "ccq2", "ccq3", "ccq4")  # the quiet-machine runs of docs/methodology.md section 8 (README there)
 P50_TARGET_PCT, SATURATION_TARGET_PCT = 25.0, 20.0  # issue 13
 
 
@@ -65,16 +65,18 @@ def test_calibrated_on_one_run_every_sweep_meets_the_targets(gguf, fit_on):
         assert abs(sat_pct) <= SATURATION_TARGET_PCT, (fit_on, run)
 
 
-def _verdict(gguf: str, cal: dict, run: str) -> bool:
+def _verdict(gguf: str, cal: dict, run: str) -> tuple[bool, bool]:
+    """(the issue's verdict, the saturation rate within 20%)."""
     rows, sat_pct = _score(gguf, cal, run)
     within = all(abs(t) <= P50_TARGET_PCT and abs(p) <= P50_TARGET_PCT for _, t, p in rows)
-    return bool(rows) and within and abs(sat_pct) <= SATURATION_TARGET_PCT
+    sat_ok = abs(sat_pct) <= SATURATION_TARGET_PCT
+    return bool(rows) and within and sat_ok, sat_ok
 
 
-def test_cross_scoring_the_five_kept_runs_passes_at_least_as_often_as_documented(gguf):
-    # docs/methodology.md section 8 (`python scripts/capacity_check.py --cross` over the five folders): 19 of the
-    # 25 (calibration, sweep) pairs pass, and every failure is a fit on ccq2's calibration or ccq1's fit scored
-    # on ccq2's sweep. A model change that loses a pair fails here.
+def test_cross_scoring_the_seven_kept_runs_passes_at_least_as_often_as_documented(gguf):
+    # docs/methodology.md section 8 (`python scripts/capacity_check.py --cross` over the seven folders): 28 of the
+    # 49 (calibration, sweep) pairs pass and 42 have the saturation rate within 20% (the model before the per-output
+    # work: 25 and 35). A model change that loses a pair fails here.
     ctx_of = lambda server: context_for(ModelSettings(model=gguf, hardware="host"), server)  # noqa: E731
     runs = RUNS + QUIET_RUNS
     verdicts = {}
@@ -82,6 +84,8 @@ def test_cross_scoring_the_five_kept_runs_passes_at_least_as_often_as_documented
         _, cal, _ = fit_load_factors(_contents(fit_on, "calibration"), ctx_of, None)
         for run in runs:
             verdicts[fit_on, run] = _verdict(gguf, cal, run)
-    failed = sorted(k for k, ok in verdicts.items() if not ok)
-    assert sum(verdicts.values()) >= 19, failed
-    assert all(fit_on == "ccq2" or run == "ccq2" for fit_on, run in failed), failed
+    failed = sorted(k for k, (ok, _) in verdicts.items() if not ok)
+    assert sum(ok for ok, _ in verdicts.values()) >= 28, failed
+    assert sum(sat for _, sat in verdicts.values()) >= 42
+    for run in QUIET_RUNS[2:]:  # the two runs measured after the change, each scored on its own calibration
+        assert verdicts[run, run][0], run
