@@ -384,6 +384,13 @@ def fit_cpu_step(model: CurveModel, alone: list[dict]) -> dict:
             hint="probe --users 1 with several prompt lengths, e.g. --prompt-tokens uniform:16-128",
         )
     prefill = 1.0 / slope
+    if not tpot_parts:
+        raise UsageError(
+            "calibrate",
+            None,
+            "no lone request generated more than one token: the decode step cannot be fitted",
+            hint="probe with --output-tokens 2 or more (e.g. --output-tokens 24)",
+        )
     # the read part's scale: what the compute leaves of each TPOT, at least a tenth of the speed model's read
     read_scale = statistics.median(
         max(0.1 * rd, t - c / prefill) / rd for (rd, c), t in zip(tpot_parts, tpots, strict=True)

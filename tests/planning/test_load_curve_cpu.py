@@ -123,3 +123,14 @@ def test_calibrate_recovers_the_planted_work_per_output_token_from_a_busy_closed
     contents["probes"][0]["points"] = [lone, loaded]
     _, cal, _ = fit_load_factors(contents, _ctx, None)
     assert cal["step_output_s"] == 0.0
+
+
+def test_a_curve_of_one_token_answers_is_one_clear_error(model):
+    from planner.errors import UsageError
+
+    lone = _point(model, Load(Lengths.uniform(16, 128), Lengths.fixed(1), users=1, think_time_s=0.5, requests=30))
+    probe = {"probed_at": "2026-12-01T00:00:00+00:00", "server": SERVER, "mode": "load", "settings": {"seed": 1}}
+    contents = {"kind": "mi50plan-probe-results", "schema_version": 1, "probes": [{**probe, "points": [lone]}]}
+    with pytest.raises(UsageError) as err:
+        fit_load_factors(contents, _ctx, None)
+    assert "--output-tokens 2" in err.value.hint and "more than one token" in err.value.message
