@@ -341,6 +341,7 @@ def _models() -> dict[str, Any]:
         ttft_s: Spread
         tpot_s: Spread
         keeps_up: Flag = True
+        load_average: real(0, MAX_COUNT) | None = None  # the machine's, when the point ended (calibrate reads it)
         requests: Annotated[list[dict], Field(max_length=MAX_COUNT)] = []
 
     class ProbeServer(BaseModel):

@@ -339,6 +339,21 @@ def test_results_structure(tmp_path):
     run_checked(["validate", str(tmp_path / "nope.json"), "--offline"], invalid=True, time_limit_s=10)
 
 
+LOAD_AVERAGES = ["x", -1, math.nan, math.inf, 1e300, [], {}, True]
+
+
+@pytest.mark.parametrize("value", LOAD_AVERAGES, ids=[repr(v) for v in LOAD_AVERAGES])
+def test_hostile_load_average_of_a_load_point(tmp_path, value):
+    # a kept real load curve (tests/data/capacity-check/cc1) whose busy point says a hostile load average:
+    # calibrate reads it to tell a quiet machine (docs/methodology.md section 8, step 4)
+    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "capacity-check" / "cc1" / "calibration.json")
+                      .read_text())  # fmt: skip
+    data["probes"][-1]["points"][-1]["load_average"] = value
+    path = write_json(tmp_path / "r.json", data)
+    out = run_checked(["calibrate", str(path), "--offline", "--hardware", "host"], invalid=True, time_limit_s=10)
+    assert "load_average" in out.err, out.err  # the schema's own line, not a later failure
+
+
 def test_probe_save_into_damaged_results_file(tmp_path):
     """`probe --save` reads the file first: a damaged one fails before any network use, and is left as it was."""
     path = write_json(tmp_path / "r.json", results(prompt_tokens="x"))
@@ -362,7 +377,9 @@ GOOD_CAL = {
     "sources": [{"file": "r.json"}],
     "points": 2,
 }
-CAL_KEYS = ["decode", "prefill", "kv", "ttft_overhead_s", "points", "sources", "memory", "name", "hardware"]
+CAL_KEYS = [
+    "decode", "prefill", "kv", "ttft_overhead_s", "step_output_s", "points", "sources", "memory", "name", "hardware",
+]  # fmt: skip
 CAL_VALUES = [-1, 0, math.nan, math.inf, 1e300, "x", None, [], {}, 3, True, [{"file": 3}, {"file": "a"}]]
 CAL_CASES = [(k, v) for k in CAL_KEYS for v in CAL_VALUES]
 
@@ -374,7 +391,7 @@ def _cal_invalid(key, value) -> bool | None:
         return None
     if key == "points" and value in (0, 3):
         return None
-    if key == "ttft_overhead_s" and value in (0, 3):
+    if key in ("ttft_overhead_s", "step_output_s") and value in (0, 3):
         return None
     if key in ("decode", "prefill", "kv") and value == 3:
         return None
