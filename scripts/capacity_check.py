@@ -232,9 +232,7 @@ def rescore(folder: Path, args) -> int:
 
 def cross(folders: list[str]) -> int:
     """Robustness of the calibration: fitted on one kept run's calibration phase, scored on every kept sweep."""
-    from planner.core.simulate import Lengths, saturation_rate
-    from planner.planning.load_curve import fit_load_factors, model_for, point_lengths, simulate_point
-    from planner.planning.load_probe import measured_saturation
+    from planner.planning.load_curve import fit_load_factors, model_for, score_sweep
     from planner.planning.validate import ModelSettings, context_for
     from tests.llama_server import build_artifacts
 
@@ -250,21 +248,10 @@ def cross(folders: list[str]) -> int:
             _, cal, _ = fit_load_factors(json.loads((fa / "calibration.json").read_text()), ctx_of, None)
             for b, fb in runs.items():
                 probe = json.loads((fb / "sweep.json").read_text())["probes"][-1]
-                model = model_for(ctx_of(probe["server"]), probe, None)
-                measured = measured_saturation(probe["points"])
-                oks, worst = [], [0.0, 0.0]
-                for p in probe["points"]:
-                    if not (p["keeps_up"] and (p.get("offered_rate") or p["rate"]) < measured.rate_per_s):
-                        continue
-                    sim = simulate_point(model, cal, p, seed=1)
-                    errs = [pct(sim.ttft_p50_s, p["ttft_s"]["p50"]), pct(sim.tpot_p50_s, p["tpot_s"]["p50"])]
-                    worst = [e if abs(e) > abs(w) else w for e, w in zip(errs, worst, strict=True)]
-                    oks.append(all(abs(e) <= P50_TARGET_PCT for e in errs))
-                lengths = [point_lengths(p) for p in probe["points"]]
-                prompt = Lengths.empirical([v for ln in lengths if ln for v in ln[0].values])
-                output = Lengths.empirical([v for ln in lengths if ln for v in ln[1].values])
-                simulated = saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=1)
-                sat = pct(simulated, measured.rate_per_s)
+                score = score_sweep(model_for(ctx_of(probe["server"]), probe, None), cal, probe["points"])
+                oks = [abs(t) <= P50_TARGET_PCT and abs(p) <= P50_TARGET_PCT for _, t, p in score.rows]
+                worst = [max((row[k] for row in score.rows), key=abs, default=0.0) for k in (1, 2)]
+                sat = score.saturation_pct
                 ok = bool(oks) and all(oks) and sat is not None and abs(sat) <= SATURATION_TARGET_PCT
                 verdicts.append(ok)
                 print(

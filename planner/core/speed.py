@@ -365,18 +365,21 @@ def _factor(calibration, key: str) -> float:
     return value
 
 
-def _overhead(calibration) -> float:
-    """The calibrated fixed time per request (HTTP, tokenisation, scheduling) added to TTFT; 0 without one."""
+def calibration_value(calibration, key: str) -> float:
+    """One figure of a calibration (a stored Calibration or a dict of factors); 0 without one. Raises on a
+    negative or non-finite value (a stored calibration is validated; a hand-made dict may not be)."""
     if calibration is None:
         return 0.0
-    if isinstance(calibration, Mapping):
-        value = calibration.get("ttft_overhead_s", 0.0)
-    else:
-        value = getattr(calibration, "ttft_overhead_s", 0.0)
+    value = calibration.get(key, 0.0) if isinstance(calibration, Mapping) else getattr(calibration, key, 0.0)
     value = float(value or 0.0)
     if not (value >= 0 and math.isfinite(value)):
-        raise UsageError("calibration.ttft_overhead_s", value, "must be 0 or more seconds")
+        raise UsageError(f"calibration.{key}", value, "must be 0 or more")
     return value
+
+
+def _overhead(calibration) -> float:
+    """The calibrated fixed time per request (HTTP, tokenisation, scheduling) added to TTFT; 0 without one."""
+    return calibration_value(calibration, "ttft_overhead_s")
 
 
 def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int | None = None) -> Features:

@@ -244,8 +244,8 @@ def step_time_for(
 
     if d.engine == "llamacpp" and hw.profile.platform == "cpu":  # one thread reads and computes: the parts add
         # a load-curve calibration's own factors of this step; else the single-stream ones
-        sd, sp = _positive(calibration, "step_decode"), _positive(calibration, "step_prefill")
-        out = _positive(calibration, "step_output_s") or 0.0
+        keys = ("step_decode", "step_prefill", "step_output_s")
+        sd, sp, out = (speed.calibration_value(calibration, k) for k in keys)
         return llamacpp_scheduling.cpu_step(cpu_step_parts(spec, work, rates), sd or dscale, sp or pscale, kvscale, out)
 
     @lru_cache(maxsize=65536)
@@ -268,11 +268,6 @@ def step_time_for(
         return t
 
     return step
-
-
-def _positive(calibration, key: str) -> float | None:
-    value = calibration.get(key) if isinstance(calibration, Mapping) else getattr(calibration, key, None)
-    return float(value) if value and float(value) > 0 else None
 
 
 def cpu_step_parts(spec: ModelSpec, work: speed.ModelWork, rates: speed.Rates) -> llamacpp_scheduling.CpuStepParts:

@@ -27,7 +27,7 @@ from planner.core.simulate import (
     saturation_rate,
     simulate,
 )
-from planner.core.speed import check_deployment
+from planner.core.speed import calibration_value, check_deployment
 from planner.errors import UsageError
 from planner.planning.capacity import (
     OLLAMA_MAX_QUEUE,
@@ -65,16 +65,12 @@ class CurveModel:
         return step_time_for(self.ctx.resolved.spec, self.ctx.hw, self.deployment, cal)
 
     def sched(self, cal) -> Scheduler:
-        graphs = _get(cal, "graph_build_s") if self.scheduler.equal_split_ubatch else 0.0
+        graphs = calibration_value(cal, "graph_build_s") if self.scheduler.equal_split_ubatch else 0.0
         # a fitted llama.cpp CPU step has no TTFT overhead outside the loop (fit_cpu_step); the stored one is
         # the single-stream speed model's, for `predict`
-        overhead = 0.0 if _get(cal, "step_decode") and self.scheduler.equal_split_ubatch else overhead_s(cal)
+        fitted_step = calibration_value(cal, "step_decode") and self.scheduler.equal_split_ubatch
+        overhead = 0.0 if fitted_step else overhead_s(cal)
         return replace(self.scheduler, ttft_overhead_s=overhead, graph_build_s=graphs)
-
-
-def _get(cal, key: str) -> float:
-    value = cal.get(key) if isinstance(cal, dict) else getattr(cal, key, None)
-    return float(value or 0.0)
 
 
 def _context_of(probe: dict) -> int:
@@ -206,14 +202,49 @@ def compare_load(contents: dict, ctx_for, cals, probe_index: int | None, slots: 
             out.append(comparison("e2e_p50_s", sim.e2e_p50_s, (point.get("e2e_s") or {}).get("p50"), "s", **where))
             out.append(comparison("request_rate", sim.request_rate, point.get("request_rate"), "req/s", **where))
         measured = measured_saturation(probe["points"])
-        rate_points = [(p, ln) for p, ln in zip(probe["points"], all_lengths, strict=True) if ln and p.get("rate")]
-        if rate_points:
-            prompt = Lengths.empirical([v for _, ln in rate_points for v in ln[0].values])
-            output = Lengths.empirical([v for _, ln in rate_points for v in ln[1].values])
-            sim_sat = saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=seed)
+        sim_sat = simulated_saturation(model, cal, probe["points"], seed)
+        if sim_sat is not None:
             where = {"probe": i, "kept_up_to": measured.kept_up_to, "overran_from": measured.overran_from}
             out.append(comparison("saturation_rate", sim_sat, measured.rate_per_s, "req/s", **where))
     return out
+
+
+def simulated_saturation(model: CurveModel, cal, points: list[dict], seed: int) -> float | None:
+    """The simulated server's saturation rate at the lengths the open-loop points' requests really had (None
+    without such a point)."""
+    lengths = [ln for p in points if p.get("rate") and (ln := point_lengths(p))]
+    if not lengths:
+        return None
+    prompt = Lengths.empirical([v for ln in lengths for v in ln[0].values])
+    output = Lengths.empirical([v for ln in lengths for v in ln[1].values])
+    return saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=seed)
+
+
+@dataclass(frozen=True)
+class SweepScore:
+    """A measured rate sweep scored against the simulation, as issue 13's check reads it (methodology section 8)."""
+
+    rows: tuple[tuple[float, float, float], ...]  # per rate kept up with below the measured saturation:
+    # (offered rate, p50 TTFT error %, p50 TPOT error %)
+    saturation_pct: float | None  # simulated against measured saturation rate, %
+
+
+def score_sweep(model: CurveModel, cal, points: list[dict], seed: int = 1) -> SweepScore:
+    """The rates kept up with below the measured saturation (each simulated with the probe's own sends replayed)
+    and the saturation rate, simulated against measured."""
+    from planner.planning.load_probe import measured_saturation
+
+    measured = measured_saturation(points)
+    rows = []
+    for p in points:
+        rate = p.get("offered_rate") or p["rate"]
+        if p["keeps_up"] and measured.rate_per_s is not None and rate < measured.rate_per_s:
+            sim = simulate_point(model, cal, p, seed=seed)
+            ttft = (sim.ttft_p50_s / p["ttft_s"]["p50"] - 1) * 100
+            rows.append((rate, ttft, (sim.tpot_p50_s / p["tpot_s"]["p50"] - 1) * 100))
+    sat = simulated_saturation(model, cal, points, seed)
+    real = measured.rate_per_s
+    return SweepScore(tuple(rows), None if sat is None or not real else (sat / real - 1) * 100)
 
 
 # ---- calibration --------------------------------------------------------------------------------------
@@ -414,7 +445,7 @@ def quiet(ctx, point: dict) -> bool:
     probed) at most the cores of the hardware calibrated. A loaded machine slows a busy point far more than a
     lone one (the server's loop, its HTTP threads and the load generator share the cores with the other work),
     which is not the server's own work per output token: such a point does not fit it."""
-    load, cores = point.get("load_average"), getattr(ctx.hw.profile, "cpu_cores", None)
+    load, cores = point.get("load_average"), ctx.hw.profile.cpu_cores
     return load is None or not cores or float(load) <= cores
 
 
@@ -442,17 +473,15 @@ def fit_output_cost(model: CurveModel, steady: list[dict], busy: list[tuple[Curv
             return simulate_point(m, cal, p, requests=FIT_REQUESTS, seed=seed).tpot_p50_s
 
         target = p["tpot_s"]["p50"]
-        if tpot_of(0.0) >= target:
-            fits.append(0.0)
-        else:
-            lo, hi = 0.0, cap
-            if tpot_of(hi) < target:
-                lo = hi
-            else:
-                for _ in range(20):
-                    mid = (lo + hi) / 2
-                    lo, hi = (mid, hi) if tpot_of(mid) < target else (lo, mid)
-            fits.append((lo + hi) / 2)
+        lo, hi = 0.0, cap
+        if tpot_of(lo) >= target:
+            hi = lo  # the lone step already reaches the busy TPOT: no work per further output
+        elif tpot_of(hi) < target:
+            lo = hi  # at most the cap
+        for _ in range(20 if lo < hi else 0):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if tpot_of(mid) < target else (lo, mid)
+        fits.append((lo + hi) / 2)
         weights.append(p["measured"])
     return {**base, "step_output_s": sum(w * f for w, f in zip(weights, fits, strict=True)) / sum(weights)}
 

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.core.simulate import Lengths, saturation_rate
-from planner.planning.load_curve import fit_load_factors, model_for, point_lengths, simulate_point
-from planner.planning.load_probe import measured_saturation
+from planner.planning.load_curve import fit_load_factors, model_for, score_sweep
 from planner.planning.validate import ModelSettings, context_for
 from tests.llama_server import require_artifacts
 
@@ -32,25 +30,11 @@ def _contents(run: str, name: str) -> dict:
     return json.loads((DATA / run / f"{name}.json").read_text())
 
 
-def _score(gguf: str, cal: dict, run: str) -> tuple[list[tuple[float, float, float]], float]:
+def _score(gguf: str, cal: dict, run: str) -> tuple[tuple[tuple[float, float, float], ...], float]:
     probe = _contents(run, "sweep")["probes"][-1]
     model = model_for(context_for(ModelSettings(model=gguf, hardware="host"), probe["server"]), probe, None)
-    measured = measured_saturation(probe["points"])
-    rows = []
-    for p in probe["points"]:
-        if p["keeps_up"] and (p.get("offered_rate") or p["rate"]) < measured.rate_per_s:
-            sim = simulate_point(model, cal, p, seed=1)
-            rows.append(
-                (
-                    p.get("offered_rate") or p["rate"],
-                    (sim.ttft_p50_s / p["ttft_s"]["p50"] - 1) * 100,
-                    (sim.tpot_p50_s / p["tpot_s"]["p50"] - 1) * 100,
-                )
-            )
-    prompt = Lengths.empirical([v for p in probe["points"] for v in point_lengths(p)[0].values])
-    output = Lengths.empirical([v for p in probe["points"] for v in point_lengths(p)[1].values])
-    sat = saturation_rate(model.sched(cal), model.step(cal), prompt, output, seed=1)
-    return rows, (sat / measured.rate_per_s - 1) * 100
+    score = score_sweep(model, cal, probe["points"])
+    return score.rows, score.saturation_pct
 
 
 @pytest.mark.parametrize("fit_on", RUNS)
