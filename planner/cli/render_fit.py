@@ -156,7 +156,7 @@ def render_gguf(plan: dict, model: dict) -> str:
                     f"{d['model_bytes'] / 2**20:.2f} / {d['kv_bytes'] / 2**20:.2f} / "
                     f"{d['compute_bytes'] / 2**20:.2f} MiB"
                     + (f" (+{d['repack_bytes'] / 2**20:.2f} MiB CPU_REPACK)" if d["repack_bytes"] else "")
-                    + (f" (+{d['recurrent_bytes'] / 2**20:.2f} MiB RS)" if d.get("recurrent_bytes") else ""),
+                    + (f" (+{d['recurrent_bytes'] / 2**20:.2f} MiB RS)" if d["recurrent_bytes"] else ""),
                 ]
             )
     lines.append(tabulate(rows, tablefmt="plain", colalign=("left", "right")).replace("\n", "\n  ").join(["  ", ""]))
