@@ -51,6 +51,8 @@ def test_closed_loop_users_keep_the_slots_busy(server_url):
     # request_rate uses: n - 1 intervals) the n - 2 completions after each user's first took <= 2 x span:
     # rate = (n - 1) / span <= 2 / mean E2E x (n - 1) / (n - 2). Three in flight would break it.
     n = result.measured
+    # (x 1.1: the client stamps completions and E2E on one clock but not in one instant: slack, not a fit; three
+    # users in flight would exceed the bound by about x 1.5)
     assert result.request_rate <= 2 / result.e2e.mean * (n - 1) / (n - 2) * 1.1
 
 
