@@ -48,6 +48,9 @@ from planner.sources.profiles import get_profile
 
 DATA = Path(__file__).resolve().parent / "data"
 PUBLIC = DATA / "llamabench-public.csv"
+# Published llama-bench results the project found itself (same columns, each row with its source), kept
+# apart from the shared file's verbatim rows; fitted and scored like them. Their row ids start with "x".
+EXTRA = DATA / "llamabench-extra.csv"
 GIB = 2**30
 # Nominal bits per weight for rows that give no size (compare-llama-bench tables): llama.cpp
 # tools/quantize/README.md figures for Llama-3-8B.
@@ -136,7 +139,7 @@ def _work(r: dict, shape: dict) -> tuple[ModelWork, bool, str]:
     return work, experts > 0, how
 
 
-def load_public(path: Path = PUBLIC) -> tuple[list[Row], dict[str, int]]:
+def load_public(path: Path = PUBLIC, prefix: str = "") -> tuple[list[Row], dict[str, int]]:
     gpus = {g["gpu"]: g["profile"] for g in _csv("llamabench-gpus.csv")}
     models = {m["model"]: m["family"] for m in _csv("llamabench-models.csv")}
     shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
@@ -167,7 +170,7 @@ def load_public(path: Path = PUBLIC) -> tuple[list[Row], dict[str, int]]:
             pp = test.startswith("pp")
             rows.append(
                 Row(
-                    f"{line}:{r['gpu']}:{r['model']}:{r['test']}",
+                    f"{prefix}{line}:{r['gpu']}:{r['model']}:{r['test']}",
                     hw,
                     dep,
                     work,
@@ -210,12 +213,14 @@ def _shaped(row: Row, shapes: dict) -> Row:
 
 
 def all_rows() -> list[Row]:
-    """Every row the model is fitted and scored on: the public file and the project's measured rows
-    (less the one vLLM throughput-under-load row, a different quantity)."""
+    """Every row the model is fitted and scored on: the public file, the published results the project
+    added (EXTRA) and the project's measured rows (less the one vLLM throughput-under-load row, a
+    different quantity)."""
     public, _ = load_public()
+    extra, _ = load_public(EXTRA, prefix="x")
     shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
     measured = [_shaped(r, shapes) for r in load_rows() if is_special(r) != "batch_compute"]
-    return public + measured
+    return public + extra + measured
 
 
 # ---- the vectorised model (the same physics as planner/core/speed.py, batch 1) -------------------
