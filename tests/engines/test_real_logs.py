@@ -400,3 +400,16 @@ def test_round_5_golden_rows(case, metric, logged, within):
     row = next(r for r in ROWS if r.case == case and r.metric == metric)
     assert row.logged == logged
     assert abs(row.error) <= within, _message(row)
+
+
+def test_hybrid_kv_groups_counted_from_the_source():
+    # vllm/v1/core/kv_cache_utils.py _get_kv_cache_groups_uniform_page_size (0.11.0 and 0.19.0 sdists): the group size
+    # is the smaller layer count; from 0.18 the larger one when it is under 1.5x the smaller (its comment's example:
+    # gpt-oss-20b + eagle, 12 sliding + 13 full, padded to 13 + 13). Gemma 3 27B: 10 full + 52 sliding -> groups of 10,
+    # 1 full and 6 sliding (8 padding layers), so one block spans 70 layers' pages.
+    from planner.engines.vllm import hybrid_kv_groups
+
+    assert hybrid_kv_groups(10, 52, heuristic=True) == (10, 1, 6)
+    assert hybrid_kv_groups(12, 12, heuristic=False) == (12, 1, 1)
+    assert hybrid_kv_groups(13, 12, heuristic=True) == (13, 1, 1)
+    assert hybrid_kv_groups(13, 12, heuristic=False) == (12, 2, 1)
