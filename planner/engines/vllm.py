@@ -50,6 +50,14 @@ class VllmVersion:
     # Whether the profile run creates FlashInfer's all-reduce + RMSNorm fusion workspace from multicast-granular
     # symmetric device memory at TP 2/4/8 on Hopper with NVSwitch (fi_allreduce_workspace_bytes).
     fi_allreduce_workspace: bool = False
+    # Whether unquantized fused-MoE layers keep their scratch buffers in the worker's persistent WorkspaceManager
+    # (vllm/v1/worker/workspace.py), alive beside the sampler (moe_workspace_bytes); the token chunk it is sized on
+    # (VLLM_FUSED_MOE_CHUNK_SIZE), 0 when the modular kernel does not chunk.
+    moe_workspace: bool = False
+    moe_chunk_tokens: int = 0
+    # Whether the hybrid KV cache groups of sliding-window and full layers use max(counts) as the group size when
+    # the larger count is under 1.5x the smaller (kv_cache_utils._get_kv_cache_groups_uniform_page_size, 0.18+).
+    group_size_heuristic: bool = False
 
 
 # The profile run's sampler (V1 gpu_model_runner._dummy_sampler_run, vllm/v1/sample/sampler.py and
@@ -111,17 +119,28 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
         ),
         # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
         VllmVersion("0.12", "V1 0.12-0.16", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
-        # 0.17-0.18: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES).
-        VllmVersion("0.17", "V1 0.17-0.18", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        # 0.17-0.18: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES),
+        # and the fused-MoE workspace in the WorkspaceManager (the 0.17.0 sdist chunks it at 16384 tokens).
+        VllmVersion(
+            "0.17", "V1 0.17-0.18", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70,
+            moe_workspace=True, moe_chunk_tokens=16384,
+        ),
         # 0.19-0.20: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES),
         # and at TP > 1 on Hopper with NVSwitch the FlashInfer all-reduce fusion workspace (flashinfer 0.6.6 and
-        # 0.6.8.post1, the pins of 0.19.0 and 0.20.0: fi_allreduce_workspace_bytes).
-        VllmVersion("0.19", "V1 0.19-0.20", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70, True),
+        # 0.6.8.post1, the pins of 0.19.0 and 0.20.0: fi_allreduce_workspace_bytes); the MoE workspace unchunked.
+        VllmVersion(
+            "0.19", "V1 0.19-0.20", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70, True,
+            moe_workspace=True, group_size_heuristic=True,
+        ),
         # 0.21 on: gpu_worker.determine_available_memory also subtracts model_runner.profile_cudagraph_memory()
         # ("CUDA graph memory profiling is enabled (default since v0.21.0)" in its log) unless --enforce-eager.
-        VllmVersion("0.2x", "V1 0.21-0.27", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_70),
         VllmVersion(
-            "0.3x", "V1 0.28 and later (current)", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_LATEST
+            "0.2x", "V1 0.21-0.27", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_70,
+            moe_workspace=True, group_size_heuristic=True,
+        ),
+        VllmVersion(
+            "0.3x", "V1 0.28 and later (current)", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, True, TIERS_LATEST,
+            moe_workspace=True, group_size_heuristic=True,
         ),
     )
 }
@@ -425,6 +444,37 @@ def forward_peak_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int) 
     return tokens * dtype_bytes * (2 * h + max(qkv, 3 * inter) // tp)
 
 
+# vllm/v1/worker/workspace.py WorkspaceManager.get_simultaneous rounds each buffer up to 256 bytes.
+WORKSPACE_ALIGN = 256
+
+
+def moe_workspace_bytes(
+    spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int, version: VllmVersion, quantized: bool
+) -> int:
+    """The fused-MoE scratch that the profile run leaves in the worker's persistent workspace (0 if none).
+
+    From 0.17 the unquantized MoE method runs FusedMoEModularKernel with TritonExperts (oracle/unquantized.py: the
+    TRITON backend, "Using TRITON backend for Unquantized MoE", unless FlashInfer's opt-in FP16 MoE is set), whose
+    _allocate_buffers takes its buffers from current_workspace_manager().get_simultaneous: one uint8 tensor that only
+    grows and is never freed, so after the first MoE layer of the profile run it is alive under the sampler too.
+    TritonExperts.workspace_shapes (fused_moe.py): workspace13 = (M, topk, max(N / 2, K)), shared with the fused output
+    (M, K) when there is one chunk, and workspace2 = (M, topk, max(N, K)), N = 2 x the expert width per rank (gate and
+    up), K = hidden, in the activation dtype. M is the batch, or VLLM_FUSED_MOE_CHUNK_SIZE (16384) where the line
+    chunks; a chunked batch keeps the fused output (M_full, K) apart. 0.11 runs the functional fused_experts (transient
+    intermediate caches) on one GPU; 0.12-0.16 are not traced. Quantized experts (FP8, MXFP4, GPTQ/AWQ Marlin) use
+    other experts classes and are not counted.
+    """
+    if not version.moe_workspace or spec.moe is None or quantized:
+        return 0
+    moe = spec.moe
+    n, k, topk = 2 * moe.expert_intermediate_size // tp, spec.hidden_size, moe.experts_per_token
+    chunk = min(tokens, version.moe_chunk_tokens) if version.moe_chunk_tokens else tokens
+    ws13 = chunk * topk * max(n // 2, k)
+    ws2 = chunk * topk * max(n, k)
+    parts = [max(ws13, tokens * k), ws2] if chunk == tokens else [ws13, ws2, tokens * k]
+    return sum(_round_up(p * dtype_bytes, WORKSPACE_ALIGN) for p in parts)
+
+
 def peak_activation_bytes(
     spec: ModelSpec,
     dtype_bytes: int,
@@ -433,12 +483,15 @@ def peak_activation_bytes(
     tp: int,
     version: VllmVersion | None = None,
     sampler: str = "torch",
+    moe_workspace: int = 0,
 ) -> int:
     """Peak torch memory of the profile run above the weights (docs/methodology.md 3.3 and 3.8).
 
     V1: the forward pass, then the sampler on min(tokens, seqs) rows of full-vocabulary logits (gathered
     on every tensor-parallel rank) while the [tokens, hidden] output is still alive; the peak is the
-    larger of the two. V0: the forward pass plus the fp32 logits of its dummy sequences.
+    larger of the two. The persistent fused-MoE workspace (moe_workspace_bytes) is alive under the sampler and at
+    every MoE layer beside the residual and hidden state. V0: the forward pass plus the fp32 logits of its dummy
+    sequences.
     """
     version = version or VLLM_VERSIONS["0.11"]
     forward = forward_peak_bytes(spec, dtype_bytes, tokens, tp)
@@ -446,7 +499,11 @@ def peak_activation_bytes(
     if not version.v1:
         return forward + rows * spec.vocab_size * version.sampler_bytes_per_logit
     per_logit = FLASHINFER_SAMPLER_BYTES if sampler == "flashinfer" else version.sampler_bytes_per_logit
-    return max(forward, rows * spec.vocab_size * per_logit + tokens * spec.hidden_size * dtype_bytes)
+    hidden = tokens * spec.hidden_size * dtype_bytes
+    sampled = rows * spec.vocab_size * per_logit + hidden
+    if moe_workspace:
+        return max(forward, moe_workspace + 2 * hidden, moe_workspace + sampled)
+    return max(forward, sampled)
 
 
 def cudagraph_estimate_bytes(spec: ModelSpec, dtype_bytes: int, seqs: int, tp: int) -> int:
@@ -488,6 +545,19 @@ def _blocks_per_request(spec: ModelSpec, layer_type: str, max_len: int, block: i
         # vllm/v1/kv_cache_interface.py SlidingWindowSpec.max_memory_usage_bytes
         return ceil_div(min(spec.sliding_window - 1 + batched_tokens, max_len), block) + 1
     return ceil_div(max_len, block)
+
+
+def hybrid_kv_groups(full: int, sliding: int, heuristic: bool) -> tuple[int, int, int]:
+    """(group size, full groups, sliding groups) of vLLM's hybrid KV cache manager for full and sliding-window layers
+    of one page size (kv_cache_utils._get_kv_cache_groups_uniform_page_size, 0.10 on): the group size is the smaller
+    count (from 0.18 the larger one when it is under 1.5x the smaller), each type is split into ceil(count / size)
+    groups, the last padded. Each block holds one page of every group, so num_blocks = available // (page x size) and
+    "GPU KV cache size" = num_blocks // groups x block_size: Gemma 3's 52 sliding + 10 full layers are laid out as
+    70 (6 sliding groups of 10, 8 of them padding, and 1 full group)."""
+    size = min(full, sliding)
+    if heuristic and max(full, sliding) < size * 1.5:
+        size = max(full, sliding)
+    return size, ceil_div(full, size), ceil_div(sliding, size)
 
 
 def kv_bytes_for_request(
@@ -632,7 +702,8 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     )
     if opts.sampler not in SAMPLERS:
         raise UsageError("sampler", opts.sampler, "not a vLLM sampler", hint="torch or flashinfer")
-    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler)
+    moe_ws = moe_workspace_bytes(spec, act_bytes, batched, tp, version, quant is not None)
+    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler, moe_ws)
     non_torch = (
         version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
     )
@@ -669,7 +740,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     page = page_bytes_per_layer(spec, kv_bytes, opts.block_size, tp)
     state = linear_state_bytes_per_request(spec, act_bytes, tp)
     page_all_layers = page * len(attn_layers)
-    if SLIDING in attn_layers and FULL in attn_layers:
+    grouped = SLIDING in attn_layers and FULL in attn_layers and LINEAR not in layers_per_stage
+    grouped = grouped and version.v1 and version.name != "0.8"  # the hybrid KV cache manager (0.10 on)
+    if SLIDING in attn_layers and FULL in attn_layers and not grouped:
         notes.append("hybrid sliding-window/full KV cache grouping approximated (tokens = blocks x block size)")
     if LINEAR in layers_per_stage:
         notes.append("linear-attention (Gated DeltaNet) state sized approximately")
@@ -677,7 +750,19 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     per_request = kv_bytes_for_request(spec, max_len, page, opts.block_size, batched, state, layers_per_stage)
     blocks = max(0, available) // page_all_layers if page_all_layers else 0
     tokens = blocks * opts.block_size
-    if blocks and page_all_layers:
+    if grouped:
+        size, full_groups, sliding_groups = hybrid_kv_groups(
+            attn_layers.count(FULL), attn_layers.count(SLIDING), version.group_size_heuristic
+        )
+        blocks = max(0, available) // (page * size)
+        tokens = blocks // (full_groups + sliding_groups) * opts.block_size
+        # get_max_concurrency_for_kv_cache_config: num_blocks over the blocks one max_model_len request takes in
+        # every group (sliding groups: the window plus a batch, SlidingWindowSpec.max_memory_usage_bytes)
+        per_request_blocks = full_groups * _blocks_per_request(
+            spec, FULL, max_len, opts.block_size, batched
+        ) + sliding_groups * _blocks_per_request(spec, SLIDING, max_len, opts.block_size, batched)
+        max_conc = blocks / per_request_blocks if blocks else 0.0
+    elif blocks and page_all_layers:
         max_conc = max(0, available) / per_request if per_request else 0.0
         if SLIDING not in attn_layers and LINEAR not in layers_per_stage:
             # exactly as vLLM logs it: num_blocks / ceil(L / block)

@@ -80,6 +80,11 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "google/gemma-7b": ("google/gemma-7b", None, {}),
     "microsoft/phi-4": ("microsoft/phi-4", None, {}),
     "Qwen/Qwen3-14B": ("Qwen/Qwen3-14B", None, {}),
+    # round 5 (V78-V84, llm-d-planner's 0.19.0 sweep): Qwen1.5-MoE-A2.7B from tests/data/real-logs-configs (its README
+    # gives the source); the RedHatAI FP8-dynamic checkpoint is Qwen2.5-7B-Instruct with per-channel FP8 linears
+    "Qwen/Qwen1.5-MoE-A2.7B": ("Qwen/Qwen1.5-MoE-A2.7B", None, {}),
+    "RedHatAI/Qwen2.5-7B-Instruct-fp8-dynamic": ("Qwen/Qwen2.5-7B-Instruct", FP8_CHANNEL, {}),
+    "google/gemma-3-27b-it": ("google/gemma-3-27b-it", None, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -476,11 +481,12 @@ HELD_OUT_ROUNDS = (
     {"V": 48, "L": 20, "O": 20},
     {"V": 50, "L": 30, "O": 30},
     {"V": 64, "L": 40, "O": 40},
+    {"V": 78, "L": 50, "O": 50},
 )
 
 
 def held_out_round(case: str) -> int:
-    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-4)."""
+    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-5)."""
     m = re.fullmatch(r"([VLO])(\d+)", case)
     if m is None:
         return 0

@@ -50,19 +50,24 @@ V1_KV_METRICS = ("kv_cache_gib", "kv_cache_tokens", "max_concurrency")
 KNOWN_MISSES = {"V10", "V22", "V48"}
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
-# Activation peaks of MoE models on those lines (round 3) that the plan under-counts: Qwen3-30B-A3B 2.68 GiB logged,
-# 2.06 planned; Mixtral-8x7B at TP 2 1.21 logged, 0.78 planned (the fused-MoE buffers beside the sampler are not
-# traced); tests/data/real-engine-logs.md.
-MOE_ACTIVATION_MISSES = {"V56", "V60"}
+# Unquantized MoE on those lines: the fused-MoE workspace persists beside the sampler (moe_workspace_bytes). Round 3's
+# Qwen3-30B-A3B (V56, 2.68 GiB logged) and Mixtral-8x7B at TP 2 (V60, 1.21) were -23% and -35% without it; round 5's
+# Qwen1.5-MoE-A2.7B (V78, 2.47, scored -16.6% before the rule) is the held-out check (tests/data/real-engine-logs.md).
+MOE_WORKSPACE_CASES = {"V56", "V60", "V78"}
 # CodeLlama-7b (round 4, V67: a 32,016-token vocabulary, so the sampler's 1024 x 32016 x 14 B = 0.43 GiB is not the
 # peak; the forward pass over 8192 tokens is, and the plan's forward live set is 0.14 GiB short of the logged
 # 0.77 GiB: not traced; its KV is +0.4%): llm-d-planner accuracy/results/v0.19.0/logs/
 # codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log
 FORWARD_ACTIVATION_MISSES = {"V67"}
-ACTIVATION_MISSES = MOE_ACTIVATION_MISSES | FORWARD_ACTIVATION_MISSES
+# Gemma 3 27B (round 5, V82, run JSON of github.com/jgchn/llm-d-planner accuracy/results/v0.19.0/runs/
+# google-gemma-3-27b-it--h100-80gb--tp1pp1dp1--8192.json): the planner counts the text model only, so the vision
+# tower's weights (51.45 GiB logged, 50.31 planned, -2.2%) and the profile run of the vision encoder (activation 3.99
+# logged, 3.58 planned, -10.2%) are short; its KV is +8.5%.
+VISION_MISSES = {"V82"}
+ACTIVATION_MISSES = FORWARD_ACTIVATION_MISSES | VISION_MISSES
 # Weights: gpt-oss-20b at TP 2 on H100 with vLLM 0.19's TRITON MXFP4 MoE backend (logged "Using 'TRITON' Mxfp4 MoE
-# backend"): 7.01 GiB logged, 6.73 planned; the backend's per-rank padding is not traced.
-WEIGHT_MISSES = {"V61"}
+# backend"): 7.01 GiB logged, 6.73 planned; the backend's per-rank padding is not traced. V82: the vision tower.
+WEIGHT_MISSES = {"V61"} | VISION_MISSES
 
 
 def _rows(engine: str, metrics: tuple[str, ...], *, v1: bool = False) -> list[Comparison]:
@@ -142,8 +147,34 @@ def test_vllm_triton_sampler_activation_peak_within_7_percent(row):
     [r for r in _rows("vllm", ("activation_gib",), v1=True) if r.case in ACTIVATION_MISSES],
     ids=_id,
 )
-def test_moe_activation_misses_are_under_counts(row):
+def test_activation_misses_are_under_counts(row):
     assert row.error < -0.10, _message(row)
+
+
+def test_moe_workspace_cases_hold_like_the_dense_ones():
+    # V56 Qwen3-30B-A3B, V60 Mixtral-8x7B at TP 2 (round 3) and V78 Qwen1.5-MoE-A2.7B (round 5), vLLM 0.19.0 on H100
+    # (github.com/llm-d-incubation/llm-d-planner accuracy/results/v0.19.0/logs): the sampler's 14 B per logit plus the
+    # persistent fused-MoE workspace; the plan is low by the Triton sampler's [SMs, vocab] buffer, as for dense models
+    rows = {r.case: r for r in _rows("vllm", ("activation_gib",), v1=True) if r.case in MOE_WORKSPACE_CASES}
+    assert set(rows) == MOE_WORKSPACE_CASES
+    assert all(-0.07 <= r.error <= 0 for r in rows.values()), [_message(r) for r in rows.values()]
+
+
+def test_moe_workspace_counted_from_the_source():
+    # TritonExperts.workspace_shapes at M = 8192 batched tokens (vLLM 0.19): Qwen3-30B-A3B (hidden 2048, 8 of 128
+    # experts of 768): workspace13 = 8192 x 8 x max(768, 2048) and workspace2 = 8192 x 8 x max(1536, 2048), bf16:
+    # 256 + 256 MiB. Mixtral-8x7B at TP 2 (hidden 4096, 2 experts of 14336 / 2 = 7168 per rank): 8192 x 2 x 7168 and
+    # 8192 x 2 x 14336: 224 + 448 MiB. The 0.11 line (functional fused_experts, transient caches) keeps none.
+    from planner.engines.vllm import VLLM_VERSIONS, moe_workspace_bytes
+    from planner.sources.models import resolve_model
+
+    qwen = resolve_model("Qwen/Qwen3-30B-A3B", offline=True).spec
+    mixtral = resolve_model("mistralai/Mixtral-8x7B-Instruct-v0.1", offline=True).spec
+    line = VLLM_VERSIONS["0.19"]
+    assert moe_workspace_bytes(qwen, 2, 8192, 1, line, False) == 512 * 2**20
+    assert moe_workspace_bytes(mixtral, 2, 8192, 2, line, False) == 672 * 2**20
+    assert moe_workspace_bytes(qwen, 2, 8192, 1, VLLM_VERSIONS["0.11"], False) == 0
+    assert moe_workspace_bytes(qwen, 2, 8192, 1, line, True) == 0  # quantized experts: another experts class
 
 
 @pytest.mark.parametrize(
@@ -337,3 +368,48 @@ def test_round_4_golden_rows(case, metric, logged):
     row = next(r for r in ROWS if r.case == case and r.metric == metric)
     assert row.logged == logged
     assert abs(row.error) <= 0.035, _message(row)
+
+
+def test_round_5_meets_the_targets():
+    # Round 5 (V78-V84, tests/data/real-engine-logs.md): seven more vLLM 0.19.0 runs of llm-d-planner's sweep on H100
+    # (github.com/llm-d-incubation/llm-d-planner commit d3121e0 and the fork github.com/jgchn/llm-d-planner commits
+    # cb66659 and 82b1fdf): Qwen1.5-MoE-A2.7B, Qwen2.5-7B FP8-dynamic, Mixtral-8x7B and Qwen3-30B-A3B at TP 4,
+    # Gemma 3 27B, Qwen2.5-72B and Qwen3-8B at TP 4. Scored before any change: KV median 1.2%, max 8.5% (V82); KV
+    # tokens and concurrency median 1.1%, max +22.6% / +22.5% (V82, Gemma 3's hybrid KV groups). After the MoE
+    # workspace (traced before this round was read, so V78, V80, V81 are held out for it) and the hybrid KV groups
+    # (traced after V82 was read): every case within 8.5%.
+    assert not KNOWN_MISSES & {f"V{n}" for n in range(78, 85)}  # no exemption in this round
+    _round_meets_the_targets(5, 7)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within"),
+    [
+        # Gemma 3 27B (run JSON google-gemma-3-27b-it--h100-80gb--tp1pp1dp1--8192.json, commit 82b1fdf): 19.53 GiB of KV
+        # laid out as 70 layers (52 sliding + 10 full grouped by 10, 8 padding layers): 16000 blocks // 7 groups x 16 =
+        # 36,560 tokens, where 62 layers would give 44,816; the +8.5% left is the KV memory's (the vision tower)
+        ("V82", "kv_cache_tokens", 36560, 0.09),
+        # MoE at TP 4 (runs mistralai-mixtral-8x7b-i and qwen-qwen3-30b-a3b --h100-80gb--tp4pp1dp1--8192.json)
+        ("V80", "kv_cache_tokens", 1652432, 0.01),
+        ("V81", "kv_cache_tokens", 2454064, 0.01),
+        # Qwen1.5-MoE-A2.7B (log qwen-qwen1-5-moe-a2-7b--h100-80gb--tp1pp1dp1--8192.log, commit d3121e0)
+        ("V78", "kv_cache_gib", 45.83, 0.01),
+    ],
+)
+def test_round_5_golden_rows(case, metric, logged, within):
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    assert abs(row.error) <= within, _message(row)
+
+
+def test_hybrid_kv_groups_counted_from_the_source():
+    # vllm/v1/core/kv_cache_utils.py _get_kv_cache_groups_uniform_page_size (0.11.0 and 0.19.0 sdists): the group size
+    # is the smaller layer count; from 0.18 the larger one when it is under 1.5x the smaller (its comment's example:
+    # gpt-oss-20b + eagle, 12 sliding + 13 full, padded to 13 + 13). Gemma 3 27B: 10 full + 52 sliding -> groups of 10,
+    # 1 full and 6 sliding (8 padding layers), so one block spans 70 layers' pages.
+    from planner.engines.vllm import hybrid_kv_groups
+
+    assert hybrid_kv_groups(10, 52, heuristic=True) == (10, 1, 6)
+    assert hybrid_kv_groups(12, 12, heuristic=False) == (12, 1, 1)
+    assert hybrid_kv_groups(13, 12, heuristic=True) == (13, 1, 1)
+    assert hybrid_kv_groups(13, 12, heuristic=False) == (12, 2, 1)
