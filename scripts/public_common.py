@@ -48,9 +48,6 @@ from planner.sources.profiles import get_profile
 
 DATA = Path(__file__).resolve().parent / "data"
 PUBLIC = DATA / "llamabench-public.csv"
-# Published llama-bench results the project found itself (same columns, each row with its source), kept
-# apart from the shared file's verbatim rows; fitted and scored like them. Their row ids start with "x".
-EXTRA = DATA / "llamabench-extra.csv"
 GIB = 2**30
 # Nominal bits per weight for rows that give no size (compare-llama-bench tables): llama.cpp
 # tools/quantize/README.md figures for Llama-3-8B.
@@ -213,14 +210,12 @@ def _shaped(row: Row, shapes: dict) -> Row:
 
 
 def all_rows() -> list[Row]:
-    """Every row the model is fitted and scored on: the public file, the published results the project
-    added (EXTRA) and the project's measured rows (less the one vLLM throughput-under-load row, a
-    different quantity)."""
+    """Every row the model is fitted and scored on: the public file and the project's measured rows
+    (less the one vLLM throughput-under-load row, a different quantity)."""
     public, _ = load_public()
-    extra, _ = load_public(EXTRA, prefix="x")
     shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
     measured = [_shaped(r, shapes) for r in load_rows() if is_special(r) != "batch_compute"]
-    return public + extra + measured
+    return public + measured
 
 
 # ---- the vectorised model (the same physics as planner/core/speed.py, batch 1) -------------------
@@ -294,7 +289,7 @@ def items_for(rows: list[Row]) -> list[Item]:
             backend=f.backend,
             layers=r.work.num_layers,
             bw=r.hw.profile.bandwidth_gbps * 1e9,
-            peak=peak_flops(r.hw),
+            peak=peak_flops(r.hw, f.precision),
             keys_f16=f16.keys("decode"),
             dkeys=f.keys("decode"),
             vector=vector_flops(r.hw),
@@ -324,7 +319,7 @@ def items_for(rows: list[Row]) -> list[Item]:
 
 
 def _level_type(key: str) -> str:
-    return "moe" if key == "moe" else key.split(":")[0]
+    return key.split(":")[0]
 
 
 # Priors of the scalars (log space) and their ridge weights: a launch costs a few microseconds

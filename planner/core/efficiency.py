@@ -71,7 +71,9 @@ RIDGE = {
     "kernel": 10.0,
     "engine": 3.0,
     "moe": 3.0,
+    "moekernel": 10.0,
 }
+MOE, MOE_KERNEL = "moe", "moekernel"  # an MoE model's level, and the same on one backend (its mul_mat_id kernels)
 BAND_LEVEL = 0.8  # the low/high band is this central interval of held-out errors
 
 
@@ -224,7 +226,7 @@ class Features:
 
     def keys(self, kind: str) -> list[str]:
         keys = [f"{k}:{v}" for k, v in self.levels(kind).items()]
-        return keys + (["moe"] if self.moe else [])
+        return keys + ([MOE, f"{MOE_KERNEL}:{self.backend}"] if self.moe else [])
 
 
 @dataclass(frozen=True)
@@ -326,5 +328,6 @@ def level_contributions(table: dict, kind: str, features: Features) -> dict[str,
     for k, v in features.levels(kind).items():
         out[group.get(k, k)] += float(table["levels"].get(f"{k}:{v}", 0.0))
     if features.moe:
-        out["moe"] = float(table["levels"].get("moe", 0.0))
+        out["moe"] = float(table["levels"].get(MOE, 0.0))
+        out["moe"] += float(table["levels"].get(f"{MOE_KERNEL}:{features.backend}", 0.0))
     return out

@@ -403,12 +403,17 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
     )
 
 
-def peak_flops(hw: Hardware) -> float:
+def peak_flops(hw: Hardware, precision: str = "") -> float:
     """The dense rate the GEMMs are measured against: fp16 (matrix units where the chip has them), or
     fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32), or
     half the int8 rate where that is faster: matrix units run int8 at twice their full fp16 rate, and a
     GeForce sheet's fp16 figure is the half rate of fp32 accumulation (RTX 3090: 71 of 142; RTX 4090: 165
-    of 330), while llama.cpp accumulates quantized GEMMs in int32 (MMQ) and F16 ones in fp16 (cuBLAS)."""
+    of 330), while llama.cpp accumulates quantized GEMMs in int32 (MMQ) and F16 ones in fp16 (cuBLAS).
+    BF16 weights on a chip without BF16 arithmetic (the MI50's gfx906, pre-Ampere NVIDIA) are multiplied
+    by rocBLAS/cuBLAS GemmEx in BF16 all the same (ggml-cuda `ggml_cuda_op_mul_mat_cublas`: supports_bf16 is
+    true for every AMD and NVIDIA device), which such a chip runs on its FP32 units: the FP32 rate."""
+    if precision == "bf16-without-hw":
+        return vector_flops(hw)
     peaks = hw.profile.peak_tflops
     value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), peaks.get("int8", 0.0) / 2)
     if not value:
@@ -455,7 +460,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
     # times the fitted kv_read factor (attention kernels read K/V in tiles, not as one stream).
     kv_e = eff.decode_efficiency(replace(features, precision="f16", moe=False)).value
     bw = hw.profile.bandwidth_gbps * 1e9
-    peak = peak_flops(hw)
+    peak = peak_flops(hw, features.precision)
     rates = Rates(
         bandwidth=bw * d,
         kv_bandwidth=bw * min(MAX_BANDWIDTH_EFFICIENCY, kv_e * eff.kv_read),
