@@ -105,7 +105,13 @@ def _qwen_vl(vc: dict, text_hidden: int, where: str, kind: str) -> VisionTower:
 
 def _pixtral(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower:
     """Mistral 3: PixtralHFVisionModel (pixtral.py: patch conv and attention/MLP without biases, RMSNorms) and
-    Mistral3MultiModalProjector (mistral3.py: RMSNorm, the patch merger's Linear(h x s^2, h), linear_1, linear_2)."""
+    Mistral3MultiModalProjector (mistral3.py: RMSNorm, the patch merger's Linear(h x s^2, h), linear_1, linear_2).
+
+    Mistral's own repositories ship params.json and consolidated*.safetensors, which vLLM 0.19 loads in Mistral
+    format by default (transformers_utils/config.py: config_format auto picks "mistral" for a Mistral repo with
+    params.json): PixtralForConditionalGeneration, whose VisionTransformer, PatchMerger and VisionLanguageAdapter are
+    plain nn.Linear, replicated on every tensor-parallel rank; the same tensors, so the same count. Planned that way
+    (sharded_params 0); an HF-format copy (mistral3.py, parallel linears) would shard them."""
     h, inter = _int(vc, "hidden_size", where), _int(vc, "intermediate_size", where)
     layers, patch = _int(vc, "num_hidden_layers", where), _int(vc, "patch_size", where)
     channels = _int(vc, "num_channels", where, 3)
@@ -116,10 +122,8 @@ def _pixtral(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower
     block_linear = 4 * h * h + 3 * h * inter
     projector_linear = merge * merge * h * h + _linear(h * n_features, text_hidden, bias)
     projector_linear += _linear(text_hidden, text_hidden, bias)
-    sharded = layers * block_linear + _linear(h * n_features, text_hidden, bias)
-    sharded += _linear(text_hidden, text_hidden, bias)
     params = channels * patch * patch * h + h + layers * (block_linear + 2 * h) + h + projector_linear
-    return VisionTower("pixtral", params, sharded, h, inter, layers)
+    return VisionTower("pixtral", params, 0, h, inter, layers)
 
 
 def _llama4(vc: dict, text_hidden: int, where: str) -> VisionTower:

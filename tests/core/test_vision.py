@@ -15,7 +15,7 @@ from planner.engines.vllm_multimodal import encoder_profile, vision_weight_bytes
 from planner.sources.models import resolve_model
 from planner.sources.profiles import get_profile
 
-CONFIGS = Path(__file__).resolve().parents[1] / "data" / "multimodal-configs"
+CONFIGS = Path(__file__).resolve().parents[1] / "data" / "real-logs-configs"
 
 
 def _spec(ref: str):
