@@ -31,6 +31,9 @@ TOTALS = [
     # Hub API numParameters of Qwen/Qwen2.5-VL-7B-Instruct: 8,292,166,656; a public fine-tuning script that freezes
     # model.visual prints 676,550,144 for the tower and 7,615,616,512 for the rest
     ("Qwen/Qwen2.5-VL-7B-Instruct", 7_615_616_512, 676_550_144, 8_292_166_656),
+    # Qwen/Qwen2-VL-7B-Instruct: 8,291,375,616 in a public table of VLM parameter counts ("qwen/qwen2-vl-7b-instruct":
+    # 8291375616), equal to transformers' Qwen2VLForConditionalGeneration built from this config on the meta device
+    ("Qwen/Qwen2-VL-7B-Instruct", 7_615_616_512, 675_759_104, 8_291_375_616),
     # Hub API of Qwen/Qwen3-VL-8B-Instruct (sha 0c351dd): "safetensors": {"total": 8767123696}
     ("Qwen/Qwen3-VL-8B-Instruct", 8_190_735_360, 576_388_336, 8_767_123_696),
     # Mistral Small 3.1/3.2 24B (Magistral Small shares its text model and Pixtral tower): KerasHub's
