@@ -82,8 +82,12 @@ def main() -> int:
             [r for r in rows if held_out_round(r.case) == 4],
         ),
         (
-            "NEW cases, round 5: V78 on (vLLM only; the md gives the table scored before any change)",
+            "NEW cases, round 5: V78-V84 (vLLM only; the md gives the table scored before any change)",
             [r for r in rows if held_out_round(r.case) == 5],
+        ),
+        (
+            "NEW cases, round 5 follow-up: V85 on (multimodal; the md gives the table scored before any change)",
+            [r for r in rows if held_out_round(r.case) == 6],
         ),
         ("NEW cases, all rounds", [r for r in rows if held_out_round(r.case) > 0]),
     )

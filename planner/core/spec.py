@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from planner.core.vision import VisionTower, vision_tower_from_config
 from planner.errors import ConfigError
 from planner.schemas import check_config
 
@@ -104,7 +105,8 @@ class ModelSpec:
     moe: MoE | None = None
     linear_attention: LinearAttention | None = None
     quant: QuantConfig | None = None
-    multimodal: str | None = None  # the wrapper's model_type when only its text model is counted
+    multimodal: str | None = None  # the wrapper's model_type (Gemma 3, Qwen-VL, Mistral 3, Llama 4 ...)
+    vision: VisionTower | None = None  # its vision tower and projector (vLLM loads them; core/vision.py)
     notes: tuple[str, ...] = field(default=())  # what is approximated, said in the output
 
     # ---- derived sizes -------------------------------------------------------------------------
@@ -242,6 +244,9 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         cfg = config["text_config"]
         multimodal = str(config.get("model_type", "multimodal"))
     model_type = str(cfg.get("model_type") or outer.get("model_type") or "")
+    model_type = TEXT_MODEL_TYPES.get(model_type, model_type)
+    if isinstance(config.get("vision_config"), dict) and config["vision_config"]:
+        multimodal = str(config.get("model_type", "multimodal"))
     architectures = outer.get("architectures") or [model_type or "unknown"]
     notes: list[str] = []
 
@@ -339,7 +344,13 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
     norms = 4 if model_type in ("gemma2", "gemma3_text", "gemma3") else 2
     if model_type == "cohere":
         norms = 1  # Cohere runs attention and MLP in parallel off one input_layernorm
-    if multimodal:
+    vision = vision_tower_from_config(outer, hidden, where) if multimodal else None
+    if vision is not None:
+        notes.append(
+            f"multimodal {multimodal}: vision tower and projector {vision.params / 1e9:.2f} B parameters, "
+            "loaded by vLLM; llama.cpp and Ollama load them from the projector file"
+        )
+    elif multimodal:
         notes.append(f"multimodal {multimodal}: vision tower not counted, text model only")
     if model_type not in KNOWN_MODEL_TYPES:
         notes.append(f"architecture '{model_type}' approximated as a Llama-style decoder")
@@ -373,11 +384,23 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         linear_attention=linear,
         quant=_quant_config(outer) or _quant_config(cfg),
         multimodal=multimodal,
+        vision=vision,
         notes=tuple(notes),
     )
 
 
 LLAMA4_TYPES = ("llama4", "llama4_text")
+# Text models of multimodal wrappers that are another type's decoder (transformers Qwen2_5_VLTextModel is Qwen2's:
+# biased q/k/v; Qwen3-VL's text model is Qwen3's: per-head q/k norms). Flat Qwen2-VL / Qwen2.5-VL configs give the
+# wrapper's type to the text fields too.
+TEXT_MODEL_TYPES = {
+    "qwen2_vl": "qwen2",
+    "qwen2_5_vl": "qwen2",
+    "qwen2_vl_text": "qwen2",
+    "qwen2_5_vl_text": "qwen2",
+    "qwen3_vl_text": "qwen3",
+    "qwen3_vl_moe_text": "qwen3_moe",
+}
 # Per-head RMSNorm on q and k (a head_dim-wide weight each).
 QK_NORM_TYPES = ("qwen3", "qwen3_moe", "qwen3_next", "qwen3_5_text", "qwen3_5_moe_text", "gemma3_text", "gemma3")
 # RMSNorm over the whole q and k projections (weights q_dim and kv_dim wide): transformers Olmo2Attention.

@@ -15,6 +15,7 @@ from planner.core.hardware import Hardware
 from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, weight_bytes
 from planner.core.spec import FULL, LINEAR, SLIDING, ModelSpec, QuantConfig, ceil_div
 from planner.engines.base import EnginePlan, Suggestion
+from planner.engines.vllm_multimodal import encoder_profile, vision_weight_bytes
 from planner.errors import UsageError
 
 GIB = 2**30
@@ -58,6 +59,9 @@ class VllmVersion:
     # Whether the hybrid KV cache groups of sliding-window and full layers use max(counts) as the group size when
     # the larger count is under 1.5x the smaller (kv_cache_utils._get_kv_cache_groups_uniform_page_size, 0.18+).
     group_size_heuristic: bool = False
+    # Whether the profile run widens each dummy multimodal encoder output to (encoder budget, hidden) before caching
+    # it (gpu_model_runner.profile_run in the 0.11.0 sdist; gone in 0.17.0-0.19.0; 0.8-0.10 and 0.12-0.16 not traced).
+    mm_widen_encoder_outputs: bool = False
 
 
 # The profile run's sampler (V1 gpu_model_runner._dummy_sampler_run, vllm/v1/sample/sampler.py and
@@ -116,6 +120,7 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
             NT_TP,
             False,
             TIERS_70,
+            mm_widen_encoder_outputs=True,
         ),
         # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
         VllmVersion("0.12", "V1 0.12-0.16", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
@@ -695,6 +700,8 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     total = profile.device_total_bytes
     requested = int(total * opts.gpu_memory_utilization)
     w = weight_bytes(spec, dtype, quant, tp, pp)
+    vision = vision_weight_bytes(spec, act_bytes, tp)
+    w = replace(w, total_bytes=w.total_bytes + vision, per_rank_bytes=w.per_rank_bytes + vision)
     pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp)
     offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
     weights_loaded = (
@@ -704,6 +711,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         raise UsageError("sampler", opts.sampler, "not a vLLM sampler", hint="torch or flashinfer")
     moe_ws = moe_workspace_bytes(spec, act_bytes, batched, tp, version, quant is not None)
     activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler, moe_ws)
+    encoder = encoder_profile(spec, act_bytes, batched, seqs, max_len, tp, version.mm_widen_encoder_outputs)
+    if encoder is not None and version.v1:
+        activation = max(encoder.peak_bytes, activation + encoder.alive_bytes)
     non_torch = (
         version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
     )
@@ -720,6 +730,15 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # gpu_memory_utilization is then ignored.
         available = opts.kv_cache_memory_bytes
         notes.append("--kv-cache-memory set: vLLM skips memory profiling and ignores --gpu-memory-utilization")
+    if vision:
+        notes.append(f"weights include the vision tower and projector, {_gib(vision)} GiB per GPU")
+    if encoder is not None and version.v1:
+        notes.append(
+            f"profile run encodes {encoder.items} dummy images first: {_gib(encoder.alive_bytes)} GiB of pixels and "
+            "encoder outputs stay alive under the language model's peak"
+        )
+    elif spec.vision is not None and version.v1:
+        notes.append("the profile run's dummy vision-encoder batch is not planned for this tower")
     if fi_workspace:
         notes.append(
             f"non-torch includes FlashInfer's all-reduce fusion workspace, {_gib(fi_workspace)} GiB per GPU "

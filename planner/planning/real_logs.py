@@ -85,6 +85,14 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "Qwen/Qwen1.5-MoE-A2.7B": ("Qwen/Qwen1.5-MoE-A2.7B", None, {}),
     "RedHatAI/Qwen2.5-7B-Instruct-fp8-dynamic": ("Qwen/Qwen2.5-7B-Instruct", FP8_CHANNEL, {}),
     "google/gemma-3-27b-it": ("google/gemma-3-27b-it", None, {}),
+    # round 5 follow-up (V85-V90, the same sweep's multimodal runs): Gemma 3 4B/12B and Llama 4 Scout (with its
+    # vision_config) from tests/data/real-logs-configs; Mistral-Small-3.1-24B-Instruct-2503 has Magistral-Small-2509's
+    # shapes (the log prints its text model: 40 layers, hidden 5120, 32/8 heads x 128, intermediate 32768, vocab 131072,
+    # untied, rope theta 1e9; and its Pixtral tower: hidden 1024, image 1540, patch 14, merge 2)
+    "google/gemma-3-4b-it": ("google/gemma-3-4b-it", None, {}),
+    "google/gemma-3-12b-it": ("google/gemma-3-12b-it", None, {}),
+    "meta-llama/Llama-4-Scout-17B-16E-Instruct": ("meta-llama/Llama-4-Scout-17B-16E-Instruct", None, {}),
+    "mistralai/Mistral-Small-3.1-24B-Instruct-2503": ("mistralai/Magistral-Small-2509", None, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -482,11 +490,12 @@ HELD_OUT_ROUNDS = (
     {"V": 50, "L": 30, "O": 30},
     {"V": 64, "L": 40, "O": 40},
     {"V": 78, "L": 50, "O": 50},
+    {"V": 85, "L": 60, "O": 60},  # round 5 follow-up: the multimodal runs (V85-V90)
 )
 
 
 def held_out_round(case: str) -> int:
-    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-5)."""
+    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-6)."""
     m = re.fullmatch(r"([VLO])(\d+)", case)
     if m is None:
         return 0

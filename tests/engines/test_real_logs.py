@@ -47,7 +47,9 @@ V1_KV_METRICS = ("kv_cache_gib", "kv_cache_tokens", "max_concurrency")
 # connector (github.com/vllm-project/vllm/issues/21348). V59 (Qwen2.5-72B at TP 2, vLLM 0.19.0, 3.04 GiB of KV) was
 # a miss (+58%) until the FlashInfer all-reduce workspace (3 x 512 MiB per rank, fi_allreduce_workspace_bytes) was
 # traced; it is now +8.9%, and no longer held out for that rule (tests/data/real-engine-logs.md).
-KNOWN_MISSES = {"V10", "V22", "V48"}
+# V90 (round 5 follow-up, Llama 4 Scout at TP 4 on vLLM 0.19.0, KV +17%): its 10,485,760-position rope cache, 2.5 GiB
+# per rank in "Model loading took", is traced but not planned (ROPE_CACHE_CASES below).
+KNOWN_MISSES = {"V10", "V22", "V48", "V90"}
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
 # Unquantized MoE on those lines: the fused-MoE workspace persists beside the sampler (moe_workspace_bytes). Round 3's
@@ -59,15 +61,29 @@ MOE_WORKSPACE_CASES = {"V56", "V60", "V78"}
 # 0.77 GiB: not traced; its KV is +0.4%): llm-d-planner accuracy/results/v0.19.0/logs/
 # codellama-codellama-7b-h--h100-80gb--tp1pp1dp1--8192.log
 FORWARD_ACTIVATION_MISSES = {"V67"}
-# Gemma 3 27B (round 5, V82, run JSON of github.com/jgchn/llm-d-planner accuracy/results/v0.19.0/runs/
-# google-gemma-3-27b-it--h100-80gb--tp1pp1dp1--8192.json): the planner counts the text model only, so the vision
-# tower's weights (51.45 GiB logged, 50.31 planned, -2.2%) and the profile run of the vision encoder (activation 3.99
-# logged, 3.58 planned, -10.2%) are short; its KV is +8.5%.
-VISION_MISSES = {"V82"}
-ACTIVATION_MISSES = FORWARD_ACTIVATION_MISSES | VISION_MISSES
+ACTIVATION_MISSES = FORWARD_ACTIVATION_MISSES
 # Weights: gpt-oss-20b at TP 2 on H100 with vLLM 0.19's TRITON MXFP4 MoE backend (logged "Using 'TRITON' Mxfp4 MoE
-# backend"): 7.01 GiB logged, 6.73 planned; the backend's per-rank padding is not traced. V82: the vision tower.
-WEIGHT_MISSES = {"V61"} | VISION_MISSES
+# backend"): 7.01 GiB logged, 6.73 planned; the backend's per-rank padding is not traced.
+WEIGHT_MISSES = {"V61"}
+# Multimodal cases whose weights are short by vLLM's rope cos/sin cache (a buffer of max_position_embeddings x
+# rotary dim in the model dtype per distinct rope, times the factor for a linear-scaled one: rotary_embedding/base.py
+# and linear_scaling_rope.py in the 0.19.0 sdist), which no plan counts: Gemma 3's local rope plus its global one
+# scaled 8x (131072 x 9 x head_dim x 2 B: 0.28 GiB at head_dim 128, 0.56 at 256) and Llama 4 Scout's 10,485,760
+# positions x 128 x 2 B = 2.5 GiB. Counting it would move every text-only case (32 MiB for Llama 3.1): left to a
+# separate change (tests/data/real-engine-logs.md, round 5 follow-up).
+ROPE_CACHE_CASES = {
+    "V82": 9 * 131072 * 128 * 2,
+    "V88": 9 * 131072 * 256 * 2,
+    "V89": 9 * 131072 * 256 * 2,
+    "V90": 10485760 * 128 * 2,
+}
+# Mistral Small 3.1 (V85): the profile run encodes 2 dummy Pixtral images first ("profiled with 2 image items"), which
+# is not planned for the Pixtral tower (engines/vllm_multimodal.py): activation -9.9%
+ENCODER_UNPLANNED = {"V85"}
+# Gemma 3 27B (round 5, V82, run JSON of github.com/jgchn/llm-d-planner accuracy/results/v0.19.0/runs/
+# google-gemma-3-27b-it--h100-80gb--tp1pp1dp1--8192.json): a multimodal model whose vision tower and profile-run
+# encoder batch are planned (core/vision.py, engines/vllm_multimodal.py; the md's "round 5 follow-up").
+VISION_CASES = {"V82"}
 
 
 def _rows(engine: str, metrics: tuple[str, ...], *, v1: bool = False) -> list[Comparison]:
@@ -105,7 +121,9 @@ def test_vllm_v1_kv_median_within_3_percent():
     assert statistics.median(errors) <= 0.03
 
 
-@pytest.mark.parametrize("row", [r for r in _rows("vllm", ("weights_gib",)) if r.case not in WEIGHT_MISSES], ids=_id)
+@pytest.mark.parametrize(
+    "row", [r for r in _rows("vllm", ("weights_gib",)) if r.case not in WEIGHT_MISSES | set(ROPE_CACHE_CASES)], ids=_id
+)
 def test_vllm_weights_within_2_percent(row):
     # "Model loading took N GiB": parameter bytes, MXFP4 experts padded to 256 on CUDA
     assert abs(row.error) <= 0.02, _message(row)
@@ -131,7 +149,7 @@ def test_vllm_v1_activation_peak_within_3_percent(row):
     [
         r
         for r in _rows("vllm", ("activation_gib",), v1=True)
-        if r.engine_version in TRITON_SAMPLER_LINES and r.case not in ACTIVATION_MISSES
+        if r.engine_version in TRITON_SAMPLER_LINES and r.case not in ACTIVATION_MISSES | ENCODER_UNPLANNED
     ],
     ids=_id,
 )
@@ -413,3 +431,38 @@ def test_hybrid_kv_groups_counted_from_the_source():
     assert hybrid_kv_groups(12, 12, heuristic=False) == (12, 1, 1)
     assert hybrid_kv_groups(13, 12, heuristic=True) == (13, 1, 1)
     assert hybrid_kv_groups(13, 12, heuristic=False) == (12, 2, 1)
+
+
+def test_vision_tower_case_holds():
+    # V82 before the vision tower was planned: weights 51.45 GiB logged, 50.31 planned (-2.2%); activation 3.99 logged,
+    # 3.58 planned (-10.2%); KV 19.53 logged, 21.20 planned (+8.5%). With the SigLIP tower and projector (0.423 B
+    # parameters, 0.79 GiB) and the profile run's 32 dummy 896 x 896 images (0.14 GiB of bf16 pixels and 0.08 GiB of
+    # encoder outputs alive under the sampler): 51.10, 3.81 and 20.19. The rest of the weights gap (0.35 GiB) is the
+    # rope caches (0.28 GiB, not planned for any model) and untraced; the activation is low like the dense cases'.
+    rows = {r.metric: r for r in ROWS if r.case in VISION_CASES and r.predicted is not None}
+    assert abs(rows["weights_gib"].error) <= 0.01, _message(rows["weights_gib"])
+    assert -0.07 <= rows["activation_gib"].error <= 0, _message(rows["activation_gib"])
+    for metric in V1_KV_METRICS:
+        assert 0 < rows[metric].error <= 0.04, _message(rows[metric])
+
+
+@pytest.mark.parametrize("case", sorted(ROPE_CACHE_CASES))
+def test_weight_gap_is_the_rope_cache(case):
+    # run JSONs of github.com/jgchn/llm-d-planner accuracy/results/v0.19.0/runs: google-gemma-3-27b-it, -4b-it and
+    # -12b-it (commit 82b1fdf) and meta-llama-llama-4-scout --h100-80gb--tp4pp1dp1--8192.json (commit cb66659): what
+    # "Model loading took" holds beyond the planned tensors is the rope cache, to within 0.1 GiB
+    row = next(r for r in ROWS if r.case == case and r.metric == "weights_gib")
+    assert abs((row.logged - row.predicted) - ROPE_CACHE_CASES[case] / 2**30) <= 0.1, _message(row)
+
+
+def test_pixtral_encoder_profile_is_the_unplanned_part():
+    rows = [r for r in ROWS if r.case in ENCODER_UNPLANNED and r.metric == "activation_gib"]
+    assert rows and all(-0.12 < r.error < -0.07 for r in rows), [_message(r) for r in rows]
+
+
+def test_round_5_follow_up_meets_the_targets():
+    # Round 5 follow-up (V85-V90, tests/data/real-engine-logs.md): the multimodal runs of the same vLLM 0.19.0 sweep on
+    # H100 (github.com/jgchn/llm-d-planner commits 6417620, cb66659, 82b1fdf): Mistral Small 3.1 24B at TP 1/2/4 (one
+    # log, two run JSONs), Gemma 3 4B and 12B, Llama 4 Scout at TP 4. Scored before the vision tower was planned: KV
+    # median 3.4%, max 19.8% (V90); after: every case but V90 (its rope cache) within 2%.
+    _round_meets_the_targets(6, 6)
