@@ -20,14 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner.core.spec import spec_from_config  # noqa: E402
 from planner.planning.real_logs import (  # noqa: E402
     compare_all,
     held_out_round,
     sampler_leave_one_out,
     summarise,
 )
-from planner.sources.models import resolve_model  # noqa: E402
+from planner.sources.models import resolve_model, spec_from_any_config  # noqa: E402
 from planner.sources.profiles import get_profile  # noqa: E402
 from planner.sources.real_logs import read_real_logs  # noqa: E402
 
@@ -39,7 +38,9 @@ def resolve(model_id: str):
     for folder in CONFIG_DIRS:
         path = folder / model_id.replace("/", "--") / "config.json"
         if path.is_file():
-            return spec_from_config(json.loads(path.read_text()), model_id)
+            # as `fit` reads a config.json: keys a Hub config leaves to transformers' defaults (Gemma 3's
+            # text_config.vocab_size) are filled in
+            return spec_from_any_config(json.loads(path.read_text()), model_id, str(path))
     try:
         return resolve_model(model_id, offline=True).spec
     except Exception:  # noqa: BLE001 - a model the catalog lacks is reported, not fatal
