@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from planner.core.rope import Rope, ropes_from_config
 from planner.core.vision import VisionTower, vision_tower_from_config
 from planner.errors import ConfigError
 from planner.schemas import check_config
@@ -107,6 +108,7 @@ class ModelSpec:
     quant: QuantConfig | None = None
     multimodal: str | None = None  # the wrapper's model_type (Gemma 3, Qwen-VL, Mistral 3, Llama 4 ...)
     vision: VisionTower | None = None  # its vision tower and projector (vLLM loads them; core/vision.py)
+    ropes: tuple[Rope, ...] = ()  # the distinct rotary embeddings (core/rope.py; vLLM's cos/sin caches)
     notes: tuple[str, ...] = field(default=())  # what is approximated, said in the output
 
     # ---- derived sizes -------------------------------------------------------------------------
@@ -385,6 +387,9 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         quant=_quant_config(outer) or _quant_config(cfg),
         multimodal=multimodal,
         vision=vision,
+        ropes=ropes_from_config(
+            cfg, outer, model_type, int(head_dim), max_pos, mla.qk_rope_head_dim if mla is not None else None
+        ),
         notes=tuple(notes),
     )
 

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from planner.core.hardware import Hardware
 from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, weight_bytes
+from planner.core.rope import Rope
 from planner.core.spec import FULL, LINEAR, SLIDING, ModelSpec, QuantConfig, ceil_div
 from planner.engines.base import EnginePlan, Suggestion
 from planner.engines.vllm_multimodal import encoder_profile, vision_weight_bytes
@@ -24,7 +25,10 @@ MIB = 2**20
 # "Model loading took" on ROCm is the device-wide used-memory delta (vllm/platforms/rocm.py), which
 # sits 0.16-0.19 GiB above the raw parameter bytes (engine-facts.md section 1); on CUDA it is torch's
 # allocated bytes. Fitted to the reference MI50 run (docs/methodology.md section 3.4).
-LOAD_OVERHEAD_BYTES = {"rocm": int(0.175 * GIB), "cuda": 0}
+# ROCm: the reference runs' "Model loading took" sits 0.16-0.19 GiB (0.175 the middle) above the raw parameter bytes
+# (engine-facts.md section 1); that gap holds their rope cos/sin cache (Qwen2.5-1.5B and 7B: 32768 positions x 128 x
+# fp16 = 8 MiB, rope_cache_bytes), which is now planned on its own, so the platform's part is 0.175 GiB - 8 MiB.
+LOAD_OVERHEAD_BYTES = {"rocm": int(0.175 * GIB) - 32768 * 128 * 2, "cuda": 0}
 # What the runtime itself holds before vLLM starts (context, kernels): free memory at start-up is
 # total minus this. Used for the start-up check only.
 CONTEXT_BYTES = {"rocm": int(0.30 * GIB), "cuda": int(0.50 * GIB)}
@@ -331,6 +335,7 @@ class VllmPlan(EnginePlan):
     vllm_version: str = "0.11"
     cudagraph_bytes: int = 0  # CUDA-graph estimate subtracted before the KV cache (0.2x on CUDA)
     cpu_offload_bytes: int = 0  # weights per GPU kept in host RAM (--cpu-offload-gb)
+    rope_cache_bytes: int = 0  # rotary cos/sin caches per device, part of weights_bytes (rope_cache_bytes)
     # The largest context fully on the GPUs per KV type (planner.planning.max_context.MaxContext); set by
     # the planning layer after the plan, None when not computed.
     max_context: object | None = None
@@ -431,6 +436,39 @@ def mxfp4_padding_bytes(
         inter = spec.moe.expert_intermediate_size // tp
         factor *= Fraction(ceil_div(inter, 128) * 128, inter)
     return int(quantized_bytes * (factor - 1))
+
+
+def rope_cache_rows(rope: Rope) -> int:
+    """Rows of one rope's cos_sin_cache buffer as vLLM's class for its rope_type computes them (0.11.0, 0.17.0-0.20
+    sdists, model_executor/layers/rotary_embedding/): base.py RotaryEmbedding, Llama3RotaryEmbedding, NTK and the
+    alpha form of dynamic NTK: max_position; linear_scaling_rope.py and dynamic_ntk_scaling_rope.py: max_position x
+    factor; yarn_scaling_rope.py and deepseek_scaling_rope.py: original_max_position x factor; phi3_long_rope:
+    the short cache (original) and the long one (max_position) concatenated; mrope.py: 4 x max_position (M-RoPE
+    enlarges it for video positions), with YaRN 4 x original x factor."""
+    pos, factor = rope.max_position, rope.factor
+    original = rope.original_max_position or pos
+    kind = rope.rope_type
+    if kind in ("yarn", "deepseek_yarn"):
+        rows = (4 if rope.mrope else 1) * original * factor
+    elif rope.mrope:
+        rows = 4 * pos
+    elif kind == "linear" or (kind == "dynamic" and not rope.dynamic_alpha):
+        rows = pos * factor
+    elif kind == "longrope":
+        rows = original + pos
+    else:
+        rows = pos
+    return math.ceil(rows)  # torch.arange(float length)
+
+
+def rope_cache_bytes(spec: ModelSpec, dtype_bytes: int) -> int:
+    """Rotary cos/sin caches on each device (docs/methodology.md 3.1): RotaryEmbedding registers cos_sin_cache,
+    [rows, rotary_dim] (cos and sin halves), cast to the model dtype (`cache.to(dtype)`, get_rope's dtype is the
+    default dtype, set to the model dtype while the model is built on the device; gpt-oss passes float32), once
+    per distinct rope: get_rope keeps one instance per (head size, rotary dim, max position, is_neox, scaling,
+    dtype) key. Built on the device inside the load's memory profiler, so counted in "Model loading took", on
+    every rank, unsharded."""
+    return sum(rope_cache_rows(r) * r.rotary_dim * (4 if r.float32 else dtype_bytes) for r in spec.ropes)
 
 
 def forward_peak_bytes(spec: ModelSpec, dtype_bytes: int, tokens: int, tp: int) -> int:
@@ -704,8 +742,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     w = replace(w, total_bytes=w.total_bytes + vision, per_rank_bytes=w.per_rank_bytes + vision)
     pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp)
     offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
+    rope = rope_cache_bytes(spec, act_bytes)
     weights_loaded = (
-        w.per_rank_bytes + pad - offload + LOAD_OVERHEAD_BYTES[platform] + opts.load_overhead_correction_bytes
+        w.per_rank_bytes + pad + rope - offload + LOAD_OVERHEAD_BYTES[platform] + opts.load_overhead_correction_bytes
     )
     if opts.sampler not in SAMPLERS:
         raise UsageError("sampler", opts.sampler, "not a vLLM sampler", hint="torch or flashinfer")
@@ -730,6 +769,8 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # gpu_memory_utilization is then ignored.
         available = opts.kv_cache_memory_bytes
         notes.append("--kv-cache-memory set: vLLM skips memory profiling and ignores --gpu-memory-utilization")
+    if rope >= GIB // 10:
+        notes.append(f"weights include the rope cos/sin caches, {_gib(rope)} GiB per GPU ({len(spec.ropes)} distinct)")
     if vision:
         notes.append(f"weights include the vision tower and projector, {_gib(vision)} GiB per GPU")
     if encoder is not None and version.v1:
@@ -839,6 +880,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         requested_bytes=requested,
         weights_bytes=weights_loaded,
         weights_raw_bytes=w.per_rank_bytes,
+        rope_cache_bytes=rope,
         activation_bytes=activation,
         non_torch_bytes=non_torch,
         kv_cache_bytes=available,

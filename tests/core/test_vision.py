@@ -104,5 +104,8 @@ def test_untraced_towers_plan_weights_only():
     hw = Hardware(get_profile("h100-sxm"), 1)
     plan = plan_vllm(spec, hw, VllmOptions(max_model_len=8192, vllm_version="0.19"))
     text_only = weight_bytes(spec, "bf16").per_rank_bytes
-    assert plan.weights_bytes == text_only + 2 * spec.vision.params
+    # plus the M-RoPE cos/sin cache (docs/methodology.md 3.1, mrope.py: 4 x max_position_embeddings rows):
+    # 4 x 128000 x 128 x 2 B = 125 MiB
+    assert plan.rope_cache_bytes == 4 * 128000 * 128 * 2
+    assert plan.weights_bytes == text_only + 2 * spec.vision.params + plan.rope_cache_bytes
     assert any("dummy vision-encoder batch is not planned" in n for n in plan.notes)
