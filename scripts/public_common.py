@@ -136,22 +136,6 @@ def _work(r: dict, shape: dict) -> tuple[ModelWork, bool, str]:
     return work, experts > 0, how
 
 
-# A measurement this many times above what the chip's peak allows (decode: every weight read once at the
-# peak bandwidth; prefill: 2 x active parameters FLOPs per token at the highest listed rate) cannot have
-# run as labelled; the margin leaves room for what a profile leaves out (Pascal's dp4a, Apple's
-# neural accelerators: those rows sit at 1.2-1.5x of the bound).
-ROOFLINE_MARGIN = 3.0
-
-
-def _roofline(hw: Hardware, work: ModelWork, prefill: bool) -> float:
-    """Tokens per second at the chip's peak: the bound no real run exceeds."""
-    if prefill:
-        peaks = hw.profile.peak_tflops
-        peak = max(peak_flops(hw), peaks.get("int8", 0.0) * 1e12) * hw.count
-        return peak / (2.0 * work.params_active)
-    return hw.profile.bandwidth_gbps * 1e9 * hw.count / work.read_bytes(1)
-
-
 def load_public(path: Path = PUBLIC, prefix: str = "") -> tuple[list[Row], dict[str, int]]:
     gpus = {g["gpu"]: g["profile"] for g in _csv("llamabench-gpus.csv")}
     models = {m["model"]: m["family"] for m in _csv("llamabench-models.csv")}
@@ -181,10 +165,6 @@ def load_public(path: Path = PUBLIC, prefix: str = "") -> tuple[list[Row], dict[
             test = r["test"].split("@")[0]
             tokens = int(test[2:])
             pp = test.startswith("pp")
-            if float(r["tps"]) > ROOFLINE_MARGIN * _roofline(hw, work, pp):
-                why = "faster than the roofline allows (a failed run)"
-                skipped[why] = skipped.get(why, 0) + 1
-                continue
             rows.append(
                 Row(
                     f"{prefix}{line}:{r['gpu']}:{r['model']}:{r['test']}",

@@ -157,17 +157,3 @@ def test_the_second_held_out_file_is_new_and_sourced():
         assert r["gpu"] in gpus and r["model"] in models, r
         assert key(r) not in seen, r
         assert float(r["tps"]) > 0
-
-
-def test_a_run_faster_than_the_roofline_is_left_out():
-    # public_common.ROOFLINE_MARGIN (methodology section 5, fifth round): the public file's Apple M1 8 GB
-    # Llama-3-8B Q4_K_M tg8192 row reads 1133 t/s where 68.25 GB/s over 4.58 GiB of weights allow 14.8;
-    # its tg4096 row (11.77 t/s) is a real run and stays.
-    pytest.importorskip("torch")
-    import public_common
-
-    rows, skipped = public_common.load_public()
-    ids = {r.row_id.split(":", 1)[1] for r in rows}
-    assert skipped["faster than the roofline allows (a failed run)"] == 2
-    assert "Apple M1:llama 8B Q4_K - Medium:tg4096" in ids
-    assert "Apple M1:llama 8B Q4_K - Medium:tg8192" not in ids and "Apple M1:llama 8B Q4_K - Medium:pp8192" not in ids
