@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from planner.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Rope:
@@ -42,8 +44,13 @@ def _params(cfg: dict, outer: dict) -> dict:
     return {}
 
 
-def _one(params: dict, max_pos: int, rotary_dim: int, theta: float, mla: bool, original: float | None) -> Rope:
+def _one(
+    params: dict, max_pos: int, rotary_dim: int, theta: float, mla: bool, original: float | None, where: str
+) -> Rope:
     rope_type = str(params.get("rope_type") or params.get("type") or "default")
+    if params.get("factor") is not None and _number(params.get("factor")) is None:
+        # vLLM sizes a scaled rope's cache by this factor (max_position x factor rows): it must be positive
+        raise ConfigError(where, f"rope scaling 'factor' must be a positive number, got {params['factor']!r}")
     if rope_type == "su":
         rope_type = "longrope"
     mrope = "mrope_section" in params
@@ -66,7 +73,13 @@ def _one(params: dict, max_pos: int, rotary_dim: int, theta: float, mla: bool, o
 
 
 def ropes_from_config(
-    cfg: dict, outer: dict, model_type: str, head_dim: int, max_pos: int, mla_rope_dim: int | None
+    cfg: dict,
+    outer: dict,
+    model_type: str,
+    head_dim: int,
+    max_pos: int,
+    mla_rope_dim: int | None,
+    where: str = "config.json",
 ) -> tuple[Rope, ...]:
     """The distinct ropes of a model (vLLM's get_rope shares one instance per distinct configuration)."""
     if cfg.get("alibi") or cfg.get("position_embedding_type") in ("alibi", "absolute"):
@@ -90,9 +103,9 @@ def ropes_from_config(
     # transformers v5 configs key the parameters by layer type (Gemma 3: full_attention / sliding_attention)
     by_layer = [v for k, v in params.items() if k.endswith("_attention") and isinstance(v, dict)]
     if by_layer:
-        ropes = [_one(p, max_pos, rotary_dim, theta, mla, original) for p in by_layer]
+        ropes = [_one(p, max_pos, rotary_dim, theta, mla, original, where) for p in by_layer]
     else:
-        ropes = [_one(params, max_pos, rotary_dim, theta, mla, original)]
+        ropes = [_one(params, max_pos, rotary_dim, theta, mla, original, where)]
         if model_type in ("gemma3", "gemma3_text"):
             # models/gemma3.py: sliding layers override the rope with the default type at rope_local_base_freq
             # (transformers' Gemma3TextConfig default 10,000)

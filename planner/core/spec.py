@@ -388,7 +388,7 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
         multimodal=multimodal,
         vision=vision,
         ropes=ropes_from_config(
-            cfg, outer, model_type, int(head_dim), max_pos, mla.qk_rope_head_dim if mla is not None else None
+            cfg, outer, model_type, int(head_dim), max_pos, mla.qk_rope_head_dim if mla is not None else None, where
         ),
         notes=tuple(notes),
     )

@@ -88,3 +88,27 @@ def test_rocm_load_overhead_keeps_the_reference_runs():
     plan = plan_vllm(spec, Hardware(get_profile("mi50-16gb"), 1), VllmOptions(max_model_len=4096), suggest=False)
     assert plan.weights_bytes - plan.weights_raw_bytes == int(0.175 * 2**30)
     assert LOAD_OVERHEAD_BYTES["rocm"] == int(0.175 * 2**30) - 8 * MIB
+
+
+@pytest.mark.parametrize("factor", [-3, 0, "4", True])
+def test_a_rope_scaling_factor_that_is_not_a_positive_number_is_refused(factor):
+    # vLLM sizes a scaled rope's cache as max_position x factor rows (rotary_embedding's linear/dynamic/YaRN
+    # classes): a zero, negative or non-numeric factor is a broken config, one line at the CLI edge.
+    from planner.core.spec import spec_from_config
+    from planner.errors import ConfigError
+
+    cfg = {
+        "model_type": "llama",
+        "hidden_size": 4096,
+        "num_hidden_layers": 32,
+        "num_attention_heads": 32,
+        "num_key_value_heads": 8,
+        "intermediate_size": 14336,
+        "vocab_size": 128256,
+        "max_position_embeddings": 131072,
+        "rope_scaling": {"rope_type": "linear", "factor": factor},
+    }
+    with pytest.raises(ConfigError, match="rope scaling 'factor' must be a positive number"):
+        spec_from_config(cfg, "broken/rope", "broken/config.json")
+    cfg["rope_scaling"]["factor"] = 8.0
+    assert spec_from_config(cfg, "ok/rope").ropes[0].factor == 8.0
