@@ -34,6 +34,17 @@ SHARED = Path(os.environ.get("MI50PLAN_REFERENCE", ROOT.parent / "shared"))
 CONFIG_DIRS = (ROOT / "tests" / "data" / "real-logs-configs", SHARED / "model-configs")
 
 
+# The held-out rounds (planner.planning.real_logs.held_out_round), as the summary titles them.
+ROUNDS = {
+    1: "1: V40-V47, L10-L15, O10-O19 (held out: see tests/data/real-engine-logs.md)",
+    2: "2: V48, L20, O20 on (scored before the changes they led to; the md gives that table)",
+    3: "3: V50-V63 (vLLM only; the md gives the table scored before any change)",
+    4: "4: V64-V77 (vLLM only; the md gives the table scored before any change)",
+    5: "5: V78-V84 (vLLM only; the md gives the table scored before any change)",
+    6: "5 follow-up: V85 on (multimodal; the md gives the table scored before any change)",
+}
+
+
 def resolve(model_id: str):
     for folder in CONFIG_DIRS:
         path = folder / model_id.replace("/", "--") / "config.json"
@@ -63,35 +74,14 @@ def main() -> int:
             f"{r.source_url if not r.note else r.note}"
         )
     print()
-    groups = (
+    groups = [
         ("all cases", rows),
         ("OLD cases (those the model was built with)", [r for r in rows if held_out_round(r.case) == 0]),
-        (
-            "NEW cases, round 1: V40-V47, L10-L15, O10-O19 (held out: see tests/data/real-engine-logs.md)",
-            [r for r in rows if held_out_round(r.case) == 1],
-        ),
-        (
-            "NEW cases, round 2: V48, L20, O20 on (scored before the changes they led to; the md gives that table)",
-            [r for r in rows if held_out_round(r.case) == 2],
-        ),
-        (
-            "NEW cases, round 3: V50-V63 (vLLM only; the md gives the table scored before any change)",
-            [r for r in rows if held_out_round(r.case) == 3],
-        ),
-        (
-            "NEW cases, round 4: V64-V77 (vLLM only; the md gives the table scored before any change)",
-            [r for r in rows if held_out_round(r.case) == 4],
-        ),
-        (
-            "NEW cases, round 5: V78-V84 (vLLM only; the md gives the table scored before any change)",
-            [r for r in rows if held_out_round(r.case) == 5],
-        ),
-        (
-            "NEW cases, round 5 follow-up: V85 on (multimodal; the md gives the table scored before any change)",
-            [r for r in rows if held_out_round(r.case) == 6],
-        ),
-        ("NEW cases, all rounds", [r for r in rows if held_out_round(r.case) > 0]),
-    )
+    ]
+    groups += [
+        (f"NEW cases, round {title}", [r for r in rows if held_out_round(r.case) == n]) for n, title in ROUNDS.items()
+    ]
+    groups.append(("NEW cases, all rounds", [r for r in rows if held_out_round(r.case) > 0]))
     for title, group in groups:
         print(title)
         print(f"{'engine':8} {'metric':24} {'n':>3} {'median |err|':>12} {'max |err|':>10}  worst")
