@@ -240,11 +240,10 @@ def score_sweep(model: CurveModel, cal, points: list[dict], seed: int = 1) -> Sw
         rate = p.get("offered_rate") or p["rate"]
         if p["keeps_up"] and measured.rate_per_s is not None and rate < measured.rate_per_s:
             sim = simulate_point(model, cal, p, seed=seed)
-            ttft = (sim.ttft_p50_s / p["ttft_s"]["p50"] - 1) * 100
-            rows.append((rate, ttft, (sim.tpot_p50_s / p["tpot_s"]["p50"] - 1) * 100))
+            ttft = measure.error_pct(sim.ttft_p50_s, p["ttft_s"]["p50"])
+            rows.append((rate, ttft, measure.error_pct(sim.tpot_p50_s, p["tpot_s"]["p50"])))
     sat = simulated_saturation(model, cal, points, seed)
-    real = measured.rate_per_s
-    return SweepScore(tuple(rows), None if sat is None or not real else (sat / real - 1) * 100)
+    return SweepScore(tuple(rows), measure.error_pct(sat, measured.rate_per_s))
 
 
 # ---- calibration --------------------------------------------------------------------------------------
