@@ -30,10 +30,9 @@ from planner.core.simulate import (
 from planner.core.speed import calibration_value, check_deployment
 from planner.errors import UsageError
 from planner.planning.capacity import (
-    OLLAMA_MAX_QUEUE,
-    OLLAMA_NUM_BATCH,
     fit_batch_factor,
     llamacpp_scheduler,
+    ollama_scheduler,
     overhead_s,
     step_time_for,
 )
@@ -98,8 +97,7 @@ def model_for(ctx, probe: dict, slots: int | None) -> CurveModel:
         n_ctx = details.get("n_ctx") or ctx.context_limit or need * n  # the whole cache
         return CurveModel(ctx, llamacpp_scheduler(ctx.resolved.spec, d, n, n_ctx), d)
     per_slot = ctx.context_limit or max(need, 2048)
-    sched = Scheduler("ollama", n, OLLAMA_NUM_BATCH, per_slot * n, 1, slot_tokens=per_slot, max_queue=OLLAMA_MAX_QUEUE)
-    return CurveModel(ctx, sched, d)
+    return CurveModel(ctx, ollama_scheduler(n, per_slot), d)
 
 
 def point_lengths(point: dict) -> tuple[Lengths, Lengths] | None:
