@@ -42,6 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from planner.core.measure import error_pct as pct  # noqa: E402  (simulated against measured, %)
 from tests.llama_server import find_artifacts, serve  # noqa: E402  (the test suite's harness)
 
 P50_TARGET_PCT = 25.0
@@ -63,10 +64,6 @@ def cli(*args: str) -> str:
     if code != 0:
         raise SystemExit(f"capacity check: `mi50plan {' '.join(args[:2])} ...` exited {code}")
     return out.getvalue()
-
-
-def pct(sim: float | None, real: float | None) -> float | None:
-    return None if sim is None or not real else (sim - real) / real * 100
 
 
 def fmt_pct(value: float | None) -> str:

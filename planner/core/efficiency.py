@@ -60,6 +60,7 @@ ENGINE_CLASS = {"llamacpp": "llamacpp", "ollama": "llamacpp", "vllm": "vllm"}
 BASE_ENGINE = "llamacpp"  # Ollama runs llama.cpp's kernels: the same engine class
 MAX_BANDWIDTH_EFFICIENCY = 0.95
 MAX_COMPUTE_EFFICIENCY = 0.95
+MOE, MOE_KERNEL = "moe", "moekernel"  # an MoE model's level, and the same on one backend (its mul_mat_id kernels)
 # Ridge weight of each level type, in units of one observation: how strongly a level is pulled to 0.
 # Broad levels (vendor, backend, precision) are cheap; fine ones (arch, kernel) must earn their place.
 RIDGE = {
@@ -70,10 +71,9 @@ RIDGE = {
     "precision": 3.0,
     "kernel": 10.0,
     "engine": 3.0,
-    "moe": 3.0,
-    "moekernel": 10.0,
+    MOE: 3.0,
+    MOE_KERNEL: 10.0,
 }
-MOE, MOE_KERNEL = "moe", "moekernel"  # an MoE model's level, and the same on one backend (its mul_mat_id kernels)
 BAND_LEVEL = 0.8  # the low/high band is this central interval of held-out errors
 
 

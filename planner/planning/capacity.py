@@ -415,6 +415,14 @@ def llamacpp_scheduler(spec: ModelSpec, d: speed.Deployment, slots: int, n_ctx: 
     )
 
 
+def ollama_scheduler(slots: int, per_slot: int) -> Scheduler:
+    """Ollama's runner with OLLAMA_NUM_PARALLEL = slots: num_ctx (per_slot) cells per slot, a batch of
+    OLLAMA_NUM_BATCH, and a bounded queue (OLLAMA_MAX_QUEUE)."""
+    return Scheduler(
+        "ollama", slots, OLLAMA_NUM_BATCH, per_slot * slots, 1, slot_tokens=per_slot, max_queue=OLLAMA_MAX_QUEUE
+    )
+
+
 def fit_candidate(
     spec: ModelSpec,
     profile: HardwareProfile,
@@ -455,10 +463,7 @@ def fit_candidate(
         plan = plan_ollama(spec, weights, local, OllamaOptions(num_ctx=context, num_parallel=slots))
         if not plan.fits:
             return plan.error or "does not fit in GPU memory (layers would spill to the CPU)"
-        sched = Scheduler(
-            "ollama", slots, OLLAMA_NUM_BATCH, context * slots, 1, slot_tokens=context, max_queue=OLLAMA_MAX_QUEUE
-        )
-        return Fitted(c, sched, context, plan.kv_cache_tokens)
+        return Fitted(c, ollama_scheduler(slots, context), context, plan.kv_cache_tokens)
     except UsageError as exc:
         return exc.message
 

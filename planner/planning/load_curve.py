@@ -30,10 +30,9 @@ from planner.core.simulate import (
 from planner.core.speed import calibration_value, check_deployment
 from planner.errors import UsageError
 from planner.planning.capacity import (
-    OLLAMA_MAX_QUEUE,
-    OLLAMA_NUM_BATCH,
     fit_batch_factor,
     llamacpp_scheduler,
+    ollama_scheduler,
     overhead_s,
     step_time_for,
 )
@@ -98,8 +97,7 @@ def model_for(ctx, probe: dict, slots: int | None) -> CurveModel:
         n_ctx = details.get("n_ctx") or ctx.context_limit or need * n  # the whole cache
         return CurveModel(ctx, llamacpp_scheduler(ctx.resolved.spec, d, n, n_ctx), d)
     per_slot = ctx.context_limit or max(need, 2048)
-    sched = Scheduler("ollama", n, OLLAMA_NUM_BATCH, per_slot * n, 1, slot_tokens=per_slot, max_queue=OLLAMA_MAX_QUEUE)
-    return CurveModel(ctx, sched, d)
+    return CurveModel(ctx, ollama_scheduler(n, per_slot), d)
 
 
 def point_lengths(point: dict) -> tuple[Lengths, Lengths] | None:
@@ -240,11 +238,10 @@ def score_sweep(model: CurveModel, cal, points: list[dict], seed: int = 1) -> Sw
         rate = p.get("offered_rate") or p["rate"]
         if p["keeps_up"] and measured.rate_per_s is not None and rate < measured.rate_per_s:
             sim = simulate_point(model, cal, p, seed=seed)
-            ttft = (sim.ttft_p50_s / p["ttft_s"]["p50"] - 1) * 100
-            rows.append((rate, ttft, (sim.tpot_p50_s / p["tpot_s"]["p50"] - 1) * 100))
+            ttft = measure.error_pct(sim.ttft_p50_s, p["ttft_s"]["p50"])
+            rows.append((rate, ttft, measure.error_pct(sim.tpot_p50_s, p["tpot_s"]["p50"])))
     sat = simulated_saturation(model, cal, points, seed)
-    real = measured.rate_per_s
-    return SweepScore(tuple(rows), None if sat is None or not real else (sat / real - 1) * 100)
+    return SweepScore(tuple(rows), measure.error_pct(sat, measured.rate_per_s))
 
 
 # ---- calibration --------------------------------------------------------------------------------------

@@ -144,7 +144,7 @@ def test_the_second_held_out_file_is_new_and_sourced():
         return (r["gpu"], r["model"], r["quant"], r["test"], r["tps"])
 
     second = read("llamabench-heldout-2.csv")
-    assert len(second) >= 70
+    assert len(second) >= 70  # the file holds 72 rows (heldout_benchmarks.py: 27 decode + 45 prefill figures)
     public, first = read("llamabench-public.csv"), read("llamabench-heldout.csv")
     seen = {key(r) for r in public + first}
     fitted_sources = {r["source"].split(" ")[0] for r in public}
