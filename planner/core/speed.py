@@ -412,13 +412,11 @@ def peak_flops(hw: Hardware, precision: str = "") -> float:
     BF16 weights on a chip without BF16 arithmetic (the MI50's gfx906, pre-Ampere NVIDIA) are multiplied
     by rocBLAS/cuBLAS GemmEx in BF16 all the same (ggml-cuda `ggml_cuda_op_mul_mat_cublas`: supports_bf16 is
     true for every AMD and NVIDIA device), which such a chip runs on its FP32 units: the FP32 rate."""
-    if precision == "bf16-without-hw":
-        return vector_flops(hw)
     peaks = hw.profile.peak_tflops
     value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), peaks.get("int8", 0.0) / 2)
     if not value:
         raise UsageError("--hardware", hw.name, "the profile has no fp16/fp32 peak_tflops")
-    return value * 1e12
+    return vector_flops(hw) if precision == "bf16-without-hw" else value * 1e12
 
 
 def vector_flops(hw: Hardware) -> float:
