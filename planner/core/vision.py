@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.errors import ConfigError
+from planner.schemas import MAX_INTERMEDIATE
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,12 @@ class VisionTower:
 
 
 def _int(cfg: dict, key: str, where: str, default: int | None = None) -> int:
+    # bounded like the text model's widths (planner.schemas), so that the counts stay finite
     value = cfg.get(key, default)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(where, f"vision_config '{key}' must be a positive number, got {value!r}")
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= MAX_INTERMEDIATE:
+        raise ConfigError(
+            where, f"vision_config '{key}' must be a positive number up to {MAX_INTERMEDIATE}, got {value!r}"
+        )
     return int(value)
 
 
@@ -60,7 +64,7 @@ def _siglip(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower:
     projector = h * text_hidden + h
     sharded = layers * block_linear
     params = embed + layers * (block_linear + block_norms) + 2 * h + head + projector
-    tokens = int(outer.get("mm_tokens_per_image", 256))
+    tokens = _int(outer, "mm_tokens_per_image", where, 256)
     return VisionTower(
         "siglip", params, sharded, h, inter, layers, tokens, patches, channels * image * image
     )

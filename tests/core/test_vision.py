@@ -109,3 +109,22 @@ def test_untraced_towers_plan_weights_only():
     assert plan.rope_cache_bytes == 4 * 128000 * 128 * 2
     assert plan.weights_bytes == text_only + 2 * spec.vision.params + plan.rope_cache_bytes
     assert any("dummy vision-encoder batch is not planned" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("hidden_size", 1e300), ("patch_size", "14"), ("mm_tokens_per_image", "x"), ("depth", None)]
+)
+def test_broken_vision_fields_are_config_errors(field, value):
+    # A non-numeric mm_tokens_per_image or a huge vision width used to escape as a TypeError / OverflowError
+    # (a traceback at the CLI); a ConfigError is one line and a hint there.
+    import json
+
+    from planner.core.spec import spec_from_config
+    from planner.errors import ConfigError
+
+    name = "Qwen--Qwen2.5-VL-7B-Instruct" if field == "depth" else "google--gemma-3-4b-it"
+    config = json.loads((CONFIGS / name / "config.json").read_text())
+    target = config if field == "mm_tokens_per_image" else config["vision_config"]
+    target[field] = value
+    with pytest.raises(ConfigError, match=field):
+        spec_from_config(config, name, f"{name}/config.json")

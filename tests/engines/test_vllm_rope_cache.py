@@ -112,3 +112,33 @@ def test_a_rope_scaling_factor_that_is_not_a_positive_number_is_refused(factor):
         spec_from_config(cfg, "broken/rope", "broken/config.json")
     cfg["rope_scaling"]["factor"] = 8.0
     assert spec_from_config(cfg, "ok/rope").ropes[0].factor == 8.0
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"rope_scaling": {"rope_type": "linear", "factor": 1e300}}, "rope scaling 'factor'"),
+        ({"rope_scaling": {"rope_type": "yarn", "factor": 4, "original_max_position_embeddings": "x"}}, "original"),
+        ({"rope_scaling": {"rope_type": "yarn", "factor": 4}, "original_max_position_embeddings": 1e300}, "original"),
+        ({"rotary_dim": 1e300}, "'rotary_dim'"),
+    ],
+)
+def test_rope_fields_the_cache_is_sized_by_are_bounded(fields, message):
+    # An unbounded factor, original length or rotary_dim made the cache size overflow (a traceback at the CLI):
+    # a config error instead, one line at the CLI edge.
+    from planner.core.spec import spec_from_config
+    from planner.errors import ConfigError
+
+    cfg = {
+        "model_type": "llama",
+        "hidden_size": 4096,
+        "num_hidden_layers": 32,
+        "num_attention_heads": 32,
+        "num_key_value_heads": 8,
+        "intermediate_size": 14336,
+        "vocab_size": 128256,
+        "max_position_embeddings": 131072,
+        **fields,
+    }
+    with pytest.raises(ConfigError, match=message):
+        spec_from_config(cfg, "broken/rope", "broken/config.json")
