@@ -23,7 +23,9 @@ def _spec(ref: str):
     return resolve_model(str(path) if path.is_dir() else ref, offline=True).spec
 
 
-# (model, text parameters, vision tower + projector, the published total and its source)
+# (model, text parameters, vision tower + projector, the published total and its source). The text column is
+# count_params over the config's text model (core/tensors.py, the tensor inventory); the vision column is the
+# published total minus it, which core/vision.py's count from the modeling code must reproduce.
 TOTALS = [
     # Hub safetensors metadata of google/gemma-3-27b-it (27.4B); KerasHub's medgemma_instruct_27b preset (the same
     # architecture) gives params 27,432,406,640 (keras-hub keras_hub/src/models/gemma3/gemma3_presets.py)
@@ -79,11 +81,13 @@ def test_vllm_loads_the_tower_sharded_across_tensor_parallel_ranks():
 def test_gemma3_profile_run_encodes_32_images_at_8192_tokens():
     # vLLM 0.19.0 MultiModalBudget: budget max(8192, 256) // 256 tokens per image = 32 items ("profiled with 32 image
     # items of the maximum feature size"); pixels [32, 3, 896, 896] in bf16, outputs [32 x 256, 5376] in bf16
+    # (gemma-3-27b-it config.json: vision_config image_size 896, mm_tokens_per_image 256, text hidden_size 5376)
     spec = _spec("google/gemma-3-27b-it")
     enc = encoder_profile(spec, 2, 8192, 1024, 8192, 1, widen_to_budget=False)
     assert enc.items == 32
     assert enc.alive_bytes == 32 * 3 * 896 * 896 * 2 + 32 * 256 * 5376 * 2
-    # SigLIP over 32 x 4096 patches: residual and normed input (1152) and fc1 and its GELU (4304), plus the pixels
+    # SigLIP over 32 x 4096 patches ((896 / patch_size 14)^2): residual and normed input (vision hidden_size 1152)
+    # and fc1 and its GELU (intermediate_size 4304), plus the pixels
     assert enc.peak_bytes == 32 * 3 * 896 * 896 * 2 + 32 * 4096 * (2 * 1152 + 2 * 4304) * 2
     # max_num_seqs caps the items at seqs x (max_model_len // 256) per prompt
     assert encoder_profile(spec, 2, 8192, 1, 512, 1, widen_to_budget=False).items == 2
