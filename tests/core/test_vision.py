@@ -115,18 +115,34 @@ def test_untraced_towers_plan_weights_only():
     assert any("dummy vision-encoder batch is not planned" in n for n in plan.notes)
 
 
-@pytest.mark.parametrize(
-    ("field", "value"), [("hidden_size", 1e300), ("patch_size", "14"), ("mm_tokens_per_image", "x"), ("depth", None)]
+GEMMA, QWEN2, QWEN25, QWEN3 = (
+    "google--gemma-3-4b-it",
+    "Qwen--Qwen2-VL-7B-Instruct",
+    "Qwen--Qwen2.5-VL-7B-Instruct",
+    "Qwen--Qwen3-VL-8B-Instruct",
 )
-def test_broken_vision_fields_are_config_errors(field, value):
-    # A non-numeric mm_tokens_per_image or a huge vision width used to escape as a TypeError / OverflowError
-    # (a traceback at the CLI); a ConfigError is one line and a hint there.
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [
+        (GEMMA, "hidden_size", 1e300),
+        (GEMMA, "patch_size", "14"),
+        (GEMMA, "mm_tokens_per_image", "x"),
+        (QWEN25, "depth", None),
+        (QWEN2, "mlp_ratio", "x"),
+        (QWEN3, "deepstack_visual_indexes", 5),
+    ],
+)
+def test_broken_vision_fields_are_config_errors(name, field, value):
+    # A non-numeric mm_tokens_per_image or mlp_ratio, a huge vision width or a deepstack index list that is not a list
+    # used to escape as a TypeError / ValueError / OverflowError (a traceback at the CLI); a ConfigError is one line
+    # and a hint there.
     import json
 
     from planner.core.spec import spec_from_config
     from planner.errors import ConfigError
 
-    name = "Qwen--Qwen2.5-VL-7B-Instruct" if field == "depth" else "google--gemma-3-4b-it"
     config = json.loads((CONFIGS / name / "config.json").read_text())
     target = config if field == "mm_tokens_per_image" else config["vision_config"]
     target[field] = value
