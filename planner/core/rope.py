@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from planner.errors import ConfigError
+from planner.schemas import MAX_CONTEXT, MAX_HEAD_DIM
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ def _number(value: object) -> float | None:
     return None
 
 
+def _check(value: object, hi: int, name: str, where: str) -> None:
+    """A config field the rope caches are sized by: absent, or a positive number up to hi (else ConfigError)."""
+    if value is not None and (_number(value) is None or value > hi):
+        raise ConfigError(where, f"{name} must be a positive number up to {hi}, got {value!r}")
+
+
 def _params(cfg: dict, outer: dict) -> dict:
     for source in (cfg, outer):
         for key in ("rope_parameters", "rope_scaling"):
@@ -48,9 +55,9 @@ def _one(
     params: dict, max_pos: int, rotary_dim: int, theta: float, mla: bool, original: float | None, where: str
 ) -> Rope:
     rope_type = str(params.get("rope_type") or params.get("type") or "default")
-    if params.get("factor") is not None and _number(params.get("factor")) is None:
-        # vLLM sizes a scaled rope's cache by this factor (max_position x factor rows): it must be positive
-        raise ConfigError(where, f"rope scaling 'factor' must be a positive number, got {params['factor']!r}")
+    # vLLM sizes a scaled rope's cache by these (original or max_position x factor rows): positive and bounded
+    for key in ("factor", "original_max_position_embeddings"):
+        _check(params.get(key), MAX_CONTEXT, f"rope scaling '{key}'", where)
     if rope_type == "su":
         rope_type = "longrope"
     mrope = "mrope_section" in params
@@ -90,6 +97,8 @@ def ropes_from_config(
         (f for k in ("partial_rotary_factor", "rotary_pct", "rotary_emb_fraction") if (f := _number(cfg.get(k)))), None
     )
     head = mla_rope_dim or head_dim
+    if (_number(cfg.get("rotary_dim")) or 0) > MAX_HEAD_DIM:
+        raise ConfigError(where, f"'rotary_dim' must be at most {MAX_HEAD_DIM}, got {cfg['rotary_dim']!r}")
     if _number(cfg.get("rotary_dim")) and not mla_rope_dim:
         rotary_dim = int(cfg["rotary_dim"])  # MiniMax-M2: rotary_dim given, partial = rotary_dim / head_dim
     elif partial and partial <= 1:
@@ -100,6 +109,8 @@ def ropes_from_config(
     mla = mla_rope_dim is not None
     # the top-level original_max_position_embeddings (Phi-3) joins the rope parameters (vLLM's config patching)
     original = _number(cfg.get("original_max_position_embeddings"))
+    if (original or 0) > MAX_CONTEXT:
+        raise ConfigError(where, f"'original_max_position_embeddings' must be at most {MAX_CONTEXT}, got {original!r}")
     # transformers v5 configs key the parameters by layer type (Gemma 3: full_attention / sliding_attention)
     by_layer = [v for k, v in params.items() if k.endswith("_attention") and isinstance(v, dict)]
     if by_layer:

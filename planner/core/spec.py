@@ -346,7 +346,7 @@ def spec_from_config(config: dict, model_id: str, where: str | None = None) -> M
     norms = 4 if model_type in ("gemma2", "gemma3_text", "gemma3") else 2
     if model_type == "cohere":
         norms = 1  # Cohere runs attention and MLP in parallel off one input_layernorm
-    vision = vision_tower_from_config(outer, hidden, where) if multimodal else None
+    vision = vision_tower_from_config(outer, hidden, where)  # None without a vision_config
     if vision is not None:
         notes.append(
             f"multimodal {multimodal}: vision tower and projector {vision.params / 1e9:.2f} B parameters, "

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.errors import ConfigError
+from planner.schemas import MAX_INTERMEDIATE
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,18 @@ class VisionTower:
         return self.params - self.sharded_params
 
 
-def _int(cfg: dict, key: str, where: str, default: int | None = None) -> int:
+def _real(cfg: dict, key: str, where: str, default: float | None = None) -> float:
+    # bounded like the text model's widths (planner.schemas), so that the counts stay finite
     value = cfg.get(key, default)
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
-        raise ConfigError(where, f"vision_config '{key}' must be a positive number, got {value!r}")
-    return int(value)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= MAX_INTERMEDIATE:
+        raise ConfigError(
+            where, f"vision_config '{key}' must be a positive number up to {MAX_INTERMEDIATE}, got {value!r}"
+        )
+    return value
+
+
+def _int(cfg: dict, key: str, where: str, default: int | None = None) -> int:
+    return int(_real(cfg, key, where, default))
 
 
 def _linear(n_in: int, n_out: int, bias: bool) -> int:
@@ -60,7 +68,7 @@ def _siglip(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower:
     projector = h * text_hidden + h
     sharded = layers * block_linear
     params = embed + layers * (block_linear + block_norms) + 2 * h + head + projector
-    tokens = int(outer.get("mm_tokens_per_image", 256))
+    tokens = _int(outer, "mm_tokens_per_image", where, 256)
     return VisionTower(
         "siglip", params, sharded, h, inter, layers, tokens, patches, channels * image * image
     )
@@ -76,7 +84,7 @@ def _qwen_vl(vc: dict, text_hidden: int, where: str, kind: str) -> VisionTower:
     merge = _int(vc, "spatial_merge_size", where, 2)
     if kind == "qwen2_vl":
         c = _int(vc, "embed_dim", where)
-        inter = int(c * float(vc.get("mlp_ratio", 4)))
+        inter = int(c * _real(vc, "mlp_ratio", where, 4))
         out = _int(vc, "hidden_size", where, text_hidden)
         mlp = _linear(c, inter, True) + _linear(inter, c, True)
         norms, merger_norm = 2 * 2 * c, 2 * c
@@ -97,7 +105,10 @@ def _qwen_vl(vc: dict, text_hidden: int, where: str, kind: str) -> VisionTower:
     params = embed + depth * (attn + mlp + norms) + merger_norm + merger_linear
     if kind == "qwen3_vl":
         embed_extra = c + _int(vc, "num_position_embeddings", where) * c  # patch conv bias, pos_embed
-        deepstack = len(vc.get("deepstack_visual_indexes") or ())
+        indexes = vc.get("deepstack_visual_indexes") or []
+        if not isinstance(indexes, list):
+            raise ConfigError(where, f"vision_config 'deepstack_visual_indexes' must be a list, got {indexes!r}")
+        deepstack = len(indexes)
         params += embed_extra + deepstack * (2 * wide + merger_linear)  # post-shuffle LayerNorm over 4C
         sharded += deepstack * merger_linear
     return VisionTower(kind, params, sharded, c, inter, depth)

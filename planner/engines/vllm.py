@@ -750,8 +750,12 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         raise UsageError("sampler", opts.sampler, "not a vLLM sampler", hint="torch or flashinfer")
     moe_ws = moe_workspace_bytes(spec, act_bytes, batched, tp, version, quant is not None)
     activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler, moe_ws)
-    encoder = encoder_profile(spec, act_bytes, batched, seqs, max_len, tp, version.mm_widen_encoder_outputs)
-    if encoder is not None and version.v1:
+    encoder = (  # V1's profile run only
+        encoder_profile(spec, act_bytes, batched, seqs, max_len, tp, version.mm_widen_encoder_outputs)
+        if version.v1
+        else None
+    )
+    if encoder is not None:
         activation = max(encoder.peak_bytes, activation + encoder.alive_bytes)
     non_torch = (
         version.non_torch_bytes + (version.non_torch_tp_bytes if tp > 1 else 0) + opts.other_overhead_correction_bytes
@@ -773,7 +777,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         notes.append(f"weights include the rope cos/sin caches, {_gib(rope)} GiB per GPU ({len(spec.ropes)} distinct)")
     if vision:
         notes.append(f"weights include the vision tower and projector, {_gib(vision)} GiB per GPU")
-    if encoder is not None and version.v1:
+    if encoder is not None:
         notes.append(
             f"profile run encodes {encoder.items} dummy images first: {_gib(encoder.alive_bytes)} GiB of pixels and "
             "encoder outputs stay alive under the language model's peak"
@@ -800,9 +804,10 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     page = page_bytes_per_layer(spec, kv_bytes, opts.block_size, tp)
     state = linear_state_bytes_per_request(spec, act_bytes, tp)
     page_all_layers = page * len(attn_layers)
-    grouped = SLIDING in attn_layers and FULL in attn_layers and LINEAR not in layers_per_stage
-    grouped = grouped and version.v1 and version.name != "0.8"  # the hybrid KV cache manager (0.10 on)
-    if SLIDING in attn_layers and FULL in attn_layers and not grouped:
+    hybrid = SLIDING in attn_layers and FULL in attn_layers
+    # the hybrid KV cache manager (0.10 on)
+    grouped = hybrid and LINEAR not in layers_per_stage and version.v1 and version.name != "0.8"
+    if hybrid and not grouped:
         notes.append("hybrid sliding-window/full KV cache grouping approximated (tokens = blocks x block size)")
     if LINEAR in layers_per_stage:
         notes.append("linear-attention (Gated DeltaNet) state sized approximately")

@@ -483,14 +483,16 @@ def compare_all(
 
 # First id of each held-out round per engine letter: round 1 (vLLM V40, llama.cpp L10, Ollama O10 on) and round 2
 # (V48, L20, O20 on: the second search, scored before the changes it led to; tests/data/real-engine-logs.md) and
-# round 3 (V50 on: the third search, vLLM only) and round 4 (V64 on: the fourth search, vLLM only).
+# round 3 (V50 on: the third search, vLLM only), round 4 (V64 on: the fourth search, vLLM only), round 5 (V78 on, vLLM
+# only) and its follow-up, the multimodal runs (V85-V90), counted as a sixth. The L and O starts of rounds 3-6 are
+# placeholders past the last llama.cpp and Ollama cases.
 HELD_OUT_ROUNDS = (
     {"V": 40, "L": 10, "O": 10},
     {"V": 48, "L": 20, "O": 20},
     {"V": 50, "L": 30, "O": 30},
     {"V": 64, "L": 40, "O": 40},
     {"V": 78, "L": 50, "O": 50},
-    {"V": 85, "L": 60, "O": 60},  # round 5 follow-up: the multimodal runs (V85-V90)
+    {"V": 85, "L": 60, "O": 60},
 )
 
 

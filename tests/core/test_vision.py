@@ -23,7 +23,9 @@ def _spec(ref: str):
     return resolve_model(str(path) if path.is_dir() else ref, offline=True).spec
 
 
-# (model, text parameters, vision tower + projector, the published total and its source)
+# (model, text parameters, vision tower + projector, the published total and its source). The text column is
+# count_params over the config's text model (core/tensors.py, the tensor inventory); the vision column is the
+# published total minus it, which core/vision.py's count from the modeling code must reproduce.
 TOTALS = [
     # Hub safetensors metadata of google/gemma-3-27b-it (27.4B); KerasHub's medgemma_instruct_27b preset (the same
     # architecture) gives params 27,432,406,640 (keras-hub keras_hub/src/models/gemma3/gemma3_presets.py)
@@ -79,11 +81,13 @@ def test_vllm_loads_the_tower_sharded_across_tensor_parallel_ranks():
 def test_gemma3_profile_run_encodes_32_images_at_8192_tokens():
     # vLLM 0.19.0 MultiModalBudget: budget max(8192, 256) // 256 tokens per image = 32 items ("profiled with 32 image
     # items of the maximum feature size"); pixels [32, 3, 896, 896] in bf16, outputs [32 x 256, 5376] in bf16
+    # (gemma-3-27b-it config.json: vision_config image_size 896, mm_tokens_per_image 256, text hidden_size 5376)
     spec = _spec("google/gemma-3-27b-it")
     enc = encoder_profile(spec, 2, 8192, 1024, 8192, 1, widen_to_budget=False)
     assert enc.items == 32
     assert enc.alive_bytes == 32 * 3 * 896 * 896 * 2 + 32 * 256 * 5376 * 2
-    # SigLIP over 32 x 4096 patches: residual and normed input (1152) and fc1 and its GELU (4304), plus the pixels
+    # SigLIP over 32 x 4096 patches ((896 / patch_size 14)^2): residual and normed input (vision hidden_size 1152)
+    # and fc1 and its GELU (intermediate_size 4304), plus the pixels
     assert enc.peak_bytes == 32 * 3 * 896 * 896 * 2 + 32 * 4096 * (2 * 1152 + 2 * 4304) * 2
     # max_num_seqs caps the items at seqs x (max_model_len // 256) per prompt
     assert encoder_profile(spec, 2, 8192, 1, 512, 1, widen_to_budget=False).items == 2
@@ -109,3 +113,38 @@ def test_untraced_towers_plan_weights_only():
     assert plan.rope_cache_bytes == 4 * 128000 * 128 * 2
     assert plan.weights_bytes == text_only + 2 * spec.vision.params + plan.rope_cache_bytes
     assert any("dummy vision-encoder batch is not planned" in n for n in plan.notes)
+
+
+GEMMA, QWEN2, QWEN25, QWEN3 = (
+    "google--gemma-3-4b-it",
+    "Qwen--Qwen2-VL-7B-Instruct",
+    "Qwen--Qwen2.5-VL-7B-Instruct",
+    "Qwen--Qwen3-VL-8B-Instruct",
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "value"),
+    [
+        (GEMMA, "hidden_size", 1e300),
+        (GEMMA, "patch_size", "14"),
+        (GEMMA, "mm_tokens_per_image", "x"),
+        (QWEN25, "depth", None),
+        (QWEN2, "mlp_ratio", "x"),
+        (QWEN3, "deepstack_visual_indexes", 5),
+    ],
+)
+def test_broken_vision_fields_are_config_errors(name, field, value):
+    # A non-numeric mm_tokens_per_image or mlp_ratio, a huge vision width or a deepstack index list that is not a list
+    # used to escape as a TypeError / ValueError / OverflowError (a traceback at the CLI); a ConfigError is one line
+    # and a hint there.
+    import json
+
+    from planner.core.spec import spec_from_config
+    from planner.errors import ConfigError
+
+    config = json.loads((CONFIGS / name / "config.json").read_text())
+    target = config if field == "mm_tokens_per_image" else config["vision_config"]
+    target[field] = value
+    with pytest.raises(ConfigError, match=field):
+        spec_from_config(config, name, f"{name}/config.json")

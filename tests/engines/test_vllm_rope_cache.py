@@ -15,6 +15,7 @@ import pytest
 from planner.core.hardware import Hardware
 from planner.core.spec import spec_from_config
 from planner.engines.vllm import LOAD_OVERHEAD_BYTES, VllmOptions, plan_vllm, rope_cache_bytes
+from planner.errors import ConfigError
 from planner.sources.models import resolve_model
 from planner.sources.profiles import get_profile
 
@@ -90,25 +91,42 @@ def test_rocm_load_overhead_keeps_the_reference_runs():
     assert LOAD_OVERHEAD_BYTES["rocm"] == int(0.175 * 2**30) - 8 * MIB
 
 
+# A Llama-3.1-8B-shaped config for the broken rope fields below.
+LLAMA = {
+    "model_type": "llama",
+    "hidden_size": 4096,
+    "num_hidden_layers": 32,
+    "num_attention_heads": 32,
+    "num_key_value_heads": 8,
+    "intermediate_size": 14336,
+    "vocab_size": 128256,
+    "max_position_embeddings": 131072,
+}
+
+
 @pytest.mark.parametrize("factor", [-3, 0, "4", True])
 def test_a_rope_scaling_factor_that_is_not_a_positive_number_is_refused(factor):
     # vLLM sizes a scaled rope's cache as max_position x factor rows (rotary_embedding's linear/dynamic/YaRN
     # classes): a zero, negative or non-numeric factor is a broken config, one line at the CLI edge.
-    from planner.core.spec import spec_from_config
-    from planner.errors import ConfigError
-
-    cfg = {
-        "model_type": "llama",
-        "hidden_size": 4096,
-        "num_hidden_layers": 32,
-        "num_attention_heads": 32,
-        "num_key_value_heads": 8,
-        "intermediate_size": 14336,
-        "vocab_size": 128256,
-        "max_position_embeddings": 131072,
-        "rope_scaling": {"rope_type": "linear", "factor": factor},
-    }
+    cfg = {**LLAMA, "rope_scaling": {"rope_type": "linear", "factor": factor}}
     with pytest.raises(ConfigError, match="rope scaling 'factor' must be a positive number"):
         spec_from_config(cfg, "broken/rope", "broken/config.json")
     cfg["rope_scaling"]["factor"] = 8.0
     assert spec_from_config(cfg, "ok/rope").ropes[0].factor == 8.0
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"rope_scaling": {"rope_type": "linear", "factor": 1e300}}, "rope scaling 'factor'"),
+        ({"rope_scaling": {"rope_type": "yarn", "factor": 4, "original_max_position_embeddings": "x"}}, "original"),
+        ({"rope_scaling": {"rope_type": "yarn", "factor": 4}, "original_max_position_embeddings": 1e300}, "original"),
+        ({"rotary_dim": 1e300}, "'rotary_dim'"),
+    ],
+)
+def test_rope_fields_the_cache_is_sized_by_are_bounded(fields, message):
+    # An unbounded factor, original length or rotary_dim made the cache size overflow (a traceback at the CLI):
+    # a config error instead, one line at the CLI edge.
+    cfg = {**LLAMA, **fields}
+    with pytest.raises(ConfigError, match=message):
+        spec_from_config(cfg, "broken/rope", "broken/config.json")
