@@ -98,9 +98,7 @@ def spec_from_any_config(config: dict, model_id: str, where: str) -> ModelSpec:
     return spec_and_defaults(config, model_id, where)[0]
 
 
-def spec_and_defaults(
-    config: dict, model_id: str, where: str
-) -> tuple[ModelSpec, tuple[tuple[str, object], ...]]:
+def spec_and_defaults(config: dict, model_id: str, where: str) -> tuple[ModelSpec, tuple[tuple[str, object], ...]]:
     """The spec, and the keys filled from transformers' defaults that it depends on.
 
     A config missing a key the planner needs is completed by transformers' own config class (its
@@ -113,8 +111,14 @@ def spec_and_defaults(
             raise
         try:
             completed = normalise_with_transformers(config, where)
-        except ConfigError:
-            raise first from None
+        except ConfigError as second:
+            # both reasons: the key the planner lacks, and what stopped transformers filling it in (often
+            # the real fault: a malformed field elsewhere in the file)
+            why = second.problem.removeprefix("incomplete config and transformers cannot complete it (")
+            why = why.removesuffix(")") if why != second.problem else why
+            raise ConfigError(
+                where, f"{first.problem}; transformers cannot fill it in: {' '.join(why.split())}", first.hint
+            ) from None
     spec = spec_from_config(completed, model_id, where)
     used = []
     for path in _added_keys(config, completed):
@@ -176,9 +180,7 @@ def _from_local(path: Path) -> ResolvedModel:
         if not (path / "config.json").exists():
             if ggufs:
                 return _from_gguf(ggufs[0])
-            raise ConfigError(
-                str(path), "folder has no config.json", hint="point at a model folder or a .gguf file"
-            )
+            raise ConfigError(str(path), "folder has no config.json", hint="point at a model folder or a .gguf file")
         config_path = path / "config.json"
     else:
         config_path = path
@@ -189,8 +191,14 @@ def _from_local(path: Path) -> ResolvedModel:
     spec, defaulted = spec_and_defaults(config, name, str(config_path))
     params, total_bytes = _local_safetensors(config_path.parent)
     return ResolvedModel(
-        spec, "local", str(config_path), config, params, total_bytes,
-        notes=_defaults_note(config, defaulted), defaulted=defaulted,
+        spec,
+        "local",
+        str(config_path),
+        config,
+        params,
+        total_bytes,
+        notes=_defaults_note(config, defaulted),
+        defaulted=defaulted,
     )
 
 
@@ -359,9 +367,7 @@ def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | N
         meta = HfApi(endpoint=_endpoint()).get_safetensors_metadata(repo_id, revision=revision)
         return sum(meta.parameter_count.values()), ()
     except Exception as exc:  # metadata is a bonus: the config alone plans
-        return None, (
-            f"safetensors metadata unavailable ({type(exc).__name__}); parameters counted from config",
-        )
+        return None, (f"safetensors metadata unavailable ({type(exc).__name__}); parameters counted from config",)
 
 
 def _not_found_hint(model_id: str) -> str:

@@ -10,8 +10,10 @@ import json
 import re
 import shutil
 
+import pytest
+
 from planner.sources.models import resolve_model
-from tests.conftest import REFERENCE_COPY
+from tests.conftest import DATA, REFERENCE_COPY
 
 QWEN_7B = REFERENCE_COPY / "model-configs" / "Qwen--Qwen2.5-7B-Instruct" / "config.json"
 
@@ -82,3 +84,19 @@ def test_every_key_filled_from_transformers_defaults_is_named(run_json, tmp_path
     assert "vocab_size=151936" in note and "intermediate_size=22016" in note
     # A complete config says nothing of the kind.
     assert resolve_model(str(QWEN_7B)).defaulted == ()
+
+
+def test_a_config_transformers_cannot_complete_names_both_reasons(tmp_path):
+    # Gemma 3's Hub config leaves text_config.vocab_size to transformers' defaults; when another field is
+    # malformed (vision_config.hidden_size "abc") transformers cannot fill it in, and the one error line
+    # names both: the missing key and the field that stopped transformers.
+    from planner.errors import ConfigError
+
+    path = DATA / "real-logs-configs" / "google--gemma-3-4b-it" / "config.json"
+    cfg = json.loads(path.read_text())
+    del cfg["text_config"]["vocab_size"]
+    cfg["vision_config"]["hidden_size"] = "abc"
+    (tmp_path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ConfigError) as err:
+        resolve_model(str(tmp_path), offline=True)
+    assert "missing 'vocab_size'" in err.value.problem and "hidden_size" in err.value.problem
