@@ -81,6 +81,19 @@ def _num(text: str) -> float | None:
     return float(text) if text else None
 
 
+ROOFLINE_MARGIN = 3.0  # far above any measurement error or clock boost: only a failed run gets there
+
+
+def roofline_tps(hw: Hardware, work: ModelWork, prefill: bool) -> float:
+    """The most tokens per second the GPUs' listed peaks allow: a prefill token needs 2 x active
+    parameters FLOPs at the highest listed rate, a decoded token reads every active weight once at peak
+    bandwidth (KV reads, fixed costs and efficiencies all left out, so the bound is loose)."""
+    p = hw.profile
+    if prefill:
+        return hw.count * max(p.peak_tflops.values()) * 1e12 / (2.0 * work.params_active)
+    return hw.count * p.bandwidth_gbps * 1e9 / work.read_bytes(1)
+
+
 def _excluded(r: dict) -> str | None:
     """Rows the llama.cpp model does not describe, with the reason (kept out of fit and scores)."""
     if "vllm" in r["test"]:
@@ -165,6 +178,10 @@ def load_public(path: Path = PUBLIC, prefix: str = "") -> tuple[list[Row], dict[
             test = r["test"].split("@")[0]
             tokens = int(test[2:])
             pp = test.startswith("pp")
+            if float(r["tps"]) > ROOFLINE_MARGIN * roofline_tps(hw, work, pp):
+                why = f"above the roofline: over {ROOFLINE_MARGIN:g}x what the chip's peak allows (a failed run)"
+                skipped[why] = skipped.get(why, 0) + 1
+                continue
             rows.append(
                 Row(
                     f"{prefix}{line}:{r['gpu']}:{r['model']}:{r['test']}",

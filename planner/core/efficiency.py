@@ -297,6 +297,11 @@ class EfficiencyModel:
             return Efficiency(float(self.cpu["prefill"]), ("arch:cpu",))
         return efficiency_from_table(self.prefill, "prefill", features, MAX_COMPUTE_EFFICIENCY)
 
+    def cpu_value(self, features: Features, key: str, gpu_value: float) -> float:
+        """A CPU-path factor from the `cpu` block where it holds one: the GPU file has no CPU rows, so its
+        fit must not move llama.cpp's CPU path (the CPU capacity checks of methodology section 8)."""
+        return float(self.cpu[key]) if features.arch == "cpu" and key in self.cpu else gpu_value
+
     def layer_overhead(self, backend: str) -> float:
         """Seconds per layer per graph evaluation on a backend; an unseen backend gets the median."""
         if backend in self.layer_overhead_s:

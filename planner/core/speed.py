@@ -461,12 +461,12 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
     peak = peak_flops(hw, features.precision)
     rates = Rates(
         bandwidth=bw * d,
-        kv_bandwidth=bw * min(MAX_BANDWIDTH_EFFICIENCY, kv_e * eff.kv_read),
+        kv_bandwidth=bw * min(MAX_BANDWIDTH_EFFICIENCY, kv_e * eff.cpu_value(features, "kv_read", eff.kv_read)),
         compute=peak * p,
-        attention=peak * p * eff.attention,
+        attention=peak * p * eff.cpu_value(features, "attention", eff.attention),
         batch_compute=peak * p * eff.batch_compute,
-        layer_overhead_s=eff.layer_overhead(features.backend),
-        moe_layer_overhead=eff.moe_layer_overhead,
+        layer_overhead_s=eff.cpu_value(features, "layer_overhead_s", eff.layer_overhead(features.backend)),
+        moe_layer_overhead=eff.cpu_value(features, "moe_layer_overhead", eff.moe_layer_overhead),
         gemm_half_tokens=eff.gemm_half_tokens,
         vector_s_per_flop=eff.vector_per_flop(features) / vector_flops(hw),
         decode_vector_s_per_flop=eff.vector_per_flop(features, "decode") / vector_flops(hw),
