@@ -139,6 +139,7 @@ GGUF_GPU_PROFILES = (
     ("Intel GPU via Vulkan", "arc-pro-b60"),
     # L22-L24 (round 6): the Strix Halo iGPU (gfx1151) the log names, on ROCm and on Vulkan
     ("Radeon 8060S", "strix-halo"),
+    ("RTX 3090 Ti", "rtx3090ti"),  # L25
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -192,6 +193,9 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "tied output per the log)": ("Qwen/Qwen3-0.6B", None, {}),
     "Qwen3-235B-A22B GGUF (unsloth; qwen3moe: 94 layers, n_embd 4096, 64/4 heads x 128, 128 experts, 8 used, "
     "n_ff_exp 1536, n_vocab 151936 per the log)": ("Qwen/Qwen3-235B-A22B", None, {}),
+    # L25: tests/data/real-logs-configs (written from the log's GGUF metadata; planned as a Llama-style decoder)
+    "THUDM/GLM-Z1-32B-0414 GGUF (glm4: 61 layers, n_embd 6144, 48/2 heads x 128, n_ff 23040, n_vocab 151552 "
+    "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
     "qwen2.5-coder:32b (the Qwen2.5-32B shape: 64 layers, 8 KV heads, vocab 152064)": (
         "Qwen/Qwen2.5-32B-Instruct",
         None,
