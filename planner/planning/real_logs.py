@@ -140,6 +140,10 @@ GGUF_GPU_PROFILES = (
     # L22-L24 (round 6): the Strix Halo iGPU (gfx1151) the log names, on ROCm and on Vulkan
     ("Radeon 8060S", "strix-halo"),
     ("RTX 3090 Ti", "rtx3090ti"),  # L25
+    ("RTX 4080 (Vulkan", "rtx4080"),  # L26
+    # L27: an RTX 4090 and an RTX 5090 split by free memory; the plan assumes two 5090s (the summed buffers compared
+    # do not depend on the split, each GPU's compute buffer only on its layers' shapes)
+    ("RTX 4090 + RTX 5090", "rtx5090"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -196,6 +200,8 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # L25: tests/data/real-logs-configs (written from the log's GGUF metadata; planned as a Llama-style decoder)
     "THUDM/GLM-Z1-32B-0414 GGUF (glm4: 61 layers, n_embd 6144, 48/2 heads x 128, n_ff 23040, n_vocab 151552 "
     "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
+    "Qwen3-30B-A3B GGUF (unsloth; qwen3moe: 48 layers, 4 KV heads x 128 per the 1536 MiB KV of 16384 cells, "
+    "128 experts, n_ff_exp 768 per the log)": ("Qwen/Qwen3-30B-A3B", None, {}),
     "qwen2.5-coder:32b (the Qwen2.5-32B shape: 64 layers, 8 KV heads, vocab 152064)": (
         "Qwen/Qwen2.5-32B-Instruct",
         None,
@@ -381,6 +387,7 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         parallel=parallel,
         n_outputs=_int(case.setting("n_outputs")) or n_outputs,
         n_gpu_layers=_int(case.setting("n_gpu_layers")),  # -ngl where the case states it (L24); else all layers
+        n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
         legacy_graph=legacy,
     )
     quant = _quant(case)
