@@ -522,3 +522,38 @@ def test_round_6_partial_offload_is_still_a_miss():
     assert rows["gpu_kv_buffer_mib"].logged == 744.00 and rows["gpu_kv_buffer_mib"].predicted == 736.00
     assert rows["host_compute_buffer_mib"].error > 1.0
     assert rows["gpu_model_buffer_mib"].predicted is None
+
+
+def test_round_6_is_the_seventh_held_out_entry():
+    # Round 6 added L22-L27 and no vLLM or Ollama case; rounds 3-6 added no llama.cpp or Ollama case, so L21 and O20
+    # stay in round 2 (tests/data/real-engine-logs.md)
+    from planner.planning.real_logs import held_out_round
+
+    assert [held_out_round(f"L{n}") for n in (20, 21, 22, 27)] == [2, 2, 7, 7]
+    assert held_out_round("O20") == 2 and held_out_round("V90") == 6
+    assert sorted({r.case for r in ROWS if held_out_round(r.case) == 7}) == ["L22", "L23", "L24", "L25", "L26", "L27"]
+
+
+@pytest.mark.parametrize(
+    "case,logged",
+    [
+        # GLM-Z1-32B planned as a Llama-style decoder (ik_llama.cpp#370, build 5274): 353.00 MiB logged
+        ("L25", 353.00),
+        # Llama 3.1 8B, Vulkan on an RTX 4080, ubatch 1024 (ik_llama.cpp discussion #562, build 5781): 613.01 MiB logged
+        ("L26", 613.01),
+    ],
+)
+def test_round_6_untraced_compute_misses_are_under_plans(case, logged):
+    row = next(r for r in ROWS if r.case == case and r.metric == "gpu_compute_buffer_mib")
+    assert row.logged == logged
+    assert -0.20 < row.error < -0.10, _message(row)
+
+
+def test_round_6_quant_mix_miss_keeps_its_kv_and_compute():
+    # L27 (ik_llama.cpp#514): unsloth's Q4_K_M of Qwen3-30B-A3B, every expert on the CPU (-ot exps=CPU, planned as
+    # --n-cpu-moe 48) over an RTX 4090 + 5090: KV 384 + 1152 MiB exact, compute 1080 + 1080 MiB within 1%, the model
+    # buffers under the logged 784.42 (GPU) and 17447.91 MiB (CPU)
+    rows = {r.metric: r for r in ROWS if r.case == "L27"}
+    assert rows["gpu_kv_buffer_mib"].predicted == 1536.00
+    assert abs(rows["gpu_compute_buffer_mib"].error) < 0.01
+    assert -0.05 < rows["cpu_model_buffer_mib"].error < 0 and -0.05 < rows["gpu_model_buffer_mib"].error < 0
