@@ -41,7 +41,8 @@ ROUNDS = {
     3: "3: V50-V63 (vLLM only; the md gives the table scored before any change)",
     4: "4: V64-V77 (vLLM only; the md gives the table scored before any change)",
     5: "5: V78-V84 (vLLM only; the md gives the table scored before any change)",
-    6: "5 follow-up: V85 on (multimodal; the md gives the table scored before any change)",
+    6: "5 follow-up: V85-V90 (multimodal; the md gives the table scored before any change)",
+    7: "6: L22-L27 (llama.cpp, ROCm, Vulkan and CUDA; the md gives the table scored before any change)",
 }
 
 

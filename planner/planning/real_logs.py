@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from planner.core.gguf_quant import estimate_gguf
+from planner.core.gguf_quant import estimate_gguf, normalise_quant
 from planner.core.hardware import Hardware, HardwareProfile
 from planner.core.precision import DTYPE_BYTES
 from planner.core.spec import ModelSpec, QuantConfig
@@ -137,6 +137,13 @@ GGUF_GPU_PROFILES = (
     ("AMD gfx906 x2", "mi50-32gb"),
     # L20: an Intel card the log does not name; a 24 GB Intel profile stands in (everything is on Vulkan0)
     ("Intel GPU via Vulkan", "arc-pro-b60"),
+    # L22-L24 (round 6): the Strix Halo iGPU (gfx1151) the log names, on ROCm and on Vulkan
+    ("Radeon 8060S", "strix-halo"),
+    ("RTX 3090 Ti", "rtx3090ti"),  # L25
+    ("RTX 4080 (Vulkan", "rtx4080"),  # L26
+    # L27: an RTX 4090 and an RTX 5090 split by free memory; the plan assumes two 5090s (the summed buffers compared
+    # do not depend on the split, each GPU's compute buffer only on its layers' shapes)
+    ("RTX 4090 + RTX 5090", "rtx5090"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -184,6 +191,17 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "with a recurrent-state buffer, per the log)": ("Qwen/Qwen3.5-35B-A3B", None, {}),
     "Qwen3-30B-A3B-128K GGUF (qwen3moe: 48 layers, 4 KV heads x 128 per the 3072 MiB KV of 32768 cells; "
     "n_ctx_train 131072 per the log)": ("Qwen/Qwen3-30B-A3B", None, {"max_position_embeddings": 131072}),
+    # round 6 (L22-L24): the shapes each log prints match these configs (Qwen3-0.6B from tests/data/real-logs-configs,
+    # Qwen3-235B-A22B from the offline catalog)
+    "Qwen3-0.6B GGUF (unsloth; qwen3: 28 layers, n_embd 1024, 16/8 heads x 128, n_ff 3072, n_vocab 151936, "
+    "tied output per the log)": ("Qwen/Qwen3-0.6B", None, {}),
+    "Qwen3-235B-A22B GGUF (unsloth; qwen3moe: 94 layers, n_embd 4096, 64/4 heads x 128, 128 experts, 8 used, "
+    "n_ff_exp 1536, n_vocab 151936 per the log)": ("Qwen/Qwen3-235B-A22B", None, {}),
+    # L25: tests/data/real-logs-configs (written from the log's GGUF metadata; planned as a Llama-style decoder)
+    "THUDM/GLM-Z1-32B-0414 GGUF (glm4: 61 layers, n_embd 6144, 48/2 heads x 128, n_ff 23040, n_vocab 151552 "
+    "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
+    "Qwen3-30B-A3B GGUF (unsloth; qwen3moe: 48 layers, 4 KV heads x 128 per the 1536 MiB KV of 16384 cells, "
+    "128 experts, n_ff_exp 768 per the log)": ("Qwen/Qwen3-30B-A3B", None, {}),
     "qwen2.5-coder:32b (the Qwen2.5-32B shape: 64 layers, 8 KV heads, vocab 152064)": (
         "Qwen/Qwen2.5-32B-Instruct",
         None,
@@ -334,8 +352,16 @@ def _gguf_weights(spec: ModelSpec, quant: str) -> GGUFWeights:
 
 
 def _quant(case: LogCase) -> str | None:
+    """The stated quantization, None when unstated or a mix core/gguf_quant.py does not model (L24's Q3_K_S): such a
+    case is planned with the Q4_K_M stand-in and its model buffers are not compared, as for an unstated one."""
     m = re.search(r"\b(Q\d_K(_[SML])?|Q8_0|Q4_0)\b", case.dtype_or_quant)
-    return m.group(1) if m else None
+    if m is None:
+        return None
+    try:
+        normalise_quant(m.group(1))
+    except KeyError:
+        return None
+    return m.group(1)
 
 
 def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
@@ -360,6 +386,8 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         batch_size=batch,
         parallel=parallel,
         n_outputs=_int(case.setting("n_outputs")) or n_outputs,
+        n_gpu_layers=_int(case.setting("n_gpu_layers")),  # -ngl where the case states it (L24); else all layers
+        n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
         legacy_graph=legacy,
     )
     quant = _quant(case)
@@ -484,20 +512,22 @@ def compare_all(
 # First id of each held-out round per engine letter: round 1 (vLLM V40, llama.cpp L10, Ollama O10 on) and round 2
 # (V48, L20, O20 on: the second search, scored before the changes it led to; tests/data/real-engine-logs.md) and
 # round 3 (V50 on: the third search, vLLM only), round 4 (V64 on: the fourth search, vLLM only), round 5 (V78 on, vLLM
-# only) and its follow-up, the multimodal runs (V85-V90), counted as a sixth. The L and O starts of rounds 3-6 are
-# placeholders past the last llama.cpp and Ollama cases.
+# only) and its follow-up, the multimodal runs (V85-V90), counted as a sixth; the sixth search (issue-10 round 6: V91,
+# L22, O21 on) is the seventh entry. Rounds 3-6 added no llama.cpp or Ollama case: their L and O starts equal round 6's,
+# so L21 and O20 stay in round 2 and L22 on count in every later entry (held_out_round 7).
 HELD_OUT_ROUNDS = (
     {"V": 40, "L": 10, "O": 10},
     {"V": 48, "L": 20, "O": 20},
-    {"V": 50, "L": 30, "O": 30},
-    {"V": 64, "L": 40, "O": 40},
-    {"V": 78, "L": 50, "O": 50},
-    {"V": 85, "L": 60, "O": 60},
+    {"V": 50, "L": 22, "O": 21},
+    {"V": 64, "L": 22, "O": 21},
+    {"V": 78, "L": 22, "O": 21},
+    {"V": 85, "L": 22, "O": 21},
+    {"V": 91, "L": 22, "O": 21},
 )
 
 
 def held_out_round(case: str) -> int:
-    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-6)."""
+    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-7)."""
     m = re.fullmatch(r"([VLO])(\d+)", case)
     if m is None:
         return 0

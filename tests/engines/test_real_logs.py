@@ -194,11 +194,29 @@ def test_moe_workspace_counted_from_the_source():
     assert moe_workspace_bytes(qwen, 2, 8192, 1, line, True) == 0  # quantized experts: another experts class
 
 
+# Partial offload (round 6, held out, tests/data/real-engine-logs.md): L24 (-ngl 93 of a 94-layer Qwen3-235B-A22B on
+# Vulkan, blog.tosukui.xyz/posts/gmktec-ryzen-ai-pc-setup) logs 93 repeating layers on the GPU (KV 744 MiB) where the
+# plan puts 92 and the output layer there (736 MiB): llama-model.cpp load_tensors starts the GPU layers at
+# max(n_layer - ngl, 0), engines/llamacpp.py layer_devices at n_layer + 1 - ngl. Its compute buffers miss too: the CPU
+# layers' matmuls run on the GPU (ggml-backend.cpp op offload), host 16.01 MiB logged. Not changed in round 6.
+PARTIAL_OFFLOAD_MISSES = {"L24"}
+# Round 6, held out: L27 (unsloth Qwen3-30B-A3B Q4_K_M, github.com/ikawrakow/ik_llama.cpp/issues/514; the log counts
+# 289 q4_K + 49 q6_K tensors) has model buffers 1.5% (GPU) and 3.3% (CPU, the experts) above the plan's Q4_K_M mix for
+# a 128-expert MoE; its KV buffer is exact. The mix rule is not traced here (tests/data/real-engine-logs.md).
+QUANT_MIX_MISSES = {"L27"}
+
+
 @pytest.mark.parametrize(
     "row",
-    _rows(
-        "llamacpp", ("gpu_model_buffer_mib", "cpu_model_buffer_mib", "gpu_kv_buffer_mib", "gpu_recurrent_buffer_mib")
-    ),
+    [
+        r
+        for r in _rows(
+            "llamacpp",
+            ("gpu_model_buffer_mib", "cpu_model_buffer_mib", "gpu_kv_buffer_mib", "gpu_recurrent_buffer_mib"),
+        )
+        if r.case not in PARTIAL_OFFLOAD_MISSES
+        and not (r.case in QUANT_MIX_MISSES and r.metric.endswith("model_buffer_mib"))
+    ],
     ids=_id,
 )
 def test_llamacpp_model_and_kv_buffers_exact(row):
@@ -217,7 +235,7 @@ def test_llamacpp_gpu_compute_buffer_median_within_10_percent():
 # llama.cpp known misses (tests/data/real-engine-logs.md): L20's compute buffers (Qwen3.5 hybrid, a 2026 build):
 # its host buffer holds an f32 mask (72.03 = 8 + 64 MiB) and its GPU buffer 574.02 MiB, about the logits of 512
 # rows (485 MiB) plus a layer; the log states neither the build's mask type nor why 512 output rows are reserved.
-LLAMACPP_KNOWN_MISSES = {"L20"}
+LLAMACPP_KNOWN_MISSES = {"L20"} | PARTIAL_OFFLOAD_MISSES
 
 
 @pytest.mark.parametrize(
@@ -471,3 +489,71 @@ def test_round_5_follow_up_meets_the_targets():
     # median 3.4%, max 19.8% (V90); after: every case but V90 (its rope cache, then not planned: +17.3%) within 2%;
     # with the rope cache planned, V90 +2.4% and every case within 2.4%.
     _round_meets_the_targets(6, 6)
+
+
+# Round 6 (tests/data/real-engine-logs.md): llama.cpp build 5398 on a Strix Halo iGPU (Radeon 8060S, gfx1151), read from
+# https://blog.tosukui.xyz/posts/gmktec-ryzen-ai-pc-setup: Qwen3-0.6B Q8_0 by llama-cli on ROCm (L22) and Vulkan (L23),
+# n_ctx 4096, ubatch 512, no flash attention, every layer on the GPU. Scored before any change; the logged figures.
+@pytest.mark.parametrize(
+    "case,metric,logged",
+    [
+        (case, metric, logged)
+        for case in ("L22", "L23")
+        for metric, logged in (
+            ("gpu_model_buffer_mib", 604.15),
+            ("cpu_model_buffer_mib", 157.65),
+            ("gpu_kv_buffer_mib", 448.00),
+            ("gpu_compute_buffer_mib", 298.75),
+            ("host_compute_buffer_mib", 10.01),
+        )
+    ],
+)
+def test_round_6_fully_offloaded_rows(case, metric, logged):
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    assert abs(row.predicted - logged) <= 0.02, _message(row)
+
+
+def test_round_6_partial_offload_is_still_a_miss():
+    # L24 (-ngl 93): the logged KV is 93 layers x 4096 cells x 2 KiB = 744 MiB on Vulkan0 (plus 8.00 MiB on the CPU for
+    # the 94th), the plan one layer short; the host compute buffer is 16.01 MiB logged where the plan counts the CPU
+    # layers' compute on the host. Its Q3_K_S weights are not planned (no Q3_K_S mix in core/gguf_quant.py).
+    rows = {r.metric: r for r in ROWS if r.case == "L24"}
+    assert rows["gpu_kv_buffer_mib"].logged == 744.00 and rows["gpu_kv_buffer_mib"].predicted == 736.00
+    assert rows["host_compute_buffer_mib"].error > 1.0
+    assert rows["gpu_model_buffer_mib"].predicted is None
+
+
+def test_round_6_is_the_seventh_held_out_entry():
+    # Round 6 added L22-L27 and no vLLM or Ollama case; rounds 3-6 added no llama.cpp or Ollama case, so L21 and O20
+    # stay in round 2 (tests/data/real-engine-logs.md)
+    from planner.planning.real_logs import held_out_round
+
+    assert [held_out_round(f"L{n}") for n in (20, 21, 22, 27)] == [2, 2, 7, 7]
+    assert held_out_round("O20") == 2 and held_out_round("V90") == 6
+    assert sorted({r.case for r in ROWS if held_out_round(r.case) == 7}) == ["L22", "L23", "L24", "L25", "L26", "L27"]
+
+
+@pytest.mark.parametrize(
+    "case,logged",
+    [
+        # GLM-Z1-32B planned as a Llama-style decoder (ik_llama.cpp#370, build 5274): 353.00 MiB logged
+        ("L25", 353.00),
+        # Llama 3.1 8B, Vulkan on an RTX 4080, ubatch 1024 (ik_llama.cpp discussion #562, build 5781): 613.01 MiB logged
+        ("L26", 613.01),
+    ],
+)
+def test_round_6_untraced_compute_misses_are_under_plans(case, logged):
+    row = next(r for r in ROWS if r.case == case and r.metric == "gpu_compute_buffer_mib")
+    assert row.logged == logged
+    assert -0.20 < row.error < -0.10, _message(row)
+
+
+def test_round_6_quant_mix_miss_keeps_its_kv_and_compute():
+    # L27 (ik_llama.cpp#514): unsloth's Q4_K_M of Qwen3-30B-A3B, every expert on the CPU (-ot exps=CPU, planned as
+    # --n-cpu-moe 48) over an RTX 4090 + 5090: KV 384 + 1152 MiB exact, compute 1080 + 1080 MiB within 1%, the model
+    # buffers under the logged 784.42 (GPU) and 17447.91 MiB (CPU)
+    rows = {r.metric: r for r in ROWS if r.case == "L27"}
+    assert rows["gpu_kv_buffer_mib"].predicted == 1536.00
+    assert abs(rows["gpu_compute_buffer_mib"].error) < 0.01
+    assert -0.05 < rows["cpu_model_buffer_mib"].error < 0 and -0.05 < rows["gpu_model_buffer_mib"].error < 0
