@@ -174,8 +174,8 @@ def precision_class(
             return "bf16" if bf16_hw else "bf16-without-hw"
         if q.startswith("MXFP4"):
             return "mxfp4"
-        if q.startswith("IQ"):
-            return "iquant"
+        if q.startswith(("IQ", "TQ")):
+            return "iquant"  # lookup-table kernels (the i-quants and the ternary TQ1_0/TQ2_0)
         if q.startswith("Q8"):
             return "q8"
         if "_K" in q:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from planner.core.gguf_quant import COMMON_QUANTS
+from planner.core.gguf_quant import COMMON_QUANTS, FILE_TYPES
 from planner.core.hardware import Hardware
 from planner.core.tensors import count_params
 from planner.engines.base import Suggestion
@@ -120,7 +120,8 @@ def gguf_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
             "--quant",
             quant,
             "not a GGUF quant mi50plan sizes",
-            hint="use one of " + ", ".join(COMMON_QUANTS) + " (or Q2_K, Q3_K_M, Q4_K_S, Q5_K_S)",
+            hint="use one of " + ", ".join(COMMON_QUANTS) + " (or any llama-quantize type: "
+            + ", ".join(q for q in FILE_TYPES if q not in COMMON_QUANTS and q not in ("F32", "BF16")) + ")",
         ) from None
     est = estimate_gguf(resolved.spec, name)
     repack_share = sum(est.type_bytes.get(t, 0) for t in REPACK_TYPES) / max(est.tensor_bytes, 1)

@@ -517,11 +517,12 @@ def test_round_6_fully_offloaded_rows(case, metric, logged):
 def test_round_6_partial_offload_is_still_a_miss():
     # L24 (-ngl 93): the logged KV is 93 layers x 4096 cells x 2 KiB = 744 MiB on Vulkan0 (plus 8.00 MiB on the CPU for
     # the 94th), the plan one layer short; the host compute buffer is 16.01 MiB logged where the plan counts the CPU
-    # layers' compute on the host. Its Q3_K_S weights are not planned (no Q3_K_S mix in core/gguf_quant.py).
+    # layers' compute on the host. Its Q3_K_S weights are planned since core/gguf_quant.py has the Q3_K_S mix
+    # (llama-quant.cpp: every tensor Q3_K but the Q6_K output): the GPU's 94976.34 MiB within 1%.
     rows = {r.metric: r for r in ROWS if r.case == "L24"}
     assert rows["gpu_kv_buffer_mib"].logged == 744.00 and rows["gpu_kv_buffer_mib"].predicted == 736.00
     assert rows["host_compute_buffer_mib"].error > 1.0
-    assert rows["gpu_model_buffer_mib"].predicted is None
+    assert abs(rows["gpu_model_buffer_mib"].error) < 0.01, _message(rows["gpu_model_buffer_mib"])
 
 
 def test_round_6_is_the_seventh_held_out_entry():

@@ -1,0 +1,150 @@
+"""Every llama-quantize file type sized from the quantizer's per-tensor rules (planner/core/gguf_quant.py).
+
+Golden numbers come from llama.cpp itself (the llama.cpp vendored by llama-cpp-python 0.3.36):
+- tools/quantize/quantize.cpp QUANT_OPTIONS prints each K and legacy type's file size for Llama-3-8B
+  ("Q3_K_S 3.41G, +1.6321 ppl @ Llama-3-8B", ...), in GiB, and each i-quant's bits per weight;
+- ggml/src/ggml-common.h static_asserts give each block's bytes;
+- src/llama-quant.cpp llama_tensor_get_type_impl gives the per-tensor promotions checked below.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.core.gguf_quant import FILE_TYPES, GGML_TYPES, estimate_gguf, tensor_type
+from planner.core.tensors import tensor_inventory
+from planner.sources import catalog
+from planner.sources.models import spec_from_any_config
+
+
+def _spec(model_id: str):
+    return spec_from_any_config(catalog.catalog_config(catalog.find(model_id)), model_id, "catalog")
+
+
+# quantize.cpp QUANT_OPTIONS, "<size>G ... @ Llama-3-8B" (Llama 3.1 8B has the same shapes). Q2_K_S is left
+# out: the help text repeats Q2_K's 2.96G for it, while its rules (Q2_K attn_v only at GQA >= 4, ffn_down
+# Q4_K in the first eighth of layers only) make it smaller; tested apart below.
+LLAMA3_8B_GIB = {
+    "Q2_K": 2.96,
+    "Q3_K_S": 3.41,
+    "Q3_K_M": 3.74,
+    "Q3_K_L": 4.03,
+    "Q4_0": 4.34,
+    "Q4_1": 4.78,
+    "Q4_K_S": 4.37,
+    "Q4_K_M": 4.58,
+    "Q5_0": 5.21,
+    "Q5_1": 5.65,
+    "Q5_K_S": 5.21,
+    "Q5_K_M": 5.33,
+    "Q6_K": 6.14,
+    "Q8_0": 7.96,
+}
+
+
+@pytest.mark.parametrize("quant,gib", sorted(LLAMA3_8B_GIB.items()))
+def test_k_and_legacy_files_match_llama_quantize(quant, gib):
+    size = estimate_gguf(_spec("meta-llama/Llama-3.1-8B"), quant).file_bytes / 2**30
+    assert size == pytest.approx(gib, rel=0.005), f"{quant}: {size:.3f} GiB planned, quantize.cpp prints {gib}G"
+
+
+def test_q2_k_s_is_smaller_than_q2_k():
+    spec = _spec("meta-llama/Llama-3.1-8B")
+    assert estimate_gguf(spec, "Q2_K_S").file_bytes < estimate_gguf(spec, "Q2_K").file_bytes
+
+
+# quantize.cpp QUANT_OPTIONS: "IQ2_XXS 2.06 bpw", "IQ2_XS 2.31", "IQ1_S 1.56", "IQ1_M 1.75", "TQ1_0 1.69",
+# "TQ2_0 2.06", "IQ3_XXS 3.06", "IQ3_S 3.44", "IQ4_NL 4.50", "IQ4_XS 4.25"; the block bytes are ggml-common.h's.
+@pytest.mark.parametrize(
+    "ggml_type,bpw",
+    [
+        ("IQ2_XXS", 2.06),
+        ("IQ2_XS", 2.31),
+        ("IQ1_S", 1.56),
+        ("IQ1_M", 1.75),
+        ("TQ1_0", 1.69),
+        ("TQ2_0", 2.06),
+        ("IQ3_XXS", 3.06),
+        ("IQ3_S", 3.44),
+        ("IQ4_NL", 4.50),
+        ("IQ4_XS", 4.25),
+    ],
+)
+def test_block_bytes_give_the_printed_bits_per_weight(ggml_type, bpw):
+    block, size = GGML_TYPES[ggml_type]
+    assert 8 * size / block == pytest.approx(bpw, abs=0.006)
+
+
+def test_every_file_type_is_sized_and_ordered():
+    """Each type quantize.cpp lists (less the experimental Q1_0/Q2_0 and MXFP4_MOE, sized elsewhere) plans a file,
+    and within a family more bits make a bigger file."""
+    spec = _spec("meta-llama/Llama-3.1-8B")
+    sizes = {q: estimate_gguf(spec, q).file_bytes for q in FILE_TYPES if q not in ("F32", "MXFP4")}
+    for chain in (
+        ("IQ1_S", "IQ1_M", "IQ2_XXS", "IQ2_XS", "IQ2_S", "IQ2_M", "IQ3_XXS", "IQ3_XS", "IQ3_S", "IQ3_M", "IQ4_XS"),
+        ("Q2_K_S", "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_K_S", "Q4_K_M", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0"),
+        ("TQ1_0", "TQ2_0"),
+    ):
+        assert [sizes[q] for q in chain] == sorted(sizes[q] for q in chain), chain
+
+
+def _types(model_id: str, quant: str, name: str) -> set[str]:
+    spec = _spec(model_id)
+    tensors = tensor_inventory(spec)
+    n_v = sum(t.name == "attn_v" for t in tensors)
+    out, v, down = set(), 0, 0
+    for t in tensors:
+        if t.name == name:
+            out.add(tensor_type(t, quant, spec, v, n_v, down))
+        v += t.name == "attn_v"
+        down += t.name.startswith("ffn_down")
+    return out
+
+
+@pytest.mark.parametrize(
+    "quant,name,expected",
+    [
+        # output: Q5_K for the IQ1/IQ2 files and IQ3_XXS, Q6_K otherwise
+        ("IQ2_XXS", "output", {"Q5_K"}),
+        ("IQ3_XXS", "output", {"Q5_K"}),
+        ("IQ3_M", "output", {"Q6_K"}),
+        # token_embd: Q2_K under IQ2_XXS/XS and IQ1, IQ3_S under IQ2_S/M and IQ3_XXS
+        ("IQ1_M", "token_embd", {"Q2_K"}),
+        ("IQ2_M", "token_embd", {"IQ3_S"}),
+        # attn_v at GQA 4 (Llama 3 8B: 32 heads, 8 KV heads): Q4_K for the IQ2/IQ3 files, Q5_K for IQ4_XS and Q3_K_L
+        ("IQ2_XS", "attn_v", {"Q4_K"}),
+        ("IQ3_M", "attn_v", {"Q4_K"}),
+        ("IQ4_XS", "attn_v", {"Q5_K"}),
+        ("Q3_K_L", "attn_v", {"Q5_K"}),
+        ("Q2_K", "attn_v", {"Q4_K"}),
+        # attn_q/attn_k: IQ3_XS -> IQ3_XXS, IQ3_XXS -> IQ2_S
+        ("IQ3_XS", "attn_q", {"IQ3_XXS"}),
+        ("IQ3_XXS", "attn_k", {"IQ2_S"}),
+        # ffn_down: IQ3_M Q4_K in the first eighth of layers, IQ2_S/M IQ3_S there; Q3_K_L Q5_K everywhere
+        ("IQ3_M", "ffn_down", {"Q4_K", "IQ3_S"}),
+        ("IQ2_M", "ffn_down", {"IQ3_S", "IQ2_S"}),
+        ("Q3_K_L", "ffn_down", {"Q5_K"}),
+        # attn_output: Q3_K_L Q5_K, IQ3_M Q4_K, IQ1 -> IQ2_XXS
+        ("Q3_K_L", "attn_output", {"Q5_K"}),
+        ("IQ3_M", "attn_output", {"Q4_K"}),
+        ("IQ1_S", "attn_output", {"IQ2_XXS"}),
+        # ffn_gate/up of IQ3_XS: IQ3_XXS in the middle three quarters of layers
+        ("IQ3_XS", "ffn_gate", {"IQ3_S", "IQ3_XXS"}),
+    ],
+)
+def test_promotions_follow_llama_quant(quant, name, expected):
+    assert _types("meta-llama/Llama-3.1-8B", quant, name) == expected
+
+
+def test_router_stays_f32():
+    # conversion/base.py keeps FFN_GATE_INP in F32 and llama-quant.cpp tensor_allows_quantization skips it
+    assert _types("Qwen/Qwen3-30B-A3B", "Q4_K_M", "ffn_gate_inp") == {"F32"}
+
+
+def test_fit_accepts_the_new_types(run_json):
+    out = run_json("fit", "meta-llama/Llama-3.1-8B", "--engine", "llamacpp", "--quant", "IQ3_M", "--offline")
+    plan = out["plans"][0]
+    # the plan's weights are the estimate's file (the sum of its per-tensor types, about 3.52 GiB for IQ3_M)
+    estimate = estimate_gguf(_spec("meta-llama/Llama-3.1-8B"), "IQ3_M")
+    assert plan["quant"] == "IQ3_M" and plan["fits"]
+    assert plan["weights_bytes"] == pytest.approx(estimate.file_bytes, rel=0.01)
