@@ -17,7 +17,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from public_common import Problem, Residuals, all_rows, leave_one_gpu_out  # noqa: E402
+from public_common import (  # noqa: E402
+    Problem,
+    Residuals,
+    all_rows,
+    leave_one_gpu_out,
+    median,
+    unseen_band,
+    unseen_generation,
+)
 
 from planner.core.efficiency import BAND_LEVEL  # noqa: E402
 from planner.core.speed import DEFAULT_COMMUNICATION  # noqa: E402
@@ -67,6 +75,12 @@ def build(problem: Problem | None = None, rows=None) -> dict:
     residuals = Residuals(results)
     level = residuals.level(BAND_LEVEL)
     band = residuals.band(list(range(len(results))), level)
+    unseen = unseen_generation(results)
+    pairs = list(zip(results, unseen, strict=True))
+    unseen_errors = {
+        kind: median([abs(x["pred"] / x["measured"] - 1) for x, u in pairs if u and x["kind"] == kind])
+        for kind in ("decode", "prefill")
+    }
     return {
         "schema_version": 2,
         "generated_by": "scripts/fit_efficiency.py",
@@ -80,6 +94,13 @@ def build(problem: Problem | None = None, rows=None) -> dict:
             "value": BATCH_COMPUTE,
             "meaning": "batched decode GEMM efficiency / prefill GEMM efficiency",
             "fitted_from": "vLLM Llama-3.1-8B fp16 ShareGPT throughput (MI50), previous model",
+        },
+        "band_unseen_generation": {
+            **unseen_band(results, unseen, band, level),
+            "figures": {k: sum(u and x["kind"] == k for x, u in pairs) for k in ("decode", "prefill")},
+            "median_abs_error": {k: round(v, 4) for k, v in unseen_errors.items()},
+            "meaning": "the band of a GPU whose generation (arch class) no fitted row has: the shared band widened "
+            "to the same central interval of the leave-one-GPU-out errors of GPUs alone in their generation",
         },
         "band": {
             **band,

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from public_common import DATA, load_public, median, predict_row  # noqa: E402
 
 from planner.core.efficiency import BAND_LEVEL  # noqa: E402
+from planner.core.speed import features_for  # noqa: E402
 from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
@@ -41,7 +42,9 @@ def results(path: Path = HELDOUT, prefix: str = "") -> list[dict]:
         for kind, metric in (("decode", "tg"), ("prefill", "pp")):
             measured = getattr(r, f"{metric}_tps")
             if measured and pred[metric]:
-                lo, hi = eff.band_factors(kind)
+                # as predict: the wider band for a GPU generation the fit has no row of
+                unseen = eff.unseen_generation(features_for(r.moe, r.hw, r.deployment, r.quant_bits))
+                lo, hi = eff.band_factors(kind, unseen)
                 covered = pred[metric] * lo <= measured <= pred[metric] * hi
                 out.append({"row": r, "kind": kind, "pred": pred[metric], "measured": measured, "covered": covered})
     return out

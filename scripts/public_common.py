@@ -27,7 +27,13 @@ from pathlib import Path
 
 from benchmarks_common import Row, is_special, load_rows
 
-from planner.core.efficiency import MAX_BANDWIDTH_EFFICIENCY, MAX_COMPUTE_EFFICIENCY, RIDGE, EfficiencyModel
+from planner.core.efficiency import (
+    MAX_BANDWIDTH_EFFICIENCY,
+    MAX_COMPUTE_EFFICIENCY,
+    RIDGE,
+    EfficiencyModel,
+    arch_class,
+)
 from planner.core.hardware import Hardware
 from planner.core.speed import (
     DEFAULT_COMMUNICATION,
@@ -642,6 +648,44 @@ def band_from(results: list[dict], level: float = 0.8) -> dict:
 # off as a whole), so the 80% quantiles of the pooled held-out errors cover fewer than 80% of a new
 # GPU's rows; the band takes the narrowest level whose leave-one-GPU-out coverage reaches the target.
 LEVELS = tuple(round(0.80 + 0.01 * i, 2) for i in range(19))
+
+
+def unseen_generation(results: list[dict]) -> list[bool]:
+    """Whether each held-out result's GPU generation (efficiency.arch_class) had no other GPU in its fold's
+    fit for that kind: the fit had no arch level for it, as the shipped model has none for a new generation."""
+    gens: dict[tuple[str, str], set[str]] = {}
+    for x in results:
+        p = x["row"].hw.profile
+        gens.setdefault((arch_class(p.arch, p.platform), x["kind"]), set()).add(x["row"].group)
+    out = []
+    for x in results:
+        p = x["row"].hw.profile
+        out.append(gens[(arch_class(p.arch, p.platform), x["kind"])] == {x["row"].group})
+    return out
+
+
+def unseen_band(results: list[dict], unseen: list[bool], shared: dict, level: float) -> dict:
+    """The band of a GPU whose generation the fit has not seen: the shared band widened to the central `level`
+    interval of the held-out errors of such GPUs (never narrower than the shared one)."""
+    out = {}
+    for kind in ("decode", "prefill"):
+        logs = sorted(
+            math.log(x["measured"] / x["pred"]) for x, u in zip(results, unseen, strict=True) if u and x["kind"] == kind
+        )
+        lo, hi = shared[kind]
+        if logs:
+            lo = min(lo, _quantile(logs, (1 - level) / 2))
+            hi = max(hi, _quantile(logs, (1 + level) / 2))
+        out[kind] = [round(lo, 4), round(hi, 4)]
+    return out
+
+
+def _quantile(values: list[float], q: float) -> float:
+    """Linear interpolation between order statistics (torch.quantile's default)."""
+    pos = q * (len(values) - 1)
+    i = int(pos)
+    j = min(i + 1, len(values) - 1)
+    return values[i] + (values[j] - values[i]) * (pos - i)
 
 
 class Residuals:

@@ -261,6 +261,9 @@ class EfficiencyModel:
     vector_work: dict = field(default_factory=dict)  # prefill precision -> vector FLOPs per GEMM FLOP
     decode_vector_work: dict = field(default_factory=dict)  # decode precision -> the same, one token
     band: dict = field(default_factory=lambda: {"decode": (-0.3, 0.3), "prefill": (-0.5, 0.5)})
+    # The wider band of a GPU generation no fitted row has, and the held-out median |error| of such GPUs.
+    band_unseen: dict = field(default_factory=dict)
+    unseen_error: dict = field(default_factory=dict)
     cpu: dict = field(default_factory=dict)
     communication: dict = field(default_factory=dict)
     moe_layer_overhead: float = 0.0  # an MoE layer's extra fixed cost, as a share of the per-layer cost
@@ -268,6 +271,7 @@ class EfficiencyModel:
     @classmethod
     def from_dict(cls, data: dict) -> EfficiencyModel:
         band = data.get("band", {})
+        unseen = data.get("band_unseen_generation", {})
         return cls(
             decode=data["decode"],
             prefill=data["prefill"],
@@ -282,6 +286,8 @@ class EfficiencyModel:
             },
             band={k: tuple(band[k]) for k in ("decode", "prefill") if k in band}
             or {"decode": (-0.3, 0.3), "prefill": (-0.5, 0.5)},
+            band_unseen={k: tuple(unseen[k]) for k in ("decode", "prefill") if k in unseen},
+            unseen_error=dict(unseen.get("median_abs_error", {})),
             cpu=dict(data.get("cpu", {})),
             communication=dict(data.get("communication", {})),
             moe_layer_overhead=float(data.get("moe_layer_overhead", {}).get("value", 0.0)),
@@ -319,9 +325,19 @@ class EfficiencyModel:
         values = sorted(table.values())
         return values[len(values) // 2] if values else 0.0
 
-    def band_factors(self, kind: str) -> tuple[float, float]:
-        """Multipliers on a predicted speed for the low and high edge of the band."""
-        lo, hi = self.band.get(kind, (-0.3, 0.3))
+    def unseen_generation(self, features: Features) -> bool:
+        """No fitted row of this GPU generation (its arch level is in neither table): a GPU nobody in the data
+        has benchmarked, like the ones leave-one-GPU-out holds out alone in their generation."""
+        if features.arch == "cpu" or not features.arch:
+            return False
+        key = f"arch:{features.arch}"
+        return key not in self.decode["levels"] and key not in self.prefill["levels"]
+
+    def band_factors(self, kind: str, unseen: bool = False) -> tuple[float, float]:
+        """Multipliers on a predicted speed for the low and high edge of the band (the wider one of an
+        unseen generation when `unseen`)."""
+        table = self.band_unseen if unseen and kind in self.band_unseen else self.band
+        lo, hi = table.get(kind, (-0.3, 0.3))
         return math.exp(lo), math.exp(hi)
 
 

@@ -670,8 +670,9 @@ def predict_work(
     tpot = fixed / dscale + kv / (dscale * kvscale)
     # The band: the central interval of the leave-one-GPU-out errors of speeds whose held-out coverage
     # is 80% (efficiency.json "band").
-    d_lo, d_hi = eff.band_factors("decode")
-    p_lo, p_hi = eff.band_factors("prefill")
+    unseen = eff.unseen_generation(feats)
+    d_lo, d_hi = eff.band_factors("decode", unseen)
+    p_lo, p_hi = eff.band_factors("prefill", unseen)
     fields: dict[str, float] = {}
     for suffix, pf, df in (("", 1.0, 1.0), ("_low", p_lo, d_lo), ("_high", p_hi, d_hi)):
         t_pre, t_tok = prefill_s / pf, tpot / df
@@ -686,6 +687,17 @@ def predict_work(
         fields[f"e2e_s{other}"] = ttft + (output_tokens - 1) * t_tok
 
     notes = list(work.notes)
+    if unseen:
+        err = eff.unseen_error
+        notes.append(
+            f"no published benchmark of the {feats.arch} generation is in the fitted data: the band is the wider "
+            "one of GPUs held out alone in their generation"
+            + (
+                f" (their median error: decode {100 * err['decode']:.0f}%, prefill {100 * err['prefill']:.0f}%)"
+                if {"decode", "prefill"} <= err.keys()
+                else ""
+            )
+        )
     if feats.backend == "vulkan" and feats.arch == "gcn5":
         notes.append(
             "Vulkan on gfx906 has cliffs: q4_0 KV at long context and parallel > 1 measured at "
