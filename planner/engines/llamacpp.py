@@ -136,7 +136,7 @@ class LlamaCppOptions:
     n_cpu_moe: int = 0  # --n-cpu-moe N: the expert tensors of the first N layers stay on the CPU
     # Builds before the llama_kv_cache rename (2025 and earlier): the attention mask is an f32 input on the host,
     # cast on the device under flash attention, and the host buffer holds one copy of the input embeddings; -ngl
-    # counts the repeating layers first (i_gpu_start = n_layer - ngl, the output layer offloaded last).
+    # counts the repeating layers first (i_gpu_start = n_layer - ngl, the output layer offloaded last; before #18148).
     legacy_graph: bool = False
     # --no-op-offload turns it off: matmuls whose weights sit in host memory then run on the CPU.
     op_offload: bool = True
@@ -475,9 +475,10 @@ def layer_devices(n_layer: int, n_gpu_layers: int, gpus: int, split_mode: str, l
     """Device of each layer 0..n_layer (the last is the output layer): -1 CPU, else the GPU index.
 
     llama-model.cpp load_tensors: i_gpu_start = n_layer + 1 - ngl; layers from there go to the GPUs,
-    split by upper_bound over cumulative equal shares (same free memory on identical cards). Legacy builds
-    started at max(n_layer - ngl, 0) with the same act_gpu_layers = min(ngl, n_layer + 1), so the output layer
-    was the last to be offloaded (-ngl n_layer: every block on the GPU, the output layer on the CPU).
+    split by upper_bound over cumulative equal shares (same free memory on identical cards). Builds before
+    llama.cpp#18148 (2025-12, "offload output layer to GPU first"; every legacy_graph build) started at
+    max(n_layer - ngl, 0) with the same act_gpu_layers = min(ngl, n_layer + 1), so the output layer was the last
+    to be offloaded (-ngl n_layer: every block on the GPU, the output layer on the CPU).
     """
     if gpus == 0:
         return [-1] * (n_layer + 1)

@@ -515,9 +515,9 @@ def test_round_6_fully_offloaded_rows(case, metric, logged):
 def test_round_6_partial_offload_after_the_fix():
     # L24 (-ngl 93, build 5398; blog.tosukui.xyz/posts/gmktec-ryzen-ai-pc-setup), scored before the fix at KV 736.00,
     # GPU compute 554.00 and host compute 594.00 MiB (tests/data/real-engine-logs.md, round 6). After it:
-    # - KV 93 layers x 4096 cells x 2 KiB = 744.00 MiB (logged "Vulkan0 KV buffer size = 744.00 MiB"): legacy builds
-    #   start the GPU layers at max(n_layer - ngl, 0) (llama-model.cpp load_tensors), so layer 0 and the output layer
-    #   stay on the CPU ("offloaded 93/95 layers");
+    # - KV 93 layers x 4096 cells x 2 KiB = 744.00 MiB (logged "Vulkan0 KV buffer size = 744.00 MiB"): builds before
+    #   llama.cpp#18148 start the GPU layers at max(n_layer - ngl, 0) (llama-model.cpp load_tensors), so layer 0 and
+    #   the output layer stay on the CPU ("offloaded 93/95 layers");
     # - GPU compute 791.61 MiB logged = the op-offload copy of output.weight (q6_K, 151936 x 4096 x 210/256 B =
     #   486.86 MiB; ggml-backend.cpp ggml_backend_sched_split_graph copies a host source into the split's backend) +
     #   the logits of 512 rows (296.75) + the normed hidden state [4096, 512] f32 (8.00);
