@@ -512,7 +512,7 @@ def place(
     flash: bool,
     n_outputs: int,
     cuda_like: bool = False,
-    gpu_host_buffer: bool = False,
+    metal: bool = False,
 ) -> tuple[list[DeviceUse], list[KvCache], int, int]:
     n_layer = spec.num_layers
     where = layer_devices(n_layer, ngl, hw_gpus, opts.split_mode, opts.legacy_graph)
@@ -533,7 +533,8 @@ def place(
     # Op offload (ggml-backend.cpp ggml_backend_sched_backend_id_from_cur): an op whose weight sits in host memory
     # goes to the first GPU backend whose offload_op accepts its batch; at reservation (n_ubatch tokens) that is
     # every op of the CPU layers but the token lookup, so GPU0 computes them and the host keeps only the inputs.
-    offload = bool(hw_gpus) and opts.op_offload and opts.ubatch_size >= OP_OFFLOAD_MIN_BATCH
+    # Metal's offload_op takes only the matmuls (ggml-metal.cpp): not modelled, its CPU layers keep the CPU formula.
+    offload = bool(hw_gpus) and not metal and opts.op_offload and opts.ubatch_size >= OP_OFFLOAD_MIN_BATCH
     host_weights = any(w == -1 for w in where) or any(where[i] != -1 for i in moe_on_cpu) if hw_gpus else False
     offload_peak = 0
     if offload and host_weights:
@@ -597,7 +598,7 @@ def place(
         # make_cpu_buft_list puts the GPU's host buffer type (CUDA_Host, ROCm_Host, Vulkan_Host, SYCL; Metal has none)
         # before the CPU's extra (repack) types, and with mmap the loader swaps that host type for the plain CPU buffer
         # (llama-model-loader.cpp "avoid using a host buffer when using mmap"): beside such a GPU nothing is repacked.
-        repack = sum(_repack(weights, i) for i in layer_ids) if dev == -1 and not gpu_host_buffer else 0
+        repack = sum(_repack(weights, i) for i in layer_ids) if dev == -1 and (metal or not hw_gpus) else 0
         if dev == -1:
             model += sum(b for i, b in moe_on_cpu.items() if where[i] != -1)
         else:
@@ -753,7 +754,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     free = profile.runtime_memory_bytes  # llama.cpp reads cudaMemGetInfo/hipMemGetInfo
     # The CUDA/HIP backend (not Vulkan, Metal or the CPU) sizes flash attention over quantized KV with f16 copies.
     cuda_like = profile.platform in ("cuda", "rocm") and profile.engine("llamacpp").backends[:1] != ("vulkan",)
-    gpu_host_buffer = on_gpu and profile.platform != "metal"  # ggml-metal.cpp: get_host_buffer_type = NULL
+    metal = profile.platform == "metal"  # no host buffer type (ggml-metal.cpp get_host_buffer_type = NULL)
 
     streams = 1 if unified else n_seq
     cpu_only_budget = profile.memory_bytes if not on_gpu else None  # fit.cpp: no device -> total host memory
@@ -762,7 +763,7 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
 
     def attempt(ctx: int, layers: int):
         devs, caches, n_ctx, n_ctx_seq = place(
-            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs, cuda_like, gpu_host_buffer
+            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs, cuda_like, metal
         )
         gpu_devs = [d for d in devs if d.name != "CPU"]
         over = any(d.total_bytes > free for d in gpu_devs)
