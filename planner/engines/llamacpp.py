@@ -513,7 +513,10 @@ def place(
     n_outputs: int,
     cuda_like: bool = False,
     metal: bool = False,
+    largest: dict[int, tuple[int, int]] | None = None,
 ) -> tuple[list[DeviceUse], list[KvCache], int, int]:
+    """Each device's buffers for -ngl `ngl`. `largest`: a cache for _largest_tensors, filled on first use (the --fit
+    loop calls this once per layer count)."""
     n_layer = spec.num_layers
     where = layer_devices(n_layer, ngl, hw_gpus, opts.split_mode, opts.legacy_graph)
     kv_quant = opts.cache_type_k not in ("f16", "f32", "bf16") or opts.cache_type_v not in (
@@ -538,8 +541,12 @@ def place(
     host_weights = any(w == -1 for w in where) or any(where[i] != -1 for i in moe_on_cpu) if hw_gpus else False
     offload_peak = 0
     if offload and host_weights:
+        if largest is None:
+            largest = {}
+        if not largest:
+            largest.update(_largest_tensors(spec, weights))
         offload_peak = op_offload_bytes(
-            spec, weights, where, all_caches, opts, n_outputs, flash, kv_quant, f16_copies, moe_on_cpu
+            spec, weights, where, all_caches, opts, n_outputs, flash, kv_quant, f16_copies, moe_on_cpu, largest
         )
     for dev in [-1] + list(range(hw_gpus)):
         layer_ids = [i for i in range(n_layer) if where[i] == dev]
@@ -644,6 +651,7 @@ def op_offload_bytes(
     kv_quant: bool,
     f16_copies: int,
     moe_on_cpu: dict[int, int],
+    largest: dict[int, tuple[int, int]],
 ) -> int:
     """GPU0's compute buffer for the work op offload brings from host memory (docs/methodology.md section 4).
 
@@ -665,7 +673,7 @@ def op_offload_bytes(
     mask_elem = 2 if flash else 4
     masks = sum(c.cells * ub * mask_elem for c in caches if c.layers)
     ffn = _gpu_ffn_bytes(spec, ub)
-    big = _largest_tensors(spec, weights)
+    big = largest  # _largest_tensors(spec, weights)
     peak = 0
     cpu_layers = [i for i in range(n_layer) if where[i] == -1]
     if cpu_layers:
@@ -761,9 +769,11 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     if opts.fit and not user_ctx:
         ctx_req = train * streams  # fit.cpp resolves an unset context to n_ctx_train x n_streams first
 
+    largest: dict[int, tuple[int, int]] = {}  # filled by the first partial offload, reused by the --fit loop
+
     def attempt(ctx: int, layers: int):
         devs, caches, n_ctx, n_ctx_seq = place(
-            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs, cuda_like, metal
+            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs, cuda_like, metal, largest
         )
         gpu_devs = [d for d in devs if d.name != "CPU"]
         over = any(d.total_bytes > free for d in gpu_devs)
