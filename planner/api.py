@@ -156,6 +156,7 @@ def plan(
     swa_full: bool = False,
     mmproj: str | None = None,
     n_cpu_moe: int = 0,
+    op_offload: bool = True,
     num_ctx: int | None = None,
     num_parallel: int = 1,
     kv_cache_type: str = "f16",
@@ -206,6 +207,7 @@ def plan(
             split_mode=str(split_mode).lower(),
             swa_full=swa_full,
             n_cpu_moe=_count("--n-cpu-moe", n_cpu_moe),
+            op_offload=op_offload,
         ),
         ollama=OllamaOptions(
             num_ctx=num_ctx,

@@ -81,6 +81,9 @@ def fit_command(
     swa_full: bool = typer.Option(False, "--swa-full", help="llama.cpp full-size SWA cache."),
     mmproj: o.MmprojOpt = None,
     n_cpu_moe: o.NCpuMoeOpt = 0,
+    no_op_offload: bool = typer.Option(
+        False, "--no-op-offload", help="llama.cpp: run the CPU layers' matmuls on the CPU, not the GPU."
+    ),
     num_ctx: o.NumCtxOpt = None,
     num_parallel: int = typer.Option(1, "--num-parallel", help="OLLAMA_NUM_PARALLEL."),
     kv_cache_type: str = typer.Option("f16", "--kv-cache-type", help="OLLAMA_KV_CACHE_TYPE: f16, q8_0, q4_0."),
@@ -139,6 +142,7 @@ def fit_command(
         swa_full=swa_full,
         mmproj=mmproj,
         n_cpu_moe=n_cpu_moe,
+        op_offload=not no_op_offload,
         num_ctx=num_ctx,
         num_parallel=num_parallel,
         kv_cache_type=kv_cache_type,

@@ -43,6 +43,9 @@ ALLOC_SLACK = 1.341
 # Types the CPU backend repacks into interleaved layouts (ggml-cpu/repack.cpp) when it runs a layer:
 # a second copy in the CPU_REPACK buffer on top of the mmapped file.
 REPACK_TYPES = ("Q4_0", "Q4_K", "IQ4_NL")
+# ggml-cuda.cu and ggml-vulkan.cpp: op_offload_min_batch_size (GGML_OP_OFFLOAD_MIN_BATCH, default 32); offload_op takes
+# an op whose batch (ne[1] of a MUL_MAT, ne[2] of a MUL_MAT_ID, the rows of the rest; never GET_ROWS) reaches it.
+OP_OFFLOAD_MIN_BATCH = 32
 
 
 def kv_row_bytes(kv_type: str, elements: int) -> int:
@@ -132,8 +135,11 @@ class LlamaCppOptions:
     mmproj_vision: VisionTower | None = None  # its encoder's shape, for its compute buffer
     n_cpu_moe: int = 0  # --n-cpu-moe N: the expert tensors of the first N layers stay on the CPU
     # Builds before the llama_kv_cache rename (2025 and earlier): the attention mask is an f32 input on the host,
-    # cast on the device under flash attention, and the host buffer holds one copy of the input embeddings.
+    # cast on the device under flash attention, and the host buffer holds one copy of the input embeddings; -ngl
+    # counts the repeating layers first (i_gpu_start = n_layer - ngl, the output layer offloaded last; before #18148).
     legacy_graph: bool = False
+    # --no-op-offload turns it off: matmuls whose weights sit in host memory then run on the CPU.
+    op_offload: bool = True
 
     def flags(self) -> list[str]:
         out: list[str] = []
@@ -161,6 +167,8 @@ class LlamaCppOptions:
             out += ["--mmproj", "<projector.gguf>"]
         if self.n_cpu_moe:
             out += ["--n-cpu-moe", str(self.n_cpu_moe)]
+        if not self.op_offload:
+            out += ["--no-op-offload"]
         return out
 
 
@@ -385,6 +393,23 @@ def _gpu_compute_bytes(
     Checked on a CUDA H200 log (164.01 MiB, Qwen2.5-7B shape, n_ctx 32768, ubatch 512, 4 slots).
     """
     h = spec.hidden_size
+    ffn = _gpu_ffn_bytes(spec, n_ubatch)
+    layer = ffn
+    if not flash_attn:
+        n_kv = max((c.cells for c in caches if c.layers), default=0)
+        kq = n_ubatch * n_kv * spec.num_attention_heads * 4
+        layer = max(ffn, kq + n_ubatch * 4 * (spec.q_dim + 2 * spec.kv_dim + 2 * h))
+    elif f16_kv_copies:
+        n_kv = max((c.cells for c in caches if c.layers), default=0)
+        attn = n_ubatch * 4 * (2 * spec.q_dim + 2 * h) + f16_kv_copies * n_kv * spec.kv_dim * 2
+        layer = max(ffn, attn)
+    output = n_outputs * spec.vocab_size * 4 + n_ubatch * h * 4
+    return max(masks + layer, output)
+
+
+def _gpu_ffn_bytes(spec: ModelSpec, n_ubatch: int) -> int:
+    """The FFN live set on a GPU: gate, up, GLU output [n_ff, n_ubatch] f32 and three [n_embd, n_ubatch] f32."""
+    h = spec.hidden_size
     inter = spec.intermediate_size
     ffn = n_ubatch * 4 * (3 * inter + 3 * h)
     if spec.moe is not None:
@@ -397,17 +422,7 @@ def _gpu_compute_bytes(
         ffn = n_ubatch * 4 * (max(3 * k_ff, k_ff + k_h) + 3 * h)
         if moe.dense_layers:
             ffn = max(ffn, n_ubatch * 4 * (3 * inter + 3 * h))
-    layer = ffn
-    if not flash_attn:
-        n_kv = max((c.cells for c in caches if c.layers), default=0)
-        kq = n_ubatch * n_kv * spec.num_attention_heads * 4
-        layer = max(ffn, kq + n_ubatch * 4 * (spec.q_dim + 2 * spec.kv_dim + 2 * h))
-    elif f16_kv_copies:
-        n_kv = max((c.cells for c in caches if c.layers), default=0)
-        attn = n_ubatch * 4 * (2 * spec.q_dim + 2 * h) + f16_kv_copies * n_kv * spec.kv_dim * 2
-        layer = max(ffn, attn)
-    output = n_outputs * spec.vocab_size * 4 + n_ubatch * h * 4
-    return max(masks + layer, output)
+    return ffn
 
 
 def host_compute_bytes(
@@ -456,16 +471,19 @@ def fit_context_size(budget: int, used_min: int, used_max: int, n_ctx_min: int, 
 # ---- placement ------------------------------------------------------------------------------------
 
 
-def layer_devices(n_layer: int, n_gpu_layers: int, gpus: int, split_mode: str) -> list[int]:
+def layer_devices(n_layer: int, n_gpu_layers: int, gpus: int, split_mode: str, legacy: bool = False) -> list[int]:
     """Device of each layer 0..n_layer (the last is the output layer): -1 CPU, else the GPU index.
 
     llama-model.cpp load_tensors: i_gpu_start = n_layer + 1 - ngl; layers from there go to the GPUs,
-    split by upper_bound over cumulative equal shares (same free memory on identical cards).
+    split by upper_bound over cumulative equal shares (same free memory on identical cards). Builds before
+    llama.cpp#18148 (2025-12, "offload output layer to GPU first"; every legacy_graph build) started at
+    max(n_layer - ngl, 0) with the same act_gpu_layers = min(ngl, n_layer + 1), so the output layer was the last
+    to be offloaded (-ngl n_layer: every block on the GPU, the output layer on the CPU).
     """
     if gpus == 0:
         return [-1] * (n_layer + 1)
     used = 1 if split_mode == "none" else gpus
-    start = max(n_layer + 1 - n_gpu_layers, 0)
+    start = max((n_layer if legacy else n_layer + 1) - n_gpu_layers, 0)
     act = min(n_gpu_layers, n_layer + 1)
     splits = [(i + 1) / used for i in range(used)]
     out = []
@@ -494,9 +512,13 @@ def place(
     flash: bool,
     n_outputs: int,
     cuda_like: bool = False,
+    metal: bool = False,
+    largest: dict[int, tuple[int, int]] | None = None,
 ) -> tuple[list[DeviceUse], list[KvCache], int, int]:
+    """Each device's buffers for -ngl `ngl`. `largest`: a cache for _largest_tensors, filled on first use (the --fit
+    loop calls this once per layer count)."""
     n_layer = spec.num_layers
-    where = layer_devices(n_layer, ngl, hw_gpus, opts.split_mode)
+    where = layer_devices(n_layer, ngl, hw_gpus, opts.split_mode, opts.legacy_graph)
     kv_quant = opts.cache_type_k not in ("f16", "f32", "bf16") or opts.cache_type_v not in (
         "f16",
         "f32",
@@ -511,10 +533,25 @@ def place(
     if flash and cuda_like and not opts.legacy_graph:
         f16_copies = sum(t not in ("f16", "f32", "bf16") for t in (opts.cache_type_k, opts.cache_type_v))
     moe_on_cpu = expert_bytes_by_layer(spec, weights, min(opts.n_cpu_moe, n_layer))
+    # Op offload (ggml-backend.cpp ggml_backend_sched_backend_id_from_cur): an op whose weight sits in host memory
+    # goes to the first GPU backend whose offload_op accepts its batch; at reservation (n_ubatch tokens) that is
+    # every op of the CPU layers but the token lookup, so GPU0 computes them and the host keeps only the inputs.
+    # Metal's offload_op takes only the matmuls (ggml-metal.cpp): not modelled, its CPU layers keep the CPU formula.
+    offload = bool(hw_gpus) and not metal and opts.op_offload and opts.ubatch_size >= OP_OFFLOAD_MIN_BATCH
+    host_weights = any(w == -1 for w in where) or any(where[i] != -1 for i in moe_on_cpu) if hw_gpus else False
+    offload_peak = 0
+    if offload and host_weights:
+        if largest is None:
+            largest = {}
+        if not largest:
+            largest.update(_largest_tensors(spec, weights))
+        offload_peak = op_offload_bytes(
+            spec, weights, where, all_caches, opts, n_outputs, flash, kv_quant, f16_copies, moe_on_cpu, largest
+        )
     for dev in [-1] + list(range(hw_gpus)):
         layer_ids = [i for i in range(n_layer) if where[i] == dev]
         has_output = where[n_layer] == dev
-        if dev != -1 and not layer_ids and not has_output:
+        if dev != -1 and not layer_ids and not has_output and not (dev == 0 and offload_peak):
             continue
         model = sum(weights.layer_bytes[i] for i in layer_ids)
         if has_output:
@@ -534,7 +571,12 @@ def place(
         )
         kv = sum(c.bytes for c in caches)
         recurrent = recurrent_state_bytes(spec, sum(spec.layer_types[i] == LINEAR for i in layer_ids), n_seq)
-        if layer_ids or (dev == -1 and hw_gpus == 0):
+        if dev == -1 and offload:
+            # The host buffer holds the inputs only; logits stay here when the output rows are too few to offload.
+            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
+            if has_output and n_outputs < OP_OFFLOAD_MIN_BATCH:
+                compute += n_outputs * spec.vocab_size * 4
+        elif layer_ids or (dev == -1 and hw_gpus == 0):
             # The logits belong to the device that holds the output layer (llama-model.cpp: dev_output =
             # get_layer_buft_list(n_layer), the last GPU when all layers are offloaded); the scheduler runs the
             # output projection there, so only that device's compute buffer reserves the n_outputs rows.
@@ -552,13 +594,18 @@ def place(
             compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
             if has_output:
                 compute += n_outputs * spec.vocab_size * 4
-        else:
+        elif has_output:
             # A device with no repeating layers: host-side inputs (embeddings of one ubatch) and, for
             # the output layer alone, its logits.
-            compute = opts.ubatch_size * spec.hidden_size * 4 * 2
-            if has_output:
-                compute += n_outputs * spec.vocab_size * 4
-        repack = sum(_repack(weights, i) for i in layer_ids) if dev == -1 else 0
+            compute = opts.ubatch_size * spec.hidden_size * 4 * 2 + n_outputs * spec.vocab_size * 4
+        else:
+            compute = 0  # GPU0 holding no layer: only the op-offloaded work below
+        if dev == 0:
+            compute = max(compute, offload_peak)
+        # make_cpu_buft_list puts the GPU's host buffer type (CUDA_Host, ROCm_Host, Vulkan_Host, SYCL; Metal has none)
+        # before the CPU's extra (repack) types, and with mmap the loader swaps that host type for the plain CPU buffer
+        # (llama-model-loader.cpp "avoid using a host buffer when using mmap"): beside such a GPU nothing is repacked.
+        repack = sum(_repack(weights, i) for i in layer_ids) if dev == -1 and (metal or not hw_gpus) else 0
         if dev == -1:
             model += sum(b for i, b in moe_on_cpu.items() if where[i] != -1)
         else:
@@ -570,6 +617,78 @@ def place(
             DeviceUse(names[dev + 1], len(layer_ids), has_output, model, kv, compute, repack, projector, recurrent)
         )
     return devices, all_caches, n_ctx, n_ctx_seq
+
+
+def _largest_tensors(spec: ModelSpec, weights: GGUFWeights) -> dict[int, tuple[int, int]]:
+    """Per layer: the bytes of its largest tensor and of its largest routed-expert tensor, each its share of the
+    layer's bytes by element count (the quant mix may give the FFN tensors different types; not modelled)."""
+    total: dict[int, int] = {}
+    big: dict[int, int] = {}
+    big_exp: dict[int, int] = {}
+    for t in tensor_inventory(spec):
+        if t.layer is None:
+            continue
+        total[t.layer] = total.get(t.layer, 0) + t.elements
+        big[t.layer] = max(big.get(t.layer, 0), t.elements)
+        if t.role == EXPERT:
+            big_exp[t.layer] = max(big_exp.get(t.layer, 0), t.elements)
+    out = {}
+    for i, n in total.items():
+        if i < len(weights.layer_bytes) and n:
+            b = weights.layer_bytes[i]
+            out[i] = (b * big[i] // n, b * big_exp.get(i, 0) // n)
+    return out
+
+
+def op_offload_bytes(
+    spec: ModelSpec,
+    weights: GGUFWeights,
+    where: list[int],
+    caches: list[KvCache],
+    opts: LlamaCppOptions,
+    n_outputs: int,
+    flash: bool,
+    kv_quant: bool,
+    f16_copies: int,
+    moe_on_cpu: dict[int, int],
+    largest: dict[int, tuple[int, int]],
+) -> int:
+    """GPU0's compute buffer for the work op offload brings from host memory (docs/methodology.md section 4).
+
+    ggml-backend.cpp ggml_backend_sched_split_graph: an op on GPU0 whose source sits in an incompatible (host)
+    buffer gets a copy of that source in GPU0's compute buffer (ggml_dup_tensor_layout, "create a copy of the input
+    in the split's backend"), allocated at the start of its split and freed after its last use; a host weight starts a
+    new split ("the memory of the previously offloaded weights can be reused"), so one weight copy is alive at a time,
+    the whole tensor even for MUL_MAT_ID (only the used experts' rows are filled, at compute time). The peak is:
+    - a CPU layer: its largest weight beside the FFN live set, or its attention set with copies of its K and V views
+      (the cache of a CPU layer is host memory);
+    - routed experts kept on the CPU (--n-cpu-moe): the largest expert tensor beside the FFN live set;
+    - the output layer on the CPU, when its n_outputs rows reach the offload batch: the output weight (token_embd
+      when tied) beside the logits and the normed hidden state. ROCm#5104 (0 of 41 layers on the GPU, Qwen3-14B
+      Q8_0): 788.24 + 296.75 + 10.00 = 1094.99 MiB logged.
+    """
+    n_layer = spec.num_layers
+    ub = opts.ubatch_size
+    h = spec.hidden_size
+    mask_elem = 2 if flash else 4
+    masks = sum(c.cells * ub * mask_elem for c in caches if c.layers)
+    ffn = _gpu_ffn_bytes(spec, ub)
+    big = largest  # _largest_tensors(spec, weights)
+    peak = 0
+    cpu_layers = [i for i in range(n_layer) if where[i] == -1]
+    if cpu_layers:
+        attn = compute_buffer_bytes(spec, caches, ub, 0, flash, kv_quant, gpu=True, f16_kv_copies=f16_copies)
+        n_kv = max((c.cells for c in caches if c.layers), default=0)
+        views = n_kv * (kv_row_bytes(opts.cache_type_k, spec.kv_dim) + kv_row_bytes(opts.cache_type_v, spec.kv_dim))
+        w = max(big.get(i, (0, 0))[0] for i in cpu_layers)
+        peak = max(attn + views, masks + w + ffn)
+    experts = [big.get(i, (0, 0))[1] for i in moe_on_cpu if where[i] != -1]
+    if experts:
+        peak = max(peak, masks + max(experts) + ffn)
+    if where[n_layer] == -1 and n_outputs >= OP_OFFLOAD_MIN_BATCH:
+        w_out = weights.embedding_bytes if weights.tied_embeddings else max(weights.output_bytes - h * 4, 0)
+        peak = max(peak, w_out + n_outputs * spec.vocab_size * 4 + ub * h * 4)
+    return peak
 
 
 def expert_bytes_by_layer(spec: ModelSpec, weights: GGUFWeights, first: int) -> dict[int, int]:
@@ -643,15 +762,18 @@ def plan_llamacpp(spec: ModelSpec, weights: GGUFWeights, hw: Hardware, opts: Lla
     free = profile.runtime_memory_bytes  # llama.cpp reads cudaMemGetInfo/hipMemGetInfo
     # The CUDA/HIP backend (not Vulkan, Metal or the CPU) sizes flash attention over quantized KV with f16 copies.
     cuda_like = profile.platform in ("cuda", "rocm") and profile.engine("llamacpp").backends[:1] != ("vulkan",)
+    metal = profile.platform == "metal"  # no host buffer type (ggml-metal.cpp get_host_buffer_type = NULL)
 
     streams = 1 if unified else n_seq
     cpu_only_budget = profile.memory_bytes if not on_gpu else None  # fit.cpp: no device -> total host memory
     if opts.fit and not user_ctx:
         ctx_req = train * streams  # fit.cpp resolves an unset context to n_ctx_train x n_streams first
 
+    largest: dict[int, tuple[int, int]] = {}  # filled by the first partial offload, reused by the --fit loop
+
     def attempt(ctx: int, layers: int):
         devs, caches, n_ctx, n_ctx_seq = place(
-            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs, cuda_like
+            spec, weights, gpus, layers, opts, ctx, n_seq, unified, flash, n_outputs, cuda_like, metal, largest
         )
         gpu_devs = [d for d in devs if d.name != "CPU"]
         over = any(d.total_bytes > free for d in gpu_devs)

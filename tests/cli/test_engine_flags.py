@@ -1,7 +1,7 @@
 """The engines' memory flags on `mi50plan fit`: each one reaches the plan and the printed launch command.
 
 vLLM: --vllm-version, --kv-cache-memory, --enforce-eager, --enable-prefix-caching, --cpu-offload-gb,
---swap-space; llama.cpp: --mmproj, --n-cpu-moe; Ollama: --ollama-version, --ollama-estimator.
+--swap-space; llama.cpp: --mmproj, --n-cpu-moe, --no-op-offload; Ollama: --ollama-version, --ollama-estimator.
 What each flag does to the budget is docs/methodology.md section 3.8 (vLLM flags) and the llama.cpp/Ollama
 sections; these tests check the flag gets there, against the plan without it.
 """
@@ -103,6 +103,21 @@ def test_n_cpu_moe_keeps_experts_on_the_cpu(run_json):
     assert moved["GPU0"] < base["GPU0"] and moved["CPU"] > base.get("CPU", 0)
     assert moved["GPU0"] + moved["CPU"] == base["GPU0"] + base.get("CPU", 0)  # the same tensors, moved
     assert "--n-cpu-moe 10" in launch[-1]
+
+
+def test_no_op_offload_keeps_the_cpu_layers_compute_on_the_host(run_json):
+    # methodology section 4 "Partial offload": with op offload (the default) GPU0 computes the CPU layers (a copy of
+    # their largest weight in its buffer) and the host buffer holds the inputs only; --no-op-offload undoes both.
+    def plan(*flags):
+        args = ("fit", "Qwen/Qwen2.5-32B-Instruct", "--engine", "llamacpp", "--quant", "Q4_K_M", "--offline")
+        (p,) = run_json(*args, "--hardware", "mi50-16gb", *flags)["plans"]
+        return {d["name"]: d["compute_bytes"] for d in p["devices"]}, p
+
+    on, p_on = plan()
+    off, p_off = plan("--no-op-offload")
+    assert p_on["gpu_layers"] < p_on["total_layers"]  # a partial offload
+    assert on["GPU0"] > off["GPU0"] and on["CPU"] < off["CPU"]
+    assert "--no-op-offload" in p_off["flags"] and "--no-op-offload" not in p_on["flags"]
 
 
 def test_bad_n_cpu_moe(run_cli):
