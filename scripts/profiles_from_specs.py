@@ -94,7 +94,8 @@ RUNTIME_SIBLING_GIB = {
     "a800-80gb": (
         79.25,
         "derived: the A100 SXM 80GB's logged 79.25 GiB (public vLLM logs, mi50plan issue 10): the A800 is the same "
-        "GA100 SXM4 board with NVLink cut; nvidia-smi shows 81920 MiB on both (A800: github.com/dexmal/dexbotic/issues/41)",
+        "GA100 SXM4 board with NVLink cut; nvidia-smi shows 81920 MiB on both "
+        "(A800: github.com/dexmal/dexbotic/issues/41)",
     ),
     "a10g": (
         22.18,
