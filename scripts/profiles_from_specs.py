@@ -84,8 +84,35 @@ MEMORY_KIND = {
 }
 
 
-def runtime_memory(gpu: str, nominal_gib: float, amd: bool) -> tuple[int, str]:
+# Cards whose runtime total is taken from a logged sibling on the same board (gpu-specs-extra.csv rows), with why.
+RUNTIME_SIBLING_GIB = {
+    "h800": (
+        79.18,
+        "derived: the H100 SXM 80GB's logged 79.18 GiB (vLLM 0.11 logs, github.com/llm-d/llm-d-benchmark "
+        "config_explorer/empirical-vllm-memory-results.md): the H800 is the same GH100 SXM5 board with NVLink cut",
+    ),
+    "a800-80gb": (
+        79.25,
+        "derived: the A100 SXM 80GB's logged 79.25 GiB (public vLLM logs, mi50plan issue 10): the A800 is the same "
+        "GA100 SXM4 board with NVLink cut; nvidia-smi shows 81920 MiB on both "
+        "(A800: github.com/dexmal/dexbotic/issues/41)",
+    ),
+    "a10g": (
+        22.18,
+        "derived: the A10's PyTorch total 'GPU 0 has a total capacity of 22.18 GiB' (github.com/OpenBMB/MiniCPM-V/"
+        "issues/640): the A10G is the same GA102 24 GB GDDR6 board, nvidia-smi 23028 MiB (vllm-project/vllm#9373)",
+    ),
+}
+# vLLM's logged total over nvidia-smi's on H100 SXM (79.18 GiB / 81559 MiB, gpu-specs.csv): for cards with an
+# nvidia-smi total in a public log but no vLLM total.
+SMI_RATIO = 79.18 * 1024 / 81559
+
+
+def runtime_memory(gpu: str, nominal_gib: float, amd: bool, kind: str = "") -> tuple[int, str]:
     """(bytes, source) of the runtime-visible total: a logged figure, else a documented rule."""
+    if gpu in RUNTIME_SIBLING_GIB:
+        gib, source = RUNTIME_SIBLING_GIB[gpu]
+        return int(round(gib * 2**30 / 2**20)) * 2**20, source
     if gpu in RUNTIME_LOGGED_GIB:
         gib, source = RUNTIME_LOGGED_GIB[gpu]
         return int(round(gib * 2**30 / 2**20)) * 2**20, "log: " + source
@@ -93,7 +120,7 @@ def runtime_memory(gpu: str, nominal_gib: float, amd: bool) -> tuple[int, str]:
         # hipMemGetInfo reports the nominal size less 16 MiB on every logged AMD card (MI50 16/32 GB: 16368 and
         # 32752 MiB, MI210: 65520 MiB; gpu-specs.csv vram_reported_mib).
         return int(nominal_gib * 1024 - 16) * 2**20, "derived: nominal less 16 MiB, as logged on MI50 and MI210"
-    ref, ratio = RUNTIME_RULE[MEMORY_KIND.get(gpu, "gddr")]
+    ref, ratio = RUNTIME_RULE[kind or MEMORY_KIND.get(gpu, "gddr")]
     return int(nominal_gib * 1024 * ratio) * 2**20, f"derived: nominal x {ratio:.4f}, the ratio logged on {ref}"
 
 
@@ -228,11 +255,19 @@ def _list(values: list[str]) -> str:
     return "[" + ", ".join(f'"{v}"' for v in values) + "]"
 
 
-def _runtime_lines(name: str, memory: int, platform: str, vendor: str, unified: bool) -> list[str]:
+def _runtime_lines(name: str, memory: int, platform: str, vendor: str, unified: bool, row: dict) -> list[str]:
     """The runtime-visible total of a discrete CUDA/ROCm card (runtime_memory's logged figure or rule)."""
     if unified or platform not in ("cuda", "rocm"):
         return []
-    runtime, source = runtime_memory(name, memory / 2**30, vendor == "amd")
+    vram_mib = row.get("vram_mib") or ""
+    if vram_mib and vendor == "nvidia" and name not in RUNTIME_SIBLING_GIB:
+        runtime = int(int(vram_mib) * SMI_RATIO) * 2**20
+        source = (f"derived: nvidia-smi total {vram_mib} MiB ({row['vram_source']}) x {SMI_RATIO:.4f}, vLLM's "
+                  "logged total over nvidia-smi's on H100 SXM (79.18 GiB / 81559 MiB)")
+        return [f"memory_runtime_bytes = {min(runtime, memory)}", f'memory_runtime_source = "{source}"']
+    kind = row.get("memory_kind") or ""
+    nominal = float(row["mem_gb"]) if kind else memory / 2**30
+    runtime, source = runtime_memory(name, nominal, vendor == "amd", kind)
     return [f"memory_runtime_bytes = {min(runtime, memory)}", f'memory_runtime_source = "{source}"']
 
 
@@ -289,9 +324,20 @@ def render_extra(row: dict) -> tuple[str, str]:
     unified = row["unified_memory"] == "yes"
     mem_gb = float(row["mem_gb"])
     fp16, fp32 = float(row["fp16_dense_tflops"]), float(row["fp32_tflops"])
-    dtypes = ["fp32", "fp16"] + (["bf16"] if row["bf16_hw"] == "yes" else []) + ["int8", "int4"]
+    fp8 = row.get("fp8_dense_tflops") or ""
+    dtypes = ["fp32", "fp16"] + (["bf16"] if row["bf16_hw"] == "yes" else []) + (["fp8"] if fp8 else [])
+    dtypes += ["int8", "int4"]
+    # memory_kind (hbm, gddr-ecc, gddr), when set, reads mem_gb as binary (DRAM capacities are: a 96 GB HBM3 part
+    # has 96 GiB) and picks runtime_memory's rule; vram_mib is the driver's total from a public log.
+    kind, vram_mib = row.get("memory_kind") or "", row.get("vram_mib") or ""
+    memory = int(mem_gb * GIB) if unified or kind else int(mem_gb * 1e9)
     if unified:
         note = f"{mem_gb:g} GiB unified memory shared with the CPU (a common configuration)"
+    elif vram_mib:
+        memory = int(vram_mib) * 2**20
+        note = f"{vram_mib} MiB as the driver reports it ({row['vram_source']})"
+    elif kind:
+        note = f"nominal {mem_gb:g} GiB ({kind}); the driver reports slightly less (not in a public log found)"
     else:
         note = f"nominal {mem_gb:g} GB; the runtime reports slightly less (not measured)"
     lines = [
@@ -302,9 +348,10 @@ def render_extra(row: dict) -> tuple[str, str]:
         f'vendor = "{row["vendor"]}"',
         f'arch = "{row["arch"]}"',
         f'platform = "{platform}"',
-        f"memory_bytes = {int(mem_gb * GIB) if unified else int(mem_gb * 1e9)}",
+        f"memory_bytes = {memory}",
         f'memory_note = "{note}"',
-        *_runtime_lines(name, int(mem_gb * 1e9), platform, row["vendor"], unified),
+        *_runtime_lines(name, memory if kind or vram_mib else int(mem_gb * 1e9), platform, row["vendor"], unified,
+                        row),
         *(_unified_lines(name, row["vendor"], mem_gb) if unified else []),
         f"bandwidth_gbps = {float(row['bw_gbs'])}",
         f"tdp_w = {float(row['tdp_w'])}",
@@ -317,6 +364,7 @@ def render_extra(row: dict) -> tuple[str, str]:
         "[peak_tflops]",
         f"fp16 = {fp16}",
         f"fp32 = {fp32}",
+        *([f"fp8 = {float(fp8)}"] if fp8 else []),
     ]
     lines += ["", "[engines.vllm]"]
     if platform in ("cuda", "rocm"):

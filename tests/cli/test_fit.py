@@ -226,7 +226,7 @@ def _one_profile_per_platform() -> list[str]:
 
 
 def test_every_profile_plans():
-    """Every shipped profile (111 GPUs) plans the report's 7B under every engine it supports, without an error."""
+    """Every shipped profile (121 GPUs) plans the report's 7B under every engine it supports, without an error."""
     from planner.cli.app import main
 
     for profile in profile_names():
@@ -237,7 +237,7 @@ def test_every_profile_plans():
 @pytest.mark.parametrize("model_id", _one_model_per_architecture())
 def test_every_architecture_plans_on_each_kind_of_profile(model_id):
     """One catalog model of each architecture x one profile of each platform kind plans without an error
-    (every-architecture x every-profile, 26 x 111 plans with max_context, took over 20 minutes on 2 cores)."""
+    (every-architecture x every-profile, 26 x 121 plans with max_context, took over 20 minutes on 2 cores)."""
     from planner.cli.app import main
 
     for profile in _one_profile_per_platform():
