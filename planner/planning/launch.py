@@ -65,10 +65,18 @@ def name_checkpoints(suggestions: tuple, model_id: str) -> tuple:
     return tuple(out)
 
 
+# The files a catalog GGUF repo is taken to carry: the K and legacy types second-state's Qwen2.5 GGUF repos publish
+# (their model cards' tables run Q2_K ... Q8_0 and f16; not re-read when this list was written). An i-quant or any
+# other type is not claimed: the launch says to make it with llama-quantize instead.
+KNOWN_REPO_QUANTS = (
+    "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_0", "Q4_K_S", "Q4_K_M", "Q5_0", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0", "F16",
+)  # fmt: skip
+
+
 def _gguf_source(model_id: str, quant: str) -> tuple[str, str]:
     """(file name, a comment saying where to get it)."""
     base = model_id.split("/")[-1]
-    repo = known_checkpoint(model_id, "gguf")
+    repo = known_checkpoint(model_id, "gguf") if quant.upper() in KNOWN_REPO_QUANTS else None
     where = (
         f"# from {repo} (the {quant} file)"
         if repo
