@@ -80,7 +80,7 @@ def _gguf_source(model_id: str, quant: str) -> tuple[str, str]:
     where = (
         f"# from {repo} (the {quant} file)"
         if repo
-        else f"# a {quant} GGUF of {model_id}: convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize"
+        else f"# the {quant} GGUF of {model_id}: convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize"
     )
     return f"{base}-{quant}.gguf", where
 
