@@ -667,25 +667,15 @@ def unseen_generation(results: list[dict]) -> list[bool]:
 def unseen_band(results: list[dict], unseen: list[bool], shared: dict, level: float) -> dict:
     """The band of a GPU whose generation the fit has not seen: the shared band widened to the central `level`
     interval of the held-out errors of such GPUs (never narrower than the shared one)."""
+    alone = [x for x, u in zip(results, unseen, strict=True) if u]
+    wide = band_from(alone, level)
     out = {}
     for kind in ("decode", "prefill"):
-        logs = sorted(
-            math.log(x["measured"] / x["pred"]) for x, u in zip(results, unseen, strict=True) if u and x["kind"] == kind
-        )
         lo, hi = shared[kind]
-        if logs:
-            lo = min(lo, _quantile(logs, (1 - level) / 2))
-            hi = max(hi, _quantile(logs, (1 + level) / 2))
+        if any(x["kind"] == kind for x in alone):
+            lo, hi = min(lo, wide[kind][0]), max(hi, wide[kind][1])
         out[kind] = [round(lo, 4), round(hi, 4)]
     return out
-
-
-def _quantile(values: list[float], q: float) -> float:
-    """Linear interpolation between order statistics (torch.quantile's default)."""
-    pos = q * (len(values) - 1)
-    i = int(pos)
-    j = min(i + 1, len(values) - 1)
-    return values[i] + (values[j] - values[i]) * (pos - i)
 
 
 class Residuals:

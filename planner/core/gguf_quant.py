@@ -262,18 +262,27 @@ class GGUFEstimate:
     embedding_bytes: int  # token_embd (stays on the CPU in llama.cpp unless tied)
 
 
-def estimate_gguf(spec: ModelSpec, quant: str, tensors: list[Tensor] | None = None) -> GGUFEstimate:
+def tensor_types(spec: ModelSpec, quant: str, tensors: list[Tensor] | None = None) -> list[tuple[Tensor, str]]:
+    """Each tensor with the type the quantizer gives it, in file order (the counters of attn_v-like and ffn_down
+    tensors run as llama-quant.cpp's i_attention_wv / i_ffn_down do)."""
     quant = normalise_quant(quant)
     tensors = tensors if tensors is not None else tensor_inventory(spec)
     n_attn_v = sum(1 for t in tensors if t.name in _ATTN_V_LIKE)
     attn_v_seen = ffn_down_seen = 0
+    out = []
+    for t in tensors:
+        out.append((t, tensor_type(t, quant, spec, attn_v_seen, n_attn_v, ffn_down_seen)))
+        attn_v_seen += t.name in _ATTN_V_LIKE
+        ffn_down_seen += t.name.startswith("ffn_down")
+    return out
+
+
+def estimate_gguf(spec: ModelSpec, quant: str, tensors: list[Tensor] | None = None) -> GGUFEstimate:
+    quant = normalise_quant(quant)
     type_bytes: dict[str, int] = {}
     layer_bytes = [0] * spec.num_layers
     output = embedding = total = elements = 0
-    for t in tensors:
-        ttype = tensor_type(t, quant, spec, attn_v_seen, n_attn_v, ffn_down_seen)
-        attn_v_seen += t.name in _ATTN_V_LIKE
-        ffn_down_seen += t.name.startswith("ffn_down")
+    for t, ttype in tensor_types(spec, quant, tensors):
         size = tensor_type_bytes(ttype, t.elements)
         type_bytes[ttype] = type_bytes.get(ttype, 0) + size
         total += size

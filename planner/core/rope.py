@@ -36,10 +36,14 @@ def _number(value: object) -> float | None:
     return None
 
 
-def _check(value: object, hi: int, name: str, where: str) -> None:
-    """A config field the rope caches are sized by: absent, or a positive number up to hi (else ConfigError)."""
-    if value is not None and (_number(value) is None or value > hi):
-        raise ConfigError(where, f"{name} must be a positive number up to {hi}, got {value!r}")
+def _check(value: object, hi: int, name: str, where: str, whole: bool = False) -> None:
+    """A config field the rope caches are sized by: absent, or a positive number up to hi, a whole one where it
+    counts rows or dimensions (else ConfigError)."""
+    if value is None:
+        return
+    if _number(value) is None or value > hi or whole and not float(value).is_integer():
+        kind = "whole number" if whole else "number"
+        raise ConfigError(where, f"{name} must be a positive {kind} up to {hi}, got {value!r}")
 
 
 def _params(cfg: dict, outer: dict) -> dict:
@@ -56,8 +60,9 @@ def _one(
 ) -> Rope:
     rope_type = str(params.get("rope_type") or params.get("type") or "default")
     # vLLM sizes a scaled rope's cache by these (original or max_position x factor rows): positive and bounded
-    for key in ("factor", "original_max_position_embeddings"):
-        _check(params.get(key), MAX_CONTEXT, f"rope scaling '{key}'", where)
+    _check(params.get("factor"), MAX_CONTEXT, "rope scaling 'factor'", where)
+    key = "original_max_position_embeddings"
+    _check(params.get(key), MAX_CONTEXT, f"rope scaling '{key}'", where, whole=True)
     if rope_type == "su":
         rope_type = "longrope"
     mrope = "mrope_section" in params
@@ -97,9 +102,8 @@ def ropes_from_config(
         (f for k in ("partial_rotary_factor", "rotary_pct", "rotary_emb_fraction") if (f := _number(cfg.get(k)))), None
     )
     head = mla_rope_dim or head_dim
-    if (_number(cfg.get("rotary_dim")) or 0) > MAX_HEAD_DIM:
-        raise ConfigError(where, f"'rotary_dim' must be at most {MAX_HEAD_DIM}, got {cfg['rotary_dim']!r}")
-    if _number(cfg.get("rotary_dim")) and not mla_rope_dim:
+    _check(cfg.get("rotary_dim"), MAX_HEAD_DIM, "'rotary_dim'", where, whole=True)
+    if cfg.get("rotary_dim") is not None and not mla_rope_dim:
         rotary_dim = int(cfg["rotary_dim"])  # MiniMax-M2: rotary_dim given, partial = rotary_dim / head_dim
     elif partial and partial <= 1:
         rotary_dim = int(head * partial)
@@ -108,9 +112,8 @@ def ropes_from_config(
     theta = _number(cfg.get("rope_theta")) or 0.0
     mla = mla_rope_dim is not None
     # the top-level original_max_position_embeddings (Phi-3) joins the rope parameters (vLLM's config patching)
+    _check(cfg.get("original_max_position_embeddings"), MAX_CONTEXT, "'original_max_position_embeddings'", where, True)
     original = _number(cfg.get("original_max_position_embeddings"))
-    if (original or 0) > MAX_CONTEXT:
-        raise ConfigError(where, f"'original_max_position_embeddings' must be at most {MAX_CONTEXT}, got {original!r}")
     # transformers v5 configs key the parameters by layer type (Gemma 3: full_attention / sliding_attention)
     by_layer = [v for k, v in params.items() if k.endswith("_attention") and isinstance(v, dict)]
     if by_layer:

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from planner.core.rope import Rope, ropes_from_config
-from planner.core.vision import VisionTower, vision_tower_from_config
+from planner.core.vision import VisionWeights, vision_tower_from_config
 from planner.errors import ConfigError
 from planner.schemas import check_config
 
@@ -107,7 +107,7 @@ class ModelSpec:
     linear_attention: LinearAttention | None = None
     quant: QuantConfig | None = None
     multimodal: str | None = None  # the wrapper's model_type (Gemma 3, Qwen-VL, Mistral 3, Llama 4 ...)
-    vision: VisionTower | None = None  # its vision tower and projector (vLLM loads them; core/vision.py)
+    vision: VisionWeights | None = None  # its vision tower and projector (vLLM loads them; core/vision.py)
     ropes: tuple[Rope, ...] = ()  # the distinct rotary embeddings (core/rope.py; vLLM's cos/sin caches)
     notes: tuple[str, ...] = field(default=())  # what is approximated, said in the output
 

@@ -17,13 +17,14 @@ from planner.schemas import MAX_INTERMEDIATE
 
 
 @dataclass(frozen=True)
-class VisionTower:
-    kind: str  # siglip (Gemma 3) | qwen2_vl | qwen2_5_vl | qwen3_vl | pixtral (Mistral 3) | llama4
+class VisionWeights:
+    """A multimodal checkpoint's vision tower and projector as vLLM loads them (Gemma 3 SigLIP, Qwen2/2.5/3-VL,
+    Pixtral, Llama 4); not the GGUF projector of engines/llamacpp.VisionTower."""
+
     params: int  # tower + projector, as the checkpoint stores them
     sharded_params: int  # the linear weights and biases vLLM shards across tensor-parallel ranks
     hidden_size: int
     intermediate_size: int
-    num_layers: int
     # The profile run's dummy item (docs/methodology.md 3.10); None where the item's size is not traced.
     tokens_per_item: int | None = None  # embeddings one item gives the language model
     patches_per_item: int | None = None  # the encoder's sequence length for one item
@@ -45,14 +46,17 @@ def _real(cfg: dict, key: str, where: str, default: float | None = None) -> floa
 
 
 def _int(cfg: dict, key: str, where: str, default: int | None = None) -> int:
-    return int(_real(cfg, key, where, default))
+    value = _real(cfg, key, where, default)
+    if not float(value).is_integer():  # a count or a width: 0.5 would truncate to 0 (a patch size divides)
+        raise ConfigError(where, f"vision_config '{key}' must be a whole number, got {value!r}")
+    return int(value)
 
 
 def _linear(n_in: int, n_out: int, bias: bool) -> int:
     return n_in * n_out + (n_out if bias else 0)
 
 
-def _siglip(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower:
+def _siglip(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionWeights:
     """Gemma 3: SiglipVisionModel (siglip.py; all layers and post_layernorm, no head) + Gemma3MultiModalProjector
     (gemma3_mm.py: mm_input_projection_weight [vision hidden, text hidden] and mm_soft_emb_norm, a Gemma RMSNorm)."""
     h, inter = _int(vc, "hidden_size", where), _int(vc, "intermediate_size", where)
@@ -69,12 +73,10 @@ def _siglip(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower:
     sharded = layers * block_linear
     params = embed + layers * (block_linear + block_norms) + 2 * h + head + projector
     tokens = _int(outer, "mm_tokens_per_image", where, 256)
-    return VisionTower(
-        "siglip", params, sharded, h, inter, layers, tokens, patches, channels * image * image
-    )
+    return VisionWeights(params, sharded, h, inter, tokens, patches, channels * image * image)
 
 
-def _qwen_vl(vc: dict, text_hidden: int, where: str, kind: str) -> VisionTower:
+def _qwen_vl(vc: dict, text_hidden: int, where: str, kind: str) -> VisionWeights:
     """Qwen2-VL (qwen2_vl.py: LayerNorm blocks, fc1/fc2 of embed_dim x mlp_ratio, LayerNorm merger), Qwen2.5-VL
     (qwen2_5_vl.py: RMSNorm blocks, gated SiLU MLP with biases, RMSNorm merger) and Qwen3-VL / Qwen3.5
     (qwen3_vl.py: LayerNorm blocks, fc1/fc2 with biases, a biased patch conv, a learned position embedding
@@ -111,10 +113,10 @@ def _qwen_vl(vc: dict, text_hidden: int, where: str, kind: str) -> VisionTower:
         deepstack = len(indexes)
         params += embed_extra + deepstack * (2 * wide + merger_linear)  # post-shuffle LayerNorm over 4C
         sharded += deepstack * merger_linear
-    return VisionTower(kind, params, sharded, c, inter, depth)
+    return VisionWeights(params, sharded, c, inter)
 
 
-def _pixtral(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower:
+def _pixtral(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionWeights:
     """Mistral 3: PixtralHFVisionModel (pixtral.py: patch conv and attention/MLP without biases, RMSNorms) and
     Mistral3MultiModalProjector (mistral3.py: RMSNorm, the patch merger's Linear(h x s^2, h), linear_1, linear_2).
 
@@ -134,10 +136,10 @@ def _pixtral(vc: dict, outer: dict, text_hidden: int, where: str) -> VisionTower
     projector_linear = merge * merge * h * h + _linear(h * n_features, text_hidden, bias)
     projector_linear += _linear(text_hidden, text_hidden, bias)
     params = channels * patch * patch * h + h + layers * (block_linear + 2 * h) + h + projector_linear
-    return VisionTower("pixtral", params, 0, h, inter, layers)
+    return VisionWeights(params, 0, h, inter)
 
 
-def _llama4(vc: dict, text_hidden: int, where: str) -> VisionTower:
+def _llama4(vc: dict, text_hidden: int, where: str) -> VisionWeights:
     """Llama 4: Llama4VisionModel (mllama4.py: unfold-convolution linear without bias, class embedding, position
     embedding of (image/patch)^2 + 1, pre and post LayerNorm, layers with biased qkv/o and fc1/fc2 and two
     LayerNorms), the pixel-shuffle adapter MLP (fc1 intermediate -> projector_input_dim, fc2 -> projector_output_dim)
@@ -153,14 +155,14 @@ def _llama4(vc: dict, text_hidden: int, where: str) -> VisionTower:
     embed = channels * patch * patch * h + h + ((image // patch) ** 2 + 1) * h
     sharded = channels * patch * patch * h + layers * block_linear + adapter + v_out * text_hidden
     params = embed + 2 * 2 * h + layers * (block_linear + 2 * 2 * h) + adapter + v_out * text_hidden
-    return VisionTower("llama4", params, sharded, h, inter, layers)
+    return VisionWeights(params, sharded, h, inter)
 
 
 QWEN_KINDS = {"qwen2_vl": "qwen2_vl", "qwen2_5_vl": "qwen2_5_vl", "qwen3_vl": "qwen3_vl", "qwen3_vl_moe": "qwen3_vl"}
 QWEN_KINDS |= {"qwen3_5": "qwen3_vl", "qwen3_5_moe": "qwen3_vl"}  # Qwen3.5 keeps the Qwen3-VL tower
 
 
-def vision_tower_from_config(config: dict, text_hidden: int, where: str) -> VisionTower | None:
+def vision_tower_from_config(config: dict, text_hidden: int, where: str) -> VisionWeights | None:
     """The wrapper's vision tower and projector, or None where it has none or its type is not counted."""
     vc = config.get("vision_config")
     if not isinstance(vc, dict) or not vc:

@@ -538,11 +538,10 @@ def place(
     # every op of the CPU layers but the token lookup, so GPU0 computes them and the host keeps only the inputs.
     # Metal's offload_op takes only the matmuls (ggml-metal.cpp): not modelled, its CPU layers keep the CPU formula.
     offload = bool(hw_gpus) and not metal and opts.op_offload and opts.ubatch_size >= OP_OFFLOAD_MIN_BATCH
-    host_weights = any(w == -1 for w in where) or any(where[i] != -1 for i in moe_on_cpu) if hw_gpus else False
+    host_weights = bool(hw_gpus) and (any(w == -1 for w in where) or any(where[i] != -1 for i in moe_on_cpu))
     offload_peak = 0
     if offload and host_weights:
-        if largest is None:
-            largest = {}
+        largest = largest if largest is not None else {}
         if not largest:
             largest.update(_largest_tensors(spec, weights))
         offload_peak = op_offload_bytes(
@@ -673,16 +672,15 @@ def op_offload_bytes(
     mask_elem = 2 if flash else 4
     masks = sum(c.cells * ub * mask_elem for c in caches if c.layers)
     ffn = _gpu_ffn_bytes(spec, ub)
-    big = largest  # _largest_tensors(spec, weights)
     peak = 0
     cpu_layers = [i for i in range(n_layer) if where[i] == -1]
     if cpu_layers:
         attn = compute_buffer_bytes(spec, caches, ub, 0, flash, kv_quant, gpu=True, f16_kv_copies=f16_copies)
         n_kv = max((c.cells for c in caches if c.layers), default=0)
         views = n_kv * (kv_row_bytes(opts.cache_type_k, spec.kv_dim) + kv_row_bytes(opts.cache_type_v, spec.kv_dim))
-        w = max(big.get(i, (0, 0))[0] for i in cpu_layers)
+        w = max(largest.get(i, (0, 0))[0] for i in cpu_layers)
         peak = max(attn + views, masks + w + ffn)
-    experts = [big.get(i, (0, 0))[1] for i in moe_on_cpu if where[i] != -1]
+    experts = [largest.get(i, (0, 0))[1] for i in moe_on_cpu if where[i] != -1]
     if experts:
         peak = max(peak, masks + max(experts) + ffn)
     if where[n_layer] == -1 and n_outputs >= OP_OFFLOAD_MIN_BATCH:

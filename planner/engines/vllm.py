@@ -22,13 +22,12 @@ from planner.errors import UsageError
 GIB = 2**30
 MIB = 2**20
 
-# "Model loading took" on ROCm is the device-wide used-memory delta (vllm/platforms/rocm.py), which
-# sits 0.16-0.19 GiB above the raw parameter bytes (engine-facts.md section 1); on CUDA it is torch's
-# allocated bytes. Fitted to the reference MI50 run (docs/methodology.md section 3.4).
-# ROCm: the reference runs' "Model loading took" sits 0.16-0.19 GiB (0.175 the middle) above the raw parameter bytes
-# (engine-facts.md section 1); that gap holds their rope cos/sin cache (Qwen2.5-1.5B and 7B: 32768 positions x 128 x
-# fp16 = 8 MiB, rope_cache_bytes), which is now planned on its own, so the platform's part is 0.175 GiB - 8 MiB.
-LOAD_OVERHEAD_BYTES = {"rocm": int(0.175 * GIB) - 32768 * 128 * 2, "cuda": 0}
+# "Model loading took" on ROCm is the device-wide used-memory delta (vllm/platforms/rocm.py); on CUDA it is torch's
+# allocated bytes. On ROCm the reference MI50 runs' figure sits 0.16-0.19 GiB (0.175 the middle) above the raw
+# parameter bytes (engine-facts.md section 1; docs/methodology.md section 3.4). That gap holds their rope cos/sin cache
+# (Qwen2.5-1.5B and 7B: 32768 positions x 128 x fp16 = 8 MiB, rope_cache_bytes), now planned on its own, so the
+# platform's part is 0.175 GiB - 8 MiB.
+LOAD_OVERHEAD_BYTES = {"rocm": int(0.175 * GIB) - 8 * MIB, "cuda": 0}
 # What the runtime itself holds before vLLM starts (context, kernels): free memory at start-up is
 # total minus this. Used for the start-up check only.
 CONTEXT_BYTES = {"rocm": int(0.30 * GIB), "cuda": int(0.50 * GIB)}
@@ -773,7 +772,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # gpu_memory_utilization is then ignored.
         available = opts.kv_cache_memory_bytes
         notes.append("--kv-cache-memory set: vLLM skips memory profiling and ignores --gpu-memory-utilization")
-    if rope >= GIB // 10:
+    if rope >= GIB // 10:  # worth a line where it moves the budget (Gemma 3, Llama 4); Qwen2.5's 8 MiB is not
         notes.append(f"weights include the rope cos/sin caches, {_gib(rope)} GiB per GPU ({len(spec.ropes)} distinct)")
     if vision:
         notes.append(f"weights include the vision tower and projector, {_gib(vision)} GiB per GPU")

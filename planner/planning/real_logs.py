@@ -352,8 +352,9 @@ def _gguf_weights(spec: ModelSpec, quant: str) -> GGUFWeights:
 
 
 def _quant(case: LogCase) -> str | None:
-    """The stated quantization, None when unstated or a mix core/gguf_quant.py does not model (L24's Q3_K_S): such a
-    case is planned with the Q4_K_M stand-in and its model buffers are not compared, as for an unstated one."""
+    """The stated K or legacy quantization (i-quants are not read: L25's IQ4_XS stays unstated), None when unstated or
+    a type core/gguf_quant.py does not size: such a case is planned with the Q4_K_M stand-in and its model buffers
+    are not compared."""
     m = re.search(r"\b(Q\d_K(_[SML])?|Q8_0|Q4_0)\b", case.dtype_or_quant)
     if m is None:
         return None

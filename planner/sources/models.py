@@ -114,8 +114,8 @@ def spec_and_defaults(config: dict, model_id: str, where: str) -> tuple[ModelSpe
         except ConfigError as second:
             # both reasons: the key the planner lacks, and what stopped transformers filling it in (often
             # the real fault: a malformed field elsewhere in the file)
-            why = second.problem.removeprefix("incomplete config and transformers cannot complete it (")
-            why = why.removesuffix(")") if why != second.problem else why
+            cause = second.__cause__  # what transformers raised (normalise_with_transformers chains it)
+            why = f"{type(cause).__name__}: {cause}" if cause is not None else second.problem
             raise ConfigError(
                 where, f"{first.problem}; transformers cannot fill it in: {' '.join(why.split())}", first.hint
             ) from None

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.core.gguf_quant import FILE_TYPES, GGML_TYPES, estimate_gguf, tensor_type
-from planner.core.tensors import tensor_inventory
+from planner.core.gguf_quant import FILE_TYPES, GGML_TYPES, estimate_gguf, tensor_types
 from planner.sources import catalog
 from planner.sources.models import spec_from_any_config
 
@@ -89,16 +88,7 @@ def test_every_file_type_is_sized_and_ordered():
 
 
 def _types(model_id: str, quant: str, name: str) -> set[str]:
-    spec = _spec(model_id)
-    tensors = tensor_inventory(spec)
-    n_v = sum(t.name == "attn_v" for t in tensors)
-    out, v, down = set(), 0, 0
-    for t in tensors:
-        if t.name == name:
-            out.add(tensor_type(t, quant, spec, v, n_v, down))
-        v += t.name == "attn_v"
-        down += t.name.startswith("ffn_down")
-    return out
+    return {ttype for t, ttype in tensor_types(_spec(model_id), quant) if t.name == name}
 
 
 @pytest.mark.parametrize(

@@ -107,9 +107,10 @@ def test_the_moe_models_of_the_second_held_out_file():
     # scripts/data/llamabench-heldout-2.csv: MoE models on CUDA (gpt-oss, Qwen3-30B-A3B, DeepSeek-V2-Lite ...)
     # from llama.cpp pull requests and benches/dgx-spark.md, a kind the fitted file has none of. A
     # regression guard on what scripts/heldout_benchmarks.py prints for it (methodology section 5):
-    # decode 7.0%, prefill 44.1% (the MoE prefill is the known weak spot), both well inside 2x.
-    # The limits leave a refit room (about 2x and 1.4x those medians); the counts are the file's 27 decode and
-    # 45 prefill figures (the same printout), less a couple that a later edit of the file may drop.
+    # decode 8.7%, prefill 43.8% since the sixth round's refit (7.0% and 44.1% before it; the MoE prefill is the
+    # known weak spot), both well inside 2x. The limits leave a refit room (about 2x and 1.4x those medians); the
+    # counts are the file's 27 decode and 45 prefill figures (the same printout), less two that a later edit of the
+    # file may drop.
     pytest.importorskip("torch")
     sys.path.insert(0, str(ROOT / "scripts"))
     import heldout_benchmarks
@@ -117,9 +118,9 @@ def test_the_moe_models_of_the_second_held_out_file():
     res = heldout_benchmarks.results(*heldout_benchmarks.FILES["llamabench-heldout-2.csv"])
     assert {x["row"].deployment.backend for x in res} >= {"cuda"}
     assert all(x["row"].work.num_experts for x in res)
-    for kind, limit in (("decode", 0.15), ("prefill", 0.60)):
+    for kind, limit, count in (("decode", 0.15, 27), ("prefill", 0.60, 45)):
         errors = [abs(x["pred"] / x["measured"] - 1) for x in res if x["kind"] == kind]
-        assert len(errors) >= 25 and statistics.median(errors) <= limit, (kind, sorted(errors))
+        assert len(errors) >= count - 2 and statistics.median(errors) <= limit, (kind, sorted(errors))
 
 
 def test_bf16_weights_without_bf16_hardware_run_at_the_fp32_rate():

@@ -132,6 +132,10 @@ GEMMA, QWEN2, QWEN25, QWEN3 = (
         (QWEN25, "depth", None),
         (QWEN2, "mlp_ratio", "x"),
         (QWEN3, "deepstack_visual_indexes", 5),
+        # counts and sizes that would truncate: a patch size of 0.5 became 0 and divided by zero (a traceback)
+        (GEMMA, "patch_size", 0.5),
+        (GEMMA, "mm_tokens_per_image", 0.5),
+        (QWEN25, "spatial_merge_size", 0.4),
     ],
 )
 def test_broken_vision_fields_are_config_errors(name, field, value):

@@ -122,6 +122,10 @@ def test_a_rope_scaling_factor_that_is_not_a_positive_number_is_refused(factor):
         ({"rope_scaling": {"rope_type": "yarn", "factor": 4, "original_max_position_embeddings": "x"}}, "original"),
         ({"rope_scaling": {"rope_type": "yarn", "factor": 4}, "original_max_position_embeddings": 1e300}, "original"),
         ({"rotary_dim": 1e300}, "'rotary_dim'"),
+        # rows and dimensions must be whole: 0.5 made a zero-row cache or was dropped without a word
+        ({"rotary_dim": 0.5}, "'rotary_dim' must be a positive whole number"),
+        ({"rope_scaling": {"rope_type": "yarn", "factor": 4, "original_max_position_embeddings": 0.5}}, "whole"),
+        ({"original_max_position_embeddings": -4096}, "'original_max_position_embeddings'"),
     ],
 )
 def test_rope_fields_the_cache_is_sized_by_are_bounded(fields, message):
