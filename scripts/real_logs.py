@@ -12,7 +12,6 @@ rows it is scored on.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -21,42 +20,44 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planner.planning.real_logs import (  # noqa: E402
+    HELD_OUT_ROUNDS,
     compare_all,
     held_out_round,
     sampler_leave_one_out,
     summarise,
 )
-from planner.sources.models import resolve_model, spec_from_any_config  # noqa: E402
 from planner.sources.profiles import get_profile  # noqa: E402
-from planner.sources.real_logs import read_real_logs  # noqa: E402
+from planner.sources.real_logs import read_real_logs, spec_resolver  # noqa: E402
 
 SHARED = Path(os.environ.get("MI50PLAN_REFERENCE", ROOT.parent / "shared"))
 CONFIG_DIRS = (ROOT / "tests" / "data" / "real-logs-configs", SHARED / "model-configs")
 
 
-# The held-out rounds (planner.planning.real_logs.held_out_round), as the summary titles them.
+# The held-out rounds (planner.planning.real_logs.held_out_round: one per HELD_OUT_ROUNDS entry), as the summary
+# titles them; the cases each holds are listed from the data.
 ROUNDS = {
-    1: "1: V40-V47, L10-L15, O10-O19 (held out: see tests/data/real-engine-logs.md)",
-    2: "2: V48, L20, O20 on (scored before the changes they led to; the md gives that table)",
-    3: "3: V50-V63 (vLLM only; the md gives the table scored before any change)",
-    4: "4: V64-V77 (vLLM only; the md gives the table scored before any change)",
-    5: "5: V78-V84 (vLLM only; the md gives the table scored before any change)",
-    6: "5 follow-up: V85-V90 (multimodal; the md gives the table scored before any change)",
-    7: "6: L22-L27 (llama.cpp, ROCm, Vulkan and CUDA; the md gives the table scored before any change)",
+    1: ("1", "held out: see tests/data/real-engine-logs.md"),
+    2: ("2", "scored before the changes they led to; the md gives that table"),
+    3: ("3", "vLLM only; the md gives the table scored before any change"),
+    4: ("4", "vLLM only; the md gives the table scored before any change"),
+    5: ("5", "vLLM only; the md gives the table scored before any change"),
+    6: ("5 follow-up", "multimodal; the md gives the table scored before any change"),
+    7: ("6", "llama.cpp, ROCm, Vulkan and CUDA; the md gives the table scored before any change"),
 }
+assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
 
-def resolve(model_id: str):
-    for folder in CONFIG_DIRS:
-        path = folder / model_id.replace("/", "--") / "config.json"
-        if path.is_file():
-            # as `fit` reads a config.json: keys a Hub config leaves to transformers' defaults (Gemma 3's
-            # text_config.vocab_size) are filled in
-            return spec_from_any_config(json.loads(path.read_text()), model_id, str(path))
-    try:
-        return resolve_model(model_id, offline=True).spec
-    except Exception:  # noqa: BLE001 - a model the catalog lacks is reported, not fatal
-        return None
+def span(cases: set[str]) -> str:
+    """V50-V63, L22-L27: the first and last case id of each engine letter."""
+    out = []
+    for letter in "VLO":
+        ids = sorted(int(c[1:]) for c in cases if c[0] == letter)
+        if ids:
+            out.append(f"{letter}{ids[0]}" + (f"-{letter}{ids[-1]}" if len(ids) > 1 else ""))
+    return ", ".join(out)
+
+
+resolve = spec_resolver(CONFIG_DIRS)
 
 
 def main() -> int:
@@ -79,9 +80,9 @@ def main() -> int:
         ("all cases", rows),
         ("OLD cases (those the model was built with)", [r for r in rows if held_out_round(r.case) == 0]),
     ]
-    groups += [
-        (f"NEW cases, round {title}", [r for r in rows if held_out_round(r.case) == n]) for n, title in ROUNDS.items()
-    ]
+    for n, (label, note) in ROUNDS.items():
+        group = [r for r in rows if held_out_round(r.case) == n]
+        groups.append((f"NEW cases, round {label}: {span({r.case for r in group})} ({note})", group))
     groups.append(("NEW cases, all rounds", [r for r in rows if held_out_round(r.case) > 0]))
     for title, group in groups:
         print(title)

@@ -99,3 +99,24 @@ def read_real_logs(path: Path) -> list[LogCase]:
             cases[case_id] = case
         case.metrics[row["metric"]] = value
     return list(cases.values())
+
+
+def spec_resolver(config_dirs: tuple[Path, ...]):
+    """model id -> ModelSpec for the real-log cases, or None where none can be built offline: a config.json in the
+    first of `config_dirs` that has the model (<org>--<name>/config.json), read as `fit` reads one (keys a Hub config
+    leaves to transformers' defaults, Gemma 3's text_config.vocab_size, are filled in), else the offline catalog."""
+    import json
+
+    from planner.sources.models import resolve_model, spec_from_any_config
+
+    def resolve(model_id: str):
+        for folder in config_dirs:
+            path = folder / model_id.replace("/", "--") / "config.json"
+            if path.is_file():
+                return spec_from_any_config(json.loads(path.read_text(encoding="utf-8")), model_id, str(path))
+        try:
+            return resolve_model(model_id, offline=True).spec
+        except Exception:  # noqa: BLE001 - a model the catalog lacks is reported as unplanned, not fatal
+            return None
+
+    return resolve

@@ -10,30 +10,21 @@ Ollama memory.required.full within 3%.
 
 from __future__ import annotations
 
-import json
 import statistics
 from pathlib import Path
 
 import pytest
 
-from planner.core.spec import spec_from_config
 from planner.planning.real_logs import Comparison, compare_all, sampler_leave_one_out, summarise
 from planner.sources.models import resolve_model
 from planner.sources.profiles import get_profile
-from planner.sources.real_logs import read_real_logs
+from planner.sources.real_logs import read_real_logs, spec_resolver
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 CONFIGS = DATA / "real-logs-configs"
 
 
-def _resolve(model_id: str):
-    path = CONFIGS / model_id.replace("/", "--") / "config.json"
-    if path.is_file():
-        return spec_from_config(json.loads(path.read_text()), model_id)
-    try:
-        return resolve_model(model_id, offline=True).spec
-    except Exception:  # noqa: BLE001 - not in the offline catalog: the case is reported as unplanned
-        return None
+_resolve = spec_resolver((CONFIGS,))
 
 
 SAMPLER: dict = {}
@@ -183,7 +174,6 @@ def test_moe_workspace_counted_from_the_source():
     # 256 + 256 MiB. Mixtral-8x7B at TP 2 (hidden 4096, 2 experts of 14336 / 2 = 7168 per rank): 8192 x 2 x 7168 and
     # 8192 x 2 x 14336: 224 + 448 MiB. The 0.11 line (functional fused_experts, transient caches) keeps none.
     from planner.engines.vllm import VLLM_VERSIONS, moe_workspace_bytes
-    from planner.sources.models import resolve_model
 
     qwen = resolve_model("Qwen/Qwen3-30B-A3B", offline=True).spec
     mixtral = resolve_model("mistralai/Mixtral-8x7B-Instruct-v0.1", offline=True).spec
