@@ -30,11 +30,11 @@ TOTALS = [
     # Hub safetensors metadata of google/gemma-3-27b-it (27.4B); KerasHub's medgemma_instruct_27b preset (the same
     # architecture) gives params 27,432,406,640 (keras-hub keras_hub/src/models/gemma3/gemma3_presets.py)
     ("google/gemma-3-27b-it", 27_009_346_304, 423_060_336, 27_432_406_640),
-    # Hub API numParameters of Qwen/Qwen2.5-VL-7B-Instruct: 8,292,166,656; a public fine-tuning script that freezes
-    # model.visual prints 676,550,144 for the tower and 7,615,616,512 for the rest
+    # Hub API numParameters of Qwen/Qwen2.5-VL-7B-Instruct: 8,292,166,656, which transformers'
+    # Qwen2_5_VLForConditionalGeneration built from this config holds too (test_transformers_holds_the_totals)
     ("Qwen/Qwen2.5-VL-7B-Instruct", 7_615_616_512, 676_550_144, 8_292_166_656),
-    # Qwen/Qwen2-VL-7B-Instruct: 8,291,375,616 in a public table of VLM parameter counts ("qwen/qwen2-vl-7b-instruct":
-    # 8291375616), equal to transformers' Qwen2VLForConditionalGeneration built from this config on the meta device
+    # Qwen/Qwen2-VL-7B-Instruct: 8,291,375,616, what transformers' Qwen2VLForConditionalGeneration built from this
+    # config holds (test_transformers_holds_the_totals)
     ("Qwen/Qwen2-VL-7B-Instruct", 7_615_616_512, 675_759_104, 8_291_375_616),
     # Hub API of Qwen/Qwen3-VL-8B-Instruct (sha 0c351dd): "safetensors": {"total": 8767123696}
     ("Qwen/Qwen3-VL-8B-Instruct", 8_190_735_360, 576_388_336, 8_767_123_696),
@@ -54,6 +54,28 @@ def test_text_plus_vision_is_the_published_total(model, text, vision, total):
     assert spec.vision is not None and spec.vision.params == vision
     assert text + vision == total
     assert any("vision tower and projector" in n for n in spec.notes)
+
+
+@pytest.mark.parametrize(
+    "model", ["Qwen/Qwen2.5-VL-7B-Instruct", "Qwen/Qwen2-VL-7B-Instruct", "meta-llama/Llama-4-Scout-17B-16E-Instruct"]
+)
+def test_transformers_holds_the_totals(model):
+    # The totals above that no model card states are what transformers' image-text model built from the config on
+    # the meta device holds: checked here, not taken on trust.
+    import copy
+    import json
+    import warnings
+
+    torch = pytest.importorskip("torch")
+    from transformers import AutoConfig, AutoModelForImageTextToText
+
+    config = json.loads((CONFIGS / model.replace("/", "--", 1) / "config.json").read_text())
+    body = {k: v for k, v in copy.deepcopy(config).items() if k != "model_type"}
+    with warnings.catch_warnings(), torch.device("meta"):
+        warnings.simplefilter("ignore")
+        built = AutoModelForImageTextToText.from_config(AutoConfig.for_model(config["model_type"], **body))
+    total = next(t[3] for t in TOTALS if t[0] == model)
+    assert sum(p.numel() for p in built.parameters()) == total
 
 
 def test_qwen_vl_text_models_are_qwen_decoders():
