@@ -85,7 +85,7 @@ def report(results: list[dict], mi50_loso: list[dict], show_rows: bool = False) 
     out.append(_line("all rows", results))
     mi50 = [x for x in results if x["row"].group.startswith("mi50")]
     out.append(_line("MI50 rows (home GPU)", mi50))
-    out.append(_line("MI50, leave-one-source-out", mi50_loso))
+    out.append(_line("MI50, leave-one-origin-out", mi50_loso))
     out += ["", "by backend", header]
     by: dict[str, list] = defaultdict(list)
     for x in results:
@@ -117,7 +117,7 @@ def report(results: list[dict], mi50_loso: list[dict], show_rows: bool = False) 
     mi50_dec = median([_err(x) for x in mi50 if x["kind"] == "decode"])
     loso_dec = median([_err(x) for x in mi50_loso if x["kind"] == "decode"])
     out.append(
-        f"  MI50 decode median |error| {mi50_dec:5.1f}% held out as a GPU, {loso_dec:5.1f}% per source (target <= 10%)"
+        f"  MI50 decode median |error| {mi50_dec:5.1f}% held out as a GPU, {loso_dec:5.1f}% per origin (target <= 10%)"
     )
     out.append(f"  GPUs with a median error of 2x or more: {n_2x}  (target 0)")
     cover = 100.0 * sum(x["covered"] for x in results) / len(results)

@@ -232,13 +232,46 @@ def _shaped(row: Row, shapes: dict) -> Row:
     return replace(row, work=work, moe=moe, model_note=f"{MEASURED_SHAPES[model]}; {how}")
 
 
+def _figures(row: Row) -> list[float]:
+    return [round(v, 1) for v in (row.pp_tps, row.tg_tps) if v]
+
+
+def duplicates_public(row: Row, public: list[Row]) -> bool:
+    """A measured row whose every figure the public file already holds for the same GPU, from the same
+    origin: one run copied into both files (the MI50 toolbox's Qwen3.5/3.6 rows, PR 26284's RX 7900 XTX
+    row). Counted twice it weighs double in the fit and, under two source names, leaks into its own
+    leave-one-source-out prediction."""
+    held = {v for p in public if p.group == row.group and origin(p.source) == origin(row.source) for v in _figures(p)}
+    return bool(_figures(row)) and all(v in held for v in _figures(row))
+
+
 def all_rows() -> list[Row]:
     """Every row the model is fitted and scored on: the public file and the project's measured rows
-    (less the one vLLM throughput-under-load row, a different quantity)."""
+    (less the one vLLM throughput-under-load row, a different quantity, and rows the public file
+    already holds)."""
     public, _ = load_public()
     shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
     measured = [_shaped(r, shapes) for r in load_rows() if is_special(r) != "batch_compute"]
-    return public + measured
+    return public + [r for r in measured if not duplicates_public(r, public)]
+
+
+# One study under two names in measured-benchmarks.csv (its ROCm and Vulkan rows).
+ORIGIN_ALIASES = {
+    "Korean MI50 study": "korean-mi50-study",
+    "a public Korean-language MI50 backend study (repository not identified)": "korean-mi50-study",
+}
+
+
+def origin(source: str) -> str:
+    """Where a row's figures come from, whatever file or wording cites it: a GitHub repository (with the
+    issue, pull request or discussion number for the shared llama.cpp threads, where each post is its own
+    run), else the source text. The unit that leave-one-source-out holds out."""
+    if source in ORIGIN_ALIASES:
+        return ORIGIN_ALIASES[source]
+    m = re.match(r"(?:https?://)?(?:github\.com/)?([\w.-]+/[\w.-]+)(/(?:issues|pull|discussions)/\d+)?", source)
+    if m and ("github.com/" in source or re.match(r"[\w.-]+/[\w.-]+(\s|$)", source)):
+        return m.group(1) + (m.group(2) or "")
+    return source
 
 
 # ---- the vectorised model (the same physics as planner/core/speed.py, batch 1) -------------------
@@ -610,12 +643,13 @@ def leave_one_gpu_out(rows: list[Row], problem: Problem | None = None) -> list[d
 
 
 def leave_one_source_out(rows: list[Row], group: str, problem: Problem) -> list[dict]:
-    """The rows of one GPU, each source's rows predicted by a fit without that source (the GPU's
-    other sources stay in): how well the shipped model, which has seen this GPU, does on a new report."""
+    """The rows of one GPU, each origin's rows predicted by a fit without that origin (the GPU's
+    other origins stay in; `origin` joins one study cited under several names): how well the shipped
+    model, which has seen this GPU, does on a new report."""
     results = []
-    for source in sorted({r.source for r in rows if r.group == group}):
-        eff = problem.solve(exclude=lambda r, s=source: r.group == group and r.source == s).model()
-        for r in (r for r in rows if r.group == group and r.source == source):
+    for source in sorted({origin(r.source) for r in rows if r.group == group}):
+        eff = problem.solve(exclude=lambda r, s=source: r.group == group and origin(r.source) == s).model()
+        for r in (r for r in rows if r.group == group and origin(r.source) == source):
             pred = predict_row(r, eff)
             for kind, metric in (("decode", "tg"), ("prefill", "pp")):
                 measured = getattr(r, f"{metric}_tps")

@@ -157,3 +157,44 @@ def test_the_second_held_out_file_is_new_and_sourced():
         assert r["gpu"] in gpus and r["model"] in models, r
         assert key(r) not in seen, r
         assert float(r["tps"]) > 0
+
+
+def test_one_origin_whatever_file_or_wording_cites_it():
+    # The unit leave-one-source-out holds out (methodology 5): kyuz0's MI50 toolbox is cited three ways
+    # across the two files, the Korean study two ways; each llama.cpp thread is its own origin.
+    import public_common
+
+    origin = public_common.origin
+    kyuz0 = {
+        origin("github.com/kyuz0/mi50-gfx906-toolboxes README.md Benchmarks table (commit 2ee996a)"),
+        origin("https://github.com/kyuz0/mi50-gfx906-toolboxes"),
+        origin("kyuz0/mi50-gfx906-toolboxes"),
+    }
+    assert kyuz0 == {"kyuz0/mi50-gfx906-toolboxes"}
+    assert origin("Korean MI50 study") == origin(
+        "a public Korean-language MI50 backend study (repository not identified)"
+    )
+    assert origin("https://github.com/ggml-org/llama.cpp/discussions/15013 scoreboard (values via ...)") != origin(
+        "github.com/ggml-org/llama.cpp/pull/26284 (comment by IMbackK; partial table as stored excerpt)"
+    )
+    assert origin("lhl W7900 SYCL/ROCm/Vulkan notes (file id 43387339247)").startswith("lhl W7900")
+
+
+def test_a_run_in_both_files_is_fitted_once():
+    # measured-benchmarks.csv rows 6-8 are the MI50 toolbox README's Qwen3.5-9B BF16 / UD-Q8_K_XL and
+    # Qwen3.6-35B-A3B figures (pp512 221.77 / tg128 27.96 etc.), row 16 PR 26284's RX 7900 XTX pp2048/tg64:
+    # all_rows keeps the public file's copy only.
+    pytest.importorskip("torch")
+    import public_common
+    from benchmarks_common import is_special, load_rows
+
+    public, _ = public_common.load_public()
+    measured = [r for r in load_rows() if is_special(r) != "batch_compute"]
+    dropped = [r for r in measured if public_common.duplicates_public(r, public)]
+    assert sorted((r.group, r.tg_tps) for r in dropped) == [
+        ("mi50-32gb", 27.96),
+        ("mi50-32gb", 40.62),
+        ("mi50-32gb", 65.81),
+        ("rx7900xtx", 105.75),
+    ]
+    assert len(public_common.all_rows()) == len(public) + len(measured) - len(dropped)
