@@ -29,7 +29,12 @@ from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
 HELDOUT_2 = DATA / "llamabench-heldout-2.csv"
-FILES = {"llamabench-heldout.csv": (HELDOUT, ""), "llamabench-heldout-2.csv": (HELDOUT_2, "y")}
+HELDOUT_3 = DATA / "llamabench-heldout-3.csv"
+FILES = {
+    "llamabench-heldout.csv": (HELDOUT, ""),
+    "llamabench-heldout-2.csv": (HELDOUT_2, "y"),
+    "llamabench-heldout-3.csv": (HELDOUT_3, "z"),
+}
 
 
 def results(path: Path = HELDOUT, prefix: str = "") -> list[dict]:
@@ -89,7 +94,7 @@ def main(argv: list[str]) -> int:
         res = results(path, prefix)
         every += res
         print("\n".join(report(res, "--rows" in argv, f", {name}")) + "\n")
-    print("\n".join(report(every, title=", both files")))
+    print("\n".join(report(every, title=", all files")))
     return 0
 
 
