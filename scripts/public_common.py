@@ -44,6 +44,7 @@ from planner.core.speed import (
     _comm_s,
     _Layout,
     features_for,
+    int_dot_seconds_per_weight,
     peak_flops,
     pipeline_factor,
     predict_work,
@@ -364,7 +365,9 @@ def items_for(rows: list[Row]) -> list[Item]:
                     f.keys("decode"),
                     weight_bytes=r.work.read_bytes(1),
                     kv_bytes=r.work.kv_read_bytes(mid),
-                    comm_s=_comm_s(layout, r.work, 1, r.hw),
+                    # fixed seconds no factor scales: communication, emulated int8 dot products
+                    comm_s=_comm_s(layout, r.work, 1, r.hw)
+                    + r.work.params_active * int_dot_seconds_per_weight(r.hw, f),
                     **common,
                 )
             )

@@ -425,6 +425,33 @@ def vector_flops(hw: Hardware) -> float:
     return (peaks.get("fp32") or peaks.get("fp16", 0.0) / 2 or 1.0) * 1e12
 
 
+# GGUF block-quant classes: their matrix-vector kernels (ggml-cuda mmvq) take int8 dot products.
+INT_DOT_PRECISIONS = ("q4_0", "kquant", "iquant", "q8", "mxfp4")
+MMVQ_MAX_BATCH_SIZE = 8  # ggml-cuda mmvq.cuh: wider batches go to MMQ or cuBLAS
+
+
+def int_dot_extra_instructions(hw: Hardware, backend: str) -> float:
+    """Extra instructions per 4-weight dot product where the chip has no int8 dot-product instruction.
+
+    llama.cpp's quantized matrix-vector kernels take each dot product of 4 int8 weights with 4 int8
+    activations in one instruction where there is one (ggml-cuda common.cuh `ggml_cuda_dp4a`: CUDA
+    `__dp4a` from compute capability 6.1; HIP `sdot4` on gfx906, CDNA and RDNA2, `sudot4` on RDNA3/4).
+    Otherwise it falls back: on gfx900 and RDNA1 to inline assembly of four 24-bit multiplies and two
+    three-way adds (6 instructions, 5 extra); on every other chip (CUDA below 6.1: the P100's 6.0; GCN4
+    gfx803) to C code of four byte multiplies whose operands are first sign-extended from their bytes
+    (4 multiply-adds and 8 extractions: about 12 instructions, 11 extra). Counted from the source, not
+    timed; none of the fitted rows runs such a chip on such a backend."""
+    arch = hw.profile.arch.lower()
+    if backend == "cuda" and arch.startswith("sm") and arch[2:].isdigit():
+        return 11.0 if int(arch[2:]) < 61 else 0.0
+    if backend == "rocm" and arch.startswith("gfx"):
+        if arch == "gfx900" or arch.startswith("gfx101"):
+            return 5.0
+        if arch.startswith("gfx8"):
+            return 11.0
+    return 0.0
+
+
 @dataclass(frozen=True)
 class Rates:
     """Effective rates of one deployment on one device (bytes/s, FLOP/s) and its fixed costs."""
@@ -439,6 +466,7 @@ class Rates:
     gemm_half_tokens: float = 0.0  # GEMM efficiency is n / (n + this) of the large-batch one
     vector_s_per_flop: float = 0.0  # dequantisation on the vector units, per GEMM FLOP
     decode_vector_s_per_flop: float = 0.0  # the same in a matrix-vector decode step
+    int_dot_s_per_weight: float = 0.0  # emulated int8 dot products, per weight per decoded token
 
     def layer_seconds(self, work: ModelWork) -> float:
         """The fixed cost of one graph evaluation: every layer's launches and synchronisation, an MoE
@@ -470,8 +498,17 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
         gemm_half_tokens=eff.gemm_half_tokens,
         vector_s_per_flop=eff.vector_per_flop(features) / vector_flops(hw),
         decode_vector_s_per_flop=eff.vector_per_flop(features, "decode") / vector_flops(hw),
+        int_dot_s_per_weight=int_dot_seconds_per_weight(hw, features),
     )
     return rates, d, p
+
+
+def int_dot_seconds_per_weight(hw: Hardware, features: Features) -> float:
+    """Seconds per weight per token of the emulated dot products (`int_dot_extra_instructions`): the
+    extra instructions of one 4-weight product at the FP32 rate's instruction rate (one FMA, 2 FLOPs)."""
+    if features.engine not in GGUF_ENGINES or features.precision not in INT_DOT_PRECISIONS:
+        return 0.0
+    return int_dot_extra_instructions(hw, features.backend) / 4.0 / (vector_flops(hw) / 2.0)
 
 
 @dataclass(frozen=True)
@@ -554,6 +591,8 @@ def decode_step_parts(
     fixed = rates.layer_seconds(work) + _comm_s(layout, work, streams, hw)
     # dequantising the weights once per step on the vector units (the kernel does not reach bandwidth)
     fixed += 2.0 * work.params_active / layout.tp * rates.decode_vector_s_per_flop
+    if streams <= MMVQ_MAX_BATCH_SIZE:  # each token's dot products, where the chip emulates them
+        fixed += streams * work.params_active / layout.tp * rates.int_dot_s_per_weight
     kv = streams * work.kv_read_bytes(depth) / layout.tp / rates.kv_bandwidth
     return max(mem, gemm) + fixed, kv
 

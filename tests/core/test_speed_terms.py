@@ -154,3 +154,31 @@ def test_an_moe_model_has_a_level_per_backend():
     # a hand-made table: the CUDA MoE model sums the shared level and CUDA's, -0.3 + 0.1; ROCm's is not counted
     table = {"intercept": 0.0, "levels": {MOE: -0.3, f"{MOE_KERNEL}:cuda": 0.1, f"{MOE_KERNEL}:rocm": -0.2}}
     assert level_contributions(table, "decode", f)["moe"] == pytest.approx(-0.2)
+
+
+def test_a_chip_without_int8_dot_products_emulates_them_in_decode(monkeypatch):
+    # ggml-cuda common.cuh ggml_cuda_dp4a: __dp4a from compute capability 6.1; below it (the P100 is 6.0)
+    # four byte multiplies of sign-extended operands, about 12 instructions for one (methodology section 5).
+    # The P100 profile: fp32 9.3 TFLOPS, i.e. 4.65e12 FMA instructions/s.
+    from planner.core import speed
+    from planner.core.speed import int_dot_extra_instructions
+
+    p100, p40 = Hardware(get_profile("p100"), 1), Hardware(get_profile("p40"), 1)
+    assert int_dot_extra_instructions(p100, "cuda") == 11.0
+    assert int_dot_extra_instructions(p40, "cuda") == 0.0  # 6.1: native dp4a
+    assert int_dot_extra_instructions(p100, "vulkan") == 0.0  # Vulkan has its own shaders
+    assert int_dot_extra_instructions(Hardware(get_profile("mi50-32gb"), 1), "rocm") == 0.0  # sdot4
+    assert int_dot_extra_instructions(Hardware(get_profile("rx580"), 1), "rocm") == 11.0  # gfx803: C fallback
+    model = resolve_model("Qwen/Qwen2.5-7B-Instruct", offline=True).spec
+
+    def step_s(quant):
+        d = Deployment("llamacpp", "cuda", quant=quant)
+        return 1.0 / predict(model, p100, d, 1, 64, efficiency=EFF).decode_tokens_per_s
+
+    with_rule = {q: step_s(q) for q in ("Q4_K_M", "F16")}
+    monkeypatch.setattr(speed, "int_dot_extra_instructions", lambda hw, backend: 0.0)
+    without = {q: step_s(q) for q in ("Q4_K_M", "F16")}
+    work = speed.work_from_spec(model, Deployment("llamacpp", "cuda", quant="Q4_K_M"))
+    extra = work.params_active * 11 / 4 / 4.65e12  # 7.6e9 weights: about 4.5 ms a token
+    assert with_rule["Q4_K_M"] - without["Q4_K_M"] == pytest.approx(extra, rel=0.01)
+    assert with_rule["F16"] == without["F16"]  # F16 weights take no int8 dot products
