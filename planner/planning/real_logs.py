@@ -144,6 +144,9 @@ GGUF_GPU_PROFILES = (
     # L27: an RTX 4090 and an RTX 5090 split by free memory; the plan assumes two 5090s (the summed buffers compared
     # do not depend on the split, each GPU's compute buffer only on its layers' shapes)
     ("RTX 4090 + RTX 5090", "rtx5090"),
+    # L29 (round 7): five gfx906 the log names "AMD Radeon VII" (16 GB); the issue says MI50. Buffers compared do not
+    # depend on the card's size, and the plan fits either
+    ("Radeon Instinct MI50 x5", "mi50-16gb"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -206,6 +209,15 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         "Qwen/Qwen2.5-32B-Instruct",
         None,
         {},
+    ),
+    # Round 7 (L28-L30)
+    "Qwen/Qwen2.5-32B-Instruct": ("Qwen/Qwen2.5-32B-Instruct", None, {}),
+    # L30: Qwen's own GGUF stores output.weight apart from token_embd (291 = 24 x 12 + 3 tensors per the log), though
+    # the Hub config ties them
+    "Qwen/Qwen2.5-0.5B-Instruct (official GGUF: 291 tensors with a separate output.weight per the log)": (
+        "Qwen/Qwen2.5-0.5B-Instruct",
+        None,
+        {"tie_word_embeddings": False},
     ),
 }
 
@@ -524,6 +536,7 @@ HELD_OUT_ROUNDS = (
     {"V": 78, "L": 22, "O": 21},
     {"V": 85, "L": 22, "O": 21},
     {"V": 91, "L": 22, "O": 21},
+    {"V": 91, "L": 28, "O": 21},
 )
 
 

@@ -223,7 +223,11 @@ def test_llamacpp_gpu_compute_buffer_median_within_10_percent():
 # llama.cpp known misses (tests/data/real-engine-logs.md): L20's compute buffers (Qwen3.5 hybrid, a 2026 build):
 # its host buffer holds an f32 mask (72.03 = 8 + 64 MiB) and its GPU buffer 574.02 MiB, about the logits of 512
 # rows (485 MiB) plus a layer; the log states neither the build's mask type nor why 512 output rows are reserved.
-LLAMACPP_KNOWN_MISSES = {"L20"} | PARTIAL_OFFLOAD_MISSES
+# Round 7, held out: L30 (Qwen2.5-0.5B on an Apple M4, github.com/bhangun/gollek, a 2026 Metal build) logs a 4.51 MiB
+# CPU compute buffer where the plan's 2 x [896, 512] f32 and f16 mask give 4.00: 0.51 MiB more, the size of an f32 mask
+# (test_round_7_recorded_misses). One case, not traced.
+ROUND_7_HOST_MISSES = {"L30"}
+LLAMACPP_KNOWN_MISSES = {"L20"} | PARTIAL_OFFLOAD_MISSES | ROUND_7_HOST_MISSES
 
 
 @pytest.mark.parametrize(
@@ -559,3 +563,55 @@ def test_round_6_quant_mix_miss_keeps_its_kv_and_compute():
     assert rows["gpu_kv_buffer_mib"].predicted == 1536.00
     assert abs(rows["gpu_compute_buffer_mib"].error) < 0.01
     assert -0.05 < rows["cpu_model_buffer_mib"].error < 0 and -0.05 < rows["gpu_model_buffer_mib"].error < 0
+
+
+def test_round_7_is_the_eighth_held_out_entry():
+    # Round 7's llama.cpp part added L28-L30 (tests/data/real-engine-logs.md); round 6's cases stay in the seventh entry
+    from planner.planning.real_logs import held_out_round
+
+    assert [held_out_round(f"L{n}") for n in (27, 28, 30)] == [7, 8, 8]
+    assert sorted({r.case for r in ROWS if r.engine == "llamacpp" and held_out_round(r.case) == 8}) == [
+        "L28",
+        "L29",
+        "L30",
+    ]
+
+
+# Round 7 (tests/data/real-engine-logs.md), scored before any change; the logged figures:
+# L28 https://github.com/ChnjFan/chnjfan.github.io (content/posts/AI/llama_cpp_install.md @a04338e, Qwen3-8B UD-Q4_K_XL
+#     on an Apple M4, n_ctx 2048, flash attention enabled): KV 288.00 MiB;
+# L29 https://github.com/ggml-org/llama.cpp/issues/12369 (Qwen2.5-32B Q4_K_M on five gfx906, -c 32768, no flash
+#     attention): KV 1664 x 4 + 1536 = 8192 MiB, compute 5 x 2664.00, ROCm_Host 74.01;
+# L30 https://github.com/bhangun/gollek (extension/format/gguf/golek-ext-format-gguf/src/test/result.md @60a70cf,
+#     Qwen2.5-0.5B on an Apple M4, n_ctx 512): KV 6.00 MiB.
+@pytest.mark.parametrize(
+    "case,metric,logged,within",
+    [
+        ("L28", "gpu_kv_buffer_mib", 288.00, 0.01),
+        ("L29", "gpu_kv_buffer_mib", 8192.00, 0.01),
+        ("L29", "gpu_compute_buffer_mib", 13320.00, 0.01 * 13320),
+        ("L29", "host_compute_buffer_mib", 74.01, 0.02),
+        ("L30", "gpu_kv_buffer_mib", 6.00, 0.01),
+    ],
+)
+def test_round_7_golden_rows(case, metric, logged, within):
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+@pytest.mark.parametrize(
+    "case,metric,logged,planned",
+    [
+        # Metal, 2026 builds: the logits plus two [n_embd, n_ubatch] f32 where the plan has one (296.75 + 2 x 8.00 and
+        # 296.75 + 2 x 1.75 logged); ggml-alloc's placement of the logits, not modelled (tests/data/real-engine-logs.md)
+        ("L28", "gpu_compute_buffer_mib", 312.75, 304.75),
+        ("L30", "gpu_compute_buffer_mib", 300.25, 298.50),
+        # the host's mask: 0.51 MiB more than the f16 [512, 512] mask the plan counts
+        ("L30", "host_compute_buffer_mib", 4.51, 4.00),
+    ],
+)
+def test_round_7_recorded_misses(case, metric, logged, planned):
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    assert abs(row.predicted - planned) <= 0.01, _message(row)
