@@ -93,6 +93,12 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "google/gemma-3-12b-it": ("google/gemma-3-12b-it", None, {}),
     "meta-llama/Llama-4-Scout-17B-16E-Instruct": ("meta-llama/Llama-4-Scout-17B-16E-Instruct", None, {}),
     "mistralai/Mistral-Small-3.1-24B-Instruct-2503": ("mistralai/Magistral-Small-2509", None, {}),
+    # round 7 (V91, V92: github.com/tim-roethig/ai-platform, vLLM 0.10.2 on L40S): the -2507 Instruct FP8 checkpoints,
+    # block-quantized FP8 (weight_block_size [128, 128]) on the shapes of their base models with 262144 positions
+    # (huggingface.co/Qwen/Qwen3-30B-A3B-Instruct-2507-FP8 and /Qwen3-235B-A22B-Instruct-2507-FP8, config.json); the
+    # catalog carries Qwen3-30B-A3B-Instruct-2507 itself
+    "Qwen/Qwen3-30B-A3B-Instruct-2507-FP8": ("Qwen/Qwen3-30B-A3B-Instruct-2507", FP8_BLOCK, {}),
+    "Qwen/Qwen3-235B-A22B-Instruct-2507-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {"max_position_embeddings": 262144}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -524,6 +530,7 @@ HELD_OUT_ROUNDS = (
     {"V": 78, "L": 22, "O": 21},
     {"V": 85, "L": 22, "O": 21},
     {"V": 91, "L": 22, "O": 21},
+    {"V": 91, "L": 28, "O": 21},
 )
 
 
