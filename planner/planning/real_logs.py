@@ -35,8 +35,8 @@ GPU_PROFILES = (
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
     ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
-    ("GB10", "gb10"),
-    ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
+    ("GB10", "gb10"),  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
+    ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged
     ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
     ("RTX 3090", "rtx3090"),
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
