@@ -37,6 +37,7 @@ GPU_PROFILES = (
     ("L40S", "l40s"),
     ("GB10", "gb10"),  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
     ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged
+    ("Instinct MI300X", "mi300x"),  # V94 (round 7): the profile's runtime total is derived (nominal less 16 MiB)
     ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
     ("RTX 3090", "rtx3090"),
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
@@ -100,6 +101,14 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # catalog carries Qwen3-30B-A3B-Instruct-2507 itself
     "Qwen/Qwen3-30B-A3B-Instruct-2507-FP8": ("Qwen/Qwen3-30B-A3B-Instruct-2507", FP8_BLOCK, {}),
     "Qwen/Qwen3-235B-A22B-Instruct-2507-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {"max_position_embeddings": 262144}),
+    # V94: DeepSeek-R1-Distill-Qwen-14B has the Qwen2.5-14B shapes (48 layers, hidden 5120, 40/8 heads, ffn 13824, vocab
+    # 152064, untied) with 131072 positions (huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-14B, config.json; the
+    # 7B distill's config in ../shared/model-configs has the same 131072)
+    "deepseek-ai/DeepSeek-R1-Distill-Qwen-14B": (
+        "Qwen/Qwen2.5-14B-Instruct",
+        None,
+        {"max_position_embeddings": 131072},
+    ),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
