@@ -160,6 +160,9 @@ GGUF_GPU_PROFILES = (
     # L27: an RTX 4090 and an RTX 5090 split by free memory; the plan assumes two 5090s (the summed buffers compared
     # do not depend on the split, each GPU's compute buffer only on its layers' shapes)
     ("RTX 4090 + RTX 5090", "rtx5090"),
+    # O21 (round 7): the Radeon 780M iGPU the log names (gfx1103, ROCm; memory.available 33.6 GiB of shared memory,
+    # placement-free figures compared)
+    ("AMD Radeon 780M", "radeon-780m"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -218,6 +221,13 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
     "Qwen3-30B-A3B GGUF (unsloth; qwen3moe: 48 layers, 4 KV heads x 128 per the 1536 MiB KV of 16384 cells, "
     "128 experts, n_ff_exp 768 per the log)": ("Qwen/Qwen3-30B-A3B", None, {}),
+    # O21 (round 7): the gemma3:27b tag the page pulls (blob e796792eba26; the log: architecture=gemma3
+    # file_type=Q4_K_M, 63 layers = 62 blocks + output, a projector): Gemma 3 27B's shapes from the offline catalog
+    "gemma3:27b (ollama run gemma3:27b; blob e796792eba26, architecture=gemma3 file_type=Q4_K_M per log)": (
+        "google/gemma-3-27b-it",
+        None,
+        {},
+    ),
     "qwen2.5-coder:32b (the Qwen2.5-32B shape: 64 layers, 8 KV heads, vocab 152064)": (
         "Qwen/Qwen2.5-32B-Instruct",
         None,
@@ -429,10 +439,16 @@ def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     parallel = _int(case.setting("num_parallel")) or 1
     # The runner's --ctx-size is num_ctx x num_parallel (server.go); a stated num_ctx wins.
     num_ctx = _int(case.setting("num_ctx")) or (int(m.group(1)) // parallel if m else None)
+    flash = case.setting("flash_attention")
     opts = OllamaOptions(
         num_ctx=num_ctx,
         num_parallel=parallel,
         version=version.group(0) if version else "0.5.7",  # O02: January 2025
+        # OLLAMA_FLASH_ATTENTION where the log's server config states it (O21); else Ollama's per-model default
+        flash_attention=None if flash is None else flash in ("1", "true"),
+        # a vision model's projector.weights / projector.graph as the log states them (O21): inputs, not predictions
+        projector_weights_bytes=int((_float(case.setting("projector_weights_mib")) or 0) * MIB),
+        projector_graph_bytes=int((_float(case.setting("projector_graph_mib")) or 0) * MIB),
     )
     weights = _gguf_weights(spec, _quant(case) or "Q4_K_M")
     plan = plan_ollama(spec, weights, hw, opts, arch="qwen2" if spec.model_type == "qwen2" else None)
