@@ -221,6 +221,13 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
     "Qwen3-30B-A3B GGUF (unsloth; qwen3moe: 48 layers, 4 KV heads x 128 per the 1536 MiB KV of 16384 cells, "
     "128 experts, n_ff_exp 768 per the log)": ("Qwen/Qwen3-30B-A3B", None, {}),
+    # O22 (round 7): the gpt-oss:120b tag the comment names (the log: architecture=gptoss file_type=MXFP4, 37 layers =
+    # 36 blocks + output): gpt-oss-120b's shapes from the offline catalog
+    "gpt-oss:120b (named in the comment; architecture=gptoss file_type=MXFP4 per log)": (
+        "openai/gpt-oss-120b",
+        None,
+        {},
+    ),
     # O21 (round 7): the gemma3:27b tag the page pulls (blob e796792eba26; the log: architecture=gemma3
     # file_type=Q4_K_M, 63 layers = 62 blocks + output, a projector): Gemma 3 27B's shapes from the offline catalog
     "gemma3:27b (ollama run gemma3:27b; blob e796792eba26, architecture=gemma3 file_type=Q4_K_M per log)": (
@@ -378,10 +385,10 @@ def _gguf_weights(spec: ModelSpec, quant: str) -> GGUFWeights:
 
 
 def _quant(case: LogCase) -> str | None:
-    """The stated K or legacy quantization (i-quants are not read: L25's IQ4_XS stays unstated), None when unstated or
-    a type core/gguf_quant.py does not size: such a case is planned with the Q4_K_M stand-in and its model buffers
-    are not compared."""
-    m = re.search(r"\b(Q\d_K(_[SML])?|Q8_0|Q4_0)\b", case.dtype_or_quant)
+    """The stated K, legacy or MXFP4 quantization (i-quants are not read: L25's IQ4_XS stays unstated), None when
+    unstated or a type core/gguf_quant.py does not size: such a case is planned with the Q4_K_M stand-in and its model
+    buffers are not compared."""
+    m = re.search(r"\b(Q\d_K(_[SML])?|Q8_0|Q4_0|MXFP4)\b", case.dtype_or_quant)
     if m is None:
         return None
     try:
