@@ -27,6 +27,13 @@ OLLAMA_KV_BYTES = {"f16": 2.0, "q8_0": 1.0, "q4_0": 0.5}
 # fs/ggml/ggml.go FlashAttention(): architectures Ollama turns flash attention on for by default.
 FLASH_DEFAULT_ARCHS = ("bert", "gemma3", "gptoss", "gpt-oss", "mistral3", "olmo3", "qwen3", "qwen3moe")
 NUM_BATCH = 512  # api.Options default num_batch
+# server/routes.go scheduleRunner, v0.11.0 to v0.15.4 ("This model requires a minimum context"): gpt-oss runs with
+# num_ctx >= 8192; from v0.11.4 not in low-VRAM mode (the GPUs' total memory less OLLAMA_GPU_OVERHEAD under 20 GiB).
+# v0.15.5 replaced it with the tiered VRAM-based default (commit 0334ffa62).
+GPTOSS_MIN_CTX = 8192
+GPTOSS_MIN_CTX_VERSIONS = ((0, 11, 0), (0, 15, 4))
+LOW_VRAM_BYTES = 20 * GIB
+GPTOSS_ARCHS = ("gptoss", "gpt-oss")
 # New memory management (PR #11090: the runner reports the allocations it really made, per layer and for the
 # worst-case graph) is on by default for Ollama-engine models from 0.11.11 (commit eb10390de "llm: Enable new
 # memory estimates by default", 2025-09-11; opt-in OLLAMA_NEW_ESTIMATES=1 from 0.11.5; llm/server.go
@@ -267,13 +274,37 @@ def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[in
     return partial, full
 
 
+def gptoss_graph_size(
+    spec: ModelSpec, version: tuple[int, int, int], context: int, num_parallel: int, kv_type: str, flash: bool
+) -> tuple[int, int]:
+    """(partialOffload, fullOffload) of fs/ggml/ggml.go GraphSize, case "gptoss", at the release tags; kvTotal is the
+    uniform context x (K + V heads) sum the function takes before its gpt-oss KV; context already x num_parallel:
+    - v0.11.0-v0.11.2: full = 4 x heads / KV heads x kvTotal / 6, partial = 2 x full;
+    - v0.11.3-v0.11.4: partial = full = that;
+    - v0.11.5 on: partial = 2 x heads / KV heads x kvTotal / 6, full unset (llm/memory.go then takes the partial);
+      from v0.11.8 with flash attention on, partial = (4 x numParallel + context >> 10 + 110) MiB."""
+    kv_total = int(context * spec.head_dim * 2 * spec.num_kv_heads * OLLAMA_KV_BYTES[kv_type]) * spec.num_layers
+    gqa = spec.num_attention_heads // max(spec.num_kv_heads, 1)
+    if version < (0, 11, 5):
+        full = 4 * gqa * kv_total // 6
+        return (2 * full if version < (0, 11, 3) else full), full
+    partial = 2 * gqa * kv_total // 6
+    if flash and version >= (0, 11, 8):
+        partial = (4 * num_parallel + (context >> 10) + 110) * MIB
+    return partial, partial
+
+
 def kv_per_layer(spec: ModelSpec, arch: str, context: int, num_parallel: int, kv_type: str, batch: int) -> list[int]:
     per = OLLAMA_KV_BYTES[kv_type]
     row = (spec.head_dim * 2) * spec.num_kv_heads
     out = [int(context * row * per)] * spec.num_layers
-    # Sliding-window layers keep window x parallel + one batch of cells (kvcache.NewSWACache in the Ollama
-    # engine's gemma3 and gpt-oss models; gpt-oss alternates 128-token windows with full layers).
-    if arch in ("gemma3", "gptoss", "gpt-oss") and spec.sliding_window:
+    if arch in GPTOSS_ARCHS:
+        # fs/ggml/ggml.go GraphSize, case "gptoss" (v0.11.0 on): every even layer numParallel x 4096 + batch cells,
+        # every odd one the context: the estimate's own window, not the model's 128-token one
+        return [int((num_parallel * 4096 + batch if i % 2 == 0 else context) * row * per) for i in range(len(out))]
+    # Gemma 3's sliding-window layers: window x parallel + one batch of cells (GraphSize, case "gemma3": every layer
+    # but each 6th, the layer types of the config).
+    if arch == "gemma3" and spec.sliding_window:
         window = num_parallel * spec.sliding_window + batch
         out = [int(window * row * per) if t == SLIDING else out[i] for i, t in enumerate(spec.layer_types)]
     return out
@@ -348,6 +379,9 @@ def plan_ollama(
     num_ctx = opts.num_ctx or default_num_ctx(version, profile.memory_bytes * max(gpus, 1) if gpus else 0)
     if opts.num_ctx is None and num_ctx > spec.max_position_embeddings:
         num_ctx = spec.max_position_embeddings  # the tiered default is capped at the model's training length
+    low_vram = version >= (0, 11, 4) and profile.memory_bytes * gpus - opts.gpu_overhead_bytes * gpus < LOW_VRAM_BYTES
+    if arch in GPTOSS_ARCHS and GPTOSS_MIN_CTX_VERSIONS[0] <= version <= GPTOSS_MIN_CTX_VERSIONS[1] and not low_vram:
+        num_ctx = max(num_ctx, GPTOSS_MIN_CTX)  # routes.go: gpt-oss's minimum context
     if num_ctx > spec.max_position_embeddings:
         warnings.append(f"num_ctx {num_ctx} is beyond the model's training context ({spec.max_position_embeddings})")
     if gpus > 1 and not opts.sched_spread:
@@ -364,7 +398,10 @@ def plan_ollama(
         partial = full = graph_real
     else:
         kv = kv_per_layer(spec, arch, context, opts.num_parallel, kv_type, batch)
-        partial, full = graph_size(spec, arch, context, batch)
+        if arch in GPTOSS_ARCHS:
+            partial, full = gptoss_graph_size(spec, version, context, opts.num_parallel, kv_type, flash)
+        else:
+            partial, full = graph_size(spec, arch, context, batch)
     if gpus > 1:
         full = partial  # memory.go: multi-GPU always uses the partial graph size
     n_layer = spec.num_layers

@@ -419,17 +419,42 @@ def scheduler_defaults(
     return opts.max_num_batched_tokens or tokens, opts.max_num_seqs or seqs
 
 
+# MXFP4 experts on ROCm: the per-rank expert intermediate size is rounded up to this alignment per release line
+# (mxfp4.py create_weights, `elif current_platform.is_rocm()`; fused_moe/oracle/mxfp4.py from 0.19): 128 in the
+# 0.10.2 sdist, 256 in 0.11.0, get_padding_alignment() in 0.11.1, 0.12.0, 0.16.0 and 0.17.0 (mxfp4_utils.py: 256 on
+# gfx950, else 128; None here), 256 again in 0.19.0 and 0.20.1 (mxfp4_round_up_hidden_size_and_intermediate_size).
+# The hidden size is rounded up to 256 on ROCm in every one of them (fused_moe/layer.py maybe_roundup_hidden_size
+# up to 0.17.0, the oracle from 0.19.0). The 0.3x line is not checked and follows 0.20.1.
+ROCM_MXFP4_INTER_ALIGN: dict[str, int | None] = {
+    "0.10": 128, "0.11": 256, "0.12": None, "0.17": None, "0.19": 256, "0.2x": 256, "0.3x": 256,
+}
+
+
 def mxfp4_padding_bytes(
-    spec: ModelSpec, quantized_bytes: int, quant: QuantConfig | None, platform: str, arch: str = "", tp: int = 1
+    spec: ModelSpec,
+    quantized_bytes: int,
+    quant: QuantConfig | None,
+    platform: str,
+    arch: str = "",
+    tp: int = 1,
+    version: str = "0.11",
 ) -> int:
-    """MXFP4 experts on CUDA (gpt-oss) are stored padded for the MoE kernels (vllm/model_executor/layers/
-    quantization/mxfp4.py create_weights): hidden_size rounded up to 256 (2880 -> 3072: +6.7% on expert bytes).
-    Before Hopper (sm8x) the backend is Marlin, which also needs k % 128 == 0 in down_proj, so each rank's expert
-    intermediate size is rounded up to 128 as well (gpt-oss at TP 4: 720 -> 768)."""
-    if quant is None or quant.method != "mxfp4" or platform != "cuda":
+    """MXFP4 experts (gpt-oss) are stored padded for the MoE kernels (vllm/model_executor/layers/quantization/
+    mxfp4.py create_weights). On CUDA: hidden_size rounded up to 256 (2880 -> 3072: +6.7% on expert bytes); before
+    Hopper (sm8x) the backend is Marlin, which also needs k % 128 == 0 in down_proj, so each rank's expert
+    intermediate size is rounded up to 128 as well (gpt-oss at TP 4: 720 -> 768). On ROCm: hidden_size rounded up
+    to 256 and each rank's intermediate size to the release's alignment (ROCM_MXFP4_INTER_ALIGN; gpt-oss-20b at
+    TP 2: 1440 -> 1536)."""
+    if quant is None or quant.method != "mxfp4" or platform not in ("cuda", "rocm"):
         return 0
     h = spec.hidden_size
     factor = Fraction(ceil_div(h, 256) * 256, h)
+    if platform == "rocm":
+        align = ROCM_MXFP4_INTER_ALIGN.get(version, 256) or (256 if arch == "gfx950" else 128)
+        if spec.moe is not None:
+            inter = spec.moe.expert_intermediate_size // tp
+            factor *= Fraction(ceil_div(inter, align) * align, inter)
+        return int(quantized_bytes * (factor - 1))
     marlin = arch.startswith("sm") and arch[2:].isdigit() and int(arch[2:]) < 90
     if marlin and spec.moe is not None:
         inter = spec.moe.expert_intermediate_size // tp
@@ -739,7 +764,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     w = weight_bytes(spec, dtype, quant, tp, pp)
     vision = vision_weight_bytes(spec, act_bytes, tp)
     w = replace(w, total_bytes=w.total_bytes + vision, per_rank_bytes=w.per_rank_bytes + vision)
-    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp)
+    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp, version.name)
     offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
     rope = rope_cache_bytes(spec, act_bytes)
     weights_loaded = (

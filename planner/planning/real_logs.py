@@ -36,6 +36,8 @@ GPU_PROFILES = (
     ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
     ("GB10", "gb10"),  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
+    ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged
+    ("Instinct MI300X", "mi300x"),  # V94 (round 7): the profile's runtime total is derived (nominal less 16 MiB)
     ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
     ("RTX 3090", "rtx3090"),
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
@@ -93,6 +95,20 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "google/gemma-3-12b-it": ("google/gemma-3-12b-it", None, {}),
     "meta-llama/Llama-4-Scout-17B-16E-Instruct": ("meta-llama/Llama-4-Scout-17B-16E-Instruct", None, {}),
     "mistralai/Mistral-Small-3.1-24B-Instruct-2503": ("mistralai/Magistral-Small-2509", None, {}),
+    # round 7 (V91, V92: github.com/tim-roethig/ai-platform, vLLM 0.10.2 on L40S): the -2507 Instruct FP8 checkpoints,
+    # block-quantized FP8 (weight_block_size [128, 128]) on the shapes of their base models with 262144 positions
+    # (huggingface.co/Qwen/Qwen3-30B-A3B-Instruct-2507-FP8 and /Qwen3-235B-A22B-Instruct-2507-FP8, config.json); the
+    # catalog carries Qwen3-30B-A3B-Instruct-2507 itself
+    "Qwen/Qwen3-30B-A3B-Instruct-2507-FP8": ("Qwen/Qwen3-30B-A3B-Instruct-2507", FP8_BLOCK, {}),
+    "Qwen/Qwen3-235B-A22B-Instruct-2507-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {"max_position_embeddings": 262144}),
+    # V94: DeepSeek-R1-Distill-Qwen-14B has the Qwen2.5-14B shapes (48 layers, hidden 5120, 40/8 heads, ffn 13824, vocab
+    # 152064, untied) with 131072 positions (huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-14B, config.json; the
+    # 7B distill's config in ../shared/model-configs has the same 131072)
+    "deepseek-ai/DeepSeek-R1-Distill-Qwen-14B": (
+        "Qwen/Qwen2.5-14B-Instruct",
+        None,
+        {"max_position_embeddings": 131072},
+    ),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -147,6 +163,9 @@ GGUF_GPU_PROFILES = (
     # L29 (round 7): five gfx906 the log names "AMD Radeon VII" (16 GB); the issue says MI50. Buffers compared do not
     # depend on the card's size, and the plan fits either
     ("Radeon Instinct MI50 x5", "mi50-16gb"),
+    # O21 (round 7): the Radeon 780M iGPU the log names (gfx1103, ROCm; memory.available 33.6 GiB of shared memory,
+    # placement-free figures compared)
+    ("AMD Radeon 780M", "radeon-780m"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -205,6 +224,20 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
     "Qwen3-30B-A3B GGUF (unsloth; qwen3moe: 48 layers, 4 KV heads x 128 per the 1536 MiB KV of 16384 cells, "
     "128 experts, n_ff_exp 768 per the log)": ("Qwen/Qwen3-30B-A3B", None, {}),
+    # O22 (round 7): the gpt-oss:120b tag the comment names (the log: architecture=gptoss file_type=MXFP4, 37 layers =
+    # 36 blocks + output): gpt-oss-120b's shapes from the offline catalog
+    "gpt-oss:120b (named in the comment; architecture=gptoss file_type=MXFP4 per log)": (
+        "openai/gpt-oss-120b",
+        None,
+        {},
+    ),
+    # O21 (round 7): the gemma3:27b tag the page pulls (blob e796792eba26; the log: architecture=gemma3
+    # file_type=Q4_K_M, 63 layers = 62 blocks + output, a projector): Gemma 3 27B's shapes from the offline catalog
+    "gemma3:27b (ollama run gemma3:27b; blob e796792eba26, architecture=gemma3 file_type=Q4_K_M per log)": (
+        "google/gemma-3-27b-it",
+        None,
+        {},
+    ),
     "qwen2.5-coder:32b (the Qwen2.5-32B shape: 64 layers, 8 KV heads, vocab 152064)": (
         "Qwen/Qwen2.5-32B-Instruct",
         None,
@@ -364,10 +397,10 @@ def _gguf_weights(spec: ModelSpec, quant: str) -> GGUFWeights:
 
 
 def _quant(case: LogCase) -> str | None:
-    """The stated K or legacy quantization (i-quants are not read: L25's IQ4_XS stays unstated), None when unstated or
-    a type core/gguf_quant.py does not size: such a case is planned with the Q4_K_M stand-in and its model buffers
-    are not compared."""
-    m = re.search(r"\b(Q\d_K(_[SML])?|Q8_0|Q4_0)\b", case.dtype_or_quant)
+    """The stated K, legacy or MXFP4 quantization (i-quants are not read: L25's IQ4_XS stays unstated), None when
+    unstated or a type core/gguf_quant.py does not size: such a case is planned with the Q4_K_M stand-in and its model
+    buffers are not compared."""
+    m = re.search(r"\b(Q\d_K(_[SML])?|Q8_0|Q4_0|MXFP4)\b", case.dtype_or_quant)
     if m is None:
         return None
     try:
@@ -425,10 +458,16 @@ def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     parallel = _int(case.setting("num_parallel")) or 1
     # The runner's --ctx-size is num_ctx x num_parallel (server.go); a stated num_ctx wins.
     num_ctx = _int(case.setting("num_ctx")) or (int(m.group(1)) // parallel if m else None)
+    flash = case.setting("flash_attention")
     opts = OllamaOptions(
         num_ctx=num_ctx,
         num_parallel=parallel,
         version=version.group(0) if version else "0.5.7",  # O02: January 2025
+        # OLLAMA_FLASH_ATTENTION where the log's server config states it (O21); else Ollama's per-model default
+        flash_attention=None if flash is None else flash in ("1", "true"),
+        # a vision model's projector.weights / projector.graph as the log states them (O21): inputs, not predictions
+        projector_weights_bytes=int((_float(case.setting("projector_weights_mib")) or 0) * MIB),
+        projector_graph_bytes=int((_float(case.setting("projector_graph_mib")) or 0) * MIB),
     )
     weights = _gguf_weights(spec, _quant(case) or "Q4_K_M")
     plan = plan_ollama(spec, weights, hw, opts, arch="qwen2" if spec.model_type == "qwen2" else None)

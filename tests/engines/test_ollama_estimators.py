@@ -60,14 +60,41 @@ def test_gpt_oss_sliding_layers_hold_the_window_not_the_context():
     assert plan.kv_cache_bytes == full + swa
 
 
-def test_old_estimator_graph_for_gpt_oss_is_far_larger_than_the_new_one():
-    # issue 10: the old per-architecture formula overstates gpt-oss's graph about 8x
+def test_old_estimator_for_gpt_oss_follows_graphsize():
+    # fs/ggml/ggml.go GraphSize, case "gptoss", at the release tags (llm/memory.go logs it as memory.required.kv and
+    # memory.graph.*): even layers numParallel x 4096 + batch cells, odd layers the context; the graph from v0.11.8
+    # with flash attention (forced on for gpt-oss: llm/server.go "model wants flash attention") is
+    # (4 x numParallel + context >> 10 + 110) MiB, without it 2 x heads / KV heads x kvTotal / 6 (v0.11.5 on),
+    # and in v0.11.0 full = 4 x that, partial = 2 x full. Round 7's O22 (gpt-oss:120b, 0.11.10, ROCm/ROCm#4909) logs
+    # memory.required.kv 450.0 MiB and memory.graph.full/partial 122.0 MiB at 8192 cells: the same formulas.
     spec = resolve_model("openai/gpt-oss-20b", offline=True).spec
     hw = Hardware(get_profile("rtx3090"))
-    old = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.11.10"))
-    new = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.16.1"))
-    assert old.estimator == "old" and new.estimator == "new"
-    assert new.compute_buffer_bytes < old.compute_buffer_bytes
+    row = 2 * spec.num_kv_heads * spec.head_dim * 2
+    half = spec.num_layers // 2
+    plan = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.11.10"))
+    assert plan.estimator == "old" and plan.flash_attention
+    assert plan.kv_cache_bytes == half * (4096 + 512) * row + half * 8192 * row
+    assert plan.full_graph_bytes == plan.partial_graph_bytes == (4 + 8 + 110) * MIB
+    kv_total = 8192 * row * spec.num_layers
+    gqa = spec.num_attention_heads // spec.num_kv_heads
+    no_fa = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.11.6"))
+    assert no_fa.partial_graph_bytes == no_fa.full_graph_bytes == 2 * gqa * kv_total // 6
+    first = plan_ollama(spec, _weights(spec), hw, OllamaOptions(num_ctx=8192, version="0.11.0"))
+    assert first.full_graph_bytes == 4 * gqa * kv_total // 6 and first.partial_graph_bytes == 2 * first.full_graph_bytes
+
+
+def test_gpt_oss_minimum_context_per_version():
+    # server/routes.go scheduleRunner: num_ctx = max(num_ctx, 8192) for gpt-oss from v0.11.0 to v0.15.4, from v0.11.4
+    # not in low-VRAM mode (under 20 GiB of GPU memory); v0.15.5 replaced it with the tiered default
+    spec = resolve_model("openai/gpt-oss-20b", offline=True).spec
+    w = _weights(spec)
+    big, small = Hardware(get_profile("rtx3090")), Hardware(get_profile("rtx4060ti"))
+    assert plan_ollama(spec, w, big, OllamaOptions(num_ctx=4096, version="0.11.10")).context == 8192
+    assert plan_ollama(spec, w, big, OllamaOptions(num_ctx=4096, version="0.15.5")).context == 4096
+    assert plan_ollama(spec, w, big, OllamaOptions(num_ctx=16384, version="0.11.10")).context == 16384
+    assert small.profile.memory_bytes < 20 * 2**30
+    assert plan_ollama(spec, w, small, OllamaOptions(num_ctx=4096, version="0.11.10")).context == 4096
+    assert plan_ollama(spec, w, small, OllamaOptions(num_ctx=4096, version="0.11.2")).context == 8192
 
 
 def test_projector_goes_on_the_first_gpu():

@@ -594,7 +594,7 @@ def test_round_7_is_the_eighth_held_out_entry():
         ("L30", "gpu_kv_buffer_mib", 6.00, 0.01),
     ],
 )
-def test_round_7_golden_rows(case, metric, logged, within):
+def test_round_7_llamacpp_golden_rows(case, metric, logged, within):
     row = next(r for r in ROWS if r.case == case and r.metric == metric)
     assert row.logged == logged
     assert abs(row.predicted - logged) <= within, _message(row)
@@ -615,3 +615,85 @@ def test_round_7_recorded_misses(case, metric, logged, planned):
     row = next(r for r in ROWS if r.case == case and r.metric == metric)
     assert row.logged == logged
     assert abs(row.predicted - planned) <= 0.01, _message(row)
+
+
+# Round 7, vLLM part (tests/data/real-engine-logs.md "Round 7 of held-out cases (vLLM/Ollama part)"): V91, V92 vLLM
+# 0.10.2 with expert parallelism on 2 and 8 L40S (github.com/tim-roethig/ai-platform, platform/docs/ollama_vs_vllm.md
+# and qwen3_235b_on_8xl40s.md, commit 8fc2c9b); V93 gpt-oss-20b at TP 2 on two Radeon AI PRO R9700 (weights only: the
+# run ends in a SIGSEGV after loading, github.com/ROCm/ROCm/issues/5656); V94, V95 DeepSeek-R1-Distill-Qwen-14B at TP
+# 2 on two MI300X with vLLM 0.11.1rc2 dev and 0.9.2 dev (AMD's github.com/ROCm/rocm-blogs, rocm7-ray and rocm-ray
+# READMEs). Scored before any change: KV, KV tokens and concurrency within 2.3% for all four KV cases; V93 weights
+# -8.9%.
+def test_round_7_vllm_part_meets_the_targets():
+    from planner.planning.real_logs import held_out_round
+
+    assert not KNOWN_MISSES & {f"V{n}" for n in range(91, 96)}  # no exemption in this round
+    assert [held_out_round(c) for c in ("V90", "V91", "V95", "L27")] == [6, 8, 8, 7]
+    _round_meets_the_targets(8, 4)  # V91, V92, V94, V95 (V93 logs no KV figure)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within"),
+    [
+        # "GPU KV cache size: 566,016 tokens" (Qwen3-30B-A3B-Instruct-2507-FP8, TP 2 + EP, 2 x L40S, 0.10.2)
+        ("V91", "kv_cache_tokens", 566016, 0.02),
+        # "Model loading took 27.7183 GiB", "GPU KV cache size: 238,208 tokens" (Qwen3-235B-A22B-Instruct-2507-FP8,
+        # TP 8 + EP, 8 x L40S, 0.10.2: 16 of 128 experts per rank, the same bytes as a TP slice of all of them)
+        ("V92", "weights_gib", 27.7183, 0.01),
+        ("V92", "kv_cache_tokens", 238208, 0.03),
+        # "Model loading took 7.2637 GiB" (gpt-oss-20b, TP 2, two R9700, ROCm): within 1% only with the ROCm MXFP4
+        # padding (engines/vllm.py ROCM_MXFP4_INTER_ALIGN, traced in the 0.10.2-0.20.1 sdists); 6.62 (-8.9%) before it
+        ("V93", "weights_gib", 7.2637, 0.01),
+        # "Available KV cache memory: 152.07 GiB" (0.11.1rc2 dev) and "GPU KV cache size: 1,652,080 tokens" (0.9.2 dev),
+        # DeepSeek-R1-Distill-Qwen-14B at TP 2 on two MI300X, max_model_len 4096, utilization 0.9 (default)
+        ("V94", "kv_cache_gib", 152.07, 0.01),
+        ("V95", "kv_cache_tokens", 1652080, 0.015),
+    ],
+)
+def test_round_7_vllm_golden_rows(case, metric, logged, within):
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    assert abs(row.error) <= within, _message(row)
+
+
+def test_round_7_pcie_non_torch_is_a_known_over_plan():
+    # V92 logs 0.21 GiB of non-torch memory per rank on eight PCIe L40S with custom all-reduce off ("not supported on
+    # more than two PCIe-only GPUs"); the plan adds the 0.41 GiB TP term read off H100 NVLink logs to the TP-1 0.13:
+    # 0.54. Not traced (NCCL's buffers by topology are the likely cause; tests/data/real-engine-logs.md, round 7), so
+    # kept as a recorded miss: this fails once the plan meets it, and the md's note should then go.
+    row = next(r for r in ROWS if r.case == "V92" and r.metric == "non_torch_gib")
+    assert row.logged == 0.21
+    assert row.error > 1.0, _message(row)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within"),
+    [
+        # Ollama 0.9.6, gemma3:27b on a Radeon 780M (ROCm), num_ctx 4096 x 2 parallel (github.com/take0a/mcp
+        # docs/ollama.md, commit 906e189): memory.required.full="20.1 GiB" (with the logged projector as an input),
+        # memory.weights.total="15.4 GiB", memory.graph.full="565.0 MiB"
+        ("O21", "required_full_gib", 20.1, 0.01),
+        ("O21", "weights_total_gib", 15.4, 0.01),
+        ("O21", "graph_full_mib", 565.0, 0.001),
+        # Ollama 0.11.10, gpt-oss:120b on a Strix Halo with 64 GB (github.com/ROCm/ROCm/issues/4909): num_ctx 4096
+        # raised to 8192 (routes.go), memory.required.kv="450.0 MiB" and memory.graph.full/partial="122.0 MiB", exact
+        # with GraphSize's gpt-oss case (-63% and +345%/+603% before it was traced)
+        ("O22", "required_kv_mib", 450.0, 0.001),
+        ("O22", "graph_full_mib", 122.0, 0.001),
+        ("O22", "graph_partial_mib", 122.0, 0.001),
+    ],
+)
+def test_round_7_ollama_golden_rows(case, metric, logged, within):
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    assert abs(row.error) <= within, _message(row)
+
+
+def test_round_7_gpt_oss_ollama_weights_are_a_known_under_plan():
+    # O22 logs memory.weights.total="59.7 GiB" with memory.weights.nonrepeating="1.1 GiB": Ollama's gpt-oss blob keeps
+    # its non-expert tensors in BF16 (the output alone, 201088 x 2880 x 2 B = 1.08 GiB), where core/gguf_quant.py's
+    # MXFP4 mix (llama-quantize's) puts them in Q8_0: 58.45 GiB planned. Not changed (tests/data/real-engine-logs.md,
+    # round 7); this fails once the plan meets it.
+    row = next(r for r in ROWS if r.case == "O22" and r.metric == "weights_total_gib")
+    assert row.logged == 59.7
+    assert -0.03 < row.error < -0.01, _message(row)
