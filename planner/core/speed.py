@@ -742,6 +742,12 @@ def predict_work(
             "Vulkan on gfx906 has cliffs: q4_0 KV at long context and parallel > 1 measured at "
             "5-9 tok/s (measured-benchmarks.csv, Korean MI50 study)"
         )
+    if rates.int_dot_s_per_weight and b <= MMVQ_MAX_BATCH_SIZE:
+        emulated = b * work.params_active / layout.tp * rates.int_dot_s_per_weight
+        notes.append(
+            f"{hw.profile.display_name} has no int8 dot-product instruction for llama.cpp's {feats.backend} "
+            f"kernels: they emulate it, {1000 * emulated:.1f} ms of each decode step (docs/methodology.md section 5)"
+        )
     if feats.precision == "bf16-without-hw":
         notes.append(
             f"{hw.profile.display_name} has no bf16 hardware: BF16 prefill runs about 4x slower than F16"

@@ -182,3 +182,6 @@ def test_a_chip_without_int8_dot_products_emulates_them_in_decode(monkeypatch):
     extra = work.params_active * 11 / 4 / 4.65e12  # 7.6e9 weights: about 4.5 ms a token
     assert with_rule["Q4_K_M"] - without["Q4_K_M"] == pytest.approx(extra, rel=0.01)
     assert with_rule["F16"] == without["F16"]  # F16 weights take no int8 dot products
+    monkeypatch.undo()
+    note = predict(model, p100, Deployment("llamacpp", "cuda", quant="Q4_K_M"), 1, 64, efficiency=EFF).notes
+    assert any("emulate it, 4.5 ms of each decode step" in n for n in note)
