@@ -648,27 +648,6 @@ def test_round_7_vllm_part_meets_the_targets():
         # DeepSeek-R1-Distill-Qwen-14B at TP 2 on two MI300X, max_model_len 4096, utilization 0.9 (default)
         ("V94", "kv_cache_gib", 152.07, 0.01),
         ("V95", "kv_cache_tokens", 1652080, 0.015),
-    ],
-)
-def test_round_7_vllm_golden_rows(case, metric, logged, within):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
-    assert abs(row.error) <= within, _message(row)
-
-
-def test_round_7_pcie_non_torch_is_a_known_over_plan():
-    # V92 logs 0.21 GiB of non-torch memory per rank on eight PCIe L40S with custom all-reduce off ("not supported on
-    # more than two PCIe-only GPUs"); the plan adds the 0.41 GiB TP term read off H100 NVLink logs to the TP-1 0.13:
-    # 0.54. Not traced (NCCL's buffers by topology are the likely cause; tests/data/real-engine-logs.md, round 7), so
-    # kept as a recorded miss: this fails once the plan meets it, and the md's note should then go.
-    row = next(r for r in ROWS if r.case == "V92" and r.metric == "non_torch_gib")
-    assert row.logged == 0.21
-    assert row.error > 1.0, _message(row)
-
-
-@pytest.mark.parametrize(
-    ("case", "metric", "logged", "within"),
-    [
         # Ollama 0.9.6, gemma3:27b on a Radeon 780M (ROCm), num_ctx 4096 x 2 parallel (github.com/take0a/mcp
         # docs/ollama.md, commit 906e189): memory.required.full="20.1 GiB" (with the logged projector as an input),
         # memory.weights.total="15.4 GiB", memory.graph.full="565.0 MiB"
@@ -683,10 +662,20 @@ def test_round_7_pcie_non_torch_is_a_known_over_plan():
         ("O22", "graph_partial_mib", 122.0, 0.001),
     ],
 )
-def test_round_7_ollama_golden_rows(case, metric, logged, within):
+def test_round_7_vllm_and_ollama_golden_rows(case, metric, logged, within):
     row = next(r for r in ROWS if r.case == case and r.metric == metric)
     assert row.logged == logged
     assert abs(row.error) <= within, _message(row)
+
+
+def test_round_7_pcie_non_torch_is_a_known_over_plan():
+    # V92 logs 0.21 GiB of non-torch memory per rank on eight PCIe L40S with custom all-reduce off ("not supported on
+    # more than two PCIe-only GPUs"); the plan adds the 0.41 GiB TP term read off H100 NVLink logs to the TP-1 0.13:
+    # 0.54. Not traced (NCCL's buffers by topology are the likely cause; tests/data/real-engine-logs.md, round 7), so
+    # kept as a recorded miss: this fails once the plan meets it, and the md's note should then go.
+    row = next(r for r in ROWS if r.case == "V92" and r.metric == "non_torch_gib")
+    assert row.logged == 0.21
+    assert row.error > 1.0, _message(row)
 
 
 def test_round_7_gpt_oss_ollama_weights_are_a_known_under_plan():
