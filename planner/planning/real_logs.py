@@ -166,6 +166,9 @@ GGUF_GPU_PROFILES = (
     # O21 (round 7): the Radeon 780M iGPU the log names (gfx1103, ROCm; memory.available 33.6 GiB of shared memory,
     # placement-free figures compared)
     ("AMD Radeon 780M", "radeon-780m"),
+    # Round 8 (L31-L33): the cards the logs name
+    ("Intel Arc A770 16 GB", "arc-a770"),
+    ("AMD Instinct MI100 x4", "mi100"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -252,6 +255,12 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {"tie_word_embeddings": False},
     ),
+    # Round 8 (L31-L33): the shapes each log prints match these configs (the offline catalog's); Mistral-7B-Instruct
+    # v0.2 has v0.3's shapes but the 32000-token vocabulary its log prints
+    "Llama-2-7B GGUF (TheBloke llama-2-7b.Q4_K_M.gguf; llama: 32 layers, n_embd 4096, 32/32 heads x 128, n_ff 11008, "
+    "n_vocab 32000, n_ctx_train 4096 per the log)": ("meta-llama/Llama-2-7b-hf", None, {}),
+    "Mistral-7B-Instruct-v0.2 GGUF (llama: 32 layers, n_embd 4096, 32/8 heads x 128, n_ff 14336, n_vocab 32000, "
+    "rope base 1e6 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {"vocab_size": 32000}),
 }
 
 VLLM_METRICS = (
@@ -576,6 +585,7 @@ HELD_OUT_ROUNDS = (
     {"V": 85, "L": 22, "O": 21},
     {"V": 91, "L": 22, "O": 21},
     {"V": 91, "L": 28, "O": 21},
+    {"V": 96, "L": 31, "O": 23},
 )
 
 
