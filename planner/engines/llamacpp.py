@@ -46,6 +46,9 @@ REPACK_TYPES = ("Q4_0", "Q4_K", "IQ4_NL")
 # ggml-cuda.cu and ggml-vulkan.cpp: op_offload_min_batch_size (GGML_OP_OFFLOAD_MIN_BATCH, default 32); offload_op takes
 # an op whose batch (ne[1] of a MUL_MAT, ne[2] of a MUL_MAT_ID, the rows of the rest; never GET_ROWS) reaches it.
 OP_OFFLOAD_MIN_BATCH = 32
+# HF model types whose pre-2025 llama.cpp graph is build_llama / build_qwen2: separate wq, wk, wv (biases added in
+# place), no Q/K norm, RoPE on the reshaped projections (the attention placement of _gpu_compute_bytes).
+PRE_GLU_LLAMA_STYLE = ("llama", "mistral", "qwen2")
 
 
 def kv_row_bytes(kv_type: str, elements: int) -> int:
@@ -138,6 +141,10 @@ class LlamaCppOptions:
     # cast on the device under flash attention, and the host buffer holds one copy of the input embeddings; -ngl
     # counts the repeating layers first (i_gpu_start = n_layer - ngl, the output layer offloaded last; before #18148).
     legacy_graph: bool = False
+    # Builds before llama.cpp#14158 (June 2025, the GGML_OP_GLU ops): build_ffn runs SwiGLU as ggml_silu(gate) then
+    # ggml_mul(gate, up), both in place (ggml-alloc.c ggml_op_can_inplace: UNARY, MUL), and the attention graph is the
+    # pre-refactor llm_build_kqv one; see _gpu_compute_bytes. Set from the log format (planning/real_logs.py).
+    pre_glu_graph: bool = False
     # --no-op-offload turns it off: matmuls whose weights sit in host memory then run on the CPU.
     op_offload: bool = True
 
@@ -337,6 +344,7 @@ def compute_buffer_bytes(
     kv_quantized: bool,
     gpu: bool = False,
     f16_kv_copies: int = 0,
+    pre_glu: bool = False,
 ) -> int:
     """sched_reserve's worst-case graph: n_ubatch tokens, n_outputs logits rows (llama-context.cpp).
 
@@ -350,7 +358,7 @@ def compute_buffer_bytes(
     mask_elem = 2 if flash_attn else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
     if gpu:
-        return _gpu_compute_bytes(spec, caches, n_ubatch, n_outputs, flash_attn, masks, f16_kv_copies)
+        return _gpu_compute_bytes(spec, caches, n_ubatch, n_outputs, flash_attn, masks, f16_kv_copies, pre_glu)
     ffn_floats = 3 * spec.intermediate_size + spec.hidden_size
     if spec.moe is not None:
         moe = spec.moe
@@ -376,6 +384,7 @@ def _gpu_compute_bytes(
     flash_attn: bool,
     masks: int,
     f16_kv_copies: int = 0,
+    pre_glu: bool = False,
 ) -> int:
     """A GPU backend's compute buffer (CUDA, ROCm, Vulkan, Metal), counted from the graph's live tensors.
 
@@ -391,14 +400,28 @@ def _gpu_compute_bytes(
       ([n_embd_k_gqa, n_kv] x 2 B each, ggml-cuda.cu get_alloc_size -> fattn-common.cuh
       ggml_cuda_flash_attn_ext_get_f16_extra_data): f16_kv_copies says how many (0, 1 or 2).
     Checked on a CUDA H200 log (164.01 MiB, Qwen2.5-7B shape, n_ctx 32768, ubatch 512, 4 slots).
+
+    Builds before the GLU ops (pre_glu; docs/methodology.md section 4 "compute buffer, 2024-2025 builds"):
+    - the SwiGLU FFN keeps gate and up only: ggml_silu and ggml_mul reuse the gate's memory in place;
+    - without flash attention, in the dense llama-style graph (separate wq/wk/wv, no Q/K norm: llama, mistral,
+      qwen2) the KQ scores land at the offset ggml-alloc gives them: above the mask copy, the layer input, the
+      attention norm's hole and the Q projection and its RoPE output, 2 x ([n_embd] + [q_dim]) f32 rows per token.
+      The RoPE is not run in place: its source is the reshape view of Q, and ggml_gallocr_is_own reads a view's own
+      'allocated' flag, which ggml_gallocr_allocate_node never sets for views, so the in-place branch for view
+      parents never fires (ggml-alloc.c, the same in the 2024 and the 0.3.36 sources). Replaying ggml-alloc over
+      that graph (llama.cpp b3600 llm_build_kv / llm_build_kqv / build_llama) gives the logged buffers of L11, L12,
+      L29, L31 and L32 to the byte, and this closed form for every dense shape tried.
     """
     h = spec.hidden_size
-    ffn = _gpu_ffn_bytes(spec, n_ubatch)
+    ffn = _gpu_ffn_bytes(spec, n_ubatch, pre_glu)
     layer = ffn
     if not flash_attn:
         n_kv = max((c.cells for c in caches if c.layers), default=0)
         kq = n_ubatch * n_kv * spec.num_attention_heads * 4
-        layer = max(ffn, kq + n_ubatch * 4 * (spec.q_dim + 2 * spec.kv_dim + 2 * h))
+        if pre_glu and spec.moe is None and spec.model_type in PRE_GLU_LLAMA_STYLE:
+            layer = max(ffn, kq + n_ubatch * 4 * 2 * (spec.q_dim + h))
+        else:
+            layer = max(ffn, kq + n_ubatch * 4 * (spec.q_dim + 2 * spec.kv_dim + 2 * h))
     elif f16_kv_copies:
         n_kv = max((c.cells for c in caches if c.layers), default=0)
         attn = n_ubatch * 4 * (2 * spec.q_dim + 2 * h) + f16_kv_copies * n_kv * spec.kv_dim * 2
@@ -407,11 +430,13 @@ def _gpu_compute_bytes(
     return max(masks + layer, output)
 
 
-def _gpu_ffn_bytes(spec: ModelSpec, n_ubatch: int) -> int:
-    """The FFN live set on a GPU: gate, up, GLU output [n_ff, n_ubatch] f32 and three [n_embd, n_ubatch] f32."""
+def _gpu_ffn_bytes(spec: ModelSpec, n_ubatch: int, pre_glu: bool = False) -> int:
+    """The FFN live set on a GPU: gate, up, GLU output [n_ff, n_ubatch] f32 and three [n_embd, n_ubatch] f32.
+    Before the GLU ops (pre_glu) a dense gated FFN has no separate GLU output: ggml_silu(gate) and ggml_mul(gate,
+    up) run in place (llama.cpp b3600 llm_build_ffn, LLM_FFN_SILU + LLM_FFN_PAR)."""
     h = spec.hidden_size
     inter = spec.intermediate_size
-    ffn = n_ubatch * 4 * (3 * inter + 3 * h)
+    ffn = n_ubatch * 4 * ((2 if pre_glu and spec.moe is None else 3) * inter + 3 * h)
     if spec.moe is not None:
         # build_moe_ffn (llama-graph.cpp): gate, up and their GLU [n_ff_exp, k, n_ubatch] f32, then the down
         # projection's per-expert outputs [n_embd, k, n_ubatch] while the GLU output is still alive (the
@@ -588,6 +613,7 @@ def place(
                 kv_quant,
                 gpu=dev != -1,
                 f16_kv_copies=f16_copies,
+                pre_glu=opts.pre_glu_graph,
             )
         elif dev == -1 and hw_gpus:
             compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
@@ -671,11 +697,13 @@ def op_offload_bytes(
     h = spec.hidden_size
     mask_elem = 2 if flash else 4
     masks = sum(c.cells * ub * mask_elem for c in caches if c.layers)
-    ffn = _gpu_ffn_bytes(spec, ub)
+    ffn = _gpu_ffn_bytes(spec, ub, opts.pre_glu_graph)
     peak = 0
     cpu_layers = [i for i in range(n_layer) if where[i] == -1]
     if cpu_layers:
-        attn = compute_buffer_bytes(spec, caches, ub, 0, flash, kv_quant, gpu=True, f16_kv_copies=f16_copies)
+        attn = compute_buffer_bytes(
+            spec, caches, ub, 0, flash, kv_quant, gpu=True, f16_kv_copies=f16_copies, pre_glu=opts.pre_glu_graph
+        )
         n_kv = max((c.cells for c in caches if c.layers), default=0)
         views = n_kv * (kv_row_bytes(opts.cache_type_k, spec.kv_dim) + kv_row_bytes(opts.cache_type_v, spec.kv_dim))
         w = max(largest.get(i, (0, 0))[0] for i in cpu_layers)

@@ -139,6 +139,11 @@ VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08)
 OLD_LLAMACPP = re.compile(
     r"llama_kv_cache_init|llama_kv_cache_unified|llama_new_context_with_model|llama_init_from_model|2024|Jan 2025"
 )
+# Builds before llama.cpp#14158 (the GGML_OP_GLU ops, June 2025; engines/llamacpp.py pre_glu_graph): every log format
+# older than llama_kv_cache_unified (which builds both before and after that change print), and dated 2024 / Jan 2025.
+PRE_GLU_LLAMACPP = re.compile(
+    r"llama_kv_cache_init|llama_new_context_with_model|" r"llama_init_from_model|2024|Jan 2025"
+)
 # GGUF engines' cases (llama.cpp L10+, Ollama O10+): GPU text -> profile and model text -> config, consulted
 # before GPU_PROFILES / MODEL_CONFIGS. Placement-free figures (buffers, estimator sizes) do not depend on the
 # card's size; where a case offloads partially its text names the memory the log reports.
@@ -444,6 +449,7 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         n_gpu_layers=_int(case.setting("n_gpu_layers")),  # -ngl where the case states it (L24); else all layers
         n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
         legacy_graph=legacy,
+        pre_glu_graph=bool(PRE_GLU_LLAMACPP.search(case.engine_version)),
     )
     quant = _quant(case)
     plan = plan_llamacpp(spec, _gguf_weights(spec, quant or "Q4_K_M"), hw, opts)
