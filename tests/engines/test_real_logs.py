@@ -699,7 +699,7 @@ def test_round_7_gpt_oss_ollama_weights_are_a_known_under_plan():
 
 # Round 8 (tests/data/real-engine-logs.md "Round 8 of held-out cases (llama.cpp part)"), scored before any change; the
 # logged figures:
-# L31 https://github.com/secext2022/pmks-2 (发布/2024-5_64/20240823-55-编译运行llama-cpp-sycl/a.md @b3cdb34), Llama-2-7B
+# L31 https://github.com/secext2022/pmks-2 (发布/2024-5_64/20240823-55-编译运行llama-cpp-sycl/a.md @af9ecd9), Llama-2-7B
 #     Q4_K_M on an Arc A770, Vulkan build b3600, llama-cli -ngl 33 (n_ctx 4096): "Intel(R) Arc(tm) A770 Graphics (DG2)
 #     buffer size = 3820.93 MiB", "CPU buffer size = 70.31 MiB", "KV buffer size = 2048.00 MiB", "compute buffer size
 #     = 296.00 MiB", "Vulkan_Host compute buffer size = 16.01 MiB";
