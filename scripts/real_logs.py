@@ -44,6 +44,7 @@ ROUNDS = {
     6: ("5 follow-up", "multimodal; the md gives the table scored before any change"),
     7: ("6", "llama.cpp, ROCm, Vulkan and CUDA; the md gives the table scored before any change"),
     8: ("7", "vLLM, llama.cpp and Ollama; the md gives the table scored before any change"),
+    9: ("8", "vLLM, llama.cpp and Ollama; the md gives the table scored before any change"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
