@@ -8,6 +8,7 @@ derives the reference MI50 numbers step by step with these functions.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -430,6 +431,15 @@ ROCM_MXFP4_INTER_ALIGN: dict[str, int | None] = {
 }
 
 
+def marlin_mxfp4_before_torch_28(release: str | None) -> bool:
+    """Whether a vLLM release picks Marlin for MXFP4 experts on every CUDA GPU but sm100: 0.10.0-0.10.1.x pin
+    torch 2.7.1 (the 0.10.1 and 0.10.1.1 wheels' Requires-Dist), and their quantization/mxfp4.py
+    Mxfp4MoEMethod._should_use_marlin returns True on CUDA without device capability 100 when
+    `not is_torch_equal_or_newer("2.8.0")` (0.10.1 wheel). 0.10.2 pins torch 2.8.0 and takes Triton on Hopper."""
+    m = re.match(r"v?0\.10\.([01])(\D|$)", (release or "").strip().lower())
+    return m is not None
+
+
 def mxfp4_padding_bytes(
     spec: ModelSpec,
     quantized_bytes: int,
@@ -438,11 +448,13 @@ def mxfp4_padding_bytes(
     arch: str = "",
     tp: int = 1,
     version: str = "0.11",
+    release: str | None = None,
 ) -> int:
     """MXFP4 experts (gpt-oss) are stored padded for the MoE kernels (vllm/model_executor/layers/quantization/
     mxfp4.py create_weights). On CUDA: hidden_size rounded up to 256 (2880 -> 3072: +6.7% on expert bytes); before
-    Hopper (sm8x) the backend is Marlin, which also needs k % 128 == 0 in down_proj, so each rank's expert
-    intermediate size is rounded up to 128 as well (gpt-oss at TP 4: 720 -> 768). On ROCm: hidden_size rounded up
+    Hopper (sm8x), and on any GPU but sm100 in 0.10.0-0.10.1.x (release: marlin_mxfp4_before_torch_28), the backend
+    is Marlin, which also needs k % 128 == 0 in down_proj, so each rank's expert intermediate size is rounded up to
+    128 as well (gpt-oss at TP 4: 720 -> 768; at TP 1: 2880 -> 2944). On ROCm: hidden_size rounded up
     to 256 and each rank's intermediate size to the release's alignment (ROCM_MXFP4_INTER_ALIGN; gpt-oss-20b at
     TP 2: 1440 -> 1536)."""
     if quant is None or quant.method != "mxfp4" or platform not in ("cuda", "rocm"):
@@ -455,7 +467,8 @@ def mxfp4_padding_bytes(
             inter = spec.moe.expert_intermediate_size // tp
             factor *= Fraction(ceil_div(inter, align) * align, inter)
         return int(quantized_bytes * (factor - 1))
-    marlin = arch.startswith("sm") and arch[2:].isdigit() and int(arch[2:]) < 90
+    sm = int(arch[2:]) if arch.startswith("sm") and arch[2:].isdigit() else None
+    marlin = sm is not None and (sm < 90 or (sm != 100 and marlin_mxfp4_before_torch_28(release)))
     if marlin and spec.moe is not None:
         inter = spec.moe.expert_intermediate_size // tp
         factor *= Fraction(ceil_div(inter, 128) * 128, inter)
@@ -764,7 +777,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     w = weight_bytes(spec, dtype, quant, tp, pp)
     vision = vision_weight_bytes(spec, act_bytes, tp)
     w = replace(w, total_bytes=w.total_bytes + vision, per_rank_bytes=w.per_rank_bytes + vision)
-    pad = mxfp4_padding_bytes(spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp, version.name)
+    pad = mxfp4_padding_bytes(
+        spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp, version.name, opts.vllm_version
+    )
     offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
     rope = rope_cache_bytes(spec, act_bytes)
     weights_loaded = (

@@ -10,6 +10,7 @@ from planner.core.tensors import count_params
 from planner.engines.base import Suggestion
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, plan_ollama
+from planner.engines.ollama_library import library_estimate
 from planner.engines.vllm import VllmOptions, plan_vllm
 from planner.errors import UsageError
 from planner.planning.context import CalibrationUse, auto_tensor_parallel, hardware_info, load_hardware, parse_engines
@@ -123,7 +124,9 @@ def gguf_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
             hint="use one of " + ", ".join(COMMON_QUANTS) + " (or any llama-quantize type: "
             + ", ".join(q for q in FILE_TYPES if q not in COMMON_QUANTS and q not in ("F32", "BF16")) + ")",
         ) from None
-    est = estimate_gguf(resolved.spec, name)
+    # an Ollama library tag whose blob Ollama's own converter typed (gpt-oss): engines/ollama_library.py
+    library = library_estimate(resolved.spec, name) if resolved.default_quant is not None else None
+    est = library or estimate_gguf(resolved.spec, name)
     repack_share = sum(est.type_bytes.get(t, 0) for t in REPACK_TYPES) / max(est.tensor_bytes, 1)
     file_bytes = est.file_bytes
     if resolved.checkpoint_bytes and resolved.source == "catalog" and resolved.default_quant == name:

@@ -19,6 +19,7 @@ from planner.core.precision import DTYPE_BYTES
 from planner.core.spec import ModelSpec, QuantConfig
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, logged_weights_total, parse_version, plan_ollama
+from planner.engines.ollama_library import library_estimate
 from planner.engines.vllm import V1_SAMPLER_BYTES, VLLM_VERSIONS, VllmOptions, plan_vllm
 from planner.sources.real_logs import LogCase
 
@@ -31,6 +32,7 @@ FP8_BLOCK = QuantConfig("fp8", 8, None, False, block_size=(128, 128))  # Qwen3 -
 GPU_PROFILES = (
     ("H200", "h200"),
     ("MI50 16 GB", "mi50-16gb"),
+    ("H100 PCIe", "h100-pcie"),  # V96 (round 8): its runtime total is derived (nominal x 0.9898), not logged
     ("H100", "h100-sxm"),
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
     ("A100 40GB", "a100-40gb"),
@@ -336,6 +338,23 @@ def vllm_line(case: LogCase) -> str:
     return "0.11"
 
 
+def vllm_release(case: LogCase) -> str:
+    """The release a case states (0.10.1, 0.11.1 from 0.11.1rc2.dev141+g...), given to the plan as --vllm-version so
+    that release-specific rules within a line apply (engines/vllm.py marlin_mxfp4_before_torch_28); the line when the
+    case states none or a release the line table does not place there."""
+    from planner.engines.vllm import version_key
+    from planner.errors import UsageError
+
+    line = vllm_line(case)
+    m = re.search(r"\b0\.\d+\.\d+(\.\d+)?", case.engine_version)
+    if m is None or line == "v0" or case.case in VERSION_BY_DATE:
+        return line
+    try:
+        return m.group(0) if version_key(m.group(0)) == line else line
+    except UsageError:
+        return line
+
+
 def _int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -366,7 +385,7 @@ def _spec(case: LogCase, resolve: SpecResolver) -> tuple[ModelSpec | None, str]:
 
 
 def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
-    version = vllm_line(case)
+    version = vllm_release(case)
     case = replace(case, settings={**case.settings, **SETTING_FIXES.get(case.case, {})})
     opts = VllmOptions(
         dtype={"float16": "fp16", "bfloat16": "bf16"}.get(case.setting("dtype") or "", "auto"),
@@ -389,15 +408,17 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         "activation_gib": plan.activation_bytes / GIB,
         "non_torch_gib": plan.non_torch_bytes / GIB,
         "peak_torch_gib": (plan.weights_bytes + plan.activation_bytes) / GIB,
-        "_version": version,
+        "_version": plan.vllm_version,  # the release line the plan used
         # what the V1 sampler term multiplies: logits elements of the profile run, and the hidden output
         "_logits": min(plan.max_num_batched_tokens, plan.max_num_seqs) * spec.vocab_size,
         "_hidden_bytes": plan.max_num_batched_tokens * spec.hidden_size * DTYPE_BYTES[plan.dtype],
     }
 
 
-def _gguf_weights(spec: ModelSpec, quant: str) -> GGUFWeights:
-    est = estimate_gguf(spec, quant)
+def _gguf_weights(spec: ModelSpec, quant: str, library_tag: bool = False) -> GGUFWeights:
+    """The quantizer's estimate; for an Ollama library tag, the types Ollama's own converter wrote where it made the
+    blob itself (engines/ollama_library.py: gpt-oss)."""
+    est = (library_estimate(spec, quant) if library_tag else None) or estimate_gguf(spec, quant)
     share = sum(est.type_bytes.get(t, 0) for t in REPACK_TYPES) / max(est.tensor_bytes, 1)
     return GGUFWeights(
         est.quant,
@@ -484,7 +505,9 @@ def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         projector_weights_bytes=int((_float(case.setting("projector_weights_mib")) or 0) * MIB),
         projector_graph_bytes=int((_float(case.setting("projector_graph_mib")) or 0) * MIB),
     )
-    weights = _gguf_weights(spec, _quant(case) or "Q4_K_M")
+    # an Ollama library tag (gpt-oss:120b, not an hf.co/... GGUF) is the blob Ollama published
+    library_tag = re.match(r"[\w.-]+:[\w.-]+(\s|$)", case.model) is not None
+    weights = _gguf_weights(spec, _quant(case) or "Q4_K_M", library_tag)
     plan = plan_ollama(spec, weights, hw, opts, arch="qwen2" if spec.model_type == "qwen2" else None)
     return {
         "required_kv_mib": plan.kv_cache_bytes / MIB,
