@@ -279,10 +279,15 @@ def tensor_types(spec: ModelSpec, quant: str, tensors: list[Tensor] | None = Non
 
 def estimate_gguf(spec: ModelSpec, quant: str, tensors: list[Tensor] | None = None) -> GGUFEstimate:
     quant = normalise_quant(quant)
+    return estimate_from_types(spec, quant, tensor_types(spec, quant, tensors))
+
+
+def estimate_from_types(spec: ModelSpec, quant: str, typed: list[tuple[Tensor, str]]) -> GGUFEstimate:
+    """A file's sizes from its tensors and their ggml types: per type, per repeating layer, output and embedding."""
     type_bytes: dict[str, int] = {}
     layer_bytes = [0] * spec.num_layers
     output = embedding = total = elements = 0
-    for t, ttype in tensor_types(spec, quant, tensors):
+    for t, ttype in typed:
         size = tensor_type_bytes(ttype, t.elements)
         type_bytes[ttype] = type_bytes.get(ttype, 0) + size
         total += size

@@ -12,7 +12,7 @@ for llama.cpp's own GGUFs; this module only answers for Ollama library tags. doc
 
 from __future__ import annotations
 
-from planner.core.gguf_quant import HEADER_BYTES_ESTIMATE, GGUFEstimate, normalise_quant, tensor_type_bytes
+from planner.core.gguf_quant import GGUFEstimate, estimate_from_types, normalise_quant
 from planner.core.spec import ModelSpec
 from planner.core.tensors import Tensor, tensor_inventory
 
@@ -33,28 +33,4 @@ def library_estimate(spec: ModelSpec, quant: str) -> GGUFEstimate | None:
     out as core/gguf_quant.py estimate_gguf lays out its estimate; None where the library blob is llama-quantize's."""
     if spec.model_type not in GPTOSS_MODEL_TYPES or normalise_quant(quant) != "MXFP4":
         return None
-    type_bytes: dict[str, int] = {}
-    layer_bytes = [0] * spec.num_layers
-    output = embedding = total = elements = 0
-    for t in tensor_inventory(spec):
-        ttype = gptoss_library_type(t)
-        size = tensor_type_bytes(ttype, t.elements)
-        type_bytes[ttype] = type_bytes.get(ttype, 0) + size
-        total += size
-        elements += t.elements
-        if t.layer is not None:
-            layer_bytes[t.layer] += size
-        elif t.name == "token_embd":
-            embedding += size
-        else:
-            output += size  # output and output_norm
-    return GGUFEstimate(
-        quant="MXFP4",
-        file_bytes=total + HEADER_BYTES_ESTIMATE,
-        tensor_bytes=total,
-        bits_per_weight=8 * total / elements,
-        type_bytes=type_bytes,
-        layer_bytes=tuple(layer_bytes),
-        output_bytes=output,
-        embedding_bytes=embedding,
-    )
+    return estimate_from_types(spec, "MXFP4", [(t, gptoss_library_type(t)) for t in tensor_inventory(spec)])
