@@ -105,7 +105,7 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "Qwen/Qwen3-235B-A22B-Instruct-2507-FP8": ("Qwen/Qwen3-235B-A22B", FP8_BLOCK, {"max_position_embeddings": 262144}),
     # V94: DeepSeek-R1-Distill-Qwen-14B has the Qwen2.5-14B shapes (48 layers, hidden 5120, 40/8 heads, ffn 13824, vocab
     # 152064, untied) with 131072 positions (huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-14B, config.json; the
-    # 7B distill's config in ../shared/model-configs has the same 131072)
+    # 7B distill's Hub config, huggingface.co/deepseek-ai/DeepSeek-R1-Distill-Qwen-7B, has the same 131072)
     "deepseek-ai/DeepSeek-R1-Distill-Qwen-14B": (
         "Qwen/Qwen2.5-14B-Instruct",
         None,

@@ -331,6 +331,13 @@ def test_new_vllm_cases_meet_the_targets():
         assert all(abs(r.error) <= 0.10 for r in held), [_message(r) for r in held if abs(r.error) > 0.10]
 
 
+def _logged(case: str, metric: str, logged: float) -> Comparison:
+    """The comparison of one case's figure, after checking the csv holds the logged value the test cites."""
+    row = next(r for r in ROWS if r.case == case and r.metric == metric)
+    assert row.logged == logged
+    return row
+
+
 def _round_meets_the_targets(round_: int, cases: int) -> None:
     """Issue 10's targets on one held-out round: per V1 KV metric, median |error| <= 3% and none over 10% apart
     from the known misses."""
@@ -401,8 +408,7 @@ def test_round_4_meets_the_targets():
     ],
 )
 def test_round_4_golden_rows(case, metric, logged):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.error) <= 0.035, _message(row)
 
 
@@ -433,8 +439,7 @@ def test_round_5_meets_the_targets():
     ],
 )
 def test_round_5_golden_rows(case, metric, logged, within):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.error) <= within, _message(row)
 
 
@@ -510,8 +515,7 @@ def test_round_5_follow_up_meets_the_targets():
     ],
 )
 def test_round_6_fully_offloaded_rows(case, metric, logged):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.predicted - logged) <= 0.02, _message(row)
 
 
@@ -559,8 +563,7 @@ def test_round_6_is_the_seventh_held_out_entry():
     ],
 )
 def test_round_6_untraced_compute_misses_are_under_plans(case, logged):
-    row = next(r for r in ROWS if r.case == case and r.metric == "gpu_compute_buffer_mib")
-    assert row.logged == logged
+    row = _logged(case, "gpu_compute_buffer_mib", logged)
     assert -0.20 < row.error < -0.10, _message(row)
 
 
@@ -604,8 +607,7 @@ def test_round_7_is_the_eighth_held_out_entry():
     ],
 )
 def test_round_7_llamacpp_golden_rows(case, metric, logged, within):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.predicted - logged) <= within, _message(row)
 
 
@@ -621,8 +623,7 @@ def test_round_7_llamacpp_golden_rows(case, metric, logged, within):
     ],
 )
 def test_round_7_recorded_misses(case, metric, logged, planned):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.predicted - planned) <= 0.01, _message(row)
 
 
@@ -672,8 +673,7 @@ def test_round_7_vllm_part_meets_the_targets():
     ],
 )
 def test_round_7_vllm_and_ollama_golden_rows(case, metric, logged, within):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.error) <= within, _message(row)
 
 
@@ -682,8 +682,7 @@ def test_round_7_pcie_non_torch_is_a_known_over_plan():
     # more than two PCIe-only GPUs"); the plan adds the 0.41 GiB TP term read off H100 NVLink logs to the TP-1 0.13:
     # 0.54. Not traced (NCCL's buffers by topology are the likely cause; tests/data/real-engine-logs.md, round 7), so
     # kept as a recorded miss: this fails once the plan meets it, and the md's note should then go.
-    row = next(r for r in ROWS if r.case == "V92" and r.metric == "non_torch_gib")
-    assert row.logged == 0.21
+    row = _logged("V92", "non_torch_gib", 0.21)
     assert row.error > 1.0, _message(row)
 
 
@@ -693,8 +692,7 @@ def test_round_7_gpt_oss_ollama_weights_hold_with_ollamas_own_types():
     # MXFP4 mix (llama-quantize's) puts them in Q8_0: 58.45 GiB planned (-2.1%, round 7's recorded miss). Round 8
     # traced the types in ollama/ollama convert/convert_gptoss.go and convert/reader.go at v0.11.0 (the release that
     # shipped the gpt-oss tags) and plans Ollama library tags with them (engines/ollama_library.py): 59.71 GiB.
-    row = next(r for r in ROWS if r.case == "O22" and r.metric == "weights_total_gib")
-    assert row.logged == 59.7
+    row = _logged("O22", "weights_total_gib", 59.7)
     assert abs(row.error) <= 0.005, _message(row)
 
 
@@ -739,16 +737,14 @@ def test_round_8_is_the_ninth_held_out_entry():
     ],
 )
 def test_round_8_llamacpp_golden_rows(case, metric, logged, within):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.predicted - logged) <= within, _message(row)
 
 
 def test_round_8_sycl_row_padding():
     # L32's SYCL0 model buffer: the plan's 3820.93 MiB (Vulkan's figure for the same file, L31) plus SYCL's padding of
     # each quantized tensor whose rows are not a multiple of 512 elements (the 32 ffn_down, n_ff 11008): a few KiB
-    row = next(r for r in ROWS if r.case == "L32" and r.metric == "gpu_model_buffer_mib")
-    assert row.logged == 3820.94
+    row = _logged("L32", "gpu_model_buffer_mib", 3820.94)
     assert 0 < row.logged - row.predicted <= 0.02, _message(row)
 
 
@@ -763,8 +759,7 @@ def test_round_8_sycl_row_padding():
     ],
 )
 def test_round_8_recorded_misses(case, metric, logged, planned):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.predicted - planned) <= 0.01, _message(row)
 
 
@@ -843,8 +838,7 @@ def test_round_8_vllm_part_is_in_the_ninth_entry():
     ],
 )
 def test_round_8_vllm_golden_rows(case, metric, logged, within):
-    row = next(r for r in ROWS if r.case == case and r.metric == metric)
-    assert row.logged == logged
+    row = _logged(case, metric, logged)
     assert abs(row.error) <= within, _message(row)
 
 
