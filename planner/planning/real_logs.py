@@ -20,7 +20,8 @@ from planner.core.spec import ModelSpec, QuantConfig
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, logged_weights_total, parse_version, plan_ollama
 from planner.engines.ollama_library import library_estimate
-from planner.engines.vllm import V1_SAMPLER_BYTES, VLLM_VERSIONS, VllmOptions, plan_vllm
+from planner.engines.vllm import V1_SAMPLER_BYTES, VLLM_VERSIONS, VllmOptions, plan_vllm, version_key
+from planner.errors import UsageError
 from planner.sources.real_logs import LogCase
 
 GIB = 2**30
@@ -138,14 +139,11 @@ VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08)
 # the llama_kv_cache rename (llama_new_context_with_model, llama_init_from_model, llama_kv_cache_init,
 # llama_kv_cache_unified), and dated builds up to mid 2025. Later builds reserve min(n_ubatch, n_outputs_max)
 # rows: llama-server sets n_outputs_max to its slot count, other tools leave it at n_batch.
-OLD_LLAMACPP = re.compile(
-    r"llama_kv_cache_init|llama_kv_cache_unified|llama_new_context_with_model|llama_init_from_model|2024|Jan 2025"
-)
+_BEFORE_UNIFIED_KV = r"llama_kv_cache_init|llama_new_context_with_model|llama_init_from_model|2024|Jan 2025"
+OLD_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV + r"|llama_kv_cache_unified")
 # Builds before llama.cpp#14158 (the GGML_OP_GLU ops, June 2025; engines/llamacpp.py pre_glu_graph): every log format
 # older than llama_kv_cache_unified (which builds both before and after that change print), and dated 2024 / Jan 2025.
-PRE_GLU_LLAMACPP = re.compile(
-    r"llama_kv_cache_init|llama_new_context_with_model|" r"llama_init_from_model|2024|Jan 2025"
-)
+PRE_GLU_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV)
 # GGUF engines' cases (llama.cpp L10+, Ollama O10+): GPU text -> profile and model text -> config, consulted
 # before GPU_PROFILES / MODEL_CONFIGS. Placement-free figures (buffers, estimator sizes) do not depend on the
 # card's size; where a case offloads partially its text names the memory the log reports.
@@ -321,9 +319,6 @@ def profile_name(gpu_text: str) -> str | None:
 
 def vllm_line(case: LogCase) -> str:
     """The release line of a case: its version text read as --vllm-version reads it (0.11 when none is stated)."""
-    from planner.engines.vllm import version_key
-    from planner.errors import UsageError
-
     text = case.engine_version
     if case.case in VERSION_BY_DATE:
         return VERSION_BY_DATE[case.case]
@@ -342,9 +337,6 @@ def vllm_release(case: LogCase) -> str:
     """The release a case states (0.10.1, 0.11.1 from 0.11.1rc2.dev141+g...), given to the plan as --vllm-version so
     that release-specific rules within a line apply (engines/vllm.py marlin_mxfp4_before_torch_28); the line when the
     case states none or a release the line table does not place there."""
-    from planner.engines.vllm import version_key
-    from planner.errors import UsageError
-
     line = vllm_line(case)
     m = re.search(r"\b0\.\d+\.\d+(\.\d+)?", case.engine_version)
     if m is None or line == "v0" or case.case in VERSION_BY_DATE:
