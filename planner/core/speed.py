@@ -580,6 +580,14 @@ def prefill_seconds(
     return t
 
 
+def emulated_int_dot_seconds(work: ModelWork, rates: Rates, streams: int, layout: _Layout) -> float:
+    """A decode step's emulated int8 dot products (`int_dot_seconds_per_weight`): each token's, up to the widest
+    batch the matrix-vector kernels take; wider batches go to MMQ or cuBLAS."""
+    if streams > MMVQ_MAX_BATCH_SIZE:
+        return 0.0
+    return streams * work.params_active / layout.tp * rates.int_dot_s_per_weight
+
+
 def decode_step_parts(
     work: ModelWork, rates: Rates, streams: int, depth: float, layout: _Layout, hw: Hardware
 ) -> tuple[float, float]:
@@ -591,8 +599,7 @@ def decode_step_parts(
     fixed = rates.layer_seconds(work) + _comm_s(layout, work, streams, hw)
     # dequantising the weights once per step on the vector units (the kernel does not reach bandwidth)
     fixed += 2.0 * work.params_active / layout.tp * rates.decode_vector_s_per_flop
-    if streams <= MMVQ_MAX_BATCH_SIZE:  # each token's dot products, where the chip emulates them
-        fixed += streams * work.params_active / layout.tp * rates.int_dot_s_per_weight
+    fixed += emulated_int_dot_seconds(work, rates, streams, layout)
     kv = streams * work.kv_read_bytes(depth) / layout.tp / rates.kv_bandwidth
     return max(mem, gemm) + fixed, kv
 
@@ -742,8 +749,8 @@ def predict_work(
             "Vulkan on gfx906 has cliffs: q4_0 KV at long context and parallel > 1 measured at "
             "5-9 tok/s (measured-benchmarks.csv, Korean MI50 study)"
         )
-    if rates.int_dot_s_per_weight and b <= MMVQ_MAX_BATCH_SIZE:
-        emulated = b * work.params_active / layout.tp * rates.int_dot_s_per_weight
+    emulated = emulated_int_dot_seconds(work, rates, b, layout)
+    if emulated:
         notes.append(
             f"{hw.profile.display_name} has no int8 dot-product instruction for llama.cpp's {feats.backend} "
             f"kernels: they emulate it, {1000 * emulated:.1f} ms of each decode step (docs/methodology.md section 5)"
