@@ -55,6 +55,7 @@ def fitted(problem: Problem) -> dict:
     data["vector_work"]["meaning"] = "prefill: vector FLOPs (dequantisation) per GEMM FLOP, at the FP32 vector rate"
     data["decode_vector_work"]["meaning"] = "decode: vector FLOPs per weight FLOP of a matrix-vector step"
     data["moe_layer_overhead"]["meaning"] = "MoE layer's extra fixed cost / the per-layer cost"
+    data["recurrent_layer_overhead"]["meaning"] = "recurrent layer's extra fixed cost / the per-layer cost"
     return json.loads(json.dumps(data))
 
 

@@ -148,6 +148,8 @@ def _work(r: dict, shape: dict) -> tuple[ModelWork, bool, str]:
         kv_bytes_per_token_layer=2 * int(shape["kv_dim"]) * 2.0,  # K and V, f16
         full_layers=full,
         sliding_layers=sliding,
+        # a hybrid's other layers are recurrent (Gated DeltaNet, Mamba-2): full + sliding < layers
+        recurrent_layers=int(shape["layers"]) - full - sliding,
         sliding_window=int(shape["window"]) if shape["window"] else None,
         q_dim=int(shape["q_dim"]),
         num_layers=int(shape["layers"]),
@@ -300,6 +302,7 @@ class Item:
     kv_bytes: float = 0.0
     comm_s: float = 0.0
     moe: float = 0.0  # 1 for an MoE model (its layers pay the MoE share of the fixed cost on top)
+    recurrent: float = 0.0  # recurrent layers (each pays the recurrent share of the fixed cost on top)
     chunks: tuple = ()  # prefill: (n, read bytes, dense gemm flops, attention flops, comm s,
     # expert gemm flops, tokens per expert, pipeline factor)
 
@@ -354,6 +357,7 @@ def items_for(rows: list[Row]) -> list[Item]:
             ukey=f.levels("decode")["precision"],
             active_flops=2.0 * r.work.params_active,
             moe=1.0 if r.work.num_experts else 0.0,
+            recurrent=float(r.work.recurrent_layers),
         )
         if r.tg_tps and r.tg_tokens:
             mid = r.tg_depth + 1 + r.tg_tokens / 2  # as predict_row: a 1-token prompt, then tg tokens
@@ -396,6 +400,10 @@ SCALAR_PRIORS = {
     # An MoE layer adds the router GEMV, softmax/top-k, the expert gather and three mul_mat_id
     # kernels to a dense layer's dozen: about half a layer's launches again.
     "moe_tau": (math.log(0.5), 1.0),
+    # A recurrent layer (llama.cpp's Gated DeltaNet: src/models/qwen35.cpp build_layer_attn_linear)
+    # launches about half a layer's kernels again: the beta and alpha projections with their sigmoid,
+    # softplus and gate, the short convolution with its state copy, the state update and the gated norm.
+    "rec_tau": (math.log(0.5), 1.0),
 }
 TAU_RIDGE = 3.0
 
@@ -431,6 +439,7 @@ class Fit:
             "vector_work": {"value": {k[2:]: math.exp(v["v0"] + v[k]) for k in sorted(v) if k.startswith("v:")}},
             "decode_vector_work": {"value": {k[2:]: math.exp(v["u0"] + v[k]) for k in sorted(v) if k.startswith("u:")}},
             "moe_layer_overhead": {"value": math.exp(v["moe_tau"])},
+            "recurrent_layer_overhead": {"value": math.exp(v["rec_tau"])},
         }
         if band:
             out["band"] = band
@@ -446,7 +455,7 @@ class Problem:
         torch.set_default_dtype(torch.float64)
         self.torch = torch
         items = items_for(rows)
-        names = ["decode0", "prefill0", "tau0", "kv", "att", "half", "v0", "u0", "moe_tau"]
+        names = ["decode0", "prefill0", "tau0", "kv", "att", "half", "v0", "u0", "moe_tau", "rec_tau"]
         for it in items:
             if it.kind == "decode" and "u:" + it.ukey not in names:
                 names.append("u:" + it.ukey)
@@ -490,6 +499,7 @@ class Problem:
             self.d_u[i, idx["u:" + it.ukey]] = 1.0
         self.d_vec, self.d_af = const(dec, "vector"), const(dec, "active_flops")
         self.d_moe, self.p_moe = const(dec, "moe"), const(pre, "moe")
+        self.d_rec, self.p_rec = const(dec, "recurrent"), const(pre, "recurrent")
         self.d_w, self.d_kv, self.d_l, self.d_bw, self.d_c, self.d_meas = (
             const(dec, a) for a in ("weight_bytes", "kv_bytes", "layers", "bw", "comm_s", "measured_s")
         )
@@ -528,8 +538,9 @@ class Problem:
         torch, idx = self.torch, self.idx
         e_d = torch.clamp(torch.exp(self.d_x @ th), max=MAX_BANDWIDTH_EFFICIENCY)
         e_16 = torch.clamp(torch.exp(self.d_x16 @ th + th[idx["kv"]]), max=MAX_BANDWIDTH_EFFICIENCY)
-        moe_tau = torch.exp(th[idx["moe_tau"]])
-        t_dec = self.d_w / (self.d_bw * e_d) + self.d_l * torch.exp(self.d_tau @ th) * (1 + self.d_moe * moe_tau)
+        moe_tau, rec_tau = torch.exp(th[idx["moe_tau"]]), torch.exp(th[idx["rec_tau"]])
+        d_layers = self.d_l * (1 + self.d_moe * moe_tau) + self.d_rec * rec_tau
+        t_dec = self.d_w / (self.d_bw * e_d) + d_layers * torch.exp(self.d_tau @ th)
         t_dec = t_dec + self.d_c
         t_dec = t_dec + self.d_kv / (self.d_bw * e_16) + self.d_af * torch.exp(self.d_u @ th) / self.d_vec
         o = self.owner
@@ -541,7 +552,8 @@ class Problem:
         gemm = self.cg * (self.cn + half) / (self.cn * rate) + self.ce * (self.cne + half) / (self.cne * rate) + vector
         chunk = torch.maximum(self.cr / (self.p_bw[o] * e_pd), gemm)
         chunk = chunk + self.ca / (rate * torch.exp(th[idx["att"]]))
-        chunk = chunk + self.p_l[o] * torch.exp(self.p_tau @ th)[o] * (1 + self.p_moe[o] * moe_tau) + self.cc
+        p_layers = self.p_l * (1 + self.p_moe * moe_tau) + self.p_rec * rec_tau
+        chunk = chunk + (p_layers * torch.exp(self.p_tau @ th))[o] + self.cc
         chunk = chunk * self.cf
         t_pre = torch.zeros(len(self.pre)).index_add(0, o, chunk)
         return t_dec, t_pre

@@ -267,6 +267,7 @@ class EfficiencyModel:
     cpu: dict = field(default_factory=dict)
     communication: dict = field(default_factory=dict)
     moe_layer_overhead: float = 0.0  # an MoE layer's extra fixed cost, as a share of the per-layer cost
+    recurrent_layer_overhead: float = 0.0  # a recurrent (linear-attention) layer's extra fixed cost, the same way
 
     @classmethod
     def from_dict(cls, data: dict) -> EfficiencyModel:
@@ -291,6 +292,7 @@ class EfficiencyModel:
             cpu=dict(data.get("cpu", {})),
             communication=dict(data.get("communication", {})),
             moe_layer_overhead=float(data.get("moe_layer_overhead", {}).get("value", 0.0)),
+            recurrent_layer_overhead=float(data.get("recurrent_layer_overhead", {}).get("value", 0.0)),
         )
 
     def decode_efficiency(self, features: Features) -> Efficiency:

@@ -113,6 +113,7 @@ class ModelWork:
     kv_bytes_per_token_layer: float = 0.0  # K+V of one token in one attention layer
     full_layers: int = 0
     sliding_layers: int = 0
+    recurrent_layers: int = 0  # linear-attention (Gated DeltaNet) or state-space layers: a recurrent state, no KV
     sliding_window: int | None = None
     q_dim: int = 0  # attention FLOPs per token per context position per layer: 4 x q_dim
     num_layers: int = 0
@@ -195,6 +196,7 @@ def _shape(spec: ModelSpec, kv_bytes_per_element: float) -> dict:
         "kv_bytes_per_token_layer": spec.kv_elements_per_token_per_layer() * kv_bytes_per_element,
         "full_layers": spec.num_full_layers,
         "sliding_layers": spec.num_sliding_layers,
+        "recurrent_layers": spec.num_linear_layers,
         "sliding_window": spec.sliding_window,
         "q_dim": spec.q_dim,
         "num_layers": spec.num_layers,
@@ -463,6 +465,7 @@ class Rates:
     batch_compute: float  # batched decode GEMMs
     layer_overhead_s: float = 0.0  # per layer per graph evaluation (launches, synchronisation)
     moe_layer_overhead: float = 0.0  # an MoE layer's extra share of that cost
+    recurrent_layer_overhead: float = 0.0  # a recurrent (linear-attention) layer's extra share of it
     gemm_half_tokens: float = 0.0  # GEMM efficiency is n / (n + this) of the large-batch one
     vector_s_per_flop: float = 0.0  # dequantisation on the vector units, per GEMM FLOP
     decode_vector_s_per_flop: float = 0.0  # the same in a matrix-vector decode step
@@ -470,8 +473,10 @@ class Rates:
 
     def layer_seconds(self, work: ModelWork) -> float:
         """The fixed cost of one graph evaluation: every layer's launches and synchronisation, an MoE
-        layer's more (router, top-k, gather and expert kernels)."""
-        return work.num_layers * self.layer_overhead_s * (1.0 + self.moe_layer_overhead * (work.num_experts > 0))
+        layer's more (router, top-k, gather and expert kernels), a recurrent layer's more (gates, the
+        short convolution, the state update and its copy back, the gated norm)."""
+        layers = work.num_layers * (1.0 + self.moe_layer_overhead * (work.num_experts > 0))
+        return self.layer_overhead_s * (layers + work.recurrent_layers * self.recurrent_layer_overhead)
 
     def gemm_seconds(self, flops: float, tokens: int) -> float:
         """Matrix-unit time at this micro-batch plus the vector-unit dequantisation time."""
@@ -495,6 +500,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
         batch_compute=peak * p * eff.batch_compute,
         layer_overhead_s=eff.cpu_value(features, "layer_overhead_s", eff.layer_overhead(features.backend)),
         moe_layer_overhead=eff.cpu_value(features, "moe_layer_overhead", eff.moe_layer_overhead),
+        recurrent_layer_overhead=eff.cpu_value(features, "recurrent_layer_overhead", eff.recurrent_layer_overhead),
         gemm_half_tokens=eff.gemm_half_tokens,
         vector_s_per_flop=eff.vector_per_flop(features) / vector_flops(hw),
         decode_vector_s_per_flop=eff.vector_per_flop(features, "decode") / vector_flops(hw),

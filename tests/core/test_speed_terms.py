@@ -17,7 +17,15 @@ from pathlib import Path
 import pytest
 
 from planner.core.hardware import Hardware
-from planner.core.speed import Deployment, pipeline_factor, predict, work_from_totals
+from planner.core.speed import (
+    Deployment,
+    features_for,
+    pipeline_factor,
+    predict,
+    rates_for,
+    work_from_spec,
+    work_from_totals,
+)
 from planner.sources.efficiency_data import default_efficiency
 from planner.sources.models import resolve_model
 from planner.sources.profiles import get_profile
@@ -85,6 +93,25 @@ def test_an_moe_layer_costs_more_fixed_time_than_a_dense_one():
     slow = predict(spec, hw, d, 1, 64, work=moe, efficiency=EFF).decode_tokens_per_s
     fast = predict(spec, hw, d, 1, 64, work=dense, efficiency=EFF).decode_tokens_per_s
     assert EFF.moe_layer_overhead > 0 and slow < fast
+
+
+def test_a_recurrent_layer_costs_its_share_of_fixed_time_more():
+    # Qwen3-Next's config.json: layer_types, or full_attention_interval 4 -> 12 full-attention layers and 36
+    # Gated DeltaNet layers of 48. Each recurrent layer adds recurrent_layer_overhead x the per-layer cost
+    # (docs/methodology.md section 5.1), so the decode step of the same bytes is exactly that much longer.
+    spec = resolve_model("Qwen/Qwen3-Next-80B-A3B-Instruct", offline=True).spec
+    d = Deployment("llamacpp", "rocm", quant="Q4_K_M")
+    hw = Hardware(get_profile("mi50-32gb"), 4)
+    work = work_from_spec(spec, d)
+    assert (work.num_layers, work.full_layers, work.recurrent_layers) == (48, 12, 36)
+    plain = replace(work, recurrent_layers=0)
+    rates, _, _ = rates_for(hw, features_for(True, hw, d, 4), EFF)
+    extra = rates.layer_seconds(work) - rates.layer_seconds(plain)
+    assert EFF.recurrent_layer_overhead > 0
+    assert extra == pytest.approx(36 * rates.layer_overhead_s * EFF.recurrent_layer_overhead)
+    slow = predict(spec, hw, d, 1, 64, work=work, efficiency=EFF).decode_tokens_per_s
+    fast = predict(spec, hw, d, 1, 64, work=plain, efficiency=EFF).decode_tokens_per_s
+    assert slow < fast
 
 
 def test_the_shipped_model_on_published_results_it_never_saw():
