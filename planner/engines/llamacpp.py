@@ -32,6 +32,10 @@ KV_TYPES: dict[str, tuple[int, int]] = {
     "q5_1": (32, 24),
 }
 PAD_CTX = 256  # llama-context.cpp: cparams.n_ctx = GGML_PAD(n_ctx, 256); the SWA cache pads to 256 too
+# Legacy builds padded the cache to the flash-attention kernels' need only: get_padding(cparams) = flash_attn ? 256 :
+# 32 (llama_kv_cache_get_padding in llama-kv-cache.cpp, llama_kv_cache_unified::get_padding; kv_size = GGML_PAD(n_ctx,
+# padding)). llama.cpp#15009 (a July 2025 build, flash attention off): -c 70000 gives a cache of 70016 cells.
+PAD_CTX_LEGACY_NO_FA = 32
 FIT_MARGIN_BYTES = 1024 * MIB  # common/fit.cpp: --fit-target default 1024 MiB per device
 FIT_MIN_CTX = 4096  # --fit-ctx default: --fit never shrinks an unset context below this
 SERVER_AUTO_PARALLEL = 4  # tools/server/server.cpp: -np -1 (auto) -> 4 slots with a unified KV cache
@@ -269,13 +273,15 @@ def kv_caches(
     type_v: str,
     swa_full: bool,
     layer_filter=None,
+    pad: int = PAD_CTX,
 ) -> tuple[int, int, list[KvCache]]:
-    """The caches llama.cpp creates: (n_ctx, n_ctx_seq, caches); llama-context.cpp, llama-kv-cache-iswa."""
-    n_ctx = ceil_div(n_ctx, PAD_CTX) * PAD_CTX
+    """The caches llama.cpp creates: (n_ctx, n_ctx_seq, caches); llama-context.cpp, llama-kv-cache-iswa. `pad`: the
+    cache padding of the build (PAD_CTX, or PAD_CTX_LEGACY_NO_FA for a legacy build without flash attention)."""
+    n_ctx = ceil_div(n_ctx, pad) * pad
     if unified:
         n_ctx_seq, streams, size_base = n_ctx, 1, n_ctx
     else:
-        n_ctx_seq = ceil_div(n_ctx // n_seq, PAD_CTX) * PAD_CTX
+        n_ctx_seq = ceil_div(n_ctx // n_seq, pad) * pad
         n_ctx = n_ctx_seq * n_seq
         streams, size_base = n_seq, n_ctx_seq
     k_gqa = spec.num_kv_heads * spec.head_dim
@@ -549,8 +555,9 @@ def place(
         "f32",
         "bf16",
     )
+    pad = PAD_CTX_LEGACY_NO_FA if opts.legacy_graph and not flash else PAD_CTX
     n_ctx, n_ctx_seq, all_caches = kv_caches(
-        spec, n_ctx_req, n_seq, unified, opts.ubatch_size, opts.cache_type_k, opts.cache_type_v, opts.swa_full
+        spec, n_ctx_req, n_seq, unified, opts.ubatch_size, opts.cache_type_k, opts.cache_type_v, opts.swa_full, pad=pad
     )
     devices: list[DeviceUse] = []
     names = ["CPU"] + [f"GPU{i}" for i in range(hw_gpus)]
@@ -592,6 +599,7 @@ def place(
             opts.cache_type_v,
             opts.swa_full,
             layer_filter=lambda i, d=dev: where[i] == d,
+            pad=pad,
         )
         kv = sum(c.bytes for c in caches)
         recurrent = recurrent_state_bytes(spec, sum(spec.layer_types[i] == LINEAR for i in layer_ids), n_seq)
