@@ -144,6 +144,17 @@ OLD_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV + r"|llama_kv_cache_unified")
 # Builds before llama.cpp#14158 (the GGML_OP_GLU ops, June 2025; engines/llamacpp.py pre_glu_graph): every log format
 # older than llama_kv_cache_unified (which builds both before and after that change print), and dated 2024 / Jan 2025.
 PRE_GLU_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV)
+# A date the source states (its post, issue or run date, 2025-09-14): the build is no newer. Builds dated before
+# llama.cpp#18898 (2026-01-17) keep one embedding input on the host, before llama.cpp#23764 (2026-05-27) an f32 mask
+# (engines/llamacpp.py host_compute_bytes); undated builds get the current graph.
+_STATED_DATE = re.compile(r"\b(20\d\d-[01]\d-[0-3]\d)\b")
+
+
+def _dated_before(case: LogCase, day: str) -> bool:
+    m = _STATED_DATE.search(case.engine_version)
+    return m is not None and m.group(1) < day
+
+
 # GGUF engines' cases (llama.cpp L10+, Ollama O10+): GPU text -> profile and model text -> config, consulted
 # before GPU_PROFILES / MODEL_CONFIGS. Placement-free figures (buffers, estimator sizes) do not depend on the
 # card's size; where a case offloads partially its text names the memory the log reports.
@@ -488,6 +499,8 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
         legacy_graph=legacy,
         pre_glu_graph=bool(PRE_GLU_LLAMACPP.search(case.engine_version)),
+        embd_select_graph=not _dated_before(case, "2026-01-17"),
+        f16_mask_graph=not _dated_before(case, "2026-05-27"),
     )
     quant = _quant(case)
     plan = plan_llamacpp(spec, _gguf_weights(spec, quant or "Q4_K_M"), hw, opts)
