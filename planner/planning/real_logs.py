@@ -296,6 +296,9 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    # L37: Qwen3-VL-8B's text model (tests/data/real-logs-configs, the Hub config; 36 layers, 4096, 32/8 heads x 128)
+    "Qwen3-VL-8B GGUF (unsloth Qwen3-VL-8B-Instruct / -Thinking IQ4_XS per the issue; 36 layers, 8 KV heads x 128 per "
+    "the 1224 MiB q8_0 KV of 16384 cells)": ("Qwen/Qwen3-VL-8B-Instruct", None, {}),
     "Qwen3-30B-A3B-Thinking-2507 GGUF (unsloth Qwen3-30B-A3B-Thinking-2507-UD-Q8_K_XL.gguf; qwen3moe: 48 layers, 4 KV "
     "heads x 128 per the 6564 MiB KV of 70016 cells, 128 experts, 8 used, n_ff_exp 768, n_vocab 151936 per the log)": (
         "Qwen/Qwen3-30B-A3B-Instruct-2507",

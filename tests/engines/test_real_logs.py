@@ -889,7 +889,11 @@ def test_round_8_ollama_library_types_only_for_ollamas_own_blobs():
 #     "ggml_gallocr_reserve_n_impl: failed to allocate Vulkan0 buffer of size 8753520640" (the compute buffer asked);
 # L36 https://github.com/ggml-org/llama.cpp/issues/15009 (a July 2025 build, Qwen3-30B-A3B-Thinking-2507 on a Strix
 #     Halo, Vulkan, context 70000): "Vulkan0 KV buffer size = 6564.00 MiB" (70016 cells, 48 layers),
-#     "ggml_gallocr_reserve_n: failed to allocate Vulkan0 buffer of size 4757131264".
+#     "ggml_gallocr_reserve_n: failed to allocate Vulkan0 buffer of size 4757131264";
+# L37 https://github.com/lmstudio-ai/lmstudio-bug-tracker/issues/1176 (LM Studio's CUDA12 llama.cpp runtime, log dated
+#     2025-11-01, Qwen3-VL-8B IQ4_XS, n_ctx 16384, n_ubatch 512, flash attention enabled, q8_0 K and V; added after the
+#     L34-L36 changes and scored on them): "CUDA0 KV buffer size = 1224.00 MiB", "CUDA0 compute buffer size = 352.77
+#     MiB", "CUDA_Host compute buffer size = 40.02 MiB".
 def test_round_9_llamacpp_part_is_the_tenth_held_out_entry():
     from planner.planning.real_logs import HELD_OUT_ROUNDS, held_out_round
 
@@ -899,6 +903,7 @@ def test_round_9_llamacpp_part_is_the_tenth_held_out_entry():
         "L34",
         "L35",
         "L36",
+        "L37",
     ]
 
 
@@ -908,6 +913,10 @@ def test_round_9_llamacpp_part_is_the_tenth_held_out_entry():
         ("L34", "gpu_kv_buffer_mib", 24.00, 0.01),  # 4.50 + 19.50 over the 9 + 39 layer split
         ("L36", "gpu_kv_buffer_mib", 6564.00, 0.01),  # 6576.00 (+0.2%) before the legacy padding rule
         ("L36", "gpu_compute_buffer_mib", 4536.75, 10.0),  # 4530.75 planned (-0.1%; 4539.00 before the rule)
+        ("L37", "gpu_kv_buffer_mib", 1224.00, 0.01),  # 36 layers x 16384 cells x 2 x 1088 B (q8_0 rows of 1024)
+        # one [4096, 512] f32 embedding input (8) + the f32 16384 x 512 mask (32): the dated-graph rule, held out
+        # (32.00 = 2 x 8 + an f16 mask before it, -20.0%)
+        ("L37", "host_compute_buffer_mib", 40.02, 0.03),
     ],
 )
 def test_round_9_llamacpp_golden_rows(case, metric, logged, within):
@@ -937,6 +946,9 @@ def test_round_9_legacy_cache_padding():
         # (65536 x 512 x 32 heads x 4 B) where L36 (July 2025) has one; ggml-alloc's chunked buffers (llama.cpp#15815:
         # a tensor larger than the device's maximum allocation gets a chunk of its own) are not modelled
         ("L35", "gpu_compute_buffer_mib", 8348.01, 4242.00),
+        # the logits of 512 rows (296.75) + 56.02 MiB below them, where the plan has one [4096, 512] f32 row (8.00):
+        # ggml-alloc's placement under the logits, as for L28 and L30 (round 7); not traced
+        ("L37", "gpu_compute_buffer_mib", 352.77, 304.75),
     ],
 )
 def test_round_9_recorded_misses(case, metric, logged, planned):
