@@ -32,6 +32,10 @@ KV_TYPES: dict[str, tuple[int, int]] = {
     "q5_1": (32, 24),
 }
 PAD_CTX = 256  # llama-context.cpp: cparams.n_ctx = GGML_PAD(n_ctx, 256); the SWA cache pads to 256 too
+# Legacy builds padded the cache to the flash-attention kernels' need only: get_padding(cparams) = flash_attn ? 256 :
+# 32 (llama_kv_cache_get_padding in llama-kv-cache.cpp, llama_kv_cache_unified::get_padding; kv_size = GGML_PAD(n_ctx,
+# padding)). llama.cpp#15009 (a July 2025 build, flash attention off): -c 70000 gives a cache of 70016 cells.
+PAD_CTX_LEGACY_NO_FA = 32
 FIT_MARGIN_BYTES = 1024 * MIB  # common/fit.cpp: --fit-target default 1024 MiB per device
 FIT_MIN_CTX = 4096  # --fit-ctx default: --fit never shrinks an unset context below this
 SERVER_AUTO_PARALLEL = 4  # tools/server/server.cpp: -np -1 (auto) -> 4 slots with a unified KV cache
@@ -147,6 +151,10 @@ class LlamaCppOptions:
     pre_glu_graph: bool = False
     # --no-op-offload turns it off: matmuls whose weights sit in host memory then run on the CPU.
     op_offload: bool = True
+    # Builds since llama.cpp#18898 (2026-01-17): the host holds both embedding inputs (host_compute_bytes).
+    embd_select_graph: bool = True
+    # Builds since llama.cpp#23764 (2026-05-27): under flash attention the host mask is reserved in f16.
+    f16_mask_graph: bool = True
 
     def flags(self) -> list[str]:
         out: list[str] = []
@@ -269,13 +277,15 @@ def kv_caches(
     type_v: str,
     swa_full: bool,
     layer_filter=None,
+    pad: int = PAD_CTX,
 ) -> tuple[int, int, list[KvCache]]:
-    """The caches llama.cpp creates: (n_ctx, n_ctx_seq, caches); llama-context.cpp, llama-kv-cache-iswa."""
-    n_ctx = ceil_div(n_ctx, PAD_CTX) * PAD_CTX
+    """The caches llama.cpp creates: (n_ctx, n_ctx_seq, caches); llama-context.cpp, llama-kv-cache-iswa. `pad`: the
+    cache padding of the build (PAD_CTX, or PAD_CTX_LEGACY_NO_FA for a legacy build without flash attention)."""
+    n_ctx = ceil_div(n_ctx, pad) * pad
     if unified:
         n_ctx_seq, streams, size_base = n_ctx, 1, n_ctx
     else:
-        n_ctx_seq = ceil_div(n_ctx // n_seq, PAD_CTX) * PAD_CTX
+        n_ctx_seq = ceil_div(n_ctx // n_seq, pad) * pad
         n_ctx = n_ctx_seq * n_seq
         streams, size_base = n_seq, n_ctx_seq
     k_gqa = spec.num_kv_heads * spec.head_dim
@@ -450,22 +460,39 @@ def _gpu_ffn_bytes(spec: ModelSpec, n_ubatch: int, pre_glu: bool = False) -> int
     return ffn
 
 
+def _host_inputs(spec: ModelSpec, caches: list[KvCache], opts: LlamaCppOptions, flash: bool) -> int:
+    return host_compute_bytes(
+        spec, caches, opts.ubatch_size, flash, opts.legacy_graph, opts.embd_select_graph, opts.f16_mask_graph
+    )
+
+
 def host_compute_bytes(
-    spec: ModelSpec, caches: list[KvCache], n_ubatch: int, flash_attn: bool, legacy: bool = False
+    spec: ModelSpec,
+    caches: list[KvCache],
+    n_ubatch: int,
+    flash_attn: bool,
+    legacy: bool = False,
+    embd_select: bool = True,
+    f16_mask: bool = True,
 ) -> int:
     """The host-side compute buffer beside a GPU backend ("CUDA_Host compute buffer size"): the inputs
     the scheduler builds on the CPU before copying them to the GPU: the token embeddings looked up from
-    token_embd (which stays on the CPU) and their f32 copy [n_embd, n_ubatch] x 2, and the attention
+    token_embd (which stays on the CPU) and the embeddings input, [n_embd, n_ubatch] f32 x 2, and the attention
     masks ([n_kv, n_ubatch], f16 under flash attention, else f32; llama-graph.cpp build_attn_inp_kq_mask).
     H200 log: 46.01 MiB = 14 + 32. Legacy builds (llama_new_context_with_model ... llama_kv_cache_unified
     logs) kept one [n_embd, n_ubatch] f32 copy and an f32 mask, cast to f16 on the device under flash
-    attention: V100 pythia-2.8B 9.01 MiB = 5 + 4, Mistral 7B at n_ctx 32768 72.01 = 8 + 64."""
+    attention: V100 pythia-2.8B 9.01 MiB = 5 + 4, Mistral 7B at n_ctx 32768 72.01 = 8 + 64.
+    `embd_select`: builds since llama.cpp#18898 (2026-01) build both inputs, the token rows and the embd input,
+    and pick one with ggml_build_forward_select (llama-graph.cpp build_inp_embd); before, `if (ubatch.token)`
+    built only the get_rows output: one copy. `f16_mask`: builds since llama.cpp#23764 (2026-05) reserve the mask
+    in f16 under flash attention; before, the f32 input was cast on the device (llama.cpp#15974, build 6464:
+    1.13 MiB = 1 x [2048, 128] f32 + an f32 256 x 128 mask)."""
     if legacy:
         masks = sum(c.cells * n_ubatch * 4 for c in caches if c.layers)
         return n_ubatch * spec.hidden_size * 4 + masks
-    mask_elem = 2 if flash_attn else 4
+    mask_elem = 2 if flash_attn and f16_mask else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
-    return n_ubatch * spec.hidden_size * 4 * 2 + masks
+    return n_ubatch * spec.hidden_size * 4 * (2 if embd_select else 1) + masks
 
 
 # ---- --fit ---------------------------------------------------------------------------------------
@@ -549,8 +576,9 @@ def place(
         "f32",
         "bf16",
     )
+    pad = PAD_CTX_LEGACY_NO_FA if opts.legacy_graph and not flash else PAD_CTX
     n_ctx, n_ctx_seq, all_caches = kv_caches(
-        spec, n_ctx_req, n_seq, unified, opts.ubatch_size, opts.cache_type_k, opts.cache_type_v, opts.swa_full
+        spec, n_ctx_req, n_seq, unified, opts.ubatch_size, opts.cache_type_k, opts.cache_type_v, opts.swa_full, pad=pad
     )
     devices: list[DeviceUse] = []
     names = ["CPU"] + [f"GPU{i}" for i in range(hw_gpus)]
@@ -592,12 +620,13 @@ def place(
             opts.cache_type_v,
             opts.swa_full,
             layer_filter=lambda i, d=dev: where[i] == d,
+            pad=pad,
         )
         kv = sum(c.bytes for c in caches)
         recurrent = recurrent_state_bytes(spec, sum(spec.layer_types[i] == LINEAR for i in layer_ids), n_seq)
         if dev == -1 and offload:
             # The host buffer holds the inputs only; logits stay here when the output rows are too few to offload.
-            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
+            compute = _host_inputs(spec, all_caches, opts, flash)
             if has_output and n_outputs < OP_OFFLOAD_MIN_BATCH:
                 compute += n_outputs * spec.vocab_size * 4
         elif layer_ids or (dev == -1 and hw_gpus == 0):
@@ -616,7 +645,7 @@ def place(
                 pre_glu=opts.pre_glu_graph,
             )
         elif dev == -1 and hw_gpus:
-            compute = host_compute_bytes(spec, all_caches, opts.ubatch_size, flash, opts.legacy_graph)
+            compute = _host_inputs(spec, all_caches, opts, flash)
             if has_output:
                 compute += n_outputs * spec.vocab_size * 4
         elif has_output:

@@ -144,6 +144,17 @@ OLD_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV + r"|llama_kv_cache_unified")
 # Builds before llama.cpp#14158 (the GGML_OP_GLU ops, June 2025; engines/llamacpp.py pre_glu_graph): every log format
 # older than llama_kv_cache_unified (which builds both before and after that change print), and dated 2024 / Jan 2025.
 PRE_GLU_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV)
+# A date the source states (its post, issue or run date, 2025-09-14): the build is no newer. Builds dated before
+# llama.cpp#18898 (2026-01-17) keep one embedding input on the host, before llama.cpp#23764 (2026-05-27) an f32 mask
+# (engines/llamacpp.py host_compute_bytes); undated builds get the current graph.
+_STATED_DATE = re.compile(r"\b(20\d\d-[01]\d-[0-3]\d)\b")
+
+
+def _dated_before(case: LogCase, day: str) -> bool:
+    m = _STATED_DATE.search(case.engine_version)
+    return m is not None and m.group(1) < day
+
+
 # GGUF engines' cases (llama.cpp L10+, Ollama O10+): GPU text -> profile and model text -> config, consulted
 # before GPU_PROFILES / MODEL_CONFIGS. Placement-free figures (buffers, estimator sizes) do not depend on the
 # card's size; where a case offloads partially its text names the memory the log reports.
@@ -174,6 +185,11 @@ GGUF_GPU_PROFILES = (
     # Round 8 (L31-L33): the cards the logs name
     ("Intel Arc A770 16 GB", "arc-a770"),
     ("AMD Instinct MI100 x4", "mi100"),
+    # Round 9 (L34-L36): L34 is an RTX 3060 and a Radeon 8060S on Vulkan, split 9 + 39 layers (the "Radeon 8060S" entry
+    # above maps it to two Strix Halo profiles; the summed KV and compute buffers do not depend on the split); L35's
+    # Renoir iGPU has no profile, an AMD unified-memory profile stands in (every layer is on the GPU as logged, and the
+    # compute buffer compared does not depend on the card's size)
+    ("RADV RENOIR", "strix-halo"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -266,6 +282,29 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "n_vocab 32000, n_ctx_train 4096 per the log)": ("meta-llama/Llama-2-7b-hf", None, {}),
     "Mistral-7B-Instruct-v0.2 GGUF (llama: 32 layers, n_embd 4096, 32/8 heads x 128, n_ff 14336, n_vocab 32000, "
     "rope base 1e6 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {"vocab_size": 32000}),
+    # Round 9 (L34-L36): Qwen3-30B-A3B-shaped MoEs; the -2507 releases and the Coder distill have 262144 positions
+    # (huggingface.co/Qwen/Qwen3-30B-A3B-Instruct-2507, config.json; the catalog carries it)
+    "Qwen3-Coder-30B-A3B distill GGUF (basedbase_Qwen3-Coder-30B-A3B-Instruct-480B-Distill-V2-Q5_K_M.gguf; the "
+    "Qwen3-30B-A3B shapes: 48 layers, 512-wide K/V per the 24 MiB KV of 256 cells)": (
+        "Qwen/Qwen3-30B-A3B-Instruct-2507",
+        None,
+        {},
+    ),
+    "Qwen3-30B-A3B-Instruct-2507 GGUF (ggml-org qwen3-30b-a3b-instruct-2507-q8_0.gguf; qwen3moe: 48 layers, n_embd "
+    "2048, 32/4 heads x 128, 128 experts, 8 used, n_ff_exp 768, n_vocab 151936, n_ctx_train 262144 per the log)": (
+        "Qwen/Qwen3-30B-A3B-Instruct-2507",
+        None,
+        {},
+    ),
+    # L37: Qwen3-VL-8B's text model (tests/data/real-logs-configs, the Hub config; 36 layers, 4096, 32/8 heads x 128)
+    "Qwen3-VL-8B GGUF (unsloth Qwen3-VL-8B-Instruct / -Thinking IQ4_XS per the issue; 36 layers, 8 KV heads x 128 per "
+    "the 1224 MiB q8_0 KV of 16384 cells)": ("Qwen/Qwen3-VL-8B-Instruct", None, {}),
+    "Qwen3-30B-A3B-Thinking-2507 GGUF (unsloth Qwen3-30B-A3B-Thinking-2507-UD-Q8_K_XL.gguf; qwen3moe: 48 layers, 4 KV "
+    "heads x 128 per the 6564 MiB KV of 70016 cells, 128 experts, 8 used, n_ff_exp 768, n_vocab 151936 per the log)": (
+        "Qwen/Qwen3-30B-A3B-Instruct-2507",
+        None,
+        {},
+    ),
 }
 
 VLLM_METRICS = (
@@ -463,6 +502,8 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
         legacy_graph=legacy,
         pre_glu_graph=bool(PRE_GLU_LLAMACPP.search(case.engine_version)),
+        embd_select_graph=not _dated_before(case, "2026-01-17"),
+        f16_mask_graph=not _dated_before(case, "2026-05-27"),
     )
     quant = _quant(case)
     plan = plan_llamacpp(spec, _gguf_weights(spec, quant or "Q4_K_M"), hw, opts)
@@ -607,6 +648,7 @@ HELD_OUT_ROUNDS = (
     {"V": 91, "L": 22, "O": 21},
     {"V": 91, "L": 28, "O": 21},
     {"V": 96, "L": 31, "O": 23},
+    {"V": 97, "L": 34, "O": 23},
 )
 
 
