@@ -45,6 +45,7 @@ ROUNDS = {
     7: ("6", "llama.cpp, ROCm, Vulkan and CUDA; the md gives the table scored before any change"),
     8: ("7", "vLLM, llama.cpp and Ollama; the md gives the table scored before any change"),
     9: ("8", "vLLM, llama.cpp and Ollama; the md gives the table scored before any change"),
+    10: ("9", "vLLM, llama.cpp and Ollama; the md gives the table scored before any change"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

@@ -38,6 +38,9 @@ GPU_PROFILES = (
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
     ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
+    # Round 9 (V102-V113): the AWS cards the posts name; "NVIDIA L4 24GB" after "L40S" (first match wins)
+    ("NVIDIA L4 24GB", "l4"),
+    ("NVIDIA A10G", "a10g"),
     ("GB10", "gb10"),  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
     ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged
     ("Instinct MI300X", "mi300x"),  # V94 (round 7): the profile's runtime total is derived (nominal less 16 MiB)
@@ -111,6 +114,18 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         "Qwen/Qwen2.5-14B-Instruct",
         None,
         {"max_position_embeddings": 131072},
+    ),
+    # round 9 (V97-V113, github.com/ddiiwoong/newblog): the offline catalog's configs (the GPTQ-Int4 checkpoint
+    # carries its quant config there); the blog's spelling of the RedHatAI FP8-dynamic checkpoint (per-channel FP8
+    # linears, the config the post prints); Mistral-7B-Instruct-v0.2 has v0.3's shapes with a 32000-token vocabulary
+    # (huggingface.co/mistralai/Mistral-7B-Instruct-v0.2, config.json; L33 maps it the same way)
+    "Qwen/Qwen2.5-14B-Instruct": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
+    "Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4": ("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", None, {}),
+    "RedHatAI/Qwen2.5-7B-Instruct-FP8-dynamic": ("Qwen/Qwen2.5-7B-Instruct", FP8_CHANNEL, {}),
+    "mistralai/Mistral-7B-Instruct-v0.2 (JumpStart huggingface-llm-mistral-7b-instruct prepack v3.0.0)": (
+        "mistralai/Mistral-7B-Instruct-v0.3",
+        None,
+        {"vocab_size": 32000},
     ),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
@@ -607,6 +622,7 @@ HELD_OUT_ROUNDS = (
     {"V": 91, "L": 22, "O": 21},
     {"V": 91, "L": 28, "O": 21},
     {"V": 96, "L": 31, "O": 23},
+    {"V": 97, "L": 34, "O": 23},
 )
 
 
