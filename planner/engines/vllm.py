@@ -92,9 +92,11 @@ SAMPLERS = ("torch", "flashinfer")
 V0_SAMPLER_BYTES = 4
 NT_TP1, NT_TP = int(0.13 * GIB), int(0.41 * GIB)  # non-torch increase, logged on H100 (llm-d 0.11 logs)
 TIERS_70 = ((70, 8192, 1024), (0, 2048, 256))
-# Latest arg_utils (infer_accelerator_scheduling_defaults): a >= 160 GiB tier (16384 tokens, from 0.28) and a
-# "balanced" 40-70 GiB tier (4096 tokens, 512 seqs).
-TIERS_LATEST = ((160, 16384, 1024), (70, 8192, 1024), (40, 4096, 512), (0, 2048, 256))
+# 0.28 on: arg_utils get_batch_defaults adds a >= 160 GiB tier (16384 tokens, 1024 seqs). The released sdists
+# 0.28.0, 0.29.0, 0.31.0 and 0.33.0 (PyPI) have no 40-70 GiB tier: below 70 GiB (and on an A100) `vllm serve`
+# keeps 2048 tokens and 256 seqs (a "balanced" 4096 / 512 tier read earlier from an unreleased arg_utils is in
+# none of them; round 9, V101).
+TIERS_LATEST = ((160, 16384, 1024), (70, 8192, 1024), (0, 2048, 256))
 VLLM_VERSIONS: dict[str, VllmVersion] = {
     v.name: v
     for v in (

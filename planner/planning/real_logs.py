@@ -362,6 +362,14 @@ def vllm_release(case: LogCase) -> str:
         return line
 
 
+def _stated_total(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
+    """The profile with the runtime total the case's source logs for its card (torch_total_gib: PyTorch's "GPU 0 has
+    a total capacity of X GiB", the figure vLLM multiplies by gpu_memory_utilization); the profile's own where none is
+    stated. An input the source states, like the settings, not a fitted figure."""
+    total = _float(case.setting("torch_total_gib"))
+    return replace(profile, memory_runtime_bytes=int(total * GIB)) if total else profile
+
+
 def _int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -399,6 +407,10 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         max_model_len=_int(case.setting("max_model_len")),
         gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
+        # --pipeline-parallel-size and --max-num-seqs where the case states them (V105-V113, round 9); else vLLM's
+        # defaults (1, and the version's serve default per device size)
+        pipeline_parallel_size=_int(case.setting("pipeline_parallel_size")) or 1,
+        max_num_seqs=_int(case.setting("max_num_seqs")),
         block_size=_int(case.setting("block_size")) or 16,
         kv_cache_dtype=case.setting("kv_cache_dtype") or "auto",
         vllm_version=version,
@@ -567,7 +579,7 @@ def compare_case(
     version = case.engine_version
     if spec is not None and name is not None:
         # (the H100 cases map to h100-sxm, whose profile says NVLink: V50-V62's logs show the multicast workspace)
-        hw = Hardware(profiles(name), max(case.gpus, 1))
+        hw = Hardware(_stated_total(case, profiles(name)), max(case.gpus, 1))
         if case.engine == "vllm":
             predicted = _vllm(case, spec, hw)
             version = str(predicted.pop("_version"))
