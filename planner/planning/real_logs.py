@@ -189,6 +189,8 @@ GGUF_GPU_PROFILES = (
     # Round 8 (L31-L33): the cards the logs name
     ("Intel Arc A770 16 GB", "arc-a770"),
     ("AMD Instinct MI100 x4", "mi100"),
+    # O23 (round 9): Ollama on the CPU (no GPU discovered); a CUDA stand-in, only the estimator's sizes are compared
+    ("no GPU (CPU only", "rtx3090"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -247,6 +249,14 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
     "Qwen3-30B-A3B GGUF (unsloth; qwen3moe: 48 layers, 4 KV heads x 128 per the 1536 MiB KV of 16384 cells, "
     "128 experts, n_ff_exp 768 per the log)": ("Qwen/Qwen3-30B-A3B", None, {}),
+    # O23 (round 9): the log's Meta-Llama-3-8B-Instruct (32 layers, 8 KV heads, 128256 vocabulary, 8192 positions): the
+    # Llama 3.1 8B shapes with Llama 3's 8192-token context, as for V11's Meta-Llama-3-8B
+    "Meta-Llama-3-8B-Instruct GGUF (Ollama blob sha256-6a0746a1ec1a; llama: 32 layers, n_embd 4096, 32/8 heads, "
+    "n_ff 14336, n_vocab 128256, context_length 8192 per the log)": (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        None,
+        {"max_position_embeddings": 8192},
+    ),
     # O22 (round 7): the gpt-oss:120b tag the comment names (the log: architecture=gptoss file_type=MXFP4, 37 layers =
     # 36 blocks + output): gpt-oss-120b's shapes from the offline catalog
     "gpt-oss:120b (named in the comment; architecture=gptoss file_type=MXFP4 per log)": (
