@@ -433,6 +433,40 @@ ROCM_MXFP4_INTER_ALIGN: dict[str, int | None] = {
 }
 
 
+# Model Runner V2 (vllm/v1/worker/gpu/model_runner.py) answers profile_cudagraph_memory with `return 0` ("It is TBD
+# whether we keep this API or not") in the 0.22.0-0.28.0 sdists, so gpu_worker.determine_available_memory subtracts no
+# CUDA-graph estimate for the models it runs; 0.29.0 estimates there too. Which models run on it by default
+# (config/vllm.py VllmConfig.use_v2_model_runner, _is_default_v2_model_runner_model): the listed architectures in
+# 0.22-0.24, from 0.25 also every generate model that is neither MoE nor hybrid nor attention-free.
+V2_RUNNER_ARCHITECTURES = {
+    22: frozenset({"Qwen3ForCausalLM"}),
+    23: frozenset({"LlamaForCausalLM", "MistralForCausalLM", "Qwen3ForCausalLM"}),
+    24: frozenset(
+        {
+            "Qwen3ForCausalLM",
+            "DeepseekV2ForCausalLM",
+            "Qwen2MoeForCausalLM",
+            "GraniteMoeForCausalLM",
+            "LlamaForCausalLM",
+            "MistralForCausalLM",
+        }
+    ),
+    25: frozenset({"DeepseekV2ForCausalLM", "Qwen2MoeForCausalLM", "GraniteMoeForCausalLM"}),
+}
+
+
+def v2_runner_skips_cudagraph_estimate(release: str | None, spec: ModelSpec) -> bool:
+    """Whether a vLLM release runs this model on Model Runner V2 by default while that runner's
+    profile_cudagraph_memory returns 0 (0.22.0-0.28.x; a release, not a line: 0.3x also covers 0.29 on)."""
+    m = re.match(r"v?0\.(\d+)\.\d+", (release or "").strip().lower())
+    if m is None or not 22 <= int(m.group(1)) <= 28:
+        return False
+    minor = int(m.group(1))
+    if spec.architecture in V2_RUNNER_ARCHITECTURES[min(minor, 25)]:
+        return True
+    return minor >= 25 and not spec.is_moe and spec.linear_attention is None
+
+
 def marlin_mxfp4_before_torch_28(release: str | None) -> bool:
     """Whether a vLLM release picks Marlin for MXFP4 experts on every CUDA GPU but sm100: 0.10.0-0.10.1.x pin
     torch 2.7.1 (the 0.10.1 and 0.10.1.1 wheels' Requires-Dist), and their quantization/mxfp4.py
@@ -804,7 +838,12 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     fi_workspace = fi_allreduce_workspace_bytes(version, hw, spec, act_bytes, batched, tp, pp, opts.enforce_eager)
     non_torch += fi_workspace
     cudagraphs = 0
-    if version.subtracts_cudagraphs and platform == "cuda" and not opts.enforce_eager:
+    if (
+        version.subtracts_cudagraphs
+        and platform == "cuda"
+        and not opts.enforce_eager
+        and not v2_runner_skips_cudagraph_estimate(opts.vllm_version, spec)
+    ):
         cudagraphs = cudagraph_estimate_bytes(spec, act_bytes, seqs, tp)
     available = requested - (weights_loaded + activation + non_torch + cudagraphs)
     if opts.kv_cache_memory_bytes is not None:
