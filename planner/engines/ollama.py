@@ -411,9 +411,11 @@ def plan_ollama(
     graph = max(partial, full)
     alloc = [0] * gpus
     counts = [0] * gpus
-    with_space = [g for g in range(gpus) if free >= graph + MINIMUM_MEMORY_BYTES + 2 * layer_sizes[0]]
+    # memory.go: "add one layer worth of memory as a buffer": layerSize = blk0.Size(), then layerSize += kv[0]
+    buffer = layer_sizes[0]
+    with_space = [g for g in range(gpus) if free >= graph + MINIMUM_MEMORY_BYTES + 2 * buffer]
     for g in with_space:
-        alloc[g] += MINIMUM_MEMORY_BYTES + layer_sizes[0]  # one layer's worth as a buffer
+        alloc[g] += MINIMUM_MEMORY_BYTES + buffer
     projector = opts.projector_weights_bytes + opts.projector_graph_bytes
     if projector and with_space:
         # memory.go: the projector's weights and graph are overhead on the first GPU (gpuZeroOverhead)
@@ -455,7 +457,14 @@ def plan_ollama(
             alloc[g] += graph_used
     vram = sum(alloc)
     total = vram + overflow
-    if vram == 0:
+    if vram == 0 and backend == "cpu":
+        # The CPU library (memory.go, v0.3-v0.12 at the tags): discover's CPU entry is the one device, its FreeMemory
+        # the system's free memory and no MinimumMemory; the same placement runs on it (the buffer, every layer with
+        # its KV, the output) and, all of it fitting, adds the full-offload graph. memory.required.full is that sum.
+        body = buffer + sum(layer_sizes) + output + projector
+        graph_used = full if body + graph < free else partial
+        total = body + graph_used
+    elif vram == 0:
         total = sum(layer_sizes) + output + graph_used + projector
     processor = (
         "100% GPU"

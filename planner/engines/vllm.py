@@ -92,9 +92,11 @@ SAMPLERS = ("torch", "flashinfer")
 V0_SAMPLER_BYTES = 4
 NT_TP1, NT_TP = int(0.13 * GIB), int(0.41 * GIB)  # non-torch increase, logged on H100 (llm-d 0.11 logs)
 TIERS_70 = ((70, 8192, 1024), (0, 2048, 256))
-# Latest arg_utils (infer_accelerator_scheduling_defaults): a >= 160 GiB tier (16384 tokens, from 0.28) and a
-# "balanced" 40-70 GiB tier (4096 tokens, 512 seqs).
-TIERS_LATEST = ((160, 16384, 1024), (70, 8192, 1024), (40, 4096, 512), (0, 2048, 256))
+# 0.28 on: arg_utils get_batch_defaults adds a >= 160 GiB tier (16384 tokens, 1024 seqs). The released sdists
+# 0.28.0, 0.29.0, 0.31.0 and 0.33.0 (PyPI) have no 40-70 GiB tier: below 70 GiB (and on an A100) `vllm serve`
+# keeps 2048 tokens and 256 seqs (a "balanced" 4096 / 512 tier read earlier from an unreleased arg_utils is in
+# none of them; round 9, V101).
+TIERS_LATEST = ((160, 16384, 1024), (70, 8192, 1024), (0, 2048, 256))
 VLLM_VERSIONS: dict[str, VllmVersion] = {
     v.name: v
     for v in (
@@ -429,6 +431,40 @@ def scheduler_defaults(
 ROCM_MXFP4_INTER_ALIGN: dict[str, int | None] = {
     "0.10": 128, "0.11": 256, "0.12": None, "0.17": None, "0.19": 256, "0.2x": 256, "0.3x": 256,
 }
+
+
+# Model Runner V2 (vllm/v1/worker/gpu/model_runner.py) answers profile_cudagraph_memory with `return 0` ("It is TBD
+# whether we keep this API or not") in the 0.22.0-0.28.0 sdists, so gpu_worker.determine_available_memory subtracts no
+# CUDA-graph estimate for the models it runs; 0.29.0 estimates there too. Which models run on it by default
+# (config/vllm.py VllmConfig.use_v2_model_runner, _is_default_v2_model_runner_model): the listed architectures in
+# 0.22-0.24, from 0.25 also every generate model that is neither MoE nor hybrid nor attention-free.
+V2_RUNNER_ARCHITECTURES = {
+    22: frozenset({"Qwen3ForCausalLM"}),
+    23: frozenset({"LlamaForCausalLM", "MistralForCausalLM", "Qwen3ForCausalLM"}),
+    24: frozenset(
+        {
+            "Qwen3ForCausalLM",
+            "DeepseekV2ForCausalLM",
+            "Qwen2MoeForCausalLM",
+            "GraniteMoeForCausalLM",
+            "LlamaForCausalLM",
+            "MistralForCausalLM",
+        }
+    ),
+    25: frozenset({"DeepseekV2ForCausalLM", "Qwen2MoeForCausalLM", "GraniteMoeForCausalLM"}),
+}
+
+
+def v2_runner_skips_cudagraph_estimate(release: str | None, spec: ModelSpec) -> bool:
+    """Whether a vLLM release runs this model on Model Runner V2 by default while that runner's
+    profile_cudagraph_memory returns 0 (0.22.0-0.28.x; a release, not a line: 0.3x also covers 0.29 on)."""
+    m = re.match(r"v?0\.(\d+)\.\d+", (release or "").strip().lower())
+    if m is None or not 22 <= int(m.group(1)) <= 28:
+        return False
+    minor = int(m.group(1))
+    if spec.architecture in V2_RUNNER_ARCHITECTURES[min(minor, 25)]:
+        return True
+    return minor >= 25 and not spec.is_moe and spec.linear_attention is None
 
 
 def marlin_mxfp4_before_torch_28(release: str | None) -> bool:
@@ -802,7 +838,12 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     fi_workspace = fi_allreduce_workspace_bytes(version, hw, spec, act_bytes, batched, tp, pp, opts.enforce_eager)
     non_torch += fi_workspace
     cudagraphs = 0
-    if version.subtracts_cudagraphs and platform == "cuda" and not opts.enforce_eager:
+    if (
+        version.subtracts_cudagraphs
+        and platform == "cuda"
+        and not opts.enforce_eager
+        and not v2_runner_skips_cudagraph_estimate(opts.vllm_version, spec)
+    ):
         cudagraphs = cudagraph_estimate_bytes(spec, act_bytes, seqs, tp)
     available = requested - (weights_loaded + activation + non_torch + cudagraphs)
     if opts.kv_cache_memory_bytes is not None:

@@ -38,6 +38,9 @@ GPU_PROFILES = (
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
     ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
+    # Round 9 (V102-V113): the AWS cards the posts name; "NVIDIA L4 24GB" after "L40S" (first match wins)
+    ("NVIDIA L4 24GB", "l4"),
+    ("NVIDIA A10G", "a10g"),
     ("GB10", "gb10"),  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
     ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged
     ("Instinct MI300X", "mi300x"),  # V94 (round 7): the profile's runtime total is derived (nominal less 16 MiB)
@@ -111,6 +114,18 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         "Qwen/Qwen2.5-14B-Instruct",
         None,
         {"max_position_embeddings": 131072},
+    ),
+    # round 9 (V97-V113, github.com/ddiiwoong/newblog): the offline catalog's configs (the GPTQ-Int4 checkpoint
+    # carries its quant config there); the blog's spelling of the RedHatAI FP8-dynamic checkpoint (per-channel FP8
+    # linears, the config the post prints); Mistral-7B-Instruct-v0.2 has v0.3's shapes with a 32000-token vocabulary
+    # (huggingface.co/mistralai/Mistral-7B-Instruct-v0.2, config.json; L33 maps it the same way)
+    "Qwen/Qwen2.5-14B-Instruct": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
+    "Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4": ("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", None, {}),
+    "RedHatAI/Qwen2.5-7B-Instruct-FP8-dynamic": ("Qwen/Qwen2.5-7B-Instruct", FP8_CHANNEL, {}),
+    "mistralai/Mistral-7B-Instruct-v0.2 (JumpStart huggingface-llm-mistral-7b-instruct prepack v3.0.0)": (
+        "mistralai/Mistral-7B-Instruct-v0.3",
+        None,
+        {"vocab_size": 32000},
     ),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
@@ -190,6 +205,8 @@ GGUF_GPU_PROFILES = (
     # Renoir iGPU has no profile, an AMD unified-memory profile stands in (every layer is on the GPU as logged, and the
     # compute buffer compared does not depend on the card's size)
     ("RADV RENOIR", "strix-halo"),
+    # O23 (round 9): Ollama on the CPU (no GPU discovered); a CUDA stand-in, only the estimator's sizes are compared
+    ("no GPU (CPU only", "rtx3090"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -248,6 +265,14 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "per the log)": ("THUDM/GLM-Z1-32B-0414", None, {}),
     "Qwen3-30B-A3B GGUF (unsloth; qwen3moe: 48 layers, 4 KV heads x 128 per the 1536 MiB KV of 16384 cells, "
     "128 experts, n_ff_exp 768 per the log)": ("Qwen/Qwen3-30B-A3B", None, {}),
+    # O23 (round 9): the log's Meta-Llama-3-8B-Instruct (32 layers, 8 KV heads, 128256 vocabulary, 8192 positions): the
+    # Llama 3.1 8B shapes with Llama 3's 8192-token context, as for V11's Meta-Llama-3-8B
+    "Meta-Llama-3-8B-Instruct GGUF (Ollama blob sha256-6a0746a1ec1a; llama: 32 layers, n_embd 4096, 32/8 heads, "
+    "n_ff 14336, n_vocab 128256, context_length 8192 per the log)": (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        None,
+        {"max_position_embeddings": 8192},
+    ),
     # O22 (round 7): the gpt-oss:120b tag the comment names (the log: architecture=gptoss file_type=MXFP4, 37 layers =
     # 36 blocks + output): gpt-oss-120b's shapes from the offline catalog
     "gpt-oss:120b (named in the comment; architecture=gptoss file_type=MXFP4 per log)": (
@@ -386,6 +411,23 @@ def vllm_release(case: LogCase) -> str:
         return line
 
 
+def _stated_total(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
+    """The profile with the runtime total the case's source logs for its card (torch_total_gib: PyTorch's "GPU 0 has
+    a total capacity of X GiB", the figure vLLM multiplies by gpu_memory_utilization); the profile's own where none is
+    stated. An input the source states, like the settings, not a fitted figure."""
+    total = _float(case.setting("torch_total_gib"))
+    return replace(profile, memory_runtime_bytes=int(total * GIB)) if total else profile
+
+
+def _cpu_only(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
+    """A machine whose log finds no GPU ("no compatible GPUs were discovered", O23): the stand-in profile turned into
+    the CPU device Ollama plans on, its free memory the memory.available the log prints."""
+    m = re.search(r"memory\.available ([\d.]+) GiB", case.gpu)
+    if not case.gpu.startswith("no GPU (CPU only") or m is None:
+        return profile
+    return replace(profile, platform="cpu", memory_runtime_bytes=int(float(m.group(1)) * GIB))
+
+
 def _int(value: str | None) -> int | None:
     if value is None:
         return None
@@ -423,6 +465,10 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         max_model_len=_int(case.setting("max_model_len")),
         gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
+        # --pipeline-parallel-size and --max-num-seqs where the case states them (V105-V113, round 9); else vLLM's
+        # defaults (1, and the version's serve default per device size)
+        pipeline_parallel_size=_int(case.setting("pipeline_parallel_size")) or 1,
+        max_num_seqs=_int(case.setting("max_num_seqs")),
         block_size=_int(case.setting("block_size")) or 16,
         kv_cache_dtype=case.setting("kv_cache_dtype") or "auto",
         vllm_version=version,
@@ -593,7 +639,7 @@ def compare_case(
     version = case.engine_version
     if spec is not None and name is not None:
         # (the H100 cases map to h100-sxm, whose profile says NVLink: V50-V62's logs show the multicast workspace)
-        hw = Hardware(profiles(name), max(case.gpus, 1))
+        hw = Hardware(_cpu_only(case, _stated_total(case, profiles(name))), max(case.gpus, 1))
         if case.engine == "vllm":
             predicted = _vllm(case, spec, hw)
             version = str(predicted.pop("_version"))

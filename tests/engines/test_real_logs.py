@@ -40,7 +40,12 @@ V1_KV_METRICS = ("kv_cache_gib", "kv_cache_tokens", "max_concurrency")
 # traced; it is now +8.9%, and no longer held out for that rule (tests/data/real-engine-logs.md).
 # V90 (round 5 follow-up, Llama 4 Scout at TP 4 on vLLM 0.19.0) was a miss (KV +17.3%) until the rope cos/sin cache
 # was planned (its 10,485,760 positions: 2.5 GiB per rank in "Model loading took"; ROPE_CACHE_CASES below): +2.4%.
-KNOWN_MISSES = {"V10", "V22", "V48"}
+# Round 9 (github.com/ddiiwoong/newblog's TP/PP sweeps on four L4 with 0.28.0 and four A10G with 0.27.1, scored before
+# any change; tests/data/real-engine-logs.md): the TP 1 arms (V102, V108: KV tokens +52%, their logs leave 2.2 GiB for
+# non-KV memory where the plan has 0.55) and the PP 2 arms (V106, V112: +16%) miss on both cards, and so does the
+# A10G's 14B TP 2 arm (V111, +14%) where the L4's same arm is -0.5%; not traced (test_round_9_recorded_misses).
+ROUND_9_MISSES = {"V102", "V106", "V108", "V111", "V112"}
+KNOWN_MISSES = {"V10", "V22", "V48"} | ROUND_9_MISSES
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
 # Unquantized MoE on those lines: the fused-MoE workspace persists beside the sampler (moe_workspace_bytes). Round 3's
@@ -54,7 +59,9 @@ MOE_WORKSPACE_CASES = {"V56", "V60", "V78"}
 FORWARD_ACTIVATION_MISSES = {"V67"}
 # Weights: gpt-oss-20b at TP 2 on H100 with vLLM 0.19's TRITON MXFP4 MoE backend (logged "Using 'TRITON' Mxfp4 MoE
 # backend"): 7.01 GiB logged, 6.73 planned; the backend's per-rank padding is not traced.
-WEIGHT_MISSES = {"V61"}
+# Round 9: Qwen2.5-7B at TP 4 on vLLM 0.27.1/0.28.0 ("3.63 GiB" per rank in github.com/ddiiwoong/newblog's sweep
+# table, 3.55 planned, -2.1%); the same arms at TP 1 and 2 load 0.04-0.06 GiB over the parameter bytes. Not traced.
+WEIGHT_MISSES = {"V61", "V104", "V110"}
 # Multimodal cases whose weights were short by vLLM's rope cos/sin cache before it was planned (rope_cache_bytes: a
 # buffer of rows x rotary dim in the model dtype per distinct rope, max_position_embeddings rows, times the factor
 # for a linear-scaled one: rotary_embedding/base.py and linear_scaling_rope.py in the 0.19.0 sdist): Gemma 3's local
@@ -951,7 +958,7 @@ def test_round_9_legacy_cache_padding():
         ("L37", "gpu_compute_buffer_mib", 352.77, 304.75),
     ],
 )
-def test_round_9_recorded_misses(case, metric, logged, planned):
+def test_round_9_llamacpp_recorded_misses(case, metric, logged, planned):
     row = _logged(case, metric, logged)
     assert abs(row.predicted - planned) <= 0.01, _message(row)
 
@@ -971,3 +978,173 @@ def test_round_9_host_inputs_before_2026():
     # after llama.cpp#18898, before #23764 (both inputs, the f32 mask): 14 + 64 MiB; before both: 7 + 64 MiB
     assert host_compute_bytes(spec, caches, 512, True, f16_mask=False) == (14 + 64) * 2**20
     assert host_compute_bytes(spec, caches, 512, True, embd_select=False, f16_mask=False) == (7 + 64) * 2**20
+# Round 9, vLLM/Ollama part (tests/data/real-engine-logs.md "Round 9 of held-out cases (vLLM/Ollama part)"): V97-V113
+# from github.com/ddiiwoong/newblog (AWS g5/g6/g6e study notes with the start-up lines each run printed: Qwen2.5-7B
+# BF16 / FP8-dynamic / GPTQ-Int4 on an L40S with vLLM 0.8.5.post1, Mistral-7B-Instruct-v0.2 on an A10G with 0.9.0.1,
+# Qwen3-14B on an L40S with 0.28.0, and Qwen2.5-7B/14B TP 1/2/4 and PP 2 sweeps on four L4 (0.28.0) and four A10G
+# (0.27.1)); O23 Ollama 0.9.6 on the CPU (github.com/thunderbird-esq/BSPM-ULTRA-2). HELD_OUT_ROUNDS' tenth entry.
+NEWBLOG = "https://github.com/ddiiwoong/newblog/blob/"
+QUANT_POST = NEWBLOG + "d442f0f43208f14b7a8dadbc3e78b5825f3ca1af/blog/2026-08-19-quantization-3way-benchmark.md"
+SWEEP_POST = NEWBLOG + "00205ba200e6dbc05edf8d9871859fb09cd8feaa/blog/2026-08-23-llm-advanced-optimization.md"
+
+
+def test_round_9_is_the_tenth_entry():
+    from planner.planning.real_logs import HELD_OUT_ROUNDS, held_out_round
+
+    assert HELD_OUT_ROUNDS[9] == {"V": 97, "L": 34, "O": 23}
+    assert [held_out_round(c) for c in ("V96", "V97", "V113", "O22", "O23")] == [9, 10, 10, 8, 10]
+    cases = {r.case for r in ROWS if r.engine in ("vllm", "ollama") and held_out_round(r.case) == 10}
+    assert cases == {f"V{n}" for n in range(97, 114)} | {"O23"}
+
+
+def test_round_9_vllm_part_meets_the_token_targets():
+    # KV tokens and concurrency over the 17 cases: median |error| <= 3% (the recorded misses included), none over 10%
+    # apart from them; V101 is the round's one "Available KV cache memory" figure (test_round_9_vllm_golden_rows)
+    from planner.planning.real_logs import held_out_round
+
+    for metric in ("kv_cache_tokens", "max_concurrency"):
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 10]
+        assert len(rows) == 17, metric
+        assert statistics.median(abs(r.error) for r in rows) <= 0.03, metric
+        held = [r for r in rows if r.case not in ROUND_9_MISSES]
+        assert all(abs(r.error) <= 0.10 for r in held), [_message(r) for r in held if abs(r.error) > 0.10]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within"),
+    [
+        # QUANT_POST (vLLM 0.8.5.post1, L40S, every setting at its default: 32,768 tokens, utilization 0.9):
+        # "[bf16] Model loading took 14.2488 GiB / GPU KV cache size: 444,592 tokens / Maximum concurrency for 32,768
+        # tokens per request: 13.57x"
+        ("V97", "weights_gib", 14.2488, 0.01),
+        ("V97", "kv_cache_tokens", 444592, 0.02),
+        # "[fp8_dynamic] Model loading took 8.1426 GiB / GPU KV cache size: 553,216 tokens"
+        ("V98", "weights_gib", 8.1426, 0.01),
+        ("V98", "kv_cache_tokens", 553216, 0.02),
+        # "[gptq_int4] Model loading took 5.1811 GiB / GPU KV cache size: 611,248 tokens"
+        ("V99", "weights_gib", 5.1811, 0.01),
+        ("V99", "kv_cache_tokens", 611248, 0.02),
+        # blog/2026-08-15-llm-serving-hands-on.md (vLLM 0.9.0.1, A10G, --max-model-len 8192 --gpu-memory-utilization
+        # 0.92): "Model loading took 13.4967 GiB / GPU KV cache size: 50,496 tokens" (the weights name the v0.2
+        # vocabulary, an input read off the log, not an independent check)
+        ("V100", "weights_gib", 13.4967, 0.001),
+        ("V100", "kv_cache_tokens", 50496, 0.06),
+        # blog/2026-09-06-llm-optimization-capstone.md (vLLM 0.28.0, L40S, `vllm serve Qwen/Qwen3-14B`): "Model
+        # loading took 27.52 GiB / Available KV cache memory: 11.57 GiB" (-8.3% before 0.28's serve defaults were
+        # read from the sdist: 2048 tokens / 256 seqs on a 44 GiB card, no 40-70 GiB tier; -3.7% after that, +2.0%
+        # once Model Runner V2's zero CUDA-graph estimate was read too)
+        ("V101", "weights_gib", 27.52, 0.005),
+        ("V101", "kv_cache_gib", 11.57, 0.03),
+        # SWEEP_POST, four L4, vLLM 0.28.0, --max-model-len 4096 --gpu-memory-utilization 0.90 --max-num-seqs 128
+        # (the logged "total capacity of 22.04 GiB"): the TP 2 and TP 4 arms' "GPU KV cache size"
+        ("V103", "kv_cache_tokens", 446192, 0.02),
+        ("V104", "kv_cache_tokens", 1170336, 0.02),
+        ("V105", "kv_cache_tokens", 54224, 0.06),  # -0.5% with a graph estimate, +5.9% on MRV2's zero
+        ("V107", "kv_cache_tokens", 267360, 0.04),
+        # the same arms on four A10G, vLLM 0.27.1 ("total capacity of 22.06 GiB")
+        ("V109", "kv_cache_tokens", 431344, 0.04),
+        ("V110", "kv_cache_tokens", 1175168, 0.03),
+        ("V113", "kv_cache_tokens", 261856, 0.02),
+    ],
+)
+def test_round_9_vllm_golden_rows(case, metric, logged, within):
+    row = _logged(case, metric, logged)
+    assert abs(row.error) <= within, _message(row)
+
+
+@pytest.mark.parametrize(
+    ("case", "logged", "planned"),
+    [
+        # SWEEP_POST's TP 1 arms (7B TP=1: 14.29 GiB, 62,512 tokens on the L4, 62,688 on the A10G): 3.34 GiB of KV
+        # leaves 2.2 GiB of the 19.84 requested for activation, CUDA graphs and non-torch memory; the plan has 0.55
+        ("V102", 62512, 98208),
+        ("V108", 62688, 98544),
+        # the PP 2 arms (14B PP=2: 13.79 GiB, 49,488 and 49,744 tokens): 24 layers x 96 KiB per token per stage
+        ("V106", 49488, 61920),
+        ("V112", 49744, 62112),
+        # the A10G's 14B TP=2 arm (47,504 tokens; the L4's same arm logs 54,224 and is planned within 0.5%)
+        ("V111", 47504, 57632),
+    ],
+)
+def test_round_9_vllm_recorded_misses(case, logged, planned):
+    row = _logged(case, "kv_cache_tokens", logged)
+    assert abs(row.predicted - planned) <= 16, _message(row)  # one block of 16 tokens
+    assert row.error > 0.10 and row.source_url == SWEEP_POST
+
+
+def test_round_9_reader_passes_the_stated_parallelism_and_total():
+    # Before the reader passed --pipeline-parallel-size, the PP 2 arms were planned as TP 1 on one GPU (27.52 GiB of
+    # weights, no KV); the stated torch total replaces the profile's derived one (22.49 GiB for the L4, from nvidia-smi)
+    from planner.planning.real_logs import _stated_total
+
+    row = _logged("V106", "weights_gib", 13.79)
+    assert abs(row.error) <= 0.005, _message(row)
+    case = next(c for c in read_real_logs(DATA / "real-engine-logs.csv") if c.case == "V102")
+    assert case.setting("torch_total_gib") == "22.04" and case.setting("max_num_seqs") == "128"
+    assert _stated_total(case, get_profile("l4")).memory_runtime_bytes == int(22.04 * 2**30)
+
+
+@pytest.mark.parametrize(
+    ("metric", "logged", "within"),
+    [
+        # github.com/thunderbird-esq/BSPM-ULTRA-2 archive/DOCKER-OUTPUT-455AM-071625.md (commit fa5f9c5), Ollama 0.9.6,
+        # no GPU, --ctx-size 8192 --parallel 2: memory.required.full="5.8 GiB" (+6.8% before the CPU library's
+        # estimate: the plan had kept a GPU's 457 MiB minimum; 5.75 after, within the 0.1 GiB the log prints)
+        ("required_full_gib", 5.8, 0.01),
+        ("required_kv_mib", 1024.0, 0.001),  # memory.required.kv="1.0 GiB": 32 layers x 8192 cells x 8 x 128 x 2 x 2 B
+        ("graph_full_mib", 560.0, 0.001),  # memory.graph.full="560.0 MiB"
+        ("graph_partial_mib", 677.5, 0.001),  # memory.graph.partial="677.5 MiB"
+    ],
+)
+def test_round_9_ollama_cpu_golden_rows(metric, logged, within):
+    row = _logged("O23", metric, logged)
+    assert abs(row.error) <= within, _message(row)
+
+
+def test_round_9_ollama_cpu_library_adds_the_full_graph_and_no_minimum():
+    # llm/memory.go (v0.3-v0.12 at the tags) with the CPU library: discover's CPU entry has no MinimumMemory and its
+    # FreeMemory is the system's; the placement puts the buffer layer, the layers with their KV and the output on it
+    # and, all of it fitting, the full-offload graph: memoryRequiredTotal, logged as memory.required.full
+    from dataclasses import replace
+
+    from planner.core.hardware import Hardware
+    from planner.engines.ollama import OllamaOptions, plan_ollama
+    from planner.planning.real_logs import _gguf_weights
+
+    spec = replace(_resolve("meta-llama/Llama-3.1-8B-Instruct"), max_position_embeddings=8192)
+    weights = _gguf_weights(spec, "Q4_0")
+    cpu = replace(get_profile("rtx3090"), platform="cpu", memory_runtime_bytes=int(6.5 * 2**30))
+    opts = OllamaOptions(num_ctx=4096, num_parallel=2, version="0.9.6", flash_attention=False)
+    plan = plan_ollama(spec, weights, Hardware(cpu), opts)
+    kv = plan.kv_cache_bytes
+    buffer = weights.layer_bytes[0] + kv // spec.num_layers
+    assert plan.backend == "cpu" and plan.compute_buffer_bytes == plan.full_graph_bytes
+    body = buffer + sum(weights.layer_bytes) + kv + weights.output_layer_bytes
+    assert plan.total_bytes == body + plan.full_graph_bytes
+
+
+def test_round_9_model_runner_v2_subtracts_no_graph_estimate_before_0_29():
+    # vllm/v1/worker/gpu/model_runner.py profile_cudagraph_memory is `return 0` in the 0.22.0-0.28.0 sdists (0.29.0
+    # estimates); config/vllm.py use_v2_model_runner picks that runner for the listed architectures from 0.22 and, from
+    # 0.25, for every generate model that is neither MoE nor hybrid: the graph term goes for those releases only
+    from dataclasses import replace
+
+    from planner.core.hardware import Hardware
+    from planner.engines.vllm import VllmOptions, plan_vllm, v2_runner_skips_cudagraph_estimate
+
+    qwen2, qwen3, moe = (_resolve(m) for m in ("Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen3-14B", "Qwen/Qwen3-30B-A3B"))
+    assert [v2_runner_skips_cudagraph_estimate(r, qwen3) for r in ("0.21.0", "0.22.0", "0.28.0", "0.29.0")] == [
+        False,
+        True,
+        True,
+        False,
+    ]
+    assert [v2_runner_skips_cudagraph_estimate(r, qwen2) for r in ("0.24.0", "0.25.0", "0.27.1")] == [False, True, True]
+    assert not v2_runner_skips_cudagraph_estimate("0.28.0", moe)  # Qwen3MoeForCausalLM stays on the V1 runner
+    assert not v2_runner_skips_cudagraph_estimate("0.3x", qwen3)  # a line, not a release: 0.29 on estimates
+    hw = Hardware(get_profile("l40s"))
+    plans = [plan_vllm(qwen3, hw, VllmOptions(vllm_version=v), suggest=False) for v in ("0.28.0", "0.29.0")]
+    assert plans[0].cudagraph_bytes == 0 < plans[1].cudagraph_bytes
+    assert plans[0].kv_cache_bytes - plans[1].kv_cache_bytes == plans[1].cudagraph_bytes
+    eager = plan_vllm(replace(qwen3), hw, VllmOptions(vllm_version="0.29.0", enforce_eager=True), suggest=False)
+    assert eager.cudagraph_bytes == 0

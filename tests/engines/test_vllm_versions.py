@@ -69,13 +69,16 @@ def test_budget_uses_the_runtime_total_not_the_nominal_size():
 
 
 def test_serve_defaults_follow_the_memory_tiers():
-    # arg_utils get_batch_defaults: >= 70 GiB except A100 8192/1024; latest adds 40-70 GiB 4096/512, >= 160 16384
+    # arg_utils get_batch_defaults: >= 70 GiB except A100 8192/1024; 0.28 on adds >= 160 GiB 16384/1024 and, in the
+    # released 0.28.0-0.33.0 sdists, nothing between 40 and 70 GiB: an L40S keeps 2048/256 (V101, round 9)
     opts = VllmOptions()
     h100, a100, l40s = (Hardware(get_profile(n)) for n in ("h100-sxm", "a100-80gb", "l40s"))
     assert scheduler_defaults(h100, opts, resolve_version("0.11", h100)) == (8192, 1024)
     assert scheduler_defaults(a100, opts, resolve_version("0.11", a100)) == (2048, 256)
     assert scheduler_defaults(l40s, opts, resolve_version("0.11", l40s)) == (2048, 256)
-    assert scheduler_defaults(l40s, opts, resolve_version("0.3x", l40s)) == (4096, 512)
+    assert scheduler_defaults(l40s, opts, resolve_version("0.3x", l40s)) == (2048, 256)
+    b200 = Hardware(get_profile("b200"))
+    assert scheduler_defaults(b200, opts, resolve_version("0.3x", b200)) == (16384, 1024)
     h200 = Hardware(get_profile("h200"))
     assert scheduler_defaults(h200, opts, resolve_version("0.3x", h200)) == (8192, 1024)  # 141 GB < 160 GiB
 
