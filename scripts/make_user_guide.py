@@ -79,8 +79,11 @@ SECTIONS = [
       f"--output-tokens 200 --plot {IMG}/predict-qwen2.5-7b-mi50.svg"]),
     ("Which deployment?", "", ["recommend Qwen/Qwen2.5-7B-Instruct --hardware mi50-16gb --max-latency 2s"]),
     ("Many GPUs", "With `--gpus N` and no `-tp`, vLLM is planned at the largest tensor parallel size the GPUs hold, "
-     "and the plan says so; suggestions are re-planned at that size:",
-     ["fit meta-llama/Llama-3.1-70B-Instruct --hardware mi50-32gb --gpus 4 --engine vllm"]),
+     "and the plan says so; suggestions are re-planned at that size. llama.cpp spreads the layers over every GPU "
+     "(its default `-sm layer`); Ollama uses one GPU when the model fits there and spreads it only when it does "
+     "not (its FAQ); `predict` shows the split:",
+     ["fit meta-llama/Llama-3.1-70B-Instruct --hardware mi50-32gb --gpus 4 --engine vllm",
+      "predict Qwen/Qwen2.5-14B-Instruct --hardware mi50-16gb --gpus 2 --engine llamacpp,ollama --quant Q8_0"]),
     ("The largest context", "Every plan reports the largest context that fits fully on the GPUs, at its KV type "
      "and at the quantized KV types the engine allows (`max_context` in `--json`):",
      ["fit Qwen/Qwen2.5-14B-Instruct --engine ollama"]),

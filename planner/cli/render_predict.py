@@ -11,6 +11,15 @@ def _band(v: float, lo: float, hi: float, fmt: str = ".0f") -> str:
     return f"{v:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
 
 
+def _parallel(p: dict) -> str:
+    """How the deployment spreads over the GPUs: vLLM's tensor parallel, llama.cpp/Ollama's layer split."""
+    if p.get("tensor_parallel_size", 1) > 1:
+        return f" TP{p['tensor_parallel_size']}"
+    if p.get("layer_split", 1) > 1:
+        return f" split x{p['layer_split']}"
+    return ""
+
+
 def render_predict(data: dict) -> str:
     out = [
         f"{data['model']} on {data['hardware']['count']} x {data['hardware']['display_name']}: "
@@ -21,7 +30,7 @@ def render_predict(data: dict) -> str:
     for p in data["predictions"]:
         rows.append(
             [
-                f"{p['engine']} {p['backend']}",
+                f"{p['engine']} {p['backend']}" + _parallel(p),
                 p.get("dtype") or p.get("quant"),
                 p["concurrency"],
                 _band(p["prefill_tokens_per_s"], p["prefill_tokens_per_s_low"], p["prefill_tokens_per_s_high"]),

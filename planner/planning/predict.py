@@ -182,7 +182,11 @@ def deployments_for(
     tp: int,
     backend: str | None,
     resolved: ResolvedModel,
+    gpus: int = 1,
 ) -> list[Deployment]:
+    """The deployments to predict. llama.cpp and Ollama get every GPU as a layer split: llama.cpp's default
+    split mode (-sm layer) spreads the layers over all the devices it sees; Ollama's split is settled
+    against its own placement in `ollama_split`."""
     out = []
     gguf_only = resolved.gguf is not None or resolved.source == "ollama-store"
     for e in parse_engines(engine):
@@ -193,8 +197,18 @@ def deployments_for(
             out.append(Deployment("vllm", None, dtype=dt, quantization=quantization, tensor_parallel_size=tp))
         else:
             q = quant or resolved.default_quant or (resolved.gguf.quant if resolved.gguf is not None else "Q4_K_M")
-            out.append(Deployment(e, backend, quant=q, layer_split=1))
+            out.append(Deployment(e, backend, quant=q, layer_split=gpus))
     return out
+
+
+def ollama_split(resolved: ResolvedModel, hw: Hardware, d: Deployment, contexts: Contexts) -> Deployment:
+    """Ollama loads a model on one GPU when it fits there whole, and spreads it over the GPUs only when it
+    does not (its FAQ, "How does Ollama load models on multiple GPUs?"; ollama#4198 and #5635 since 0.1.33;
+    OLLAMA_SCHED_SPREAD forces the spread)."""
+    if d.engine != "ollama" or d.layer_split <= 1:
+        return d
+    one = replace(d, layer_split=1)
+    return one if fit_verdict(resolved, Hardware(hw.profile, 1), one, contexts).fits else d
 
 
 def parse_concurrency(levels) -> list[int]:
@@ -246,7 +260,7 @@ def predict_model(
     resolved = resolve_model(model, offline=offline)
     spec = resolved.spec
     tp = tensor_parallel_size or auto_tensor_parallel(spec.num_attention_heads, hw.count)
-    deployments = deployments_for(engine, dtype, quantization, quant, tp, backend, resolved)
+    deployments = deployments_for(engine, dtype, quantization, quant, tp, backend, resolved, hw.count)
     contexts = Contexts(max_model_len, ctx_size, num_ctx)
     cals = CalibrationUse(enabled=calibration)
     single = len(deployments) == 1
@@ -254,7 +268,7 @@ def predict_model(
     rejected: list[Rejection] = []
     for d in deployments:
         try:
-            d = check_deployment(spec, hw, d)
+            d = ollama_split(resolved, hw, check_deployment(spec, hw, d), contexts)
         except UsageError as exc:
             if single:
                 raise

@@ -78,3 +78,23 @@ def test_one_level_that_does_not_fit_keeps_the_others():
     assert [p.concurrency for p in pred.predictions] == [1]
     assert [r.concurrency for r in pred.rejected] == [8]
     assert "KV cache holds 3 requests" in pred.rejected[0].reason  # 32,768 cells / 10,368 tokens
+
+
+def test_predict_spreads_llamacpp_over_the_gpus_and_ollama_only_when_it_must():
+    # llama.cpp's default split mode (-sm layer) spreads the layers over every device it sees; Ollama loads a
+    # model on one GPU when it fits there (its FAQ; ollama#4198). Before: predict planned both on one GPU
+    # whatever --gpus said, so Qwen3-Next-80B Q4_K_M (45.08 GiB of weights, `fit` puts it on 4 x 32 GB)
+    # "did not fit" on four MI50 32 GB.
+    big = planner.predict(
+        "Qwen/Qwen3-Next-80B-A3B-Instruct", hardware="mi50-32gb", gpus=4, engine="llamacpp", offline=True
+    )
+    assert [p.layer_split for p in big.predictions] == [4]
+    small = planner.predict(
+        "Qwen/Qwen2.5-7B-Instruct", hardware="mi50-16gb", gpus=2, engine="llamacpp,ollama", offline=True
+    )
+    splits = {p.engine: p.layer_split for p in small.predictions}
+    assert splits == {"llamacpp": 2, "ollama": 1}
+    spread = planner.predict(
+        "Qwen/Qwen2.5-14B-Instruct", hardware="mi50-16gb", gpus=2, engine="ollama", quant="Q8_0", offline=True
+    )
+    assert [p.layer_split for p in spread.predictions] == [2]  # 15.7 GB of Q8_0 weights: one 16 GB card is short
