@@ -201,7 +201,7 @@ def deployments_for(
     return out
 
 
-def ollama_split(resolved: ResolvedModel, hw: Hardware, d: Deployment, contexts: Contexts) -> Deployment:
+def ollama_split(resolved: ResolvedModel, hw: Hardware, d: Deployment, contexts: Contexts | int | None) -> Deployment:
     """Ollama loads a model on one GPU when it fits there whole, and spreads it over the GPUs only when it
     does not (its FAQ, "How does Ollama load models on multiple GPUs?"; ollama#4198 and #5635 since 0.1.33;
     OLLAMA_SCHED_SPREAD forces the spread)."""

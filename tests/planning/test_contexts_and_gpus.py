@@ -98,3 +98,14 @@ def test_predict_spreads_llamacpp_over_the_gpus_and_ollama_only_when_it_must():
         "Qwen/Qwen2.5-14B-Instruct", hardware="mi50-16gb", gpus=2, engine="ollama", quant="Q8_0", offline=True
     )
     assert [p.layer_split for p in spread.predictions] == [2]  # 15.7 GB of Q8_0 weights: one 16 GB card is short
+
+
+def test_compare_reads_gpus_as_predict_does():
+    # Before: compare planned both setups on one GPU whatever --gpus said (vLLM at TP 1, llama.cpp unsplit).
+    c = planner.compare(
+        "Qwen/Qwen2.5-14B-Instruct llamacpp Q8_0", "Qwen/Qwen2.5-7B-Instruct vllm fp16", gpus=2, offline=True
+    )
+    a, b = (s.prediction for s in c.setups)
+    assert (a.layer_split, b.tensor_parallel_size) == (2, 2)
+    # 15.7 GB of Q8_0 weights and the 7B's fp16 (README: it fits at --tensor-parallel-size 2): both fit two 16 GB
+    assert all(s.fits for s in c.setups)
