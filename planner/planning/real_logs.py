@@ -46,6 +46,8 @@ GPU_PROFILES = (
     ("Instinct MI300X", "mi300x"),  # V94 (round 7): the profile's runtime total is derived (nominal less 16 MiB)
     ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
     ("RTX 3090", "rtx3090"),
+    # Round 10 (V114-V117): the RTX 4090 the posts name (WSL2); its PyTorch total is stated per case (torch_total_gib)
+    ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
@@ -127,6 +129,10 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {"vocab_size": 32000},
     ),
+    # round 10 (V117, github.com/enginrect/llmso): the lab reads Qwen2.5-0.5B's config (hidden 896, 24 layers, 14/2
+    # heads); base and Instruct share every shape (the catalog's note on Qwen/Qwen2.5-0.5B-Instruct)
+    "Qwen2.5-0.5B (the lab reads its config: hidden 896, 24 layers, 14 Q / 2 KV heads, head_dim 64; "
+    "checkpoint 0.92 GiB; Qwen2.5-0.5B-Instruct shapes)": ("Qwen/Qwen2.5-0.5B-Instruct", None, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -695,6 +701,7 @@ HELD_OUT_ROUNDS = (
     {"V": 91, "L": 28, "O": 21},
     {"V": 96, "L": 31, "O": 23},
     {"V": 97, "L": 34, "O": 23},
+    {"V": 114, "L": 38, "O": 24},
 )
 
 
