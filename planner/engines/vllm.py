@@ -455,13 +455,19 @@ V2_RUNNER_ARCHITECTURES = {
 }
 
 
+def release_number(release: str | None) -> tuple[int, int] | None:
+    """(minor, patch) of a vLLM release such as 0.10.1, 0.10.1.post1 or v0.27.1; None for a line (0.3x) or none."""
+    m = re.match(r"v?0\.(\d+)\.(\d+)", (release or "").strip().lower())
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def v2_runner_skips_cudagraph_estimate(release: str | None, spec: ModelSpec) -> bool:
     """Whether a vLLM release runs this model on Model Runner V2 by default while that runner's
     profile_cudagraph_memory returns 0 (0.22.0-0.28.x; a release, not a line: 0.3x also covers 0.29 on)."""
-    m = re.match(r"v?0\.(\d+)\.\d+", (release or "").strip().lower())
-    if m is None or not 22 <= int(m.group(1)) <= 28:
+    number = release_number(release)
+    if number is None or not 22 <= number[0] <= 28:
         return False
-    minor = int(m.group(1))
+    minor = number[0]
     if spec.architecture in V2_RUNNER_ARCHITECTURES[min(minor, 25)]:
         return True
     return minor >= 25 and not spec.is_moe and spec.linear_attention is None
@@ -472,8 +478,7 @@ def marlin_mxfp4_before_torch_28(release: str | None) -> bool:
     torch 2.7.1 (the 0.10.1 and 0.10.1.1 wheels' Requires-Dist), and their quantization/mxfp4.py
     Mxfp4MoEMethod._should_use_marlin returns True on CUDA without device capability 100 when
     `not is_torch_equal_or_newer("2.8.0")` (0.10.1 wheel). 0.10.2 pins torch 2.8.0 and takes Triton on Hopper."""
-    m = re.match(r"v?0\.10\.([01])(\D|$)", (release or "").strip().lower())
-    return m is not None
+    return release_number(release) in ((10, 0), (10, 1))
 
 
 def mxfp4_padding_bytes(

@@ -706,7 +706,8 @@ HELD_OUT_ROUNDS = (
 
 
 def held_out_round(case: str) -> int:
-    """0 for the cases the engine models were built on, else the held-out round the case was added in (1-7)."""
+    """0 for the cases the engine models were built on, else the held-out entry the case was added in
+    (1 to len(HELD_OUT_ROUNDS))."""
     m = re.fullmatch(r"([VLO])(\d+)", case)
     if m is None:
         return 0
