@@ -461,8 +461,15 @@ def _gpu_ffn_bytes(spec: ModelSpec, n_ubatch: int, pre_glu: bool = False) -> int
 
 
 def _host_inputs(spec: ModelSpec, caches: list[KvCache], opts: LlamaCppOptions, flash: bool) -> int:
+    """The host buffer of this build: legacy builds are the oldest form of both rules (one input, an f32 mask)."""
+    current = not opts.legacy_graph
     return host_compute_bytes(
-        spec, caches, opts.ubatch_size, flash, opts.legacy_graph, opts.embd_select_graph, opts.f16_mask_graph
+        spec,
+        caches,
+        opts.ubatch_size,
+        flash,
+        embd_select=current and opts.embd_select_graph,
+        f16_mask=current and opts.f16_mask_graph,
     )
 
 
@@ -471,7 +478,6 @@ def host_compute_bytes(
     caches: list[KvCache],
     n_ubatch: int,
     flash_attn: bool,
-    legacy: bool = False,
     embd_select: bool = True,
     f16_mask: bool = True,
 ) -> int:
@@ -481,15 +487,13 @@ def host_compute_bytes(
     masks ([n_kv, n_ubatch], f16 under flash attention, else f32; llama-graph.cpp build_attn_inp_kq_mask).
     H200 log: 46.01 MiB = 14 + 32. Legacy builds (llama_new_context_with_model ... llama_kv_cache_unified
     logs) kept one [n_embd, n_ubatch] f32 copy and an f32 mask, cast to f16 on the device under flash
-    attention: V100 pythia-2.8B 9.01 MiB = 5 + 4, Mistral 7B at n_ctx 32768 72.01 = 8 + 64.
+    attention (both flags off; _host_inputs): V100 pythia-2.8B 9.01 MiB = 5 + 4, Mistral 7B at n_ctx 32768
+    72.01 = 8 + 64.
     `embd_select`: builds since llama.cpp#18898 (2026-01) build both inputs, the token rows and the embd input,
     and pick one with ggml_build_forward_select (llama-graph.cpp build_inp_embd); before, `if (ubatch.token)`
     built only the get_rows output: one copy. `f16_mask`: builds since llama.cpp#23764 (2026-05) reserve the mask
     in f16 under flash attention; before, the f32 input was cast on the device (llama.cpp#15974, build 6464:
     1.13 MiB = 1 x [2048, 128] f32 + an f32 256 x 128 mask)."""
-    if legacy:
-        masks = sum(c.cells * n_ubatch * 4 for c in caches if c.layers)
-        return n_ubatch * spec.hidden_size * 4 + masks
     mask_elem = 2 if flash_attn and f16_mask else 4
     masks = sum(c.cells * n_ubatch * mask_elem for c in caches if c.layers)
     return n_ubatch * spec.hidden_size * 4 * (2 if embd_select else 1) + masks
