@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 
 from planner.core.efficiency import level_contributions
-from planner.core.speed import Deployment, check_deployment, features_for, work_from_spec
+from planner.core.speed import Deployment, features_for, work_from_spec
 from planner.errors import UsageError
-from planner.planning.context import CalibrationUse, auto_tensor_parallel, efficiency, hardware_info, load_hardware
-from planner.planning.predict import fit_verdict, ollama_split, run_prediction, to_prediction
+from planner.planning.context import CalibrationUse, efficiency, hardware_info, load_hardware
+from planner.planning.predict import fit_verdict, on_gpus, run_prediction, to_prediction
 from planner.results import Comparison, DecodeSplit, Setup
 
 VLLM_PRECISIONS = {
@@ -93,16 +92,6 @@ def decode_split(pa, pb, fa, fb, decode_cal_a: float = 1.0, decode_cal_b: float 
     )
 
 
-def spread(d: Deployment, hw, spec) -> Deployment:
-    """--gpus N as predict reads it: vLLM at the largest tensor parallel size the GPUs hold, llama.cpp and
-    Ollama as a layer split over them (Ollama's then settled by `ollama_split`)."""
-    if hw.count <= 1:
-        return d
-    if d.engine == "vllm":
-        return replace(d, tensor_parallel_size=auto_tensor_parallel(spec.num_attention_heads, hw.count))
-    return replace(d, layer_split=hw.count)
-
-
 def compare_setups(
     setup_a: str,
     setup_b: str,
@@ -124,7 +113,7 @@ def compare_setups(
     for text, hw in zip((setup_a, setup_b), hws, strict=True):
         model, d = parse_setup(text)
         resolved = resolve_model(model, offline=offline)
-        d = ollama_split(resolved, hw, check_deployment(resolved.spec, hw, spread(d, hw, resolved.spec)), max_model_len)
+        d = on_gpus(resolved, hw, d, max_model_len)
         verdict = fit_verdict(resolved, hw, d, max_model_len, cals)
         cal = cals.speed(hw, d.engine, d.backend)
         decode_factors.append(cal.decode if cal is not None else 1.0)

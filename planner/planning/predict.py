@@ -201,6 +201,17 @@ def deployments_for(
     return out
 
 
+def on_gpus(resolved: ResolvedModel, hw: Hardware, d: Deployment, contexts: Contexts | int | None) -> Deployment:
+    """A setup without a parallel layout (compare's "model engine precision") placed on --gpus N as predict
+    places its own: vLLM at the largest tensor parallel size the GPUs hold, llama.cpp and Ollama as a layer
+    split over them, Ollama's settled by `ollama_split`; validated by check_deployment."""
+    if hw.count > 1 and d.engine == "vllm":
+        d = replace(d, tensor_parallel_size=auto_tensor_parallel(resolved.spec.num_attention_heads, hw.count))
+    elif hw.count > 1:
+        d = replace(d, layer_split=hw.count)
+    return ollama_split(resolved, hw, check_deployment(resolved.spec, hw, d), contexts)
+
+
 def ollama_split(resolved: ResolvedModel, hw: Hardware, d: Deployment, contexts: Contexts | int | None) -> Deployment:
     """Ollama loads a model on one GPU when it fits there whole, and spreads it over the GPUs only when it
     does not (its FAQ, "How does Ollama load models on multiple GPUs?"; ollama#4198 and #5635 since 0.1.33;
