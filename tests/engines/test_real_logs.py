@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from planner.planning.real_logs import Comparison, compare_all, sampler_leave_one_out, summarise
+from planner.planning.real_logs import (
+    HELD_OUT_ROUNDS,
+    Comparison,
+    compare_all,
+    held_out_round,
+    sampler_leave_one_out,
+    summarise,
+)
 from planner.sources.models import resolve_model
 from planner.sources.profiles import get_profile
 from planner.sources.real_logs import read_real_logs, spec_resolver
@@ -352,11 +359,14 @@ def _logged(case: str, metric: str, logged: float) -> Comparison:
     return row
 
 
+def _entry_cases(entry: int, *engines: str) -> list[str]:
+    """The cases of one HELD_OUT_ROUNDS entry (of these engines; all when none is named), sorted."""
+    return sorted({r.case for r in ROWS if held_out_round(r.case) == entry and (not engines or r.engine in engines)})
+
+
 def _round_meets_the_targets(round_: int, cases: int) -> None:
     """Issue 10's targets on one held-out round: per V1 KV metric, median |error| <= 3% and none over 10% apart
     from the known misses."""
-    from planner.planning.real_logs import held_out_round
-
     for metric in V1_KV_METRICS:
         rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == round_]
         assert len(rows) == cases, metric
@@ -560,11 +570,9 @@ def test_round_6_partial_offload_after_the_fix():
 def test_round_6_is_the_seventh_held_out_entry():
     # Round 6 added L22-L27 and no vLLM or Ollama case; rounds 3-6 added no llama.cpp or Ollama case, so L21 and O20
     # stay in round 2 (tests/data/real-engine-logs.md)
-    from planner.planning.real_logs import held_out_round
-
     assert [held_out_round(f"L{n}") for n in (20, 21, 22, 27)] == [2, 2, 7, 7]
     assert held_out_round("O20") == 2 and held_out_round("V90") == 6
-    assert sorted({r.case for r in ROWS if held_out_round(r.case) == 7}) == ["L22", "L23", "L24", "L25", "L26", "L27"]
+    assert _entry_cases(7) == ["L22", "L23", "L24", "L25", "L26", "L27"]
 
 
 @pytest.mark.parametrize(
@@ -593,10 +601,8 @@ def test_round_6_quant_mix_miss_keeps_its_kv_and_compute():
 
 def test_round_7_is_the_eighth_held_out_entry():
     # Round 7's llama.cpp part added L28-L30 (tests/data/real-engine-logs.md); round 6's cases stay in the seventh entry
-    from planner.planning.real_logs import held_out_round
-
     assert [held_out_round(f"L{n}") for n in (27, 28, 30)] == [7, 8, 8]
-    assert sorted({r.case for r in ROWS if r.engine == "llamacpp" and held_out_round(r.case) == 8}) == [
+    assert _entry_cases(8, "llamacpp") == [
         "L28",
         "L29",
         "L30",
@@ -649,8 +655,6 @@ def test_round_7_recorded_misses(case, metric, logged, planned):
 # READMEs). Scored before any change: KV, KV tokens and concurrency within 2.3% for all four KV cases; V93 weights
 # -8.9%.
 def test_round_7_vllm_part_meets_the_targets():
-    from planner.planning.real_logs import held_out_round
-
     assert not KNOWN_MISSES & {f"V{n}" for n in range(91, 96)}  # no exemption in this round
     assert [held_out_round(c) for c in ("V90", "V91", "V95", "L27")] == [6, 8, 8, 7]
     _round_meets_the_targets(8, 4)  # V91, V92, V94, V95 (V93 logs no KV figure)
@@ -723,10 +727,8 @@ def test_round_7_gpt_oss_ollama_weights_hold_with_ollamas_own_types():
 #     Q5_K_M on 4 x MI100 through llama-cpp-python (--n_ctx 4096): ROCm0-3 buffer 1327.12 + 1168.16 + 1168.16 +
 #     1143.62 MiB, CPU 85.94, KV 144 + 128 + 128 + 112 MiB, compute 4 x 316.80, ROCm_Host compute 8.80.
 def test_round_8_is_the_ninth_held_out_entry():
-    from planner.planning.real_logs import held_out_round
-
     assert [held_out_round(f"L{n}") for n in (30, 31, 33)] == [8, 9, 9]
-    assert sorted({r.case for r in ROWS if r.engine == "llamacpp" and held_out_round(r.case) == 9}) == [
+    assert _entry_cases(9, "llamacpp") == [
         "L31",
         "L32",
         "L33",
@@ -834,11 +836,9 @@ def test_pre_glu_gpu_compute_matches_the_allocator_replay(model):
 # KV cache memory: -2.14 GiB" (the engine then fails). Scored before any change: weights 64.58 (-2.1%), KV -0.78
 # (+63.5%): the plan took Triton's layout on Hopper, where 0.10.1 (torch 2.7.1) runs Marlin.
 def test_round_8_vllm_part_is_in_the_ninth_entry():
-    from planner.planning.real_logs import HELD_OUT_ROUNDS, held_out_round
-
     assert HELD_OUT_ROUNDS[8] == {"V": 96, "L": 31, "O": 23}
     assert [held_out_round(c) for c in ("V95", "V96", "O22")] == [8, 9, 8]
-    assert sorted({r.case for r in ROWS if r.engine == "vllm" and held_out_round(r.case) == 9}) == ["V96"]
+    assert _entry_cases(9, "vllm") == ["V96"]
 
 
 @pytest.mark.parametrize(
@@ -904,11 +904,9 @@ def test_round_8_ollama_library_types_only_for_ollamas_own_blobs():
 #     L34-L36 changes and scored on them): "CUDA0 KV buffer size = 1224.00 MiB", "CUDA0 compute buffer size = 352.77
 #     MiB", "CUDA_Host compute buffer size = 40.02 MiB".
 def test_round_9_llamacpp_part_is_the_tenth_held_out_entry():
-    from planner.planning.real_logs import HELD_OUT_ROUNDS, held_out_round
-
     assert HELD_OUT_ROUNDS[9]["L"] == 34
     assert [held_out_round(f"L{n}") for n in (33, 34, 36)] == [9, 10, 10]
-    assert sorted({r.case for r in ROWS if r.engine == "llamacpp" and held_out_round(r.case) == 10}) == [
+    assert _entry_cases(10, "llamacpp") == [
         "L34",
         "L35",
         "L36",
@@ -991,18 +989,14 @@ SWEEP_POST = NEWBLOG + "00205ba200e6dbc05edf8d9871859fb09cd8feaa/blog/2026-08-23
 
 
 def test_round_9_is_the_tenth_entry():
-    from planner.planning.real_logs import HELD_OUT_ROUNDS, held_out_round
-
     assert HELD_OUT_ROUNDS[9] == {"V": 97, "L": 34, "O": 23}
     assert [held_out_round(c) for c in ("V96", "V97", "V113", "O22", "O23")] == [9, 10, 10, 8, 10]
-    cases = {r.case for r in ROWS if r.engine in ("vllm", "ollama") and held_out_round(r.case) == 10}
-    assert cases == {f"V{n}" for n in range(97, 114)} | {"O23"}
+    assert _entry_cases(10, "vllm", "ollama") == sorted({f"V{n}" for n in range(97, 114)} | {"O23"})
 
 
 def test_round_9_vllm_part_meets_the_token_targets():
     # KV tokens and concurrency over the 17 cases: median |error| <= 3% (the recorded misses included), none over 10%
     # apart from them; V101 is the round's one "Available KV cache memory" figure (test_round_9_vllm_golden_rows)
-    from planner.planning.real_logs import held_out_round
 
     for metric in ("kv_cache_tokens", "max_concurrency"):
         rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 10]
@@ -1158,12 +1152,9 @@ LLMSO_BASICS = LLMSO + "model-serving-and-llm-basics.md"
 
 
 def test_round_10_is_the_eleventh_entry():
-    from planner.planning.real_logs import HELD_OUT_ROUNDS, held_out_round
-
     assert HELD_OUT_ROUNDS[10] == {"V": 114, "L": 38, "O": 24}
     assert [held_out_round(c) for c in ("V113", "V114", "V117")] == [10, 11, 11]
-    cases = {r.case for r in ROWS if r.engine == "vllm" and held_out_round(r.case) == 11}
-    assert cases == {f"V{n}" for n in range(114, 118)}
+    assert _entry_cases(11, "vllm") == [f"V{n}" for n in range(114, 118)]
 
 
 @pytest.mark.parametrize(
