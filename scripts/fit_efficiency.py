@@ -4,6 +4,7 @@ docs/methodology.md section 5 explains each factor.
 
     python scripts/fit_efficiency.py            # fit, leave-one-GPU-out for the band (a few minutes), write
     python scripts/fit_efficiency.py --check    # exit 1 if the fitted factors in the file are out of date
+    python scripts/fit_efficiency.py --table    # the shipped factors as docs/methodology.md's "Fitted values" block
 
 Data: scripts/data/llamabench-public.csv and scripts/data/measured-benchmarks.csv (public_common.py).
 """
@@ -121,7 +122,56 @@ def build(problem: Problem | None = None, rows=None) -> dict:
     }
 
 
+def _levels(data: dict, kind: str, prefix: str, floor: float) -> list[tuple[str, float]]:
+    return [(k.split(":", 1)[1], v) for k, v in sorted(data[kind]["levels"].items()) if k.startswith(prefix)
+            and abs(v) >= floor]  # fmt: skip
+
+
+def methodology_table(data: dict) -> str:
+    """docs/methodology.md's block of fitted values: the multipliers exp(level) of |log| >= 0.05 per level type
+    (kernel levels of |log| >= 0.1), the additive terms and the band, from an efficiency.json."""
+
+    def cell(kind: str, prefix: str, floor: float = 0.05, empty: str = "-") -> str:
+        return ", ".join(f"{n} x{math.exp(v):.2f}" for n, v in _levels(data, kind, prefix, floor)) or empty
+
+    out = ["| | decode | prefill |", "|---|---|---|"]
+    intercepts = [f"{math.exp(data[k]['intercept']):.3f}" for k in ("decode", "prefill")]
+    out.append(f"| intercept | {intercepts[0]} | {intercepts[1]} |")
+    for level in ("memory", "vendor", "arch", "backend", "precision", "engine"):
+        out.append(f"| {level} | {cell('decode', level + ':')} | {cell('prefill', level + ':')} |")
+    moe = {k: math.exp(data[k]["levels"].get("moe", 0.0)) for k in ("decode", "prefill")}
+    out += [f"| moe | moe x{moe['decode']:.2f} | moe x{moe['prefill']:.2f} |", ""]
+    for kind in ("decode", "prefill"):
+        out += [f"Kernel levels of |log| >= 0.1 ({kind}): {cell(kind, 'kernel:', 0.1, 'none')}", ""]
+    tau = ", ".join(f"{k} {v * 1e6:.0f} us" for k, v in sorted(data["layer_overhead_s"]["value"].items()))
+    moe_share = 1 + data["moe_layer_overhead"]["value"]
+    rec_share = 1 + data.get("recurrent_layer_overhead", {}).get("value", 0.0)
+    out.append(
+        f"Fixed cost per layer per graph evaluation: {tau}; an MoE layer x{moe_share:.2f}, a recurrent layer "
+        f"x{rec_share:.2f};"
+    )
+    out.append(
+        f"kv_read {data['kv_read']['value']:.2f}; attention {data['attention']['value']:.2f}; "
+        f"n_half {data['gemm_half_tokens']['value']:.0f} tokens;"
+    )
+    vector = ", ".join(f"{k} {v:.3f}" for k, v in sorted(data["vector_work"]["value"].items()))
+    out.append(f"vector work per FLOP, prefill: {vector};")
+    decode = ", ".join(f"{k} {v:.2f}" for k, v in sorted(data["decode_vector_work"]["value"].items()))
+    out.append(f"decode: {decode}.")
+    b = data["band"]
+    edges = {k: f"[{b[k][0]:+.3f}, {b[k][1]:+.3f}] (x{math.exp(b[k][0]):.2f} .. x{math.exp(b[k][1]):.2f})"
+             for k in ("decode", "prefill")}  # fmt: skip
+    out.append(
+        f"Band (central {b['central_quantiles'] * 100:.0f}% of the log(measured/predicted) held-out errors, the "
+        f"narrowest with 80% leave-one-GPU-out coverage): decode {edges['decode']}, prefill {edges['prefill']}."
+    )
+    return "\n".join(out)
+
+
 def main(argv: list[str]) -> int:
+    if "--table" in argv:
+        print(methodology_table(json.loads(OUT.read_text(encoding="utf-8"))))
+        return 0
     import torch
 
     torch.set_num_threads(1)
