@@ -138,6 +138,22 @@ SECTIONS = [
      "`validate`, `calibrate`, `probe`) with the flags as keyword arguments in snake_case; each returns a typed, "
      "frozen result whose `to_dict()` is exactly the command's `--json`. Importing it loads no CLI library:",
      ["py:" + PY_EXAMPLE]),
+    ("How far to trust the memory plans", "Every memory plan is scored against start-up logs that other people "
+     "published from their own machines (tests/data/real-engine-logs.csv, each figure with its source; "
+     "docs/methodology.md section 3.9). Per engine and figure: the median and the worst error over all cases and "
+     "over the cases added after the model was built, then every case off by more than 10%. The largest misses "
+     "that matter to a plan today: with vLLM 0.27/0.28 a 7B BF16 model at tensor parallel 1 on a 24 GB card "
+     "(V102, V108, V114) leaves about 1.7 GiB less KV cache than planned, so read such a plan's KV tokens as up to "
+     "a third too high; llama.cpp's compute buffer on Vulkan without flash attention at long contexts (L35) can "
+     "be twice the plan. tests/data/real-engine-logs.md records each miss with what is known of its cause:",
+     ["script:scripts/real_logs.py --v1-only --summary"]),
+    ("How far to trust the speed predictions", "Every predicted speed comes with a band meant to hold 80% of "
+     "measurements on a GPU the fit has not seen; read the band, not the point. Leave-one-GPU-out over the "
+     "published llama-bench results the model is fitted on (88 GPUs, `python scripts/public_benchmarks.py`, two "
+     "minutes) is in docs/methodology.md section 5. Here the shipped model meets published results it never "
+     "saw, gathered after it was built; prefill on builds more than a year old, on SYCL and on Vulkan drivers "
+     "with few rows can be off by 2x:",
+     ["script:scripts/heldout_benchmarks.py"]),
     ("Errors", "Bad input gets one line, a hint and a non-zero exit code:",
      ["fit Qwen/Qwen2.5-7B-Instrukt", "fit mistralai/Mistral-Small-24B-Instruct-2501",
       "fit Qwen/Qwen2.5-7B-Instruct --hardware mi50", "fit Qwen/Qwen2.5-7B-Instruct --gpu-memory-utilization 1.5",
@@ -150,6 +166,13 @@ SECTIONS = [
 def run_python(code: str, env: dict | None = None) -> str:
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
+    return (proc.stderr + proc.stdout).rstrip() + (f"\n(exit code {proc.returncode})" if proc.returncode else "")
+
+
+def run_script(args: str) -> str:
+    """One of the project's scripts/ (the figures they print come from the shipped model and data)."""
+    proc = subprocess.run([sys.executable, *shlex.split(args)], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     return (proc.stderr + proc.stdout).rstrip() + (f"\n(exit code {proc.returncode})" if proc.returncode else "")
 
 
@@ -175,6 +198,10 @@ def sections(tmp: str, work: Path, only: str | None = None) -> list[str]:
             parts += [text, ""]
         live = title.startswith("Probe")
         for command in commands:
+            if command.startswith("script:"):
+                script = command.removeprefix("script:")
+                parts += ["```", f"$ python {script}", run_script(script), "```", ""]
+                continue
             if command.startswith("py:"):
                 code = command[3:]
                 parts += ["```python", code, "```", "", "prints", "", "```", run_python(code, env), "```", ""]
