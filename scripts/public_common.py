@@ -148,8 +148,9 @@ def _work(r: dict, shape: dict) -> tuple[ModelWork, bool, str]:
         kv_bytes_per_token_layer=2 * int(shape["kv_dim"]) * 2.0,  # K and V, f16
         full_layers=full,
         sliding_layers=sliding,
-        # a hybrid's other layers are recurrent (Gated DeltaNet, Mamba-2): full + sliding < layers
-        recurrent_layers=int(shape["layers"]) - full - sliding,
+        # a hybrid's other layers are recurrent (Gated DeltaNet, Mamba-2): full + sliding < layers, unless the
+        # shape counts them (Nemotron-H interleaves MoE-only blocks, which are not recurrent, with its Mamba-2 ones)
+        recurrent_layers=int(shape.get("recurrent_layers") or int(shape["layers"]) - full - sliding),
         sliding_window=int(shape["window"]) if shape["window"] else None,
         q_dim=int(shape["q_dim"]),
         num_layers=int(shape["layers"]),
