@@ -133,6 +133,12 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # heads); base and Instruct share every shape (the catalog's note on Qwen/Qwen2.5-0.5B-Instruct)
     "Qwen2.5-0.5B (the lab reads its config: hidden 896, 24 layers, 14 Q / 2 KV heads, head_dim 64; "
     "checkpoint 0.92 GiB; Qwen2.5-0.5B-Instruct shapes)": ("Qwen/Qwen2.5-0.5B-Instruct", None, {}),
+    # round 11 (V125-V127, github.com/enginrect/llmso): Qwen2.5-0.5B-Instruct from the offline catalog; Qwen's own FP8
+    # checkpoints are block-quantized FP8 (weight_block_size [128, 128]) on the shapes of their base models
+    # (huggingface.co/Qwen/Qwen3-8B-FP8 and /Qwen3-14B-FP8, config.json)
+    "Qwen/Qwen2.5-0.5B-Instruct": ("Qwen/Qwen2.5-0.5B-Instruct", None, {}),
+    "Qwen/Qwen3-8B-FP8": ("Qwen/Qwen3-8B", FP8_BLOCK, {}),
+    "Qwen/Qwen3-14B-FP8": ("Qwen/Qwen3-14B", FP8_BLOCK, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -702,6 +708,7 @@ HELD_OUT_ROUNDS = (
     {"V": 96, "L": 31, "O": 23},
     {"V": 97, "L": 34, "O": 23},
     {"V": 114, "L": 38, "O": 24},
+    {"V": 118, "L": 38, "O": 24},
 )
 
 
