@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from planner.core.gguf_quant import estimate_gguf, normalise_quant
 from planner.core.hardware import Hardware, HardwareProfile
-from planner.core.precision import DTYPE_BYTES
+from planner.core.precision import DTYPE_BYTES, INT4_AWQ
 from planner.core.spec import ModelSpec, QuantConfig
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, logged_weights_total, parse_version, plan_ollama
@@ -48,6 +48,7 @@ GPU_PROFILES = (
     ("RTX 3090", "rtx3090"),
     # Round 10 (V114-V117): the RTX 4090 the posts name (WSL2); its PyTorch total is stated per case (torch_total_gib)
     ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
+    ("NVIDIA GeForce RTX 4090 (RunPod", "rtx4090"),  # round 11 (V128, V129): the PyTorch total is stated per case
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
@@ -139,6 +140,9 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "Qwen/Qwen2.5-0.5B-Instruct": ("Qwen/Qwen2.5-0.5B-Instruct", None, {}),
     "Qwen/Qwen3-8B-FP8": ("Qwen/Qwen3-8B", FP8_BLOCK, {}),
     "Qwen/Qwen3-14B-FP8": ("Qwen/Qwen3-14B", FP8_BLOCK, {}),
+    # V132-V133: Qwen's AWQ checkpoint of Qwen3-8B: 4-bit, group 128, zero points (huggingface.co/Qwen/Qwen3-8B-AWQ,
+    # config.json quantization_config) on the Qwen3-8B shapes
+    "Qwen/Qwen3-8B-AWQ": ("Qwen/Qwen3-8B", INT4_AWQ, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),

@@ -55,8 +55,10 @@ ROUND_9_MISSES = {"V102", "V106", "V108", "V111", "V112"}
 # Round 10 (tests/data/real-engine-logs.md): V114, Qwen2.5-7B BF16 at TP 1 on 0.27.1, the TP 1 miss of V102/V108
 ROUND_10_MISSES = {"V114"}
 # Round 11 (tests/data/real-engine-logs.md): V120, the same L4, release and 7B as V119 without --enforce-eager (+46%),
-# and V127, Qwen3-14B-FP8 on the RTX 4090 with 0.27.1 (+28%): the compiled-mode excess of V102/V108/V114, not traced
-ROUND_11_MISSES = {"V120", "V127"}
+# V127, Qwen3-14B-FP8 on the RTX 4090 with 0.27.1 (+28%), and V128, Qwen3-8B on a RunPod RTX 4090 whose torch.compile
+# cache was cold (+16%; the same worker's next boot, V129, warm, holds): the excess of V102/V108/V114 sits in the peak
+# activation of a cold compile (the source logs 1.18 GiB cold, 0.19 warm); its size is not traced
+ROUND_11_MISSES = {"V120", "V127", "V128"}
 KNOWN_MISSES = {"V10", "V22", "V48"} | ROUND_9_MISSES | ROUND_10_MISSES | ROUND_11_MISSES
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -1235,7 +1237,7 @@ LLMSO_ADVANCED = LLMSO + "advanced-optimization-and-serving-frameworks.md"
 def test_round_11_is_the_twelfth_entry():
     assert HELD_OUT_ROUNDS[11] == {"V": 118, "L": 38, "O": 24}
     assert [held_out_round(c) for c in ("V117", "V118", "V127", "L37", "O23")] == [11, 12, 12, 10, 10]
-    assert _entry_cases(12) == [f"V{n}" for n in range(118, 128)]
+    assert _entry_cases(12) == [f"V{n}" for n in range(118, 134)]
 
 
 @pytest.mark.parametrize(
