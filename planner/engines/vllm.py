@@ -473,6 +473,18 @@ def v2_runner_skips_cudagraph_estimate(release: str | None, spec: ModelSpec) -> 
     return minor >= 25 and not spec.is_moe and spec.linear_attention is None
 
 
+def default_gpu_memory_utilization(release: str | None) -> float:
+    """The --gpu-memory-utilization a vLLM release takes when the flag is not given: vllm/config/cache.py
+    CacheConfig.gpu_memory_utilization is Field(default=0.9) in the 0.19.1 sdist and Field(default=0.92) in the
+    0.20.0, 0.21.0-0.29.0, 0.31.0 and 0.33.0 sdists (read from PyPI; the logs agree: 0.19.1 "increase
+    --gpu-memory-utilization from 0.9000", 0.27.1 "Desired GPU memory utilization is (0.92, 21.64 GiB)"). A line
+    (no release) takes 0.92 for 0.2x and 0.3x, 0.9 for the older lines (0.19 covers 0.19-0.20: 0.9)."""
+    number = release_number(release)
+    if number is None:
+        return 0.92 if (release or "").strip().lower() in ("0.2x", "0.3x") else 0.9
+    return 0.92 if number[0] >= 20 else 0.9
+
+
 def marlin_mxfp4_before_torch_28(release: str | None) -> bool:
     """Whether a vLLM release picks Marlin for MXFP4 experts on every CUDA GPU but sm100: 0.10.0-0.10.1.x pin
     torch 2.7.1 (the 0.10.1 and 0.10.1.1 wheels' Requires-Dist), and their quantization/mxfp4.py

@@ -20,7 +20,14 @@ from planner.core.spec import ModelSpec, QuantConfig
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, logged_weights_total, parse_version, plan_ollama
 from planner.engines.ollama_library import library_estimate
-from planner.engines.vllm import V1_SAMPLER_BYTES, VLLM_VERSIONS, VllmOptions, plan_vllm, version_key
+from planner.engines.vllm import (
+    V1_SAMPLER_BYTES,
+    VLLM_VERSIONS,
+    VllmOptions,
+    default_gpu_memory_utilization,
+    plan_vllm,
+    version_key,
+)
 from planner.errors import UsageError
 from planner.sources.real_logs import LogCase
 
@@ -161,6 +168,10 @@ SETTING_FIXES = {
     # V02 (gpt-oss-120b): weights 64.38 + activation 7.38 + non-torch 0.13 + KV 3.33 = 75.22 GiB
     # = 0.95 x 79.18 GiB, not 0.9 x 79.18 = 71.26 (V01's figures add up to 0.9 x 79.18 exactly).
     "V02": {"gpu_memory_utilization": "0.95"},
+    # V101 (round 9): the row says "0.9 (default)", but the post's command (`vllm serve Qwen/Qwen3-14B
+    # --disable-log-stats`) passes no --gpu-memory-utilization, and vLLM 0.28.0's default is 0.92
+    # (vllm/config/cache.py in the 0.28.0 sdist; engines/vllm.py default_gpu_memory_utilization)
+    "V101": {"gpu_memory_utilization": "0.92"},
 }
 # Cases whose source states no version: the release current at the source's date.
 VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08) was the latest release
@@ -479,7 +490,10 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     opts = VllmOptions(
         dtype={"float16": "fp16", "bfloat16": "bf16"}.get(case.setting("dtype") or "", "auto"),
         max_model_len=_int(case.setting("max_model_len")),
-        gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
+        # unstated: the release's own default (0.9 up to 0.19, 0.92 from 0.20: engines/vllm.py)
+        gpu_memory_utilization=(
+            _float(case.setting("gpu_memory_utilization")) or default_gpu_memory_utilization(version)
+        ),
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
         # --pipeline-parallel-size and --max-num-seqs where the case states them (V105-V113, round 9); else vLLM's
         # defaults (1, and the version's serve default per device size)
