@@ -1314,3 +1314,87 @@ def test_round_11_the_tp1_excess_goes_with_enforce_eager():
     assert all(abs(excess[c]) <= 0.15 for c in ("V119", "V121", "V122")), excess
     assert 1.6 <= excess["V120"] <= 1.9 and abs(excess["V126"]) <= 0.3 and 1.0 <= excess["V127"] <= 1.5, excess
     assert abs((102288 - 69328) * 56 / 2**20 - 1.76) < 0.01  # the two logged runs' difference, GiB
+
+
+COLDSTART = (
+    "https://github.com/alexostapiuk11/coldstart-recon-worker/blob/5e10909133725203264c5a201bcbe3581f95f40d/"
+    "fixtures/vllm_logs/"
+)
+LLMSO_PRACTICE = (
+    "https://github.com/enginrect/llmso/blob/068f7f454e7e9185d05a0c56e76b9b84bbef36c5/labs/"
+    "optimization-in-practice-and-emerging-directions.md"
+)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # COLDSTART startup_1.log (RunPod RTX 4090, vLLM 0.27.1, Qwen3-8B at 8192 tokens, the AOT-compiled artifact
+        # loaded): "Available KV cache memory: 5.91 GiB", "GPU KV cache size: 43,040 tokens" (planned -3.2% / -3.3%)
+        ("V129", "kv_cache_gib", 5.91, 0.04, COLDSTART + "startup_1.log"),
+        ("V129", "kv_cache_tokens", 43040, 0.04, COLDSTART + "startup_1.log"),
+        # LLMSO_PRACTICE (WSL2 RTX 4090, vllm serve Qwen/Qwen3-8B --max-model-len 4096 at 0.90 and 0.85):
+        # "Available KV cache memory: 5.87 GiB / GPU KV cache size: 42,768 tokens" (-3.4%) and "4.67 GiB / 34,032"
+        # (-4.2% / -4.3%); Qwen3-8B-AWQ at 0.85: "14.23 GiB / 103,632 tokens" (-1.3%)
+        ("V130", "kv_cache_tokens", 42768, 0.04, LLMSO_PRACTICE),
+        ("V131", "kv_cache_tokens", 34032, 0.05, LLMSO_PRACTICE),
+        ("V133", "kv_cache_tokens", 103632, 0.02, LLMSO_PRACTICE),
+        ("V132", "weights_gib", 5.71, 0.01, LLMSO_PRACTICE),  # "Model loading took 5.71 GiB" (AWQ, 4 bits, group 128)
+    ],
+)
+def test_round_11_warm_compile_golden_rows(case, metric, logged, within, url):
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.error) <= within, _message(row)
+
+
+def test_round_11_the_excess_is_a_cold_compile_peak_activation():
+    # COLDSTART: one RunPod worker, vLLM 0.27.1, identical settings. startup_0.log (cold compile): "Actual usage is
+    # 15.54 GiB for consumed memory (weights + non-torch), 1.18 GiB for peak activation, and 0.56 GiB for CUDAGraph
+    # memory", 35,792 tokens; startup_1.log (AOT artifact loaded): "15.54 GiB ..., 0.19 GiB for peak activation, and
+    # 0.56 GiB", 43,040 tokens. Qwen3-8B: 36 layers x 8 KV heads x 128 x 2 x 2 B = 144 KiB a token, so the 7,248
+    # tokens between the boots are the 0.99 GiB between the peaks; the plan sizes the warm boot.
+    cold, warm = _logged("V128", "kv_cache_tokens", 35792), _logged("V129", "kv_cache_tokens", 43040)
+    assert cold.source_url == COLDSTART + "startup_0.log" and warm.source_url == COLDSTART + "startup_1.log"
+    assert cold.predicted == warm.predicted and cold.error > 0.10 and abs(warm.error) < 0.05
+    assert abs((43040 - 35792) * 144 / 2**20 - (1.18 - 0.19)) < 0.02
+    # the WSL2 4090's Qwen3-8B-AWQ: the first boot at 0.90 leaves 1.45 GiB, a later boot at 0.85 0.45 (0.90 x 23.99
+    # - 5.71 - 14.43 and 0.85 x 23.99 - 5.71 - 14.23); the base model's two boots both 0.45 (LLMSO_PRACTICE)
+    first, later = _logged("V132", "kv_cache_gib", 14.43), _logged("V133", "kv_cache_gib", 14.23)
+    assert first.error > 0.04 and abs(later.error) < 0.02
+
+
+def test_round_11_default_utilization_follows_the_release():
+    # vllm/config/cache.py CacheConfig.gpu_memory_utilization: Field(default=0.9) in the 0.19.1 sdist,
+    # Field(default=0.92) in 0.20.0 and every later sdist read; TOKENKAKI's 0.19.1 log "increase
+    # --gpu-memory-utilization from 0.9000", COLDSTART's 0.27.1 log "Desired GPU memory utilization is (0.92, ...)"
+    from planner.engines.vllm import default_gpu_memory_utilization
+    from planner.planning.real_logs import SETTING_FIXES
+
+    assert [default_gpu_memory_utilization(r) for r in ("0.8.5", "0.15.1", "0.19.1", "0.20.0", "0.27.1", "0.33.0")] == [
+        0.9,
+        0.9,
+        0.9,
+        0.92,
+        0.92,
+        0.92,
+    ]
+    assert [default_gpu_memory_utilization(line) for line in ("v0", "0.19", "0.2x", "0.3x", None)] == [
+        0.9,
+        0.9,
+        0.92,
+        0.92,
+        0.9,
+    ]
+    assert SETTING_FIXES["V101"] == {"gpu_memory_utilization": "0.92"}  # `vllm serve Qwen/Qwen3-14B`, 0.28.0
+    # YOUWINS states no utilization: the plan takes 0.27.1's 0.92 of the L4's 22.04 GiB (V119 -0.6%)
+    assert abs(_logged("V119", "kv_cache_tokens", 102288).error) < 0.01
+
+
+def test_round_11_l4_profile_carries_the_pytorch_total():
+    # vLLM's L4 logs print 22.04 GiB (round 9's g6 sweep: "GPU 0 has a total capacity of 22.04 GiB"); nvidia-smi
+    # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the T4, A10, A2 and L20
+    # from its ratio (profiles are written to whole MiB)
+    l4, a10 = get_profile("l4"), get_profile("a10")
+    assert abs(l4.memory_runtime_bytes - 22.04 * 2**30) < 2**20 and "22.04 GiB" in l4.memory_runtime_source
+    assert abs(a10.memory_runtime_bytes - 22.04 * 2**30) < 2**20 and "0.9183" in a10.memory_runtime_source
