@@ -64,12 +64,18 @@ RUNTIME_LOGGED_GIB = {
     "RTX3090": (23.58, "23.58 GiB: vLLM log total_gpu_memory=23.58GiB, github.com/vllm-project/vllm/issues/10517"),
     "A100-80GB-SXM": (79.25, "79.25 GiB: public vLLM logs as surveyed in mi50plan issue 10"),
     "L40S": (44.42, "44.42 GiB: public vLLM logs as surveyed in mi50plan issue 10"),
-    "L4": (23034 / 1024, "23034 MiB (22.49 GiB): public vLLM logs as surveyed in mi50plan issue 10"),
+    # nvidia-smi shows 23034 MiB (22.49 GiB) on an L4; what PyTorch and vLLM see is 22.04 GiB (mi50plan issue 10
+    # round 11, tests/data/real-engine-logs.md)
+    "L4": (
+        22.04,
+        "22.04 GiB: vLLM 0.28.0 log 'GPU 0 has a total capacity of 22.04 GiB' on an AWS g6 L4, github.com/ddiiwoong/"
+        "newblog blog/2026-08-23-llm-advanced-optimization.md (nvidia-smi: 23034 MiB)",
+    ),
 }
 # Ratio runtime/nominal of the logged card with the same kind of memory, for cards without a log.
 RUNTIME_RULE = {
     "hbm": ("H100-SXM", 79.18 / 80),
-    "gddr-ecc": ("L4", (23034 / 1024) / 24),  # datacenter GDDR6 with ECC on by default (T4, A10, L4, L40S)
+    "gddr-ecc": ("L4", 22.04 / 24),  # datacenter GDDR6 with ECC on by default (T4, A10, L4, L40S)
     "gddr": ("RTX3090", 23.58 / 24),  # consumer GDDR6X/GDDR7
 }
 MEMORY_KIND = {

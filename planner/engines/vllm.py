@@ -461,16 +461,47 @@ def release_number(release: str | None) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+def v2_sampler_state_bytes(spec: ModelSpec, seqs: int) -> int:
+    """Model Runner V2's persistent penalty statistics (vllm/v1/worker/gpu/sample/penalties.py PenaltiesState, the
+    same in the 0.22.0-0.29.0 sdists): output_bin_counts [max_num_reqs, vocab] int32 ("rarely used but can be very
+    large, taking up GBs of GPU memory", its TODO) and prompt_bin_mask [max_num_reqs, cdiv(vocab, 32)] int32. The
+    sampler is built in load_model after the weights are measured, so memory_profiling counts them in the consumed
+    memory beside non-torch: 0.27.1 logs 15.54 GiB consumed for 15.27 of Qwen3-8B weights at 256 sequences, 0.13
+    non-torch + 0.15 here (tests/data/real-engine-logs.md, round 11)."""
+    return seqs * spec.vocab_size * 4 + seqs * -(-spec.vocab_size // 32) * 4
+
+
+def model_runner_v2(release: str | None, spec: ModelSpec) -> bool:
+    """Whether a vLLM release runs this model on Model Runner V2 by default (config/vllm.py use_v2_model_runner): the
+    listed architectures from 0.22 (V2_RUNNER_ARCHITECTURES), every generate model that is neither MoE nor hybrid
+    from 0.25, and every model from 0.29.0 (its sdist falls back only for ROCm's DeepSeek V3.2/V4, a missing Triton
+    or an unsupported feature). A line, not a release (0.2x, 0.3x): False, as V1 was planned before."""
+    number = release_number(release)
+    if number is None or number[0] < 22:
+        return False
+    minor = number[0]
+    if minor >= 29 or spec.architecture in V2_RUNNER_ARCHITECTURES[min(minor, 25)]:
+        return True
+    return minor >= 25 and not spec.is_moe and spec.linear_attention is None
+
+
 def v2_runner_skips_cudagraph_estimate(release: str | None, spec: ModelSpec) -> bool:
     """Whether a vLLM release runs this model on Model Runner V2 by default while that runner's
     profile_cudagraph_memory returns 0 (0.22.0-0.28.x; a release, not a line: 0.3x also covers 0.29 on)."""
     number = release_number(release)
-    if number is None or not 22 <= number[0] <= 28:
-        return False
-    minor = number[0]
-    if spec.architecture in V2_RUNNER_ARCHITECTURES[min(minor, 25)]:
-        return True
-    return minor >= 25 and not spec.is_moe and spec.linear_attention is None
+    return number is not None and number[0] <= 28 and model_runner_v2(release, spec)
+
+
+def default_gpu_memory_utilization(release: str | None) -> float:
+    """The --gpu-memory-utilization a vLLM release takes when the flag is not given: vllm/config/cache.py
+    CacheConfig.gpu_memory_utilization is Field(default=0.9) in the 0.19.1 sdist and Field(default=0.92) in the
+    0.20.0, 0.21.0-0.29.0, 0.31.0 and 0.33.0 sdists (read from PyPI; the logs agree: 0.19.1 "increase
+    --gpu-memory-utilization from 0.9000", 0.27.1 "Desired GPU memory utilization is (0.92, 21.64 GiB)"). A line
+    (no release) takes 0.92 for 0.2x and 0.3x, 0.9 for the older lines (0.19 covers 0.19-0.20: 0.9)."""
+    number = release_number(release)
+    if number is None:
+        return 0.92 if (release or "").strip().lower() in ("0.2x", "0.3x") else 0.9
+    return 0.92 if number[0] >= 20 else 0.9
 
 
 def marlin_mxfp4_before_torch_28(release: str | None) -> bool:
@@ -605,6 +636,7 @@ def peak_activation_bytes(
     version: VllmVersion | None = None,
     sampler: str = "torch",
     moe_workspace: int = 0,
+    model_runner_v2: bool = False,
 ) -> int:
     """Peak torch memory of the profile run above the weights (docs/methodology.md 3.3 and 3.8).
 
@@ -612,7 +644,10 @@ def peak_activation_bytes(
     on every tensor-parallel rank) while the [tokens, hidden] output is still alive; the peak is the
     larger of the two. The persistent fused-MoE workspace (moe_workspace_bytes) is alive under the sampler and at
     every MoE layer beside the residual and hidden state. V0: the forward pass plus the fp32 logits of its dummy
-    sequences.
+    sequences. Model Runner V2 (vllm/v1/worker/gpu/model_runner.py _dummy_sampler_run, 0.22.0-0.29.0 sdists): the
+    dummy batch's sampling states are the arrays' initial values (temperature 0, top-k = vocab, top-p 1, no
+    penalties: sample/states.py), so Sampler.apply_sampling_params makes no fp32 copy, no top-k/top-p runs and the
+    Gumbel argmax reads the logits in place: the model-dtype logits (compute_logits) are all the sampler holds.
     """
     version = version or VLLM_VERSIONS["0.11"]
     forward = forward_peak_bytes(spec, dtype_bytes, tokens, tp)
@@ -620,6 +655,8 @@ def peak_activation_bytes(
     if not version.v1:
         return forward + rows * spec.vocab_size * version.sampler_bytes_per_logit
     per_logit = FLASHINFER_SAMPLER_BYTES if sampler == "flashinfer" else version.sampler_bytes_per_logit
+    if model_runner_v2:
+        per_logit = dtype_bytes
     hidden = tokens * spec.hidden_size * dtype_bytes
     sampled = rows * spec.vocab_size * per_logit + hidden
     if moe_workspace:
@@ -829,7 +866,8 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     if opts.sampler not in SAMPLERS:
         raise UsageError("sampler", opts.sampler, "not a vLLM sampler", hint="torch or flashinfer")
     moe_ws = moe_workspace_bytes(spec, act_bytes, batched, tp, version, quant is not None)
-    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler, moe_ws)
+    runner_v2 = version.v1 and model_runner_v2(opts.vllm_version, spec)
+    activation = peak_activation_bytes(spec, act_bytes, batched, seqs, tp, version, opts.sampler, moe_ws, runner_v2)
     encoder = (  # V1's profile run only
         encoder_profile(spec, act_bytes, batched, seqs, max_len, tp, version.mm_widen_encoder_outputs)
         if version.v1
@@ -842,6 +880,8 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     )
     fi_workspace = fi_allreduce_workspace_bytes(version, hw, spec, act_bytes, batched, tp, pp, opts.enforce_eager)
     non_torch += fi_workspace
+    if runner_v2:
+        non_torch += v2_sampler_state_bytes(spec, seqs)
     cudagraphs = 0
     if (
         version.subtracts_cudagraphs

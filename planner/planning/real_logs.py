@@ -15,12 +15,19 @@ from dataclasses import dataclass, replace
 
 from planner.core.gguf_quant import estimate_gguf, normalise_quant
 from planner.core.hardware import Hardware, HardwareProfile
-from planner.core.precision import DTYPE_BYTES
+from planner.core.precision import DTYPE_BYTES, INT4_AWQ
 from planner.core.spec import ModelSpec, QuantConfig
 from planner.engines.llamacpp import REPACK_TYPES, GGUFWeights, LlamaCppOptions, plan_llamacpp
 from planner.engines.ollama import OllamaOptions, logged_weights_total, parse_version, plan_ollama
 from planner.engines.ollama_library import library_estimate
-from planner.engines.vllm import V1_SAMPLER_BYTES, VLLM_VERSIONS, VllmOptions, plan_vllm, version_key
+from planner.engines.vllm import (
+    V1_SAMPLER_BYTES,
+    VLLM_VERSIONS,
+    VllmOptions,
+    default_gpu_memory_utilization,
+    plan_vllm,
+    version_key,
+)
 from planner.errors import UsageError
 from planner.sources.real_logs import LogCase
 
@@ -48,6 +55,7 @@ GPU_PROFILES = (
     ("RTX 3090", "rtx3090"),
     # Round 10 (V114-V117): the RTX 4090 the posts name (WSL2); its PyTorch total is stated per case (torch_total_gib)
     ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
+    ("NVIDIA GeForce RTX 4090 (RunPod", "rtx4090"),  # round 11 (V128, V129): the PyTorch total is stated per case
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
@@ -133,6 +141,15 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # heads); base and Instruct share every shape (the catalog's note on Qwen/Qwen2.5-0.5B-Instruct)
     "Qwen2.5-0.5B (the lab reads its config: hidden 896, 24 layers, 14 Q / 2 KV heads, head_dim 64; "
     "checkpoint 0.92 GiB; Qwen2.5-0.5B-Instruct shapes)": ("Qwen/Qwen2.5-0.5B-Instruct", None, {}),
+    # round 11 (V125-V127, github.com/enginrect/llmso): Qwen2.5-0.5B-Instruct from the offline catalog; Qwen's own FP8
+    # checkpoints are block-quantized FP8 (weight_block_size [128, 128]) on the shapes of their base models
+    # (huggingface.co/Qwen/Qwen3-8B-FP8 and /Qwen3-14B-FP8, config.json)
+    "Qwen/Qwen2.5-0.5B-Instruct": ("Qwen/Qwen2.5-0.5B-Instruct", None, {}),
+    "Qwen/Qwen3-8B-FP8": ("Qwen/Qwen3-8B", FP8_BLOCK, {}),
+    "Qwen/Qwen3-14B-FP8": ("Qwen/Qwen3-14B", FP8_BLOCK, {}),
+    # V132-V133: Qwen's AWQ checkpoint of Qwen3-8B: 4-bit, group 128, zero points (huggingface.co/Qwen/Qwen3-8B-AWQ,
+    # config.json quantization_config) on the Qwen3-8B shapes
+    "Qwen/Qwen3-8B-AWQ": ("Qwen/Qwen3-8B", INT4_AWQ, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -151,6 +168,10 @@ SETTING_FIXES = {
     # V02 (gpt-oss-120b): weights 64.38 + activation 7.38 + non-torch 0.13 + KV 3.33 = 75.22 GiB
     # = 0.95 x 79.18 GiB, not 0.9 x 79.18 = 71.26 (V01's figures add up to 0.9 x 79.18 exactly).
     "V02": {"gpu_memory_utilization": "0.95"},
+    # V101 (round 9): the row says "0.9 (default)", but the post's command (`vllm serve Qwen/Qwen3-14B
+    # --disable-log-stats`) passes no --gpu-memory-utilization, and vLLM 0.28.0's default is 0.92
+    # (vllm/config/cache.py in the 0.28.0 sdist; engines/vllm.py default_gpu_memory_utilization)
+    "V101": {"gpu_memory_utilization": "0.92"},
 }
 # Cases whose source states no version: the release current at the source's date.
 VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08) was the latest release
@@ -469,7 +490,10 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     opts = VllmOptions(
         dtype={"float16": "fp16", "bfloat16": "bf16"}.get(case.setting("dtype") or "", "auto"),
         max_model_len=_int(case.setting("max_model_len")),
-        gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")) or 0.9,
+        # unstated: the release's own default (0.9 up to 0.19, 0.92 from 0.20: engines/vllm.py)
+        gpu_memory_utilization=(
+            _float(case.setting("gpu_memory_utilization")) or default_gpu_memory_utilization(version)
+        ),
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
         # --pipeline-parallel-size and --max-num-seqs where the case states them (V105-V113, round 9); else vLLM's
         # defaults (1, and the version's serve default per device size)
@@ -702,6 +726,7 @@ HELD_OUT_ROUNDS = (
     {"V": 96, "L": 31, "O": 23},
     {"V": 97, "L": 34, "O": 23},
     {"V": 114, "L": 38, "O": 24},
+    {"V": 118, "L": 38, "O": 24},
 )
 
 
