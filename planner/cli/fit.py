@@ -44,7 +44,7 @@ def fit_command(
     dtype: o.DtypeOpt = "auto",
     quantization: o.QuantizationOpt = None,
     max_model_len: o.MaxModelLenOpt = None,
-    gpu_memory_utilization: o.UtilOpt = 0.9,
+    gpu_memory_utilization: o.UtilOpt = None,
     tensor_parallel_size: o.TpOpt = None,
     pipeline_parallel_size: o.PpOpt = 1,
     kv_cache_dtype: o.KvDtypeOpt = "auto",

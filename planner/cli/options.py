@@ -42,7 +42,13 @@ CtxSizeOpt = Annotated[
     int | None, typer.Option("--ctx-size", "-c", help="llama.cpp --ctx-size (default: the model's).")
 ]
 NumCtxOpt = Annotated[int | None, typer.Option("--num-ctx", help="Ollama num_ctx (default by version and VRAM).")]
-UtilOpt = Annotated[float, typer.Option("--gpu-memory-utilization", help="Fraction of TOTAL memory vLLM may use.")]
+UtilOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--gpu-memory-utilization",
+        help="Fraction of TOTAL memory vLLM may use (default: the release's, 0.9 up to 0.19, 0.92 from 0.20).",
+    ),
+]
 TpOpt = Annotated[
     int | None,
     typer.Option(
@@ -59,7 +65,7 @@ VllmVersionOpt = Annotated[
     typer.Option(
         "--vllm-version",
         help="vLLM release line to plan: v0, 0.8, 0.10, 0.11, 0.12, 0.17, 0.19, 0.2x, 0.3x/latest, or a release "
-        "such as 0.11.0 (default auto: 0.11 on gfx906, the gfx906 fork's; the latest elsewhere).",
+        "such as 0.11.0 (default auto: 0.11 on gfx906, the gfx906 fork's; elsewhere the latest release read, 0.33.0).",
     ),
 ]
 KvCacheMemoryOpt = Annotated[

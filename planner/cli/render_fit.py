@@ -33,7 +33,8 @@ def render_vllm(plan: dict, model: dict) -> str:
         f"max-model-len {plan['max_model_len']:,}" + (f", TP {tp}" if tp > 1 else "") + ")"
     )
     total = plan["memory_total_bytes"]
-    overhead = plan["non_torch_bytes"]
+    graphs = plan.get("cudagraph_bytes") or 0
+    overhead = plan["non_torch_bytes"] + graphs
     kv = plan["kv_cache_bytes"]
     parts = [
         ("weights", plan["weights_bytes"]),
@@ -53,6 +54,7 @@ def render_vllm(plan: dict, model: dict) -> str:
         ["weights (Model loading took)", gib(plan["weights_bytes"])],
         ["peak activation (profile run)", gib(plan["activation_bytes"])],
         ["non-torch runtime memory", gib(plan["non_torch_bytes"])],
+        *([["CUDA graphs (the profiler's estimate)", gib(graphs)]] if graphs else []),
         ["KV cache (Available KV cache memory)", gib(kv)],
         ["KV cache tokens (GPU KV cache size)", f"{plan['kv_cache_tokens']:,}"],
         [f"max concurrency at {plan['max_model_len']:,} tokens", f"{plan['max_concurrency']:.2f}x"],

@@ -78,7 +78,7 @@ def validate_command(
     dtype: o.DtypeOpt = "auto",
     quantization: o.QuantizationOpt = None,
     max_model_len: o.MaxModelLenOpt = None,
-    gpu_memory_utilization: o.UtilOpt = 0.9,
+    gpu_memory_utilization: o.UtilOpt = None,
     tensor_parallel_size: o.TpOpt = None,
     kv_cache_dtype: o.KvDtypeOpt = "auto",
     max_num_seqs: o.MaxSeqsOpt = None,

@@ -261,3 +261,22 @@ def test_an_unexpected_exception_is_one_line_not_a_traceback(run_cli, monkeypatc
     assert code == 1 and out == ""
     assert err.splitlines()[0] == "error: unexpected RuntimeError: boom"
     assert "Traceback" not in err and "MI50PLAN_DEBUG=1" in err
+
+
+def test_vllm_breakdown_adds_up_to_the_budget_with_the_cuda_graph_estimate(run_cli, run_json):
+    # vLLM 0.21+ subtracts its CUDA-graph estimate before the KV cache (engines/vllm.py cudagraph_estimate_bytes): the
+    # table shows it, so weights + activation + non-torch + graphs + KV = the budget (to the table's 0.01 GiB).
+    args = ("fit", "Qwen/Qwen2.5-7B-Instruct", "--hardware", "rtx4090", "--engine", "vllm", "--max-model-len", "8192")
+    (plan,) = run_json(*args)["plans"]
+    assert plan["cudagraph_bytes"] > 0 and plan["gpu_memory_utilization"] == 0.92  # the 0.20+ default
+    code, out, _ = run_cli(*args)
+    assert code == 0
+    rows = {}
+    for line in out.splitlines():
+        label, _, value = line.strip().rpartition("  ")
+        if value.endswith("GiB"):
+            rows[label.strip()] = float(value.split()[-2])
+    parts = ("weights (Model loading took)", "peak activation (profile run)", "non-torch runtime memory",
+             "CUDA graphs (the profiler's estimate)", "KV cache (Available KV cache memory)")
+    budget = float(out.split(" = ")[1].split()[0])
+    assert abs(sum(rows[p] for p in parts) - budget) <= 0.03, rows

@@ -9,8 +9,10 @@ import pytest
 from planner.core.hardware import Hardware
 from planner.engines.vllm import (
     GIB,
+    LATEST_RELEASE,
     V1_SAMPLER_BYTES,
     VllmOptions,
+    VllmPlan,
     cudagraph_estimate_bytes,
     plan_vllm,
     resolve_version,
@@ -85,17 +87,42 @@ def test_serve_defaults_follow_the_memory_tiers():
 
 def test_current_line_subtracts_the_cudagraph_estimate_unless_eager():
     spec, hw = _spec("meta-llama/Llama-3.1-8B-Instruct"), Hardware(get_profile("h100-sxm"))
-    # 0.19-0.20 size memory as the current line does (the same Triton sampler) but subtract no graph estimate
-    old = plan_vllm(spec, hw, VllmOptions(vllm_version="0.19", max_model_len=16000), suggest=False)
-    new = plan_vllm(spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000), suggest=False)
-    eager = plan_vllm(
-        spec, hw, VllmOptions(vllm_version="0.3x", max_model_len=16000, enforce_eager=True), suggest=False
-    )
+    # 0.19-0.20 size memory as the current line does (the same Triton sampler) but subtract no graph estimate; one
+    # utilization for all three (the lines' defaults differ: 0.9 and 0.92, test_default_utilization_follows_the_release)
+    def plan(version: str, **kw) -> VllmPlan:
+        opts = VllmOptions(vllm_version=version, max_model_len=16000, gpu_memory_utilization=0.9, **kw)
+        return plan_vllm(spec, hw, opts, suggest=False)
+
+    old, new, eager = plan("0.19"), plan("0.3x"), plan("0.3x", enforce_eager=True)
     graphs = cudagraph_estimate_bytes(spec, 2, 1024, 1)
     assert new.cudagraph_bytes == graphs > 0
     assert old.kv_cache_bytes - new.kv_cache_bytes == graphs
     assert eager.kv_cache_bytes == old.kv_cache_bytes and eager.cudagraph_bytes == 0
     assert "--enforce-eager" in eager.flags
+
+
+def test_default_utilization_follows_the_release():
+    # vllm/config/cache.py CacheConfig.gpu_memory_utilization: 0.9 in the 0.19.1 sdist, 0.92 from 0.20.0
+    # (engines/vllm.py default_gpu_memory_utilization; logged "Desired GPU memory utilization is (0.92, ...)" by
+    # 0.27.1 in tests/data/real-engine-logs.csv round 11). The budget is total x that default.
+    spec = _spec("Qwen/Qwen2.5-7B-Instruct")
+    rtx, mi50 = Hardware(get_profile("rtx4090")), Hardware(get_profile("mi50-16gb"))
+    cases = [
+        (rtx, None, 0.92),  # the current line on CUDA
+        (mi50, None, 0.9),  # the gfx906 fork, 0.11-based
+        (rtx, "0.27.1", 0.92),
+        (rtx, "0.19", 0.9),
+        (rtx, "0.11", 0.9),
+    ]
+    for hw, version, util in cases:
+        plan = plan_vllm(spec, hw, VllmOptions(vllm_version=version, max_model_len=4096), suggest=False)
+        assert plan.gpu_memory_utilization == util, (hw.name, version)
+        assert plan.requested_bytes == int(hw.profile.device_total_bytes * util)
+        assert "--gpu-memory-utilization" not in plan.flags  # the release's own default is not passed on
+    given = plan_vllm(spec, rtx, VllmOptions(max_model_len=4096, gpu_memory_utilization=0.9), suggest=False)
+    default = plan_vllm(spec, rtx, VllmOptions(max_model_len=4096), suggest=False)
+    assert given.gpu_memory_utilization == 0.9 and "0.9" in given.flags
+    assert default.kv_cache_bytes - given.kv_cache_bytes == default.requested_bytes - given.requested_bytes > 0
 
 
 def test_kv_cache_memory_is_used_as_given():
@@ -231,3 +258,31 @@ def test_mxfp4_marlin_pads_the_expert_intermediate_size_before_hopper():
     # GiB (tests/data/real-engine-logs.md, "Round 5 follow-up, rope cache": V45 weights -0.0% -> +0.2%).
     assert plan.rope_cache_bytes == 4096 * 32 * 64 * 4
     assert abs((plan.weights_bytes - plan.rope_cache_bytes) / GIB - 17.2217) <= 0.02
+
+
+def test_auto_plans_the_latest_release_off_gfx906():
+    # --vllm-version auto (or latest) off gfx906 plans LATEST_RELEASE's rules: Model Runner V2 for every model and
+    # its CUDA-graph estimate (0.29 on), the 0.92 default; on gfx906 the fork's 0.11 line (0.9, V1 runner)
+    spec = _spec("Qwen/Qwen2.5-7B-Instruct")
+    rtx, mi50 = Hardware(get_profile("rtx4090")), Hardware(get_profile("mi50-16gb"))
+    auto = plan_vllm(spec, rtx, VllmOptions(max_model_len=8192), suggest=False)
+    latest = plan_vllm(spec, rtx, VllmOptions(max_model_len=8192, vllm_version="latest"), suggest=False)
+    pinned = plan_vllm(spec, rtx, VllmOptions(max_model_len=8192, vllm_version=LATEST_RELEASE), suggest=False)
+    assert auto.kv_cache_bytes == latest.kv_cache_bytes == pinned.kv_cache_bytes and auto.cudagraph_bytes > 0
+    line = plan_vllm(spec, rtx, VllmOptions(max_model_len=8192, vllm_version="0.3x"), suggest=False)
+    assert line.kv_cache_bytes != auto.kv_cache_bytes  # a bare line plans the V1 runner, as before
+    fork = plan_vllm(spec, mi50, VllmOptions(dtype="float16", max_model_len=4096), suggest=False)
+    assert fork.vllm_version == "0.11" and fork.gpu_memory_utilization == 0.9
+
+
+def test_cold_compile_note_on_the_compiling_lines_only():
+    # round 11 of tests/data/real-engine-logs.md: a boot without a compile cache logs a higher activation peak
+    spec = _spec("Qwen/Qwen2.5-7B-Instruct")
+    rtx = Hardware(get_profile("rtx4090"))
+
+    def noted(**kw) -> bool:
+        plan = plan_vllm(spec, rtx, VllmOptions(max_model_len=8192, **kw), suggest=False)
+        return any("torch.compile" in n for n in plan.notes)
+
+    assert noted() and noted(vllm_version="0.27.1")
+    assert not noted(enforce_eager=True) and not noted(vllm_version="0.11")
