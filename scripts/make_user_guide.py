@@ -142,10 +142,12 @@ SECTIONS = [
      "published from their own machines (tests/data/real-engine-logs.csv, each figure with its source; "
      "docs/methodology.md section 3.9). Per engine and figure: the median and the worst error over all cases and "
      "over the cases added after the model was built, then every case off by more than 10%. The largest misses "
-     "that matter to a plan today: with vLLM 0.27/0.28 a 7B BF16 model at tensor parallel 1 on a 24 GB card "
-     "(V102, V108, V114) leaves about 1.7 GiB less KV cache than planned, so read such a plan's KV tokens as up to "
-     "a third too high; llama.cpp's compute buffer on Vulkan without flash attention at long contexts (L35) can "
-     "be twice the plan. tests/data/real-engine-logs.md records each miss with what is known of its cause:",
+     "that matter to a plan today are vLLM 0.2x starts without a compile cache: the model compiles inside vLLM's "
+     "memory profile and that boot logs up to 1.8 GiB less KV cache than planned (V102, V108, V114, V120, V128; "
+     "on a 24 GB card up to a third of the planned tokens), while a start with the cache warm, or with "
+     "`--enforce-eager`, holds the plan; every such plan says so in a note. llama.cpp's compute buffer on Vulkan "
+     "without flash attention at long contexts (L35) can be twice the plan. tests/data/real-engine-logs.md records "
+     "each miss with what is known of its cause:",
      ["script:scripts/real_logs.py --v1-only --summary"]),
     ("How far to trust the speed predictions", "Every predicted speed comes with a band meant to hold 80% of "
      "measurements on a GPU the fit has not seen; read the band, not the point. Leave-one-GPU-out over the "
