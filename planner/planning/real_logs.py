@@ -24,7 +24,6 @@ from planner.engines.vllm import (
     V1_SAMPLER_BYTES,
     VLLM_VERSIONS,
     VllmOptions,
-    default_gpu_memory_utilization,
     plan_vllm,
     version_key,
 )
@@ -490,10 +489,8 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     opts = VllmOptions(
         dtype={"float16": "fp16", "bfloat16": "bf16"}.get(case.setting("dtype") or "", "auto"),
         max_model_len=_int(case.setting("max_model_len")),
-        # unstated: the release's own default (0.9 up to 0.19, 0.92 from 0.20: engines/vllm.py)
-        gpu_memory_utilization=(
-            _float(case.setting("gpu_memory_utilization")) or default_gpu_memory_utilization(version)
-        ),
+        # unstated: None, the release's own default (0.9 up to 0.19, 0.92 from 0.20: engines/vllm.py)
+        gpu_memory_utilization=_float(case.setting("gpu_memory_utilization")),
         tensor_parallel_size=_int(case.setting("tensor_parallel_size")) or 1,
         # --pipeline-parallel-size and --max-num-seqs where the case states them (V105-V113, round 9); else vLLM's
         # defaults (1, and the version's serve default per device size)
