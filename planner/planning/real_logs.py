@@ -55,7 +55,11 @@ GPU_PROFILES = (
     # Round 10 (V114-V117): the RTX 4090 the posts name (WSL2); its PyTorch total is stated per case (torch_total_gib)
     ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
     ("NVIDIA GeForce RTX 4090 (RunPod", "rtx4090"),  # round 11 (V128, V129): the PyTorch total is stated per case
-    ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
+    ("RTX 4080", "rtx4090"),
+    # Round 12 (V134-V137): the laptop cards the sources name, under WSL2; no profile of their own, the 8 GB RTX 4060
+    # Laptop stands in with the PyTorch total each case states (torch_total_gib); nothing compared depends on its speed
+    ("NVIDIA GeForce RTX 4070 Laptop GPU (WSL2", "rtx4060-laptop"),
+    ("NVIDIA GeForce RTX 4050 Laptop GPU (WSL2", "rtx4060-laptop"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
     ("unstated CUDA GPU (78.7", "h100-sxm"),  # Ollama O03: an 80 GB card
@@ -149,6 +153,10 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # V132-V133: Qwen's AWQ checkpoint of Qwen3-8B: 4-bit, group 128, zero points (huggingface.co/Qwen/Qwen3-8B-AWQ,
     # config.json quantization_config) on the Qwen3-8B shapes
     "Qwen/Qwen3-8B-AWQ": ("Qwen/Qwen3-8B", INT4_AWQ, {}),
+    # round 12 (V136-V137, github.com/Tegdam/pickr_ai): Qwen's AWQ checkpoint, 4-bit, group 128, zero points (its
+    # config.json quantization_config, quoted in the repository's bench/docs/p0b-engine-verification.md) on the
+    # Qwen2.5-3B-Instruct shapes (36 layers, hidden 2048, 16/2 heads x 128, vocab 151936, tied: the same doc)
+    "Qwen/Qwen2.5-3B-Instruct-AWQ": ("Qwen/Qwen2.5-3B-Instruct", INT4_AWQ, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -724,6 +732,7 @@ HELD_OUT_ROUNDS = (
     {"V": 97, "L": 34, "O": 23},
     {"V": 114, "L": 38, "O": 24},
     {"V": 118, "L": 38, "O": 24},
+    {"V": 134, "L": 38, "O": 24},
 )
 
 
