@@ -55,11 +55,12 @@ GPU_PROFILES = (
     # Round 10 (V114-V117): the RTX 4090 the posts name (WSL2); its PyTorch total is stated per case (torch_total_gib)
     ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
     ("NVIDIA GeForce RTX 4090 (RunPod", "rtx4090"),  # round 11 (V128, V129): the PyTorch total is stated per case
-    ("RTX 4080", "rtx4090"),
-    # Round 12 (V134-V137): the laptop cards the sources name, under WSL2; no profile of their own, the 8 GB RTX 4060
+    ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
+    # Round 12 (V134-V138): the laptop cards the sources name, under WSL2; no profile of their own, the 8 GB RTX 4060
     # Laptop stands in with the PyTorch total each case states (torch_total_gib); nothing compared depends on its speed
     ("NVIDIA GeForce RTX 4070 Laptop GPU (WSL2", "rtx4060-laptop"),
-    ("NVIDIA GeForce RTX 4050 Laptop GPU (WSL2", "rtx4060-laptop"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
+    ("NVIDIA GeForce RTX 4050 Laptop GPU (WSL2", "rtx4060-laptop"),
+    ("NVIDIA GeForce RTX 5070 Ti (", "rtx5070ti"),  # V138: the PyTorch total is stated per case
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
     ("unstated CUDA GPU (78.7", "h100-sxm"),  # Ollama O03: an 80 GB card
@@ -509,6 +510,10 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         vllm_version=version,
         # the sampler the log names ("Using FlashInfer for top-p & top-k sampling" or the native fallback)
         sampler=case.setting("sampler") or "torch",
+        # --enforce-eager where the case states it (True/False); unstated: vLLM's default, graphs on
+        enforce_eager=(case.setting("enforce_eager") or "").startswith("True"),
+        # the runner a case forces (model_runner=v1: VLLM_USE_V2_MODEL_RUNNER=0, V136-V137); else the release's
+        use_v2_model_runner={"v1": False, "v2": True}.get(case.setting("model_runner") or ""),
     )
     plan = plan_vllm(spec, hw, opts, suggest=False)
     return {
