@@ -1504,7 +1504,8 @@ def test_round_12_recorded_misses_are_cold_compile_starts():
     v134 = _logged("V134", "kv_cache_gib", 1.93)
     v137 = _logged("V137", "kv_cache_gib", 1.5)
     v138 = _logged("V138", "kv_cache_gib", 3.67)
-    assert v134.source_url == STATECRAFT + "default/env.json" and v137.source_url == PICKR and v138.source_url == VOTE_APP
+    assert v134.source_url == STATECRAFT + "default/env.json"
+    assert v137.source_url == PICKR and v138.source_url == VOTE_APP
     shortfall = {r.case: r.predicted - r.logged for r in (v134, v137, v138)}  # GiB the plan has over the log
     assert 1.0 <= shortfall["V134"] <= 1.1 and 1.0 <= shortfall["V137"] <= 1.15, shortfall
     assert 2.3 <= shortfall["V138"] <= 2.5, shortfall  # the largest logged: the note's "up to 2.4 GiB"
@@ -1553,17 +1554,16 @@ def test_round_12_reader_passes_eager_and_the_forced_runner():
     from planner.core.hardware import Hardware
     from planner.engines.vllm import VllmOptions, plan_vllm, v2_sampler_state_bytes
 
-    awq3b = _resolve("Qwen/Qwen2.5-3B-Instruct")
+    qwen3b = _resolve("Qwen/Qwen2.5-3B-Instruct")
     hw = Hardware(get_profile("rtx4060-laptop"))
     opts = VllmOptions(max_model_len=2048, max_num_seqs=32, gpu_memory_utilization=0.79, vllm_version="0.29.0")
-    v2, v1 = plan_vllm(awq3b, hw, opts, suggest=False), plan_vllm(
-        awq3b, hw, replace(opts, use_v2_model_runner=False), suggest=False
-    )
-    assert v2.non_torch_bytes - v1.non_torch_bytes == v2_sampler_state_bytes(awq3b, 32)
+    v2 = plan_vllm(qwen3b, hw, opts, suggest=False)
+    v1 = plan_vllm(qwen3b, hw, replace(opts, use_v2_model_runner=False), suggest=False)
+    assert v2.non_torch_bytes - v1.non_torch_bytes == v2_sampler_state_bytes(qwen3b, 32)
     assert v1.cudagraph_bytes == v2.cudagraph_bytes > 0
-    eager = plan_vllm(awq3b, hw, replace(opts, enforce_eager=True), suggest=False)
+    eager = plan_vllm(qwen3b, hw, replace(opts, enforce_eager=True), suggest=False)
     assert eager.cudagraph_bytes == 0
-    forced = plan_vllm(awq3b, hw, replace(opts, vllm_version="0.27.1", use_v2_model_runner=True), suggest=False)
+    forced = plan_vllm(qwen3b, hw, replace(opts, vllm_version="0.27.1", use_v2_model_runner=True), suggest=False)
     assert forced.cudagraph_bytes == 0
     v135 = _logged("V135", "kv_cache_tokens", 112704)
     v134 = _logged("V134", "kv_cache_tokens", 72400)
