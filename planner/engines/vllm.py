@@ -490,11 +490,13 @@ def model_runner_v2(release: str | None, spec: ModelSpec) -> bool:
     return minor >= 25 and not spec.is_moe and spec.linear_attention is None
 
 
-def v2_runner_skips_cudagraph_estimate(release: str | None, spec: ModelSpec) -> bool:
-    """Whether a vLLM release runs this model on Model Runner V2 by default while that runner's
-    profile_cudagraph_memory returns 0 (0.22.0-0.28.x; a release, not a line: 0.3x also covers 0.29 on)."""
+def v2_runner_skips_cudagraph_estimate(release: str | None, spec: ModelSpec, runner_v2: bool | None = None) -> bool:
+    """Whether the model runs on Model Runner V2 (the release's default, or `runner_v2` where VLLM_USE_V2_MODEL_RUNNER
+    forces it) while that runner's profile_cudagraph_memory returns 0 (0.22.0-0.28.x; a line, not a release, runs V2
+    only when forced: 0.3x also covers 0.29 on, which estimates)."""
+    v2 = model_runner_v2(release, spec) if runner_v2 is None else runner_v2
     number = release_number(release)
-    return number is not None and number[0] <= 28 and model_runner_v2(release, spec)
+    return v2 and (number is None or number[0] <= 28)
 
 
 def default_gpu_memory_utilization(release: str | None) -> float:
@@ -927,8 +929,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         version.subtracts_cudagraphs
         and platform == "cuda"
         and not opts.enforce_eager
-        # Model Runner V2's profile_cudagraph_memory returns 0 up to 0.28.x (v2_runner_skips_cudagraph_estimate)
-        and not (runner_v2 and (release_number(release) or (0, 0))[0] <= 28)
+        and not v2_runner_skips_cudagraph_estimate(release, spec, runner_v2)
     ):
         cudagraphs = cudagraph_estimate_bytes(spec, act_bytes, seqs, tp)
     available = requested - (weights_loaded + activation + non_torch + cudagraphs)
