@@ -142,9 +142,10 @@ SECTIONS = [
      "published from their own machines (tests/data/real-engine-logs.csv, each figure with its source; "
      "docs/methodology.md section 3.9). Per engine and figure: the median and the worst error over all cases and "
      "over the cases added after the model was built, then every case off by more than 10%. The largest misses "
-     "that matter to a plan today are vLLM 0.2x starts without a compile cache: the model compiles inside vLLM's "
-     "memory profile and that boot logs up to 1.8 GiB less KV cache than planned (V102, V108, V114, V120, V128; "
-     "on a 24 GB card up to a third of the planned tokens), while a start with the cache warm, or with "
+     "that matter to a plan today are vLLM 0.2x/0.3x starts without a compile cache: the model compiles inside "
+     "vLLM's memory profile and that boot logs up to 2.4 GiB less KV cache than planned (V102, V108, V114, V120, "
+     "V128, V134, V137, V138, on 6-24 GB cards: 17% to 42% fewer tokens than planned), while a start with "
+     "the cache warm, or with "
      "`--enforce-eager`, holds the plan; every such plan says so in a note. llama.cpp's compute buffer on Vulkan "
      "without flash attention at long contexts (L35) can be twice the plan. tests/data/real-engine-logs.md records "
      "each miss with what is known of its cause:",
