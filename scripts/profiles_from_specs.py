@@ -71,6 +71,12 @@ RUNTIME_LOGGED_GIB = {
         "22.04 GiB: vLLM 0.28.0 log 'GPU 0 has a total capacity of 22.04 GiB' on an AWS g6 L4, github.com/ddiiwoong/"
         "newblog blog/2026-08-23-llm-advanced-optimization.md (nvidia-smi: 23034 MiB)",
     ),
+    # the A10's own PyTorch total (the A10G profile borrows it: RUNTIME_SIBLING_GIB)
+    "A10": (
+        22.18,
+        "22.18 GiB: PyTorch's 'GPU 0 has a total capacity of 22.18 GiB' on an A10, "
+        "github.com/OpenBMB/MiniCPM-V/issues/640",
+    ),
 }
 # Ratio runtime/nominal of the logged card with the same kind of memory, for cards without a log.
 RUNTIME_RULE = {
@@ -176,6 +182,8 @@ def render(row: dict) -> tuple[str, str]:
         memory = int(mem_gb * 2**30)
         note = f"nominal {mem_gb:g} GiB; the runtime reports slightly less (not measured)"
     runtime, runtime_source = runtime_memory(row["gpu"], mem_gb, amd)
+    if not row["vram_reported_mib"] and runtime_source.startswith("log: "):
+        note = f"nominal {mem_gb:g} GiB; the runtime reports less (memory_runtime_source, a logged figure)"
     peaks = {"fp16": _first_number(row["fp16_dense_tflops"])}
     if row["bf16_hw"] == "yes" and row["bf16_dense_tflops"]:
         peaks["bf16"] = _first_number(row["bf16_dense_tflops"])

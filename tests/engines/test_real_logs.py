@@ -1410,11 +1410,14 @@ def test_round_11_default_utilization_follows_the_release():
 
 def test_round_11_l4_profile_carries_the_pytorch_total():
     # vLLM's L4 logs print 22.04 GiB (round 9's g6 sweep: "GPU 0 has a total capacity of 22.04 GiB"); nvidia-smi
-    # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the T4, A10, A2 and L20
-    # from its ratio (profiles are written to whole MiB)
-    l4, a10 = get_profile("l4"), get_profile("a10")
+    # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the T4, A2 and L20
+    # from its ratio (profiles are written to whole MiB); the A10 carries its own logged PyTorch total, 22.18 GiB
+    # ("GPU 0 has a total capacity of 22.18 GiB", github.com/OpenBMB/MiniCPM-V/issues/640), as the A10G does
+    l4, a10, t4 = get_profile("l4"), get_profile("a10"), get_profile("t4")
     assert abs(l4.memory_runtime_bytes - 22.04 * 2**30) < 2**20 and "22.04 GiB" in l4.memory_runtime_source
-    assert abs(a10.memory_runtime_bytes - 22.04 * 2**30) < 2**20 and "0.9183" in a10.memory_runtime_source
+    assert abs(t4.memory_runtime_bytes - 16 * 22.04 / 24 * 2**30) < 2**20 and "0.9183" in t4.memory_runtime_source
+    assert abs(a10.memory_runtime_bytes - 22.18 * 2**30) < 2**20 and "MiniCPM-V/issues/640" in a10.memory_runtime_source
+    assert a10.memory_runtime_bytes == get_profile("a10g").memory_runtime_bytes
 
 
 def test_round_11_model_runner_v2_profile_run():
