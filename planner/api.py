@@ -89,7 +89,9 @@ def vllm_options(
 ) -> VllmOptions:
     """vLLM's options by its own flag names (`vllm serve --help`).
 
-    `vllm_version`: the release line to plan (None or "auto": 0.11 on gfx906, the latest elsewhere);
+    `vllm_version`: the release line to plan (None or "auto": 0.11 on gfx906, elsewhere the
+    latest release read, 0.33.0); `gpu_memory_utilization`: None takes that release's default (0.9 up to 0.19, 0.92
+    from 0.20);
     `kv_cache_memory`: bytes, or a size such as "8GiB" (vLLM's --kv-cache-memory)."""
     from planner.engines.vllm import version_key
     from planner.planning.context import parse_size

@@ -205,7 +205,7 @@ def fi_allreduce_workspace_bytes(
 LINE_BY_MINOR = ((8, 8, "0.8"), (9, 10, "0.10"), (11, 11, "0.11"), (12, 16, "0.12"), (17, 18, "0.17"),
                  (19, 20, "0.19"), (21, 27, "0.2x"), (28, 10**6, "0.3x"))  # fmt: skip
 VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
-# Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest elsewhere.
+# Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest release read (LATEST_RELEASE) elsewhere.
 GFX906_ARCHS = ("gfx900", "gfx906")
 
 
@@ -249,7 +249,7 @@ class VllmOptions:
     max_num_seqs: int | None = None
     max_num_batched_tokens: int | None = None
     block_size: int = 16
-    vllm_version: str | None = None  # None/auto: 0.11 on gfx906 (the fork), the current line elsewhere
+    vllm_version: str | None = None  # None/auto: 0.11 on gfx906 (the fork), LATEST_RELEASE elsewhere
     kv_cache_memory_bytes: int | None = None  # --kv-cache-memory: a fixed KV budget per GPU, no profiling
     enforce_eager: bool = False  # --enforce-eager: no CUDA graphs (0.2x then subtracts no graph estimate)
     # VLLM_USE_V2_MODEL_RUNNER (vllm/envs.py; config/vllm.py VllmConfig.use_v2_model_runner returns it when set, in
@@ -793,7 +793,7 @@ def planned_release(opts: VllmOptions, hw: Hardware) -> str | None:
 
 def release_utilization(opts: VllmOptions, hw: Hardware) -> float:
     """The --gpu-memory-utilization a plan runs at: the one given, else the default of the release (or line) it plans,
-    the platform's line where none is chosen (0.11 on gfx906: 0.9; the current line elsewhere: 0.92)."""
+    the platform's where none is chosen (0.11 on gfx906: 0.9; LATEST_RELEASE elsewhere: 0.92)."""
     if opts.gpu_memory_utilization is not None:
         return opts.gpu_memory_utilization
     return default_gpu_memory_utilization(planned_release(opts, hw))
