@@ -207,6 +207,7 @@ LINE_BY_MINOR = ((8, 8, "0.8"), (9, 10, "0.10"), (11, 11, "0.11"), (12, 16, "0.1
 VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
 # Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest release read (LATEST_RELEASE) elsewhere.
 GFX906_ARCHS = ("gfx900", "gfx906")
+GFX906_LINE = "0.11"  # the nlzy/vllm-gfx906 fork is 0.11-based
 
 
 def version_key(name: str) -> str:
@@ -232,7 +233,7 @@ def version_key(name: str) -> str:
 
 def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
     if name is None or str(name).strip().lower() == "auto":
-        return VLLM_VERSIONS["0.11" if hw.profile.arch in GFX906_ARCHS else "0.3x"]
+        return VLLM_VERSIONS[GFX906_LINE if hw.profile.arch in GFX906_ARCHS else "0.3x"]
     return VLLM_VERSIONS[version_key(name)]
 
 
@@ -787,27 +788,20 @@ def planned_release(opts: VllmOptions, hw: Hardware) -> str | None:
     elsewhere LATEST_RELEASE."""
     chosen = opts.vllm_version
     if chosen is None or str(chosen).strip().lower() == "auto":
-        return resolve_version(None, hw).name if hw.profile.arch in GFX906_ARCHS else LATEST_RELEASE
+        return GFX906_LINE if hw.profile.arch in GFX906_ARCHS else LATEST_RELEASE
     return LATEST_RELEASE if str(chosen).strip().lower() == "latest" else chosen
-
-
-def release_utilization(opts: VllmOptions, hw: Hardware) -> float:
-    """The --gpu-memory-utilization a plan runs at: the one given, else the default of the release (or line) it plans,
-    the platform's where none is chosen (0.11 on gfx906: 0.9; LATEST_RELEASE elsewhere: 0.92)."""
-    if opts.gpu_memory_utilization is not None:
-        return opts.gpu_memory_utilization
-    return default_gpu_memory_utilization(planned_release(opts, hw))
 
 
 def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool = True) -> VllmPlan:
     tp, pp = opts.tensor_parallel_size, opts.pipeline_parallel_size
-    util = release_utilization(opts, hw)
+    # The release (or line) the rules read, and the utilization it runs at: the one given, else that release's default
+    # (0.11 on gfx906: 0.9; LATEST_RELEASE elsewhere: 0.92).
+    release = planned_release(opts, hw)
+    default_util = default_gpu_memory_utilization(release)
+    util = default_util if opts.gpu_memory_utilization is None else opts.gpu_memory_utilization
     if not 0 < util <= 1:
         raise UsageError(
-            "--gpu-memory-utilization",
-            util,
-            "must be in (0, 1]",
-            hint=f"vLLM's default is {release_utilization(replace(opts, gpu_memory_utilization=None), hw):g} here",
+            "--gpu-memory-utilization", util, "must be in (0, 1]", hint=f"vLLM's default is {default_util:g} here"
         )
     if tp < 1 or pp < 1:
         raise UsageError("--tensor-parallel-size", tp, "must be 1 or more")
@@ -880,7 +874,6 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
 
     derived_len = spec.max_position_embeddings
     max_len = opts.max_model_len or derived_len
-    release = planned_release(opts, hw)
     version = resolve_version(release, hw)
     batched, seqs = scheduler_defaults(hw, opts, version, max_len)
     profile = hw.profile
