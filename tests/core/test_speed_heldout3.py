@@ -9,16 +9,11 @@ it stays new, sourced and mapped, and that scripts/heldout_benchmarks.py keeps s
 
 from __future__ import annotations
 
-import csv
-import statistics
-import sys
 from collections import Counter
-from pathlib import Path
 
-import pytest
+from tests.core.heldout_files import assert_scored, read, scored
+from tests.core.heldout_files import key as _key
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "scripts" / "data"
 THIRD = "llamabench-heldout-3.csv"
 
 # Rows per (GPU string, backend) as gathered (methodology section 5 lists them with their sources): a later
@@ -34,24 +29,15 @@ ROWS = {
 }
 
 
-def _read(name: str) -> list[dict]:
-    with (DATA / name).open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _key(r: dict) -> tuple:
-    return (r["gpu"], r["model"], r["quant"], r["test"], r["tps"])
-
-
 def test_the_third_held_out_file_is_new_sourced_and_mapped():
-    third = _read(THIRD)
+    third = read(THIRD)
     assert Counter((r["gpu"], r["backend"]) for r in third) == ROWS
-    public = _read("llamabench-public.csv")
-    earlier = public + _read("llamabench-heldout.csv") + _read("llamabench-heldout-2.csv")
+    public = read("llamabench-public.csv")
+    earlier = public + read("llamabench-heldout.csv") + read("llamabench-heldout-2.csv")
     seen = {_key(r) for r in earlier}
     used_pages = {r["source"].split(" ")[0] for r in earlier}
-    gpus = {g["gpu"] for g in _read("llamabench-gpus.csv")}
-    models = {m["model"] for m in _read("llamabench-models.csv")}
+    gpus = {g["gpu"] for g in read("llamabench-gpus.csv")}
+    models = {m["model"] for m in read("llamabench-models.csv")}
     assert list(third[0]) == list(public[0])  # the same columns
     assert len({_key(r) for r in third}) == len(third)  # no figure twice
     for r in third:
@@ -69,13 +55,5 @@ def test_the_shipped_model_scores_every_row_of_the_third_file():
     # section 5); no row is dropped by the loader (roofline, partial offload). The limits
     # leave a refit room (about 1.5x those medians); they fail if the file stops being scored or the model
     # drifts to 2x off on it.
-    pytest.importorskip("torch")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import heldout_benchmarks
-
-    res = heldout_benchmarks.results(*heldout_benchmarks.FILES[THIRD])
-    assert {x["row"].deployment.backend for x in res} == {"rocm", "vulkan", "sycl", "cuda", "metal"}
-    for kind, limit, count in (("decode", 0.40, 66), ("prefill", 0.55, 66)):
-        errors = [abs(x["pred"] / x["measured"] - 1) for x in res if x["kind"] == kind]
-        assert len(errors) == count and statistics.median(errors) <= limit, (kind, sorted(errors))
-    assert sum(x["covered"] for x in res) >= 0.65 * len(res)
+    res = scored(THIRD)
+    assert_scored(res, {"decode": (0.40, 66), "prefill": (0.55, 66)}, coverage=0.65)

@@ -10,16 +10,11 @@ mapped, and that scripts/heldout_benchmarks.py keeps scoring every row of it.
 
 from __future__ import annotations
 
-import csv
-import statistics
-import sys
 from collections import Counter
-from pathlib import Path
 
-import pytest
+from tests.core.heldout_files import assert_scored, read, scored
+from tests.core.heldout_files import key as _key
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "scripts" / "data"
 FOURTH = "llamabench-heldout-4.csv"
 EARLIER = ("llamabench-public.csv", "llamabench-heldout.csv", "llamabench-heldout-2.csv", "llamabench-heldout-3.csv")
 
@@ -40,24 +35,15 @@ ROWS = {
 HYBRID = ("qwen35", "qwen3next", "nemotron", "Qwen 3.5", "Qwen 3.6", "Qwen3.5")
 
 
-def _read(name: str) -> list[dict]:
-    with (DATA / name).open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _key(r: dict) -> tuple:
-    return (r["gpu"], r["model"], r["quant"], r["test"], r["tps"])
-
-
 def test_the_fourth_held_out_file_is_new_sourced_and_mapped():
-    fourth = _read(FOURTH)
+    fourth = read(FOURTH)
     assert Counter((r["gpu"], r["backend"]) for r in fourth) == ROWS
-    earlier = [r for name in EARLIER for r in _read(name)]
+    earlier = [r for name in EARLIER for r in read(name)]
     seen = {_key(r) for r in earlier}
     used_pages = {r["source"].split(" ")[0] for r in earlier}
-    gpus = {g["gpu"] for g in _read("llamabench-gpus.csv")}
-    models = {m["model"] for m in _read("llamabench-models.csv")}
-    assert list(fourth[0]) == list(_read(EARLIER[0])[0])  # the same columns
+    gpus = {g["gpu"] for g in read("llamabench-gpus.csv")}
+    models = {m["model"] for m in read("llamabench-models.csv")}
+    assert list(fourth[0]) == list(read(EARLIER[0])[0])  # the same columns
     assert len({_key(r) for r in fourth}) == len(fourth)  # no figure twice
     for r in fourth:
         assert r["source"].startswith("https://github.com/"), r
@@ -75,15 +61,7 @@ def test_the_shipped_model_scores_every_row_of_the_fourth_file():
     # band coverage (50 + 50 figures) when first scored as a whole (methodology section 5); no row is dropped by the
     # loader (roofline, partial offload). The limits leave a refit room (about 1.5x those medians); they fail if the
     # file stops being scored or the model drifts to 2x off on it.
-    pytest.importorskip("torch")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import heldout_benchmarks
-
-    res = heldout_benchmarks.results(*heldout_benchmarks.FILES[FOURTH])
-    assert {x["row"].deployment.backend for x in res} == {"rocm", "vulkan", "sycl", "cuda", "metal"}
-    for kind, limit, count in (("decode", 0.42, 50), ("prefill", 0.45, 50)):
-        errors = [abs(x["pred"] / x["measured"] - 1) for x in res if x["kind"] == kind]
-        assert len(errors) == count and statistics.median(errors) <= limit, (kind, sorted(errors))
-    assert sum(x["covered"] for x in res) >= 0.55 * len(res)
+    res = scored(FOURTH)
+    assert_scored(res, {"decode": (0.42, 50), "prefill": (0.45, 50)}, coverage=0.55)
     # the hybrid rows reach the model as hybrids: their recurrent layers are counted
     assert sum(x["row"].work.recurrent_layers > 0 for x in res) >= 0.6 * len(res)

@@ -1,0 +1,42 @@
+"""What the held-out speed-file tests share (test_speed_heldout3.py, test_speed_heldout4.py): reading the files of
+scripts/data, a figure's identity, and scoring a file with the shipped model as scripts/heldout_benchmarks.py does."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "scripts" / "data"
+
+
+def read(name: str) -> list[dict]:
+    with (DATA / name).open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def key(r: dict) -> tuple:
+    """One published figure: the same GPU, model, quant, test and value is the same figure."""
+    return (r["gpu"], r["model"], r["quant"], r["test"], r["tps"])
+
+
+def scored(name: str) -> list[dict]:
+    """Every figure of one held-out file predicted by the shipped factors (heldout_benchmarks.results)."""
+    pytest.importorskip("torch")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import heldout_benchmarks
+
+    return heldout_benchmarks.results(*heldout_benchmarks.FILES[name])
+
+
+def assert_scored(res: list[dict], limits: dict[str, tuple[float, int]], coverage: float) -> None:
+    """Each kind has its count of figures and a median |error| within its limit; `coverage` of them in the band."""
+    assert {x["row"].deployment.backend for x in res} == {"rocm", "vulkan", "sycl", "cuda", "metal"}
+    for kind, (limit, count) in limits.items():
+        errors = [abs(x["pred"] / x["measured"] - 1) for x in res if x["kind"] == kind]
+        assert len(errors) == count and statistics.median(errors) <= limit, (kind, sorted(errors))
+    assert sum(x["covered"] for x in res) >= coverage * len(res)
