@@ -166,28 +166,26 @@ SECTIONS = [
 
 
 
-def run_python(code: str, env: dict | None = None) -> str:
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+def _python(argv: list[str], cwd: Path = ROOT, env: dict | None = None) -> str:
+    """This checkout's Python on `argv`: what it printed (stderr first, as a terminal shows progress and notes),
+    and the exit code when it failed."""
+    proc = subprocess.run([sys.executable, *argv], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)})
     return (proc.stderr + proc.stdout).rstrip() + (f"\n(exit code {proc.returncode})" if proc.returncode else "")
+
+
+def run_python(code: str, env: dict | None = None) -> str:
+    return _python(["-c", code], env=env)
 
 
 def run_script(args: str) -> str:
     """One of the project's scripts/ (the figures they print come from the shipped model and data)."""
-    proc = subprocess.run([sys.executable, *shlex.split(args)], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return (proc.stderr + proc.stdout).rstrip() + (f"\n(exit code {proc.returncode})" if proc.returncode else "")
+    return _python(shlex.split(args))
 
 
 def run(args: str, cwd: Path = ROOT, env: dict | None = None) -> str:
     # this checkout's CLI (the installed `mi50plan` may import another copy of the package)
-    proc = subprocess.run([sys.executable, "-m", "planner.cli.app", *shlex.split(args)], cwd=cwd,
-                          capture_output=True, text=True,
-                          env={**os.environ, **(env or {}), "COLUMNS": "120", "PYTHONPATH": str(ROOT)})
-    text = (proc.stderr + proc.stdout).rstrip()  # progress and notes come first on a terminal too
-    if proc.returncode:
-        text += f"\n(exit code {proc.returncode})"
-    return text
+    return _python(["-m", "planner.cli.app", *shlex.split(args)], cwd, {**(env or {}), "COLUMNS": "120"})
 
 
 def sections(tmp: str, work: Path, only: str | None = None) -> list[str]:
