@@ -40,3 +40,21 @@ def assert_scored(res: list[dict], limits: dict[str, tuple[float, int]], coverag
         errors = [abs(x["pred"] / x["measured"] - 1) for x in res if x["kind"] == kind]
         assert len(errors) == count and statistics.median(errors) <= limit, (kind, sorted(errors))
     assert sum(x["covered"] for x in res) >= coverage * len(res)
+
+
+def assert_new_sourced_mapped(rows: list[dict], earlier: list[dict], version_prefix: str) -> None:
+    """A held-out file against the files before it: the same columns, no figure twice or from an earlier file, no
+    page an earlier file uses, every row a GitHub URL, a mapped GPU and model, a positive figure and a llama.cpp
+    build."""
+    seen = {key(r) for r in earlier}
+    used_pages = {r["source"].split(" ")[0] for r in earlier}
+    gpus = {g["gpu"] for g in read("llamabench-gpus.csv")}
+    models = {m["model"] for m in read("llamabench-models.csv")}
+    assert list(rows[0]) == list(earlier[0])  # the same columns
+    assert len({key(r) for r in rows}) == len(rows)  # no figure twice
+    for r in rows:
+        assert r["source"].startswith("https://github.com/"), r
+        assert r["source"].split(" ")[0] not in used_pages, r  # no page the fitted or held-out files use
+        assert r["gpu"] in gpus and r["model"] in models, r
+        assert key(r) not in seen, r
+        assert float(r["tps"]) > 0 and r["engine_version"].startswith(version_prefix), r

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.core.heldout_files import assert_scored, read, scored
-from tests.core.heldout_files import key as _key
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, read, scored
 
 THIRD = "llamabench-heldout-3.csv"
 
@@ -34,18 +33,8 @@ def test_the_third_held_out_file_is_new_sourced_and_mapped():
     assert Counter((r["gpu"], r["backend"]) for r in third) == ROWS
     public = read("llamabench-public.csv")
     earlier = public + read("llamabench-heldout.csv") + read("llamabench-heldout-2.csv")
-    seen = {_key(r) for r in earlier}
-    used_pages = {r["source"].split(" ")[0] for r in earlier}
-    gpus = {g["gpu"] for g in read("llamabench-gpus.csv")}
-    models = {m["model"] for m in read("llamabench-models.csv")}
-    assert list(third[0]) == list(public[0])  # the same columns
-    assert len({_key(r) for r in third}) == len(third)  # no figure twice
+    assert_new_sourced_mapped(third, earlier, "llama.cpp build ")
     for r in third:
-        assert r["source"].startswith("https://github.com/"), r
-        assert r["source"].split(" ")[0] not in used_pages, r  # no page the fitted or held-out files use
-        assert r["gpu"] in gpus and r["model"] in models, r
-        assert _key(r) not in seen, r
-        assert float(r["tps"]) > 0 and r["engine_version"].startswith("llama.cpp build "), r
         assert "sd=" in r["notes"], r  # the run-to-run spread llama-bench printed, kept with the figure
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.core.heldout_files import assert_scored, read, scored
-from tests.core.heldout_files import key as _key
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, read, scored
 
 FOURTH = "llamabench-heldout-4.csv"
 EARLIER = ("llamabench-public.csv", "llamabench-heldout.csv", "llamabench-heldout-2.csv", "llamabench-heldout-3.csv")
@@ -39,18 +38,8 @@ def test_the_fourth_held_out_file_is_new_sourced_and_mapped():
     fourth = read(FOURTH)
     assert Counter((r["gpu"], r["backend"]) for r in fourth) == ROWS
     earlier = [r for name in EARLIER for r in read(name)]
-    seen = {_key(r) for r in earlier}
-    used_pages = {r["source"].split(" ")[0] for r in earlier}
-    gpus = {g["gpu"] for g in read("llamabench-gpus.csv")}
-    models = {m["model"] for m in read("llamabench-models.csv")}
-    assert list(fourth[0]) == list(read(EARLIER[0])[0])  # the same columns
-    assert len({_key(r) for r in fourth}) == len(fourth)  # no figure twice
+    assert_new_sourced_mapped(fourth, earlier, "llama.cpp ")
     for r in fourth:
-        assert r["source"].startswith("https://github.com/"), r
-        assert r["source"].split(" ")[0] not in used_pages, r  # no page the fitted or held-out files use
-        assert r["gpu"] in gpus and r["model"] in models, r
-        assert _key(r) not in seen, r
-        assert float(r["tps"]) > 0 and r["engine_version"].startswith("llama.cpp "), r
         assert r["gpu"] != "AMD Instinct MI50", r  # the recurrent term was fitted after the MI50's rows
     # most of the file is the hybrid models the recurrent-layer term was never fitted on
     assert sum(r["model"].startswith(HYBRID) for r in fourth) >= 0.6 * len(fourth)
