@@ -773,7 +773,9 @@ def _gib(n: float) -> str:
 # tests/data/real-engine-logs.md: one RTX 4090 and 0.27.1 log 1.18 GiB of peak activation on a boot without a compile
 # cache and 0.19 GiB with it, the same KV tokens then as the plan; the excess is Inductor's, not sized here). Round 12:
 # 0.29.0 and 0.30.0 cold starts log 1.05-2.43 GiB less KV than the plan (V134, V137, V138), an eager or warm start of
-# the same setup within 0.11 GiB (V135, V136).
+# the same setup within 0.11 GiB (V135, V136). Upstream this is vLLM issue #54122 (open: compilation and autotuning
+# scratch charged as peak activation on a first boot, "tens of GiB per GPU" on 96 GiB cards) and #54383 (0.28.0, about
+# 5% less KV on a new shape's first boot); the fixes proposed (PRs #54209, #54479) were not in a release read here.
 COLD_COMPILE_LINES = ("0.2x", "0.3x")
 
 
@@ -955,9 +957,9 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         notes.append(f"--cpu-offload-gb keeps {_gib(offload)} GiB of weights per GPU in host RAM")
     if version.name in COLD_COMPILE_LINES and not opts.enforce_eager and opts.kv_cache_memory_bytes is None:
         notes.append(
-            "a first start compiles the model (torch.compile) inside vLLM's memory profile and can log up to "
-            "2.4 GiB less KV cache than this plan (0.27-0.30 logs); a start with a warm compile cache, or "
-            "--enforce-eager, holds the plan (tests/data/real-engine-logs.md, rounds 11 and 12)"
+            "this plan is a start with a warm torch.compile cache: a first start compiles inside vLLM's memory "
+            "profile and can log less KV cache (1.0-2.4 GiB less in 0.27-0.30 logs, more on large GPUs: vLLM "
+            "issue #54122); a restart that keeps ~/.cache/vllm, --enforce-eager or --kv-cache-memory holds the plan"
         )
     if opts.swap_space_gb is not None and version.v1:
         notes.append("--swap-space has no effect on the V1 engine (no CPU KV blocks)")

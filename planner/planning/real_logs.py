@@ -389,6 +389,8 @@ class Comparison:
     logged: float
     predicted: float | None  # None: the planner has no figure for this metric
     note: str = ""
+    # "cold" or "warm" where the source states the state of vLLM's torch.compile cache at that start, else ""
+    compile_cache: str = ""
 
     @property
     def error(self) -> float | None:
@@ -704,6 +706,7 @@ def compare_case(
             logged,
             predicted.get(metric),
             why if metric not in predicted else "",
+            case.setting("compile_cache") or "",
         )
         for metric, logged in case.metrics.items()
     ]

@@ -51,6 +51,11 @@ class LogCase:
         return value.split(" ")[0]
 
 
+# The state of vLLM's torch.compile cache at a start, where the source states it ("compile_cache=cold"): a cold start
+# compiles inside the memory profile and logs less KV cache than a warm one (vLLM issue #54122).
+COMPILE_CACHE_STATES = ("cold", "warm", "unstated")
+
+
 def parse_settings(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for part in text.split(";"):
@@ -77,6 +82,8 @@ def read_real_logs(path: Path) -> list[LogCase]:
         case_id = settings.get("case")
         if not case_id:
             raise ConfigError(f"{path}:{line}", "settings must start with case=ID")
+        if settings.get("compile_cache", "unstated").split(" ")[0] not in COMPILE_CACHE_STATES:
+            raise ConfigError(f"{path}:{line}", "compile_cache must be cold, warm or unstated")
         try:
             value = float(row["logged_value"])
             gpus = int(row["gpus"])

@@ -41,14 +41,39 @@ def test_summary_lists_exactly_the_rows_off_by_more_than_ten_percent():
         error = re.match(r"\s*\S+\s+\S+\s+([+-]\d+\.\d)%", line[48:])
         if (engine, metric) in headline and version != "v0" and error and abs(float(error.group(1))) > 10.0:
             expected[(engine, metric)].add(case)
-    listed = summary.split("off by more than 10%")[1].splitlines()[1:]
     got = {}
-    for line in listed:
-        engine, metric, count, *cases = line.replace(",", " ").split()
-        got[(engine, metric)] = set(cases) - {"-"}
+    for engine, metric, count, cases in _listed(summary):
+        got[(engine, metric)] = {c.removesuffix(" (cold)") for c in cases}
         assert int(count) == len(got[(engine, metric)])
     assert got == expected
     assert got[("vllm", "kv_cache_tokens")], "the recorded vLLM misses (V102, V108, ...) are listed"
+
+
+def _listed(summary: str) -> list[tuple[str, str, str, list[str]]]:
+    """The summary's case-by-case lines: engine, metric, count and the cases as printed ("V137 (cold)")."""
+    out = []
+    for line in summary.split("off by more than 10%")[1].splitlines():
+        m = re.match(r"(vllm|llamacpp|ollama)\s+(\S+)\s+(\d+)  (.*)$", line)
+        if m:
+            cases = [] if m.group(4) == "-" else m.group(4).split(", ")
+            out.append((m.group(1), m.group(2), m.group(3), cases))
+    return out
+
+
+def test_cold_starts_are_marked_and_left_out_of_their_own_block():
+    """Cases whose source states an empty torch.compile cache ("compile_cache=cold" in the CSV's settings) are marked
+    in the list and form the only difference between "all cases" and the block without them (vLLM issue #54122: the
+    plan is the warm start). V137 (tests/data/real-engine-logs.md, round 12: the writeup's cold launch, 43,664 KV
+    tokens against 70,240 warm) is one; V136, the warm launch of the same flags, is not."""
+    summary = _run("--summary")
+    tokens = {(e, m): cases for e, m, _, cases in _listed(summary)}[("vllm", "kv_cache_tokens")]
+    assert "V137 (cold)" in tokens and "V136" not in " ".join(tokens)
+    cold = {c.removesuffix(" (cold)") for c in tokens if c.endswith(" (cold)")}
+    assert {"V120", "V128", "V134", "V137", "V138"} <= cold
+    block = summary.split("all cases but the starts their sources state were cold")[1].split("\n\n")[0]
+    n_all = int(re.search(r"^vllm\s+kv_cache_tokens\s+(\d+)", summary, re.M).group(1))
+    n_warm = int(re.search(r"^vllm\s+kv_cache_tokens\s+(\d+)", block, re.M).group(1))
+    assert n_all - n_warm == len({"V120", "V128", "V134", "V137", "V138"} | cold)
 
 
 def test_summary_repeats_the_full_runs_all_cases_block():
@@ -57,3 +82,21 @@ def test_summary_repeats_the_full_runs_all_cases_block():
     assert summary.startswith("all cases\n" + block + "\n")
     assert "cases added after the model was built" in summary
     assert not re.search(r"^V\d+\s+vllm", summary, re.M), "no per-row lines"
+
+
+def test_an_unknown_compile_cache_state_is_one_clear_error(tmp_path):
+    """compile_cache takes cold, warm or unstated: anything else in a settings field stops the reader with the file
+    and line, not a silent "neither"."""
+    from planner.errors import ConfigError
+    from planner.sources.real_logs import COLUMNS, read_real_logs
+
+    bad = tmp_path / "logs.csv"
+    row = ["vllm", "https://example.invalid/log", "0.27.1", "NVIDIA GeForce RTX 4090", "1", "Qwen/Qwen3-8B", "bf16"]
+    row += ["case=V1; compile_cache=lukewarm", "kv_cache_gib", "5.0", "GiB"]
+    bad.write_text(",".join(COLUMNS) + "\n" + ",".join(row) + "\n")
+    try:
+        read_real_logs(bad)
+    except ConfigError as exc:
+        assert "compile_cache" in str(exc) and ":2" in str(exc)
+    else:
+        raise AssertionError("a compile_cache of 'lukewarm' was read")

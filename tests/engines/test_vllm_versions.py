@@ -286,3 +286,6 @@ def test_cold_compile_note_on_the_compiling_lines_only():
 
     assert noted() and noted(vllm_version="0.27.1")
     assert not noted(enforce_eager=True) and not noted(vllm_version="0.11")
+    assert not noted(kv_cache_memory_bytes=4 * 2**30)  # an absolute KV budget does not depend on the profile
+    note = next(n for n in plan_vllm(spec, rtx, VllmOptions(max_model_len=8192), suggest=False).notes if "compile" in n)
+    assert "#54122" in note and "warm" in note  # the upstream issue, and which start the plan is
