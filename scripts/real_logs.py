@@ -52,6 +52,7 @@ ROUNDS = {
     11: ("10", "vLLM; the md gives the table scored before any change"),
     12: ("11", "vLLM, llama.cpp and Ollama; the md gives the table scored before any change"),
     13: ("12", "vLLM 0.29-0.33; the md gives the table scored before any change"),
+    14: ("13", "vLLM cold/warm compile threads; the md gives the table scored before any change"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

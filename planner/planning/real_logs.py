@@ -55,6 +55,7 @@ GPU_PROFILES = (
     # Round 10 (V114-V117): the RTX 4090 the posts name (WSL2); its PyTorch total is stated per case (torch_total_gib)
     ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
     ("NVIDIA GeForce RTX 4090 (RunPod", "rtx4090"),  # round 11 (V128, V129): the PyTorch total is stated per case
+    ("NVIDIA GeForce RTX 4090 x2 (", "rtx4090"),  # round 13 (V139, TP 2): the PyTorch total is stated per case
     ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
     # Round 12 (V134-V138): the laptop cards the sources name, under WSL2; no profile of their own, the 8 GB RTX 4060
     # Laptop stands in with the PyTorch total each case states (torch_total_gib); nothing compared depends on its speed
@@ -154,6 +155,9 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # V132-V133: Qwen's AWQ checkpoint of Qwen3-8B: 4-bit, group 128, zero points (huggingface.co/Qwen/Qwen3-8B-AWQ,
     # config.json quantization_config) on the Qwen3-8B shapes
     "Qwen/Qwen3-8B-AWQ": ("Qwen/Qwen3-8B", INT4_AWQ, {}),
+    # round 13 (V139, vllm-project/vllm#54383/#54479): Qwen's AWQ checkpoint of Qwen3-32B: 4-bit, group 128, zero
+    # points (huggingface.co/Qwen/Qwen3-32B-AWQ, config.json quantization_config) on the Qwen3-32B shapes
+    "Qwen/Qwen3-32B-AWQ": ("Qwen/Qwen3-32B", INT4_AWQ, {}),
     # round 12 (V136-V137, github.com/Tegdam/pickr_ai): Qwen's AWQ checkpoint, 4-bit, group 128, zero points (its
     # config.json quantization_config, quoted in the repository's bench/docs/p0b-engine-verification.md) on the
     # Qwen2.5-3B-Instruct shapes (36 layers, hidden 2048, 16/2 heads x 128, vocab 151936, tied: the same doc)
@@ -741,6 +745,7 @@ HELD_OUT_ROUNDS = (
     {"V": 114, "L": 38, "O": 24},
     {"V": 118, "L": 38, "O": 24},
     {"V": 134, "L": 38, "O": 24},
+    {"V": 139, "L": 38, "O": 24},
 )
 
 
