@@ -61,7 +61,11 @@ ROUND_10_MISSES = {"V114"}
 ROUND_11_MISSES = {"V101", "V120", "V127", "V128"}
 # Round 12 (tests/data/real-engine-logs.md): the cold torch.compile starts of vLLM 0.29.0/0.30.0 (V134, V137, V138)
 ROUND_12_MISSES = {"V134", "V137", "V138"}
-KNOWN_MISSES = {"V10", "V22", "V48"} | ROUND_9_MISSES | ROUND_10_MISSES | ROUND_11_MISSES | ROUND_12_MISSES
+# Round 13 (tests/data/real-engine-logs.md): none; its one case, V139, is a warm start (vllm#54479) and holds
+ROUND_13_MISSES: set[str] = set()
+KNOWN_MISSES = (
+    {"V10", "V22", "V48"} | ROUND_9_MISSES | ROUND_10_MISSES | ROUND_11_MISSES | ROUND_12_MISSES | ROUND_13_MISSES
+)
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
 # Unquantized MoE on those lines: the fused-MoE workspace persists beside the sampler (moe_workspace_bytes). Round 3's
@@ -1571,3 +1575,45 @@ def test_round_12_reader_passes_eager_and_the_forced_runner():
     v135 = _logged("V135", "kv_cache_tokens", 112704)
     v134 = _logged("V134", "kv_cache_tokens", 72400)
     assert v135.predicted > v134.predicted  # no graph estimate under --enforce-eager
+
+
+VLLM_54479 = "https://github.com/vllm-project/vllm/pull/54479"
+
+
+def test_round_13_is_the_fourteenth_entry():
+    assert HELD_OUT_ROUNDS[13] == {"V": 139, "L": 38, "O": 24}  # no llama.cpp or Ollama case: their starts stay
+    assert [held_out_round(c) for c in ("V138", "V139", "L37", "O23")] == [13, 14, 10, 10]
+    assert _entry_cases(14) == ["V139"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # VLLM_54479, the reporter's comment of 2026-09-01 (vLLM 0.28.0, Qwen3-32B-AWQ, TP=2 on 2x RTX 4090, util 0.85,
+        # --max-model-len 8192, the shape mbt 5120, mns 72; issue #54383's environment: VLLM_USE_FLASHINFER_SAMPLER=0):
+        # "unpatched warm (reference) | 5,315 | 10.38" (blocks, KV GiB/GPU); planned +2.3% and +2.2% before any change
+        ("V139", "kv_cache_gib", 10.38, 0.03, VLLM_54479),
+        ("V139", "gpu_blocks", 5315, 0.03, VLLM_54479),
+    ],
+)
+def test_round_13_vllm_golden_rows(case, metric, logged, within, url):
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.error) <= within, _message(row)
+
+
+def test_round_13_cases_state_their_compile_cache():
+    # Each round-13 case records whether its source states a cold or a warm torch.compile cache (the brief of issue
+    # 10's round 13): the plan sizes the warm start, and V139 is the thread's warm reference boot.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 14}
+    assert sorted(cases) == ["V139"]
+    assert {c: case.setting("compile_cache") for c, case in cases.items()} == {"V139": "warm"}
+
+
+def test_round_13_warm_boot_blocks_and_memory_agree():
+    # 5,315 blocks of 16 tokens x Qwen3-32B's 64 layers x 8 KV heads / 2 ranks x 128 x 2 (K, V) x 2 B = 10.38 GiB per
+    # GPU, the comment's two columns; the plan's blocks follow its KV memory the same way (+2.2%, +2.3%).
+    page = 16 * 64 * (8 // 2) * 128 * 2 * 2
+    assert abs(5315 * page / 2**30 - 10.38) < 0.005
+    blocks, memory = _logged("V139", "gpu_blocks", 5315), _logged("V139", "kv_cache_gib", 10.38)
+    assert blocks.predicted == int(memory.predicted * 2**30 // page)
