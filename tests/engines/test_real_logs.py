@@ -1603,8 +1603,9 @@ def test_round_13_vllm_golden_rows(case, metric, logged, within, url):
 
 
 def test_round_13_cases_state_their_compile_cache():
-    # Each round-13 case records whether its source states a cold or a warm torch.compile cache (the brief of issue
-    # 10's round 13): the plan sizes the warm start, and V139 is the thread's warm reference boot.
+    # Each round-13 case records whether its source states a cold or a warm torch.compile cache (compile_cache, checked
+    # by the reader; tests/data/real-engine-logs.md, round 13): the plan sizes the warm start, and V139 is the thread's
+    # warm reference boot.
     cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 14}
     assert sorted(cases) == ["V139"]
     assert {c: case.setting("compile_cache") for c, case in cases.items()} == {"V139": "warm"}
