@@ -1,6 +1,6 @@
 """The fifth held-out speed file, scripts/data/llamabench-heldout-5.csv (docs/methodology.md section 5).
 
-88 published llama-bench figures (40 decode, 48 prefill) that neither the fitted file nor the four other held-out
+94 published llama-bench figures (43 decode, 51 prefill) that neither the fitted file nor the four other held-out
 files hold, gathered for what typical users run: dense Llama, Qwen 2.5/3 and Gemma 3 models in Q4_0, Q4_K, Q8_0
 and F16 on common GPUs (RTX 3080/3090/4080/5090, RX 6800 XT and 7900 XTX, Apple M2/M3 Max and M2 Ultra, Arc Pro
 B70, the Radeon 890M and 8060S iGPUs) across CUDA, ROCm, Vulkan, SYCL and Metal, each row with its URL. It was
@@ -35,8 +35,8 @@ ROWS = {
     ("AMD Radeon RX 7900 XTX", "ROCm"): 7,  # llama.cpp #13324 (Mushoz's comment, Qwen3 32B at depth 0-512)
     ("NVIDIA GeForce RTX 4080", "CUDA"): 4,  # luckyNwa6/lucky-blog llama.cpp guide post (build 8828)
     ("NVIDIA GeForce RTX 3080", "CUDA"): 2,
-    ("NVIDIA GeForce RTX 3090", "CUDA"): 4,  # llama.cpp #12135 (0cc4m's comment), #12767 (master column)
-    ("NVIDIA GeForce RTX 3090", "Vulkan"): 4,
+    ("NVIDIA GeForce RTX 3090", "CUDA"): 4,  # llama.cpp #12135 (0cc4m's comment), #12767 (reference columns)
+    ("NVIDIA GeForce RTX 3090", "Vulkan"): 10,  # the same two, and #21024 (0cc4m's comment, "before" column)
     ("AMD Radeon RX 6800 XT", "Vulkan"): 1,  # llama.cpp #12135 (master column)
     ("NVIDIA GeForce RTX 5090", "Vulkan"): 2,  # llama.cpp #14903 (jeffbolznv's "before" figures)
     ("Apple M2 Ultra", "Metal"): 10,  # llama.cpp #2917 and #10238 (master columns)
