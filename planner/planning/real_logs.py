@@ -511,6 +511,9 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         # defaults (1, and the version's serve default per device size)
         pipeline_parallel_size=_int(case.setting("pipeline_parallel_size")) or 1,
         max_num_seqs=_int(case.setting("max_num_seqs")),
+        # --max-num-batched-tokens where the case states or logs it (the profile run's forward is that many tokens);
+        # else the version's default for the device and entry point
+        max_num_batched_tokens=_int(case.setting("max_num_batched_tokens")),
         block_size=_int(case.setting("block_size")) or 16,
         kv_cache_dtype=case.setting("kv_cache_dtype") or "auto",
         vllm_version=version,
