@@ -142,11 +142,13 @@ SECTIONS = [
      "published from their own machines (tests/data/real-engine-logs.csv, each figure with its source; "
      "docs/methodology.md section 3.9). Per engine and figure: the median and the worst error over all cases and "
      "over the cases added after the model was built, then every case off by more than 10%. The largest misses "
-     "that matter to a plan today are vLLM 0.2x/0.3x starts without a compile cache: the model compiles inside "
-     "vLLM's memory profile and that boot logs up to 2.4 GiB less KV cache than planned (V102, V108, V114, V120, "
-     "V128, V134, V137, V138, on 6-24 GB cards: 17% to 42% fewer tokens than planned), while a start with "
-     "the cache warm, or with "
-     "`--enforce-eager`, holds the plan; every such plan says so in a note. llama.cpp's compute buffer on Vulkan "
+     "that matter to a plan today are vLLM 0.2x/0.3x starts without a compile cache, a known vLLM bug (issue "
+     "#54122, open): the model compiles inside vLLM's memory profile and that boot logs up to 2.4 GiB less KV "
+     "cache than planned here (V102, V108, V114, V120, V128, V134, V137, V138, on 6-24 GB cards: 17% to 42% fewer "
+     "tokens than planned; more on large GPUs upstream), while a start with the cache warm, or with "
+     "`--enforce-eager`, holds the plan; every such plan says so in a note, and the summary below also leaves out "
+     "the starts their sources state were cold (marked '(cold)'). A container that does not keep ~/.cache/vllm "
+     "starts cold every time. llama.cpp's compute buffer on Vulkan "
      "without flash attention at long contexts (L35) can be twice the plan. tests/data/real-engine-logs.md records "
      "each miss with what is known of its cause:",
      ["script:scripts/real_logs.py --v1-only --summary"]),
@@ -154,8 +156,10 @@ SECTIONS = [
      "measurements on a GPU the fit has not seen; read the band, not the point. Leave-one-GPU-out over the "
      "published llama-bench results the model is fitted on (88 GPUs, `python scripts/public_benchmarks.py`, two "
      "minutes) is in docs/methodology.md section 5. Here the shipped model meets published results it never "
-     "saw, gathered after it was built; prefill on builds more than a year old, on SYCL and on Vulkan drivers "
-     "with few rows can be off by 2x:",
+     "saw, gathered after it was built (the fifth file scored blind); prefill follows llama.cpp's build age: "
+     "builds more than a year old, SYCL, ROCm on iGPUs and Vulkan drivers with few rows can be off by 2x, and "
+     "2025-2026 builds on NVIDIA and AMD cards run prefill up to about 2x faster than predicted (docs/methodology.md "
+     "section 5):",
      ["script:scripts/heldout_benchmarks.py"]),
     ("Errors", "Bad input gets one line, a hint and a non-zero exit code:",
      ["fit Qwen/Qwen2.5-7B-Instrukt", "fit mistralai/Mistral-Small-24B-Instruct-2501",

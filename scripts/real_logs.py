@@ -82,7 +82,7 @@ HEADLINE = (
 
 # The plan is a start with a warm torch.compile cache; a cold one compiles inside vLLM's memory profile and charges
 # the compiler's scratch to the activation peak (vLLM issue #54122, open; tests/data/real-engine-logs.md). Cases whose
-# source states a cold start ("compile_cache=cold") are in every figure above; this group leaves them out.
+# source states a cold start ("compile_cache=cold") are in every other group; this one leaves them out.
 NOT_COLD = "all cases but the starts their sources state were cold (torch.compile cache empty: vLLM issue #54122)"
 
 
