@@ -1,0 +1,86 @@
+"""The sixth held-out speed file, scripts/data/llamabench-heldout-6.csv (docs/methodology.md section 5).
+
+93 published llama-bench figures (42 decode, 51 prefill) from llama.cpp builds of 2025 and 2026 that neither the
+fitted file nor the five other held-out files hold: dense models (Llama 2/3.x, Qwen 2.5/3, Gemma 3/4, Mistral /
+Ministral) on Apple M5 and M4 (Metal), RTX 3080, V100 and P100 (CUDA), Radeon AI PRO R9700 and the Strix Halo iGPU
+(ROCm), Strix Halo, Radeon 890M and Arc Pro B50 (Vulkan) and Arc Pro B70 (SYCL), each row with its URL. It was
+gathered, mapped and checked before any prediction for its rows was computed; scripts/fit_efficiency.py never
+reads it and scripts/heldout_benchmarks.py does not score it yet. This test guards that it stays new, sourced,
+mapped, recent and spread over GPUs, backends and sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tests.core.heldout_files import assert_new_sourced_mapped, read
+
+SIXTH = "llamabench-heldout-6.csv"
+EARLIER = (
+    "llamabench-public.csv",
+    "llamabench-heldout.csv",
+    "llamabench-heldout-2.csv",
+    "llamabench-heldout-3.csv",
+    "llamabench-heldout-4.csv",
+    "llamabench-heldout-5.csv",
+)
+
+# Rows per (GPU string, backend) as gathered (methodology section 5 lists them with their sources): a later
+# edit that drops or adds rows changes these on purpose, not by accident.
+ROWS = {
+    ("Apple M5", "Metal"): 18,  # enescingoz/mac-llm-bench raw JSONs of nine dense models (brew build 8680)
+    ("Apple M4", "Metal"): 12,  # khunguraharman/llama.cpp-benchmarks llama-bench JSON files (build 10066)
+    ("NVIDIA GeForce RTX 3080", "CUDA"): 16,  # the same repository (build 10068), with its prefill sweep
+    ("Tesla V100-PCIE-16GB", "CUDA"): 4,  # kyuz0/nvidia-v100-ai-toolboxes, Gemma 4 E4B (build 9368)
+    ("Tesla P100-PCIE-16GB", "CUDA"): 2,  # kyuz0/nvidia-p100-ai-toolboxes, Gemma 4 E4B at depth 32768 (build 9234)
+    ("Intel Arc Pro B70", "SYCL"): 7,  # Wesley-Jakob-Gilbert/Intel-Arc-GPU-Benchmarks, build 9672 pages
+    ("AMD Radeon AI PRO R9700", "ROCm"): 15,  # kyuz0/amd-r9700-ai-toolboxes, ROCm 6.4.4 / 7.1.1-rocWMMA logs (7423)
+    ("AMD Radeon 8060S Graphics", "ROCm"): 6,  # kyuz0/amd-strix-halo-toolboxes, ROCm 6.4.4 logs (builds 9187, 9193)
+    ("AMD Radeon 8060S Graphics", "Vulkan"): 4,  # the same repository, Vulkan AMDVLK logs (build 9187)
+    ("AMD Radeon 890M", "Vulkan"): 8,  # eliranwong/AMD_iGPU_AI_Setup, the 48 GB / 16 GB BIOS split log (Feb 2025)
+    ("Intel Arc Pro B50", "Vulkan"): 1,  # geerlingguy/ai-benchmarks#27 (build 6715)
+}
+
+
+def origin(source: str) -> str:
+    """A row's source as leave-one-source-out counts it (scripts/public_common.origin): the GitHub repository,
+    with the pull request, issue or discussion number for the shared threads."""
+    m = re.match(r"https://github\.com/([\w.-]+/[\w.-]+)(/(?:issues|pull|discussions)/\d+)?", source)
+    assert m, source
+    return m.group(1) + (m.group(2) or "")
+
+
+def test_the_sixth_held_out_file_is_new_sourced_mapped_recent_and_spread():
+    sixth = read(SIXTH)
+    assert Counter((r["gpu"], r["backend"]) for r in sixth) == ROWS
+    earlier = [r for name in EARLIER for r in read(name)]
+    assert_new_sourced_mapped(sixth, earlier, "llama.cpp ")
+    # no page an earlier file cites, whether it wrote the address with or without its scheme
+    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in earlier}
+    assert not [r["source"] for r in sixth if r["source"].split(" ")[0].removeprefix("https://") in cited]
+    # no figure of an earlier file under another GPU string (the Strix Halo iGPU has had three)
+    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in earlier}
+    assert not [r for r in sixth if (r["model"], r["test"], r["tps"]) in figures]
+    # llama.cpp builds of 2025-2026: a build number of at least 4500, or a source dated 2025
+    for r in sixth:
+        version = r["engine_version"]
+        m = re.search(r"\((\d+)\)$", version) or re.fullmatch(r"llama\.cpp build (\d+)", version)
+        assert (m and int(m.group(1)) >= 4500) or "2025" in version, r
+    # single llama-bench tests (pp or tg, no combined pp+tg), each kind about half the file
+    kinds = Counter(r["test"][:2] for r in sixth)
+    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in sixth)
+    assert min(kinds.values()) >= 0.4 * len(sixth), kinds
+    # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
+    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in sixth)
+    # spread: at least 10 GPU profiles, none over 20% of the rows; 4 backends; 5 sources
+    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
+    per_profile = Counter(profile[r["gpu"]] for r in sixth)
+    assert len(per_profile) >= 10, per_profile
+    assert max(per_profile.values()) <= 0.2 * len(sixth), per_profile
+    assert len({r["backend"] for r in sixth}) >= 4
+    assert len({origin(r["source"]) for r in sixth}) >= 5
+    # typical dense models: no mixture-of-experts row
+    shapes = {s["family"]: s for s in read("model-shapes.csv")}
+    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
+    assert not [r for r in sixth if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
