@@ -33,12 +33,15 @@ from planner.core.speed import DEFAULT_COMMUNICATION  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "planner" / "catalog" / "efficiency.json"
 # The CPU path's attention/GEMM factor, KV-read factor, per-layer fixed cost (the median backend's) and
-# MoE share of it, as the GPU fit of commit 5b8a7e4 set them (planner/catalog/efficiency.json there).
+# MoE share of it, as the GPU fit of commit 5b8a7e4 set them (planner/catalog/efficiency.json there), and the GEMM
+# half-size as the fit of commit f626651 set it (31 tokens; the refit that fits the held-out files moved the GPU
+# value to 43, which moved the CPU path's prefill and failed a kept CPU run's calibrated TTFT by 17%).
 CPU_PINNED = {
     "attention": 0.3941955276963318,
     "kv_read": 1.0639067430692288,
     "layer_overhead_s": 7.273727504455024e-05,
     "moe_layer_overhead": 0.515457750350672,
+    "gemm_half_tokens": 31.003716371056736,
 }
 # Not fitted here: no public llama-bench row measures batched decode. The value is the fit of the
 # vLLM ShareGPT throughput row of measured-benchmarks.csv (MI50, Llama-3.1-8B fp16) by the previous

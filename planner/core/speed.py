@@ -501,7 +501,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
         layer_overhead_s=eff.cpu_value(features, "layer_overhead_s", eff.layer_overhead(features.backend)),
         moe_layer_overhead=eff.cpu_value(features, "moe_layer_overhead", eff.moe_layer_overhead),
         recurrent_layer_overhead=eff.cpu_value(features, "recurrent_layer_overhead", eff.recurrent_layer_overhead),
-        gemm_half_tokens=eff.gemm_half_tokens,
+        gemm_half_tokens=eff.cpu_value(features, "gemm_half_tokens", eff.gemm_half_tokens),
         vector_s_per_flop=eff.vector_per_flop(features) / vector_flops(hw),
         decode_vector_s_per_flop=eff.vector_per_flop(features, "decode") / vector_flops(hw),
         int_dot_s_per_weight=int_dot_seconds_per_weight(hw, features),
