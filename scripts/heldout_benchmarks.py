@@ -72,7 +72,8 @@ def _err(x: dict) -> float:
     return 100.0 * abs(x["pred"] / x["measured"] - 1)
 
 
-FITTED = {name for name, _ in FITTED_HELDOUT}  # held out when gathered, fitted since (their blind scores: methodology 5)
+# held out when gathered, fitted since (their blind scores: docs/methodology.md section 5)
+FITTED = {name for name, _ in FITTED_HELDOUT}
 
 
 def report(res: list[dict], show_rows: bool = False, title: str = "", fitted: bool = False) -> list[str]:

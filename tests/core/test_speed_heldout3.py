@@ -3,9 +3,9 @@
 132 published llama-bench figures that neither the fitted file nor the first two held-out files hold, gathered
 where those are thin (AMD ROCm and Vulkan, Intel SYCL and Vulkan, Apple Metal, an old CUDA card): the
 lhl/strix-halo-testing results.jsonl files, the kyuz0 R9700 / Arc Pro B70 / P100 toolbox logs and one
-geerlingguy issue, each row with its URL. Held out when gathered and scored blind; fitted since issue 11's twelfth round (scripts/public_common.py
-FITTED_HELDOUT). These tests guard that
-it stays new, sourced and mapped, and that scripts/heldout_benchmarks.py keeps scoring every row of it.
+geerlingguy issue, each row with its URL. Held out when gathered and scored blind; fitted since issue 11's twelfth
+round (scripts/public_common.py FITTED_HELDOUT). These tests guard that it stays new, sourced and mapped, and that
+scripts/heldout_benchmarks.py keeps scoring every row of it.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
 for the hybrid models whose recurrent (Gated DeltaNet, Mamba-2) layers the model has a cost term for, fitted after
 the MI50's Qwen3.5 rows: Qwen3.5/3.6, Qwen3-Next and Nemotron 3 on GPUs other than the MI50 (R9700 ROCm, Arc Pro
 B70 SYCL and Vulkan, P100 CUDA at depth 32768, Strix Halo ROCm and Vulkan, Apple M5 Metal, RTX 5090 and GB10 CUDA),
-each row with its URL. Held out when gathered and scored blind; fitted since issue 11's twelfth round (scripts/public_common.py
-FITTED_HELDOUT). These tests guard that it stays new, sourced and
-mapped, and that scripts/heldout_benchmarks.py keeps scoring every row of it.
+each row with its URL. Held out when gathered and scored blind; fitted since issue 11's twelfth round
+(scripts/public_common.py FITTED_HELDOUT). These tests guard that it stays new, sourced and mapped, and that
+scripts/heldout_benchmarks.py keeps scoring every row of it.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tests.core.heldout_files import assert_scored, scored, assert_new_sourced_mapped, read
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, read, scored
 
 SIXTH = "llamabench-heldout-6.csv"
 EARLIER = (

@@ -137,9 +137,9 @@ def test_the_moe_models_of_the_second_held_out_file():
     # from llama.cpp pull requests and benches/dgx-spark.md, a kind the public file has none of. A
     # regression guard on what scripts/heldout_benchmarks.py prints for it (methodology section 5):
     # decode 8.7%, prefill 43.8% held out after the sixth round's refit (7.0% and 44.1% before it; the MoE prefill
-    # was the known weak spot); fitted since issue 11's twelfth round (FITTED_HELDOUT): 6.2% and 22.7% in-sample. The limits leave a refit room (about 2x and 1.4x those medians); the
-    # counts are the file's 27 decode and 45 prefill figures (the same printout), less two that a later edit of the
-    # file may drop.
+    # was the known weak spot); fitted since issue 11's twelfth round (FITTED_HELDOUT): 6.2% and 22.7% in-sample.
+    # The limits leave a refit room (about 2x and 1.4x the held-out medians); the counts are the file's 27 decode
+    # and 45 prefill figures (the same printout), less two that a later edit of the file may drop.
     pytest.importorskip("torch")
     sys.path.insert(0, str(ROOT / "scripts"))
     import heldout_benchmarks
