@@ -6,7 +6,8 @@ docs/methodology.md section 5 explains each factor.
     python scripts/fit_efficiency.py --check    # exit 1 if the fitted factors in the file are out of date
     python scripts/fit_efficiency.py --table    # the shipped factors as docs/methodology.md's "Fitted values" block
 
-Data: scripts/data/llamabench-public.csv and scripts/data/measured-benchmarks.csv (public_common.py).
+Data: scripts/data/llamabench-public.csv, the held-out files fitted since (llamabench-heldout.csv, -2, -3, -4:
+public_common.FITTED_HELDOUT) and scripts/data/measured-benchmarks.csv (public_common.py).
 """
 
 from __future__ import annotations

@@ -6,11 +6,12 @@ For every GPU (a profile): fit the model on all rows of every other GPU, predict
 one with planner.core.speed, compare with the measurement. The band of a GPU's rows comes from the
 held-out log errors of all other GPUs only: their narrowest central interval whose own
 leave-one-GPU-out coverage reaches 80% (public_common.Residuals), so the coverage printed is held-out.
-scripts/heldout_benchmarks.py scores the shipped model on published results outside this file.
+scripts/heldout_benchmarks.py scores the shipped model on published results never fitted.
 Prints median |error| of decode and prefill tok/s per backend and GPU family, the worst GPUs, band
 coverage, and the MI50 rows apart. Targets (issue 11): decode median <= 15%, prefill <= 25%, no GPU
 with a median error of 2x or more, coverage >= 80%, MI50 decode median <= 10%.
-Data: scripts/data/llamabench-public.csv and measured-benchmarks.csv (see scripts/public_common.py).
+Data: scripts/data/llamabench-public.csv, the held-out files fitted since (llamabench-heldout.csv, -2, -3, -4:
+public_common.FITTED_HELDOUT) and measured-benchmarks.csv (see scripts/public_common.py).
 """
 
 from __future__ import annotations
