@@ -4,6 +4,7 @@ scripts/data, a figure's identity, and scoring a file with the shipped model as 
 from __future__ import annotations
 
 import csv
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -58,3 +59,27 @@ def assert_new_sourced_mapped(rows: list[dict], earlier: list[dict], version_pre
         assert r["gpu"] in gpus and r["model"] in models, r
         assert key(r) not in seen, r
         assert float(r["tps"]) > 0 and r["engine_version"].startswith(version_prefix), r
+
+
+def origin(source: str) -> str:
+    """A row's source as leave-one-source-out counts it (scripts/public_common.origin): the GitHub repository,
+    with the pull request, issue or discussion number for the shared threads."""
+    m = re.match(r"https://github\.com/([\w.-]+/[\w.-]+)(/(?:issues|pull|discussions)/\d+)?", source)
+    assert m, source
+    return m.group(1) + (m.group(2) or "")
+
+
+def assert_spread(rows: list[dict]) -> None:
+    """A typical-use held-out file (the fifth and sixth): single pp or tg tests (no pp+tg), each kind at least 40%
+    of the file; at least 10 GPU profiles, none over 20% of the rows; at least 4 backends and 5 sources."""
+    from collections import Counter
+
+    kinds = Counter(r["test"][:2] for r in rows)
+    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in rows)
+    assert min(kinds.values()) >= 0.4 * len(rows), kinds
+    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
+    per_profile = Counter(profile[r["gpu"]] for r in rows)
+    assert len(per_profile) >= 10, per_profile
+    assert max(per_profile.values()) <= 0.2 * len(rows), per_profile
+    assert len({r["backend"] for r in rows}) >= 4
+    assert len({origin(r["source"]) for r in rows}) >= 5

@@ -10,10 +10,9 @@ new, sourced, mapped and spread over GPUs, backends and sources, and that script
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
-from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, read, scored
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, read, scored
 
 FIFTH = "llamabench-heldout-5.csv"
 EARLIER = (
@@ -49,30 +48,12 @@ ROWS = {
 }
 
 
-def origin(source: str) -> str:
-    """A row's source as leave-one-source-out counts it (scripts/public_common.origin): the GitHub repository,
-    with the pull request, issue or discussion number for the shared llama.cpp threads."""
-    m = re.match(r"https://github\.com/([\w.-]+/[\w.-]+)(/(?:issues|pull|discussions)/\d+)?", source)
-    assert m, source
-    return m.group(1) + (m.group(2) or "")
-
-
 def test_the_fifth_held_out_file_is_new_sourced_mapped_and_spread():
     fifth = read(FIFTH)
     assert Counter((r["gpu"], r["backend"]) for r in fifth) == ROWS
     earlier = [r for name in EARLIER for r in read(name)]
     assert_new_sourced_mapped(fifth, earlier, "llama.cpp ")
-    # single llama-bench tests (pp or tg, no combined pp+tg), each kind about half the file
-    kinds = Counter(r["test"][:2] for r in fifth)
-    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in fifth)
-    assert min(kinds.values()) >= 0.4 * len(fifth), kinds
-    # spread: at least 10 GPU profiles, none over 20% of the rows; 4 backends; 5 sources
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    per_profile = Counter(profile[r["gpu"]] for r in fifth)
-    assert len(per_profile) >= 10, per_profile
-    assert max(per_profile.values()) <= 0.2 * len(fifth), per_profile
-    assert len({r["backend"] for r in fifth}) >= 4
-    assert len({origin(r["source"]) for r in fifth}) >= 5
+    assert_spread(fifth)
     # typical dense models: no row of a mixture-of-experts model beyond the one Gemma 4 MoE pair
     shapes = {s["family"]: s for s in read("model-shapes.csv")}
     family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
