@@ -15,9 +15,27 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "scripts" / "data"
 
 
+# The published-result files in the order they were gathered: a held-out file repeats no figure or page of those
+# before it (assert_new_sourced_mapped).
+IN_ORDER = (
+    "llamabench-public.csv",
+    "llamabench-heldout.csv",
+    "llamabench-heldout-2.csv",
+    "llamabench-heldout-3.csv",
+    "llamabench-heldout-4.csv",
+    "llamabench-heldout-5.csv",
+    "llamabench-heldout-6.csv",
+)
+
+
 def read(name: str) -> list[dict]:
     with (DATA / name).open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def earlier(name: str) -> list[dict]:
+    """Every row of the files gathered before `name` (IN_ORDER)."""
+    return [r for before in IN_ORDER[: IN_ORDER.index(name)] for r in read(before)]
 
 
 def key(r: dict) -> tuple:

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, read, scored
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, earlier, read, scored
 
 FOURTH = "llamabench-heldout-4.csv"
-EARLIER = ("llamabench-public.csv", "llamabench-heldout.csv", "llamabench-heldout-2.csv", "llamabench-heldout-3.csv")
 
 # Rows per (GPU string, backend) as gathered (methodology section 5 lists them with their sources): a later
 # edit that drops or adds rows changes these on purpose, not by accident.
@@ -38,8 +37,8 @@ HYBRID = ("qwen35", "qwen3next", "nemotron", "Qwen 3.5", "Qwen 3.6", "Qwen3.5")
 def test_the_fourth_held_out_file_is_new_sourced_and_mapped():
     fourth = read(FOURTH)
     assert Counter((r["gpu"], r["backend"]) for r in fourth) == ROWS
-    earlier = [r for name in EARLIER for r in read(name)]
-    assert_new_sourced_mapped(fourth, earlier, "llama.cpp ")
+    rows_before = earlier(FOURTH)
+    assert_new_sourced_mapped(fourth, rows_before, "llama.cpp ")
     for r in fourth:
         assert r["gpu"] != "AMD Instinct MI50", r  # the recurrent term was fitted after the MI50's rows
     # most of the file is the hybrid models the recurrent-layer term was never fitted on

@@ -12,16 +12,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, read, scored
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, earlier, read, scored
 
 FIFTH = "llamabench-heldout-5.csv"
-EARLIER = (
-    "llamabench-public.csv",
-    "llamabench-heldout.csv",
-    "llamabench-heldout-2.csv",
-    "llamabench-heldout-3.csv",
-    "llamabench-heldout-4.csv",
-)
 
 # Rows per (GPU string, backend) as gathered (methodology section 5 lists them with their sources): a later
 # edit that drops or adds rows changes these on purpose, not by accident.
@@ -51,8 +44,8 @@ ROWS = {
 def test_the_fifth_held_out_file_is_new_sourced_mapped_and_spread():
     fifth = read(FIFTH)
     assert Counter((r["gpu"], r["backend"]) for r in fifth) == ROWS
-    earlier = [r for name in EARLIER for r in read(name)]
-    assert_new_sourced_mapped(fifth, earlier, "llama.cpp ")
+    rows_before = earlier(FIFTH)
+    assert_new_sourced_mapped(fifth, rows_before, "llama.cpp ")
     assert_spread(fifth)
     # typical dense models: no row of a mixture-of-experts model beyond the one Gemma 4 MoE pair
     shapes = {s["family"]: s for s in read("model-shapes.csv")}

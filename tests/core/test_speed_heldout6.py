@@ -14,17 +14,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, read, scored
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, earlier, read, scored
 
 SIXTH = "llamabench-heldout-6.csv"
-EARLIER = (
-    "llamabench-public.csv",
-    "llamabench-heldout.csv",
-    "llamabench-heldout-2.csv",
-    "llamabench-heldout-3.csv",
-    "llamabench-heldout-4.csv",
-    "llamabench-heldout-5.csv",
-)
 
 # Rows per (GPU string, backend) as gathered (methodology section 5 lists them with their sources): a later
 # edit that drops or adds rows changes these on purpose, not by accident.
@@ -46,13 +38,13 @@ ROWS = {
 def test_the_sixth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     sixth = read(SIXTH)
     assert Counter((r["gpu"], r["backend"]) for r in sixth) == ROWS
-    earlier = [r for name in EARLIER for r in read(name)]
-    assert_new_sourced_mapped(sixth, earlier, "llama.cpp ")
+    rows_before = earlier(SIXTH)
+    assert_new_sourced_mapped(sixth, rows_before, "llama.cpp ")
     # no page an earlier file cites, whether it wrote the address with or without its scheme
-    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in earlier}
+    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
     assert not [r["source"] for r in sixth if r["source"].split(" ")[0].removeprefix("https://") in cited]
     # no figure of an earlier file under another GPU string (the Strix Halo iGPU has had three)
-    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in earlier}
+    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
     assert not [r for r in sixth if (r["model"], r["test"], r["tps"]) in figures]
     # llama.cpp builds of 2025-2026: a build number of at least 4500, or a source dated 2025
     for r in sixth:
