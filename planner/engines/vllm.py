@@ -231,9 +231,14 @@ def version_key(name: str) -> str:
     return key
 
 
+def default_release(hw: Hardware) -> str:
+    """What `--vllm-version auto` plans: the gfx906 fork's 0.11 line on gfx906, LATEST_RELEASE elsewhere."""
+    return GFX906_LINE if hw.profile.arch in GFX906_ARCHS else LATEST_RELEASE
+
+
 def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
     if name is None or str(name).strip().lower() == "auto":
-        return VLLM_VERSIONS[GFX906_LINE if hw.profile.arch in GFX906_ARCHS else "0.3x"]
+        name = default_release(hw)
     return VLLM_VERSIONS[version_key(name)]
 
 
@@ -790,7 +795,7 @@ def planned_release(opts: VllmOptions, hw: Hardware) -> str | None:
     elsewhere LATEST_RELEASE."""
     chosen = opts.vllm_version
     if chosen is None or str(chosen).strip().lower() == "auto":
-        return GFX906_LINE if hw.profile.arch in GFX906_ARCHS else LATEST_RELEASE
+        return default_release(hw)
     return LATEST_RELEASE if str(chosen).strip().lower() == "latest" else chosen
 
 
