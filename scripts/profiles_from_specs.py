@@ -78,11 +78,12 @@ RUNTIME_LOGGED_GIB = {
         "github.com/OpenBMB/MiniCPM-V/issues/640",
     ),
 }
-# Ratio runtime/nominal of the logged card with the same kind of memory, for cards without a log.
+# Ratio runtime/nominal of the logged card with the same kind of memory (its logged GiB over its nominal GiB), for
+# cards without a log.
 RUNTIME_RULE = {
-    "hbm": ("H100-SXM", 79.18 / 80),
-    "gddr-ecc": ("L4", 22.04 / 24),  # datacenter GDDR6 with ECC on by default (T4, A10, L4, L40S)
-    "gddr": ("RTX3090", 23.58 / 24),  # consumer GDDR6X/GDDR7
+    "hbm": ("H100-SXM", RUNTIME_LOGGED_GIB["H100-SXM"][0] / 80),
+    "gddr-ecc": ("L4", RUNTIME_LOGGED_GIB["L4"][0] / 24),  # datacenter GDDR6, ECC on by default (T4, A10, L4, L40S)
+    "gddr": ("RTX3090", RUNTIME_LOGGED_GIB["RTX3090"][0] / 24),  # consumer GDDR6X/GDDR7
 }
 MEMORY_KIND = {
     "V100-SXM2": "hbm",
