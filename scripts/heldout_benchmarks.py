@@ -2,17 +2,18 @@
 
     python scripts/heldout_benchmarks.py [--rows]
 
-Five files, each row from a public page not in llamabench-public.csv (its URL is the row's source); none is
-used by scripts/fit_efficiency.py. llamabench-heldout.csv (95 figures) was gathered with the model; the
-second, llamabench-heldout-2.csv, gathered later for what the fitted file lacks (MoE models on CUDA: the
-public file has 807 CUDA rows and none of an MoE model); the third, llamabench-heldout-3.csv (132 figures),
-for the backends the others are thin on (ROCm and Vulkan on Strix Halo and the R9700, SYCL and Vulkan on
-the Arc Pro B70, CUDA on the P100, Metal on the M3 Ultra); the fourth, llamabench-heldout-4.csv (100
-figures), for the hybrid models whose recurrent-layer cost was fitted after the MI50's Qwen3.5 rows
-(Qwen3.5/3.6, Qwen3-Next and Nemotron 3 on the R9700, Arc Pro B70, P100, Strix Halo, Apple M5, RTX 5090 and
-GB10); the fifth, llamabench-heldout-5.csv (94 figures), for what typical users run (dense Llama, Qwen and
-Gemma models in Q4/Q8/F16 on 12 GPUs and five backends), gathered before any score of it was seen. Each is
-scored apart, then all together. Each row
+Six files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each gathered
+as a held-out file and scored blind when it arrived. llamabench-heldout.csv (95 figures) was gathered with the model;
+the second, llamabench-heldout-2.csv, gathered later for what the fitted file lacks (MoE models on CUDA: the public
+file has 807 CUDA rows and none of an MoE model); the third, llamabench-heldout-3.csv (132 figures), for the backends
+the others are thin on (ROCm and Vulkan on Strix Halo and the R9700, SYCL and Vulkan on the Arc Pro B70, CUDA on the
+P100, Metal on the M3 Ultra); the fourth, llamabench-heldout-4.csv (100 figures), for the hybrid models whose
+recurrent-layer cost was fitted after the MI50's Qwen3.5 rows (Qwen3.5/3.6, Qwen3-Next and Nemotron 3 on the R9700,
+Arc Pro B70, P100, Strix Halo, Apple M5, RTX 5090 and GB10). Those four are fitted since issue 11's twelfth round
+(public_common.FITTED_HELDOUT) and are printed as in-sample. The fifth, llamabench-heldout-5.csv (94 figures: dense
+Llama, Qwen and Gemma models in Q4/Q8/F16 on 12 GPUs and five backends) and the sixth, llamabench-heldout-6.csv (93
+figures of 2025-2026 llama.cpp builds), were gathered before any score of them was seen and are never fitted: the
+summary at the end covers them only. Each row
 is predicted by the shipped factors (planner/catalog/efficiency.json) through planner.core.speed, exactly
 as `predict` would, and the figures of scripts/public_benchmarks.py are printed for them: median |error|
 of decode and prefill, the GPUs whose median is off by 2x or more, and how many measurements fall inside
@@ -35,19 +36,9 @@ from planner.core.speed import features_for  # noqa: E402
 from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
-HELDOUT_2 = DATA / "llamabench-heldout-2.csv"
-HELDOUT_3 = DATA / "llamabench-heldout-3.csv"
-HELDOUT_4 = DATA / "llamabench-heldout-4.csv"
-HELDOUT_5 = DATA / "llamabench-heldout-5.csv"
-HELDOUT_6 = DATA / "llamabench-heldout-6.csv"
-FILES = {
-    "llamabench-heldout.csv": (HELDOUT, ""),
-    "llamabench-heldout-2.csv": (HELDOUT_2, "y"),
-    "llamabench-heldout-3.csv": (HELDOUT_3, "z"),
-    "llamabench-heldout-4.csv": (HELDOUT_4, "w"),
-    "llamabench-heldout-5.csv": (HELDOUT_5, "v"),
-    "llamabench-heldout-6.csv": (HELDOUT_6, "u"),
-}
+NEVER_FITTED = (("llamabench-heldout-5.csv", "v"), ("llamabench-heldout-6.csv", "u"))
+# every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
+FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
 
 
 def results(path: Path = HELDOUT, prefix: str = "") -> list[dict]:
