@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from planner.errors import ConfigError  # noqa: E402
 from planner.planning.real_logs import (  # noqa: E402
     HELD_OUT_ROUNDS,
     compare_all,
@@ -110,7 +111,13 @@ def main() -> int:
     )
     args = parser.parse_args()
     sampler_inputs: dict = {}
-    rows = compare_all(read_real_logs(args.csv), resolve, get_profile, sampler_inputs)
+    try:
+        cases = read_real_logs(args.csv)
+    except ConfigError as exc:  # one line and a hint, as the CLI gives
+        hint = "give --csv a file with the columns of tests/data/real-engine-logs.csv"
+        print(f"error: {exc}\nhint: {hint}", file=sys.stderr)
+        return 2
+    rows = compare_all(cases, resolve, get_profile, sampler_inputs)
     not_cold = [r for r in rows if r.compile_cache != "cold"]
     if args.summary:
         later = [r for r in rows if held_out_round(r.case) > 0]

@@ -102,3 +102,15 @@ def test_an_unknown_compile_cache_state_is_one_clear_error(tmp_path):
         assert "compile_cache" in str(exc) and ":2" in str(exc)
     else:
         raise AssertionError("a compile_cache of 'lukewarm' was read")
+
+
+def test_a_bad_csv_is_one_line_and_a_hint(tmp_path):
+    """`scripts/real_logs.py --csv` with a file that is not the log table, or no file: exit 2, an error line and a
+    hint on stderr, no traceback."""
+    bad = tmp_path / "notes.csv"
+    bad.write_text("a,b\n1,2\n")
+    for path in (bad, tmp_path / "missing.csv"):
+        proc = subprocess.run([sys.executable, str(SCRIPT), "--csv", str(path)], capture_output=True, text=True)
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+        lines = proc.stderr.splitlines()
+        assert lines[0].startswith("error: ") and lines[1].startswith("hint: ") and len(lines) == 2
