@@ -25,6 +25,7 @@ IN_ORDER = (
     "llamabench-heldout-4.csv",
     "llamabench-heldout-5.csv",
     "llamabench-heldout-6.csv",
+    "llamabench-heldout-7.csv",
 )
 
 

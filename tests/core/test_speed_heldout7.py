@@ -1,0 +1,83 @@
+"""The seventh held-out speed file, scripts/data/llamabench-heldout-7.csv (docs/methodology.md section 5).
+
+101 published llama-bench figures (41 decode, 60 prefill) from llama.cpp builds of 2025 and 2026 that neither the
+fitted file nor the six other held-out files hold, weighted toward discrete cards: Radeon AI PRO R9700 (ROCm), RX
+7900 XTX (Vulkan), RTX 3080, RTX 4090, V100 16 GB / 32 GB and P100 (CUDA), Arc Pro B70 (SYCL and Vulkan), MI60 / MI50
+(ROCm), and the Strix Halo iGPU (ROCm and Vulkan); dense models (Llama 2/3, Qwen 3 / 3.5 / 3.6, Gemma 3 / 4,
+Ministral 3) with 16 mixture-of-experts rows (gpt-oss-20b, Qwen3-Coder-30B-A3B, Gemma 4 26B-A4B), each row with its
+URL. It was gathered, mapped and checked before any prediction for its rows was computed; scripts/fit_efficiency.py
+never reads it and scripts/heldout_benchmarks.py does not score it yet. This test guards that it stays new, sourced,
+mapped, recent and spread over GPUs, backends and sources. It has no scoring test yet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tests.core.heldout_files import assert_new_sourced_mapped, earlier, origin, read
+
+SEVENTH = "llamabench-heldout-7.csv"
+
+# Rows per (GPU string, backend) as gathered (methodology section 5 lists them with their sources): a later
+# edit that drops or adds rows changes these on purpose, not by accident.
+ROWS = {
+    ("AMD Radeon AI PRO R9700", "ROCm"): 20,  # kyuz0/amd-r9700-ai-toolboxes, the ROCm 7.9 toolbox logs (build 7423)
+    ("NVIDIA GeForce RTX 3080", "CUDA"): 14,  # khunguraharman/llama.cpp-benchmarks prefill-sweep JSONs (build 10068)
+    ("AMD Radeon RX 7900 XTX", "Vulkan"): 12,  # 1337hero/rx7900xtx-llama-bench-vulcan, three GPU 0 logs (7356, 7361)
+    ("Intel Arc Pro B70", "SYCL"): 12,  # kyuz0/intel-b70-ai-toolboxes, depth-16384 logs (build 9039)
+    ("Intel Arc Pro B70", "Vulkan"): 8,
+    ("Radeon 8060S Graphics", "ROCm"): 11,  # kyuz0/amd-strix-halo-toolboxes, ROCm 7 nightlies (builds 9187, 9193)
+    ("AMD Radeon 8060S Graphics", "ROCm"): 2,  # the same repository, ROCm 6.4.4 depth-32768 log
+    ("AMD Radeon 8060S Graphics", "Vulkan"): 6,  # the same repository, Vulkan AMDVLK logs
+    ("Tesla V100-PCIE-16GB", "CUDA"): 10,  # kyuz0/nvidia-v100-ai-toolboxes, 1 to 3 cards (build 9368)
+    ("Tesla P100-PCIE-16GB", "CUDA"): 2,  # kyuz0/nvidia-p100-ai-toolboxes, 2 cards at depth 32768 (build 9234)
+    ("Tesla V100-PCIE-32GB", "CUDA"): 2,  # llama.cpp #24127 (master column)
+    ("NVIDIA GeForce RTX 4090", "CUDA"): 1,  # llama.cpp #24127 (master column)
+    ("AMD Instinct MI60 / MI50", "ROCm"): 1,  # llama.cpp #27962 (master column)
+}
+
+
+def assert_spread_allowing_moe(rows: list[dict], moe_share: float) -> None:
+    """assert_spread's rules (heldout_files): single pp or tg tests (no pp+tg), each kind at least 40% of the file;
+    at least 10 GPU profiles, none over 20% of the rows; at least 4 backends and 5 sources; and here at most
+    `moe_share` of the rows on mixture-of-experts models, the rest dense."""
+    kinds = Counter(r["test"][:2] for r in rows)
+    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in rows)
+    assert min(kinds.values()) >= 0.4 * len(rows), kinds
+    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
+    per_profile = Counter(profile[r["gpu"]] for r in rows)
+    assert len(per_profile) >= 10, per_profile
+    assert max(per_profile.values()) <= 0.2 * len(rows), per_profile
+    assert len({r["backend"] for r in rows}) >= 4
+    assert len({origin(r["source"]) for r in rows}) >= 5
+    shapes = {s["family"]: s for s in read("model-shapes.csv")}
+    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
+    moe = [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
+    assert 0 < len(moe) <= moe_share * len(rows), len(moe)
+
+
+def test_the_seventh_held_out_file_is_new_sourced_mapped_recent_and_spread():
+    seventh = read(SEVENTH)
+    assert Counter((r["gpu"], r["backend"]) for r in seventh) == ROWS
+    rows_before = earlier(SEVENTH)
+    assert_new_sourced_mapped(seventh, rows_before, "llama.cpp ")
+    # no page an earlier file cites, whether it wrote the address with or without its scheme
+    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
+    assert not [r["source"] for r in seventh if r["source"].split(" ")[0].removeprefix("https://") in cited]
+    # no figure of an earlier file under another GPU string
+    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
+    assert not [r for r in seventh if (r["model"], r["test"], r["tps"]) in figures]
+    # every source pinned: a file at a fixed commit, or a pull request / issue thread
+    for r in seventh:
+        page = r["source"].split(" ")[0]
+        assert re.search(r"/blob/[0-9a-f]{40}/", page) or re.search(r"/(pull|issues)/\d+$", page), r
+    # llama.cpp builds of 2025-2026: a build number of at least 4500, or a source dated 2025 or 2026
+    for r in seventh:
+        version = r["engine_version"]
+        m = re.search(r"\((\d+)\)$", version)
+        assert (m and int(m.group(1)) >= 4500) or "2025" in version or "2026" in version, r
+    # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
+    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in seventh)
+    # up to 25% of the rows on popular mixture-of-experts models, the rest dense
+    assert_spread_allowing_moe(seventh, moe_share=0.25)
