@@ -1,13 +1,13 @@
 """The seventh held-out speed file, scripts/data/llamabench-heldout-7.csv (docs/methodology.md section 5).
 
-101 published llama-bench figures (41 decode, 60 prefill) from llama.cpp builds of 2025 and 2026 that neither the
+107 published llama-bench figures (44 decode, 63 prefill) from llama.cpp builds of 2025 and 2026 that neither the
 fitted file nor the six other held-out files hold, weighted toward discrete cards: Radeon AI PRO R9700 (ROCm), RX
 7900 XTX (Vulkan), RTX 3080, RTX 4090, V100 16 GB / 32 GB and P100 (CUDA), Arc Pro B70 (SYCL and Vulkan), MI60 / MI50
 (ROCm), and the Strix Halo iGPU (ROCm and Vulkan); dense models (Llama 2/3, Qwen 3 / 3.5 / 3.6, Gemma 3 / 4,
-Ministral 3) with 16 mixture-of-experts rows (gpt-oss-20b, Qwen3-Coder-30B-A3B, Gemma 4 26B-A4B), each row with its
-URL. It was gathered, mapped and checked before any prediction for its rows was computed; scripts/fit_efficiency.py
-never reads it and scripts/heldout_benchmarks.py does not score it yet. This test guards that it stays new, sourced,
-mapped, recent and spread over GPUs, backends and sources. It has no scoring test yet.
+Ministral 3) with 18 mixture-of-experts rows (gpt-oss-20b, Qwen3-Coder-30B-A3B, Gemma 4 26B-A4B, Qwen3.5-35B-A3B),
+each row with its URL. It was gathered, mapped and checked before any prediction for its rows was computed;
+scripts/fit_efficiency.py never reads it and scripts/heldout_benchmarks.py does not score it yet. This test guards
+that it stays new, sourced, mapped, recent and spread over GPUs, backends and sources; it has no scoring test yet.
 """
 
 from __future__ import annotations
@@ -24,14 +24,14 @@ SEVENTH = "llamabench-heldout-7.csv"
 ROWS = {
     ("AMD Radeon AI PRO R9700", "ROCm"): 20,  # kyuz0/amd-r9700-ai-toolboxes, the ROCm 7.9 toolbox logs (build 7423)
     ("NVIDIA GeForce RTX 3080", "CUDA"): 14,  # khunguraharman/llama.cpp-benchmarks prefill-sweep JSONs (build 10068)
-    ("AMD Radeon RX 7900 XTX", "Vulkan"): 12,  # 1337hero/rx7900xtx-llama-bench-vulcan, three GPU 0 logs (7356, 7361)
+    ("AMD Radeon RX 7900 XTX", "Vulkan"): 16,  # 1337hero/rx7900xtx-llama-bench-vulcan, four GPU 0 logs (7356, 7361)
     ("Intel Arc Pro B70", "SYCL"): 12,  # kyuz0/intel-b70-ai-toolboxes, depth-16384 logs (build 9039)
     ("Intel Arc Pro B70", "Vulkan"): 8,
     ("Radeon 8060S Graphics", "ROCm"): 11,  # kyuz0/amd-strix-halo-toolboxes, ROCm 7 nightlies (builds 9187, 9193)
     ("AMD Radeon 8060S Graphics", "ROCm"): 2,  # the same repository, ROCm 6.4.4 depth-32768 log
     ("AMD Radeon 8060S Graphics", "Vulkan"): 6,  # the same repository, Vulkan AMDVLK logs
     ("Tesla V100-PCIE-16GB", "CUDA"): 10,  # kyuz0/nvidia-v100-ai-toolboxes, 1 to 3 cards (build 9368)
-    ("Tesla P100-PCIE-16GB", "CUDA"): 2,  # kyuz0/nvidia-p100-ai-toolboxes, 2 cards at depth 32768 (build 9234)
+    ("Tesla P100-PCIE-16GB", "CUDA"): 4,  # kyuz0/nvidia-p100-ai-toolboxes, 2 and 4 cards at depth 32768 (build 9234)
     ("Tesla V100-PCIE-32GB", "CUDA"): 2,  # llama.cpp #24127 (master column)
     ("NVIDIA GeForce RTX 4090", "CUDA"): 1,  # llama.cpp #24127 (master column)
     ("AMD Instinct MI60 / MI50", "ROCm"): 1,  # llama.cpp #27962 (master column)
