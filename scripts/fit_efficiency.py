@@ -6,7 +6,7 @@ docs/methodology.md section 5 explains each factor.
     python scripts/fit_efficiency.py --check    # exit 1 if the fitted factors in the file are out of date
     python scripts/fit_efficiency.py --table    # the shipped factors as docs/methodology.md's "Fitted values" block
 
-Data: scripts/data/llamabench-public.csv, the held-out files fitted since (llamabench-heldout.csv, -2, -3, -4:
+Data: scripts/data/llamabench-public.csv, the held-out files fitted since (llamabench-heldout.csv and -2 to -6:
 public_common.FITTED_HELDOUT) and scripts/data/measured-benchmarks.csv (public_common.py).
 """
 

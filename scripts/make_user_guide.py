@@ -154,13 +154,13 @@ SECTIONS = [
      ["script:scripts/real_logs.py --v1-only --summary"]),
     ("How far to trust the speed predictions", "Every predicted speed comes with a band meant to hold 80% of "
      "measurements on a GPU the fit has not seen; read the band, not the point. Leave-one-GPU-out over the "
-     "published llama-bench results the model is fitted on (95 GPUs, `python scripts/public_benchmarks.py`, three "
+     "published llama-bench results the model is fitted on (96 GPUs, `python scripts/public_benchmarks.py`, four "
      "minutes) is in docs/methodology.md section 5. Here the shipped model meets published results it never "
-     "saw, gathered after it was fitted (the fifth and sixth files, scored blind; the four before them are fitted "
-     "since and shown in-sample); prefill follows llama.cpp's build age: "
-     "builds more than a year old, SYCL, ROCm on iGPUs and Vulkan drivers with few rows can be off by 2x, and "
-     "2025-2026 builds on NVIDIA and AMD cards run prefill up to about 2x faster than predicted (docs/methodology.md "
-     "section 5):",
+     "saw, gathered after it was fitted (the seventh file, scored blind; the six before it are fitted since and "
+     "shown in-sample); prefill follows llama.cpp's build and backend: builds more than a year old, SYCL, ROCm on "
+     "iGPUs and Vulkan drivers with few rows can be off by 2x, prefill at depths of 16k-32k tokens off CUDA runs "
+     "about 2x slower than predicted, and 2025-2026 builds on NVIDIA cards run prefill faster than predicted "
+     "(docs/methodology.md section 5):",
      ["script:scripts/heldout_benchmarks.py"]),
     ("Errors", "Bad input gets one line, a hint and a non-zero exit code:",
      ["fit Qwen/Qwen2.5-7B-Instrukt", "fit mistralai/Mistral-Small-24B-Instruct-2501",

@@ -10,7 +10,7 @@ scripts/heldout_benchmarks.py scores the shipped model on published results neve
 Prints median |error| of decode and prefill tok/s per backend and GPU family, the worst GPUs, band
 coverage, and the MI50 rows apart. Targets (issue 11): decode median <= 15%, prefill <= 25%, no GPU
 with a median error of 2x or more, coverage >= 80%, MI50 decode median <= 10%.
-Data: scripts/data/llamabench-public.csv, the held-out files fitted since (llamabench-heldout.csv, -2, -3, -4:
+Data: scripts/data/llamabench-public.csv, the held-out files fitted since (llamabench-heldout.csv and -2 to -6:
 public_common.FITTED_HELDOUT) and measured-benchmarks.csv (see scripts/public_common.py).
 """
 
