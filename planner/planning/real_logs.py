@@ -64,6 +64,7 @@ GPU_PROFILES = (
     ("NVIDIA GeForce RTX 5070 Ti (", "rtx5070ti"),  # V138: the PyTorch total is stated per case
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
+    ("NVIDIA RTX A6000 (", "rtx-a6000"),  # round 14 (V140, V141): the PyTorch total is stated per case
     ("unstated CUDA GPU (78.7", "h100-sxm"),  # Ollama O03: an 80 GB card
     ("unstated CUDA GPU", "rtx3090"),  # Ollama O02: only the estimator's sizes are compared
 )
@@ -162,6 +163,10 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # config.json quantization_config, quoted in the repository's bench/docs/p0b-engine-verification.md) on the
     # Qwen2.5-3B-Instruct shapes (36 layers, hidden 2048, 16/2 heads x 128, vocab 151936, tied: the same doc)
     "Qwen/Qwen2.5-3B-Instruct-AWQ": ("Qwen/Qwen2.5-3B-Instruct", INT4_AWQ, {}),
+    # round 14 (V140, V141, vllm-project/vllm#16141): Qwen's AWQ checkpoint of Qwen2.5-0.5B-Instruct, mapped as round 12
+    # mapped the 3B one (4-bit, group 128, zero points; the 0.5B checkpoint's own config was not read) on the catalog's
+    # Qwen2.5-0.5B-Instruct shapes
+    "Qwen/Qwen2.5-0.5B-Instruct-AWQ": ("Qwen/Qwen2.5-0.5B-Instruct", INT4_AWQ, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -246,6 +251,12 @@ GGUF_GPU_PROFILES = (
     ("RADV RENOIR", "strix-halo"),
     # O23 (round 9): Ollama on the CPU (no GPU discovered); a CUDA stand-in, only the estimator's sizes are compared
     ("no GPU (CPU only", "rtx3090"),
+    # Round 14 (L38-L45): the cards the logs name; L40's two Radeon VII split the layers (the buffers compared are summed)
+    ("AMD Instinct MI60", "mi60"),
+    ("AMD Radeon VII x2", "radeon-vii"),
+    ("Apple M1 Pro", "apple-m1-pro"),  # L41: through MoltenVK (Vulkan0), not Metal
+    ("NVIDIA GeForce RTX 3060 (CUDA0", "rtx3060"),
+    ("NVIDIA GeForce RTX 4070 Ti SUPER (CUDA0", "rtx4070tisuper"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -369,6 +380,30 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    # Round 14 (L38-L45): the shapes each log prints match these configs of the offline catalog
+    "Meta-Llama-3.1-8B-Instruct GGUF (llama: 32 layers, n_embd 4096, 32/8 heads x 128, n_ff 14336, n_vocab 128256, "
+    "n_ctx_train 131072 per the log)": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
+    "microsoft/phi-4 GGUF (phi3 arch per the repository's general.name Phi 4: 40 layers, n_ctx_train 16384 per the "
+    "log)": ("microsoft/phi-4", None, {}),
+    "Llama-3.2-1B-Instruct GGUF (llama: 16 layers, n_embd 2048, n_vocab 128256, n_ctx_train 131072 per the log)": (
+        "meta-llama/Llama-3.2-1B-Instruct",
+        None,
+        {},
+    ),
+    "Qwen2.5-1.5B-Instruct GGUF (qwen2: 28 layers, n_embd 1536, n_vocab 151936, n_ctx_train 32768 per the log; "
+    "338 tensors: tied output)": ("Qwen/Qwen2.5-1.5B-Instruct", None, {}),
+    # L43: a fine-tune with Qwen3-14B's shapes (40 layers, 5120, 40/8 heads x 128, ffn 17408: the catalog's
+    # Qwen/Qwen3-14B) and the vocabulary and context its GGUF prints (151669 tokens, 32768 positions)
+    "Qwen3-14B-shaped GGUF (Tifa-DeepsexV3-14b fine-tune; qwen3: 40 layers, n_embd 5120, 40/8 heads x 128, n_ff "
+    "17408, n_vocab 151669, n_ctx_train 32768 per the log)": (
+        "Qwen/Qwen3-14B",
+        None,
+        {"vocab_size": 151669, "max_position_embeddings": 32768},
+    ),
+    "mistralai/Mistral-7B-Instruct-v0.3 GGUF (llama: 32 layers, n_embd 4096, 8 KV heads, n_vocab 32768, n_ctx_train "
+    "32768 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {}),
+    "gemma-3-27b-it GGUF (gemma3: 62 layers, n_embd 5376, 16 KV heads, n_swa 1024, n_vocab 262144, n_ctx_train 131072 "
+    "per the log)": ("google/gemma-3-27b-it", None, {}),
 }
 
 VLLM_METRICS = (
@@ -749,6 +784,7 @@ HELD_OUT_ROUNDS = (
     {"V": 118, "L": 38, "O": 24},
     {"V": 134, "L": 38, "O": 24},
     {"V": 139, "L": 38, "O": 24},
+    {"V": 140, "L": 38, "O": 24},
 )
 
 
