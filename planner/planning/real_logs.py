@@ -251,7 +251,8 @@ GGUF_GPU_PROFILES = (
     ("RADV RENOIR", "strix-halo"),
     # O23 (round 9): Ollama on the CPU (no GPU discovered); a CUDA stand-in, only the estimator's sizes are compared
     ("no GPU (CPU only", "rtx3090"),
-    # Round 14 (L38-L45): the cards the logs name; L40's two Radeon VII split the layers (the buffers compared are summed)
+    # Round 14 (L38-L45): the cards the logs name; L40's two Radeon VII split the layers (the buffers compared are
+    # summed)
     ("AMD Instinct MI60", "mi60"),
     ("AMD Radeon VII x2", "radeon-vii"),
     ("Apple M1 Pro", "apple-m1-pro"),  # L41: through MoltenVK (Vulkan0), not Metal
