@@ -258,6 +258,9 @@ GGUF_GPU_PROFILES = (
     ("Apple M1 Pro", "apple-m1-pro"),  # L41: through MoltenVK (Vulkan0), not Metal
     ("NVIDIA GeForce RTX 3060 (CUDA0", "rtx3060"),
     ("NVIDIA GeForce RTX 4070 Ti SUPER (CUDA0", "rtx4070tisuper"),
+    ("A800-SXM4-80GB MIG 7g.80gb", "a800-80gb"),  # L46: the whole A800 as one MIG instance
+    ("NVIDIA GeForce RTX 3060 Ti (CUDA0", "rtx3060"),  # L47: no 3060 Ti profile; a CUDA stand-in, size-free buffers
+    ("NVIDIA GeForce RTX 4090 (CUDA0", "rtx4090"),  # L48
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -405,6 +408,14 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "32768 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {}),
     "gemma-3-27b-it GGUF (gemma3: 62 layers, n_embd 5376, 16 KV heads, n_swa 1024, n_vocab 262144, n_ctx_train 131072 "
     "per the log)": ("google/gemma-3-27b-it", None, {}),
+    # L46: Llama 3.3 70B has the Llama 3.1 70B shapes the log prints (80 layers, 8192, 64/8 heads, ffn 28672, 128256)
+    "Llama-3.3-70B-Instruct GGUF (llama: 80 layers, n_embd 8192, 64/8 heads, n_ff 28672, n_vocab 128256, n_ctx_train "
+    "131072 per the log)": ("meta-llama/Llama-3.1-70B-Instruct", None, {}),
+    "gemma-2-2b-it GGUF (gemma2: 26 layers, n_embd 2304, 8/4 heads x 256, n_swa 4096, n_ff 9216, n_vocab 256000, "
+    "n_ctx_train 8192 per the log)": ("google/gemma-2-2b-it", None, {}),
+    # L48: Mistral-7B-Instruct v0.2 has v0.3's shapes with the 32000-token vocabulary its log prints (as for L33)
+    "mistral-7b-instruct-v0.2 GGUF (llama: 32 layers, n_embd 4096, 32/8 heads, n_ff 14336, n_vocab 32000, rope base "
+    "1e6, n_ctx_train 32768 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {"vocab_size": 32000}),
 }
 
 VLLM_METRICS = (
