@@ -64,7 +64,8 @@ ROUND_12_MISSES = {"V134", "V137", "V138"}
 # Round 13 (tests/data/real-engine-logs.md): none; its one case, V139, is a warm start (vllm#54479) and holds
 ROUND_13_MISSES: set[str] = set()
 # Round 14 (tests/data/real-engine-logs.md): none among the vLLM V1 KV figures; V140 (vLLM 0.8.3 V1 on an RTX A6000,
-# vllm-project/vllm#16141) is -1.0%. Its llama.cpp misses are in ROUND_14_LLAMACPP_MISSES below.
+# vllm-project/vllm#16141, a warm start) is -1.0%. Its llama.cpp misses are in ROUND_14_MODEL_MISSES,
+# ROUND_14_KV_MISSES and ROUND_14_HOST_MISSES below.
 ROUND_14_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
@@ -1832,3 +1833,12 @@ def test_round_14_vllm_golden_rows(case, metric, logged, within):
     assert row.source_url == VLLM_16141
     assert abs(row.error) <= within, _message(row)
     assert row.engine_version == ("0.8" if case == "V140" else "v0")
+
+
+def test_round_14_cases_state_their_compile_cache():
+    # V140's log loads vLLM's compiled graph from the cache ("Directly load the compiled graph for shape None from the
+    # cache", vllm-project/vllm#16141): a warm start. V141 is the V0 engine of the same image (no torch.compile line),
+    # and the llama.cpp cases have no such cache: neither is tagged.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 15}
+    tagged = {c: case.setting("compile_cache") for c, case in cases.items() if case.setting("compile_cache")}
+    assert tagged == {"V140": "warm"}
