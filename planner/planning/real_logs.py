@@ -219,6 +219,7 @@ def _dated_before(case: LogCase, day: str) -> bool:
 # card's size; where a case offloads partially its text names the memory the log reports.
 GGUF_GPU_PROFILES = (
     ("V100-PCIE-16GB", "v100-sxm2-16gb"),
+    ("Apple M4 Max", "apple-m4-max"),  # L51 (round 14), before the "Apple M4" entry it contains
     ("Apple M4", "apple-m4"),
     ("two of about 40 GB", "a100-40gb"),
     ("memory.available 24.0 GiB", "rx7900xtx"),
@@ -251,7 +252,7 @@ GGUF_GPU_PROFILES = (
     ("RADV RENOIR", "strix-halo"),
     # O23 (round 9): Ollama on the CPU (no GPU discovered); a CUDA stand-in, only the estimator's sizes are compared
     ("no GPU (CPU only", "rtx3090"),
-    # Round 14 (L38-L45): the cards the logs name; L40's two Radeon VII split the layers (the buffers compared are
+    # Round 14 (L38-L48): the cards the logs name; L40's two Radeon VII split the layers (the buffers compared are
     # summed)
     ("AMD Instinct MI60", "mi60"),
     ("AMD Radeon VII x2", "radeon-vii"),
@@ -261,6 +262,7 @@ GGUF_GPU_PROFILES = (
     ("A800-SXM4-80GB MIG 7g.80gb", "a800-80gb"),  # L46: the whole A800 as one MIG instance
     ("NVIDIA GeForce RTX 3060 Ti (CUDA0", "rtx3060"),  # L47: no 3060 Ti profile; a CUDA stand-in, size-free buffers
     ("NVIDIA GeForce RTX 4090 (CUDA0", "rtx4090"),  # L48
+    ("Apple M2 Max", "apple-m2-max"),  # L50 (Metal)
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -384,7 +386,7 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
-    # Round 14 (L38-L45): the shapes each log prints match these configs of the offline catalog
+    # Round 14 (L38-L48): the shapes each log prints match these configs of the offline catalog
     "Meta-Llama-3.1-8B-Instruct GGUF (llama: 32 layers, n_embd 4096, 32/8 heads x 128, n_ff 14336, n_vocab 128256, "
     "n_ctx_train 131072 per the log)": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
     "microsoft/phi-4 GGUF (phi3 arch per the repository's general.name Phi 4: 40 layers, n_ctx_train 16384 per the "
@@ -416,6 +418,12 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # L48: Mistral-7B-Instruct v0.2 has v0.3's shapes with the 32000-token vocabulary its log prints (as for L33)
     "mistral-7b-instruct-v0.2 GGUF (llama: 32 layers, n_embd 4096, 32/8 heads, n_ff 14336, n_vocab 32000, rope base "
     "1e6, n_ctx_train 32768 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {"vocab_size": 32000}),
+    "Phi-3.5-mini-instruct GGUF (phi3: 32 layers, n_embd 3072, 32/32 heads x 96, n_vocab 32064, n_ctx_train 131072 "
+    "per the log)": ("microsoft/Phi-3.5-mini-instruct", None, {}),
+    # L51: gemma-2b-it has the catalog's gemma-2b shapes (18 layers, 2048, 8/1 heads x 256); its GGUF prints a
+    # vocabulary of 256128 (the f32 token_embd, 256128 x 2048 x 4 B = 2001.00 MiB, is the logged CPU_Mapped buffer)
+    "gemma-2b-it GGUF (gemma: 18 layers, n_embd 2048, 8/1 heads x 256, n_vocab 256128, n_ctx_train 8192 per the "
+    "log)": ("google/gemma-2b", None, {"vocab_size": 256128}),
 }
 
 VLLM_METRICS = (

@@ -1687,7 +1687,7 @@ VLLM_16141 = "https://github.com/vllm-project/vllm/issues/16141"
 def test_round_14_is_the_fifteenth_entry():
     assert HELD_OUT_ROUNDS[14] == {"V": 140, "L": 38, "O": 24}  # no Ollama case: O stays at 24
     assert [held_out_round(c) for c in ("V139", "V140", "L37", "L38", "O23")] == [14, 15, 10, 15, 10]
-    assert _entry_cases(15) == [f"L{n}" for n in range(38, 49)] + ["V140", "V141"]
+    assert _entry_cases(15) == [f"L{n}" for n in range(38, 52)] + ["V140", "V141"]
 
 
 @pytest.mark.parametrize(
@@ -1757,6 +1757,29 @@ def test_round_14_is_the_fifteenth_entry():
         ("L48", "gpu_compute_buffer_mib", 2094.50, 0.01, LCPP + "7450"),
         ("L48", "host_compute_buffer_mib", 70.51, 0.02, LCPP + "7450"),
         ("L48", "cpu_model_buffer_mib", 41.02, 0.01, LCPP + "7450"),
+        # llama.cpp#8213 (a June 2024 build in Docker on an RX 7900 XTX, ROCm 6.1.2, Mistral-7B-Instruct-v0.3 Q8_0 at
+        # n_ctx 512): "ROCm0 buffer size = 7209.02 MiB", "CPU buffer size = 136.00 MiB", "ROCm0 KV buffer size = 64.00
+        # MiB", "ROCm0 compute buffer size = 81.00 MiB", "ROCm_Host compute buffer size = 9.01 MiB"
+        ("L49", "gpu_model_buffer_mib", 7209.02, 0.01, LCPP + "8213"),
+        ("L49", "cpu_model_buffer_mib", 136.00, 0.01, LCPP + "8213"),
+        ("L49", "gpu_kv_buffer_mib", 64.00, 0.01, LCPP + "8213"),
+        ("L49", "gpu_compute_buffer_mib", 81.00, 0.01, LCPP + "8213"),
+        ("L49", "host_compute_buffer_mib", 9.01, 0.02, LCPP + "8213"),
+        # llama.cpp#9112 (build 3609, an Apple M2 Max on Metal, llama-server at its default 131072 context,
+        # Phi-3.5-mini-instruct Q8_0): "Metal buffer size = 3772.58 MiB", "CPU buffer size = 99.81 MiB", "Metal KV
+        # buffer size = 49152.00 MiB", "Metal compute buffer size = 8484.00 MiB" (8478.00 planned), "CPU compute buffer
+        # size = 262.01 MiB"
+        ("L50", "gpu_model_buffer_mib", 3772.58, 0.02, LCPP + "9112"),
+        ("L50", "cpu_model_buffer_mib", 99.81, 0.01, LCPP + "9112"),
+        ("L50", "gpu_kv_buffer_mib", 49152.00, 0.01, LCPP + "9112"),
+        ("L50", "gpu_compute_buffer_mib", 8484.00, 6.01, LCPP + "9112"),
+        ("L50", "host_compute_buffer_mib", 262.01, 0.02, LCPP + "9112"),
+        # llama.cpp#12277 (build 4857, an Apple M4 Max on Metal, llama-cli at n_ctx 4096, gemma-2b-it in f32): "Metal KV
+        # buffer size = 72.00 MiB", "Metal compute buffer size = 504.25 MiB" (the logits of 512 rows over 256128
+        # tokens, 500.25, + one [2048, 512] f32 row), "CPU compute buffer size = 12.01 MiB"
+        ("L51", "gpu_kv_buffer_mib", 72.00, 0.01, LCPP + "12277"),
+        ("L51", "gpu_compute_buffer_mib", 504.25, 0.01, LCPP + "12277"),
+        ("L51", "host_compute_buffer_mib", 12.01, 0.02, LCPP + "12277"),
     ],
 )
 def test_round_14_llamacpp_golden_rows(case, metric, logged, within, url):
