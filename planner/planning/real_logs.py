@@ -424,6 +424,10 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # vocabulary of 256128 (the f32 token_embd, 256128 x 2048 x 4 B = 2001.00 MiB, is the logged CPU_Mapped buffer)
     "gemma-2b-it GGUF (gemma: 18 layers, n_embd 2048, 8/1 heads x 256, n_vocab 256128, n_ctx_train 8192 per the "
     "log)": ("google/gemma-2b", None, {"vocab_size": 256128}),
+    # L52: the text model of Qwen2.5-VL-32B-Instruct has the catalog's Qwen2.5-32B-Instruct shapes, as its log prints
+    # them (at the reserve the batch holds tokens, so no image input is built; the mmproj's buffers are not compared)
+    "Qwen2.5-VL-32B-Instruct GGUF, the text model (qwen2vl: 64 layers, n_embd 5120, 40/8 heads x 128, n_ff 27648, "
+    "n_vocab 152064, n_ctx_train 128000 per the log)": ("Qwen/Qwen2.5-32B-Instruct", None, {}),
 }
 
 VLLM_METRICS = (

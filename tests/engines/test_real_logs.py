@@ -1687,7 +1687,7 @@ VLLM_16141 = "https://github.com/vllm-project/vllm/issues/16141"
 def test_round_14_is_the_fifteenth_entry():
     assert HELD_OUT_ROUNDS[14] == {"V": 140, "L": 38, "O": 24}  # no Ollama case: O stays at 24
     assert [held_out_round(c) for c in ("V139", "V140", "L37", "L38", "O23")] == [14, 15, 10, 15, 10]
-    assert _entry_cases(15) == [f"L{n}" for n in range(38, 52)] + ["V140", "V141"]
+    assert _entry_cases(15) == [f"L{n}" for n in range(38, 53)] + ["V140", "V141"]
 
 
 @pytest.mark.parametrize(
@@ -1780,6 +1780,12 @@ def test_round_14_is_the_fifteenth_entry():
         ("L51", "gpu_kv_buffer_mib", 72.00, 0.01, LCPP + "12277"),
         ("L51", "gpu_compute_buffer_mib", 504.25, 0.01, LCPP + "12277"),
         ("L51", "host_compute_buffer_mib", 12.01, 0.02, LCPP + "12277"),
+        # llama.cpp#14663 (build 5884's Docker image on an H100 80GB HBM3, llama-mtmd-cli -ngl 100 at n_ctx 4096,
+        # Qwen2.5-VL-32B-Instruct BF16, its text model): "CUDA0 KV buffer size = 1024.00 MiB", "CUDA0 compute buffer
+        # size = 368.01 MiB" (362.00 planned, -1.6%), "CUDA_Host compute buffer size = 18.01 MiB"
+        ("L52", "gpu_kv_buffer_mib", 1024.00, 0.01, LCPP + "14663"),
+        ("L52", "gpu_compute_buffer_mib", 368.01, 6.02, LCPP + "14663"),
+        ("L52", "host_compute_buffer_mib", 18.01, 0.02, LCPP + "14663"),
     ],
 )
 def test_round_14_llamacpp_golden_rows(case, metric, logged, within, url):
