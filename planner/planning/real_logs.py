@@ -39,6 +39,7 @@ FP8_BLOCK = QuantConfig("fp8", 8, None, False, block_size=(128, 128))  # Qwen3 -
 GPU_PROFILES = (
     ("H200", "h200"),
     ("MI50 16 GB", "mi50-16gb"),
+    ("H100 NVL", "h100-nvl"),  # V142 (round 14): the runtime total is the profile's (not logged)
     ("H100 PCIe", "h100-pcie"),  # V96 (round 8): its runtime total is derived (nominal x 0.9898), not logged
     ("H100", "h100-sxm"),
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
@@ -167,6 +168,10 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # mapped the 3B one (4-bit, group 128, zero points; the 0.5B checkpoint's own config was not read) on the catalog's
     # Qwen2.5-0.5B-Instruct shapes
     "Qwen/Qwen2.5-0.5B-Instruct-AWQ": ("Qwen/Qwen2.5-0.5B-Instruct", INT4_AWQ, {}),
+    # V142 (vllm-project/vllm#16259): hugging-quants' AWQ INT4 checkpoint of Llama 3.1 405B Instruct, mapped as the AWQ
+    # checkpoints above (4-bit, group 128, zero points; its own config was not read) on the catalog's Llama-3.1-405B
+    # shapes (126 layers, hidden 16384, 128/8 heads, ffn 53248, vocab 128256: the base and Instruct models share them)
+    "hugging-quants/Meta-Llama-3.1-405B-Instruct-AWQ-INT4": ("meta-llama/Llama-3.1-405B", INT4_AWQ, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),

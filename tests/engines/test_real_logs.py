@@ -63,10 +63,12 @@ ROUND_11_MISSES = {"V101", "V120", "V127", "V128"}
 ROUND_12_MISSES = {"V134", "V137", "V138"}
 # Round 13 (tests/data/real-engine-logs.md): none; its one case, V139, is a warm start (vllm#54479) and holds
 ROUND_13_MISSES: set[str] = set()
-# Round 14 (tests/data/real-engine-logs.md): none among the vLLM V1 KV figures; V140 (vLLM 0.8.3 V1 on an RTX A6000,
-# vllm-project/vllm#16141, a warm start) is -1.0%. Its llama.cpp misses are in ROUND_14_MODEL_MISSES,
+# Round 14 (tests/data/real-engine-logs.md): V142, Llama-3.1-405B AWQ-INT4 at TP 4 on four H100 NVL, vLLM 0.8.3 V1
+# (vllm-project/vllm#16259): 132,464 KV tokens logged, 267,040 planned (+101.6%); a cold torch.compile stated by vLLM's
+# own line ("Compiling a graph for general shape takes 158.06 s"), the rest not traced. V140 (vLLM 0.8.3 V1 on an RTX
+# A6000, vllm-project/vllm#16141, a warm start) is -1.0%. Its llama.cpp misses are in ROUND_14_MODEL_MISSES,
 # ROUND_14_KV_MISSES and ROUND_14_HOST_MISSES below.
-ROUND_14_MISSES: set[str] = set()
+ROUND_14_MISSES = {"V142"}
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -1687,7 +1689,7 @@ VLLM_16141 = "https://github.com/vllm-project/vllm/issues/16141"
 def test_round_14_is_the_fifteenth_entry():
     assert HELD_OUT_ROUNDS[14] == {"V": 140, "L": 38, "O": 24}  # no Ollama case: O stays at 24
     assert [held_out_round(c) for c in ("V139", "V140", "L37", "L38", "O23")] == [14, 15, 10, 15, 10]
-    assert _entry_cases(15) == [f"L{n}" for n in range(38, 53)] + ["V140", "V141"]
+    assert _entry_cases(15) == [f"L{n}" for n in range(38, 53)] + ["V140", "V141", "V142"]
 
 
 @pytest.mark.parametrize(
@@ -1870,4 +1872,19 @@ def test_round_14_cases_state_their_compile_cache():
     # and the llama.cpp cases have no such cache: neither is tagged.
     cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 15}
     tagged = {c: case.setting("compile_cache") for c, case in cases.items() if case.setting("compile_cache")}
-    assert tagged == {"V140": "warm"}
+    assert tagged == {"V140": "warm", "V142": "cold"}
+
+
+def test_round_14_v142_is_a_cold_405b_start_at_tp_4():
+    # vllm-project/vllm#16259 (vLLM 0.8.3 V1, hugging-quants/Meta-Llama-3.1-405B-Instruct-AWQ-INT4, TP 4 over Ray on
+    # four H100 NVL, --gpu-memory-utilization 0.91, --max-num-batched-tokens 1024): "Model loading took 51.1453 GiB"
+    # (-1.1%), "GPU KV cache size: 132,464 tokens" (the first of the four workers' 132,400-132,560), "Maximum
+    # concurrency for 131,072 tokens per request: 1.01x". The plan leaves about twice that KV; the log compiles from
+    # scratch inside the memory profile ("Compiling a graph for general shape takes 158.06 s"), vLLM issue #54122's
+    # mechanism, which reports "tens of GiB per GPU" on large cards.
+    weights = _logged("V142", "weights_gib", 51.1453)
+    tokens = _logged("V142", "kv_cache_tokens", 132464)
+    assert weights.source_url == tokens.source_url == "https://github.com/vllm-project/vllm/issues/16259"
+    assert abs(weights.error) <= 0.02, _message(weights)
+    assert abs(tokens.predicted - 267040) <= 16, _message(tokens)
+    assert tokens.compile_cache == "cold"
