@@ -268,6 +268,10 @@ GGUF_GPU_PROFILES = (
     ("NVIDIA GeForce RTX 3060 Ti (CUDA0", "rtx3060"),  # L47: no 3060 Ti profile; a CUDA stand-in, size-free buffers
     ("NVIDIA GeForce RTX 4090 (CUDA0", "rtx4090"),  # L48
     ("Apple M2 Max", "apple-m2-max"),  # L50 (Metal)
+    # L53, L54 (SYCL): an Arc A380 (6 GB) and an Iris Xe iGPU have no profile; the Arc A770 stands in (the buffers
+    # compared do not depend on the card's size)
+    ("Intel Arc A380", "arc-a770"),
+    ("Intel Iris Xe", "arc-a770"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -429,6 +433,15 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # vocabulary of 256128 (the f32 token_embd, 256128 x 2048 x 4 B = 2001.00 MiB, is the logged CPU_Mapped buffer)
     "gemma-2b-it GGUF (gemma: 18 layers, n_embd 2048, 8/1 heads x 256, n_vocab 256128, n_ctx_train 8192 per the "
     "log)": ("google/gemma-2b", None, {"vocab_size": 256128}),
+    "Llama-2-7B GGUF (llama-2-7b.Q4_0.gguf; llama: 32 layers, n_embd 4096, 32/32 heads x 128, n_vocab 32000, "
+    "n_ctx_train 4096 per the log)": ("meta-llama/Llama-2-7b-hf", None, {}),
+    "Llama-3.2-3B-Instruct GGUF (llama: 28 layers, n_embd 3072, 24/8 heads, n_vocab 128256 per the log)": (
+        "meta-llama/Llama-3.2-3B-Instruct",
+        None,
+        {},
+    ),
+    "Qwen2-7B GGUF (Qwen2-7B-Q8_0.gguf; qwen2: 28 layers, n_embd 3584, 28/4 heads, n_ff 18944, n_vocab 152064, "
+    "n_ctx_train 131072 per the log)": ("Qwen/Qwen2-7B", None, {}),
     # L52: the text model of Qwen2.5-VL-32B-Instruct has the catalog's Qwen2.5-32B-Instruct shapes, as its log prints
     # them (at the reserve the batch holds tokens, so no image input is built; the mmproj's buffers are not compared)
     "Qwen2.5-VL-32B-Instruct GGUF, the text model (qwen2vl: 64 layers, n_embd 5120, 40/8 heads x 128, n_ff 27648, "
