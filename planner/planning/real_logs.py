@@ -39,6 +39,7 @@ FP8_BLOCK = QuantConfig("fp8", 8, None, False, block_size=(128, 128))  # Qwen3 -
 GPU_PROFILES = (
     ("H200", "h200"),
     ("MI50 16 GB", "mi50-16gb"),
+    ("H100 NVL", "h100-nvl"),  # V142 (round 14): the runtime total is the profile's (not logged)
     ("H100 PCIe", "h100-pcie"),  # V96 (round 8): its runtime total is derived (nominal x 0.9898), not logged
     ("H100", "h100-sxm"),
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
@@ -64,6 +65,7 @@ GPU_PROFILES = (
     ("NVIDIA GeForce RTX 5070 Ti (", "rtx5070ti"),  # V138: the PyTorch total is stated per case
     ("7900 XTX", "rx7900xtx"),
     ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
+    ("NVIDIA RTX A6000 (", "rtx-a6000"),  # round 14 (V140, V141): the PyTorch total is stated per case
     ("unstated CUDA GPU (78.7", "h100-sxm"),  # Ollama O03: an 80 GB card
     ("unstated CUDA GPU", "rtx3090"),  # Ollama O02: only the estimator's sizes are compared
 )
@@ -162,6 +164,14 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # config.json quantization_config, quoted in the repository's bench/docs/p0b-engine-verification.md) on the
     # Qwen2.5-3B-Instruct shapes (36 layers, hidden 2048, 16/2 heads x 128, vocab 151936, tied: the same doc)
     "Qwen/Qwen2.5-3B-Instruct-AWQ": ("Qwen/Qwen2.5-3B-Instruct", INT4_AWQ, {}),
+    # round 14 (V140, V141, vllm-project/vllm#16141): Qwen's AWQ checkpoint of Qwen2.5-0.5B-Instruct, mapped as round 12
+    # mapped the 3B one (4-bit, group 128, zero points; the 0.5B checkpoint's own config was not read) on the catalog's
+    # Qwen2.5-0.5B-Instruct shapes
+    "Qwen/Qwen2.5-0.5B-Instruct-AWQ": ("Qwen/Qwen2.5-0.5B-Instruct", INT4_AWQ, {}),
+    # V142 (vllm-project/vllm#16259): hugging-quants' AWQ INT4 checkpoint of Llama 3.1 405B Instruct, mapped as the AWQ
+    # checkpoints above (4-bit, group 128, zero points; its own config was not read) on the catalog's Llama-3.1-405B
+    # shapes (126 layers, hidden 16384, 128/8 heads, ffn 53248, vocab 128256: the base and Instruct models share them)
+    "hugging-quants/Meta-Llama-3.1-405B-Instruct-AWQ-INT4": ("meta-llama/Llama-3.1-405B", INT4_AWQ, {}),
     "qwen2.5:14b-instruct (named in the issue)": ("Qwen/Qwen2.5-14B-Instruct", None, {}),
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
@@ -214,6 +224,7 @@ def _dated_before(case: LogCase, day: str) -> bool:
 # card's size; where a case offloads partially its text names the memory the log reports.
 GGUF_GPU_PROFILES = (
     ("V100-PCIE-16GB", "v100-sxm2-16gb"),
+    ("Apple M4 Max", "apple-m4-max"),  # L51 (round 14), before the "Apple M4" entry it contains
     ("Apple M4", "apple-m4"),
     ("two of about 40 GB", "a100-40gb"),
     ("memory.available 24.0 GiB", "rx7900xtx"),
@@ -246,6 +257,21 @@ GGUF_GPU_PROFILES = (
     ("RADV RENOIR", "strix-halo"),
     # O23 (round 9): Ollama on the CPU (no GPU discovered); a CUDA stand-in, only the estimator's sizes are compared
     ("no GPU (CPU only", "rtx3090"),
+    # Round 14 (L38-L48): the cards the logs name; L40's two Radeon VII split the layers (the buffers compared are
+    # summed)
+    ("AMD Instinct MI60", "mi60"),
+    ("AMD Radeon VII x2", "radeon-vii"),
+    ("Apple M1 Pro", "apple-m1-pro"),  # L41: through MoltenVK (Vulkan0), not Metal
+    ("NVIDIA GeForce RTX 3060 (CUDA0", "rtx3060"),
+    ("NVIDIA GeForce RTX 4070 Ti SUPER (CUDA0", "rtx4070tisuper"),
+    ("A800-SXM4-80GB MIG 7g.80gb", "a800-80gb"),  # L46: the whole A800 as one MIG instance
+    ("NVIDIA GeForce RTX 3060 Ti (CUDA0", "rtx3060"),  # L47: no 3060 Ti profile; a CUDA stand-in, size-free buffers
+    ("NVIDIA GeForce RTX 4090 (CUDA0", "rtx4090"),  # L48
+    ("Apple M2 Max", "apple-m2-max"),  # L50 (Metal)
+    # L53, L54 (SYCL): an Arc A380 (6 GB) and an Iris Xe iGPU have no profile; the Arc A770 stands in (the buffers
+    # compared do not depend on the card's size)
+    ("Intel Arc A380", "arc-a770"),
+    ("Intel Iris Xe", "arc-a770"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -369,6 +395,57 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    # Round 14 (L38-L48): the shapes each log prints match these configs of the offline catalog
+    "Meta-Llama-3.1-8B-Instruct GGUF (llama: 32 layers, n_embd 4096, 32/8 heads x 128, n_ff 14336, n_vocab 128256, "
+    "n_ctx_train 131072 per the log)": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
+    "microsoft/phi-4 GGUF (phi3 arch per the repository's general.name Phi 4: 40 layers, n_ctx_train 16384 per the "
+    "log)": ("microsoft/phi-4", None, {}),
+    "Llama-3.2-1B-Instruct GGUF (llama: 16 layers, n_embd 2048, n_vocab 128256, n_ctx_train 131072 per the log)": (
+        "meta-llama/Llama-3.2-1B-Instruct",
+        None,
+        {},
+    ),
+    "Qwen2.5-1.5B-Instruct GGUF (qwen2: 28 layers, n_embd 1536, n_vocab 151936, n_ctx_train 32768 per the log; "
+    "338 tensors: tied output)": ("Qwen/Qwen2.5-1.5B-Instruct", None, {}),
+    # L43: a fine-tune with Qwen3-14B's shapes (40 layers, 5120, 40/8 heads x 128, ffn 17408: the catalog's
+    # Qwen/Qwen3-14B) and the vocabulary and context its GGUF prints (151669 tokens, 32768 positions)
+    "Qwen3-14B-shaped GGUF (Tifa-DeepsexV3-14b fine-tune; qwen3: 40 layers, n_embd 5120, 40/8 heads x 128, n_ff "
+    "17408, n_vocab 151669, n_ctx_train 32768 per the log)": (
+        "Qwen/Qwen3-14B",
+        None,
+        {"vocab_size": 151669, "max_position_embeddings": 32768},
+    ),
+    "mistralai/Mistral-7B-Instruct-v0.3 GGUF (llama: 32 layers, n_embd 4096, 8 KV heads, n_vocab 32768, n_ctx_train "
+    "32768 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {}),
+    "gemma-3-27b-it GGUF (gemma3: 62 layers, n_embd 5376, 16 KV heads, n_swa 1024, n_vocab 262144, n_ctx_train 131072 "
+    "per the log)": ("google/gemma-3-27b-it", None, {}),
+    # L46: Llama 3.3 70B has the Llama 3.1 70B shapes the log prints (80 layers, 8192, 64/8 heads, ffn 28672, 128256)
+    "Llama-3.3-70B-Instruct GGUF (llama: 80 layers, n_embd 8192, 64/8 heads, n_ff 28672, n_vocab 128256, n_ctx_train "
+    "131072 per the log)": ("meta-llama/Llama-3.1-70B-Instruct", None, {}),
+    "gemma-2-2b-it GGUF (gemma2: 26 layers, n_embd 2304, 8/4 heads x 256, n_swa 4096, n_ff 9216, n_vocab 256000, "
+    "n_ctx_train 8192 per the log)": ("google/gemma-2-2b-it", None, {}),
+    # L48: Mistral-7B-Instruct v0.2 has v0.3's shapes with the 32000-token vocabulary its log prints (as for L33)
+    "mistral-7b-instruct-v0.2 GGUF (llama: 32 layers, n_embd 4096, 32/8 heads, n_ff 14336, n_vocab 32000, rope base "
+    "1e6, n_ctx_train 32768 per the log)": ("mistralai/Mistral-7B-Instruct-v0.3", None, {"vocab_size": 32000}),
+    "Phi-3.5-mini-instruct GGUF (phi3: 32 layers, n_embd 3072, 32/32 heads x 96, n_vocab 32064, n_ctx_train 131072 "
+    "per the log)": ("microsoft/Phi-3.5-mini-instruct", None, {}),
+    # L51: gemma-2b-it has the catalog's gemma-2b shapes (18 layers, 2048, 8/1 heads x 256); its GGUF prints a
+    # vocabulary of 256128 (the f32 token_embd, 256128 x 2048 x 4 B = 2001.00 MiB, is the logged CPU_Mapped buffer)
+    "gemma-2b-it GGUF (gemma: 18 layers, n_embd 2048, 8/1 heads x 256, n_vocab 256128, n_ctx_train 8192 per the "
+    "log)": ("google/gemma-2b", None, {"vocab_size": 256128}),
+    "Llama-2-7B GGUF (llama-2-7b.Q4_0.gguf; llama: 32 layers, n_embd 4096, 32/32 heads x 128, n_vocab 32000, "
+    "n_ctx_train 4096 per the log)": ("meta-llama/Llama-2-7b-hf", None, {}),
+    "Llama-3.2-3B-Instruct GGUF (llama: 28 layers, n_embd 3072, 24/8 heads, n_vocab 128256 per the log)": (
+        "meta-llama/Llama-3.2-3B-Instruct",
+        None,
+        {},
+    ),
+    "Qwen2-7B GGUF (Qwen2-7B-Q8_0.gguf; qwen2: 28 layers, n_embd 3584, 28/4 heads, n_ff 18944, n_vocab 152064, "
+    "n_ctx_train 131072 per the log)": ("Qwen/Qwen2-7B", None, {}),
+    # L52: the text model of Qwen2.5-VL-32B-Instruct has the catalog's Qwen2.5-32B-Instruct shapes, as its log prints
+    # them (at the reserve the batch holds tokens, so no image input is built; the mmproj's buffers are not compared)
+    "Qwen2.5-VL-32B-Instruct GGUF, the text model (qwen2vl: 64 layers, n_embd 5120, 40/8 heads x 128, n_ff 27648, "
+    "n_vocab 152064, n_ctx_train 128000 per the log)": ("Qwen/Qwen2.5-32B-Instruct", None, {}),
 }
 
 VLLM_METRICS = (
@@ -749,6 +826,7 @@ HELD_OUT_ROUNDS = (
     {"V": 118, "L": 38, "O": 24},
     {"V": 134, "L": 38, "O": 24},
     {"V": 139, "L": 38, "O": 24},
+    {"V": 140, "L": 38, "O": 24},
 )
 
 
