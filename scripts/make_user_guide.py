@@ -145,11 +145,13 @@ SECTIONS = [
      "that matter to a plan today are vLLM 0.2x/0.3x starts without a compile cache, a known vLLM bug (issue "
      "#54122, open): the model compiles inside vLLM's memory profile and that boot logs up to 2.4 GiB less KV "
      "cache than planned here (V102, V108, V114, V120, V128, V134, V137, V138, on 6-24 GB cards: 17% to 42% fewer "
-     "tokens than planned; more on large GPUs upstream), while a start with the cache warm, or with "
+     "tokens than planned; more on large GPUs upstream, and half the planned tokens in a cold 0.8.3 start of "
+     "Llama-3.1-405B AWQ at TP 4 on four H100 NVL, V142), while a start with the cache warm, or with "
      "`--enforce-eager`, holds the plan; every such plan says so in a note, and the summary below also leaves out "
      "the starts their sources state were cold (marked '(cold)'). A container that does not keep ~/.cache/vllm "
      "starts cold every time. llama.cpp's compute buffer on Vulkan "
-     "without flash attention at long contexts (L35) can be twice the plan. tests/data/real-engine-logs.md records "
+     "without flash attention at long contexts (L35) can be twice the plan, and llama.cpp's pipeline-parallel "
+     "copies over two GPUs (L40) are not modelled. tests/data/real-engine-logs.md records "
      "each miss with what is known of its cause:",
      ["script:scripts/real_logs.py --v1-only --summary"]),
     ("How far to trust the speed predictions", "Every predicted speed comes with a band meant to hold 80% of "

@@ -202,7 +202,8 @@ VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08)
 # n_seqs, n_tokens)) and build the attention mask as an f32 input cast on the device: every log format before
 # the llama_kv_cache rename (llama_new_context_with_model, llama_init_from_model, llama_kv_cache_init,
 # llama_kv_cache_unified), and dated builds up to mid 2025. Later builds reserve min(n_ubatch, n_outputs_max)
-# rows: llama-server sets n_outputs_max to its slot count, other tools leave it at n_batch.
+# rows: other tools leave n_outputs_max at n_batch, and llama-server sets it to its slot count from llama.cpp#23861
+# (2026-05-29; a server dated before it reserves n_ubatch rows, _llamacpp).
 _BEFORE_UNIFIED_KV = r"llama_kv_cache_init|llama_new_context_with_model|llama_init_from_model|2024|Jan 2025"
 OLD_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV + r"|llama_kv_cache_unified")
 # Builds before llama.cpp#14158 (the GGML_OP_GLU ops, June 2025; engines/llamacpp.py pre_glu_graph): every log format
@@ -214,9 +215,19 @@ PRE_GLU_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV)
 _STATED_DATE = re.compile(r"\b(20\d\d-[01]\d-[0-3]\d)\b")
 
 
+# An upstream release tag the source names (the `b7146` of llama.cpp's release binaries, `llama-b7146-...`; not a
+# fork's own build counter) is no newer than a release known to exist on a day: build 7361 ran on 2025-12-11
+# (scripts/data/llamabench-heldout-5.csv, 1337hero/rx7900xtx-llama-bench-vulcan's log of that day).
+_RELEASE_TAG = re.compile(r"(?:^|llama-)b(\d{4,5})\b")
+KNOWN_RELEASES = ((7361, "2025-12-11"),)
+
+
 def _dated_before(case: LogCase, day: str) -> bool:
     m = _STATED_DATE.search(case.engine_version)
-    return m is not None and m.group(1) < day
+    if m is not None and m.group(1) < day:
+        return True
+    tag = _RELEASE_TAG.search(case.engine_version)
+    return tag is not None and any(int(tag.group(1)) <= b and d < day for b, d in KNOWN_RELEASES)
 
 
 # GGUF engines' cases (llama.cpp L10+, Ollama O10+): GPU text -> profile and model text -> config, consulted
@@ -657,10 +668,23 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     ubatch = _int(case.setting("n_ubatch")) or 512
     batch = max(_int(case.setting("n_batch")) or 2048, ubatch)
     legacy = bool(OLD_LLAMACPP.search(case.engine_version))
+    # One KV stream for every sequence where the case states it, and in every build before llama.cpp#14363 (the split
+    # "high-throughput" streams, merged after 2025-07-09: "the vanilla unified approach which we always used until
+    # now"): a log format older than llama_kv_cache_unified, or a source dated before then. Else the server's choice.
+    stated_unified = case.setting("kv_unified")
+    if stated_unified:
+        kv_unified: bool | None = stated_unified.startswith("true")
+    elif PRE_GLU_LLAMACPP.search(case.engine_version) or _dated_before(case, "2025-07-09"):
+        kv_unified = True
+    else:
+        kv_unified = None
     # Output rows the worst-case graph reserves: n_ubatch in legacy builds; later, min(n_ubatch, n_outputs_max),
-    # which llama-server sets to its slots and every other tool (llama-cli, the library) leaves at n_batch.
+    # which every tool but the server (llama-cli, the library) leaves at n_batch.
     server = (case.setting("tool") or "server") == "server"
-    n_outputs = ubatch if legacy else (None if server else min(ubatch, batch))
+    # llama-server reserves its slots' rows only from llama.cpp#23861 (opened 2026-05-29, "limit max outputs of
+    # llama_context"; issue #23527 on build 9272 shows graph_reserve(n_tokens, n_seqs, n_tokens) before it).
+    before_limit = legacy or _dated_before(case, "2026-05-29")
+    n_outputs = ubatch if before_limit else (None if server else min(ubatch, batch))
     opts = LlamaCppOptions(
         ctx_size=_int(case.setting("n_ctx")),
         cache_type_k=kv_k,
@@ -669,6 +693,7 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         ubatch_size=ubatch,
         batch_size=batch,
         parallel=parallel,
+        kv_unified=kv_unified,
         n_outputs=_int(case.setting("n_outputs")) or n_outputs,
         n_gpu_layers=_int(case.setting("n_gpu_layers")),  # -ngl where the case states it (L24); else all layers
         n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
