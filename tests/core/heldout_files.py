@@ -94,9 +94,10 @@ def origin(source: str) -> str:
     return m.group(1) + (m.group(2) or "")
 
 
-def assert_spread(rows: list[dict]) -> None:
-    """A typical-use held-out file (the fifth and sixth): single pp or tg tests (no pp+tg), each kind at least 40%
-    of the file; at least 10 GPU profiles, none over 20% of the rows; at least 4 backends and 5 sources."""
+def assert_spread(rows: list[dict], moe_share: float | None = None, backends: int = 4) -> None:
+    """A typical-use held-out file (the fifth to seventh): single pp or tg tests (no pp+tg), each kind at least 40%
+    of the file; at least 10 GPU profiles, none over 20% of the rows; at least `backends` backends and 5 sources; with
+    `moe_share`, some rows and at most that share on mixture-of-experts models, the rest dense."""
     from collections import Counter
 
     kinds = Counter(r["test"][:2] for r in rows)
@@ -106,5 +107,10 @@ def assert_spread(rows: list[dict]) -> None:
     per_profile = Counter(profile[r["gpu"]] for r in rows)
     assert len(per_profile) >= 10, per_profile
     assert max(per_profile.values()) <= 0.2 * len(rows), per_profile
-    assert len({r["backend"] for r in rows}) >= 4
+    assert len({r["backend"] for r in rows}) >= backends
     assert len({origin(r["source"]) for r in rows}) >= 5
+    if moe_share is not None:
+        shapes = {s["family"]: s for s in read("model-shapes.csv")}
+        family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
+        moe = [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
+        assert 0 < len(moe) <= moe_share * len(rows), len(moe)

@@ -17,7 +17,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tests.core.heldout_files import ROOT, assert_new_sourced_mapped, assert_scored, earlier, origin, read, scored
+from tests.core.heldout_files import (
+    ROOT,
+    assert_new_sourced_mapped,
+    assert_scored,
+    assert_spread,
+    earlier,
+    read,
+    scored,
+)
 
 SEVENTH = "llamabench-heldout-7.csv"
 
@@ -38,25 +46,6 @@ ROWS = {
     ("NVIDIA GeForce RTX 4090", "CUDA"): 1,  # llama.cpp #24127 (master column)
     ("AMD Instinct MI60 / MI50", "ROCm"): 1,  # llama.cpp #27962 (master column)
 }
-
-
-def assert_spread_allowing_moe(rows: list[dict], moe_share: float) -> None:
-    """assert_spread's rules (heldout_files): single pp or tg tests (no pp+tg), each kind at least 40% of the file;
-    at least 10 GPU profiles, none over 20% of the rows; at least 4 backends and 5 sources; and here at most
-    `moe_share` of the rows on mixture-of-experts models, the rest dense."""
-    kinds = Counter(r["test"][:2] for r in rows)
-    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in rows)
-    assert min(kinds.values()) >= 0.4 * len(rows), kinds
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    per_profile = Counter(profile[r["gpu"]] for r in rows)
-    assert len(per_profile) >= 10, per_profile
-    assert max(per_profile.values()) <= 0.2 * len(rows), per_profile
-    assert len({r["backend"] for r in rows}) >= 4
-    assert len({origin(r["source"]) for r in rows}) >= 5
-    shapes = {s["family"]: s for s in read("model-shapes.csv")}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    moe = [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
-    assert 0 < len(moe) <= moe_share * len(rows), len(moe)
 
 
 def test_the_seventh_held_out_file_is_new_sourced_mapped_recent_and_spread():
@@ -82,7 +71,7 @@ def test_the_seventh_held_out_file_is_new_sourced_mapped_recent_and_spread():
     # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
     assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in seventh)
     # up to 25% of the rows on popular mixture-of-experts models, the rest dense
-    assert_spread_allowing_moe(seventh, moe_share=0.25)
+    assert_spread(seventh, moe_share=0.25)
 
 
 def test_the_shipped_model_scores_every_row_of_the_seventh_file():
