@@ -26,6 +26,7 @@ IN_ORDER = (
     "llamabench-heldout-5.csv",
     "llamabench-heldout-6.csv",
     "llamabench-heldout-7.csv",
+    "llamabench-heldout-8.csv",
 )
 
 

@@ -1,0 +1,98 @@
+"""The eighth held-out speed file, scripts/data/llamabench-heldout-8.csv (docs/methodology.md section 5).
+
+92 published llama-bench figures (49 decode, 43 prefill) from llama.cpp builds of 2025 and 2026 that neither the
+fitted file nor the seven other held-out files hold, gathered to fill the seventh file's gap: consumer and data-centre
+NVIDIA cards on CUDA (RTX 3080 / 3090 / 4080 SUPER / 4090 / 5070 Ti / 5080 / 5090, L40S, A30), Apple M1 Pro to M3
+Ultra on Metal, and RX 7900 XTX (Vulkan) / RX 7900 XT (ROCm); dense models (Qwen3-8B, Qwen3.5-4B / 9B / 27B,
+Qwen3.8-27B, Phi-3.5-mini) with 23 mixture-of-experts rows (gpt-oss-20b), each row with its URL. It was gathered,
+mapped and checked before any prediction for its rows was computed; nobody has scored it yet and
+scripts/fit_efficiency.py never reads it. This test guards that it stays new, sourced, mapped, recent and spread over
+GPUs, backends and sources.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from tests.core.heldout_files import assert_new_sourced_mapped, earlier, origin, read
+
+EIGHTH = "llamabench-heldout-8.csv"
+
+# Rows per (GPU string, backend) as gathered (methodology section 5 lists them with their sources): a later
+# edit that drops or adds rows changes these on purpose, not by accident.
+ROWS = {
+    # llama.cpp discussion #15396, the gpt-oss guide post (gpt-oss-20b MXFP4, builds 6123-6316, Aug 2025)
+    ("Apple M3 Ultra", "Metal"): 3,
+    ("Apple M2 Ultra", "Metal"): 2,
+    ("Apple M4 Max", "Metal"): 2,
+    ("Apple M1 Max", "Metal"): 2,
+    ("Apple M1 Pro", "Metal"): 2,
+    ("NVIDIA GeForce RTX 3090", "CUDA"): 2,
+    ("NVIDIA GeForce RTX 4080 SUPER", "CUDA"): 2,
+    ("NVIDIA GeForce RTX 5070 Ti", "CUDA"): 2,
+    ("NVIDIA GeForce RTX 5080", "CUDA"): 2,
+    ("NVIDIA GeForce RTX 5090", "CUDA"): 2,
+    ("AMD Radeon RX 7900 XT", "ROCm"): 2,
+    # jiegec/kb docs/software/llm_local_serving.md: Qwen3.5-9B Q8_0 and 27B at depth (build 8820) ...
+    ("NVIDIA GeForce RTX 4090", "CUDA"): 16,
+    # ... and 8 Apple M4 rows (Qwen3.5-4B / 9B, builds 8240 and 8396); with 9 more M4 rows below
+    # khunguraharman/llama.cpp-benchmarks, Phi-3.5-mini throughput JSONs (build 10066)
+    ("Apple M4", "Metal"): 17,
+    # khunguraharman/llama.cpp-benchmarks, Phi-3.5-mini throughput and prefill-sweep JSONs (build 10068)
+    ("NVIDIA GeForce RTX 3080", "CUDA"): 18,
+    # willettAMT/perf-analysis-modeling-project, Qwen3-8B Q5_K_M full-offload sections (build 7199)
+    ("NVIDIA L40S", "CUDA"): 6,
+    ("NVIDIA A30", "CUDA"): 6,
+    # llama.cpp issue #28752, Qwen3.8-27B Q4_K_S on Vulkan (release b10516)
+    ("AMD Radeon RX 7900 XTX", "Vulkan"): 6,
+}
+
+
+def assert_spread_with_moe(rows: list[dict], moe_share: float) -> None:
+    """assert_spread's rules (heldout_files): single pp or tg tests (no pp+tg), each kind at least 40% of the file;
+    at least 10 GPU profiles, none over 20% of the rows; at least 4 backends and 5 sources; and here at most
+    `moe_share` of the rows on mixture-of-experts models, the rest dense; at least 40% of the rows on CUDA and 20% on
+    Metal (the gap this file fills)."""
+    kinds = Counter(r["test"][:2] for r in rows)
+    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in rows)
+    assert min(kinds.values()) >= 0.4 * len(rows), kinds
+    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
+    per_profile = Counter(profile[r["gpu"]] for r in rows)
+    assert len(per_profile) >= 10, per_profile
+    assert max(per_profile.values()) <= 0.2 * len(rows), per_profile
+    backends = Counter(r["backend"] for r in rows)
+    assert len(backends) >= 4, backends
+    assert backends["CUDA"] >= 0.4 * len(rows) and backends["Metal"] >= 0.2 * len(rows), backends
+    assert len({origin(r["source"]) for r in rows}) >= 5
+    shapes = {s["family"]: s for s in read("model-shapes.csv")}
+    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
+    moe = [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
+    assert 0 < len(moe) <= moe_share * len(rows), len(moe)
+
+
+def test_the_eighth_held_out_file_is_new_sourced_mapped_recent_and_spread():
+    eighth = read(EIGHTH)
+    assert Counter((r["gpu"], r["backend"]) for r in eighth) == ROWS
+    rows_before = earlier(EIGHTH)
+    assert {r["source"] for r in read("llamabench-heldout-7.csv")} <= {r["source"] for r in rows_before}
+    assert_new_sourced_mapped(eighth, rows_before, "llama.cpp ")
+    # no page an earlier file cites, whether it wrote the address with or without its scheme
+    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
+    assert not [r["source"] for r in eighth if r["source"].split(" ")[0].removeprefix("https://") in cited]
+    # no figure of an earlier file under another GPU string
+    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
+    assert not [r for r in eighth if (r["model"], r["test"], r["tps"]) in figures]
+    # every source pinned: a file at a fixed commit, or a pull request / issue / discussion thread
+    for r in eighth:
+        page = r["source"].split(" ")[0]
+        assert re.search(r"/blob/[0-9a-f]{40}/", page) or re.search(r"/(pull|issues|discussions)/\d+$", page), r
+    # llama.cpp builds of 2025-2026: a build number of at least 4500, or a source dated 2025 or 2026
+    for r in eighth:
+        version = r["engine_version"]
+        m = re.search(r"\((\d+)\)$", version)
+        assert (m and int(m.group(1)) >= 4500) or "2025" in version or "2026" in version, r
+    # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
+    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in eighth)
+    # up to 25% of the rows on a popular mixture-of-experts model (gpt-oss-20b), the rest dense
+    assert_spread_with_moe(eighth, moe_share=0.25)
