@@ -2,7 +2,7 @@
 
     python scripts/heldout_benchmarks.py [--rows]
 
-Seven files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each gathered
+Eight files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each gathered
 as a held-out file and scored blind when it arrived. llamabench-heldout.csv (95 figures) was gathered with the model;
 the second, llamabench-heldout-2.csv, gathered later for what the fitted file lacks (MoE models on CUDA: the public
 file has 807 CUDA rows and none of an MoE model); the third, llamabench-heldout-3.csv (132 figures), for the backends
@@ -13,8 +13,9 @@ Arc Pro B70, P100, Strix Halo, Apple M5, RTX 5090 and GB10); the fifth, llamaben
 Llama, Qwen and Gemma models in Q4/Q8/F16 on 12 GPUs and five backends) and the sixth, llamabench-heldout-6.csv (93
 figures of 2025-2026 llama.cpp builds). Those six are fitted since (public_common.FITTED_HELDOUT: the first four from
 issue 11's twelfth round, the fifth and sixth from its thirteenth) and are printed as in-sample. The seventh,
-llamabench-heldout-7.csv (107 figures of 2025-2026 builds, weighted toward discrete cards), was gathered before any
-score of it was seen and is never fitted: the summary at the end covers it only. Each row
+llamabench-heldout-7.csv (107 figures of 2025-2026 builds, weighted toward discrete cards), and the eighth,
+llamabench-heldout-8.csv (92 figures: consumer and data-centre NVIDIA cards and Apple chips), were gathered before any
+score of them was seen and are never fitted: the summary at the end covers them only. Each row
 is predicted by the shipped factors (planner/catalog/efficiency.json) through planner.core.speed, exactly
 as `predict` would, and the figures of scripts/public_benchmarks.py are printed for them: median |error|
 of decode and prefill, the GPUs whose median is off by 2x or more, and how many measurements fall inside
@@ -37,7 +38,7 @@ from planner.core.speed import features_for  # noqa: E402
 from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
-NEVER_FITTED = (("llamabench-heldout-7.csv", "t"),)
+NEVER_FITTED = (("llamabench-heldout-7.csv", "t"), ("llamabench-heldout-8.csv", "s"))
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
 

@@ -158,8 +158,9 @@ SECTIONS = [
      "measurements on a GPU the fit has not seen; read the band, not the point. Leave-one-GPU-out over the "
      "published llama-bench results the model is fitted on (96 GPUs, `python scripts/public_benchmarks.py`, four "
      "minutes) is in docs/methodology.md section 5. Here the shipped model meets published results it never "
-     "saw, gathered after it was fitted (the seventh file, scored blind; the six before it are fitted since and "
-     "shown in-sample); prefill follows llama.cpp's build and backend: builds more than a year old, SYCL, ROCm on "
+     "saw, gathered after it was fitted (the seventh and eighth files, scored blind; the six before them are fitted "
+     "since and shown in-sample); prefill follows llama.cpp's build and backend: builds more than a year old, "
+     "SYCL, ROCm on "
      "iGPUs and Vulkan drivers with few rows can be off by 2x, prefill at depths of 16k-32k tokens off CUDA runs "
      "about 2x slower than predicted, and 2025-2026 builds on NVIDIA cards run prefill faster than predicted "
      "(docs/methodology.md section 5):",

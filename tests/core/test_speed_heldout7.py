@@ -86,9 +86,9 @@ def test_the_shipped_model_scores_every_row_of_the_seventh_file():
     assert_scored(res, limits, coverage=0.55, backends=frozenset({"rocm", "vulkan", "sycl", "cuda"}))
 
 
-def test_the_blind_file_is_never_fitted():
+def test_the_blind_files_are_never_fitted():
     """The fit reads the public file and the six earlier held-out files (scripts/public_common.py FITTED_HELDOUT),
-    never the seventh, which judges it (methodology section 5)."""
+    never the seventh or eighth, which judge it (methodology section 5)."""
     import sys
 
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -98,7 +98,7 @@ def test_the_blind_file_is_never_fitted():
     fitted = {name for name, _ in public_common.FITTED_HELDOUT}
     assert fitted == {"llamabench-heldout.csv"} | {f"llamabench-heldout-{n}.csv" for n in range(2, 7)}
     never = set(heldout_benchmarks.FILES) - fitted
-    assert never == {SEVENTH}
+    assert never == {SEVENTH, "llamabench-heldout-8.csv"}
     prefixes = {prefix for name, (_, prefix) in heldout_benchmarks.FILES.items() if name in never}
     ids = {r.row_id.split(":")[0] for r in public_common.all_rows()}
     assert not any(i.startswith(tuple(prefixes)) for i in ids)  # no row of a blind file is fitted

@@ -5,9 +5,9 @@ fitted file nor the seven other held-out files hold, gathered to fill the sevent
 NVIDIA cards on CUDA (RTX 3080 / 3090 / 4080 SUPER / 4090 / 5070 Ti / 5080 / 5090, L40S, A30), Apple M1 Pro to M3
 Ultra on Metal, and RX 7900 XTX (Vulkan) / RX 7900 XT (ROCm); dense models (Qwen3-8B, Qwen3.5-4B / 9B / 27B,
 Qwen3.8-27B, Phi-3.5-mini) with 23 mixture-of-experts rows (gpt-oss-20b), each row with its URL. It was gathered,
-mapped and checked before any prediction for its rows was computed; nobody has scored it yet and
-scripts/fit_efficiency.py never reads it. This test guards that it stays new, sourced, mapped, recent and spread over
-GPUs, backends and sources.
+mapped and checked before any prediction for its rows was computed, then scored once, blind, by the shipped model
+(methodology section 5); scripts/fit_efficiency.py never reads it. These tests guard that it stays new, sourced, mapped,
+recent and spread over GPUs, backends and sources, and that scripts/heldout_benchmarks.py scores every row of it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tests.core.heldout_files import assert_new_sourced_mapped, earlier, origin, read
+from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, earlier, read, scored
 
 EIGHTH = "llamabench-heldout-8.csv"
 
@@ -49,28 +49,6 @@ ROWS = {
 }
 
 
-def assert_spread_with_moe(rows: list[dict], moe_share: float) -> None:
-    """assert_spread's rules (heldout_files): single pp or tg tests (no pp+tg), each kind at least 40% of the file;
-    at least 10 GPU profiles, none over 20% of the rows; at least 4 backends and 5 sources; and here at most
-    `moe_share` of the rows on mixture-of-experts models, the rest dense; at least 40% of the rows on CUDA and 20% on
-    Metal (the gap this file fills)."""
-    kinds = Counter(r["test"][:2] for r in rows)
-    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in rows)
-    assert min(kinds.values()) >= 0.4 * len(rows), kinds
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    per_profile = Counter(profile[r["gpu"]] for r in rows)
-    assert len(per_profile) >= 10, per_profile
-    assert max(per_profile.values()) <= 0.2 * len(rows), per_profile
-    backends = Counter(r["backend"] for r in rows)
-    assert len(backends) >= 4, backends
-    assert backends["CUDA"] >= 0.4 * len(rows) and backends["Metal"] >= 0.2 * len(rows), backends
-    assert len({origin(r["source"]) for r in rows}) >= 5
-    shapes = {s["family"]: s for s in read("model-shapes.csv")}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    moe = [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
-    assert 0 < len(moe) <= moe_share * len(rows), len(moe)
-
-
 def test_the_eighth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     eighth = read(EIGHTH)
     assert Counter((r["gpu"], r["backend"]) for r in eighth) == ROWS
@@ -94,5 +72,20 @@ def test_the_eighth_held_out_file_is_new_sourced_mapped_recent_and_spread():
         assert (m and int(m.group(1)) >= 4500) or "2025" in version or "2026" in version, r
     # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
     assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in eighth)
-    # up to 25% of the rows on a popular mixture-of-experts model (gpt-oss-20b), the rest dense
-    assert_spread_with_moe(eighth, moe_share=0.25)
+    # up to 25% of the rows on a popular mixture-of-experts model (gpt-oss-20b), the rest dense; at least 40% of the
+    # rows on CUDA and 20% on Metal (the gap this file fills)
+    assert_spread(eighth, moe_share=0.25)
+    backends = Counter(r["backend"] for r in eighth)
+    assert backends["CUDA"] >= 0.4 * len(eighth) and backends["Metal"] >= 0.2 * len(eighth), backends
+
+
+def test_the_shipped_model_scores_every_row_of_the_eighth_file():
+    # scripts/heldout_benchmarks.py on this file, scored once as a whole after it was gathered (by someone who
+    # computed no prediction for it), with the model that fits held-out files 1-6 (the one the seventh file judged),
+    # printed decode 10.7% and prefill 17.9% median |error| and 91.3% band coverage (49 + 43 figures), and 11.5% /
+    # 20.3% / 94.6% with the model before that refit (commit 32dc6b5; methodology section 5). The limits leave a refit
+    # room (about 1.5x those medians); they fail if the file stops being scored or the model drifts to 2x off on it.
+    # The file has no SYCL row.
+    res = scored(EIGHTH)
+    limits = {"decode": (0.16, 49), "prefill": (0.27, 43)}
+    assert_scored(res, limits, coverage=0.7, backends=frozenset({"rocm", "vulkan", "cuda", "metal"}))
