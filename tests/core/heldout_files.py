@@ -87,6 +87,29 @@ def assert_new_sourced_mapped(rows: list[dict], earlier: list[dict], version_pre
         assert float(r["tps"]) > 0 and r["engine_version"].startswith(version_prefix), r
 
 
+def assert_recent_and_new_under_any_name(rows: list[dict], rows_before: list[dict], dated: tuple = ("2025",)) -> None:
+    """A recent held-out file (the sixth on) against the files before it: no page an earlier file cites, whether it
+    wrote the address with or without its scheme; no figure of an earlier file under another GPU string (the Strix
+    Halo iGPU has had three); a llama.cpp build of 2025-2026 (a build number of at least 4500, or a source dated in
+    one of `dated`); full offload (ngl 99 or more, or -1 = all in the JSON files)."""
+    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
+    assert not [r["source"] for r in rows if r["source"].split(" ")[0].removeprefix("https://") in cited]
+    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
+    assert not [r for r in rows if (r["model"], r["test"], r["tps"]) in figures]
+    for r in rows:
+        version = r["engine_version"]
+        m = re.search(r"\((\d+)\)$", version) or re.fullmatch(r"llama\.cpp build (\d+)", version)
+        assert (m and int(m.group(1)) >= 4500) or any(year in version for year in dated), r
+    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in rows)
+
+
+def assert_pinned(rows: list[dict], threads: str = "pull|issues") -> None:
+    """Every source pinned: a file at a fixed commit, or a thread (`threads`: pull request, issue, discussion)."""
+    for r in rows:
+        page = r["source"].split(" ")[0]
+        assert re.search(r"/blob/[0-9a-f]{40}/", page) or re.search(rf"/({threads})/\d+$", page), r
+
+
 def origin(source: str) -> str:
     """A row's source as leave-one-source-out counts it (scripts/public_common.origin): the GitHub repository,
     with the pull request, issue or discussion number for the shared threads."""

@@ -11,10 +11,17 @@ mapped, recent and spread over GPUs, backends and sources, and that scripts/held
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
-from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, earlier, read, scored
+from tests.core.heldout_files import (
+    assert_new_sourced_mapped,
+    assert_recent_and_new_under_any_name,
+    assert_scored,
+    assert_spread,
+    earlier,
+    read,
+    scored,
+)
 
 SIXTH = "llamabench-heldout-6.csv"
 
@@ -40,19 +47,7 @@ def test_the_sixth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     assert Counter((r["gpu"], r["backend"]) for r in sixth) == ROWS
     rows_before = earlier(SIXTH)
     assert_new_sourced_mapped(sixth, rows_before, "llama.cpp ")
-    # no page an earlier file cites, whether it wrote the address with or without its scheme
-    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
-    assert not [r["source"] for r in sixth if r["source"].split(" ")[0].removeprefix("https://") in cited]
-    # no figure of an earlier file under another GPU string (the Strix Halo iGPU has had three)
-    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
-    assert not [r for r in sixth if (r["model"], r["test"], r["tps"]) in figures]
-    # llama.cpp builds of 2025-2026: a build number of at least 4500, or a source dated 2025
-    for r in sixth:
-        version = r["engine_version"]
-        m = re.search(r"\((\d+)\)$", version) or re.fullmatch(r"llama\.cpp build (\d+)", version)
-        assert (m and int(m.group(1)) >= 4500) or "2025" in version, r
-    # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
-    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in sixth)
+    assert_recent_and_new_under_any_name(sixth, rows_before)
     assert_spread(sixth)
     # typical dense models: no mixture-of-experts row
     shapes = {s["family"]: s for s in read("model-shapes.csv")}

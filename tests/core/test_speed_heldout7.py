@@ -14,12 +14,13 @@ is fitted.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from tests.core.heldout_files import (
     ROOT,
     assert_new_sourced_mapped,
+    assert_pinned,
+    assert_recent_and_new_under_any_name,
     assert_scored,
     assert_spread,
     earlier,
@@ -53,23 +54,8 @@ def test_the_seventh_held_out_file_is_new_sourced_mapped_recent_and_spread():
     assert Counter((r["gpu"], r["backend"]) for r in seventh) == ROWS
     rows_before = earlier(SEVENTH)
     assert_new_sourced_mapped(seventh, rows_before, "llama.cpp ")
-    # no page an earlier file cites, whether it wrote the address with or without its scheme
-    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
-    assert not [r["source"] for r in seventh if r["source"].split(" ")[0].removeprefix("https://") in cited]
-    # no figure of an earlier file under another GPU string
-    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
-    assert not [r for r in seventh if (r["model"], r["test"], r["tps"]) in figures]
-    # every source pinned: a file at a fixed commit, or a pull request / issue thread
-    for r in seventh:
-        page = r["source"].split(" ")[0]
-        assert re.search(r"/blob/[0-9a-f]{40}/", page) or re.search(r"/(pull|issues)/\d+$", page), r
-    # llama.cpp builds of 2025-2026: a build number of at least 4500, or a source dated 2025 or 2026
-    for r in seventh:
-        version = r["engine_version"]
-        m = re.search(r"\((\d+)\)$", version)
-        assert (m and int(m.group(1)) >= 4500) or "2025" in version or "2026" in version, r
-    # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
-    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in seventh)
+    assert_recent_and_new_under_any_name(seventh, rows_before, dated=("2025", "2026"))
+    assert_pinned(seventh)
     # up to 25% of the rows on popular mixture-of-experts models, the rest dense
     assert_spread(seventh, moe_share=0.25)
 

@@ -12,10 +12,18 @@ recent and spread over GPUs, backends and sources, and that scripts/heldout_benc
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
-from tests.core.heldout_files import assert_new_sourced_mapped, assert_scored, assert_spread, earlier, read, scored
+from tests.core.heldout_files import (
+    assert_new_sourced_mapped,
+    assert_pinned,
+    assert_recent_and_new_under_any_name,
+    assert_scored,
+    assert_spread,
+    earlier,
+    read,
+    scored,
+)
 
 EIGHTH = "llamabench-heldout-8.csv"
 
@@ -55,23 +63,8 @@ def test_the_eighth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     rows_before = earlier(EIGHTH)
     assert {r["source"] for r in read("llamabench-heldout-7.csv")} <= {r["source"] for r in rows_before}
     assert_new_sourced_mapped(eighth, rows_before, "llama.cpp ")
-    # no page an earlier file cites, whether it wrote the address with or without its scheme
-    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
-    assert not [r["source"] for r in eighth if r["source"].split(" ")[0].removeprefix("https://") in cited]
-    # no figure of an earlier file under another GPU string
-    figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
-    assert not [r for r in eighth if (r["model"], r["test"], r["tps"]) in figures]
-    # every source pinned: a file at a fixed commit, or a pull request / issue / discussion thread
-    for r in eighth:
-        page = r["source"].split(" ")[0]
-        assert re.search(r"/blob/[0-9a-f]{40}/", page) or re.search(r"/(pull|issues|discussions)/\d+$", page), r
-    # llama.cpp builds of 2025-2026: a build number of at least 4500, or a source dated 2025 or 2026
-    for r in eighth:
-        version = r["engine_version"]
-        m = re.search(r"\((\d+)\)$", version)
-        assert (m and int(m.group(1)) >= 4500) or "2025" in version or "2026" in version, r
-    # full offload only: every layer on the GPU (99 or more, or -1 = all in the JSON files)
-    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in eighth)
+    assert_recent_and_new_under_any_name(eighth, rows_before, dated=("2025", "2026"))
+    assert_pinned(eighth, threads="pull|issues|discussions")
     # up to 25% of the rows on a popular mixture-of-experts model (gpt-oss-20b), the rest dense; at least 40% of the
     # rows on CUDA and 20% on Metal (the gap this file fills)
     assert_spread(eighth, moe_share=0.25)
