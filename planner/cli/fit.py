@@ -79,6 +79,12 @@ def fit_command(
     ),
     split_mode: str = typer.Option("layer", "--split-mode", "-sm", help="llama.cpp multi-GPU split: none, layer, row."),
     swa_full: bool = typer.Option(False, "--swa-full", help="llama.cpp full-size SWA cache."),
+    kv_unified: bool = typer.Option(
+        False,
+        "--kv-unified",
+        "-kvu",
+        help="llama-server: one KV buffer shared by all slots (default: only with --parallel auto).",
+    ),
     mmproj: o.MmprojOpt = None,
     n_cpu_moe: o.NCpuMoeOpt = 0,
     no_op_offload: bool = typer.Option(
@@ -140,6 +146,7 @@ def fit_command(
         n_gpu_layers=n_gpu_layers,
         split_mode=split_mode,
         swa_full=swa_full,
+        kv_unified=kv_unified or None,
         mmproj=mmproj,
         n_cpu_moe=n_cpu_moe,
         op_offload=not no_op_offload,

@@ -178,6 +178,8 @@ class LlamaCppOptions:
             out += ["--split-mode", self.split_mode]
         if self.swa_full:
             out += ["--swa-full"]
+        if self.kv_unified:
+            out += ["--kv-unified"]
         if self.mmproj_bytes:
             out += ["--mmproj", "<projector.gguf>"]
         if self.n_cpu_moe:

@@ -1,7 +1,8 @@
 """The engines' memory flags on `mi50plan fit`: each one reaches the plan and the printed launch command.
 
 vLLM: --vllm-version, --kv-cache-memory, --enforce-eager, --enable-prefix-caching, --cpu-offload-gb,
---swap-space; llama.cpp: --mmproj, --n-cpu-moe, --no-op-offload; Ollama: --ollama-version, --ollama-estimator.
+--swap-space; llama.cpp: --mmproj, --n-cpu-moe, --no-op-offload, --kv-unified; Ollama: --ollama-version,
+--ollama-estimator.
 What each flag does to the budget is docs/methodology.md section 3.8 (vLLM flags) and the llama.cpp/Ollama
 sections; these tests check the flag gets there, against the plan without it.
 """
@@ -118,6 +119,24 @@ def test_no_op_offload_keeps_the_cpu_layers_compute_on_the_host(run_json):
     assert p_on["gpu_layers"] < p_on["total_layers"]  # a partial offload
     assert on["GPU0"] > off["GPU0"] and on["CPU"] < off["CPU"]
     assert "--no-op-offload" in p_off["flags"] and "--no-op-offload" not in p_on["flags"]
+
+
+def test_kv_unified_gives_the_slots_one_stream_and_one_mask(run_json):
+    # methodology section 4 (llama-context.cpp, llama.cpp#14363): with -np 4 and no --kv-unified each slot has its own
+    # stream of 32768 / 4 cells; --kv-unified makes one stream of 32768 cells, the same KV bytes, and a mask over all
+    # of them: the host buffer's f16 mask (flash attention is on for CUDA) grows by (32768 - 8192) x 512 x 2 bytes.
+    def plan(*flags):
+        args = ("fit", "Qwen/Qwen2.5-7B-Instruct", "--engine", "llamacpp", "--hardware", "h100-sxm", "--offline")
+        (p,) = run_json(*args, "-np", "4", "-c", "32768", *flags)["plans"]
+        return p
+
+    split, unified = plan(), plan("--kv-unified")
+    assert [(c["cells"], c["streams"]) for c in split["kv_caches"]] == [(8192, 4)]
+    assert [(c["cells"], c["streams"]) for c in unified["kv_caches"]] == [(32768, 1)]
+    assert unified["kv_cache_bytes"] == split["kv_cache_bytes"]
+    assert unified["host_compute_bytes"] - split["host_compute_bytes"] == (32768 - 8192) * 512 * 2
+    assert unified["kv_unified"] and not split["kv_unified"]
+    assert unified["launch"][-1].endswith("--kv-unified") and "--kv-unified" not in split["launch"][-1]
 
 
 def test_bad_n_cpu_moe(run_cli):
