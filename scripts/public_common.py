@@ -253,8 +253,8 @@ def duplicates_public(row: Row, public: list[Row]) -> bool:
 # 5 keeps those scores), then fitted: the first four from issue 11's twelfth round on (the public file holds almost no
 # CUDA row of a 2025-2026 llama.cpp build and none of an MoE model, which these hold), the fifth and sixth from its
 # thirteenth (typical dense models on 2025-2026 builds), once the seventh file was gathered to judge the refit blind.
-# Their rows stay in their own files, apart from
-# the public file's; the ids carry the file's prefix. scripts/heldout_benchmarks.py scores the files never fitted.
+# Their rows stay in their own files, apart from the public file's; the ids carry the file's prefix.
+# scripts/heldout_benchmarks.py scores the files never fitted.
 FITTED_HELDOUT = (
     ("llamabench-heldout.csv", "h"),
     ("llamabench-heldout-2.csv", "y"),

@@ -222,6 +222,16 @@ _RELEASE_TAG = re.compile(r"(?:^|llama-)b(\d{4,5})\b")
 KNOWN_RELEASES = ((7361, "2025-12-11"),)
 
 
+# The llama.cpp changes a case is dated against (each date a day on or before the merge, so a source dated before it
+# ran a build without the change): llama.cpp#14363, the split per-sequence KV streams (not merged on 2025-07-09);
+# #18898, both embedding inputs on the host (2026-01-17); #23764, the f16 host mask under flash attention
+# (2026-05-27); #23861, llama-server's output rows limited to its slots (opened 2026-05-29).
+SPLIT_KV_STREAMS = "2025-07-09"
+EMBD_SELECT = "2026-01-17"
+F16_HOST_MASK = "2026-05-27"
+SERVER_OUTPUT_LIMIT = "2026-05-29"
+
+
 def _dated_before(case: LogCase, day: str) -> bool:
     m = _STATED_DATE.search(case.engine_version)
     if m is not None and m.group(1) < day:
@@ -674,17 +684,17 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     stated_unified = case.setting("kv_unified")
     if stated_unified:
         kv_unified: bool | None = stated_unified.startswith("true")
-    elif PRE_GLU_LLAMACPP.search(case.engine_version) or _dated_before(case, "2025-07-09"):
+    elif PRE_GLU_LLAMACPP.search(case.engine_version) or _dated_before(case, SPLIT_KV_STREAMS):
         kv_unified = True
     else:
         kv_unified = None
-    # Output rows the worst-case graph reserves: n_ubatch in legacy builds; later, min(n_ubatch, n_outputs_max),
-    # which every tool but the server (llama-cli, the library) leaves at n_batch.
+    # Output rows the worst-case graph reserves: min(n_ubatch, n_outputs_max) = n_ubatch, since every tool but the
+    # server (llama-cli, the library) leaves n_outputs_max at n_batch >= n_ubatch, and so did the server in legacy
+    # builds and until llama.cpp#23861 (issue #23527 on build 9272 shows graph_reserve(n_tokens, n_seqs, n_tokens));
+    # since then the server reserves its slots' rows (None: the planner's default).
     server = (case.setting("tool") or "server") == "server"
-    # llama-server reserves its slots' rows only from llama.cpp#23861 (opened 2026-05-29, "limit max outputs of
-    # llama_context"; issue #23527 on build 9272 shows graph_reserve(n_tokens, n_seqs, n_tokens) before it).
-    before_limit = legacy or _dated_before(case, "2026-05-29")
-    n_outputs = ubatch if before_limit else (None if server else min(ubatch, batch))
+    slot_rows = server and not legacy and not _dated_before(case, SERVER_OUTPUT_LIMIT)
+    n_outputs = None if slot_rows else ubatch
     opts = LlamaCppOptions(
         ctx_size=_int(case.setting("n_ctx")),
         cache_type_k=kv_k,
@@ -699,8 +709,8 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
         legacy_graph=legacy,
         pre_glu_graph=bool(PRE_GLU_LLAMACPP.search(case.engine_version)),
-        embd_select_graph=not _dated_before(case, "2026-01-17"),
-        f16_mask_graph=not _dated_before(case, "2026-05-27"),
+        embd_select_graph=not _dated_before(case, EMBD_SELECT),
+        f16_mask_graph=not _dated_before(case, F16_HOST_MASK),
     )
     quant = _quant(case)
     plan = plan_llamacpp(spec, _gguf_weights(spec, quant or "Q4_K_M"), hw, opts)

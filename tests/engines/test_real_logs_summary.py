@@ -12,6 +12,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "real_logs.py"
 
 
@@ -96,12 +98,8 @@ def test_an_unknown_compile_cache_state_is_one_clear_error(tmp_path):
     row = ["vllm", "https://example.invalid/log", "0.27.1", "NVIDIA GeForce RTX 4090", "1", "Qwen/Qwen3-8B", "bf16"]
     row += ["case=V1; compile_cache=lukewarm", "kv_cache_gib", "5.0", "GiB"]
     bad.write_text(",".join(COLUMNS) + "\n" + ",".join(row) + "\n")
-    try:
+    with pytest.raises(ConfigError, match=r":2.*compile_cache"):
         read_real_logs(bad)
-    except ConfigError as exc:
-        assert "compile_cache" in str(exc) and ":2" in str(exc)
-    else:
-        raise AssertionError("a compile_cache of 'lukewarm' was read")
 
 
 def test_a_bad_csv_is_one_line_and_a_hint(tmp_path):
