@@ -27,6 +27,7 @@ IN_ORDER = (
     "llamabench-heldout-6.csv",
     "llamabench-heldout-7.csv",
     "llamabench-heldout-8.csv",
+    "llamabench-heldout-9.csv",
 )
 
 
