@@ -55,6 +55,7 @@ def fitted(problem: Problem) -> dict:
     data = problem.solve().to_dict()
     data["kv_read"]["meaning"] = "KV-cache read efficiency / f16 weight-read efficiency"
     data["attention"]["meaning"] = "prefill attention FLOP efficiency / GEMM efficiency"
+    data["attention_backend"]["meaning"] = "prefill attention factor of each backend, on top of `attention`"
     data["gemm_half_tokens"]["meaning"] = "micro-batch tokens at which GEMM efficiency is half its large-batch value"
     data["layer_overhead_s"]["meaning"] = "fixed seconds per layer per graph evaluation (launch, sync), by backend"
     data["vector_work"]["meaning"] = "prefill: vector FLOPs (dequantisation) per GEMM FLOP, at the FP32 vector rate"

@@ -252,7 +252,9 @@ def duplicates_public(row: Row, public: list[Row]) -> bool:
 # Published results gathered as held-out files, each scored blind by the model of its day (docs/methodology.md section
 # 5 keeps those scores), then fitted: the first four from issue 11's twelfth round on (the public file holds almost no
 # CUDA row of a 2025-2026 llama.cpp build and none of an MoE model, which these hold), the fifth and sixth from its
-# thirteenth (typical dense models on 2025-2026 builds), once the seventh file was gathered to judge the refit blind.
+# thirteenth (typical dense models on 2025-2026 builds), once the seventh file was gathered to judge the refit blind,
+# the seventh and eighth from its fourteenth (deep-context prefill off CUDA, consumer NVIDIA and Apple rows), with
+# the per-backend attention factor, decided before the ninth file was scored.
 # Their rows stay in their own files, apart from the public file's; the ids carry the file's prefix.
 # scripts/heldout_benchmarks.py scores the files never fitted.
 FITTED_HELDOUT = (
@@ -262,6 +264,8 @@ FITTED_HELDOUT = (
     ("llamabench-heldout-4.csv", "w"),
     ("llamabench-heldout-5.csv", "v"),
     ("llamabench-heldout-6.csv", "u"),
+    ("llamabench-heldout-7.csv", "t"),
+    ("llamabench-heldout-8.csv", "s"),
 )
 
 
@@ -454,6 +458,7 @@ class Fit:
             "layer_overhead_s": {"value": taus},
             "kv_read": {"value": math.exp(v["kv"])},
             "attention": {"value": math.exp(v["att"])},
+            "attention_backend": {"value": {k[4:]: math.exp(v[k]) for k in sorted(v) if k.startswith("att:")}},
             "gemm_half_tokens": {"value": math.exp(v["half"])},
             "vector_work": {"value": {k[2:]: math.exp(v["v0"] + v[k]) for k in sorted(v) if k.startswith("v:")}},
             "decode_vector_work": {"value": {k[2:]: math.exp(v["u0"] + v[k]) for k in sorted(v) if k.startswith("u:")}},
@@ -482,7 +487,8 @@ class Problem:
                 names.append("v:" + it.vkey)
             prefix = "d:" if it.kind == "decode" else "p:"
             keys = [prefix + k for k in it.keys] + ["d:" + k for k in it.dkeys + it.keys_f16]
-            for key in keys + ["tau:" + it.backend]:
+            extra = ["att:" + it.backend] if it.kind == "prefill" else []
+            for key in keys + ["tau:" + it.backend] + extra:
                 if key not in names:
                     names.append(key)
         self.names = names
@@ -525,6 +531,10 @@ class Problem:
         self.p_x = onehot([it.keys for it in pre], "p:", "prefill0")
         self.p_xd = onehot([it.dkeys for it in pre], "d:", "decode0")
         self.p_tau = tau_matrix(pre)
+        self.p_att = torch.zeros(len(pre), len(names))
+        for i, it in enumerate(pre):
+            self.p_att[i, idx["att"]] = 1.0
+            self.p_att[i, idx["att:" + it.backend]] = 1.0
         self.p_v = torch.zeros(len(pre), len(names))
         for i, it in enumerate(pre):
             self.p_v[i, idx["v0"]] = 1.0
@@ -546,7 +556,7 @@ class Problem:
         for n, i in idx.items():
             if n.startswith(("d:", "p:")):
                 self.ridge[i] = RIDGE[_level_type(n[2:])]
-            elif n.startswith(("tau:", "v:", "u:")):
+            elif n.startswith(("tau:", "v:", "u:", "att:")):
                 self.ridge[i] = TAU_RIDGE
             elif n in SCALAR_PRIORS:
                 self.prior[i], self.ridge[i] = SCALAR_PRIORS[n]
@@ -570,7 +580,7 @@ class Problem:
         vector = (self.cg + self.ce) * torch.exp(self.p_v @ th)[o] / self.p_vec[o]
         gemm = self.cg * (self.cn + half) / (self.cn * rate) + self.ce * (self.cne + half) / (self.cne * rate) + vector
         chunk = torch.maximum(self.cr / (self.p_bw[o] * e_pd), gemm)
-        chunk = chunk + self.ca / (rate * torch.exp(th[idx["att"]]))
+        chunk = chunk + self.ca / (rate * torch.exp(self.p_att @ th)[o])
         p_layers = self.p_l * (1 + self.p_moe * moe_tau) + self.p_rec * rec_tau
         chunk = chunk + (p_layers * torch.exp(self.p_tau @ th))[o] + self.cc
         chunk = chunk * self.cf
@@ -598,7 +608,8 @@ class Problem:
             [1 / math.sqrt(groups[it.row.group]) if k else 0.0 for it, k in zip(self.pre, pre_in, strict=True)]
         )
         used = ((self.d_x + self.d_x16 + self.d_tau) * torch.tensor(dec_in, dtype=torch.float64)[:, None]).sum(0)
-        used = used + ((self.p_x + self.p_xd + self.p_tau) * torch.tensor(pre_in, dtype=torch.float64)[:, None]).sum(0)
+        p_used = self.p_x + self.p_xd + self.p_tau + self.p_att
+        used = used + (p_used * torch.tensor(pre_in, dtype=torch.float64)[:, None]).sum(0)
         theta = (self.start if start is None else start).clone()
         theta = torch.where(used > 0, theta, self.prior)
         theta.requires_grad_(True)

@@ -21,7 +21,8 @@ Additive physics with fitted scalars sit beside them (docs/methodology.md sectio
 ``layer_overhead_s`` (a fixed time per layer per graph evaluation, per backend: kernel launches and
 synchronisation), ``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k,
 gather and expert kernels), ``kv_read`` (KV-cache read efficiency
-relative to the weight read), ``attention`` (attention FLOP efficiency relative to the GEMMs),
+relative to the weight read), ``attention`` (attention FLOP efficiency relative to the GEMMs) and
+``attention_backend`` (a factor on it per backend: each backend has its own flash-attention kernels),
 ``vector_work`` and ``decode_vector_work`` (per precision: the vector-unit work of dequantising
 weights per GEMM FLOP, at the FP32 vector rate: why a GPU with huge matrix units and a modest FP32
 rate, an H100, prefills quantized models slower than an RTX 4090), ``gemm_half_tokens`` (the
@@ -256,6 +257,7 @@ class EfficiencyModel:
     layer_overhead_s: dict = field(default_factory=dict)  # backend -> seconds per layer per graph run
     kv_read: float = 1.0
     attention: float = 1.0
+    attention_backend: dict = field(default_factory=dict)  # backend -> attention factor on top of `attention`
     gemm_half_tokens: float = 0.0
     batch_compute: float = 1.0
     vector_work: dict = field(default_factory=dict)  # prefill precision -> vector FLOPs per GEMM FLOP
@@ -279,6 +281,7 @@ class EfficiencyModel:
             layer_overhead_s={k: float(v) for k, v in data.get("layer_overhead_s", {}).get("value", {}).items()},
             kv_read=float(data.get("kv_read", {}).get("value", 1.0)),
             attention=float(data.get("attention", {}).get("value", 1.0)),
+            attention_backend={k: float(v) for k, v in data.get("attention_backend", {}).get("value", {}).items()},
             gemm_half_tokens=float(data.get("gemm_half_tokens", {}).get("value", 0.0)),
             batch_compute=float(data.get("batch_compute", {}).get("value", 1.0)),
             vector_work={k: float(v) for k, v in data.get("vector_work", {}).get("value", {}).items()},
