@@ -293,6 +293,8 @@ GGUF_GPU_PROFILES = (
     # compared do not depend on the card's size)
     ("Intel Arc A380", "arc-a770"),
     ("Intel Iris Xe", "arc-a770"),
+    # Round 15 (L56): the Radeon Pro VII the log names (gfx906, 16 GB HBM2): the Radeon VII's chip and memory
+    ("AMD Radeon (TM) Pro VII", "radeon-vii"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -467,6 +469,18 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # them (at the reserve the batch holds tokens, so no image input is built; the mmproj's buffers are not compared)
     "Qwen2.5-VL-32B-Instruct GGUF, the text model (qwen2vl: 64 layers, n_embd 5120, 40/8 heads x 128, n_ff 27648, "
     "n_vocab 152064, n_ctx_train 128000 per the log)": ("Qwen/Qwen2.5-32B-Instruct", None, {}),
+    # Round 15 (L56, L57): the shapes each log prints are the catalog's Qwen2.5-7B-Instruct (28 layers, n_embd 3584,
+    # 28/4 heads x 128, n_ff 18944, n_vocab 152064); L56 is Qwen2.5-VL-7B-Instruct's text model with the 128000
+    # positions its GGUF prints (at the reserve the batch holds tokens, so no image input is built; the mmproj's
+    # buffers are not compared), L57 a fine-tune with Qwen2.5-7B's 32768
+    "Qwen2.5-VL-7B-Instruct GGUF, the text model (unsloth UD-Q6_K_XL; qwen2vl: 28 layers, n_embd 3584, 28/4 heads x "
+    "128, n_ff 18944, n_vocab 152064, n_ctx_train 128000 per the log)": (
+        "Qwen/Qwen2.5-7B-Instruct",
+        None,
+        {"max_position_embeddings": 128000},
+    ),
+    "Qwen2.5-7B-shaped GGUF (MathTutor-7B-H_v0.0.1.f16.gguf, mradermacher; qwen2: 28 layers, n_embd 3584, 28/4 heads "
+    "x 128, n_ff 18944, n_vocab 152064, n_ctx_train 32768 per the log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
 }
 
 VLLM_METRICS = (
@@ -862,6 +876,7 @@ HELD_OUT_ROUNDS = (
     {"V": 134, "L": 38, "O": 24},
     {"V": 139, "L": 38, "O": 24},
     {"V": 140, "L": 38, "O": 24},
+    {"V": 143, "L": 56, "O": 24},
 )
 
 
