@@ -155,9 +155,11 @@ def methodology_table(data: dict) -> str:
         f"Fixed cost per layer per graph evaluation: {tau}; an MoE layer x{moe_share:.2f}, a recurrent layer "
         f"x{rec_share:.2f};"
     )
+    att = data.get("attention_backend", {}).get("value", {})
+    per_backend = ", ".join(f"{k} x{v:.2f}" for k, v in sorted(att.items()))
     out.append(
-        f"kv_read {data['kv_read']['value']:.2f}; attention {data['attention']['value']:.2f}; "
-        f"n_half {data['gemm_half_tokens']['value']:.0f} tokens;"
+        f"kv_read {data['kv_read']['value']:.2f}; attention {data['attention']['value']:.2f} (per backend: "
+        f"{per_backend or 'none'}); n_half {data['gemm_half_tokens']['value']:.0f} tokens;"
     )
     vector = ", ".join(f"{k} {v:.3f}" for k, v in sorted(data["vector_work"]["value"].items()))
     out.append(f"vector work per FLOP, prefill: {vector};")
