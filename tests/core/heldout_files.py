@@ -28,6 +28,7 @@ IN_ORDER = (
     "llamabench-heldout-7.csv",
     "llamabench-heldout-8.csv",
     "llamabench-heldout-9.csv",
+    "llamabench-heldout-10.csv",
 )
 
 
