@@ -2,7 +2,7 @@
 
     python scripts/heldout_benchmarks.py [--rows]
 
-Nine files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each gathered
+Ten files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each gathered
 as a held-out file and scored blind when it arrived. llamabench-heldout.csv (95 figures) was gathered with the model;
 the second, llamabench-heldout-2.csv, gathered later for what the fitted file lacks (MoE models on CUDA: the public
 file has 807 CUDA rows and none of an MoE model); the third, llamabench-heldout-3.csv (132 figures), for the backends
@@ -16,7 +16,8 @@ weighted toward discrete cards), and the eighth, llamabench-heldout-8.csv (92 fi
 cards and Apple chips). Those eight are fitted since (public_common.FITTED_HELDOUT: the first four from issue 11's
 twelfth round, the fifth and sixth from its thirteenth, the seventh and eighth from its fourteenth) and are printed as
 in-sample. The ninth, llamabench-heldout-9.csv (14 figures: Arc Pro B70 Vulkan, Arc Pro B60 SYCL, Strix Halo ROCm),
-was gathered before any score of it was seen and is never fitted: the summary at the end covers it only. Each row
+and the tenth, llamabench-heldout-10.csv (21 figures: two RTX 3060 CUDA, Strix Halo Vulkan), were gathered before any
+score of them was seen and are never fitted: the summary at the end covers them only. Each row
 is predicted by the shipped factors (planner/catalog/efficiency.json) through planner.core.speed, exactly
 as `predict` would, and the figures of scripts/public_benchmarks.py are printed for them: median |error|
 of decode and prefill, the GPUs whose median is off by 2x or more, and how many measurements fall inside
@@ -39,7 +40,7 @@ from planner.core.speed import features_for  # noqa: E402
 from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
-NEVER_FITTED = (("llamabench-heldout-9.csv", "q"),)
+NEVER_FITTED = (("llamabench-heldout-9.csv", "q"), ("llamabench-heldout-10.csv", "p"))
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
 
