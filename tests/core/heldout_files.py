@@ -120,9 +120,18 @@ def origin(source: str) -> str:
     return m.group(1) + (m.group(2) or "")
 
 
-def assert_spread(rows: list[dict], moe_share: float | None = None, backends: int = 4) -> None:
-    """A typical-use held-out file (the fifth to seventh): single pp or tg tests (no pp+tg), each kind at least 40%
-    of the file; at least 10 GPU profiles, none over 20% of the rows; at least `backends` backends and 5 sources; with
+def assert_spread(
+    rows: list[dict],
+    moe_share: float | None = None,
+    backends: int | set = 4,
+    profiles: int = 10,
+    profile_share: float = 0.2,
+    origins: int = 5,
+    backend_share: float = 1.0,
+) -> None:
+    """A typical-use held-out file (the fifth to seventh with the defaults): single pp or tg tests (no pp+tg), each
+    kind at least 40% of the file; at least `profiles` GPU profiles, none over `profile_share` of the rows; at least
+    `backends` backends (or exactly that set), none over `backend_share` of the rows; at least `origins` sources; with
     `moe_share`, some rows and at most that share on mixture-of-experts models, the rest dense."""
     from collections import Counter
 
@@ -131,10 +140,12 @@ def assert_spread(rows: list[dict], moe_share: float | None = None, backends: in
     assert min(kinds.values()) >= 0.4 * len(rows), kinds
     profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
     per_profile = Counter(profile[r["gpu"]] for r in rows)
-    assert len(per_profile) >= 10, per_profile
-    assert max(per_profile.values()) <= 0.2 * len(rows), per_profile
-    assert len({r["backend"] for r in rows}) >= backends
-    assert len({origin(r["source"]) for r in rows}) >= 5
+    assert len(per_profile) >= profiles, per_profile
+    assert max(per_profile.values()) <= profile_share * len(rows), per_profile
+    per_backend = Counter(r["backend"] for r in rows)
+    assert set(per_backend) == backends if isinstance(backends, set) else len(per_backend) >= backends, per_backend
+    assert max(per_backend.values()) <= backend_share * len(rows), per_backend
+    assert len({origin(r["source"]) for r in rows}) >= origins
     if moe_share is not None:
         shapes = {s["family"]: s for s in read("model-shapes.csv")}
         family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}

@@ -24,8 +24,8 @@ from tests.core.heldout_files import (
     assert_pinned,
     assert_recent_and_new_under_any_name,
     assert_scored,
+    assert_spread,
     earlier,
-    origin,
     read,
     scored,
 )
@@ -58,21 +58,15 @@ def test_the_ninth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     # over 40% and at most 25% MoE rows: see the module docstring): single pp or tg tests, each kind at least 40% of
     # the file; 3 GPU profiles, none over 45% of the rows; 3 backends, none over 45%; at least 4 origins; some and at
     # most 60% MoE rows.
-    kinds = Counter(r["test"][:2] for r in ninth)
-    assert set(kinds) == {"pp", "tg"} and not any("+" in r["test"] for r in ninth)
-    assert min(kinds.values()) >= 0.4 * len(ninth), kinds
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    per_profile = Counter(profile[r["gpu"]] for r in ninth)
-    assert len(per_profile) >= 3, per_profile
-    assert max(per_profile.values()) <= 0.45 * len(ninth), per_profile
-    backends = Counter(r["backend"] for r in ninth)
-    assert set(backends) == {"ROCm", "Vulkan", "SYCL"}, backends
-    assert max(backends.values()) <= 0.45 * len(ninth), backends
-    assert len({origin(r["source"]) for r in ninth}) >= 4
-    shapes = {s["family"]: s for s in read("model-shapes.csv")}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    moe = [r for r in ninth if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
-    assert 0 < len(moe) <= MOE_SHARE * len(ninth), len(moe)
+    assert_spread(
+        ninth,
+        moe_share=MOE_SHARE,
+        backends={"ROCm", "Vulkan", "SYCL"},
+        profiles=3,
+        profile_share=0.45,
+        origins=4,
+        backend_share=0.45,
+    )
     # rows at depth 4096 and deeper on backends other than CUDA
     assert sum(int(r["depth"]) >= 4096 and r["backend"] != "CUDA" for r in ninth) >= 10
 
