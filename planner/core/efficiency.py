@@ -313,6 +313,11 @@ class EfficiencyModel:
         fit must not move llama.cpp's CPU path (the CPU capacity checks of methodology section 8)."""
         return float(self.cpu[key]) if features.arch == "cpu" and key in self.cpu else gpu_value
 
+    def attention_factor(self, backend: str) -> float:
+        """Attention FLOP efficiency relative to the GEMMs on a backend: the common factor times the backend's own
+        (its flash-attention kernels); a backend the fit has no rows of gets the common factor alone."""
+        return self.attention * self.attention_backend.get(backend, 1.0)
+
     def layer_overhead(self, backend: str) -> float:
         """Seconds per layer per graph evaluation on a backend; an unseen backend gets the median."""
         if backend in self.layer_overhead_s:

@@ -496,7 +496,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
         bandwidth=bw * d,
         kv_bandwidth=bw * min(MAX_BANDWIDTH_EFFICIENCY, kv_e * eff.cpu_value(features, "kv_read", eff.kv_read)),
         compute=peak * p,
-        attention=peak * p * eff.cpu_value(features, "attention", eff.attention),
+        attention=peak * p * eff.cpu_value(features, "attention", eff.attention_factor(features.backend)),
         batch_compute=peak * p * eff.batch_compute,
         layer_overhead_s=eff.cpu_value(features, "layer_overhead_s", eff.layer_overhead(features.backend)),
         moe_layer_overhead=eff.cpu_value(features, "moe_layer_overhead", eff.moe_layer_overhead),

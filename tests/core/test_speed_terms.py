@@ -215,3 +215,27 @@ def test_a_chip_without_int8_dot_products_emulates_them_in_decode(monkeypatch):
     monkeypatch.undo()
     note = predict(model, p100, Deployment("llamacpp", "cuda", quant="Q4_K_M"), 1, 64, efficiency=EFF).notes
     assert any("emulate it, 4.5 ms of each decode step" in n for n in note)
+
+
+def test_the_attention_factor_of_each_backend_reaches_the_prefill_rate():
+    # efficiency.json's attention_backend (docs/methodology.md section 5, the prefill formula's a[backend]): the
+    # attention FLOPs of a prompt at depth run at peak x e_p x attention x a[backend]. The fit (scripts/public_common.py
+    # Problem.predicted) charges it per backend; predict must read the same factor, or the shipped model is not the
+    # one fitted.
+    spec = resolve_model("Qwen/Qwen2.5-7B-Instruct", offline=True).spec
+    hw = Hardware(get_profile("strix-halo"))
+    for backend in ("rocm", "vulkan"):
+        d = Deployment("llamacpp", backend, quant="Q4_K_M")
+        rates, _, _ = rates_for(hw, features_for(False, hw, d), EFF)
+        assert rates.attention == pytest.approx(rates.compute * EFF.attention * EFF.attention_backend[backend])
+    # a hand-made factor: halving Vulkan's attention rate slows a deep prefill, and only its attention share
+    d = Deployment("llamacpp", "vulkan", quant="Q4_K_M")
+    slow_eff = replace(EFF, attention_backend={**EFF.attention_backend, "vulkan": EFF.attention_backend["vulkan"] / 2})
+    deep = predict(spec, hw, d, 512, 1, context_depth=16384, efficiency=EFF).prefill_tokens_per_s
+    slower = predict(spec, hw, d, 512, 1, context_depth=16384, efficiency=slow_eff).prefill_tokens_per_s
+    shallow = predict(spec, hw, d, 512, 1, efficiency=EFF).prefill_tokens_per_s
+    assert slower < deep < shallow
+    rocm = Deployment("llamacpp", "rocm", quant="Q4_K_M")
+    for_rocm = [predict(spec, hw, rocm, 512, 1, context_depth=16384, efficiency=e).prefill_tokens_per_s
+                for e in (EFF, slow_eff)]  # fmt: skip
+    assert for_rocm[0] == pytest.approx(for_rocm[1])  # another backend's factor does not touch ROCm
