@@ -76,7 +76,8 @@ def test_the_shipped_model_scores_every_row_of_the_ninth_file():
     # computed no prediction for it) and after the refit that fits held-out files 1-8 was committed (5d47871). On the
     # 20 rows as gathered: decode 33.4% and prefill 60.2% median |error|, 40.0% band coverage (34.6% / 60.7% / 40.0%
     # with the model before that refit, commit c0f03ed). On the 14 rows kept (the module docstring): decode 17.4%,
-    # prefill 70.3%, coverage 42.9% (19.0% / 68.6% / 42.9% before). Off by 2x or more: the B70's Vulkan prefill on a
+    # prefill 70.3%, coverage 42.9% (19.0% / 68.6% / 42.9% before); 70.5% prefill once predict read the attention
+    # factor per backend it was fitted with (068e286). Off by 2x or more: the B70's Vulkan prefill on a
     # build with two unmerged Vulkan pull requests (x0.30: measured 3.3x the prediction, 3 rows) and the B60's SYCL
     # MoE prefill (x2.1, 1 row); methodology section 5. The limits leave a refit room (about 1.5x those medians);
     # they fail if the file stops being scored or the model drifts further off on it.
