@@ -120,6 +120,23 @@ def origin(source: str) -> str:
     return m.group(1) + (m.group(2) or "")
 
 
+def assert_gathered(name: str, rows_per_gpu: dict, threads: str = "pull|issues") -> tuple[list[dict], list[dict]]:
+    """A recent held-out file as gathered (the seventh on): its rows per (GPU string, backend), new against every file
+    before it (figures, pages and names), sourced, mapped, of a 2025-2026 build and pinned (`threads`: assert_pinned).
+    Returns the file's rows and the rows of the files before it."""
+    from collections import Counter
+
+    rows = read(name)
+    assert Counter((r["gpu"], r["backend"]) for r in rows) == rows_per_gpu
+    rows_before = earlier(name)
+    previous = IN_ORDER[IN_ORDER.index(name) - 1]
+    assert {r["source"] for r in read(previous)} <= {r["source"] for r in rows_before}
+    assert_new_sourced_mapped(rows, rows_before, "llama.cpp ")
+    assert_recent_and_new_under_any_name(rows, rows_before, dated=("2025", "2026"))
+    assert_pinned(rows, threads=threads)
+    return rows, rows_before
+
+
 def assert_spread(
     rows: list[dict],
     moe_share: float | None = None,

@@ -21,15 +21,10 @@ that the shipped model scores every row of it.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from tests.core.heldout_files import (
-    assert_new_sourced_mapped,
-    assert_pinned,
-    assert_recent_and_new_under_any_name,
+    assert_gathered,
     assert_scored,
     assert_spread,
-    earlier,
     origin,
     read,
     scored,
@@ -51,13 +46,7 @@ MOE_SHARE = 0.2  # Qwen3 30B-A3B and Qwen3-Coder-Next 80B-A3B, 2 rows each; the 
 
 
 def test_the_tenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
-    tenth = read(TENTH)
-    assert Counter((r["gpu"], r["backend"]) for r in tenth) == ROWS
-    rows_before = earlier(TENTH)
-    assert {r["source"] for r in read("llamabench-heldout-9.csv")} <= {r["source"] for r in rows_before}
-    assert_new_sourced_mapped(tenth, rows_before, "llama.cpp ")
-    assert_recent_and_new_under_any_name(tenth, rows_before, dated=("2025", "2026"))
-    assert_pinned(tenth)
+    tenth, rows_before = assert_gathered(TENTH, ROWS)
     # no repository an earlier file cites, in any form of its address (the fitted file writes some without scheme)
     cited = " ".join(r["source"] for r in rows_before)
     assert not [o for o in {origin(r["source"]) for r in tenth} if o.removeprefix("https://github.com/") in cited]

@@ -14,16 +14,10 @@ scores every row of it.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from tests.core.heldout_files import (
-    assert_new_sourced_mapped,
-    assert_pinned,
-    assert_recent_and_new_under_any_name,
+    assert_gathered,
     assert_scored,
     assert_spread,
-    earlier,
-    read,
     scored,
 )
 
@@ -49,12 +43,7 @@ ROWS = {
 
 
 def test_the_seventh_held_out_file_is_new_sourced_mapped_recent_and_spread():
-    seventh = read(SEVENTH)
-    assert Counter((r["gpu"], r["backend"]) for r in seventh) == ROWS
-    rows_before = earlier(SEVENTH)
-    assert_new_sourced_mapped(seventh, rows_before, "llama.cpp ")
-    assert_recent_and_new_under_any_name(seventh, rows_before, dated=("2025", "2026"))
-    assert_pinned(seventh)
+    seventh, rows_before = assert_gathered(SEVENTH, ROWS)
     # up to 25% of the rows on popular mixture-of-experts models, the rest dense
     assert_spread(seventh, moe_share=0.25)
 

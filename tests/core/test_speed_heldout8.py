@@ -16,13 +16,9 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.core.heldout_files import (
-    assert_new_sourced_mapped,
-    assert_pinned,
-    assert_recent_and_new_under_any_name,
+    assert_gathered,
     assert_scored,
     assert_spread,
-    earlier,
-    read,
     scored,
 )
 
@@ -59,13 +55,7 @@ ROWS = {
 
 
 def test_the_eighth_held_out_file_is_new_sourced_mapped_recent_and_spread():
-    eighth = read(EIGHTH)
-    assert Counter((r["gpu"], r["backend"]) for r in eighth) == ROWS
-    rows_before = earlier(EIGHTH)
-    assert {r["source"] for r in read("llamabench-heldout-7.csv")} <= {r["source"] for r in rows_before}
-    assert_new_sourced_mapped(eighth, rows_before, "llama.cpp ")
-    assert_recent_and_new_under_any_name(eighth, rows_before, dated=("2025", "2026"))
-    assert_pinned(eighth, threads="pull|issues|discussions")
+    eighth, rows_before = assert_gathered(EIGHTH, ROWS, threads="pull|issues|discussions")
     # up to 25% of the rows on a popular mixture-of-experts model (gpt-oss-20b), the rest dense; at least 40% of the
     # rows on CUDA and 20% on Metal (the gap this file fills)
     assert_spread(eighth, moe_share=0.25)

@@ -16,17 +16,11 @@ that no blind file is fitted.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from tests.core.heldout_files import (
     ROOT,
-    assert_new_sourced_mapped,
-    assert_pinned,
-    assert_recent_and_new_under_any_name,
+    assert_gathered,
     assert_scored,
     assert_spread,
-    earlier,
-    read,
     scored,
 )
 
@@ -46,13 +40,7 @@ MOE_SHARE = 0.6  # gpt-oss-120b and Qwen3.6-35B-A3B rows (8 of 14); the rest den
 
 
 def test_the_ninth_held_out_file_is_new_sourced_mapped_recent_and_spread():
-    ninth = read(NINTH)
-    assert Counter((r["gpu"], r["backend"]) for r in ninth) == ROWS
-    rows_before = earlier(NINTH)
-    assert {r["source"] for r in read("llamabench-heldout-8.csv")} <= {r["source"] for r in rows_before}
-    assert_new_sourced_mapped(ninth, rows_before, "llama.cpp ")
-    assert_recent_and_new_under_any_name(ninth, rows_before, dated=("2025", "2026"))
-    assert_pinned(ninth, threads="pull|issues|discussions")
+    ninth, rows_before = assert_gathered(NINTH, ROWS, threads="pull|issues|discussions")
 
     # assert_spread's rules with the spread this file has (the brief asked for 12 GPUs, none over 15%, no backend
     # over 40% and at most 25% MoE rows: see the module docstring): single pp or tg tests, each kind at least 40% of
