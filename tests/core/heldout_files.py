@@ -29,6 +29,7 @@ IN_ORDER = (
     "llamabench-heldout-8.csv",
     "llamabench-heldout-9.csv",
     "llamabench-heldout-10.csv",
+    "llamabench-heldout-11.csv",
 )
 
 
