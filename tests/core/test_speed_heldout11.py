@@ -7,9 +7,9 @@ depth 0 to 32768, gpt-oss-20b at depth 0), an AMD Instinct MI50 with ROCm (the l
 Qwen3-4B Q4_0 / Q4_1 / Q8_0 and gpt-oss-20b at depth 0 and 8192; and upstream b10176: Qwen3.6-35B-A3B Q4_K_M) and
 with Vulkan RADV (the same b10176 run), a Radeon Pro VII with ROCm (upstream b10470, Qwen2.5-VL-7B Q4_K_M) and an MI100
 with ROCm (the master column of llama.cpp PR #22051), and one RTX 3090 of a two-card host with CUDA (the official
-release b10964: Qwen3.5-9B Q4_K_M and Qwen3.8-27B Q3_K_XL). It was gathered, mapped and checked before any prediction for
-its rows was computed or seen; it is not registered in scripts/heldout_benchmarks.py (that is done later, by someone
-else) and scripts/fit_efficiency.py never reads it.
+release b10964: Qwen3.5-9B Q4_K_M and Qwen3.8-27B Q3_K_XL). It was gathered, mapped and checked before any
+prediction for its rows was computed or seen; it is not registered in scripts/heldout_benchmarks.py (that is done
+later, by someone else) and scripts/fit_efficiency.py never reads it.
 
 It falls short of the brief it was gathered for (about 100 rows, at least 10 GPUs with none over 20% of the rows, at
 least 4 backends and 5 sources) and meets the round's relaxed floor (at least 4 GPUs, 2 backends, 3 sources): the
