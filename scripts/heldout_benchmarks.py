@@ -40,7 +40,11 @@ from planner.core.speed import features_for  # noqa: E402
 from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
-NEVER_FITTED = (("llamabench-heldout-9.csv", "q"), ("llamabench-heldout-10.csv", "p"))
+NEVER_FITTED = (
+    ("llamabench-heldout-9.csv", "q"),
+    ("llamabench-heldout-10.csv", "p"),
+    ("llamabench-heldout-11.csv", "o"),
+)
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
 
