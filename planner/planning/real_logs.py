@@ -481,6 +481,13 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     ),
     "Qwen2.5-7B-shaped GGUF (MathTutor-7B-H_v0.0.1.f16.gguf, mradermacher; qwen2: 28 layers, n_embd 3584, 28/4 heads "
     "x 128, n_ff 18944, n_vocab 152064, n_ctx_train 32768 per the log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    # Round 16 (L58): gpt-oss-120b's shapes as its log prints them (the catalog's openai/gpt-oss-120b)
+    "gpt-oss-120b GGUF (lmstudio-community gpt-oss-120b-MXFP4, two files; gpt-oss: 36 layers, n_embd 2880, 64/8 heads "
+    "x 64, 128 experts, 4 used, n_ff_exp 2880, n_swa 128, n_vocab 201088, n_ctx_train 131072 per the log)": (
+        "openai/gpt-oss-120b",
+        None,
+        {},
+    ),
 }
 
 VLLM_METRICS = (
@@ -877,6 +884,7 @@ HELD_OUT_ROUNDS = (
     {"V": 139, "L": 38, "O": 24},
     {"V": 140, "L": 38, "O": 24},
     {"V": 143, "L": 56, "O": 24},
+    {"V": 143, "L": 58, "O": 24},
 )
 
 
