@@ -247,6 +247,7 @@ GGUF_GPU_PROFILES = (
     ("V100-PCIE-16GB", "v100-sxm2-16gb"),
     ("Apple M4 Max", "apple-m4-max"),  # L51 (round 14), before the "Apple M4" entry it contains
     ("Apple M4", "apple-m4"),
+    ("Apple M5", "apple-m5"),  # L59 (round 16)
     ("two of about 40 GB", "a100-40gb"),
     ("memory.available 24.0 GiB", "rx7900xtx"),
     ("memory.available 20.0 GiB", "rtx3090"),
@@ -488,6 +489,9 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    # L59: ggml-org's gpt-oss-20b GGUF (the catalog's openai/gpt-oss-20b)
+    "gpt-oss-20b GGUF (ggml-org/gpt-oss-20b-GGUF, gpt-oss-20b-mxfp4.gguf per the log's cached file; the model's 24 "
+    "layers, 32 experts, 4 used, n_swa 128)": ("openai/gpt-oss-20b", None, {}),
 }
 
 VLLM_METRICS = (
