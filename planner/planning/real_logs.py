@@ -248,6 +248,7 @@ GGUF_GPU_PROFILES = (
     ("Apple M4 Max", "apple-m4-max"),  # L51 (round 14), before the "Apple M4" entry it contains
     ("Apple M4", "apple-m4"),
     ("Apple M5", "apple-m5"),  # L59 (round 16)
+    ("Apple M2 Pro", "apple-m2-pro"),  # O24 (round 16)
     ("two of about 40 GB", "a100-40gb"),
     ("memory.available 24.0 GiB", "rx7900xtx"),
     ("memory.available 20.0 GiB", "rtx3090"),
@@ -492,6 +493,13 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # L59: ggml-org's gpt-oss-20b GGUF (the catalog's openai/gpt-oss-20b)
     "gpt-oss-20b GGUF (ggml-org/gpt-oss-20b-GGUF, gpt-oss-20b-mxfp4.gguf per the log's cached file; the model's 24 "
     "layers, 32 experts, 4 used, n_swa 128)": ("openai/gpt-oss-20b", None, {}),
+    # O24: the llama2 tag is LLaMA v2 7B as its log prints it (the catalog's meta-llama/Llama-2-7b-hf)
+    "llama2 (the Ollama library's llama2 tag, as the request names it; LLaMA v2 7B per the log: llama, 32 layers, "
+    "n_embd 4096, 32/32 heads x 128, n_ff 11008, n_vocab 32000, n_ctx_train 4096; layers.model=33)": (
+        "meta-llama/Llama-2-7b-hf",
+        None,
+        {},
+    ),
 }
 
 VLLM_METRICS = (
