@@ -500,6 +500,9 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    # L60: the same blob's llama.cpp start (the catalog's meta-llama/Llama-2-7b-hf, the shapes its log prints)
+    "Llama-2-7B GGUF (the Ollama library's llama2 blob sha256-8934d96d3f08; llama: 32 layers, n_embd 4096, 32/32 heads "
+    "x 128, n_ff 11008, n_vocab 32000, n_ctx_train 4096 per the log)": ("meta-llama/Llama-2-7b-hf", None, {}),
 }
 
 VLLM_METRICS = (
