@@ -259,9 +259,10 @@ ROUND_14_KV_MISSES: set[str] = set()
 # size of one 201088 x 2880 q8_0 matrix (586.82 MiB), and its KV 117.00 MiB under, the log's "using full-size SWA
 # cache" (4096 SWA cells where the plan reserves 768; the reader passes no swa_full). L59 (gpt-oss-20b, b8110,
 # --n-cpu-moe 12, the exit's memory breakdown in whole MiB, ontouchstart/rabbit-holes): the split of the MXFP4 experts
-# between MTL0 and the host is 157.44 MiB off each way (the sum 2.60 MiB over the plan), and its context 786 MiB is
-# 6.00 MiB under the plan's 792 (the SWA cells of one sequence where the plan reserves four). L60 (Llama-2-7B Q4_0
-# through Ollama 0.7.0's runner, kounan13/ollamaSample): the GPU model buffer 0.02 MiB over the plan. None traced.
+# differs (MTL0 157.44 MiB over the plan, the host 158.62 under; the sum 1.18 MiB under the plan), and its context
+# 786 MiB is 6.00 MiB under the plan's 792 (the SWA cells of one sequence where the plan reserves four). L60
+# (Llama-2-7B Q4_0 through Ollama 0.7.0's runner, kounan13/ollamaSample): the GPU model buffer 0.02 MiB over the plan.
+# None traced.
 ROUND_16_MODEL_MISSES = {"L58", "L59", "L60"}
 ROUND_16_KV_MISSES = {"L58", "L59"}
 # Round 8, held out: L32 (SYCL build b3038, Llama-2-7B Q4_K_M) logs SYCL0 3820.94 MiB where Vulkan logs 3820.93 for
@@ -321,7 +322,7 @@ ROUND_9_HOST_MISSES: set[str] = set()
 ROUND_14_HOST_MISSES = {"L40"}
 # Round 16, held out (test_round_16_llamacpp_recorded_misses): L58's CPU compute buffer (25.64 MiB logged, 15.12
 # planned: the full-size SWA cache's masks, as its KV) and L59's host compute (116 MiB in the memory breakdown, 77.25
-# planned: twelve layers' experts run on the CPU under --n-cpu-moe 12, whose CPU compute buffer the plan does not add).
+# planned, the host inputs alone; twelve layers' experts run on the CPU under --n-cpu-moe 12; not traced).
 ROUND_16_HOST_MISSES = {"L58", "L59"}
 LLAMACPP_KNOWN_MISSES = (
     {"L20"}
