@@ -49,9 +49,6 @@ GPU_PROFILES = (
     ("NVIDIA L4 24GB", "l4"),
     ("NVIDIA A10G", "a10g"),
     ("GB10", "gb10"),  # V63: DGX Spark; the profile's runtime total is the 121.69 GiB CUDA reports (profiles/gb10.toml)
-    # V143 (round 16): a Jetson AGX Thor (128 GB unified, no profile); the 128 GB unified GB10 stands in, its runtime
-    # total (121.69 GiB) not the Thor's, which the log does not print
-    ("Jetson AGX Thor", "gb10"),
     ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged
     ("Instinct MI300X", "mi300x"),  # V94 (round 7): the profile's runtime total is derived (nominal less 16 MiB)
     ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
