@@ -52,6 +52,7 @@ GPU_PROFILES = (
     ("Radeon AI PRO R9700", "ai-pro-r9700"),  # V93 (round 7): gfx1201, ROCm; its runtime total is derived, not logged
     ("Instinct MI300X", "mi300x"),  # V94 (round 7): the profile's runtime total is derived (nominal less 16 MiB)
     ("NVIDIA A10 (24 GB", "a10"),  # V48: the profile's runtime total is derived (nominal x 0.9373), not measured
+    ("GeForce RTX 3060 12GB", "rtx3060"),  # V143 (round 16): its PyTorch total is stated (torch_total_gib)
     ("RTX 3090", "rtx3090"),
     # Round 10 (V114-V117): the RTX 4090 the posts name (WSL2); its PyTorch total is stated per case (torch_total_gib)
     ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
@@ -247,6 +248,8 @@ GGUF_GPU_PROFILES = (
     ("V100-PCIE-16GB", "v100-sxm2-16gb"),
     ("Apple M4 Max", "apple-m4-max"),  # L51 (round 14), before the "Apple M4" entry it contains
     ("Apple M4", "apple-m4"),
+    ("Apple M5", "apple-m5"),  # L59 (round 16)
+    ("Apple M2 Pro", "apple-m2-pro"),  # O24 (round 16)
     ("two of about 40 GB", "a100-40gb"),
     ("memory.available 24.0 GiB", "rx7900xtx"),
     ("memory.available 20.0 GiB", "rtx3090"),
@@ -481,6 +484,26 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     ),
     "Qwen2.5-7B-shaped GGUF (MathTutor-7B-H_v0.0.1.f16.gguf, mradermacher; qwen2: 28 layers, n_embd 3584, 28/4 heads "
     "x 128, n_ff 18944, n_vocab 152064, n_ctx_train 32768 per the log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    # Round 16 (L58): gpt-oss-120b's shapes as its log prints them (the catalog's openai/gpt-oss-120b)
+    "gpt-oss-120b GGUF (lmstudio-community gpt-oss-120b-MXFP4, two files; gpt-oss: 36 layers, n_embd 2880, 64/8 heads "
+    "x 64, 128 experts, 4 used, n_ff_exp 2880, n_swa 128, n_vocab 201088, n_ctx_train 131072 per the log)": (
+        "openai/gpt-oss-120b",
+        None,
+        {},
+    ),
+    # L59: ggml-org's gpt-oss-20b GGUF (the catalog's openai/gpt-oss-20b)
+    "gpt-oss-20b GGUF (ggml-org/gpt-oss-20b-GGUF, gpt-oss-20b-mxfp4.gguf per the log's cached file; the model's 24 "
+    "layers, 32 experts, 4 used, n_swa 128)": ("openai/gpt-oss-20b", None, {}),
+    # O24: the llama2 tag is LLaMA v2 7B as its log prints it (the catalog's meta-llama/Llama-2-7b-hf)
+    "llama2 (the Ollama library's llama2 tag, as the request names it; LLaMA v2 7B per the log: llama, 32 layers, "
+    "n_embd 4096, 32/32 heads x 128, n_ff 11008, n_vocab 32000, n_ctx_train 4096; layers.model=33)": (
+        "meta-llama/Llama-2-7b-hf",
+        None,
+        {},
+    ),
+    # L60: the same blob's llama.cpp start (the catalog's meta-llama/Llama-2-7b-hf, the shapes its log prints)
+    "Llama-2-7B GGUF (the Ollama library's llama2 blob sha256-8934d96d3f08; llama: 32 layers, n_embd 4096, 32/32 heads "
+    "x 128, n_ff 11008, n_vocab 32000, n_ctx_train 4096 per the log)": ("meta-llama/Llama-2-7b-hf", None, {}),
 }
 
 VLLM_METRICS = (
@@ -877,6 +900,7 @@ HELD_OUT_ROUNDS = (
     {"V": 139, "L": 38, "O": 24},
     {"V": 140, "L": 38, "O": 24},
     {"V": 143, "L": 56, "O": 24},
+    {"V": 143, "L": 58, "O": 24},
 )
 
 

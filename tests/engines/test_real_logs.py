@@ -72,6 +72,11 @@ ROUND_14_MISSES = {"V142"}
 # Round 15 (tests/data/real-engine-logs.md): no vLLM case (none qualified). Its one llama.cpp miss, L56's GPU compute
 # buffer, is in ROUND_15_COMPUTE_MISSES below.
 ROUND_15_MISSES: set[str] = set()
+# Round 16 (tests/data/real-engine-logs.md): none; its one vLLM case, V143 (vLLM 0.19.0 --enforce-eager on an RTX 3060
+# 12GB, am-dev-75/retriva-docs), holds to 0.5%. Its llama.cpp misses are in
+# ROUND_16_MODEL_MISSES, ROUND_16_KV_MISSES, ROUND_16_HOST_MISSES and ROUND_16_COMPUTE_MISSES, its Ollama miss in
+# METAL_PARTIAL_GRAPH below.
+ROUND_16_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -81,6 +86,7 @@ KNOWN_MISSES = (
     | ROUND_13_MISSES
     | ROUND_14_MISSES
     | ROUND_15_MISSES
+    | ROUND_16_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -248,6 +254,17 @@ QUANT_MIX_MISSES = {"L27"}
 # 4.50 MiB over the plan's Q4_0.
 ROUND_14_MODEL_MISSES = {"L40", "L47", "L48", "L54"}
 ROUND_14_KV_MISSES: set[str] = set()
+# Round 16, held out (tests/data/real-engine-logs.md, test_round_16_llamacpp_recorded_misses): L58 (gpt-oss-120b MXFP4,
+# LM Studio's Metal runtime 1.44.0, pythagorakase/nexus log.md): its GPU model buffer is 586.85 MiB under the log, the
+# size of one 201088 x 2880 q8_0 matrix (586.82 MiB), and its KV 117.00 MiB under, the log's "using full-size SWA
+# cache" (4096 SWA cells where the plan reserves 768; the reader passes no swa_full). L59 (gpt-oss-20b, b8110,
+# --n-cpu-moe 12, the exit's memory breakdown in whole MiB, ontouchstart/rabbit-holes): the split of the MXFP4 experts
+# differs (MTL0 157.44 MiB over the plan, the host 158.62 under; the sum 1.18 MiB under the plan), and its context
+# 786 MiB is 6.00 MiB under the plan's 792 (the SWA cells of one sequence where the plan reserves four). L60
+# (Llama-2-7B Q4_0 through Ollama 0.7.0's runner, kounan13/ollamaSample): the GPU model buffer 0.02 MiB over the plan.
+# None traced.
+ROUND_16_MODEL_MISSES = {"L58", "L59", "L60"}
+ROUND_16_KV_MISSES = {"L58", "L59"}
 # Round 8, held out: L32 (SYCL build b3038, Llama-2-7B Q4_K_M) logs SYCL0 3820.94 MiB where Vulkan logs 3820.93 for
 # the same file (L31): ggml-sycl.cpp get_alloc_size pads quantized rows to MATRIX_ROW_PADDING
 # (test_round_8_sycl_row_padding).
@@ -263,8 +280,11 @@ SYCL_ROW_PADDING = {"L32"}
             ("gpu_model_buffer_mib", "cpu_model_buffer_mib", "gpu_kv_buffer_mib", "gpu_recurrent_buffer_mib"),
         )
         if r.case not in PARTIAL_OFFLOAD_MISSES
-        and not (r.case in QUANT_MIX_MISSES | ROUND_14_MODEL_MISSES and r.metric.endswith("model_buffer_mib"))
-        and not (r.case in ROUND_14_KV_MISSES and r.metric == "gpu_kv_buffer_mib")
+        and not (
+            r.case in QUANT_MIX_MISSES | ROUND_14_MODEL_MISSES | ROUND_16_MODEL_MISSES
+            and r.metric.endswith("model_buffer_mib")
+        )
+        and not (r.case in ROUND_14_KV_MISSES | ROUND_16_KV_MISSES and r.metric == "gpu_kv_buffer_mib")
         and not (r.case in SYCL_ROW_PADDING and r.metric == "gpu_model_buffer_mib")
     ],
     ids=_id,
@@ -300,6 +320,10 @@ ROUND_9_HOST_MISSES: set[str] = set()
 # per the log, which the plan does not model). L43, L45 and L47 missed when scored and are exact since the reader's
 # rules after round 14 (test_after_round_14_the_reader_dates_the_graph).
 ROUND_14_HOST_MISSES = {"L40"}
+# Round 16, held out (test_round_16_llamacpp_recorded_misses): L58's CPU compute buffer (25.64 MiB logged, 15.12
+# planned; short with its KV, where the log states a full-size SWA cache; not traced) and L59's host compute (116 MiB
+# in the memory breakdown, 77.25 planned; twelve layers' experts run on the CPU under --n-cpu-moe 12; not traced).
+ROUND_16_HOST_MISSES = {"L58", "L59"}
 LLAMACPP_KNOWN_MISSES = (
     {"L20"}
     | PARTIAL_OFFLOAD_MISSES
@@ -307,6 +331,7 @@ LLAMACPP_KNOWN_MISSES = (
     | ROUND_8_HOST_MISSES
     | ROUND_9_HOST_MISSES
     | ROUND_14_HOST_MISSES
+    | ROUND_16_HOST_MISSES
 )
 
 
@@ -331,10 +356,20 @@ def test_llamacpp_logits_only_on_the_output_device():
 # the Q4_0 its own weights.total implies (tests/data/real-engine-logs.md) and holds to 3%.
 OLD_OLLAMA = {"O12"}
 OLLAMA_ESTIMATOR = ("required_full_gib", "required_kv_mib", "graph_full_mib", "graph_partial_mib")
+# Round 16, held out (test_round_16_ollama_recorded_miss): O24 (Ollama 0.7.0 on an Apple M2 Pro) logs
+# memory.graph.partial 560.0 MiB, its graph.full; llm/memory.go sets the partial graph to the full one on Metal ("on
+# metal there's no partial offload overhead"), which the plan does not (681.0 MiB planned, +21.6%).
+METAL_PARTIAL_GRAPH = {"O24"}
 
 
 @pytest.mark.parametrize(
-    "row", [r for r in _rows("ollama", OLLAMA_ESTIMATOR) if r.case not in OLD_OLLAMA], ids=_id
+    "row",
+    [
+        r
+        for r in _rows("ollama", OLLAMA_ESTIMATOR)
+        if r.case not in OLD_OLLAMA and not (r.case in METAL_PARTIAL_GRAPH and r.metric == "graph_partial_mib")
+    ],
+    ids=_id,
 )
 def test_ollama_estimator_within_3_percent(row):
     assert abs(row.error) <= 0.03, _message(row)
@@ -2005,3 +2040,136 @@ def test_round_15_cases_state_their_dates_and_no_compile_cache():
     assert set(cases) == {"L56", "L57"}
     assert "2026-03-19" in cases["L56"].engine_version and "2025-12-06" in cases["L57"].engine_version
     assert not any(c.setting("compile_cache") for c in cases.values())
+
+
+# Round 16 (tests/data/real-engine-logs.md "Round 16 of held-out cases"), scored before any change to engines/ or core/:
+# a vLLM 0.19.0 --enforce-eager start on an RTX 3060, three llama.cpp starts on Metal (LM Studio's runtime on an M4 Max,
+# a Homebrew build on an M5, Ollama 0.7.0's runner on an M2 Pro) and that Ollama start's estimator line, each cited at
+# the commit of the file that holds the log.
+NEXUS = "https://github.com/pythagorakase/nexus/blob/a169d9484c3095b0424367cbd034175b9bdfb9ef/log.md"
+RABBIT_HOLES = (
+    "https://github.com/ontouchstart/rabbit-holes/blob/3cc7700c8c6c6e279c7f42eebcc8faf02573308d/docs/llama.cpp/README.md"
+)
+OLLAMA_SAMPLE = "https://github.com/kounan13/ollamaSample/blob/d252b88f5095b6dd0034ae335970e162db9b97a1/sample.md"
+RETRIVA_DOCS = (
+    "https://github.com/am-dev-75/retriva-docs/blob/c67324a54ed63f13701f267228be2bfeb08573f1/implementations/1/README.md"
+)
+# L58's GPU compute buffer (819.26 MiB logged, 542.75 planned, -33.8%): short with its KV and host buffers, where the
+# log states a full-size SWA cache (4096 SWA cells where the plan reserves 768); how much of the gap that explains is
+# not traced. Every other round-16 compute buffer holds to 10%.
+ROUND_16_COMPUTE_MISSES = {"L58"}
+
+
+def test_round_16_is_the_seventeenth_entry():
+    assert HELD_OUT_ROUNDS[16] == {"V": 143, "L": 58, "O": 24}  # a case of each engine: V143, L58 and O24 start it
+    assert [held_out_round(c) for c in ("V142", "V143", "L57", "L58", "O23", "O24")] == [15, 17, 16, 17, 10, 17]
+    assert _entry_cases(17) == ["L58", "L59", "L60", "O24", "V143"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # am-dev-75/retriva-docs: `docker run ... vllm/vllm-openai:latest Qwen/Qwen3-0.6B --gpu-memory-utilization 0.60
+        # --max-model-len 4096 --max-num-seqs 8 --max-num-batched-tokens 1024 --enforce-eager` (vLLM 0.19.0) on an RTX
+        # 3060 12GB whose total the same host's first start logs (9.02/11.63 GiB free): "Model loading took 1.12 GiB
+        # memory", "Available KV cache memory: 5.68 GiB", "GPU KV cache size: 53,184 tokens", "Maximum concurrency for
+        # 4,096 tokens per request: 12.98x"
+        ("V143", "weights_gib", 1.12, 0.01, RETRIVA_DOCS),
+        ("V143", "kv_cache_gib", 5.68, 0.03, RETRIVA_DOCS),
+        ("V143", "kv_cache_tokens", 53184, 240, RETRIVA_DOCS),
+        ("V143", "max_concurrency", 12.98, 0.07, RETRIVA_DOCS),
+        # pythagorakase/nexus log.md: LM Studio's Metal runtime 1.44.0 loading gpt-oss-120b MXFP4 on an M4 Max,
+        # n_ctx 4096, n_batch/n_ubatch 512, flash_attn 0: "CPU_Mapped model buffer size = 586.82 MiB" (token_embd)
+        ("L58", "cpu_model_buffer_mib", 586.82, 0.01, NEXUS),
+        # ontouchstart/rabbit-holes: llama-cli -hf ggml-org/gpt-oss-20b-GGUF --n-cpu-moe 12 -c 32768 --jinja
+        # --no-mmap (b8110, an Apple M5); the exit's breakdown "MTL0 (Apple M5) | 18186 = 10905 + (7280 = 6095 + 786 +
+        # 398) + 0": the compute column in whole MiB
+        ("L59", "gpu_compute_buffer_mib", 398, 0.5, RABBIT_HOLES),
+        # kounan13/ollamaSample sample.md: Ollama 0.7.0's runner (--ctx-size 8192 --batch-size 512 --n-gpu-layers 33
+        # --parallel 2) on an Apple M2 Pro, Llama-2-7B Q4_0: "Metal KV buffer size = 4096.00 MiB", "Metal compute
+        # buffer size = 560.00 MiB", "CPU compute buffer size = 24.01 MiB", "CPU_Mapped model buffer size = 70.31 MiB"
+        ("L60", "cpu_model_buffer_mib", 70.31, 0.01, OLLAMA_SAMPLE),
+        ("L60", "gpu_kv_buffer_mib", 4096.00, 0.01, OLLAMA_SAMPLE),
+        ("L60", "gpu_compute_buffer_mib", 560.00, 8.01, OLLAMA_SAMPLE),
+        ("L60", "host_compute_buffer_mib", 24.01, 0.02, OLLAMA_SAMPLE),
+        # the same start's estimator: memory.required.full="8.8 GiB" memory.required.kv="4.0 GiB"
+        # memory.weights.total="3.5 GiB" memory.graph.full="560.0 MiB"
+        ("O24", "required_full_gib", 8.8, 0.09, OLLAMA_SAMPLE),
+        ("O24", "required_kv_mib", 4096.0, 0.01, OLLAMA_SAMPLE),
+        ("O24", "weights_total_gib", 3.5, 0.01, OLLAMA_SAMPLE),
+        ("O24", "graph_full_mib", 560.0, 0.01, OLLAMA_SAMPLE),
+    ],
+)
+def test_round_16_golden_rows(case, metric, logged, within, url):
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "planned", "url"),
+    [
+        # L58: "llama_kv_cache_unified_iswa: using full-size SWA cache", two "Metal KV buffer size = 144.00 MiB"
+        # (4096 cells, 18 layers each); "Metal compute buffer size = 819.26 MiB", "CPU compute buffer size = 25.64
+        # MiB"; Metal_Mapped 37958.69 + 22479.80 MiB
+        ("L58", "gpu_kv_buffer_mib", 288.00, 171.00, NEXUS),
+        ("L58", "gpu_compute_buffer_mib", 819.26, 542.75, NEXUS),
+        ("L58", "host_compute_buffer_mib", 25.64, 15.12, NEXUS),
+        ("L58", "gpu_model_buffer_mib", 60438.49, 59851.64, NEXUS),
+        # L59: the breakdown's context 786 MiB, Host compute 116 MiB, model 6095 (MTL0) and 5440 MiB (Host)
+        ("L59", "gpu_kv_buffer_mib", 786, 792.00, RABBIT_HOLES),
+        ("L59", "host_compute_buffer_mib", 116, 77.25, RABBIT_HOLES),
+        ("L59", "gpu_model_buffer_mib", 6095, 5937.56, RABBIT_HOLES),
+        ("L59", "cpu_model_buffer_mib", 5440, 5598.62, RABBIT_HOLES),
+        # L60: "Metal_Mapped model buffer size = 3577.57 MiB"
+        ("L60", "gpu_model_buffer_mib", 3577.57, 3577.55, OLLAMA_SAMPLE),
+    ],
+)
+def test_round_16_llamacpp_recorded_misses(case, metric, logged, planned, url):
+    # Each as scored before any change (tests/data/real-engine-logs.md); a change that moves one should update the md
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - planned) <= 0.01, _message(row)
+    assert row.predicted != logged
+
+
+def test_round_16_compute_misses_and_the_rest_hold():
+    row = _logged("L58", "gpu_compute_buffer_mib", 819.26)
+    assert abs(row.error) > 0.10, _message(row)
+    held = [
+        r
+        for r in _rows("llamacpp", ("gpu_compute_buffer_mib",))
+        if held_out_round(r.case) == 17 and r.case not in ROUND_16_COMPUTE_MISSES
+    ]
+    assert {r.case for r in held} == {"L59", "L60"}
+    assert all(abs(r.error) <= 0.10 for r in held), [_message(r) for r in held]
+
+
+def test_round_16_ollama_recorded_miss():
+    # O24: memory.graph.partial="560.0 MiB", the graph.full Ollama 0.7.0's llm/memory.go copies on Metal; the plan's
+    # partial graph (681.00 MiB) is the CUDA one
+    row = _logged("O24", "graph_partial_mib", 560.0)
+    assert row.source_url == OLLAMA_SAMPLE
+    assert abs(row.predicted - 681.00) <= 0.01, _message(row)
+    full = _logged("O24", "graph_full_mib", 560.0)
+    assert abs(full.predicted - row.logged) <= 0.01
+
+
+def test_round_16_cases_state_their_dates_and_no_compile_cache():
+    # V143 runs --enforce-eager (CompilationMode.NONE: no torch.compile cache to be cold or warm), and llama.cpp and
+    # Ollama have none: no case is tagged. The llama.cpp cases are dated by their logs (L58 2025-08-12, L60 2025-09-06)
+    # and L59 by its README's commit (2026-02-20), which the reader reads against the llama.cpp changes it dates
+    # (planning/real_logs.py).
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 17}
+    assert set(cases) == {"L58", "L59", "L60", "O24", "V143"}
+    assert (cases["V143"].setting("enforce_eager") or "").startswith("True")
+    assert cases["V143"].setting("torch_total_gib").startswith("11.63")
+    assert not any(c.setting("compile_cache") for c in cases.values())
+    assert "2025-08-12" in cases["L58"].engine_version
+    assert "2026-02-20" in cases["L59"].engine_version
+    assert "2025-09-06" in cases["L60"].engine_version and "0.7.0" in cases["O24"].engine_version
+
+
+def test_round_16_meets_the_targets():
+    # V143 (vLLM 0.19.0 --enforce-eager, Qwen3-0.6B on an RTX 3060 12GB): +0.5% on KV GiB, tokens and concurrency
+    _round_meets_the_targets(17, 1)
