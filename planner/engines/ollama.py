@@ -402,7 +402,9 @@ def plan_ollama(
             partial, full = gptoss_graph_size(spec, version, context, opts.num_parallel, kv_type, flash)
         else:
             partial, full = graph_size(spec, arch, context, batch)
-    if gpus > 1:
+    if backend == "metal":
+        partial = full  # memory.go, every version: "on metal there's no partial offload overhead"
+    elif gpus > 1:
         full = partial  # memory.go: multi-GPU always uses the partial graph size
     n_layer = spec.num_layers
     layer_sizes = [weights.layer_bytes[i] + kv[i] for i in range(n_layer)]

@@ -744,6 +744,7 @@ def _llamacpp(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         n_outputs=_int(case.setting("n_outputs")) or n_outputs,
         n_gpu_layers=_int(case.setting("n_gpu_layers")),  # -ngl where the case states it (L24); else all layers
         n_cpu_moe=_int(case.setting("n_cpu_moe")) or 0,  # experts kept on the CPU where stated (L27)
+        swa_full=(case.setting("swa_full") or "").startswith("true"),  # "using full-size SWA cache" where logged (L58)
         legacy_graph=legacy,
         pre_glu_graph=bool(PRE_GLU_LLAMACPP.search(case.engine_version)),
         embd_select_graph=not _dated_before(case, EMBD_SELECT),

@@ -109,3 +109,18 @@ def test_projector_goes_on_the_first_gpu():
     )
     assert vision.total_bytes - base.total_bytes == 1824 * MIB
     assert vision.gpu_sizes[0] - base.gpu_sizes[0] == 1824 * MIB
+
+
+def test_metal_has_no_partial_offload_graph():
+    # llm/memory.go, every version from the v0.1 line on: "on metal there's no partial offload overhead"
+    # (graphPartialOffload = graphFullOffload when the first GPU's library is Metal); elsewhere the partial graph of
+    # the old estimator is its own (llama: 4 x batch x (e + context x h) plus ..., fs/ggml/ggml.go GraphSize). O24 in
+    # tests/data/real-engine-logs.csv logs it on an Apple M2 Pro: memory.graph.partial equal to memory.graph.full.
+    spec = resolve_model("Qwen/Qwen2.5-7B-Instruct", offline=True).spec
+    opts = OllamaOptions(num_ctx=4096, version="0.7.0")
+    metal = plan_ollama(spec, _weights(spec), Hardware(get_profile("apple-m2-pro"), 1), opts)
+    cuda = plan_ollama(spec, _weights(spec), Hardware(get_profile("rtx3090"), 1), opts)
+    assert metal.backend == "metal" and cuda.backend == "cuda"
+    assert metal.full_graph_bytes == cuda.full_graph_bytes  # the same GraphSize formula
+    assert cuda.partial_graph_bytes > cuda.full_graph_bytes
+    assert metal.partial_graph_bytes == metal.full_graph_bytes
