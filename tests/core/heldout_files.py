@@ -30,6 +30,7 @@ IN_ORDER = (
     "llamabench-heldout-9.csv",
     "llamabench-heldout-10.csv",
     "llamabench-heldout-11.csv",
+    "llamabench-heldout-12.csv",
 )
 
 
