@@ -8,7 +8,8 @@ CSV harness and models on a GX10 box), an RX 7900 XTX with ROCm and with Vulkan 
 0, 4096 and 16384 with f16 and q8_0 KV cache, Q4_K_M with q8_0 KV cache) and an Apple M2 Ultra with Metal (the master
 columns of llama.cpp PRs #26570 and #28439: Qwen3-0.6B Q8_0 decode at depth 0 to 32768, Qwen3-30B-A3B Q8_0 prefill and
 decode at depth 0 to 16384). It was gathered, mapped and checked before any prediction for its rows was computed or
-seen; it is not registered in scripts/heldout_benchmarks.py yet and scripts/fit_efficiency.py never reads it.
+seen, then registered in scripts/heldout_benchmarks.py and scored once, blind, by the shipped model (unchanged since
+068e286); scripts/fit_efficiency.py never reads it.
 
 It falls short of the brief it was gathered for (about 100 rows, at least 10 GPUs with none over 20% of the rows, at
 least 4 backends and 5 sources) and meets the twelfth round's relaxed floor (at least 4 GPUs, 2 backends, 3 sources):
@@ -17,12 +18,13 @@ in the earlier files (methodology section 5 lists what was left out and why). Th
 it has: single pp or tg tests, each kind at least 40% of the file; 4 GPU profiles (RX 7900 XTX 22 rows, 29%; RTX 5090
 21; GB10 18; Apple M2 Ultra 15), none over 30% of the rows; 4 backends (CUDA 39, ROCm 16, Metal 15, Vulkan 6), none
 over 55%; 5 sources; 14 mixture-of-experts rows (18%: Qwen3.6-35B-A3B, Qwen3-30B-A3B), the rest dense.
-These tests guard that it stays new, sourced, mapped, recent and as spread as gathered.
+These tests guard that it stays new, sourced, mapped, recent and as spread as gathered, and that the shipped model
+scores every row of it.
 """
 
 from __future__ import annotations
 
-from tests.core.heldout_files import assert_gathered, assert_spread, origin, read
+from tests.core.heldout_files import assert_gathered, assert_scored, assert_spread, origin, read, scored
 
 TWELFTH = "llamabench-heldout-12.csv"
 
@@ -80,3 +82,17 @@ def test_the_twelfth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     # every figure copied as printed: two decimals from the markdown tables, six from the llama-bench CSV logs
     for r in twelfth:
         assert len(r["tps"].split(".")[1]) == (6 if "pendakwahteknologi" in r["source"] else 2), r
+
+
+def test_the_shipped_model_scores_every_row_of_the_twelfth_file():
+    # scripts/heldout_benchmarks.py on this file, scored once as a whole after it was gathered (by someone who computed
+    # no prediction for it) by the shipped model (068e286's, fitted on the public file and held-out files 1-8), printed
+    # decode 20.8% and prefill 40.7% median |error| and 75.0% band coverage (39 + 37 figures), one GPU x kind cell off
+    # by 2x: the GB10's decode, predicted x2.09 fast on all 9 rows (and its prefill x1.77), a log the gatherer flagged
+    # as odd before any score (its 7B Q4_K_M prefill below its Q5_K_M and Q8_0). Without the GB10: decode 17.8%,
+    # prefill 38.0%, coverage 89.7% (methodology section 5). Prefill off the GB10 is measured faster than predicted
+    # (x0.53-0.78) on every row but the RTX 5090 docker run's four MoE rows (x1.05-1.29). The limits leave a refit room
+    # (about 1.5x those medians); they fail if the file stops being scored or the model drifts further off on it.
+    res = scored(TWELFTH)
+    limits = {"decode": (0.31, 39), "prefill": (0.61, 37)}
+    assert_scored(res, limits, coverage=0.6, backends=frozenset({"cuda", "rocm", "vulkan", "metal"}))
