@@ -31,6 +31,7 @@ IN_ORDER = (
     "llamabench-heldout-10.csv",
     "llamabench-heldout-11.csv",
     "llamabench-heldout-12.csv",
+    "llamabench-heldout-13.csv",
 )
 
 
