@@ -32,6 +32,7 @@ IN_ORDER = (
     "llamabench-heldout-11.csv",
     "llamabench-heldout-12.csv",
     "llamabench-heldout-13.csv",
+    "llamabench-heldout-14.csv",
 )
 
 
