@@ -2,8 +2,8 @@
 
 12 published llama-bench figures (6 prefill, 6 decode) from llama.cpp release builds of 2026 that neither the fitted
 file nor the thirteen other held-out files hold, each row with its URL pinned to a commit: one RTX 3090 with CUDA, from
-the raw llama-bench JSON records of msb-msb/insiderllm-bench-results at commit bbd4fae (InsiderLLM's published bench records,
-a repository no earlier file cites): Unsloth Qwen3.6-35B-A3B UD-Q4_K_M, `-ngl 99 -fa 1 -p 512 -n 128 -d 0,4096,8192`,
+the raw llama-bench JSON records of msb-msb/insiderllm-bench-results at commit bbd4fae (InsiderLLM's published bench
+records, a repository no earlier file cites): Unsloth Qwen3.6-35B-A3B UD-Q4_K_M, `-ngl 99 -fa 1 -p 512 -n 128 -d 0,4096,8192`,
 pp512 and tg128 at depth 0, 4096 and 8192, on two hosts with the same card: `tamanna-gen4-baseline-2026-09-21`
 (llama.cpp tag v0.4.0 = b10809, Ryzen 7 5700X, PCIe 4.0, 6 rows) and `miu-build-ab-2026-09-07` (the b10088 release
 build, i7-8086K, PCIe 3.0, 6 rows); rep 1 of each record only, the figures copied as the JSON prints them (avg_ts). It
