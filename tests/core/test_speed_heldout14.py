@@ -3,16 +3,17 @@
 12 published llama-bench figures (6 prefill, 6 decode) from llama.cpp release builds of 2026 that neither the fitted
 file nor the thirteen other held-out files hold, each row with its URL pinned to a commit: one RTX 3090 with CUDA, from
 the raw llama-bench JSON records of msb-msb/insiderllm-bench-results at commit bbd4fae (InsiderLLM's published bench
-records, a repository no earlier file cites): Unsloth Qwen3.6-35B-A3B UD-Q4_K_M, `-ngl 99 -fa 1 -p 512 -n 128 -d 0,4096,8192`,
-pp512 and tg128 at depth 0, 4096 and 8192, on two hosts with the same card: `tamanna-gen4-baseline-2026-09-21`
-(llama.cpp tag v0.4.0 = b10809, Ryzen 7 5700X, PCIe 4.0, 6 rows) and `miu-build-ab-2026-09-07` (the b10088 release
-build, i7-8086K, PCIe 3.0, 6 rows); rep 1 of each record only, the figures copied as the JSON prints them (avg_ts). It
-was gathered, mapped and checked before any prediction for its rows was computed or seen; it is not registered in
-scripts/heldout_benchmarks.py (the scorer does that) and scripts/fit_efficiency.py never reads it.
+records, a repository no earlier file cites): Unsloth Qwen3.6-35B-A3B UD-Q4_K_M, `-ngl 99 -fa 1 -p 512 -n 128 -d
+0,4096,8192`, pp512 and tg128 at depth 0, 4096 and 8192, on two hosts with the same card:
+`tamanna-gen4-baseline-2026-09-21` (llama.cpp tag v0.4.0 = b10809, Ryzen 7 5700X, PCIe 4.0, 6 rows) and
+`miu-build-ab-2026-09-07` (the b10088 release build, i7-8086K, PCIe 3.0, 6 rows); rep 1 of each record only, the figures
+copied as the JSON prints them (avg_ts). It was gathered, mapped and checked before any prediction for its rows was
+computed or seen; it is not registered in scripts/heldout_benchmarks.py (the scorer does that) and
+scripts/fit_efficiency.py never reads it.
 
-It falls short of its brief and of the fourteenth round's relaxed floor (3 GPUs, 2 backends, 3 sources): one GPU
-profile (rtx3090), one backend (CUDA), one source, all 12 rows on one mixture-of-experts model (Qwen3.6-35B-A3B), over
-the brief's 25% MoE share. In the time the round had, the index's whole files that name their repository held no other
+It falls short of its brief and of the fourteenth round's relaxed floor (3 GPUs, 2 backends, 3 sources): one GPU profile
+(rtx3090), one backend (CUDA), one source, all 12 rows on one mixture-of-experts model (Qwen3.6-35B-A3B), over the
+brief's 25% MoE share. In the time the round had, the index's whole files that name their repository held no other
 2025-2026 llama-bench table on a profiled GPU that the earlier files do not already cite (methodology section 5 lists
 what was looked at and left out, and why). The spread test below states the spread the file has, not the brief's: single
 pp or tg tests, each kind half of the file; 1 GPU profile, 1 backend, 1 source; MoE rows 100%.
