@@ -179,8 +179,8 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "Qwen2.5-7B-shaped GGUF (qwen2 arch, 28 layers)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     # L61 (round 17): Qwen2.5-Coder-7B-Instruct has the Qwen2.5-7B-Instruct shapes (28 layers, hidden 3584, 28/4 heads,
     # ffn 18944, vocab 152064, untied embeddings, 32768 positions)
-    "qwen2.5-coder:7b-instruct-q8_0 (the Ollama library blob sha256-24b532e5...; the Qwen2.5-7B shape: qwen2, 28 layers, "
-    "n_embd 3584, 28/4 heads x 128, n_ff 18944, n_vocab 152064; training_ctx 32768 per the evidence page)": (
+    "qwen2.5-coder:7b-instruct-q8_0 (the Ollama library blob sha256-24b532e5...; the Qwen2.5-7B shape: qwen2, "
+    "28 layers, n_embd 3584, 28/4 heads x 128, n_ff 18944, n_vocab 152064; training_ctx 32768 per the evidence page)": (
         "Qwen/Qwen2.5-7B-Instruct",
         None,
         {},
