@@ -177,6 +177,14 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "qwen2.5:7b (qwen2 arch, layers.model=29, n_vocab 152064 per log)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
     "Qwen3 8B GGUF (arch qwen3, 36 layers, n_ctx_train 40960 per log)": ("Qwen/Qwen3-8B", None, {}),
     "Qwen2.5-7B-shaped GGUF (qwen2 arch, 28 layers)": ("Qwen/Qwen2.5-7B-Instruct", None, {}),
+    # L61 (round 17): Qwen2.5-Coder-7B-Instruct has the Qwen2.5-7B-Instruct shapes (28 layers, hidden 3584, 28/4 heads,
+    # ffn 18944, vocab 152064, untied embeddings, 32768 positions)
+    "qwen2.5-coder:7b-instruct-q8_0 (the Ollama library blob sha256-24b532e5...; the Qwen2.5-7B shape: qwen2, "
+    "28 layers, n_embd 3584, 28/4 heads x 128, n_ff 18944, n_vocab 152064; training_ctx 32768 per the evidence page)": (
+        "Qwen/Qwen2.5-7B-Instruct",
+        None,
+        {},
+    ),
     "Qwen2.5-3B-shaped GGUF (qwen2 arch per vocab 151936 in the 0.58 MiB output buffer; 36 layers, "
     "n_embd_k_gqa 256 per log)": ("Qwen/Qwen2.5-3B-Instruct", None, {}),
     # qwen2 with 64 layers is the Qwen2.5-32B shape (the KV buffer, 4352 MiB at q8_0, confirms 64 x 8 x 128).
@@ -298,6 +306,8 @@ GGUF_GPU_PROFILES = (
     ("Intel Iris Xe", "arc-a770"),
     # Round 15 (L56): the Radeon Pro VII the log names (gfx906, 16 GB HBM2): the Radeon VII's chip and memory
     ("AMD Radeon (TM) Pro VII", "radeon-vii"),
+    # Round 17 (L61): the RTX 5080 the log names, on Vulkan
+    ("NVIDIA GeForce RTX 5080 (Vulkan0", "rtx5080"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -902,6 +912,7 @@ HELD_OUT_ROUNDS = (
     {"V": 140, "L": 38, "O": 24},
     {"V": 143, "L": 56, "O": 24},
     {"V": 143, "L": 58, "O": 24},
+    {"V": 144, "L": 61, "O": 25},
 )
 
 

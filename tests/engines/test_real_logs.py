@@ -77,6 +77,9 @@ ROUND_15_MISSES: set[str] = set()
 # ROUND_16_MODEL_MISSES, ROUND_16_KV_MISSES, ROUND_16_HOST_MISSES and ROUND_16_COMPUTE_MISSES; its Ollama miss (O24's
 # partial graph on Metal) holds since the plan follows llm/memory.go there (after round 16, below).
 ROUND_16_MISSES: set[str] = set()
+# Round 17 (tests/data/real-engine-logs.md): no vLLM case (none qualified); its one llama.cpp case, L61 (Vulkan on an
+# RTX 5080, bricelancasterwcp-sudo/bloomery), holds on every buffer.
+ROUND_17_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -87,6 +90,7 @@ KNOWN_MISSES = (
     | ROUND_14_MISSES
     | ROUND_15_MISSES
     | ROUND_16_MISSES
+    | ROUND_17_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -2182,3 +2186,50 @@ def test_round_16_cases_state_their_dates_and_no_compile_cache():
 def test_round_16_meets_the_targets():
     # V143 (vLLM 0.19.0 --enforce-eager, Qwen3-0.6B on an RTX 3060 12GB): +0.5% on KV GiB, tokens and concurrency
     _round_meets_the_targets(17, 1)
+
+
+# Round 17 (tests/data/real-engine-logs.md "Round 17 of held-out cases"), scored before any change to engines/ or core/:
+# a llama.cpp start-up log on Vulkan kept in a repository's evidence file, cited at the commit that first holds it.
+BLOOMERY = (
+    "https://github.com/bricelancasterwcp-sudo/bloomery/blob/5935f47259551a8245c23de4cc16d50102c288f1/"
+    "docs/superpowers/evidence/2026-08-14-2a-daemon-log-excerpt.txt"
+)
+
+
+def test_round_17_is_the_eighteenth_entry():
+    # no vLLM or Ollama case: V and O start at 144 and 25, the next unused ids
+    assert HELD_OUT_ROUNDS[17] == {"V": 144, "L": 61, "O": 25}
+    assert [held_out_round(c) for c in ("V143", "L60", "L61", "O24")] == [17, 17, 18, 17]
+    assert _entry_cases(18) == ["L61"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within"),
+    [
+        # bloomery's daemon log of 2026-08-14 (llama.cpp through the Rust crate llama-cpp-2 0.1.154, Vulkan, one NVIDIA
+        # GeForce RTX 5080, "13602 MiB free"): contexts of n_ctx 16384 with the library's defaults (n_ubatch 512) over
+        # qwen2.5-coder:7b-instruct-q8_0 (the Qwen2.5-7B shape), every layer offloaded: "Vulkan0 model buffer size =
+        # 7165.44 MiB", "CPU_Mapped model buffer size = 552.23 MiB" (token_embd), "sched_reserve: Vulkan0 compute buffer
+        # size = 304.00 MiB", "sched_reserve: Vulkan_Host compute buffer size = 30.01 MiB", and the sixth context's
+        # "failed to allocate Vulkan0 buffer of size 939524096" for its KV cache (896.00 MiB)
+        ("L61", "gpu_model_buffer_mib", 7165.44, 0.01),
+        ("L61", "cpu_model_buffer_mib", 552.23, 0.01),
+        ("L61", "gpu_kv_buffer_mib", 896.00, 0.01),
+        ("L61", "gpu_compute_buffer_mib", 304.00, 0.01),
+        ("L61", "host_compute_buffer_mib", 30.01, 0.02),
+    ],
+)
+def test_round_17_golden_rows(case, metric, logged, within):
+    row = _logged(case, metric, logged)
+    assert row.source_url == BLOOMERY
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+def test_round_17_case_states_its_date_and_no_compile_cache():
+    # The reader dates the llama.cpp graph by the run's date (2026-08-14: after llama.cpp#18898, #23764 and #23861);
+    # the case is the library (tool=library: n_ubatch output rows), and llama.cpp has no torch.compile cache.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 18}
+    assert set(cases) == {"L61"}
+    assert "2026-08-14" in cases["L61"].engine_version and "0.1.154" in cases["L61"].engine_version
+    assert cases["L61"].setting("tool") == "library" and cases["L61"].setting("n_ctx") == "16384"
+    assert not any(c.setting("compile_cache") for c in cases.values())
