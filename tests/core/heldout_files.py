@@ -124,6 +124,23 @@ def origin(source: str) -> str:
     return m.group(1) + (m.group(2) or "")
 
 
+def repositories_cited_before(rows: list[dict], rows_before: list[dict]) -> list[str]:
+    """The repositories of a file's rows that an earlier file cites, in any form of its address (the fitted file
+    writes some without scheme); pull-request and issue threads of a shared repository are sources of their own."""
+    cited = " ".join(r["source"] for r in rows_before)
+    repos = {origin(r["source"]) for r in rows if not re.search(r"/(pull|issues)/\d+", r["source"])}
+    return sorted(o for o in repos if o.removeprefix("https://github.com/") in cited)
+
+
+def pages_cited_before(rows: list[dict], rows_before: list[dict]) -> set[str]:
+    """The pages of a file's rows that an earlier file cites, with or without the scheme."""
+
+    def page(r: dict) -> str:
+        return r["source"].split(" ")[0].removeprefix("https://")
+
+    return {page(r) for r in rows} & {page(r) for r in rows_before}
+
+
 def assert_gathered(name: str, rows_per_gpu: dict, threads: str = "pull|issues") -> tuple[list[dict], list[dict]]:
     """A recent held-out file as gathered (the seventh on): its rows per (GPU string, backend), new against every file
     before it (figures, pages and names), sourced, mapped, of a 2025-2026 build and pinned (`threads`: assert_pinned).

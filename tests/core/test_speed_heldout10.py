@@ -25,8 +25,8 @@ from tests.core.heldout_files import (
     assert_gathered,
     assert_scored,
     assert_spread,
-    origin,
     read,
+    repositories_cited_before,
     scored,
 )
 
@@ -48,8 +48,7 @@ MOE_SHARE = 0.2  # Qwen3 30B-A3B and Qwen3-Coder-Next 80B-A3B, 2 rows each; the 
 def test_the_tenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     tenth, rows_before = assert_gathered(TENTH, ROWS)
     # no repository an earlier file cites, in any form of its address (the fitted file writes some without scheme)
-    cited = " ".join(r["source"] for r in rows_before)
-    assert not [o for o in {origin(r["source"]) for r in tenth} if o.removeprefix("https://github.com/") in cited]
+    assert not repositories_cited_before(tenth, rows_before)
 
     # assert_spread's rules with the spread this file has (the brief asked for at least 10 GPUs with none over 20%,
     # 4 backends and 5 sources: see the module docstring): single pp or tg tests, each kind at least 40% of the

@@ -26,7 +26,14 @@ scores every row of it.
 
 from __future__ import annotations
 
-from tests.core.heldout_files import assert_gathered, assert_scored, assert_spread, origin, read, scored
+from tests.core.heldout_files import (
+    assert_gathered,
+    assert_scored,
+    assert_spread,
+    read,
+    repositories_cited_before,
+    scored,
+)
 
 ELEVENTH = "llamabench-heldout-11.csv"
 
@@ -64,9 +71,7 @@ def test_the_eleventh_held_out_file_is_new_sourced_mapped_recent_and_spread():
     eleventh, rows_before = assert_gathered(ELEVENTH, ROWS)
     # no repository an earlier file cites, in any form of its address, except the llama.cpp pull-request thread (a
     # thread of its own: origin() counts each pull request of the shared repository as a source)
-    cited = " ".join(r["source"] for r in rows_before)
-    repos = {origin(r["source"]) for r in eleventh if "/pull/" not in r["source"]}
-    assert not [o for o in repos if o.removeprefix("https://github.com/") in cited]
+    assert not repositories_cited_before(eleventh, rows_before)
 
     # assert_spread's rules with the spread this file has (the brief asked for at least 10 GPUs with none over 20%,
     # 4 backends and 5 sources; this round's floor is 4 GPUs, 2 backends, 3 sources: see the module docstring):

@@ -24,7 +24,14 @@ scores every row of it.
 
 from __future__ import annotations
 
-from tests.core.heldout_files import assert_gathered, assert_scored, assert_spread, origin, read, scored
+from tests.core.heldout_files import (
+    assert_gathered,
+    assert_scored,
+    assert_spread,
+    read,
+    repositories_cited_before,
+    scored,
+)
 
 TWELFTH = "llamabench-heldout-12.csv"
 
@@ -58,9 +65,8 @@ def test_the_twelfth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     twelfth, rows_before = assert_gathered(TWELFTH, ROWS)
     # no repository an earlier file cites, in any form of its address, except the llama.cpp pull-request threads (each a
     # thread of its own: origin() counts each pull request of the shared repository as a source)
-    cited = " ".join(r["source"] for r in rows_before)
-    repos = {origin(r["source"]) for r in twelfth if "/pull/" not in r["source"]}
-    assert repos and not [o for o in repos if o.removeprefix("https://github.com/") in cited]
+    assert any("/pull/" not in r["source"] for r in twelfth)  # some rows are repositories, not threads
+    assert not repositories_cited_before(twelfth, rows_before)
 
     # assert_spread's rules with the spread this file has (the brief asked for at least 10 GPUs with none over 20%,
     # 4 backends and 5 sources; this round's floor is 4 GPUs, 2 backends, 3 sources: see the module docstring):

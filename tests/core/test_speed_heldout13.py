@@ -31,7 +31,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.core.heldout_files import assert_gathered, assert_scored, assert_spread, origin, read, scored
+from tests.core.heldout_files import (
+    assert_gathered,
+    assert_scored,
+    assert_spread,
+    origin,
+    pages_cited_before,
+    read,
+    scored,
+)
 
 THIRTEENTH = "llamabench-heldout-13.csv"
 
@@ -69,9 +77,7 @@ def test_the_thirteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     thirteenth, rows_before = assert_gathered(THIRTEENTH, ROWS)
     # no page an earlier file cites, in any form of its address; the repository mixa3607/ML-gfx906 is cited by the
     # fitted file for its readme's table only, the other four sources by none
-    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
-    pages = {r["source"].split(" ")[0].removeprefix("https://") for r in thirteenth}
-    assert not pages & cited
+    assert not pages_cited_before(thirteenth, rows_before)
     assert {origin(r["source"]) for r in thirteenth} == {
         "mixa3607/ML-gfx906",
         "LottoLottoLotto/4x3090-llm-benchmarks",

@@ -23,7 +23,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.core.heldout_files import assert_gathered, assert_scored, assert_spread, origin, read, scored
+from tests.core.heldout_files import (
+    assert_gathered,
+    assert_scored,
+    assert_spread,
+    origin,
+    pages_cited_before,
+    read,
+    scored,
+)
 
 FOURTEENTH = "llamabench-heldout-14.csv"
 
@@ -41,9 +49,7 @@ ROWS = {
 def test_the_fourteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     fourteenth, rows_before = assert_gathered(FOURTEENTH, ROWS)
     # no page an earlier file cites, in any form of its address, and a repository no earlier file cites
-    cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
-    pages = {r["source"].split(" ")[0].removeprefix("https://") for r in fourteenth}
-    assert not pages & cited
+    assert not pages_cited_before(fourteenth, rows_before)
     origins = {origin(r["source"]) for r in fourteenth}
     assert origins == {"msb-msb/insiderllm-bench-results"}
     assert not any("msb-msb/insiderllm-bench-results" in r["source"] for r in rows_before)
