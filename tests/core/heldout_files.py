@@ -33,6 +33,7 @@ IN_ORDER = (
     "llamabench-heldout-12.csv",
     "llamabench-heldout-13.csv",
     "llamabench-heldout-14.csv",
+    "llamabench-heldout-15.csv",
 )
 
 
