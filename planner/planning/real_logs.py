@@ -165,6 +165,15 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # config.json quantization_config, quoted in the repository's bench/docs/p0b-engine-verification.md) on the
     # Qwen2.5-3B-Instruct shapes (36 layers, hidden 2048, 16/2 heads x 128, vocab 151936, tied: the same doc)
     "Qwen/Qwen2.5-3B-Instruct-AWQ": ("Qwen/Qwen2.5-3B-Instruct", INT4_AWQ, {}),
+    # round 18 (V144, V145, github.com/j33bs/clawd): a local AWQ directory the repository's launch script names
+    # "Qwen2.5-14B-Instruct AWQ" and its config/local_exec/models.json Qwen/Qwen2.5-14B-Instruct-AWQ (Qwen's checkpoint:
+    # 4-bit, group 128, zero points), mapped as round 12 maps the 3B one, on the Qwen2.5-14B-Instruct shapes
+    "Qwen2.5-14B-Instruct AWQ (the local directory /opt/models/qwen2_5_14b_instruct_awq, 3 safetensors shards; "
+    "taken as Qwen/Qwen2.5-14B-Instruct-AWQ, the checkpoint the repository's config/local_exec/models.json names)": (
+        "Qwen/Qwen2.5-14B-Instruct",
+        INT4_AWQ,
+        {},
+    ),
     # round 14 (V140, V141, vllm-project/vllm#16141): Qwen's AWQ checkpoint of Qwen2.5-0.5B-Instruct, mapped as round 12
     # mapped the 3B one (4-bit, group 128, zero points; the 0.5B checkpoint's own config was not read) on the catalog's
     # Qwen2.5-0.5B-Instruct shapes
@@ -913,6 +922,7 @@ HELD_OUT_ROUNDS = (
     {"V": 143, "L": 56, "O": 24},
     {"V": 143, "L": 58, "O": 24},
     {"V": 144, "L": 61, "O": 25},
+    {"V": 144, "L": 62, "O": 25},
 )
 
 

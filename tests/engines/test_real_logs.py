@@ -80,6 +80,9 @@ ROUND_16_MISSES: set[str] = set()
 # Round 17 (tests/data/real-engine-logs.md): no vLLM case (none qualified); its one llama.cpp case, L61 (Vulkan on an
 # RTX 5080, bricelancasterwcp-sudo/bloomery), holds on every buffer.
 ROUND_17_MISSES: set[str] = set()
+# Round 18 (tests/data/real-engine-logs.md): none; its two vLLM cases, V144 (a warm start the log states) and V145 (a
+# cold one), vLLM 0.15.1 on an RTX 3090 with Qwen2.5-14B-Instruct AWQ (github.com/j33bs/clawd), hold to 2.2%.
+ROUND_18_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -91,6 +94,7 @@ KNOWN_MISSES = (
     | ROUND_15_MISSES
     | ROUND_16_MISSES
     | ROUND_17_MISSES
+    | ROUND_18_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -2233,3 +2237,71 @@ def test_round_17_case_states_its_date_and_no_compile_cache():
     assert "2026-08-14" in cases["L61"].engine_version and "0.1.154" in cases["L61"].engine_version
     assert cases["L61"].setting("tool") == "library" and cases["L61"].setting("n_ctx") == "16384"
     assert not any(c.setting("compile_cache") for c in cases.values())
+
+
+# Round 18 (tests/data/real-engine-logs.md "Round 18 of held-out cases"), scored before any change to engines/ or core/:
+# two vLLM 0.15.1 starts kept in a repository's audit files (journalctl and the service's log), each cited at the
+# commit that first holds it.
+CLAWD_ASSISTANT = (
+    "https://github.com/j33bs/clawd/blob/12b7bc82165f77f22fe8c9236066f0f630bde15f/"
+    "workspace/audit/dali_vllm_duplicate_audit_20260221T204411Z.md"
+)
+CLAWD_CODER = (
+    "https://github.com/j33bs/clawd/blob/fe6d94953d1da627c0f9a788c0e66fc6699598bb/"
+    "workspace/audit/dali_canary_timer_vram_guard_envelope_20260223T003420Z.md"
+)
+
+
+def test_round_18_is_the_nineteenth_entry():
+    # no llama.cpp or Ollama case: L and O start at 62 and 25, the next unused ids
+    assert HELD_OUT_ROUNDS[18] == {"V": 144, "L": 62, "O": 25}
+    assert [held_out_round(c) for c in ("V143", "V144", "V145", "L61", "O24")] == [17, 19, 19, 18, 17]
+    assert _entry_cases(19) == ["V144", "V145"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # j33bs/clawd: `vllm serve /opt/models/qwen2_5_14b_instruct_awq --quantization awq --dtype auto
+        # --gpu-memory-utilization 0.90 --max-model-len 16384 --max-num-seqs 8` (vLLM 0.15.1, the systemd unit
+        # vllm-assistant.service) on an RTX 3090 whose total the same host logs (0.85/23.56 GiB free, later), with
+        # "Directly load the compiled graph(s) for compile range (1, 2048) from the cache": "Model loading took 9.38 GiB
+        # memory", "Available KV cache memory: 11.33 GiB", "GPU KV cache size: 61,872 tokens", "Maximum concurrency for
+        # 16,384 tokens per request: 3.78x"
+        ("V144", "weights_gib", 9.38, 0.08, CLAWD_ASSISTANT),
+        ("V144", "kv_cache_gib", 11.33, 0.25, CLAWD_ASSISTANT),
+        ("V144", "kv_cache_tokens", 61872, 1330, CLAWD_ASSISTANT),
+        ("V144", "max_concurrency", 3.78, 0.08, CLAWD_ASSISTANT),
+        # the same host's coder lane a day later (`--max-num-seqs 6 --enable-auto-tool-choice --tool-call-parser
+        # hermes`, the rest the same), a cold start ("Cache the graph of compile range (1, 2048) for later use",
+        # "Compiling a graph for compile range (1, 2048) takes 2.53 s"): 9.38 GiB, 11.34 GiB, 61,936 tokens, 3.78x
+        ("V145", "weights_gib", 9.38, 0.08, CLAWD_CODER),
+        ("V145", "kv_cache_gib", 11.34, 0.24, CLAWD_CODER),
+        ("V145", "kv_cache_tokens", 61936, 1270, CLAWD_CODER),
+        ("V145", "max_concurrency", 3.78, 0.08, CLAWD_CODER),
+    ],
+)
+def test_round_18_golden_rows(case, metric, logged, within, url):
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+def test_round_18_cases_state_their_dates_and_compile_cache():
+    # Each source states its torch.compile cache (V144 loads the compiled graph from the cache, V145 compiles it) and
+    # the card's PyTorch total (23.56 GiB, logged by the same host); both run vLLM 0.15.1 with the default 2048-token
+    # chunked prefill the log prints.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 19}
+    assert set(cases) == {"V144", "V145"}
+    assert cases["V144"].setting("compile_cache") == "warm" and cases["V145"].setting("compile_cache") == "cold"
+    assert "2026-02-22" in cases["V144"].engine_version and "2026-02-23" in cases["V145"].engine_version
+    for case in cases.values():
+        assert case.engine_version.startswith("0.15.1")
+        assert case.setting("torch_total_gib") == "23.56" and case.setting("max_num_batched_tokens") == "2048"
+    assert [cases[c].setting("max_num_seqs") for c in ("V144", "V145")] == ["8", "6"]
+
+
+def test_round_18_meets_the_targets():
+    # V144 and V145 (vLLM 0.15.1, Qwen2.5-14B-Instruct AWQ on an RTX 3090, warm and cold): +2.0% to +2.2% on KV GiB,
+    # tokens and concurrency
+    _round_meets_the_targets(19, 2)
