@@ -437,12 +437,30 @@ def validate(
     offline: bool = False,
     calibration: bool = True,
     slots: int | None = None,
+    vllm_version: str | None = None,
 ) -> Validation:
     """Predictions against one measurement file: probe results, a vLLM log, `vllm bench` or llama-bench.
 
-    A load probe (`probe --rate/--users`) is compared with the serving simulation per load point;
-    `slots` overrides the server's parallel slots (llama-server -np, OLLAMA_NUM_PARALLEL, max_num_seqs)."""
+    A vLLM log settles what it states about itself (release, model, dtype, max_model_len, parallel sizes,
+    quantization, enforce_eager, the flags passed, the runtime's total memory); an argument given here wins
+    (`Validation.from_log` lists what the log settled). A load probe (`probe --rate/--users`) is compared with the
+    serving simulation per load point; `slots` overrides the server's parallel slots (llama-server -np,
+    OLLAMA_NUM_PARALLEL, max_num_seqs)."""
     from planner.planning.validate import validate_file
+
+    passed = {
+        "model": model is not None,
+        "dtype": dtype != "auto",
+        "quantization": quantization is not None,
+        "max_model_len": max_model_len is not None,
+        "gpu_memory_utilization": gpu_memory_utilization is not None,
+        "tensor_parallel_size": tensor_parallel_size is not None,
+        "kv_cache_dtype": kv_cache_dtype != "auto",
+        "max_num_seqs": max_num_seqs is not None,
+        "max_num_batched_tokens": max_num_batched_tokens is not None,
+        "vllm_version": vllm_version is not None and str(vllm_version).strip().lower() != "auto",
+        "gpus": gpus != 1,
+    }
 
     return validate_file(
         results,
@@ -459,9 +477,11 @@ def validate(
             kv_cache_dtype=kv_cache_dtype,
             max_num_seqs=max_num_seqs,
             max_num_batched_tokens=max_num_batched_tokens,
+            vllm_version=vllm_version,
         ),
         probe_index=probe,
         calibration=calibration,
+        given=frozenset(name for name, was_given in passed.items() if was_given),
     )
 
 

@@ -382,6 +382,7 @@ class Validation(Result):
     calibrations: tuple[str, ...] = ()
     plan_error: str | None = None
     log: dict | None = None  # the figures read from a vLLM log
+    from_log: tuple[str, ...] = ()  # the settings a vLLM log settled (the flags not given), one line each
 
 
 @dataclass(frozen=True)

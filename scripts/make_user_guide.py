@@ -119,6 +119,11 @@ SECTIONS = [
       "--dtype fp16",
       "fit Qwen/Qwen2.5-1.5B-Instruct --dtype fp16 --max-model-len 4096 --engine vllm",
       "calibrate --remove mi50-16gb/vllm/rocm"]),
+    ("A full vLLM log settles its own settings", "The report's lines above are only the memory lines. A whole start-up "
+     "log also says which release ran, with which model and flags, and what total the runtime saw; `validate` reads "
+     "them and lists what it took (`from the log`), a flag given wins, and only `--hardware` is yours to give. Real "
+     "lines of a vLLM 0.19.0 start on an RTX 3060 12GB (tests/data/recorded/README.md names the source):",
+     ["validate --vllm-log tests/data/recorded/vllm-0.19-rtx3060-qwen3-0.6b.log --hardware rtx3060"]),
     ("Probe, validate, calibrate: a real server", "llama.cpp's llama-server (built by "
      "scripts/build_llama_server.sh) serving Gemma 3 270M Q4_K_M on the CPU of a 2-core machine, started as "
      f"`llama-server -m {GGUF} --port {PORT} {' '.join(SERVER_FLAGS)}` (one thread leaves the other core to the "

@@ -69,6 +69,8 @@ def render_validate(data: dict) -> str:
         + (f", {data['engine']}" if data.get("engine") else "")
     ]
     out += [f"  {line}" for line in data.get("calibrations", [])]
+    if data.get("from_log"):
+        out.append("  from the log: " + ", ".join(data["from_log"]))
     out.append("")
     out.append(
         tabulate(

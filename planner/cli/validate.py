@@ -17,14 +17,19 @@ VALIDATE_HELP = """Compare predictions with measurements: a probe results file, 
 a `vllm bench serve` result, or llama-bench output.
 
 Flags the file does not settle (model, engine, hardware, vLLM settings) are taken as in `fit` and
-`predict`; a vLLM log does not name its model, so pass --model. A stored calibration for the same
-hardware+engine+backend is used and named (--no-calibration to compare the raw model).
+`predict`. A vLLM log settles what it states about itself (release, model, dtype, max-model-len,
+parallel sizes, quantization, --enforce-eager, the flags it was started with, the runtime's total
+memory) and the output lists each; a flag given wins. --hardware is never read from a log. A stored
+calibration for the same hardware+engine+backend is used and named (--no-calibration to compare the
+raw model).
 
 Examples:
 
   mi50plan validate results.json --hardware mi50-16gb
 
   mi50plan validate --vllm-log vllm-startup.log --model Qwen/Qwen2.5-1.5B-Instruct --dtype fp16
+
+  mi50plan validate --vllm-log server.log --hardware l40s   (model, release and flags from the log)
 
   mi50plan validate --llama-bench llama-bench.json --model ./model.gguf --hardware host
 
@@ -83,6 +88,13 @@ def validate_command(
     kv_cache_dtype: o.KvDtypeOpt = "auto",
     max_num_seqs: o.MaxSeqsOpt = None,
     max_num_batched_tokens: o.MaxBatchedOpt = None,
+    vllm_version: Annotated[
+        str | None,
+        typer.Option(
+            "--vllm-version",
+            help="vLLM release or line the log is planned with (default: the one the log states, else auto).",
+        ),
+    ] = None,
     probe_index: Annotated[
         int | None, typer.Option("--probe", help="Only this probe of the file (0 = first, -1 = last).")
     ] = None,
@@ -126,6 +138,7 @@ def validate_command(
         offline=offline,
         calibration=not no_calibration,
         slots=slots,
+        vllm_version=vllm_version,
     )
     if not report.comparisons:
         note("nothing to compare: no successful measurement in the file")

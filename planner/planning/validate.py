@@ -113,17 +113,96 @@ def context_for(settings: ModelSettings, server: dict, model: str | None = None)
 
 
 def vllm_context(settings: ModelSettings) -> Context:
-    """The context of a vLLM start-up log, which does not name its model: --model must."""
+    """The context of a vLLM start-up log: its model is --model, else the one the log's config line names."""
     if not settings.model:
         raise UsageError(
             "--model",
             None,
-            "a vLLM log does not name its model",
+            "the vLLM log names no model (no 'with config: model=...' or 'non-default args' line)",
             hint="pass the model vLLM served, e.g. --model Qwen/Qwen2.5-1.5B-Instruct",
         )
     from dataclasses import replace
 
     return context_for(replace(settings, engine="vllm"), {"kind": "vllm"})
+
+
+# vLLM's --quantization values as the log's config line prints them, read as the planner's methods.
+LOG_QUANTIZATION = {"awq": "awq", "awq_marlin": "awq", "gptq": "gptq", "gptq_marlin": "gptq", "fp8": "fp8"}
+# VllmOptions fields a log fills when the caller left them at their defaults.
+LOG_OPTIONS = (
+    "max_model_len",
+    "gpu_memory_utilization",
+    "max_num_seqs",
+    "max_num_batched_tokens",
+    "kv_cache_memory_bytes",
+    "block_size",
+    "enforce_eager",
+    "pipeline_parallel_size",
+)
+
+
+def hub_id_from_log(name: str) -> str:
+    """The Hub id of a model a vLLM log names: a Hugging Face cache folder (`.../models--Qwen--Qwen2-0.5B/...`) is read
+    as Qwen/Qwen2-0.5B; anything else must be an id (model_id_from_file refuses a path)."""
+    import re
+
+    m = re.search(r"models--([\w.-]+)--([\w.-]+)", name)
+    return f"{m.group(1)}/{m.group(2)}" if m else model_id_from_file(name, "the vLLM log")
+
+
+def with_log_settings(
+    settings: ModelSettings, vllm: VllmOptions, stated: dict, given: frozenset[str]
+) -> tuple[ModelSettings, VllmOptions, float | None, tuple[str, ...]]:
+    """The flags a vLLM log settles: every setting the caller did not give (`given`: the option names passed) takes the
+    value the log states (planner.sources.run_files.parse_vllm_settings); flags given win. Returns the settings, the
+    vLLM options, the runtime total in GiB the log states (or None) and a line per value taken from the log."""
+    from dataclasses import replace
+
+    from planner.engines.vllm import version_key
+
+    used: list[str] = []
+    model_fields: dict = {}
+    opts: dict = {}
+    if "model" not in given and stated.get("model"):
+        model_fields["model"] = hub_id_from_log(stated["model"])
+        used.append(f"model {model_fields['model']}")
+    if "dtype" not in given and stated.get("dtype"):
+        model_fields["dtype"] = opts["dtype"] = stated["dtype"]
+        used.append(f"dtype {stated['dtype']}")
+    quant = LOG_QUANTIZATION.get(stated.get("quantization", ""))
+    if "quantization" not in given and quant:
+        model_fields["quantization"] = opts["quantization"] = quant
+        used.append(f"quantization {quant}")
+    if "vllm_version" not in given and stated.get("vllm_release"):
+        try:
+            version_key(stated["vllm_release"])
+            opts["vllm_version"] = stated["vllm_release"]
+            used.append(f"vLLM {stated['vllm_release']}")
+        except UsageError:
+            release = stated["vllm_release"]
+            used.append(f"vLLM {release} (not a release mi50plan models: planned as --vllm-version auto)")
+    if "tensor_parallel_size" not in given and stated.get("tensor_parallel_size"):
+        opts["tensor_parallel_size"] = stated["tensor_parallel_size"]
+        used.append(f"tensor-parallel-size {stated['tensor_parallel_size']}")
+    if "kv_cache_dtype" not in given and stated.get("kv_cache_dtype", "auto") != "auto":
+        opts["kv_cache_dtype"] = "fp8" if stated["kv_cache_dtype"].startswith("fp8") else stated["kv_cache_dtype"]
+        used.append(f"kv-cache-dtype {stated['kv_cache_dtype']}")
+    for field in LOG_OPTIONS:
+        if field not in given and field in stated:
+            opts[field] = value = stated[field]
+            flag = field.replace("_", "-")
+            used.append(flag if value is True else f"no {flag}" if value is False else f"{flag} {value:g}")
+    if "max_model_len" in opts:
+        model_fields["max_model_len"] = opts["max_model_len"]
+    devices = opts.get("tensor_parallel_size", vllm.tensor_parallel_size) * opts.get(
+        "pipeline_parallel_size", vllm.pipeline_parallel_size
+    )
+    if "gpus" not in given and devices > settings.gpus:
+        model_fields["gpus"] = devices
+    total = stated.get("runtime_total_gib")
+    if total:
+        used.append(f"runtime total {total:.2f} GiB")
+    return replace(settings, **model_fields), replace(vllm, **opts), total, tuple(used)
 
 
 def probe_blocks(data: dict, probe_index: int | None) -> list[tuple[int, dict, dict]]:
@@ -233,25 +312,30 @@ def validate_file(
     vllm: VllmOptions = VllmOptions(),
     probe_index: int | None = None,
     calibration: bool = True,
+    given: frozenset[str] = frozenset(),
 ) -> Validation:
+    """`given`: the option names the caller passed; a vLLM log fills every other setting it states."""
     from dataclasses import replace
 
     from planner.sources import probe as probe_src
     from planner.sources import run_files
 
-    given = [x for x in (results, vllm_log, bench, llama_bench) if x is not None]
-    if len(given) != 1:
+    files = [x for x in (results, vllm_log, bench, llama_bench) if x is not None]
+    if len(files) != 1:
         raise UsageError(
             "validate",
-            len(given),
+            len(files),
             "give exactly one of RESULTS, --vllm-log, --bench, --llama-bench",
             hint="`mi50plan validate --help` shows examples",
         )
     cals = CalibrationUse(enabled=calibration)
     if vllm_log is not None:
         log = run_files.read_vllm_log(Path(vllm_log))
+        settings, vllm, total, from_log = with_log_settings(settings, vllm, log.get("settings", {}), given)
         length = settings.max_model_len or log.get("max_model_len")
         ctx = vllm_context(replace(settings, max_model_len=length))
+        if total:  # the runtime's total as the log states it, which vLLM's budget is taken from
+            ctx.hw = Hardware(replace(ctx.hw.profile, memory_runtime_bytes=int(total * GIB)), ctx.hw.count)
         opts = replace(vllm, max_model_len=length)
         comps, plan = compare_vllm_log(log, ctx, cals.vllm(opts, ctx.hw))
         return Validation(
@@ -263,6 +347,7 @@ def validate_file(
             calibrations=cals.applied(),
             plan_error=plan["error"],
             log=log,
+            from_log=from_log,
         )
     if results is not None:
         from planner.planning.load_curve import compare_load

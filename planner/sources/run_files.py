@@ -73,13 +73,147 @@ def parse_vllm_log(text: str, where: str = "log") -> dict:
     return out
 
 
+# What a start-up log states about its own settings (vLLM 0.5-0.33 line shapes: the engine's "Initializing ... with
+# config:" line, the API server's "non-default args: {...}" and version lines, the scheduler's chunked-prefill line,
+# the worker's memory lines). Each is the resolved value the engine ran with, or the flag the user passed.
+_ENGINE_LINE = re.compile(r"Initializing an? (V1 )?LLM engine \(v?([^)\s]+)\) with config: (.*)")
+_API_VERSION = re.compile(r"vLLM API server version v?(\d[^\s,]*)")
+_CONFIG_KEYS = {
+    "model": re.compile(r"\bmodel='([^']{1,1024})'"),
+    "dtype": re.compile(r"\bdtype=torch\.(\w+)"),
+    "max_model_len": re.compile(r"\bmax_seq_len=(\d+)"),
+    "tensor_parallel_size": re.compile(r"\btensor_parallel_size=(\d+)"),
+    "pipeline_parallel_size": re.compile(r"\bpipeline_parallel_size=(\d+)"),
+    "quantization": re.compile(r"\bquantization=([\w-]+)"),
+    "enforce_eager": re.compile(r"\benforce_eager=(True|False)"),
+    "kv_cache_dtype": re.compile(r"\bkv_cache_dtype=(\w+)"),
+}
+_ARG_KEYS = {
+    "model": re.compile(r"'model': '([^']{1,1024})'"),
+    "max_model_len": re.compile(r"'max_model_len': (\d+)"),
+    "gpu_memory_utilization": re.compile(r"'gpu_memory_utilization': ([\d.]+)"),
+    "max_num_seqs": re.compile(r"'max_num_seqs': (\d+)"),
+    "max_num_batched_tokens": re.compile(r"'max_num_batched_tokens': (\d+)"),
+    "tensor_parallel_size": re.compile(r"'tensor_parallel_size': (\d+)"),
+    "pipeline_parallel_size": re.compile(r"'pipeline_parallel_size': (\d+)"),
+    "enforce_eager": re.compile(r"'enforce_eager': (True|False)"),
+    "kv_cache_dtype": re.compile(r"'kv_cache_dtype': '(\w+)'"),
+    "kv_cache_memory_bytes": re.compile(r"'kv_cache_memory_bytes': (\d+)"),
+    "block_size": re.compile(r"'block_size': (\d+)"),
+}
+_LINE_KEYS = {
+    "max_num_batched_tokens": re.compile(r"Chunked prefill is enabled with max_num_batched_tokens=(\d+)"),
+    "max_model_len": re.compile(r"Using max model len (\d+)"),
+    "gpu_memory_utilization": re.compile(r"gpu_memory_utilization \(([\d.]+)\)"),
+}
+# The total the runtime reports, which vLLM multiplies by the utilization (its own lines, each version's shape):
+# V0/early V1 "total_gpu_memory (79.22GiB) x gpu_memory_utilization (0.90)", the start-up check "Free memory on device
+# (22.45/23.99 GiB)", PyTorch's "GPU 0 has a total capacity of 79.18 GiB", and 0.2x-0.3x "Desired GPU memory
+# utilization is (0.92, 21.64 GiB)" (the utilization and utilization x total).
+_TOTALS = (
+    re.compile(r"total_gpu_memory \(([\d.]+) ?GiB\)"),
+    re.compile(r"Free memory on device[^(\n]*\([\d.]+/([\d.]+) GiB\)"),
+    re.compile(r"total capacity of ([\d.]+) GiB"),
+)
+_DESIRED = re.compile(r"[Dd]esired GPU memory utilization (?:is )?\(([\d.]+), ([\d.]+) GiB\)")
+_BOUNDS = {
+    "max_model_len": (1, MAX_TOKENS),
+    "tensor_parallel_size": (1, 1024),
+    "pipeline_parallel_size": (1, 1024),
+    "max_num_seqs": (1, 1 << 20),
+    "max_num_batched_tokens": (1, MAX_TOKENS),
+    "kv_cache_memory_bytes": (1, 1 << 50),
+    "block_size": (1, 1 << 16),
+    "gpu_memory_utilization": (1e-4, 1.0),
+    "runtime_total_gib": (0.25, 4096.0),
+}
+
+
+def _last(pattern: re.Pattern, text: str) -> str | None:
+    found = pattern.findall(text)
+    return found[-1] if found else None
+
+
+def parse_vllm_settings(text: str) -> dict:
+    """The settings a vLLM start-up log states about itself: the release (`vllm_release`, "v0" for the V0 engine),
+    the model, dtype, max_model_len, parallel sizes, quantization, enforce_eager, the KV cache dtype, the flags the
+    user passed (utilization, max_num_seqs, max_num_batched_tokens, kv_cache_memory_bytes, block_size) and the
+    runtime's total memory (`runtime_total_gib`). A key is absent where the log does not state it, or states a value
+    out of bounds (a mangled line is ignored, not trusted)."""
+    out: dict = {}
+    engine = _ENGINE_LINE.findall(text)
+    api = _last(_API_VERSION, text)
+    if engine:
+        v1, version, config = engine[-1]
+        release = re.match(r"\d+\.\d+(?:\.\d+)?", version)
+        if not v1 and release and version_tuple(release.group(0)) < (0, 11):
+            out["vllm_release"] = "v0"  # "Initializing an LLM engine": the V0 engine (V1 says so from 0.8 on)
+        elif release:
+            out["vllm_release"] = release.group(0)
+        for key, pattern in _CONFIG_KEYS.items():
+            if (value := _last(pattern, config)) is not None:
+                out[key] = value
+    if "vllm_release" not in out and api and (release := re.match(r"\d+\.\d+(?:\.\d+)?", api)):
+        out["vllm_release"] = release.group(0)
+    args = _last(re.compile(r"non-default args: (\{.*)"), text) or ""
+    for key, pattern in _ARG_KEYS.items():
+        if (value := _last(pattern, args)) is not None:
+            out[key] = value
+    for key, pattern in _LINE_KEYS.items():
+        if key not in out and (value := _last(pattern, text)) is not None:
+            out[key] = value
+    for pattern in _TOTALS:  # a total the log prints, before one derived from two rounded figures
+        if "runtime_total_gib" not in out and (value := _last(pattern, text)) is not None:
+            out["runtime_total_gib"] = value
+    if desired := _last(_DESIRED, text):
+        util, budget = float(desired[0]), float(desired[1])
+        out.setdefault("gpu_memory_utilization", desired[0])
+        if util > 0:
+            out.setdefault("runtime_total_gib", str(budget / util))
+    return _typed_settings(out)
+
+
+def version_tuple(release: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in release.split("."))
+
+
+def _typed_settings(raw: dict) -> dict:
+    out: dict = {}
+    for key, value in raw.items():
+        if key in ("enforce_eager",):
+            out[key] = value == "True"
+        elif key in _BOUNDS:
+            try:
+                number = float(value) if key in ("gpu_memory_utilization", "runtime_total_gib") else int(value)
+            except ValueError:
+                continue
+            lo, hi = _BOUNDS[key]
+            if math.isfinite(number) and lo <= number <= hi:
+                out[key] = number
+        elif key == "dtype":
+            dtype = {"float16": "fp16", "half": "fp16", "bfloat16": "bf16", "float32": "fp32"}.get(value)
+            if dtype:
+                out[key] = dtype
+        elif key == "quantization":
+            quant = value.lower()
+            if quant != "none":
+                out[key] = quant
+        elif key == "kv_cache_dtype":
+            out[key] = value.lower()
+        else:
+            out[key] = value
+    return out
+
+
 def _text(value: object) -> str | None:
     """A name from a file: text of sane length, else None (a model name is never a number or an object)."""
     return value if isinstance(value, str) and 0 < len(value) <= 1024 else None
 
 
 def read_vllm_log(path: Path) -> dict:
-    return parse_vllm_log(_read_text(path, "vLLM log", LOG_MAX_BYTES), str(path))
+    """The memory lines of a vLLM start-up log, and under "settings" what it states about its own settings."""
+    text = _read_text(path, "vLLM log", LOG_MAX_BYTES)
+    return {**parse_vllm_log(text, str(path)), "settings": parse_vllm_settings(text)}
 
 
 def _mean(values: list) -> float | None:

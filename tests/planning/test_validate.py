@@ -46,7 +46,7 @@ def test_validate_vllm_log_within_three_percent(run_json):
 
 def test_validate_vllm_log_needs_a_model(run_cli):
     code, _, err = run_cli("validate", "--vllm-log", str(VLLM_LOG))
-    assert code == 2 and "does not name its model" in err
+    assert code == 2 and "names no model" in err
 
 
 def test_not_a_vllm_log(run_cli, tmp_path):
@@ -257,3 +257,85 @@ def test_calibrate_recovers_a_known_calibration():
     _, fitted, _ = _fit(_synthetic_blocks(ctx, truth, [16, 64, 256]), lambda _s: ctx, None)
     assert fitted["kv"] == 1.0 and fitted["decode"] == pytest.approx(0.8, rel=0.05)
     assert fitted["ttft_overhead_s"] == pytest.approx(0.03, rel=0.05)
+
+
+# ---- a vLLM log settles its own settings -------------------------------------------------------------------------
+
+V019_LOG = RECORDED / "vllm-0.19-rtx3060-qwen3-0.6b.log"  # real lines of case V143 (recorded/README.md)
+
+
+def test_parse_vllm_settings_reads_what_the_log_states():
+    # Each value from a line of the recorded log: the engine line "Initializing a V1 LLM engine (v0.19.0) with config:
+    # model='Qwen/Qwen3-0.6B', ... dtype=torch.bfloat16, max_seq_len=4096, ... enforce_eager=True", the API server's
+    # "non-default args: {... 'gpu_memory_utilization': 0.6, 'max_num_batched_tokens': 1024, 'max_num_seqs': 8}" and
+    # the first start's "Free memory on device cuda:0 (9.02/11.63 GiB)".
+    got = run_files.read_vllm_log(V019_LOG)["settings"]
+    assert got == {
+        "vllm_release": "0.19.0",
+        "model": "Qwen/Qwen3-0.6B",
+        "dtype": "bf16",
+        "max_model_len": 4096,
+        "tensor_parallel_size": 1,
+        "pipeline_parallel_size": 1,
+        "enforce_eager": True,
+        "kv_cache_dtype": "auto",
+        "gpu_memory_utilization": 0.6,
+        "max_num_seqs": 8,
+        "max_num_batched_tokens": 1024,
+        "runtime_total_gib": 11.63,
+    }
+
+
+def test_parse_vllm_settings_older_shapes_and_bad_values():
+    # V0's engine line (vLLM 0.6.6, as vllm#10517-era logs print it) is the V0 engine; a Hugging Face cache folder
+    # names its model; 0.2x's "Desired GPU memory utilization is (0.92, 21.64 GiB)" gives the utilization and
+    # 21.64 / 0.92 GiB of runtime total; a utilization above 1 is not a value, so it is dropped, never trusted.
+    v0 = run_files.parse_vllm_settings(
+        "INFO 01-14 03:08:50 llm_engine.py:234] Initializing an LLM engine (v0.6.6) with config: "
+        "model='/workspace/models/models--Qwen--Qwen2-0.5B', dtype=torch.float16, max_seq_len=2048, "
+        "tensor_parallel_size=2, quantization=awq_marlin, enforce_eager=False, kv_cache_dtype=fp8_e4m3,\n"
+        "Desired GPU memory utilization is (0.92, 21.64 GiB)\n"
+    )
+    assert v0["vllm_release"] == "v0" and v0["dtype"] == "fp16" and v0["tensor_parallel_size"] == 2
+    assert v0["quantization"] == "awq_marlin" and v0["kv_cache_dtype"] == "fp8_e4m3" and v0["enforce_eager"] is False
+    assert v0["gpu_memory_utilization"] == 0.92 and abs(v0["runtime_total_gib"] - 21.64 / 0.92) < 1e-9
+    bad = run_files.parse_vllm_settings("non-default args: {'gpu_memory_utilization': 7.5, 'max_num_seqs': 0}")
+    assert bad == {}
+
+
+def test_validate_plans_a_log_with_its_own_settings(run_json):
+    # No flag but the hardware: the log settles model, release, dtype, length, utilization, batch limits, eager mode
+    # and the runtime total. The plan is then the real-log reader's for V143 (tests/engines/test_real_logs.py: within
+    # 0.5% of the logged 5.68 GiB, 53,184 tokens, 12.98x). Before the log's settings were read, the same call with
+    # --model alone planned 0.33.0 at the default utilization: KV +49%.
+    data = run_json("validate", "--vllm-log", str(V019_LOG), "--hardware", "rtx3060", "--offline")
+    assert data["model"] == "Qwen/Qwen3-0.6B"
+    assert {"vLLM 0.19.0", "gpu-memory-utilization 0.6", "enforce-eager", "runtime total 11.63 GiB"} <= set(
+        data["from_log"]
+    )
+    by_metric = {c["metric"]: c for c in data["comparisons"]}
+    assert by_metric["kv_cache_tokens"]["measured"] == 53_184
+    for metric in ("weights_gib", "kv_cache_gib", "kv_cache_tokens", "max_concurrency"):
+        assert abs(by_metric[metric]["error_pct"]) <= 1.0, by_metric[metric]
+
+
+def test_a_flag_given_wins_over_the_log(run_json):
+    # --gpu-memory-utilization 0.9 against the log's 0.6: the plan takes the flag (0.3 x 11.63 GiB more for KV) and
+    # does not list the log's value among what the log settled.
+    data = run_json(
+        "validate", "--vllm-log", str(V019_LOG), "--hardware", "rtx3060", "--gpu-memory-utilization", "0.9",
+        "--offline",
+    )  # fmt: skip
+    assert not any(s.startswith("gpu-memory-utilization") for s in data["from_log"])
+    kv = next(c for c in data["comparisons"] if c["metric"] == "kv_cache_gib")
+    assert kv["predicted"] - kv["measured"] > 0.3 * 11.63 * 0.9
+
+
+def test_a_log_that_names_a_path_not_a_model_asks_for_one(run_cli, tmp_path):
+    log = tmp_path / "v.log"
+    log.write_text(
+        "Initializing a V1 LLM engine (v0.10.1) with config: model='/data/my-finetune', dtype=torch.bfloat16,\n"
+        "Available KV cache memory: 10.00 GiB\n"
+    )
+    code, _, err = run_cli("validate", "--vllm-log", str(log), "--hardware", "rtx3090", "--offline")
+    assert code == 2 and "not opened as a path" in err and "--model" in err and "Traceback" not in err
