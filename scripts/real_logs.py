@@ -30,7 +30,7 @@ from planner.planning.real_logs import (  # noqa: E402
     sampler_leave_one_out,
     summarise,
 )
-from planner.sources.profiles import get_profile  # noqa: E402
+from planner.sources.profiles import all_profiles, get_profile  # noqa: E402
 from planner.sources.real_logs import read_real_logs, spec_resolver  # noqa: E402
 
 SHARED = Path(os.environ.get("MI50PLAN_REFERENCE", ROOT.parent / "shared"))
@@ -122,7 +122,7 @@ def main() -> int:
         hint = "give --csv a file with the columns of tests/data/real-engine-logs.csv"
         print(f"error: {exc}\nhint: {hint}", file=sys.stderr)
         return 2
-    rows = compare_all(cases, resolve, get_profile, sampler_inputs)
+    rows = compare_all(cases, resolve, get_profile, sampler_inputs, all_profiles())
     not_cold = [r for r in rows if r.compile_cache != "cold"]
     if args.summary:
         later = [r for r in rows if held_out_round(r.case) > 0]

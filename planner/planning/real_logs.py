@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from planner.core.gguf_quant import estimate_gguf, normalise_quant
@@ -37,11 +37,13 @@ FP8_BLOCK = QuantConfig("fp8", 8, None, False, block_size=(128, 128))  # Qwen3 -
 
 # GPU text in the CSV -> shipped profile (first match wins).
 GPU_PROFILES = (
-    ("H200", "h200"),
+    ("NVIDIA H200", "h200"),  # not "GH200" (a Grace Hopper, another profile)
     ("MI50 16 GB", "mi50-16gb"),
     ("H100 NVL", "h100-nvl"),  # V142 (round 14): the runtime total is the profile's (not logged)
     ("H100 PCIe", "h100-pcie"),  # V96 (round 8): its runtime total is derived (nominal x 0.9898), not logged
     ("H100", "h100-sxm"),
+    ("A100 80GB PCIe (CUDA0", "a100-80gb"),  # L55 (llama.cpp: its buffers do not read the profile)
+    ("A100 80GB PCIe", "a100-80gb-pcie"),
     ("A100 80GB", "a100-80gb"),  # torch total 79.25 GiB; the logs' util x total matches it (V40, V41)
     ("A100 40GB", "a100-40gb"),
     ("L40S", "l40s"),
@@ -58,14 +60,16 @@ GPU_PROFILES = (
     ("NVIDIA GeForce RTX 4090 (WSL2", "rtx4090"),
     ("NVIDIA GeForce RTX 4090 (RunPod", "rtx4090"),  # round 11 (V128, V129): the PyTorch total is stated per case
     ("NVIDIA GeForce RTX 4090 x2 (", "rtx4090"),  # round 13 (V139, TP 2): the PyTorch total is stated per case
-    ("RTX 4080", "rtx4090"),  # no 4080 profile: a CUDA stand-in; the buffers compared do not depend on its size
+    # L04: a CUDA stand-in chosen before the rtx4080super profile existed; the buffers compared do not read its size
+    ("NVIDIA GeForce RTX 4080 SUPER (CUDA)", "rtx4090"),
     # Round 12 (V134-V138): the laptop cards the sources name, under WSL2; no profile of their own, the 8 GB RTX 4060
     # Laptop stands in with the PyTorch total each case states (torch_total_gib); nothing compared depends on its speed
     ("NVIDIA GeForce RTX 4070 Laptop GPU (WSL2", "rtx4060-laptop"),
     ("NVIDIA GeForce RTX 4050 Laptop GPU (WSL2", "rtx4060-laptop"),
     ("NVIDIA GeForce RTX 5070 Ti (", "rtx5070ti"),  # V138: the PyTorch total is stated per case
     ("7900 XTX", "rx7900xtx"),
-    ("7900 XT", "rx7900xtx"),  # RX 7900 XT (20 GB): no profile; buffers do not depend on the card's size
+    # L02: RX 7900 XT (20 GB), a stand-in chosen before the rx7900xt profile existed; buffers do not read its size
+    ("AMD Radeon RX 7900 XT (ROCm, Windows)", "rx7900xtx"),
     ("NVIDIA RTX A6000 (", "rtx-a6000"),  # round 14 (V140, V141): the PyTorch total is stated per case
     ("unstated CUDA GPU (78.7", "h100-sxm"),  # Ollama O03: an 80 GB card
     ("unstated CUDA GPU", "rtx3090"),  # Ollama O02: only the estimator's sizes are compared
@@ -572,8 +576,79 @@ SpecResolver = Callable[[str], ModelSpec | None]
 ProfileResolver = Callable[[str], HardwareProfile]
 
 
-def profile_name(gpu_text: str) -> str | None:
-    return next((name for pattern, name in GGUF_GPU_PROFILES + GPU_PROFILES if pattern in gpu_text), None)
+def profile_name(gpu_text: str, known: Sequence[HardwareProfile] = ()) -> str | None:
+    """The profile a case's GPU text names: the tables above first (each entry written for the cases that use it,
+    stand-ins included), else the profile among `known` whose display name the text spells (match_profile)."""
+    name = next((name for pattern, name in GGUF_GPU_PROFILES + GPU_PROFILES if pattern in gpu_text), None)
+    return name or match_profile(gpu_text, known)
+
+
+# Words that name a vendor or a brand, not a GPU: dropped from both the text and the profiles' display names.
+_BRAND_WORDS = frozenset(
+    {"nvidia", "amd", "intel", "apple", "geforce", "tesla", "radeon", "instinct", "graphics", "gpu"}
+)
+
+
+def _gpu_tokens(text: str) -> list[str]:
+    """Lower-case words with letters and digits split ("RTX4090" and "RTX 4090" alike; "A100-SXM4-80GB" -> a 100 sxm 4
+    80 gb), brand words dropped."""
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    return [w for w in words if w not in _BRAND_WORDS]
+
+
+def _profile_key(profile: HardwareProfile) -> tuple[str, ...]:
+    """A profile's display name as tokens, without its parenthesised notes and its trailing memory size."""
+    name = re.sub(r"\([^)]*\)", " ", profile.display_name)
+    name = re.sub(r"\b\d+\s*GB\b.*$", " ", name)
+    return tuple(_gpu_tokens(name))
+
+
+def _stated_gb(text: str) -> float | None:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*G(?:i)?B\b", text)
+    return float(m.group(1)) if m else None
+
+
+_FORM_FACTORS = frozenset({"sxm", "pcie", "nvl", "hgx"})
+
+
+def _short_key(key: tuple[str, ...]) -> tuple[str, ...]:
+    """The name up to its form factor (h 800 of h 800 sxm); empty where it has none or nothing is left."""
+    cut = next((i for i, w in enumerate(key) if w in _FORM_FACTORS), None)
+    return key[:cut] if cut and cut < len(key) else ()
+
+
+def _contains(words: list[str], key: tuple[str, ...]) -> bool:
+    return bool(key) and any(tuple(words[i : i + len(key)]) == key for i in range(len(words) - len(key) + 1))
+
+
+def _memory_agrees(profile: HardwareProfile, stated: float | None) -> bool:
+    """No size stated, or the profile's within 15% of it (read as GB or GiB)."""
+    if stated is None:
+        return True
+    return any(abs(profile.memory_bytes / unit - stated) <= 0.15 * stated for unit in (1e9, 2**30))
+
+
+def match_profile(gpu_text: str, known: Sequence[HardwareProfile]) -> str | None:
+    """The profile whose display name (its words in order, brand words aside) the text contains, the longest such name
+    winning ("RTX 4070 Ti SUPER" over "RTX 4070"); where the text states a memory size, a profile of another size is
+    no match ("A100 80GB" is not the 40 GB profile). None when no name matches, when two equally long names do, or
+    when a name is a single word without a digit (too loose to trust). Pure: the caller passes the profiles."""
+    words = _gpu_tokens(gpu_text)
+    stated = _stated_gb(gpu_text)
+    found: list[tuple[int, str]] = []
+    for profile in known:
+        key = _profile_key(profile)
+        if not key or (len(key) == 1 and not any(c.isdigit() for c in key[0])):
+            continue
+        if _contains(words, key) and _memory_agrees(profile, stated):
+            found.append((len(key), profile.name))
+    if not found:  # a name without its form factor ("H800" for "H800 SXM"), where only one profile has it
+        short = [p for p in known if _memory_agrees(p, stated) and _contains(words, _short_key(_profile_key(p)))]
+        return short[0].name if len(short) == 1 else None
+    found.sort(reverse=True)
+    if len(found) > 1 and found[0][0] == found[1][0]:
+        return None
+    return found[0][1]
 
 
 def vllm_line(case: LogCase) -> str:
@@ -639,6 +714,8 @@ def _float(value: str | None) -> float | None:
 
 def _spec(case: LogCase, resolve: SpecResolver) -> tuple[ModelSpec | None, str]:
     entry = GGUF_MODEL_CONFIGS.get(case.model) or MODEL_CONFIGS.get(case.model)
+    if entry is None and case.engine == "vllm" and re.fullmatch(r"[\w.-]+/[\w.-]+", case.model):
+        entry = (case.model, None, {})  # a Hub id the tables do not map: its own config, where one is at hand
     if entry is None:
         return None, f"no config mapped for {case.model!r}"
     config_id, quant, overrides = entry
@@ -844,13 +921,17 @@ def sampler_leave_one_out(inputs: SamplerInputs) -> list[tuple[str, float, float
 
 
 def compare_case(
-    case: LogCase, resolve: SpecResolver, profiles: ProfileResolver, sampler_inputs: SamplerInputs | None = None
+    case: LogCase,
+    resolve: SpecResolver,
+    profiles: ProfileResolver,
+    sampler_inputs: SamplerInputs | None = None,
+    known: Sequence[HardwareProfile] = (),
 ) -> list[Comparison]:
     """Predicted vs logged for every metric of one case (predicted None where it cannot be planned).
 
     sampler_inputs, when given, collects what sampler_leave_one_out needs from V1 cases with an activation."""
     spec, why = _spec(case, resolve)
-    name = profile_name(case.gpu)
+    name = profile_name(case.gpu, known)
     if name is None:
         why = why or f"no profile for {case.gpu!r}"
     predicted: dict[str, float] = {}
@@ -893,8 +974,10 @@ def compare_all(
     resolve: SpecResolver,
     profiles: ProfileResolver,
     sampler_inputs: SamplerInputs | None = None,
+    known: Sequence[HardwareProfile] = (),
 ) -> list[Comparison]:
-    return [c for case in cases for c in compare_case(case, resolve, profiles, sampler_inputs)]
+    """Every case compared; `known`: the profiles a GPU text the tables do not name is matched against."""
+    return [c for case in cases for c in compare_case(case, resolve, profiles, sampler_inputs, known)]
 
 
 # First id of each held-out round per engine letter: round 1 (vLLM V40, llama.cpp L10, Ollama O10 on) and round 2

@@ -1,0 +1,107 @@
+"""The real-log reader on cases its tables were not written for (docs/methodology.md section 3.9).
+
+A log added to tests/data/real-engine-logs.csv (or passed with `scripts/real_logs.py --csv`) names its GPU as the
+engine or the user printed it, and its model by Hub id. The tables in planner/planning/real_logs.py were written for the
+cases in the file, stand-ins included; anything else is matched to a profile by its display name and planned from the
+model's own config where one is at hand offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.planning.real_logs import MODEL_CONFIGS, compare_case, match_profile, profile_name
+from planner.sources.profiles import all_profiles, get_profile
+from planner.sources.real_logs import LogCase, spec_resolver
+
+KNOWN = all_profiles()
+
+# GPU strings as nvidia-smi, torch.cuda.get_device_name, rocm-smi or a user print them -> the profile whose
+# display_name (profiles/*.toml) the string spells; each expected name is that profile's file name.
+NAMED = {
+    "NVIDIA GeForce RTX 4090": "rtx4090",
+    "NVIDIA GeForce RTX 4090 D": "rtx4090d",
+    "NVIDIA GeForce RTX 4080 SUPER": "rtx4080super",
+    "NVIDIA GeForce RTX 4070 Ti SUPER": "rtx4070tisuper",
+    "NVIDIA GeForce RTX 3060": "rtx3060",
+    "NVIDIA A100-SXM4-40GB": "a100-40gb",
+    "NVIDIA A100-SXM4-80GB": "a100-80gb",
+    "NVIDIA A100 80GB PCIe": "a100-80gb-pcie",
+    "Tesla T4": "t4",
+    "Tesla V100-SXM2-32GB": "v100-32gb",
+    "NVIDIA L4": "l4",
+    "NVIDIA L20": "l20",
+    "NVIDIA A40": "a40",
+    "NVIDIA H800": "h800",
+    "NVIDIA RTX 6000 Ada Generation": "rtx6000-ada",
+    "NVIDIA RTX PRO 6000 Blackwell Workstation Edition": "rtx-pro6000-blackwell",
+    "Quadro RTX 8000": "quadro-rtx8000",
+    "AMD Instinct MI210": "mi210",
+    "AMD Instinct MI50 32GB": "mi50-32gb",
+    "AMD Radeon RX 7900 XT": "rx7900xt",
+    "Apple M2 Ultra": "apple-m2-ultra",
+}
+
+
+@pytest.mark.parametrize("text", sorted(NAMED))
+def test_a_gpu_string_the_tables_do_not_name_matches_its_profile(text):
+    assert profile_name(text, KNOWN) == NAMED[text]
+    assert get_profile(NAMED[text]).name == NAMED[text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NVIDIA GH200 480GB",  # a Grace Hopper: the h200 profile is another chip; no profile spells it
+        "AMD Instinct MI250X/MI250",  # the mi250x-gcd profile is one GCD: the text does not say which
+        "AMD Radeon VII",  # "vii" alone is too loose a name to trust
+        "some accelerator 24GB",
+    ],
+)
+def test_what_no_profile_spells_stays_unplanned(text):
+    assert match_profile(text, KNOWN) is None
+
+
+def test_a_stated_size_rules_out_a_profile_of_another_size():
+    # "a 100" is the 40 GB profile's whole name; with 80 GB stated it is no match, and the two 80 GB profiles
+    # (SXM, PCIe) are both "A100 80GB" without their form factor: ambiguous, so unplanned rather than guessed.
+    assert match_profile("NVIDIA A100 40GB", KNOWN) == "a100-40gb"
+    assert match_profile("NVIDIA A100 80GB", KNOWN) is None
+
+
+def test_the_tables_win_for_the_cases_they_were_written_for():
+    # L04 and L02 are planned on stand-ins chosen before those cards had profiles (tests/data/real-engine-logs.md);
+    # their texts keep them, while the same cards named plainly get their own profiles.
+    assert profile_name("NVIDIA GeForce RTX 4080 SUPER (CUDA)", KNOWN) == "rtx4090"
+    assert profile_name("NVIDIA GeForce RTX 4080 SUPER", KNOWN) == "rtx4080super"
+    assert profile_name("AMD Radeon RX 7900 XT (ROCm, Windows)", KNOWN) == "rx7900xtx"
+    assert profile_name("AMD Radeon RX 7900 XT", KNOWN) == "rx7900xt"
+    assert profile_name("NVIDIA GH200 480GB", KNOWN) is None  # not the h200 table entry
+
+
+def test_a_hub_model_the_tables_do_not_map_is_planned_from_its_config():
+    # The V143 start (vLLM 0.19.0, RTX 3060 12GB, eager, 0.6 of a logged 11.63 GiB, 4096 tokens, 8 sequences, 1024
+    # batched tokens) with a catalog model no table maps and the GPU as torch prints it: planned, and its KV plan is
+    # within what that budget leaves.
+    assert "Qwen/Qwen3-4B" not in MODEL_CONFIGS
+    settings = {
+        "case": "V999",
+        "gpu_memory_utilization": "0.6",
+        "max_model_len": "4096",
+        "max_num_seqs": "8",
+        "max_num_batched_tokens": "1024",
+        "enforce_eager": "True",
+        "torch_total_gib": "11.63",
+    }
+    case = LogCase(
+        "V999", "vllm", "https://example.invalid/log", "0.19.0", "NVIDIA GeForce RTX 3060", 1, "Qwen/Qwen3-4B",
+        "bf16", settings, metrics={"weights_gib": 7.6, "kv_cache_gib": 1.0},
+    )  # fmt: skip
+    rows = compare_case(case, spec_resolver(()), get_profile, None, KNOWN)
+    by_metric = {r.metric: r for r in rows}
+    assert all(r.predicted is not None and r.note == "" for r in rows), rows
+    # Qwen3-4B in bf16: 4.02e9 parameters x 2 bytes = 7.5 GiB of weights (its config.json in the catalog)
+    assert 7.3 < by_metric["weights_gib"].predicted < 7.7
+    # 0.6 x 11.63 = 6.98 GiB of budget is less than the weights alone: a negative KV budget, vLLM's "No available
+    # memory for the cache blocks" (section 3.8), by the weights' overshoot plus activation and non-torch memory
+    kv = by_metric["kv_cache_gib"].predicted
+    assert kv < 0.6 * 11.63 - by_metric["weights_gib"].predicted < 0
