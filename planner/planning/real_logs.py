@@ -714,14 +714,14 @@ def _float(value: str | None) -> float | None:
 
 def _spec(case: LogCase, resolve: SpecResolver) -> tuple[ModelSpec | None, str]:
     entry = GGUF_MODEL_CONFIGS.get(case.model) or MODEL_CONFIGS.get(case.model)
-    if entry is None and case.engine == "vllm" and re.fullmatch(r"[\w.-]+/[\w.-]+", case.model):
-        entry = (case.model, None, {})  # a Hub id the tables do not map: its own config, where one is at hand
+    if entry is None:  # a model the tables do not map: its own config, where the resolver finds one offline
+        entry = (case.model, None, {})
     if entry is None:
         return None, f"no config mapped for {case.model!r}"
     config_id, quant, overrides = entry
     spec = resolve(config_id)
     if spec is None:
-        return None, f"config {config_id} not available offline"
+        return None, f"no config mapped for {case.model!r} (none found offline)"
     if quant is not None:
         spec = replace(spec, quant=quant)
     if overrides:

@@ -9,6 +9,7 @@ Rows of one case are grouped into one LogCase.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def spec_resolver(config_dirs: tuple[Path, ...]):
 
     from planner.sources.models import resolve_model, spec_from_any_config
 
-    def resolve(model_id: str):
+    def exact(model_id: str):
         for folder in config_dirs:
             path = folder / model_id.replace("/", "--") / "config.json"
             if path.is_file():
@@ -126,4 +127,29 @@ def spec_resolver(config_dirs: tuple[Path, ...]):
         except Exception:  # noqa: BLE001 - a model the catalog lacks is reported as unplanned, not fatal
             return None
 
+    def resolve(model_id: str):
+        """The model an id names; for a case's free-text model column (a GGUF or Ollama case: "Qwen3-0.6B GGUF
+        (...)", "qwen2.5:14b-instruct (named in the issue)"), the first name in it that resolves (model_names_in)."""
+        spec = exact(model_id)
+        if spec is not None:
+            return spec
+        return next((s for name in model_names_in(model_id) if name != model_id and (s := exact(name))), None)
+
     return resolve
+
+
+def model_names_in(text: str) -> list[str]:
+    """The model names a free-text model column may hold, most specific first: Hub ids ("org/name"), then its first
+    word with a trailing GGUF file's quant and extension dropped ("Qwen3-0.6B", "Meta-Llama-3.1-8B-Instruct",
+    "qwen2.5:14b-instruct"). Each is tried against the config folders and the offline catalog (ids, bare names and
+    Ollama tags) and taken only where one resolves."""
+    ids = re.findall(r"\b[A-Za-z0-9][\w.-]*/[\w.-]*[A-Za-z0-9]\b", text)
+    first = re.split(r"[\s,;()]", text.strip(), maxsplit=1)[0]
+    first = re.sub(r"(?i)([.-](gguf|q\d\w*|f16|bf16|iq\d\w*))+$", "", first)
+    if not first or "/" in first:
+        return ids
+    if ":" in first:  # an Ollama tag: its size tag without the variant ("qwen2.5:14b" of "qwen2.5:14b-instruct-q8_0")
+        name, size = first.split(":", 1)
+        return [*ids, first, f"{name}:{size.split('-')[0]}"]
+    # the catalog's spelling of a GGUF's base name: Meta's repos dropped "Meta-"; Llama 2 repos end in "-hf"
+    return [*ids, first, first.removeprefix("Meta-"), f"{first}-Instruct", f"{first}-hf"]

@@ -105,3 +105,54 @@ def test_a_hub_model_the_tables_do_not_map_is_planned_from_its_config():
     # memory for the cache blocks" (section 3.8), by the weights' overshoot plus activation and non-torch memory
     kv = by_metric["kv_cache_gib"].predicted
     assert kv < 0.6 * 11.63 - by_metric["weights_gib"].predicted < 0
+
+
+# The fallback a model column the tables do not map takes, checked against the tables themselves: every table key
+# that the fallback resolves must resolve to the config the table chose, or to one of these equivalents (the same
+# shapes, or the same checkpoint the table builds from a base config and a quantization).
+EQUIVALENT = {
+    "Qwen/Qwen2.5-1.5B": "Qwen/Qwen2.5-1.5B-Instruct",  # base and instruct share every shape
+    "Qwen/Qwen2.5-0.5B": "Qwen/Qwen2.5-0.5B-Instruct",
+    "meta-llama/Meta-Llama-3-70B-Instruct": "meta-llama/Llama-3.1-70B-Instruct",  # the table: 3.1 at 8192 positions
+    "Qwen/Qwen3-235B-A22B-FP8": "Qwen/Qwen3-235B-A22B",  # the table: the base config with FP8_BLOCK
+    "Qwen/Qwen3-8B-FP8": "Qwen/Qwen3-8B",
+}
+
+
+def test_the_free_text_fallback_agrees_with_the_tables():
+    from pathlib import Path
+
+    from planner.planning.real_logs import GGUF_MODEL_CONFIGS
+
+    resolve = spec_resolver((Path(__file__).resolve().parents[1] / "data" / "real-logs-configs",))
+    agree = 0
+    for text, (config_id, _, _) in {**GGUF_MODEL_CONFIGS, **MODEL_CONFIGS}.items():
+        spec = resolve(text)
+        if spec is None:
+            continue  # left to the table: the fallback finds nothing rather than a wrong model
+        assert EQUIVALENT.get(spec.model_id, spec.model_id).lower() == config_id.lower(), (text, spec.model_id)
+        agree += 1
+    assert agree >= 60  # 65 of the 104 keys resolve (2026-12-02), 5 of them to an equivalent
+
+
+@pytest.mark.parametrize(
+    ("text", "model_id"),
+    [
+        ("qwen2.5:14b-instruct (named in the issue)", "Qwen/Qwen2.5-14B-Instruct"),  # O02's column, an Ollama tag
+        ("llama3.1:8b-instruct-q8_0 (the Ollama library blob)", "meta-llama/Llama-3.1-8B-Instruct"),
+        ("Meta-Llama-3.1-8B-Instruct GGUF (llama: 32 layers)", "meta-llama/Llama-3.1-8B-Instruct"),
+        ("Qwen3-0.6B-Q8_0.gguf (unsloth)", "Qwen/Qwen3-0.6B"),
+        ("THUDM/GLM-Z1-32B-0414 GGUF (glm4: 61 layers)", "THUDM/GLM-Z1-32B-0414"),
+    ],
+)
+def test_a_free_text_model_column_resolves_to_the_model_it_names(text, model_id):
+    from pathlib import Path
+
+    resolve = spec_resolver((Path(__file__).resolve().parents[1] / "data" / "real-logs-configs",))
+    assert resolve(text).model_id == model_id
+
+
+def test_a_model_nothing_names_stays_unplanned():
+    resolve = spec_resolver(())
+    assert resolve("unstated main model (qwen2 arch, 64 layers)") is None
+    assert resolve("Qwen3-14B-shaped GGUF (a fine-tune)") is None
