@@ -438,11 +438,15 @@ def validate(
     calibration: bool = True,
     slots: int | None = None,
     vllm_version: str | None = None,
+    llama_log: str | Path | None = None,
+    quant: str | None = None,
 ) -> Validation:
     """Predictions against one measurement file: probe results, a vLLM log, `vllm bench` or llama-bench.
 
-    A vLLM log settles what it states about itself (release, model, dtype, max_model_len, parallel sizes,
-    quantization, enforce_eager, the flags passed, the runtime's total memory); an argument given here wins
+    A llama.cpp start-up log (`llama_log`) is compared buffer by buffer with the plan for the settings it logs (pass
+    `model`: a GGUF file, or a Hub id sized by the log's file type or `quant`). A vLLM log settles what it states
+    about itself (release, model, dtype, max_model_len, parallel sizes, quantization, enforce_eager, the flags
+    passed, the runtime's total memory); an argument given here wins
     (`Validation.from_log` lists what the log settled). A load probe (`probe --rate/--users`) is compared with the
     serving simulation per load point; `slots` overrides the server's parallel slots (llama-server -np,
     OLLAMA_NUM_PARALLEL, max_num_seqs)."""
@@ -482,6 +486,8 @@ def validate(
         probe_index=probe,
         calibration=calibration,
         given=frozenset(name for name, was_given in passed.items() if was_given),
+        llama_log=llama_log,
+        quant=quant,
     )
 
 

@@ -124,6 +124,10 @@ SECTIONS = [
      "them and lists what it took (`from the log`), a flag given wins, and only `--hardware` is yours to give. Real "
      "lines of a vLLM 0.19.0 start on an RTX 3060 12GB (tests/data/recorded/README.md names the source):",
      ["validate --vllm-log tests/data/recorded/vllm-0.19-rtx3060-qwen3-0.6b.log --hardware rtx3060"]),
+    ("Checking a llama.cpp start-up log", "`--llama-log` compares every buffer a llama-server or llama-cli log "
+     "prints with the plan for the settings its `llama_context` lines log; pass the GGUF as `--model` (or a Hub id, "
+     "sized by the log's file type). A real llama-server start-up of Gemma 3 270M Q4_K_M on this machine's CPU:",
+     [f"validate --llama-log tests/data/llamacpp/gemma-3-270m-ctx8192-q8_0.log --model {GGUF} --hardware host"]),
     ("Probe, validate, calibrate: a real server", "llama.cpp's llama-server (built by "
      "scripts/build_llama_server.sh) serving Gemma 3 270M Q4_K_M on the CPU of a 2-core machine, started as "
      f"`llama-server -m {GGUF} --port {PORT} {' '.join(SERVER_FLAGS)}` (one thread leaves the other core to the "
@@ -220,7 +224,9 @@ def sections(tmp: str, work: Path, only: str | None = None) -> list[str]:
                 code = command[3:]
                 parts += ["```python", code, "```", "", "prints", "", "```", run_python(code, env), "```", ""]
                 continue
-            out = run(command, cwd=work if live else ROOT, env=env)
+            # outside the live sections the GGUF is named by its path in the work folder, shown by its name
+            argv = command if live else command.replace(GGUF, str(work / GGUF))
+            out = run(argv, cwd=work if live else ROOT, env=env)
             out = out.replace(f"{tmp}/config", "~/.config/mi50plan").replace(f"{work}/", "")
             out = out.replace(f"{ROOT}/", "")
             parts += ["```", f"$ mi50plan {command}", out, "```", ""]

@@ -31,6 +31,8 @@ def _label(c: dict) -> str:
         return c["test"]
     if "max_model_len" in c:
         return f"max-model-len {c['max_model_len']:,}"
+    if "n_ctx" in c:
+        return f"n_ctx {c['n_ctx']:,}"
     return f"c={c.get('concurrency', 1)} ({c.get('prompt_tokens')} in, {c.get('output_tokens')} out)"
 
 

@@ -13,8 +13,8 @@ from planner.cli import options as o
 from planner.cli.output import emit, note
 from planner.cli.render_validate import render_list, render_validate
 
-VALIDATE_HELP = """Compare predictions with measurements: a probe results file, a vLLM start-up log,
-a `vllm bench serve` result, or llama-bench output.
+VALIDATE_HELP = """Compare predictions with measurements: a probe results file, a vLLM or llama.cpp start-up
+log, a `vllm bench serve` result, or llama-bench output.
 
 Flags the file does not settle (model, engine, hardware, vLLM settings) are taken as in `fit` and
 `predict`. A vLLM log settles what it states about itself (release, model, dtype, max-model-len,
@@ -30,6 +30,9 @@ Examples:
   mi50plan validate --vllm-log vllm-startup.log --model Qwen/Qwen2.5-1.5B-Instruct --dtype fp16
 
   mi50plan validate --vllm-log server.log --hardware l40s   (model, release and flags from the log)
+
+  mi50plan validate --llama-log llama-server.log --model ./model.gguf --hardware rtx3090   (every buffer
+  the log prints, planned with the context, batch, slots, KV types and offload it logs)
 
   mi50plan validate --llama-bench llama-bench.json --model ./model.gguf --hardware host
 
@@ -73,6 +76,9 @@ EngineOverride = Annotated[
 def validate_command(
     results: Annotated[Path | None, typer.Argument(help="A results file from `mi50plan probe --save`.")] = None,
     vllm_log: Annotated[Path | None, typer.Option("--vllm-log", help="A vLLM start-up log.")] = None,
+    llama_log: Annotated[
+        Path | None, typer.Option("--llama-log", help="A llama-server or llama-cli start-up log (pass --model).")
+    ] = None,
     bench: Annotated[Path | None, typer.Option("--bench", help="`vllm bench serve --save-result` JSON.")] = None,
     llama_bench: Annotated[Path | None, typer.Option("--llama-bench", help="llama-bench -o json or -o md.")] = None,
     model: ModelOpt = None,
@@ -88,6 +94,12 @@ def validate_command(
     kv_cache_dtype: o.KvDtypeOpt = "auto",
     max_num_seqs: o.MaxSeqsOpt = None,
     max_num_batched_tokens: o.MaxBatchedOpt = None,
+    quant: Annotated[
+        str | None,
+        typer.Option(
+            "--quant", help="A llama.cpp log's GGUF quant when --model is a Hub id (default: the log's file type)."
+        ),
+    ] = None,
     vllm_version: Annotated[
         str | None,
         typer.Option(
@@ -139,6 +151,8 @@ def validate_command(
         calibration=not no_calibration,
         slots=slots,
         vllm_version=vllm_version,
+        llama_log=llama_log,
+        quant=quant,
     )
     if not report.comparisons:
         note("nothing to compare: no successful measurement in the file")

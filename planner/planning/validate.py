@@ -205,6 +205,84 @@ def with_log_settings(
     return replace(settings, **model_fields), replace(vllm, **opts), total, tuple(used)
 
 
+def compare_llama_log(
+    log, ctx: Context, max_model_len: int | None = None, quant: str | None = None
+) -> tuple[list[MetricComparison], tuple]:
+    """A llama.cpp start-up log (planner.sources.llamacpp_log) against the plan with the settings it logs: n_ctx (or
+    --max-model-len), n_batch, n_ubatch, n_seq_max, kv_unified, flash attention, the K/V types, the offloaded layers,
+    and the graph of its log format's era (planning/real_logs.py OLD_LLAMACPP, PRE_GLU_LLAMACPP). The model's weights
+    are the GGUF file's own, else the quantizer's estimate for `quant` or the file type the log prints. Returns the
+    comparisons of every buffer the log prints and a line per setting taken from the log."""
+    from planner.engines.llamacpp import LlamaCppOptions, plan_llamacpp
+    from planner.planning.fit import gguf_weights
+    from planner.planning.real_logs import OLD_LLAMACPP, PRE_GLU_LLAMACPP
+    from planner.sources.llamacpp_log import mib_to_bytes
+
+    markers = " ".join(log.markers)
+    flash = {True: "on", False: "off", None: "auto"}[log.flash_attn]
+    opts = LlamaCppOptions(
+        ctx_size=max_model_len or log.n_ctx,
+        cache_type_k=log.type_k or "f16",
+        cache_type_v=log.type_v or "f16",
+        flash_attn=flash,
+        ubatch_size=log.n_ubatch or 512,
+        batch_size=max(log.n_batch or 2048, log.n_ubatch or 512),
+        parallel=log.n_seq_max,
+        kv_unified=log.kv_unified,
+        n_gpu_layers=log.offloaded,
+        legacy_graph=bool(OLD_LLAMACPP.search(markers)),
+        pre_glu_graph=bool(PRE_GLU_LLAMACPP.search(markers)),
+    )
+    if ctx.resolved.gguf is not None:
+        quant = None  # the file's own tensors
+    elif not (quant or log.file_type):
+        raise UsageError(
+            "--quant",
+            None,
+            "the log prints no file type ('print_info: file type = ...') to size the model's weights by",
+            hint="pass the GGUF file as --model, or its quant: --quant Q4_K_M",
+        )
+    else:
+        quant = quant or log.file_type
+    plan = plan_llamacpp(ctx.resolved.spec, gguf_weights(ctx.resolved, quant), ctx.hw, opts)
+    gpu = [d for d in plan.devices if d.name != "CPU"]
+    cpu = next((d for d in plan.devices if d.name == "CPU"), None)
+    mib = 2**20
+
+    def logged(values: dict, keep) -> float | None:
+        chosen = [v for k, v in values.items() if keep(k)]
+        return sum(chosen) if chosen else None
+
+    def on_gpu(name: str) -> bool:
+        return not name.startswith("CPU") and not name.endswith("_Host")
+
+    cpu_model, cpu_repack = (cpu.model_bytes, cpu.repack_bytes) if cpu else (0, 0)
+    rows = [
+        ("gpu_model_buffer_mib", sum(d.model_bytes for d in gpu), logged(log.model_mib, on_gpu)),
+        ("cpu_model_buffer_mib", cpu_model, logged(log.model_mib, lambda k: k in ("CPU", "CPU_Mapped"))),
+        ("cpu_repack_buffer_mib", cpu_repack, logged(log.model_mib, lambda k: k == "CPU_REPACK")),
+        ("kv_buffer_mib", plan.kv_cache_bytes, log.kv_mib if log.kv else None),
+        ("gpu_compute_buffer_mib", sum(d.compute_bytes for d in gpu), logged(log.compute_mib, on_gpu)),
+        ("host_compute_buffer_mib", plan.host_compute_bytes, logged(log.compute_mib, lambda k: not on_gpu(k))),
+    ]
+    where = {"n_ctx": plan.context}
+    comps = [comparison(m, b / mib, mib_to_bytes(v) / mib, "MiB", **where) for m, b, v in rows if v is not None]
+    stated = (
+        ("n_ctx", log.n_ctx if not max_model_len else None),
+        ("n_batch", log.n_batch),
+        ("n_ubatch", log.n_ubatch),
+        ("n_seq_max", log.n_seq_max),
+        ("kv_unified", log.kv_unified),
+        ("flash attention", flash if log.flash_attn is not None else None),
+        ("K/V", f"{log.type_k}/{log.type_v}" if log.type_k else None),
+        ("offloaded layers", log.offloaded),
+        ("file type", log.file_type if quant == log.file_type else None),
+        ("log format", markers or None),
+    )
+    read = [f"{k} {v}" for k, v in stated if v is not None]
+    return comps, tuple(read)
+
+
 def probe_blocks(data: dict, probe_index: int | None) -> list[tuple[int, dict, dict]]:
     chosen = chosen_probes(data["probes"], probe_index)
     return [(i, p, b) for i, p in chosen for b in p.get("summary", []) if b.get("ok")]
@@ -313,6 +391,8 @@ def validate_file(
     probe_index: int | None = None,
     calibration: bool = True,
     given: frozenset[str] = frozenset(),
+    llama_log: str | Path | None = None,
+    quant: str | None = None,
 ) -> Validation:
     """`given`: the option names the caller passed; a vLLM log fills every other setting it states."""
     from dataclasses import replace
@@ -320,15 +400,34 @@ def validate_file(
     from planner.sources import probe as probe_src
     from planner.sources import run_files
 
-    files = [x for x in (results, vllm_log, bench, llama_bench) if x is not None]
+    files = [x for x in (results, vllm_log, bench, llama_bench, llama_log) if x is not None]
     if len(files) != 1:
         raise UsageError(
             "validate",
             len(files),
-            "give exactly one of RESULTS, --vllm-log, --bench, --llama-bench",
+            "give exactly one of RESULTS, --vllm-log, --llama-log, --bench, --llama-bench",
             hint="`mi50plan validate --help` shows examples",
         )
     cals = CalibrationUse(enabled=calibration)
+    if llama_log is not None:
+        log = run_files.read_llama_log(Path(llama_log))
+        if not settings.model:
+            raise UsageError(
+                "--model",
+                None,
+                "a llama.cpp log names its GGUF by a path, which validate does not open",
+                hint="pass the model: --model ./model.gguf, or a Hub id (the log's file type sizes it)",
+            )
+        ctx = context_for(replace(settings, engine="llamacpp"), {"kind": "llamacpp"})
+        comps, from_log = compare_llama_log(log, ctx, settings.max_model_len, quant)
+        return Validation(
+            source=str(llama_log),
+            model=ctx.resolved.spec.model_id,
+            engine="llamacpp",
+            hardware=hardware_info(ctx.hw),
+            comparisons=tuple(comps),
+            from_log=from_log,
+        )
     if vllm_log is not None:
         log = run_files.read_vllm_log(Path(vllm_log))
         settings, vllm, total, from_log = with_log_settings(settings, vllm, log.get("settings", {}), given)

@@ -24,7 +24,24 @@ _KV_SIZE = re.compile(
 _OUTPUT = re.compile(r"(\S+)\s+output buffer size\s*=\s*([\d.]+) MiB")
 _COMPUTE = re.compile(r"(\S+) compute buffer size\s*=\s*([\d.]+) MiB")
 _N_CTX = re.compile(r"llama_context: n_ctx\s+=\s*(\d+)")
-_FLASH = re.compile(r"Flash Attention (enabled|disabled)")
+_FLASH = re.compile(
+    r"Flash Attention (?:was \w+, set to )?(enabled|disabled)|llama_context: flash_attn\s+=\s*(enabled|disabled|1|0)\b"
+)
+_CONTEXT_INT = re.compile(r"llama_context: (n_batch|n_ubatch|n_seq_max)\s+=\s*(\d+)")
+_KV_UNIFIED = re.compile(r"llama_context: kv_unified\s+=\s*(true|false)")
+_KV_TYPES = re.compile(r"K \((\w+)\):\s+[\d.]+ MiB,\s+V \((\w+)\)")
+_FILE_TYPE = re.compile(r"print_info: file type\s+=\s+(\S+)(?: - (Small|Medium|Large))?")
+_BUILD = re.compile(r"\bbuild:? (\d+) \(")
+_OFFLOADED = re.compile(r"offloaded (\d+)/(\d+) layers to GPU")
+# The line prefixes that date a log's format, as the context and KV lines print them (planning/real_logs.py
+# OLD_LLAMACPP, PRE_GLU_LLAMACPP read the names): 2024's llama_new_context_with_model and llama_kv_cache_init, January
+# 2025's llama_init_from_model, 2025's llama_kv_cache_unified; today's llama_context and llama_kv_cache.
+FORMAT_MARKERS = (
+    "llama_new_context_with_model: n_ctx",
+    "llama_init_from_model: n_ctx",
+    "llama_kv_cache_init:",
+    "llama_kv_cache_unified:",
+)
 
 
 @dataclass
@@ -44,6 +61,16 @@ class LlamaCppLog:
     output_mib: dict[str, float] = field(default_factory=dict)
     n_ctx: int | None = None
     flash_attn: bool | None = None
+    n_batch: int | None = None
+    n_ubatch: int | None = None
+    n_seq_max: int | None = None
+    kv_unified: bool | None = None
+    type_k: str | None = None
+    type_v: str | None = None
+    file_type: str | None = None  # the GGUF's type as a quant name (Q4_K_M of "Q4_K - Medium")
+    build: int | None = None  # "build: 6464 (...)"
+    offloaded: int | None = None  # "offloaded 29/29 layers to GPU": -ngl as llama.cpp counts it
+    markers: tuple[str, ...] = ()  # FORMAT_MARKERS the log prints
 
     @property
     def kv_mib(self) -> float:
@@ -76,7 +103,21 @@ def parse_llamacpp_log(text: str) -> LlamaCppLog:
         elif m := _N_CTX.search(line):
             out.n_ctx = int(m.group(1))
         elif m := _FLASH.search(line):
-            out.flash_attn = m.group(1) == "enabled"
+            out.flash_attn = (m.group(1) or m.group(2)) in ("enabled", "1")
+        elif m := _CONTEXT_INT.search(line):
+            setattr(out, m.group(1), int(m.group(2)))
+        elif m := _KV_UNIFIED.search(line):
+            out.kv_unified = m.group(1) == "true"
+        elif m := _FILE_TYPE.search(line):
+            size = {"Small": "_S", "Medium": "_M", "Large": "_L"}.get(m.group(2) or "", "")
+            out.file_type = m.group(1) + size
+        elif m := _BUILD.search(line):
+            out.build = int(m.group(1))
+        elif m := _OFFLOADED.search(line):
+            out.offloaded = int(m.group(1))
+        if (m := _KV_TYPES.search(line)) and out.type_k is None:
+            out.type_k, out.type_v = m.group(1), m.group(2)
+    out.markers = tuple(name for name in FORMAT_MARKERS if name in text)
     return out
 
 

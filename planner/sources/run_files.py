@@ -210,6 +210,21 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 1024 else None
 
 
+def read_llama_log(path: Path):
+    """The buffer and context lines of a llama.cpp (llama-server, llama-cli) start-up log; a file with none of them is
+    a ResultsFileError."""
+    from planner.sources.llamacpp_log import parse_llamacpp_log
+
+    log = parse_llamacpp_log(_read_text(path, "llama.cpp log", LOG_MAX_BYTES))
+    if not (log.model_mib or log.kv or log.compute_mib):
+        raise ResultsFileError(
+            f"{path}: no llama.cpp buffer lines found",
+            hint="pass the start-up log of llama-server or llama-cli (its 'model buffer size', 'KV buffer size' and "
+            "'compute buffer size' lines)",
+        )
+    return log
+
+
 def read_vllm_log(path: Path) -> dict:
     """The memory lines of a vLLM start-up log, and under "settings" what it states about its own settings."""
     text = _read_text(path, "vLLM log", LOG_MAX_BYTES)

@@ -59,3 +59,18 @@ def test_buffers_match_real_server(llama_artifacts, llama_server_log, ctx, kv_ty
         mine = next(c for c in plan.kv_caches if c.kind == cache.kind)
         assert (mine.cells, mine.layers) == (cache.cells, cache.layers)
     assert abs(plan.compute_buffer_bytes - logged_compute) <= TOLERANCE * logged_compute
+
+
+def test_validate_reads_a_live_server_log(llama_artifacts, llama_server_log, run_json, tmp_path):
+    # `validate --llama-log` on the log a real llama-server just wrote (-c 3072 -np 2, q8_0 K and V, flash attention as
+    # the server chooses): the settings come from the log's own lines, every buffer it prints within 5% (issue 3).
+    _, gguf = llama_artifacts
+    text = llama_server_log("--ctx-size", "3072", "--parallel", "2", "--cache-type-k", "q8_0", "--cache-type-v", "q8_0")
+    log = tmp_path / "server.log"
+    log.write_text(text)
+    data = run_json("validate", "--llama-log", str(log), "--model", gguf, "--hardware", "host", "--offline")
+    assert "n_seq_max 2" in data["from_log"] and "K/V q8_0/q8_0" in data["from_log"]
+    metrics = {c["metric"] for c in data["comparisons"]}
+    assert {"cpu_model_buffer_mib", "kv_buffer_mib", "host_compute_buffer_mib"} <= metrics
+    for c in data["comparisons"]:
+        assert abs(c["error_pct"]) <= 100 * TOLERANCE, c

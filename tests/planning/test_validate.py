@@ -339,3 +339,54 @@ def test_a_log_that_names_a_path_not_a_model_asks_for_one(run_cli, tmp_path):
     )
     code, _, err = run_cli("validate", "--vllm-log", str(log), "--hardware", "rtx3090", "--offline")
     assert code == 2 and "not opened as a path" in err and "--model" in err and "Traceback" not in err
+
+
+# ---- a llama.cpp start-up log -------------------------------------------------------------------------------------
+
+LLAMACPP_LOGS = Path(__file__).resolve().parents[1] / "data" / "llamacpp"  # real llama-server start-ups (their README)
+
+
+@pytest.mark.parametrize(
+    ("name", "settings"),
+    [
+        # the log's own lines: n_ctx 4096, n_seq_max 1, flash attention on, K/V f16; buffers CPU_Mapped 235.16,
+        # CPU_REPACK 12.66, KV 12.00 + 15.00, CPU compute 22.77 MiB
+        ("gemma-3-270m-ctx4096-f16.log", "K/V f16/f16"),
+        # n_ctx 8192 with a q8_0 cache (flash attention enabled for it): KV 12.75 + 7.97, CPU compute 27.30 MiB
+        ("gemma-3-270m-ctx8192-q8_0.log", "K/V q8_0/q8_0"),
+    ],
+)
+def test_validate_a_llama_server_log_buffer_by_buffer(run_json, llama_artifacts, name, settings):
+    data = run_json(
+        "validate", "--llama-log", str(LLAMACPP_LOGS / name), "--model", str(llama_artifacts[1]), "--hardware", "host",
+        "--offline",
+    )  # fmt: skip
+    assert settings in data["from_log"] and "n_seq_max 1" in data["from_log"]
+    by_metric = {c["metric"]: c for c in data["comparisons"]}
+    assert set(by_metric) == {
+        "cpu_model_buffer_mib",
+        "cpu_repack_buffer_mib",
+        "kv_buffer_mib",
+        "host_compute_buffer_mib",
+    }
+    for c in by_metric.values():  # the planner's figures for this build are exact to the log's two decimals
+        assert abs(c["error_pct"]) <= 0.5, c
+
+
+def test_a_llama_log_needs_a_model_and_buffer_lines(run_cli, tmp_path):
+    log = LLAMACPP_LOGS / "gemma-3-270m-ctx4096-f16.log"
+    code, _, err = run_cli("validate", "--llama-log", str(log), "--hardware", "host", "--offline")
+    assert code == 2 and "--model" in err and "Traceback" not in err
+    other = tmp_path / "x.log"
+    other.write_text("hello\n")
+    code, _, err = run_cli("validate", "--llama-log", str(other), "--model", "Qwen/Qwen2.5-0.5B-Instruct", "--offline")
+    assert code == 3 and "no llama.cpp buffer lines" in err
+
+
+def test_a_hub_model_needs_the_logs_file_type_or_a_quant(run_cli, tmp_path):
+    log = tmp_path / "buffers.log"
+    log.write_text("load_tensors:   CPU_Mapped model buffer size =   235.16 MiB\n")
+    code, _, err = run_cli(
+        "validate", "--llama-log", str(log), "--model", "Qwen/Qwen2.5-0.5B-Instruct", "--hardware", "host", "--offline"
+    )
+    assert code == 2 and "--quant" in err and "file type" in err
