@@ -515,6 +515,15 @@ def calibrate(
     that make the serving simulation reproduce the curve (docs/methodology.md section 8)."""
     from planner.planning.calibrate import calibrate_from
 
+    passed = {
+        "model": model is not None,
+        "dtype": dtype != "auto",
+        "quantization": quantization is not None,
+        "max_model_len": max_model_len is not None,
+        "gpu_memory_utilization": gpu_memory_utilization is not None,
+        "tensor_parallel_size": tensor_parallel_size is not None,
+        "gpus": gpus != 1,
+    }
     return calibrate_from(
         results,
         vllm_log=vllm_log,
@@ -523,6 +532,7 @@ def calibrate(
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size or 1
         ),
         probe_index=probe,
+        given=frozenset(name for name, was_given in passed.items() if was_given),
     )
 
 

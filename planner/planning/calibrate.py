@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from planner.core import measure
+from planner.core.hardware import Hardware
 from planner.engines.vllm import VllmOptions, plan_vllm
 from planner.errors import UsageError
 from planner.planning.context import hardware_info
@@ -20,6 +21,7 @@ from planner.planning.validate import (
     predict_for,
     probe_blocks,
     vllm_context,
+    with_log_settings,
 )
 from planner.results import CalibrationList, CalibrationResult
 
@@ -155,8 +157,10 @@ def calibrate_from(
     settings: ModelSettings = ModelSettings(),
     vllm: VllmOptions = VllmOptions(),
     probe_index: int | None = None,
+    given: frozenset[str] = frozenset(),
 ) -> CalibrationResult:
-    """Fit and store a calibration from probe results and/or a vLLM log; returns what was stored."""
+    """Fit and store a calibration from probe results and/or a vLLM log; returns what was stored. A log settles the
+    settings it states, as in `validate` (`given`: the option names the caller passed, which win)."""
     from planner.sources import calibration as calib
     from planner.sources import probe as probe_src
     from planner.sources import run_files
@@ -171,6 +175,10 @@ def calibrate_from(
         )
     factors: dict | None = None
     sources: list[dict] = []
+    log = total = None
+    if vllm_log is not None:  # the settings the log states: the correction is what they leave unexplained
+        log = run_files.read_vllm_log(Path(vllm_log))
+        settings, vllm, total, _ = with_log_settings(settings, vllm, log.get("settings", {}), given)
     if results is not None:
         from planner.planning.load_curve import fit_load_factors, load_probes
 
@@ -198,7 +206,10 @@ def calibrate_from(
         opts = replace(
             vllm, dtype=settings.dtype, quantization=settings.quantization, max_model_len=settings.max_model_len
         )
-        memory = vllm_memory_correction(run_files.read_vllm_log(Path(vllm_log)), ctx, opts)
+        hw = ctx.hw
+        if total:  # planned on the total the log's runtime saw, as validate plans it
+            hw = Hardware(replace(hw.profile, memory_runtime_bytes=int(total * GIB)), hw.count)
+        memory = vllm_memory_correction(log, replace(ctx, hw=hw) if hw is not ctx.hw else ctx, opts)
         memory["log"] = str(vllm_log)
     name = calib.key_for(ctx.hw.profile.name, ctx.engine, backend_of(ctx))
     old = next((c for c in calib.load_all() if c.name == name), None)

@@ -390,3 +390,18 @@ def test_a_hub_model_needs_the_logs_file_type_or_a_quant(run_cli, tmp_path):
         "validate", "--llama-log", str(log), "--model", "Qwen/Qwen2.5-0.5B-Instruct", "--hardware", "host", "--offline"
     )
     assert code == 2 and "--quant" in err and "file type" in err
+
+
+def test_calibrate_reads_the_logs_settings_too(run_json):
+    # Calibrating from the V143 lines with only the hardware given: the plan takes the log's release, utilization,
+    # length, batch limits, eager mode and runtime total, so the stored correction is only what they leave unexplained
+    # (validate's +0.5% of the logged 5.68 GiB, about 0.03 GiB), not the 2.8 GiB a 0.33.0 plan at 0.92 of the nominal
+    # 12 GB would store; validate on the same log then reads it back within 0.1%.
+    stored = run_json("calibrate", "--vllm-log", str(V019_LOG), "--hardware", "rtx3060", "--offline")["calibration"]
+    assert stored["name"] == "rtx3060/vllm/cuda"
+    assert abs(stored["memory"]["overhead_delta_bytes"]) < 0.05 * 2**30
+    assert abs(stored["memory"]["weights_delta_bytes"]) < 0.01 * 2**30
+    after = run_json("validate", "--vllm-log", str(V019_LOG), "--hardware", "rtx3060", "--offline")
+    assert any("rtx3060/vllm/cuda" in line for line in after["calibrations"])
+    for c in after["comparisons"]:
+        assert abs(c["error_pct"]) <= 0.1, c
