@@ -34,6 +34,7 @@ IN_ORDER = (
     "llamabench-heldout-13.csv",
     "llamabench-heldout-14.csv",
     "llamabench-heldout-15.csv",
+    "llamabench-heldout-16.csv",
 )
 
 
