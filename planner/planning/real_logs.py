@@ -67,6 +67,9 @@ GPU_PROFILES = (
     ("NVIDIA GeForce RTX 4070 Laptop GPU (WSL2", "rtx4060-laptop"),
     ("NVIDIA GeForce RTX 4050 Laptop GPU (WSL2", "rtx4060-laptop"),
     ("NVIDIA GeForce RTX 5070 Ti (", "rtx5070ti"),  # V138: the PyTorch total is stated per case
+    # Round 19 (V146): the card the repository names for its Gemma3-1b runs (the log names none); no total is logged,
+    # so the profile's runtime total stands
+    ("NVIDIA GeForce RTX 5090 32 GB (not named in the benchmark files", "rtx5090"),
     ("7900 XTX", "rx7900xtx"),
     # L02: RX 7900 XT (20 GB), a stand-in chosen before the rx7900xt profile existed; buffers do not read its size
     ("AMD Radeon RX 7900 XT (ROCm, Windows)", "rx7900xtx"),
@@ -1006,6 +1009,7 @@ HELD_OUT_ROUNDS = (
     {"V": 143, "L": 58, "O": 24},
     {"V": 144, "L": 61, "O": 25},
     {"V": 144, "L": 62, "O": 25},
+    {"V": 146, "L": 62, "O": 25},
 )
 
 
