@@ -59,6 +59,7 @@ ROUNDS = {
     17: ("16", "vLLM 0.19 eager (RTX 3060); llama.cpp, Ollama on Metal; the md gives the table before any change"),
     18: ("17", "llama.cpp on Vulkan (RTX 5080); the md gives the table before any change"),
     19: ("18", "vLLM 0.15.1, warm and cold (RTX 3090, Qwen2.5-14B AWQ); the md gives the table before any change"),
+    20: ("19", "vLLM 0.13.0 and 0.15.1, warm (RTX 5090, RTX 6000 Ada); the md gives the table before any change"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

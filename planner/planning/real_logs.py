@@ -67,6 +67,10 @@ GPU_PROFILES = (
     ("NVIDIA GeForce RTX 4070 Laptop GPU (WSL2", "rtx4060-laptop"),
     ("NVIDIA GeForce RTX 4050 Laptop GPU (WSL2", "rtx4060-laptop"),
     ("NVIDIA GeForce RTX 5070 Ti (", "rtx5070ti"),  # V138: the PyTorch total is stated per case
+    # Round 19 (V146): the card the repository names for its Gemma3-1b runs (the log names none); no total is logged,
+    # so the profile's runtime total stands
+    ("NVIDIA GeForce RTX 5090 32 GB (not named in the benchmark files", "rtx5090"),
+    ("NVIDIA RTX 6000 Ada Generation (the same session", "rtx6000-ada"),  # V147 (round 19): its total is stated
     ("7900 XTX", "rx7900xtx"),
     # L02: RX 7900 XT (20 GB), a stand-in chosen before the rx7900xt profile existed; buffers do not read its size
     ("AMD Radeon RX 7900 XT (ROCm, Windows)", "rx7900xtx"),
@@ -82,6 +86,10 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "meta-llama/Llama-3.1-8B-Instruct": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
     # Llama 3 8B has the 3.1 shapes and an 8192-token context.
     "meta-llama/Meta-Llama-3-8B": ("meta-llama/Llama-3.1-8B-Instruct", None, {"max_position_embeddings": 8192}),
+    # Round 19 (V147): a Llama 3.1 8B Instruct fine-tune whose merge resized the embeddings to 128257 rows (the log:
+    # "Resizing model embeddings: 128256 → 128257"); the 3.1 shapes otherwise
+    "models/final_dpo (Llama 3.1 8B Instruct with DAPT, SFT and DPO LoRAs merged; embeddings resized 128256 -> "
+    "128257 by the merge; LlamaForCausalLM)": ("meta-llama/Llama-3.1-8B-Instruct", None, {"vocab_size": 128257}),
     "Qwen/Qwen3-0.6B": ("Qwen/Qwen3-0.6B", None, {}),
     "Qwen/Qwen3-32B": ("Qwen/Qwen3-32B", None, {}),
     "Qwen/Qwen3-30B-A3B": ("Qwen/Qwen3-30B-A3B", None, {}),
@@ -1006,6 +1014,7 @@ HELD_OUT_ROUNDS = (
     {"V": 143, "L": 58, "O": 24},
     {"V": 144, "L": 61, "O": 25},
     {"V": 144, "L": 62, "O": 25},
+    {"V": 146, "L": 62, "O": 25},
 )
 
 

@@ -83,6 +83,11 @@ ROUND_17_MISSES: set[str] = set()
 # Round 18 (tests/data/real-engine-logs.md): none; its two vLLM cases, V144 (a warm start the log states) and V145 (a
 # cold one), vLLM 0.15.1 on an RTX 3090 with Qwen2.5-14B-Instruct AWQ (github.com/j33bs/clawd), hold to 2.2%.
 ROUND_18_MISSES: set[str] = set()
+# Round 19 (tests/data/real-engine-logs.md): none; its two vLLM cases, warm starts their logs state, hold: V146 (vLLM
+# 0.13.0, google/gemma-3-1b-it offline on an RTX 5090, github.com/eole-nlp/eole) to 0.2% on the KV and 1.1% on the
+# weights, V147 (vLLM 0.15.1, a Llama 3.1 8B Instruct fine-tune on an RTX 6000 Ada,
+# github.com/igabhix001/Finetuning_LLama) to 0.3%.
+ROUND_19_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -95,6 +100,7 @@ KNOWN_MISSES = (
     | ROUND_16_MISSES
     | ROUND_17_MISSES
     | ROUND_18_MISSES
+    | ROUND_19_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -2305,3 +2311,75 @@ def test_round_18_meets_the_targets():
     # V144 and V145 (vLLM 0.15.1, Qwen2.5-14B-Instruct AWQ on an RTX 3090, warm and cold): +2.0% to +2.2% on KV GiB,
     # tokens and concurrency
     _round_meets_the_targets(19, 2)
+
+
+# Round 19 (tests/data/real-engine-logs.md "Round 19 of held-out cases"), scored before any change to engines/ or core/:
+# a vLLM 0.13.0 offline start kept in a repository's benchmark results (cited at the commit that first holds it on main)
+# and a vLLM 0.15.1 serve start kept in a repository's session log (cited at a stored commit that holds it).
+EOLE_RESULTS = (
+    "https://github.com/eole-nlp/eole/blob/a2e24b385b952cfad3d4592386a2ade6fb90d33b/benchmarks/genai/results.md"
+)
+KP_RUNPOD_LOG = (
+    "https://github.com/igabhix001/Finetuning_LLama/blob/2cb3fb23bb633a28b03b951fdac67c721773b456/logs_runpod.md"
+)
+
+
+def test_round_19_is_the_twentieth_entry():
+    # no llama.cpp or Ollama case: L and O start at 62 and 25, the next unused ids
+    assert HELD_OUT_ROUNDS[19] == {"V": 146, "L": 62, "O": 25}
+    assert [held_out_round(c) for c in ("V145", "V146", "V147", "L61", "O24")] == [19, 20, 20, 18, 17]
+    assert _entry_cases(20) == ["V146", "V147"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # eole-nlp/eole benchmarks/genai/generate-vllm.py: LLM(model="google/gemma-3-1b-it", max_model_len=2048,
+        # gpu_memory_utilization=0.95, compilation_config={"mode": 3, "cudagraph_mode": "NONE"}) (vLLM 0.13.0), with
+        # "Chunked prefill is enabled with max_num_batched_tokens=8192" and "Directly load the compiled graph(s) for
+        # compile range (1, 8192) from the cache": "Model loading took 1.9148 GiB memory", "Available KV cache memory:
+        # 25.39 GiB", "GPU KV cache size: 950,864 tokens", "Maximum concurrency for 2,048 tokens per request: 461.21x"
+        ("V146", "weights_gib", 1.9148, 0.03, EOLE_RESULTS),
+        ("V146", "kv_cache_gib", 25.39, 0.07, EOLE_RESULTS),
+        ("V146", "kv_cache_tokens", 950864, 2300, EOLE_RESULTS),
+        ("V146", "max_concurrency", 461.21, 1.2, EOLE_RESULTS),
+        # igabhix001/Finetuning_LLama logs_runpod.md: `python scripts/08_serve_vllm.py --model-path models/final_dpo`
+        # (vLLM 0.15.1; non-default args max_model_len 8192, enable_prefix_caching, the default utilization 0.9 the
+        # script prints as "GPU memory: 90%") on the RTX 6000 Ada whose total the same session prints ("VRAM: 47.4 GB",
+        # total_memory / 1024**3), with "Directly load the compiled graph(s) for compile range (1, 2048) from the
+        # cache": "Model loading took 14.99 GiB memory", "Available KV cache memory: 26.43 GiB", "GPU KV cache size:
+        # 216,496 tokens", "Maximum concurrency for 8,192 tokens per request: 26.43x"
+        ("V147", "weights_gib", 14.99, 0.01, KP_RUNPOD_LOG),
+        ("V147", "kv_cache_gib", 26.43, 0.08, KP_RUNPOD_LOG),
+        ("V147", "kv_cache_tokens", 216496, 600, KP_RUNPOD_LOG),
+        ("V147", "max_concurrency", 26.43, 0.08, KP_RUNPOD_LOG),
+    ],
+)
+def test_round_19_golden_rows(case, metric, logged, within, url):
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+def test_round_19_cases_state_their_dates_and_compile_cache():
+    # Each source states its torch.compile cache (the compiled graph loaded from the cache: warm starts), its release
+    # and the log's date. V146: the 8192-token chunked prefill of the offline LLM class; the card is the RTX 5090 the
+    # same repository names for its Gemma3-1b runs, planned with the profile's runtime total (the log prints none).
+    # V147: the serve default of 2048 tokens; the card's PyTorch total is the one the same session prints (47.4 GiB).
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 20}
+    assert set(cases) == {"V146", "V147"}
+    assert all(c.setting("compile_cache") == "warm" for c in cases.values())
+    v146, v147 = cases["V146"], cases["V147"]
+    assert v146.engine_version.startswith("0.13.0") and "2026-01-16" in v146.engine_version
+    assert "RTX 5090" in v146.gpu and v146.setting("torch_total_gib") is None
+    assert v146.setting("max_num_batched_tokens") == "8192" and v146.setting("gpu_memory_utilization") == "0.95"
+    assert v146.setting("max_model_len") == "2048"
+    assert v147.engine_version.startswith("0.15.1") and "2026-02-19" in v147.engine_version
+    assert "RTX 6000 Ada" in v147.gpu and v147.setting("torch_total_gib") == "47.4"
+    assert v147.setting("max_num_batched_tokens") == "2048" and v147.setting("max_model_len") == "8192"
+
+
+def test_round_19_meets_the_targets():
+    # V146 (vLLM 0.13.0, Gemma 3 1B on an RTX 5090, warm): +0.2% on KV GiB, tokens and concurrency; V147 (vLLM 0.15.1,
+    # a Llama 3.1 8B fine-tune on an RTX 6000 Ada, warm): -0.2% to -0.3%
+    _round_meets_the_targets(20, 2)
