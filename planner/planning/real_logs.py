@@ -629,11 +629,18 @@ def _contains(words: list[str], key: tuple[str, ...]) -> bool:
     return bool(key) and any(tuple(words[i : i + len(key)]) == key for i in range(len(words) - len(key) + 1))
 
 
-def _memory_agrees(profile: HardwareProfile, stated: float | None) -> bool:
-    """No size stated, or the profile's within 15% of it (read as GB or GiB)."""
+def _memory_agrees(profile: HardwareProfile, stated: float | None, cards: int = 1) -> bool:
+    """No size stated, or the profile's within 15% of it (read as GB or GiB), per card or for all `cards` together."""
     if stated is None:
         return True
-    return any(abs(profile.memory_bytes / unit - stated) <= 0.15 * stated for unit in (1e9, 2**30))
+    sizes = (profile.memory_bytes / unit * n for unit in (1e9, 2**30) for n in {1, cards})
+    return any(abs(size - stated) <= 0.15 * stated for size in sizes)
+
+
+def _cards(text: str) -> int:
+    """The card count a GPU text states ("x2", "2x", "2 x"), else 1."""
+    m = re.search(r"\bx\s?(\d{1,2})\b|\b(\d{1,2})\s?x\b", text, re.IGNORECASE)
+    return int(m.group(1) or m.group(2)) if m else 1
 
 
 def match_profile(gpu_text: str, known: Sequence[HardwareProfile]) -> str | None:
@@ -642,16 +649,16 @@ def match_profile(gpu_text: str, known: Sequence[HardwareProfile]) -> str | None
     no match ("A100 80GB" is not the 40 GB profile). None when no name matches, when two equally long names do, or
     when a name is a single word without a digit (too loose to trust). Pure: the caller passes the profiles."""
     words = _gpu_tokens(gpu_text)
-    stated = _stated_gb(gpu_text)
+    stated, cards = _stated_gb(gpu_text), _cards(gpu_text)
     found: list[tuple[int, str]] = []
     for profile in known:
         key = _profile_key(profile)
         if not key or (len(key) == 1 and not any(c.isdigit() for c in key[0])):
             continue
-        if _contains(words, key) and _memory_agrees(profile, stated):
+        if _contains(words, key) and _memory_agrees(profile, stated, cards):
             found.append((len(key), profile.name))
     if not found:  # a name without its form factor ("H800" for "H800 SXM"), where only one profile has it
-        short = [p for p in known if _memory_agrees(p, stated) and _contains(words, _short_key(_profile_key(p)))]
+        short = [p for p in known if _memory_agrees(p, stated, cards) and _contains(words, _short_key(_profile_key(p)))]
         return short[0].name if len(short) == 1 else None
     found.sort(reverse=True)
     if len(found) > 1 and found[0][0] == found[1][0]:

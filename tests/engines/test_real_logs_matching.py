@@ -66,6 +66,10 @@ def test_a_stated_size_rules_out_a_profile_of_another_size():
     # (SXM, PCIe) are both "A100 80GB" without their form factor: ambiguous, so unplanned rather than guessed.
     assert match_profile("NVIDIA A100 40GB", KNOWN) == "a100-40gb"
     assert match_profile("NVIDIA A100 80GB", KNOWN) is None
+    # a size stated for all the cards together: two 24 GB cards are 48 GB
+    assert match_profile("NVIDIA GeForce RTX 4090 x2 (48 GB in all)", KNOWN) == "rtx4090"
+    assert match_profile("2x NVIDIA GeForce RTX 3090, 48GB", KNOWN) == "rtx3090"
+    assert match_profile("NVIDIA GeForce RTX 4090 (48 GB)", KNOWN) is None  # one card cannot hold 48 GB
 
 
 def test_the_tables_win_for_the_cases_they_were_written_for():
