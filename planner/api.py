@@ -414,6 +414,21 @@ def _settings(
     )
 
 
+# What an option holds when the caller did not pass it (every other option: None).
+_UNSET = {"dtype": "auto", "kv_cache_dtype": "auto", "vllm_version": "auto", "gpus": 1}
+
+
+def _given(**options) -> frozenset[str]:
+    """The names of the options the caller passed: a vLLM log settles every other setting it states (validate,
+    calibrate)."""
+    unset = {name: str(value).lower() for name, value in _UNSET.items()}
+    return frozenset(
+        name
+        for name, value in options.items()
+        if value is not None and str(value).strip().lower() != unset.get(name, "\0")
+    )
+
+
 def validate(
     results: str | Path | None = None,
     *,
@@ -452,19 +467,19 @@ def validate(
     OLLAMA_NUM_PARALLEL, max_num_seqs)."""
     from planner.planning.validate import validate_file
 
-    passed = {
-        "model": model is not None,
-        "dtype": dtype != "auto",
-        "quantization": quantization is not None,
-        "max_model_len": max_model_len is not None,
-        "gpu_memory_utilization": gpu_memory_utilization is not None,
-        "tensor_parallel_size": tensor_parallel_size is not None,
-        "kv_cache_dtype": kv_cache_dtype != "auto",
-        "max_num_seqs": max_num_seqs is not None,
-        "max_num_batched_tokens": max_num_batched_tokens is not None,
-        "vllm_version": vllm_version is not None and str(vllm_version).strip().lower() != "auto",
-        "gpus": gpus != 1,
-    }
+    given = _given(
+        model=model,
+        dtype=dtype,
+        quantization=quantization,
+        max_model_len=max_model_len,
+        gpu_memory_utilization=gpu_memory_utilization,
+        tensor_parallel_size=tensor_parallel_size,
+        kv_cache_dtype=kv_cache_dtype,
+        max_num_seqs=max_num_seqs,
+        max_num_batched_tokens=max_num_batched_tokens,
+        vllm_version=vllm_version,
+        gpus=gpus,
+    )
 
     return validate_file(
         results,
@@ -485,7 +500,7 @@ def validate(
         ),
         probe_index=probe,
         calibration=calibration,
-        given=frozenset(name for name, was_given in passed.items() if was_given),
+        given=given,
         llama_log=llama_log,
         quant=quant,
     )
@@ -515,15 +530,15 @@ def calibrate(
     that make the serving simulation reproduce the curve (docs/methodology.md section 8)."""
     from planner.planning.calibrate import calibrate_from
 
-    passed = {
-        "model": model is not None,
-        "dtype": dtype != "auto",
-        "quantization": quantization is not None,
-        "max_model_len": max_model_len is not None,
-        "gpu_memory_utilization": gpu_memory_utilization is not None,
-        "tensor_parallel_size": tensor_parallel_size is not None,
-        "gpus": gpus != 1,
-    }
+    given = _given(
+        model=model,
+        dtype=dtype,
+        quantization=quantization,
+        max_model_len=max_model_len,
+        gpu_memory_utilization=gpu_memory_utilization,
+        tensor_parallel_size=tensor_parallel_size,
+        gpus=gpus,
+    )
     return calibrate_from(
         results,
         vllm_log=vllm_log,
@@ -532,7 +547,7 @@ def calibrate(
             gpu_memory_utilization=gpu_memory_utilization, tensor_parallel_size=tensor_parallel_size or 1
         ),
         probe_index=probe,
-        given=frozenset(name for name, was_given in passed.items() if was_given),
+        given=given,
     )
 
 

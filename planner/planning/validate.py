@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.core.hardware import Hardware
 from planner.engines.vllm import VllmOptions, plan_vllm
@@ -13,6 +14,9 @@ from planner.planning.context import CalibrationUse, hardware_info, load_hardwar
 from planner.planning.predict import run_prediction
 from planner.results import MetricComparison, Validation
 from planner.sources.resolved import ResolvedModel
+
+if TYPE_CHECKING:
+    from planner.sources.llamacpp_log import LlamaCppLog
 
 GIB = 2**30
 ENGINE_OF_KIND = {"vllm": "vllm", "ollama": "ollama", "llamacpp": "llamacpp"}
@@ -144,10 +148,9 @@ LOG_OPTIONS = (
 def hub_id_from_log(name: str) -> str:
     """The Hub id of a model a vLLM log names: a Hugging Face cache folder (`.../models--Qwen--Qwen2-0.5B/...`) is read
     as Qwen/Qwen2-0.5B; anything else must be an id (model_id_from_file refuses a path)."""
-    import re
+    from planner.sources.models import cache_repo_id
 
-    m = re.search(r"models--([\w.-]+)--([\w.-]+)", name)
-    return f"{m.group(1)}/{m.group(2)}" if m else model_id_from_file(name, "the vLLM log")
+    return cache_repo_id(name) or model_id_from_file(name, "the vLLM log")
 
 
 def with_log_settings(
@@ -206,8 +209,8 @@ def with_log_settings(
 
 
 def compare_llama_log(
-    log, ctx: Context, max_model_len: int | None = None, quant: str | None = None
-) -> tuple[list[MetricComparison], tuple]:
+    log: LlamaCppLog, ctx: Context, max_model_len: int | None = None, quant: str | None = None
+) -> tuple[list[MetricComparison], tuple[str, ...]]:
     """A llama.cpp start-up log (planner.sources.llamacpp_log) against the plan with the settings it logs: n_ctx (or
     --max-model-len), n_batch, n_ubatch, n_seq_max, kv_unified, flash attention, the K/V types, the offloaded layers,
     and the graph of its log format's era (planning/real_logs.py OLD_LLAMACPP, PRE_GLU_LLAMACPP). The model's weights

@@ -15,21 +15,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_MODEL = re.compile(r"load_tensors:\s+(\S+) model buffer size\s*=\s*([\d.]+) MiB")
+_MODEL = re.compile(r"load_tensors:\s+(\S+) model buffer size\s*=\s*(\d+(?:\.\d+)?) MiB")
 _CREATING = re.compile(r"creating\s+(non-SWA|SWA) KV cache, size = (\d+) cells")
-_KV_BUF = re.compile(r"llama_kv_cache:\s+(\S+) KV buffer size\s*=\s*([\d.]+) MiB")
+_KV_BUF = re.compile(r"llama_kv_cache:\s+(\S+) KV buffer size\s*=\s*(\d+(?:\.\d+)?) MiB")
 _KV_SIZE = re.compile(
-    r"llama_kv_cache: size =\s*([\d.]+) MiB \(\s*(\d+) cells,\s*(\d+) layers,\s*(\d+)/(\d+) seqs\)"
+    r"llama_kv_cache: size =\s*(\d+(?:\.\d+)?) MiB \(\s*(\d+) cells,\s*(\d+) layers,\s*(\d+)/(\d+) seqs\)"
 )
-_OUTPUT = re.compile(r"(\S+)\s+output buffer size\s*=\s*([\d.]+) MiB")
-_COMPUTE = re.compile(r"(\S+) compute buffer size\s*=\s*([\d.]+) MiB")
+_OUTPUT = re.compile(r"(\S+)\s+output buffer size\s*=\s*(\d+(?:\.\d+)?) MiB")
+_COMPUTE = re.compile(r"(\S+) compute buffer size\s*=\s*(\d+(?:\.\d+)?) MiB")
 _N_CTX = re.compile(r"llama_context: n_ctx\s+=\s*(\d+)")
 _FLASH = re.compile(
     r"Flash Attention (?:was \w+, set to )?(enabled|disabled)|llama_context: flash_attn\s+=\s*(enabled|disabled|1|0)\b"
 )
 _CONTEXT_INT = re.compile(r"llama_context: (n_batch|n_ubatch|n_seq_max)\s+=\s*(\d+)")
 _KV_UNIFIED = re.compile(r"llama_context: kv_unified\s+=\s*(true|false)")
-_KV_TYPES = re.compile(r"K \((\w+)\):\s+[\d.]+ MiB,\s+V \((\w+)\)")
+_KV_TYPES = re.compile(r"K \((\w+)\):\s+\d+(?:\.\d+)? MiB,\s+V \((\w+)\)")
 _FILE_TYPE = re.compile(r"print_info: file type\s+=\s+(\S+)(?: - (Small|Medium|Large))?")
 _BUILD = re.compile(r"\bbuild:? (\d+) \(")
 _OFFLOADED = re.compile(r"offloaded (\d+)/(\d+) layers to GPU")

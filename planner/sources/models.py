@@ -202,6 +202,12 @@ def _from_local(path: Path) -> ResolvedModel:
     )
 
 
+def cache_repo_id(path: str) -> str | None:
+    """ORG/NAME of the Hugging Face cache folder (models--ORG--NAME) a path names, else None."""
+    m = re.search(r"(?:^|/)models--([\w.-]+?)--([\w.-]+)", path)
+    return f"{m.group(1)}/{m.group(2)}" if m else None
+
+
 def _local_name(config: dict, config_path: Path) -> str:
     """The model's name for a local config: its `_name_or_path` (the repo id transformers saved), else the
     folder holding it (a Hugging Face cache snapshot: ORG/NAME from models--ORG--NAME), never the
@@ -212,8 +218,8 @@ def _local_name(config: dict, config_path: Path) -> str:
         # A path saved by a training run (/home/me/ckpt/checkpoint-500) names the model by its last part.
         return Path(saved).name if saved.startswith(("/", ".", "~")) else saved
     folder = config_path.resolve().parent
-    if folder.parent.name == "snapshots" and folder.parent.parent.name.startswith("models--"):
-        return folder.parent.parent.name.removeprefix("models--").replace("--", "/", 1)
+    if folder.parent.name == "snapshots" and (repo := cache_repo_id(folder.parent.parent.name)):
+        return repo
     return folder.name or str(config_path)
 
 

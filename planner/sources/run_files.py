@@ -180,7 +180,7 @@ def version_tuple(release: str) -> tuple[int, ...]:
 def _typed_settings(raw: dict) -> dict:
     out: dict = {}
     for key, value in raw.items():
-        if key in ("enforce_eager",):
+        if key == "enforce_eager":
             out[key] = value == "True"
         elif key in _BOUNDS:
             try:
@@ -216,6 +216,15 @@ def read_llama_log(path: Path):
     from planner.sources.llamacpp_log import parse_llamacpp_log
 
     log = parse_llamacpp_log(_read_text(path, "llama.cpp log", LOG_MAX_BYTES))
+    sizes = [*log.model_mib.values(), *(k.mib for k in log.kv), *log.compute_mib.values()]
+    counts = {name: getattr(log, name) for name in ("n_ctx", "n_batch", "n_ubatch", "n_seq_max", "offloaded")}
+    bad = [f"{n} {v}" for n, v in counts.items() if v is not None and not 1 <= v <= MAX_TOKENS]
+    bad += [f"a buffer of {v} MiB" for v in sizes if v > 2**24]  # 16 TiB
+    if bad:
+        raise ResultsFileError(
+            f"{path}: the llama.cpp log holds {bad[0]}, not a plausible value",
+            hint="pass the start-up log as llama.cpp wrote it",
+        )
     if not (log.model_mib or log.kv or log.compute_mib):
         raise ResultsFileError(
             f"{path}: no llama.cpp buffer lines found",

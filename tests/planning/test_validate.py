@@ -405,3 +405,32 @@ def test_calibrate_reads_the_logs_settings_too(run_json):
     assert any("rtx3060/vllm/cuda" in line for line in after["calibrations"])
     for c in after["comparisons"]:
         assert abs(c["error_pct"]) <= 0.1, c
+
+
+def test_a_model_a_vllm_log_names_by_its_cache_folder_is_read_as_its_hub_id():
+    from planner.planning.validate import hub_id_from_log
+
+    # vLLM 0.6.6's engine line of a model served from the Hugging Face cache (the V0 test above)
+    assert hub_id_from_log("/workspace/models/models--Qwen--Qwen2-0.5B") == "Qwen/Qwen2-0.5B"
+    assert hub_id_from_log("Qwen/Qwen3-0.6B") == "Qwen/Qwen3-0.6B"
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        "load_tensors:   CPU_Mapped model buffer size =   235.16 MiB\nllama_context: n_ctx = 99999999999999999999999\n",
+        "load_tensors:   CPU_Mapped model buffer size =   235.16 MiB\nllama_context: n_ubatch = 0\n",
+        "load_tensors:   CPU_Mapped model buffer size =   99999999999 MiB\n",
+    ],
+)
+def test_a_mangled_llama_log_is_one_line_and_a_hint(run_cli, tmp_path, lines):
+    log = tmp_path / "mangled.log"
+    log.write_text(lines)
+    code, _, err = run_cli(
+        "validate", "--llama-log", str(log), "--model", "Qwen/Qwen2.5-0.5B-Instruct", "--quant", "Q4_K_M", "--offline"
+    )
+    assert code == 3 and "not a plausible value" in err and "Traceback" not in err and "bug" not in err
+    # a malformed number is not read as one: "1.2.3 MiB" is no buffer line
+    log.write_text("load_tensors:   CPU_Mapped model buffer size =   1.2.3 MiB\n")
+    code, _, err = run_cli("validate", "--llama-log", str(log), "--model", "Qwen/Qwen2.5-0.5B-Instruct", "--offline")
+    assert code == 3 and "no llama.cpp buffer lines" in err
