@@ -288,6 +288,12 @@ def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment
     """Validate and fill the backend; raises UsageError with the reason."""
     if d.engine not in ENGINES:
         raise UsageError("--engine", d.engine, "unknown engine", hint="use vllm, llamacpp or ollama")
+    # the profile's own word first: an engine the card cannot run is the reason, not the backend it would default to
+    support = hw.profile.engine(d.engine)
+    if not support.supported:
+        raise UsageError(
+            "--engine", d.engine, f"{hw.profile.display_name}: {support.notes or 'not supported'}"
+        )
     backend = (d.backend or default_backend(d.engine, hw)).lower()
     if backend not in BACKENDS:
         raise UsageError(
@@ -313,11 +319,6 @@ def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment
     native = ("rocm", "cuda", "metal", "sycl")
     if backend in native and backend != platform:
         raise UsageError("--backend", backend, f"{hw.profile.display_name} is a {platform} device")
-    support = hw.profile.engine(d.engine)
-    if not support.supported:
-        raise UsageError(
-            "--engine", d.engine, f"{hw.profile.display_name}: {support.notes or 'not supported'}"
-        )
     if d.engine in GGUF_ENGINES and support.backends and backend not in support.backends:
         raise UsageError(
             "--backend",

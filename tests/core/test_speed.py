@@ -309,3 +309,17 @@ def test_efficiency_json_is_up_to_date():
         [sys.executable, "scripts/fit_efficiency.py", "--check"], cwd=root, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_an_engine_the_card_cannot_run_is_refused_in_the_profile_words():
+    # profiles/apple-m4-max.toml: [engines.vllm] supported = false, with its note. The refusal names the engine and
+    # the profile's reason, not the ROCm backend vLLM would default to on a non-CUDA card.
+    from planner.core.speed import check_deployment
+
+    spec = resolve_model("Qwen/Qwen2.5-0.5B-Instruct", offline=True).spec
+    hw = Hardware(get_profile("apple-m4-max"), 1)
+    with pytest.raises(UsageError) as err:
+        check_deployment(spec, hw, Deployment("vllm", dtype="fp16"))
+    assert err.value.option == "--engine" and "vLLM runs on CUDA and ROCm" in str(err.value)
+    assert "rocm" not in str(err.value.value)
+    assert check_deployment(spec, hw, Deployment("llamacpp", quant="Q4_K_M")).backend == "metal"
