@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from planner.core import parallel, speed
 from planner.core.efficiency import EfficiencyModel
+from planner.core.gguf_quant import native_gguf_quant
 from planner.core.hardware import Hardware, HardwareProfile
 from planner.core.simulate import Lengths, Load, Scheduler, SimResult, Slo, StepTime, max_rate, saturation_rate
 from planner.core.simulate import simulate as run_simulation
@@ -27,6 +28,7 @@ from planner.engines.ollama import OllamaOptions, plan_ollama
 from planner.engines.vllm import VllmOptions, VllmPlan, plan_vllm
 from planner.engines.vllm_scheduling import vllm_options_for, vllm_scheduling
 from planner.errors import UsageError
+from planner.planning import launch as launch_cmd
 
 SCHEMA_VERSION = 1
 # A pipeline-stage hop between nodes: one TCP/RDMA message on a LAN, tens of microseconds (a prior,
@@ -343,7 +345,8 @@ def candidates(
                 d = speed.Deployment("vllm", dtype=dtype, quantization=q, tensor_parallel_size=top)
                 out.append(Candidate(d, pipeline_parallel_size=pp, nodes_per_replica=pp))
     splits = [s for s in (1, 2, 4, 8) if s <= per_node]
-    quants = [gguf_quant] if gguf_quant else ["Q4_K_M", "Q8_0", "F16"]
+    native = native_gguf_quant(spec)  # gpt-oss: MXFP4 (its GGUFs differ in nothing but name)
+    quants = [gguf_quant] if gguf_quant else [native] if native else ["Q4_K_M", "Q8_0", "F16"]
     if "llamacpp" in engines and profile.engine("llamacpp").supported:
         for q in quants:
             for ls in splits:
@@ -355,7 +358,7 @@ def candidates(
                     )
                 )
     if "ollama" in engines and profile.engine("ollama").supported:
-        for q in [gguf_quant] if gguf_quant else ["Q4_K_M", "Q8_0"]:
+        for q in [gguf_quant] if gguf_quant else [native] if native else ["Q4_K_M", "Q8_0"]:
             for ls in splits:
                 out.append(Candidate(speed.Deployment("ollama", quant=q, layer_split=ls)))
     return out
@@ -471,20 +474,21 @@ def fit_candidate(
 # ---- launch commands ------------------------------------------------------------------------------------
 
 
-def launch(model_id: str, f: Fitted, replicas: int | None) -> tuple[str, ...]:
+def launch(
+    model_id: str, spec: ModelSpec, profile: HardwareProfile, f: Fitted, replicas: int | None
+) -> tuple[str, ...]:
     """Commands for every node of one replica (vLLM docs/serving/parallelism_scaling.md: Ray, TP = GPUs
     per node, PP = nodes; llama.cpp tools/rpc/README.md: ggml-rpc-server on each worker, --rpc on the head)."""
     d, c, s = f.candidate.deployment, f.candidate, f.scheduler
     lines: list[str] = []
     if replicas and replicas > 1:
         lines.append(f"# {replicas} identical replicas behind a load balancer; each replica:")
-    base = model_id.split("/")[-1]
     if d.engine == "vllm":
-        repo = model_id
-        if d.quantization:
-            repo += {"gptq": "-GPTQ-Int4", "awq": "-AWQ", "int8": "-GPTQ-Int8"}[d.quantization]
-            lines.append(f"# a pre-quantized checkpoint, e.g. {repo}")
-        cmd = f"vllm serve {repo} --dtype float16 --max-model-len {f.context}"
+        # the checkpoint as `recommend` names it: a known repository, or what to look for (never an invented repo id)
+        repo, named = launch_cmd.vllm_checkpoint(model_id, d.quantization)
+        lines += named
+        dtype = launch_cmd.vllm_dtype_flag(spec, Hardware(profile, d.tensor_parallel_size), d.quantization)
+        cmd = f"vllm serve {repo} --dtype {dtype} --max-model-len {f.context}"
         if d.tensor_parallel_size > 1:
             cmd += f" --tensor-parallel-size {d.tensor_parallel_size}"
         if c.pipeline_parallel_size > 1:
@@ -496,7 +500,9 @@ def launch(model_id: str, f: Fitted, replicas: int | None) -> tuple[str, ...]:
             ]
         return tuple(lines + [cmd])
     if d.engine == "llamacpp":
-        cmd = f"llama-server -m {base}-{d.quant}.gguf -c {f.context * s.max_seqs} -np {s.max_seqs} -ngl 999 -fa on"
+        file, where = launch_cmd.gguf_source(model_id, d.quant)
+        lines.append(where)
+        cmd = f"llama-server -m {file} -c {f.context * s.max_seqs} -np {s.max_seqs} -ngl 999 -fa on"
         local = d.layer_split // c.nodes_per_replica
         if local > 1:
             cmd += " --split-mode layer --tensor-split " + ",".join(["1"] * local)
@@ -510,8 +516,7 @@ def launch(model_id: str, f: Fitted, replicas: int | None) -> tuple[str, ...]:
             ]
             cmd += f" --rpc {workers}"
         return tuple(lines + [cmd])
-    env = f"OLLAMA_NUM_PARALLEL={s.max_seqs} OLLAMA_CONTEXT_LENGTH={f.context} OLLAMA_FLASH_ATTENTION=1"
-    return tuple(lines + [f"{env} ollama serve", f"# model: hf.co/{model_id}-GGUF:{d.quant}"])
+    return tuple(lines) + launch_cmd.ollama_launch(model_id, d.quant, d.backend, f.context, s.max_seqs)
 
 
 # ---- the search -------------------------------------------------------------------------------------
@@ -653,7 +658,7 @@ def evaluate(
         throughput_tokens_per_s=served,
         cost_per_hour=cost,
         cost_per_million_tokens=per_million,
-        launch=launch(model_id, f, replicas),
+        launch=launch(model_id, spec, profile, f, replicas),
         reason=reason,
         curve=curve,
     )

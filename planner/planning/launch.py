@@ -7,6 +7,7 @@ with its source); otherwise the command says what to look for instead of inventi
 from __future__ import annotations
 
 from planner.core.hardware import Hardware
+from planner.core.spec import ModelSpec
 from planner.core.speed import Deployment
 
 SCHEME_WORDS = {"gptq": "GPTQ int4", "awq": "AWQ int4", "int8": "GPTQ int8", "fp8": "FP8", "gguf": "GGUF"}
@@ -20,7 +21,7 @@ def known_checkpoint(model_id: str, scheme: str) -> str | None:
     return repo
 
 
-def _vllm_repo(model_id: str, quantization: str | None) -> tuple[str, list[str]]:
+def vllm_checkpoint(model_id: str, quantization: str | None) -> tuple[str, list[str]]:
     if not quantization:
         return model_id, []
     from planner.sources import catalog
@@ -67,33 +68,56 @@ def name_checkpoints(suggestions: tuple, model_id: str) -> tuple:
 
 # The files a catalog GGUF repo is taken to carry: the K and legacy types second-state's Qwen2.5 GGUF repos publish
 # (their model cards' tables run Q2_K ... Q8_0 and f16; not re-read when this list was written). An i-quant or any
-# other type is not claimed: the launch says to make it with llama-quantize instead.
+# other type is not claimed: the launch says to make it with llama-quantize instead. A repo whose named file is an
+# MXFP4 one is taken to carry that file alone (ggml-org's gpt-oss-20b and -120b GGUF repos: one MXFP4 file each).
 KNOWN_REPO_QUANTS = (
     "Q2_K", "Q3_K_S", "Q3_K_M", "Q3_K_L", "Q4_0", "Q4_K_S", "Q4_K_M", "Q5_0", "Q5_K_S", "Q5_K_M", "Q6_K", "Q8_0", "F16",
 )  # fmt: skip
 
 
-def _gguf_source(model_id: str, quant: str) -> tuple[str, str]:
-    """(file name, a comment saying where to get it)."""
+def gguf_source(model_id: str, quant: str) -> tuple[str, str]:
+    """(file name, a comment saying where to get it): the repo's own named file where it is of that type, the
+    repo's file of that type where the repo is taken to carry it (KNOWN_REPO_QUANTS), else how to make one."""
+    from planner.sources import catalog
+
     base = model_id.split("/")[-1]
-    repo = known_checkpoint(model_id, "gguf") if quant.upper() in KNOWN_REPO_QUANTS else None
-    where = (
-        f"# from {repo} (the {quant} file)"
-        if repo
-        else f"# the {quant} GGUF of {model_id}: convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize"
+    found = catalog.quantized_repos(model_id, quant)
+    if found and found[0].gguf_file and quant.lower() in found[0].gguf_file.lower():
+        return found[0].gguf_file, f"# from {found[0].repo}"
+    mxfp4_only = bool(found) and "mxfp4" in (found[0].gguf_file or "").lower()
+    if found and quant.upper() in KNOWN_REPO_QUANTS and not mxfp4_only:
+        return f"{base}-{quant}.gguf", f"# from {found[0].repo} (the {quant} file)"
+    return f"{base}-{quant}.gguf", (
+        f"# the {quant} GGUF of {model_id}: convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize"
     )
-    return f"{base}-{quant}.gguf", where
 
 
-def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware) -> tuple[str, ...]:
+# vLLM's --dtype names for the planner's 16-bit dtypes
+DTYPE_FLAG = {"fp16": "float16", "bf16": "bfloat16"}
+
+
+def vllm_dtype_flag(spec: ModelSpec, hw: Hardware, quantization: str | None) -> str:
+    """The --dtype a launch command passes: what `--dtype auto` runs on this card (vllm.resolve_dtype), named.
+    float16 where the card has no bf16 hardware (upstream vLLM refuses a bf16 checkpoint there; the gfx906 forks cast
+    it to fp16) or where the kernels run fp16 (a GPTQ or AWQ checkpoint); bfloat16 for a bf16 checkpoint on bf16
+    hardware, where float16 would change the numbers the model was trained in (and can overflow)."""
+    from planner.engines.vllm import resolve_dtype
+
+    if quantization in ("gptq", "awq", "int8"):
+        return "float16"
+    dtype, _ = resolve_dtype(spec, hw, "auto", spec.quant)
+    return DTYPE_FLAG.get(dtype, "auto")
+
+
+def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware, spec: ModelSpec) -> tuple[str, ...]:
     if d.engine == "vllm":
-        repo, lines = _vllm_repo(model_id, d.quantization)
-        cmd = f"vllm serve {repo} --dtype float16 --max-model-len {context}"
+        repo, lines = vllm_checkpoint(model_id, d.quantization)
+        cmd = f"vllm serve {repo} --dtype {vllm_dtype_flag(spec, hw, d.quantization)} --max-model-len {context}"
         if d.tensor_parallel_size > 1:
             cmd += f" --tensor-parallel-size {d.tensor_parallel_size}"
         return tuple(lines + [cmd])
     if d.engine == "llamacpp":
-        file, where = _gguf_source(model_id, d.quant)
+        file, where = gguf_source(model_id, d.quant)
         cmd = f"llama-server -m {file} -c {context} -ngl 999 -fa on"
         if d.layer_split > 1:
             cmd += " --split-mode layer --tensor-split " + ",".join(["1"] * d.layer_split)
@@ -104,10 +128,10 @@ def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware) -> 
             "cpu": "CPU build",
         }
         return (f"# {build.get(d.backend or '', '')}", where, cmd)
-    return _ollama(model_id, d.quant, d.backend, context, 1)
+    return ollama_launch(model_id, d.quant, d.backend, context, 1)
 
 
-def _ollama(
+def ollama_launch(
     model_id: str,
     quant: str,
     backend: str | None,
@@ -147,13 +171,13 @@ def launch_for_plan(model_id: str, plan, hw: Hardware, model_path: str | None = 
     if not plan.fits:
         return ()
     if plan.engine == "vllm":
-        repo, lines = _vllm_repo(model_id, plan.quantization)
+        repo, lines = vllm_checkpoint(model_id, plan.quantization)
         return tuple(lines + [" ".join(["vllm serve", repo, *plan.flags])])
     if plan.engine == "llamacpp":
         if model_path:
             file, where = model_path, None
         else:
-            file, where = _gguf_source(model_id, plan.quant)
+            file, where = gguf_source(model_id, plan.quant)
         cmd = " ".join(
             [
                 "llama-server",
@@ -167,6 +191,6 @@ def launch_for_plan(model_id: str, plan, hw: Hardware, model_path: str | None = 
             ]
         )
         return tuple(x for x in (where, cmd) if x)
-    return _ollama(
+    return ollama_launch(
         model_id, plan.quant, plan.backend, plan.context, plan.num_parallel, plan.flash_attention, plan.kv_cache_type
     )

@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import replace
 
+from planner.core.gguf_quant import native_gguf_quant
 from planner.core.hardware import Hardware
 from planner.core.speed import Deployment, check_deployment
 from planner.engines.vllm import VllmOptions
@@ -48,6 +49,15 @@ def parse_latency(text) -> float | None:
     return value
 
 
+def _gguf_quants(resolved: ResolvedModel, usual: tuple[str, ...]) -> list[str]:
+    """The GGUF types to try: a GGUF file's own; the type a checkpoint is published in where its other GGUF types
+    differ only in name (gpt-oss: MXFP4, gguf_quant.native_gguf_quant); else the usual ones."""
+    if resolved.gguf is not None:
+        return [resolved.gguf.quant]
+    native = native_gguf_quant(resolved.spec)
+    return [native] if native else list(usual)
+
+
 def candidates(resolved: ResolvedModel, hw: Hardware) -> list[Deployment]:
     """vLLM fp16 and int4/int8, llama.cpp and Ollama GGUF quants, TP or layer split over the GPUs."""
     spec = resolved.spec
@@ -68,12 +78,12 @@ def candidates(resolved: ResolvedModel, hw: Hardware) -> list[Deployment]:
         for b in (support.backends or ["rocm" if hw.profile.platform == "rocm" else hw.profile.platform])
         if b != "cpu" or hw.profile.platform == "cpu"
     ]
-    quants = [resolved.gguf.quant] if resolved.gguf is not None else ["Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16"]
+    quants = _gguf_quants(resolved, ("Q4_0", "Q4_K_M", "Q5_K_M", "Q6_K", "Q8_0", "F16"))
     for ls in splits:
         for b in backends:
             for q in quants:
                 out.append(Deployment("llamacpp", b, quant=q, layer_split=ls))
-        for q in [resolved.gguf.quant] if resolved.gguf is not None else ["Q4_K_M", "Q4_0", "Q8_0", "F16"]:
+        for q in _gguf_quants(resolved, ("Q4_K_M", "Q4_0", "Q8_0", "F16")):
             out.append(Deployment("ollama", None, quant=q, layer_split=ls))
     return out
 
@@ -205,7 +215,9 @@ def recommend_models(
         rows = evaluate(resolved, hw, contexts, prompt_tokens, output_tokens, cals, vllm)
         ranked = rank(rows, goal, latency)
         launched = tuple(
-            replace(r, launch=launch_command(resolved.spec.model_id, r.spec, r.context, hw)) if r.meets_goal else r
+            replace(r, launch=launch_command(resolved.spec.model_id, r.spec, r.context, hw, resolved.spec))
+            if r.meets_goal
+            else r
             for r in ranked
         )
         rejected = [Rejection(r.deployment, r.reason) for r in rows if not r.fits]

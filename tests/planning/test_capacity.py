@@ -196,3 +196,36 @@ def test_profiles_take_the_optional_capacity_keys():
     assert profile_from_dict(base).price_per_hour is None
     with pytest.raises(ProfileInvalid):
         profile_from_dict({**base, "interconnect": "smoke-signals"})
+
+
+def test_vllm_launch_passes_the_dtype_vllm_runs_on_that_card():
+    # planning/launch.py vllm_dtype_flag: `--dtype auto` resolved as vllm.resolve_dtype does. Llama-3.1-8B's config
+    # says torch_dtype bfloat16: an H100 (sm90, bf16 hardware) runs it in bfloat16, where float16 would change the
+    # numbers it was trained in; an MI50 (gfx906) and a T4 (sm75) have no bf16, and upstream vLLM refuses a bf16
+    # checkpoint there unless --dtype float16 is given; GPTQ/AWQ kernels run fp16 on every card.
+    from planner.core.hardware import Hardware
+    from planner.planning.launch import vllm_dtype_flag
+
+    spec = resolve_model("meta-llama/Llama-3.1-8B-Instruct", offline=True).spec
+    assert vllm_dtype_flag(spec, Hardware(get_profile("h100-sxm"), 1), None) == "bfloat16"
+    assert vllm_dtype_flag(spec, Hardware(get_profile("mi50-16gb"), 1), None) == "float16"
+    assert vllm_dtype_flag(spec, Hardware(get_profile("t4"), 1), None) == "float16"
+    assert vllm_dtype_flag(spec, Hardware(get_profile("h100-sxm"), 1), "gptq") == "float16"
+    h100 = plan("meta-llama/Llama-3.1-8B-Instruct", hardware="h100-sxm", engines=("vllm",), rate=1.0)
+    serve = [line for c in h100.candidates for line in c.launch if line.startswith("vllm serve")]
+    assert serve and all("--dtype float16" in line for line in serve if "GPTQ" in line or "AWQ" in line)
+    assert any(line.startswith("vllm serve meta-llama/Llama-3.1-8B-Instruct --dtype bfloat16") for line in serve)
+
+
+def test_capacity_launch_names_checkpoints_as_recommend_does():
+    # A quantized vLLM candidate names a real repository from planner/catalog/quantized.json, or says what to look
+    # for; a GGUF candidate says where its file comes from; Ollama gets the catalog's tag. No repo id is invented
+    # (before, capacity appended -GPTQ-Int4 / -GGUF to the model id).
+    from planner.planning.launch import known_checkpoint
+
+    result = plan(engines=("vllm", "llamacpp", "ollama"), rate=0.5, max_gpus=4)
+    text = "\n".join(line for c in result.candidates for line in c.launch)
+    assert "e.g." not in text and "-GGUF:" not in text
+    gptq = known_checkpoint(MODEL, "gptq")
+    assert gptq and f"vllm serve {gptq} --dtype float16" in text
+    assert "# from " in text and "FROM qwen2.5:7b" in text
