@@ -111,6 +111,13 @@ def _use_more_bits(i_layer: int, n_layers: int) -> bool:
     return i_layer < n_layers // 8 or i_layer >= 7 * n_layers // 8 or (i_layer - n_layers // 8) % 3 == 2
 
 
+def native_gguf_quant(spec: ModelSpec) -> str | None:
+    """The GGUF type a checkpoint's own quantization is published in, where every GGUF of it keeps that type:
+    MXFP4 for a checkpoint whose experts ship in MXFP4 (gpt-oss: ggml-org's GGUF and Ollama's tags are MXFP4, and
+    tensor_type keeps the experts MXFP4 in any other type). None for everything else (the planner's Q4_K_M)."""
+    return "MXFP4" if spec.quant is not None and spec.quant.method == "mxfp4" else None
+
+
 def normalise_quant(name: str) -> str:
     key = name.strip().upper().replace("-", "_")
     if key not in FILE_TYPES:
@@ -192,6 +199,12 @@ def tensor_type(
         # 1-D and tiny tensors, and the router (conversion/base.py keeps FFN_GATE_INP in F32; llama-quant.cpp
         # tensor_allows_quantization leaves it alone)
         return "F32"
+    if t.experts > 1 and spec.quant is not None and spec.quant.method == "mxfp4":
+        # A checkpoint whose experts ship in MXFP4 (gpt-oss): convert_hf_to_gguf.py repacks them as MXFP4
+        # (GptOssModel), and llama-quantize refuses to requantize a quantized tensor without --allow-requantize, so
+        # every published GGUF of it keeps them (bartowski's: "All quants keep the feed forward networks at mxfp4";
+        # llama-bench prints 12.83 GiB for a gpt-oss-20b "F16" file, 11.27 GiB for its MXFP4 one: methodology 4).
+        return "MXFP4"
     if base in ("F32", "F16", "BF16"):
         return base
     n_expert = spec.moe.num_experts if spec.moe else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from planner.core.gguf_quant import COMMON_QUANTS, FILE_TYPES
+from planner.core.gguf_quant import COMMON_QUANTS, FILE_TYPES, native_gguf_quant
 from planner.core.hardware import Hardware
 from planner.core.tensors import count_params
 from planner.engines.base import Suggestion
@@ -113,7 +113,7 @@ def gguf_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
             tuple(repack),
             exact=True,
         )
-    name = quant if quant is not None else (resolved.default_quant or "Q4_K_M")
+    name = quant if quant is not None else (resolved.default_quant or native_gguf_quant(resolved.spec) or "Q4_K_M")
     try:
         name = normalise_quant(name)
     except KeyError:
@@ -121,8 +121,11 @@ def gguf_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
             "--quant",
             quant,
             "not a GGUF quant mi50plan sizes",
-            hint="use one of " + ", ".join(COMMON_QUANTS) + " (or any llama-quantize type: "
-            + ", ".join(q for q in FILE_TYPES if q not in COMMON_QUANTS and q not in ("F32", "BF16")) + ")",
+            hint="use one of "
+            + ", ".join(COMMON_QUANTS)
+            + " (or any llama-quantize type: "
+            + ", ".join(q for q in FILE_TYPES if q not in COMMON_QUANTS and q not in ("F32", "BF16"))
+            + ")",
         ) from None
     # an Ollama library tag whose blob Ollama's own converter typed (gpt-oss): engines/ollama_library.py
     library = library_estimate(resolved.spec, name) if resolved.default_quant is not None else None
@@ -144,9 +147,11 @@ def gguf_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
 
 
 def ollama_suggestion(resolved: ResolvedModel, hw: Hardware) -> tuple[Suggestion, ...]:
-    """vLLM does not fit: would a GGUF Q4_K_M under Ollama? Re-planned, kept only when it fits."""
+    """vLLM does not fit: would a GGUF Q4_K_M (or the type the checkpoint is published in: gpt-oss's MXFP4) under
+    Ollama? Re-planned, kept only when it fits."""
+    quant = native_gguf_quant(resolved.spec) or "Q4_K_M"
     try:
-        weights = gguf_weights(ResolvedModel(resolved.spec, resolved.source, resolved.location), "Q4_K_M")
+        weights = gguf_weights(ResolvedModel(resolved.spec, resolved.source, resolved.location), quant)
         plan = plan_ollama(resolved.spec, weights, hw, OllamaOptions())
     except UsageError:
         return ()
@@ -154,8 +159,8 @@ def ollama_suggestion(resolved: ResolvedModel, hw: Hardware) -> tuple[Suggestion
         return ()
     return (
         Suggestion(
-            change="a GGUF Q4_K_M under Ollama",
-            flags=("--engine", "ollama", "--quant", "Q4_K_M"),
+            change=f"a GGUF {quant} under Ollama",
+            flags=("--engine", "ollama", "--quant", quant),
             fits=True,
             kv_cache_tokens=plan.kv_cache_tokens,
             max_concurrency=plan.max_concurrency,

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, replace
 
 from planner.core import speed
+from planner.core.gguf_quant import native_gguf_quant
 from planner.core.hardware import Hardware
 from planner.core.speed import Deployment, check_deployment
 from planner.engines.llamacpp import LlamaCppOptions, plan_llamacpp
@@ -196,7 +197,8 @@ def deployments_for(
             dt = "fp16" if dtype in ("auto", "float16", "half") else dtype
             out.append(Deployment("vllm", None, dtype=dt, quantization=quantization, tensor_parallel_size=tp))
         else:
-            q = quant or resolved.default_quant or (resolved.gguf.quant if resolved.gguf is not None else "Q4_K_M")
+            q = quant or resolved.default_quant or (resolved.gguf.quant if resolved.gguf is not None else None)
+            q = q or native_gguf_quant(resolved.spec) or "Q4_K_M"
             out.append(Deployment(e, backend, quant=q, layer_split=gpus))
     return out
 

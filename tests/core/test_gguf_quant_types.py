@@ -138,3 +138,48 @@ def test_fit_accepts_the_new_types(run_json):
     estimate = estimate_gguf(_spec("meta-llama/Llama-3.1-8B"), "IQ3_M")
     assert plan["quant"] == "IQ3_M" and plan["fits"]
     assert plan["weights_bytes"] == pytest.approx(estimate.file_bytes, rel=0.01)
+
+
+# llama-bench's "size" column (GiB of tensors) for gpt-oss files, copied from published runs held in
+# scripts/data: "gpt-oss 20B MXFP4 MoE | 11.27 GiB" (llamabench-public.csv, many rows), "gpt-oss 120B MXFP4 MoE |
+# 59.02 GiB" (the same), and unsloth's "F16" files, whose experts stay MXFP4: "gpt-oss ?B F16 | 12.83 GiB" (20b) and
+# "60.87 GiB" (120b) (llamabench-heldout-3.csv, lhl/strix-halo-testing llm-bench/gpt-oss-20b-F16/results.jsonl and
+# the 120b run beside it). Bartowski's quants of gpt-oss-20b (b6096) print 12.1 GB for MXFP4 and 12.04 GB for Q6_K:
+# "All quants keep the feed forward networks at mxfp4" (its model card).
+@pytest.mark.parametrize(
+    ("model_id", "quant", "gib"),
+    [
+        ("openai/gpt-oss-20b", "MXFP4", 11.27),
+        ("openai/gpt-oss-20b", "F16", 12.83),
+        ("openai/gpt-oss-120b", "MXFP4", 59.02),
+        ("openai/gpt-oss-120b", "F16", 60.87),
+    ],
+)
+def test_an_mxfp4_checkpoint_keeps_its_experts_mxfp4_in_every_gguf_type(model_id, quant, gib):
+    spec = _spec(model_id)
+    assert estimate_gguf(spec, quant).tensor_bytes / 2**30 == pytest.approx(gib, abs=0.01)
+    # every type keeps the experts: a Q4_K_M or Q8_0 file is within a GiB of the MXFP4 one, not 40% larger
+    mxfp4 = estimate_gguf(spec, "MXFP4").tensor_bytes
+    for other in ("Q4_K_M", "Q6_K", "Q8_0"):
+        typed = tensor_types(spec, other)
+        assert {ttype for t, ttype in typed if t.experts > 1 and not t.name.endswith(".bias")} == {"MXFP4"}
+        assert abs(estimate_gguf(spec, other).tensor_bytes - mxfp4) < 2**30
+    if model_id == "openai/gpt-oss-20b":  # bartowski's Q6_K file, 12.04 GB
+        assert estimate_gguf(spec, "Q6_K").file_bytes / 1e9 == pytest.approx(12.04, abs=0.05)
+
+
+def test_a_dense_checkpoint_is_quantized_whole():
+    # the rule is the checkpoint's: a bf16 MoE (Qwen3-30B-A3B) has its experts quantized like any tensor
+    spec = _spec("Qwen/Qwen3-30B-A3B")
+    experts = {ttype for t, ttype in tensor_types(spec, "Q4_K_M") if t.experts > 1 and not t.name.endswith(".bias")}
+    assert "MXFP4" not in experts and experts <= {"Q4_K", "Q6_K", "Q5_0", "Q8_0"}
+
+
+def test_gpt_oss_defaults_to_its_mxfp4_gguf(run_json):
+    # fit with no --quant plans what ggml-org's GGUF repo and Ollama's gpt-oss tags hold: MXFP4 (11.27 GiB of
+    # tensors, above), and its launch names ggml-org's file (planner/catalog/quantized.json), not a Q4_K_M one
+    out = run_json("fit", "openai/gpt-oss-20b", "--engine", "llamacpp,ollama", "--offline")
+    plans = {p["engine"]: p for p in out["plans"]}
+    assert plans["llamacpp"]["quant"] == "MXFP4" and plans["ollama"]["quant"] == "MXFP4"
+    assert "gpt-oss-20b-mxfp4.gguf" in " ".join(plans["llamacpp"]["launch"])
+    assert "# from ggml-org/gpt-oss-20b-GGUF" in plans["llamacpp"]["launch"]
