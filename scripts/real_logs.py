@@ -60,6 +60,7 @@ ROUNDS = {
     18: ("17", "llama.cpp on Vulkan (RTX 5080); the md gives the table before any change"),
     19: ("18", "vLLM 0.15.1, warm and cold (RTX 3090, Qwen2.5-14B AWQ); the md gives the table before any change"),
     20: ("19", "vLLM 0.13.0 and 0.15.1, warm (RTX 5090, RTX 6000 Ada); the md gives the table before any change"),
+    21: ("20", "vLLM 0.27.1 cold and eager (L4), 0.15 FP8 70B (H100); the md gives the table before any change"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

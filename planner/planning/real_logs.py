@@ -83,6 +83,9 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "openai/gpt-oss-20b": ("openai/gpt-oss-20b", None, {}),
     "openai/gpt-oss-120b": ("openai/gpt-oss-120b", None, {}),
     "RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic": ("meta-llama/Llama-3.1-70B-Instruct", FP8_CHANNEL, {}),
+    # Round 20 (V150): NVIDIA's ModelOpt FP8 checkpoint of Llama 3.3 70B Instruct, the Llama 3.1 70B shapes (80 layers,
+    # hidden 8192, 64/8 heads, ffn 28672, vocab 128256) with FP8 linears (per-tensor scales; lm_head left in bf16)
+    "nvidia/Llama-3.3-70B-Instruct-FP8": ("meta-llama/Llama-3.1-70B-Instruct", FP8_CHANNEL, {}),
     "meta-llama/Llama-3.1-8B-Instruct": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
     # Llama 3 8B has the 3.1 shapes and an 8192-token context.
     "meta-llama/Meta-Llama-3-8B": ("meta-llama/Llama-3.1-8B-Instruct", None, {"max_position_embeddings": 8192}),
@@ -1022,6 +1025,7 @@ HELD_OUT_ROUNDS = (
     {"V": 144, "L": 61, "O": 25},
     {"V": 144, "L": 62, "O": 25},
     {"V": 146, "L": 62, "O": 25},
+    {"V": 148, "L": 62, "O": 25},
 )
 
 

@@ -91,6 +91,15 @@ ROUND_18_MISSES: set[str] = set()
 # weights, V147 (vLLM 0.15.1, a Llama 3.1 8B Instruct fine-tune on an RTX 6000 Ada,
 # github.com/igabhix001/Finetuning_LLama) to 0.3%.
 ROUND_19_MISSES: set[str] = set()
+# Round 20 (tests/data/real-engine-logs.md): V148 and V150. V148 (vLLM 0.27.1 on an L4, Llama 3.2 3B Instruct,
+# github.com/zahran001/LLMRouter's first GPU session) is a cold torch.compile start its log states (the graph compiled
+# and saved, in the start that downloads the weights): +10.7% on the KV figures, the 1.33 GiB the log's own split puts
+# in consumed memory (6.98 against the eager start's 6.27 GiB) and peak activation (0.75 against 0.13), the cold-compile
+# miss of rounds 9-13 (vLLM issue #54122); the same card, model and length eager (V149) holds to 0.1%. V150 (NVIDIA's
+# FP8 Llama 3.3 70B on one H100, fp8 KV cache, github.com/aihpi/litellm-k8s): +14.0% on KV tokens, 0.72 GiB more KV
+# planned than logged with the weights exact; not traced (the release is unstated, the image a "latest" tag; the
+# card's form factor, the compile-cache state and the async scheduler's share are not stated).
+ROUND_20_MISSES = {"V148", "V150"}
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -104,6 +113,7 @@ KNOWN_MISSES = (
     | ROUND_17_MISSES
     | ROUND_18_MISSES
     | ROUND_19_MISSES
+    | ROUND_20_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -2386,3 +2396,119 @@ def test_round_19_meets_the_targets():
     # V146 (vLLM 0.13.0, Gemma 3 1B on an RTX 5090, warm): +0.2% on KV GiB, tokens and concurrency; V147 (vLLM 0.15.1,
     # a Llama 3.1 8B fine-tune on an RTX 6000 Ada, warm): -0.2% to -0.3%
     _round_meets_the_targets(20, 2)
+
+
+# Round 20 (tests/data/real-engine-logs.md "Round 20 of held-out cases"), scored before any change to engines/ or core/:
+# two vLLM 0.27.1 serve starts of one project on a GCE L4 (a cold compile and an eager start, kept as session evidence
+# in the repository) and a Llama 3.3 70B FP8 start on one H100 quoted in a deployment guide.
+LLMROUTER_FIRST = (
+    "https://github.com/zahran001/LLMRouter/blob/02935a7eb7b5ff4c75ad381ffbe54fb2054f7953/"
+    "benchmarks/evidence/week2/first_session/session_logs/vllm.log"
+)
+LLMROUTER_SECOND = (
+    "https://github.com/zahran001/LLMRouter/blob/49830fb44e6e14d93a5ec6f210ed9fdf87715aa6/"
+    "benchmarks/evidence/week2/session_2/vllm.log"
+)
+AIHPI_GUIDE = "https://github.com/aihpi/litellm-k8s/blob/a0a80777692c40d762b5a4d67c350d7a878170c9/docs/adding-models.md"
+
+
+def test_round_20_is_the_twenty_first_entry():
+    # no llama.cpp or Ollama case: L and O start at 62 and 25, the next unused ids (as round 19's entry)
+    assert HELD_OUT_ROUNDS[20] == {"V": 148, "L": 62, "O": 25}
+    assert [held_out_round(c) for c in ("V147", "V148", "V150", "L61", "O24")] == [20, 21, 21, 18, 17]
+    assert _entry_cases(21) == ["V148", "V149", "V150"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # zahran001/LLMRouter session 2 (2026-08-23): VLLM_USE_FLASHINFER_SAMPLER=0 vllm serve
+        # meta-llama/Llama-3.2-3B-Instruct --enforce-eager --no-enable-prefix-caching --max-model-len 20000 (vLLM
+        # 0.27.1, the default utilization 0.92 of the 22.03 GiB the log prints): "Model loading took 6.04 GiB",
+        # "Available KV cache memory: 13.87 GiB", "GPU KV cache size: 129,888 tokens", "Maximum concurrency for 20,000
+        # tokens per request: 6.49x"
+        ("V149", "weights_gib", 6.04, 0.03, LLMROUTER_SECOND),
+        ("V149", "kv_cache_gib", 13.87, 0.03, LLMROUTER_SECOND),
+        ("V149", "kv_cache_tokens", 129888, 300, LLMROUTER_SECOND),
+        ("V149", "max_concurrency", 6.49, 0.02, LLMROUTER_SECOND),
+        # the first session (2026-08-18), the same serve command without the eager and prefix-cache flags: "Model
+        # loading took 6.04 GiB" (the KV figures are a recorded miss, below)
+        ("V148", "weights_gib", 6.04, 0.03, LLMROUTER_FIRST),
+        # aihpi/litellm-k8s docs/adding-models.md: nvidia/Llama-3.3-70B-Instruct-FP8, TP 1, --gpu-memory-utilization
+        # 0.95, kv-cache-dtype fp8, max-model-len 32000, max-num-seqs 8, max-num-batched-tokens 8192: "Model loading
+        # took 67.7 GiB memory and 30.47 seconds" (the KV figures are a recorded miss, below)
+        ("V150", "weights_gib", 67.7, 0.05, AIHPI_GUIDE),
+    ],
+)
+def test_round_20_golden_rows(case, metric, logged, within, url):
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "planned", "url"),
+    [
+        # the first session's cold start: "Available KV cache memory: 12.54 GiB", "GPU KV cache size: 117,392
+        # tokens", "Maximum concurrency for 20,000 tokens per request: 5.87x"; planned as the eager start (V149)
+        ("V148", "kv_cache_gib", 12.54, 13.88, LLMROUTER_FIRST),
+        ("V148", "kv_cache_tokens", 117392, 129936, LLMROUTER_FIRST),
+        ("V148", "max_concurrency", 5.87, 6.50, LLMROUTER_FIRST),
+        # "Available KV cache memory: 5.11 GiB", "GPU KV cache size: 33,504 tokens", "Maximum concurrency for 32,000
+        # tokens per request: 1.05x"
+        ("V150", "kv_cache_gib", 5.11, 5.83, AIHPI_GUIDE),
+        ("V150", "kv_cache_tokens", 33504, 38208, AIHPI_GUIDE),
+        ("V150", "max_concurrency", 1.05, 1.19, AIHPI_GUIDE),
+    ],
+)
+def test_round_20_recorded_misses(case, metric, logged, planned, url):
+    # the misses as scored before any change (a plan that moves should update these rows and the md)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - planned) <= 0.01 * planned, _message(row)
+    assert abs(row.error) > 0.10, _message(row)
+
+
+def test_round_20_cold_compile_is_the_l4_gap():
+    # The two L4 starts share card, release, model, length and utilization (0.92 of 22.03 GiB, logged by both); the
+    # first compiles cold and captures graphs, the second is eager. Their logged splits: consumed memory (weights +
+    # non-torch) 6.98 against 6.27 GiB, peak activation 0.75 against 0.13 GiB; the KV gap (13.87 - 12.54) is those two
+    # differences. The plan gives both starts the same KV, that of the eager one.
+    cold, eager = _logged("V148", "kv_cache_gib", 12.54), _logged("V149", "kv_cache_gib", 13.87)
+    assert abs((13.87 - 12.54) - ((6.98 - 6.27) + (0.75 - 0.13))) < 0.02
+    assert abs(cold.predicted - eager.predicted) < 0.01
+    assert abs(eager.error) < 0.01 and 0.10 < cold.error < 0.12
+
+
+def test_round_20_cases_state_their_settings():
+    # V148 states its cold compile (compile_cache=cold), V149 runs eager (no compile cache to state), V150 states
+    # none (compile_cache=unstated). The L4 starts state the PyTorch total their logs print (22.03 GiB) and the
+    # release (0.27.1); V150 states neither: its release is read from the date (0.15.1 was current) and the card is
+    # planned with the h100-sxm profile's total.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 21}
+    assert set(cases) == {"V148", "V149", "V150"}
+    v148, v149, v150 = cases["V148"], cases["V149"], cases["V150"]
+    assert v148.setting("compile_cache") == "cold" and v149.setting("compile_cache") is None
+    assert v150.setting("compile_cache") is None and v150.settings["compile_cache"].startswith("unstated")
+    assert v149.setting("enforce_eager") == "True" and v148.setting("enforce_eager") == "False"
+    for case in (v148, v149):
+        assert case.engine_version.startswith("0.27.1") and "L4" in case.gpu
+        assert case.setting("torch_total_gib") == "22.03" and case.setting("sampler") == "torch"
+        assert case.setting("gpu_memory_utilization") == "0.92" and case.setting("max_model_len") == "20000"
+    assert "2026-08-18" in v148.engine_version and "2026-08-23" in v149.engine_version
+    assert v150.engine_version.startswith("unstated") and "2026-02-09" in v150.engine_version
+    assert "H100" in v150.gpu and v150.setting("torch_total_gib") is None
+    assert v150.setting("kv_cache_dtype") == "fp8" and v150.setting("gpu_memory_utilization") == "0.95"
+    assert v150.setting("max_num_seqs") == "8" and v150.setting("max_num_batched_tokens") == "8192"
+    assert v150.setting("max_model_len") == "32000"
+
+
+def test_round_20_meets_the_targets_but_its_misses():
+    # V149 (eager) holds to 0.1%; V148 (+10.7%, cold) and V150 (+14.0%) are the round's known misses, so the round's
+    # median is V148's and above the 3% target: the check is made on the held case alone
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 21]
+        assert len(rows) == 3, metric
+        held = [r for r in rows if r.case not in KNOWN_MISSES]
+        assert [r.case for r in held] == ["V149"], metric
+        assert all(abs(r.error) <= 0.01 for r in held), [_message(r) for r in held]
