@@ -35,6 +35,7 @@ IN_ORDER = (
     "llamabench-heldout-14.csv",
     "llamabench-heldout-15.csv",
     "llamabench-heldout-16.csv",
+    "llamabench-heldout-17.csv",
 )
 
 
