@@ -146,12 +146,28 @@ def gguf_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
     )
 
 
+def ollama_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
+    """What Ollama loads for a model: where the plan's launch pulls an Ollama library tag of this type
+    (launch.ollama_library_tag), that tag's blob (Ollama's own converter typed gpt-oss's: engines/ollama_library.py;
+    the catalog's file size where it has one), as `fit gpt-oss:20b` sizes it; else the GGUF gguf_weights sizes."""
+    if resolved.gguf is None and resolved.default_quant is None:
+        from planner.planning.launch import ollama_library_tag
+        from planner.sources import catalog
+
+        name = quant or native_gguf_quant(resolved.spec) or "Q4_K_M"
+        tag = ollama_library_tag(resolved.spec.model_id, name)
+        if tag is not None:
+            entry = catalog.ollama_tag(tag) or {}
+            resolved = replace(resolved, default_quant=name, checkpoint_bytes=entry.get("file_bytes"))
+    return gguf_weights(resolved, quant)
+
+
 def ollama_suggestion(resolved: ResolvedModel, hw: Hardware) -> tuple[Suggestion, ...]:
     """vLLM does not fit: would a GGUF Q4_K_M (or the type the checkpoint is published in: gpt-oss's MXFP4) under
     Ollama? Re-planned, kept only when it fits."""
     quant = native_gguf_quant(resolved.spec) or "Q4_K_M"
     try:
-        weights = gguf_weights(ResolvedModel(resolved.spec, resolved.source, resolved.location), quant)
+        weights = ollama_weights(ResolvedModel(resolved.spec, resolved.source, resolved.location), quant)
         plan = plan_ollama(resolved.spec, weights, hw, OllamaOptions())
     except UsageError:
         return ()
@@ -228,7 +244,7 @@ def fit_resolved(
             plans.append(vplan)
     arch = getattr(resolved.gguf, "architecture", None)
     if "ollama" in engines:
-        weights = gguf_weights(resolved, options.quant)
+        weights = ollama_weights(resolved, options.quant)
         plans.append(plan_ollama(resolved.spec, weights, hw, options.ollama, arch))
     if "llamacpp" in engines:
         weights = gguf_weights(resolved, options.quant)

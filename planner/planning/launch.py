@@ -131,6 +131,15 @@ def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware, spe
     return ollama_launch(model_id, d.quant, d.backend, context, 1)
 
 
+def ollama_library_tag(model_id: str, quant: str) -> str | None:
+    """The offline catalog's shortest Ollama library tag of `model_id` whose file is of type `quant` (qwen2.5:7b for
+    Q4_K_M), or None: a tag of another type is not named for this one (Ollama pulls the tag's own file)."""
+    from planner.sources import catalog
+
+    tags = [t for t, v in catalog.ollama_tags().items() if v.get("model") == model_id and v.get("quant") == quant]
+    return min(tags, key=len) if tags else None
+
+
 def ollama_launch(
     model_id: str,
     quant: str,
@@ -140,10 +149,7 @@ def ollama_launch(
     flash_attention: bool = True,
     kv_cache_type: str = "f16",
 ) -> tuple[str, ...]:
-    from planner.sources import catalog
-
-    tags = [t for t, v in catalog.ollama_tags().items() if v.get("model") == model_id]
-    tag = min(tags, key=len) if tags else None
+    tag = ollama_library_tag(model_id, quant)
     if tag is None:
         repo = known_checkpoint(model_id, "gguf")
         tag = f"hf.co/{repo}:{quant}" if repo else f"<a {quant} GGUF of {model_id}>"

@@ -183,3 +183,16 @@ def test_gpt_oss_defaults_to_its_mxfp4_gguf(run_json):
     assert plans["llamacpp"]["quant"] == "MXFP4" and plans["ollama"]["quant"] == "MXFP4"
     assert "gpt-oss-20b-mxfp4.gguf" in " ".join(plans["llamacpp"]["launch"])
     assert "# from ggml-org/gpt-oss-20b-GGUF" in plans["llamacpp"]["launch"]
+
+
+def test_ollama_sizes_the_library_blob_its_launch_pulls(run_json):
+    # A Hub id under Ollama launches `FROM gpt-oss:20b` (the catalog's library tag of that type), so it is sized as
+    # that blob, whose non-expert tensors Ollama's converter kept in BF16 (engines/ollama_library.py), exactly as
+    # `fit gpt-oss:20b` sizes it; a type no library tag of the model holds is pulled from a GGUF repo instead.
+    hub = run_json("fit", "openai/gpt-oss-20b", "--engine", "ollama", "--offline")["plans"][0]
+    tag = run_json("fit", "gpt-oss:20b", "--engine", "ollama", "--offline")["plans"][0]
+    assert hub["weights_bytes"] == tag["weights_bytes"]
+    assert "FROM gpt-oss:20b" in hub["launch"]
+    q8 = run_json("fit", "Qwen/Qwen2.5-7B-Instruct", "--engine", "ollama", "--quant", "Q8_0", "--offline")["plans"][0]
+    assert "FROM qwen2.5:7b" not in q8["launch"]  # qwen2.5:7b is the Q4_K_M file
+    assert "FROM hf.co/second-state/Qwen2.5-7B-Instruct-GGUF:Q8_0" in q8["launch"]
