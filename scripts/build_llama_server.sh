@@ -17,9 +17,20 @@ if ! flock -n 9; then
   flock 9
 fi
 src="$CACHE/llama_cpp_python-$LLAMA_CPP_PYTHON_VERSION"
-build="$CACHE/build-$LLAMA_CPP_PYTHON_VERSION"
+# "-noamx": x86 builds leave out Intel AMX (below); a cache built before that is not reused
+build="$CACHE/build-$LLAMA_CPP_PYTHON_VERSION-noamx"
 server="$build/bin/llama-server"
-if [ ! -x "$server" ]; then
+# -march=native turns on AMX on a CPU that has it (Sapphire Rapids and later), and the AMX matrix kernels of this
+# llama.cpp crash the Gemma 3 270M warm-up there (SIGSEGV in ggml_backend_amx_mul_mat, seen on such a machine); they
+# would also move the weights into an AMX buffer the plans do not model. An explicit -mno-amx-* wins over
+# -march=native in GCC and Clang, whatever the order, so the rest of the native build stays.
+NATIVE_FIXUPS=()
+if [ "$(uname -m)" = "x86_64" ]; then
+  NATIVE_FIXUPS=(-DCMAKE_C_FLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+                 -DCMAKE_CXX_FLAGS="-mno-amx-tile -mno-amx-int8 -mno-amx-bf16")
+fi
+# built: the marker written after a complete build (an interrupted link can leave an executable that is not one)
+if [ ! -x "$server" ] || [ ! -e "$build/.built" ]; then
   started=$(date +%s)
   if [ ! -d "$src/vendor/llama.cpp" ]; then
     say "downloading the llama-cpp-python $LLAMA_CPP_PYTHON_VERSION sdist (llama.cpp sources) into $CACHE/sdist"
@@ -30,9 +41,10 @@ if [ ! -x "$server" ]; then
   say "configuring llama.cpp (cmake) in $build"
   cmake -S "$src/vendor/llama.cpp" -B "$build" -DCMAKE_BUILD_TYPE=Release \
     -DBUILD_SHARED_LIBS=OFF -DLLAMA_CURL=OFF -DLLAMA_OPENSSL=OFF -DLLAMA_BUILD_TESTS=OFF \
-    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TOOLS=ON >&2
+    -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_SERVER=ON -DLLAMA_BUILD_TOOLS=ON ${NATIVE_FIXUPS[@]+"${NATIVE_FIXUPS[@]}"} >&2
   say "compiling llama-server on $(nproc) cores (about 6 minutes on 2 cores)"
   cmake --build "$build" --target llama-server -j "$(nproc)" >&2
+  touch "$build/.built"
   say "built $server in $(( $(date +%s) - started )) s"
 fi
 gguf="$CACHE/model/gemma-3-270m-q4_k_m.gguf"

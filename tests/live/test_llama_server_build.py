@@ -21,10 +21,11 @@ SCRIPT = ROOT / "scripts" / "build_llama_server.sh"
 
 def _filled_cache(cache):
     """A cache as a finished build leaves it: the script then only prints the two paths."""
-    server = cache / "build-0.3.36" / "bin" / "llama-server"
+    server = cache / "build-0.3.36-noamx" / "bin" / "llama-server"
     server.parent.mkdir(parents=True)
     server.write_text("#!/bin/sh\n")
     server.chmod(0o755)
+    (cache / "build-0.3.36-noamx" / ".built").touch()  # the marker a complete build writes
     gguf = cache / "model" / "gemma-3-270m-q4_k_m.gguf"
     gguf.parent.mkdir(parents=True)
     gguf.write_bytes(b"GGUF")
@@ -76,3 +77,28 @@ def test_missing_server_fails_under_ci_and_skips_locally(failing_build, monkeypa
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="downloading the llama-cpp-python"):
         require_artifacts()
+
+
+def test_an_executable_without_the_built_marker_is_rebuilt(tmp_path):
+    # An interrupted build can leave an executable llama-server that is not a whole one: without the .built marker
+    # the script builds again (here it reaches its first step, the sdist download, which `PYTHON=false` fails).
+    server, _ = _filled_cache(tmp_path)
+    (server.parent.parent / ".built").unlink()
+    env = {**os.environ, "MI50PLAN_CI_CACHE": str(tmp_path), "LLAMA_CPP_PYTHON_VERSION": "0.3.36", "PYTHON": "false"}
+    proc = subprocess.run(["bash", str(SCRIPT)], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode != 0 and "downloading the llama-cpp-python" in proc.stderr
+
+
+def test_the_built_server_has_no_amx_kernels():
+    # On a CPU with AMX, -march=native turned on this llama.cpp's AMX kernels, which crashed the Gemma warm-up
+    # (SIGSEGV in ggml_backend_amx_mul_mat); the script builds x86 without them (docs/development.md). The binary
+    # the real-server tests use has none of their symbols (the same build with AMX has three).
+    import platform
+    import shutil
+
+    nm = shutil.which("nm")
+    if platform.machine() != "x86_64" or nm is None or os.environ.get("LLAMA_SERVER"):
+        pytest.skip("an x86 build made by the script, and nm, are needed")
+    server, _ = require_artifacts()
+    symbols = subprocess.run([nm, "-C", server], capture_output=True, text=True, check=True).stdout
+    assert "ggml_backend_amx_mul_mat" not in symbols and "ggml_backend_cpu" in symbols
