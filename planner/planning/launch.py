@@ -75,18 +75,33 @@ KNOWN_REPO_QUANTS = (
 )  # fmt: skip
 
 
-def gguf_source(model_id: str, quant: str) -> tuple[str, str]:
-    """(file name, a comment saying where to get it): the repo's own named file where it is of that type, the
-    repo's file of that type where the repo is taken to carry it (KNOWN_REPO_QUANTS), else how to make one."""
+def gguf_repo(model_id: str, quant: str) -> tuple[str | None, str | None]:
+    """(a known GGUF repository of `model_id` holding a `quant` file, that file's name where the catalog names it):
+    the repo whose named file is of that type, else one taken to carry the K and legacy types (KNOWN_REPO_QUANTS) unless
+    its named file is an MXFP4 one (ggml-org's gpt-oss repos hold that file alone); (None, None) when none is known."""
     from planner.sources import catalog
 
-    base = model_id.split("/")[-1]
     found = catalog.quantized_repos(model_id, quant)
-    if found and found[0].gguf_file and quant.lower() in found[0].gguf_file.lower():
-        return found[0].gguf_file, f"# from {found[0].repo}"
-    mxfp4_only = bool(found) and "mxfp4" in (found[0].gguf_file or "").lower()
-    if found and quant.upper() in KNOWN_REPO_QUANTS and not mxfp4_only:
-        return f"{base}-{quant}.gguf", f"# from {found[0].repo} (the {quant} file)"
+    if not found:
+        return None, None
+    best = found[0]
+    named = (best.gguf_file or "").lower()
+    if named and quant.lower() in named:
+        return best.repo, best.gguf_file
+    if quant.upper() in KNOWN_REPO_QUANTS and "mxfp4" not in named:
+        return best.repo, None
+    return None, None
+
+
+def gguf_source(model_id: str, quant: str) -> tuple[str, str]:
+    """(file name, a comment saying where to get it): the repo's own named file where it is of that type, the
+    repo's file of that type where the repo is taken to carry it, else how to make one."""
+    base = model_id.split("/")[-1]
+    repo, file = gguf_repo(model_id, quant)
+    if repo and file:
+        return file, f"# from {repo}"
+    if repo:
+        return f"{base}-{quant}.gguf", f"# from {repo} (the {quant} file)"
     return f"{base}-{quant}.gguf", (
         f"# the {quant} GGUF of {model_id}: convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize"
     )
@@ -151,7 +166,7 @@ def ollama_launch(
 ) -> tuple[str, ...]:
     tag = ollama_library_tag(model_id, quant)
     if tag is None:
-        repo = known_checkpoint(model_id, "gguf")
+        repo, _ = gguf_repo(model_id, quant)
         tag = f"hf.co/{repo}:{quant}" if repo else f"<a {quant} GGUF of {model_id}>"
     env = [
         f"OLLAMA_CONTEXT_LENGTH={context}",

@@ -196,3 +196,12 @@ def test_ollama_sizes_the_library_blob_its_launch_pulls(run_json):
     q8 = run_json("fit", "Qwen/Qwen2.5-7B-Instruct", "--engine", "ollama", "--quant", "Q8_0", "--offline")["plans"][0]
     assert "FROM qwen2.5:7b" not in q8["launch"]  # qwen2.5:7b is the Q4_K_M file
     assert "FROM hf.co/second-state/Qwen2.5-7B-Instruct-GGUF:Q8_0" in q8["launch"]
+
+
+def test_an_mxfp4_only_repo_is_not_claimed_for_another_type(run_json):
+    # ggml-org/gpt-oss-20b-GGUF holds one file, gpt-oss-20b-mxfp4.gguf (planner/catalog/quantized.json names it):
+    # a Q4_K_M plan says how to make that file, and Ollama is not sent to hf.co/ggml-org/...:Q4_K_M
+    out = run_json("fit", "openai/gpt-oss-20b", "--engine", "llamacpp,ollama", "--quant", "Q4_K_M", "--offline")
+    text = "\n".join(line for p in out["plans"] for line in p["launch"])
+    assert "ggml-org" not in text and "gpt-oss:20b" not in text
+    assert "convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize" in text
