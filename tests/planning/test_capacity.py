@@ -225,7 +225,7 @@ def test_capacity_launch_names_checkpoints_as_recommend_does():
 
     result = plan(engines=("vllm", "llamacpp", "ollama"), rate=0.5, max_gpus=4)
     text = "\n".join(line for c in result.candidates for line in c.launch)
-    assert "e.g." not in text and "-GGUF:" not in text
+    assert "a pre-quantized checkpoint, e.g." not in text and f"hf.co/{MODEL}-GGUF" not in text
     gptq = known_checkpoint(MODEL, "gptq")
     assert gptq and f"vllm serve {gptq} --dtype float16" in text
     assert "# from " in text and "FROM qwen2.5:7b" in text
