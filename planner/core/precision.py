@@ -45,6 +45,29 @@ INT8_GPTQ = QuantConfig("gptq", 8, 128, True)
 FP8_RUNTIME = QuantConfig("fp8", 8, None, False)
 
 
+# ROCm archs whose vLLM builds run MXFP4 MoE checkpoints: vLLM's gpt-oss recipe (vllm-project/recipes
+# OpenAI/GPT-OSS.md: "H100, H200, B200 as well as MI300x, MI325x, MI355x and Radeon AI PRO R9700"; Ampere "by
+# default ... Marlin MXFP4 MoE")
+VLLM_MXFP4_ROCM_ARCHS = ("gfx942", "gfx950", "gfx1201")
+
+
+def vllm_cannot_run(method: str | None, platform: str, arch: str, has_fp8: bool) -> str | None:
+    """Why vLLM's kernels do not run a checkpoint quantized with `method` on this card, or None. fp8 needs fp8
+    hardware, or on CUDA sm80+ Marlin's weight-only fp8 (engines/vllm.py); MXFP4 experts need CUDA sm80+ (Marlin before
+    Hopper) or a ROCm arch of VLLM_MXFP4_ROCM_ARCHS. The gfx906 forks run neither."""
+    sm = int(arch[2:]) if platform == "cuda" and arch.startswith("sm") and arch[2:].isdigit() else None
+    if method == "fp8" and not has_fp8 and not (sm is not None and sm >= 80):
+        return "vLLM runs fp8 checkpoints on fp8 hardware or, weight-only, with Marlin on CUDA sm80+; neither is here"
+    if method == "mxfp4" and not ((sm is not None and sm >= 80) or arch in VLLM_MXFP4_ROCM_ARCHS):
+        return (
+            "vLLM's MXFP4 MoE kernels run on CUDA sm80+ and ROCm "
+            + "/".join(VLLM_MXFP4_ROCM_ARCHS)
+            + " (vLLM's gpt-oss "
+            "recipe); this card is none of them"
+        )
+    return None
+
+
 def quant_from_flag(flag: str) -> QuantConfig:
     table = {
         "gptq": INT4_GPTQ,
@@ -118,9 +141,7 @@ def weight_bytes(
     per_rank = ceil_div(sharded, tp * pp) + ceil_div(replicated, pp)
     if quant:
         group = f" g{quant.group_size}" if quant.group_size else ""
-        scheme = (
-            f"{quant.method} {'int' if quant.method in ('gptq', 'awq') else ''}{quant.bits}{group}".strip()
-        )
+        scheme = f"{quant.method} {'int' if quant.method in ('gptq', 'awq') else ''}{quant.bits}{group}".strip()
         if quant.method in ("fp8", "mxfp4"):
             scheme = quant.method
     else:

@@ -55,7 +55,7 @@ from planner.core.efficiency import (
 )
 from planner.core.gguf_quant import estimate_gguf, normalise_quant
 from planner.core.hardware import Hardware
-from planner.core.precision import DTYPE_BYTES, canonical_dtype, quant_from_flag, weight_bytes
+from planner.core.precision import DTYPE_BYTES, canonical_dtype, quant_from_flag, vllm_cannot_run, weight_bytes
 from planner.core.spec import ModelSpec
 from planner.core.tensors import count_params
 from planner.errors import UsageError
@@ -294,6 +294,16 @@ def check_deployment(spec: ModelSpec, hw: Hardware, d: Deployment) -> Deployment
         raise UsageError(
             "--engine", d.engine, f"{hw.profile.display_name}: {support.notes or 'not supported'}"
         )
+    if d.engine == "vllm" and spec.quant is not None:
+        p = hw.profile
+        why = vllm_cannot_run(spec.quant.method, p.platform, p.arch, p.supports("fp8"))
+        if why:
+            raise UsageError(
+                "--engine",
+                "vllm",
+                f"{spec.quant.method} checkpoint on {p.display_name} ({p.arch}): {why}",
+                hint="use --engine llamacpp or --engine ollama (a GGUF of it)",
+            )
     backend = (d.backend or default_backend(d.engine, hw)).lower()
     if backend not in BACKENDS:
         raise UsageError(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from planner.core.hardware import Hardware
-from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, weight_bytes
+from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, vllm_cannot_run, weight_bytes
 from planner.core.rope import Rope
 from planner.core.spec import FULL, LINEAR, SLIDING, ModelSpec, QuantConfig, ceil_div
 from planner.engines.base import EnginePlan, Suggestion
@@ -864,7 +864,11 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
             hint="use a GPTQ or AWQ int4/int8 checkpoint instead",
         )
     dtype, warns = resolve_dtype(spec, hw, opts.dtype, quant)
-    if fp8_weight_only:
+    p = hw.profile
+    cannot = vllm_cannot_run(spec.quant.method, p.platform, p.arch, p.supports("fp8")) if spec.quant else None
+    if cannot:  # sized as stored all the same: the memory a build with those kernels would take
+        warns.append(f"{spec.quant.method} checkpoint on {p.display_name} ({p.arch}): {cannot}")
+    elif fp8_weight_only:
         warns.append(
             f"fp8 checkpoint on {hw.profile.display_name} without fp8 hardware: vLLM needs weight-only "
             f"fp8 kernels (Marlin, CUDA sm80+); gfx906 forks do not run it"

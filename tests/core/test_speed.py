@@ -323,3 +323,32 @@ def test_an_engine_the_card_cannot_run_is_refused_in_the_profile_words():
     assert err.value.option == "--engine" and "vLLM runs on CUDA and ROCm" in str(err.value)
     assert "rocm" not in str(err.value.value)
     assert check_deployment(spec, hw, Deployment("llamacpp", quant="Q4_K_M")).backend == "metal"
+
+
+@pytest.mark.parametrize(
+    ("model", "profile", "runs"),
+    [
+        # planner/core/precision.py vllm_cannot_run: vLLM's gpt-oss recipe (H100/H200/B200, MI300x/MI325x/MI355x,
+        # R9700; Ampere through Marlin MXFP4) and Marlin's weight-only fp8 on CUDA sm80+
+        ("openai/gpt-oss-20b", "mi50-16gb", False),  # gfx906
+        ("openai/gpt-oss-20b", "t4", False),  # sm75
+        ("openai/gpt-oss-20b", "a100-80gb", True),  # sm80, Marlin
+        ("openai/gpt-oss-20b", "mi300x", True),  # gfx942
+        ("openai/gpt-oss-20b", "ai-pro-r9700", True),  # gfx1201
+        ("Qwen/Qwen3-8B-FP8", "mi50-16gb", False),  # no fp8, not CUDA
+        ("Qwen/Qwen3-8B-FP8", "t4", False),  # no fp8, sm75
+        ("Qwen/Qwen3-8B-FP8", "rtx3090", True),  # sm86: Marlin weight-only fp8
+        ("Qwen/Qwen2.5-7B-Instruct", "mi50-16gb", True),  # unquantized
+    ],
+)
+def test_vllm_is_refused_a_checkpoint_its_kernels_do_not_run_on_the_card(model, profile, runs):
+    from planner.core.speed import check_deployment
+
+    spec = resolve_model(model, offline=True).spec
+    hw = Hardware(get_profile(profile), 1)
+    if runs:
+        assert check_deployment(spec, hw, Deployment("vllm", dtype="fp16")).engine == "vllm"
+    else:
+        with pytest.raises(UsageError) as err:
+            check_deployment(spec, hw, Deployment("vllm", dtype="fp16"))
+        assert err.value.option == "--engine" and "checkpoint on" in str(err.value)
