@@ -71,6 +71,7 @@ GPU_PROFILES = (
     # so the profile's runtime total stands
     ("NVIDIA GeForce RTX 5090 32 GB (not named in the benchmark files", "rtx5090"),
     ("NVIDIA RTX 6000 Ada Generation (the same session", "rtx6000-ada"),  # V147 (round 19): its total is stated
+    ("NVIDIA Tesla T4 (Kaggle", "t4"),  # V151 (round 21): the PyTorch total the notebook prints is stated
     ("7900 XTX", "rx7900xtx"),
     # L02: RX 7900 XT (20 GB), a stand-in chosen before the rx7900xt profile existed; buffers do not read its size
     ("AMD Radeon RX 7900 XT (ROCm, Windows)", "rx7900xtx"),
@@ -332,6 +333,8 @@ GGUF_GPU_PROFILES = (
     ("AMD Radeon (TM) Pro VII", "radeon-vii"),
     # Round 17 (L61): the RTX 5080 the log names, on Vulkan
     ("NVIDIA GeForce RTX 5080 (Vulkan0", "rtx5080"),
+    # Round 21 (L62): the Radeon VII (gfx906, 16 GB HBM2) the soak's node and notes name
+    ("AMD Radeon VII 16 GB (gfx906, ROCm0", "radeon-vii"),
 )
 GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "EleutherAI/pythia-2.8b (gptneox; 32 layers, n_embd 2560, 32 heads, n_ff 10240, n_vocab 50304 per the log)": (
@@ -358,6 +361,9 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    # L62 (round 21): the Qwen3-8B Q4_K_M file a gfx906 soak serves (its publisher unstated): the catalog's Qwen3-8B
+    "Qwen3-8B GGUF (Qwen3-8B-Q4_K_M.gguf from the cluster's qwen3-8b-radeonvii model cache; the notes: 'server loaded "
+    "Qwen3 8B'; its publisher unstated)": ("Qwen/Qwen3-8B", None, {}),
     "qwen2.5:1.5b (qwen2 arch, layers.model=29; 224 MiB KV = 28 layers x 8192 cells x 2 KV heads x 128 x 2 x 2 B)": (
         "Qwen/Qwen2.5-1.5B-Instruct",
         None,
@@ -1026,6 +1032,7 @@ HELD_OUT_ROUNDS = (
     {"V": 144, "L": 62, "O": 25},
     {"V": 146, "L": 62, "O": 25},
     {"V": 148, "L": 62, "O": 25},
+    {"V": 151, "L": 62, "O": 25},
 )
 
 
