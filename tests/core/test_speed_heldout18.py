@@ -20,8 +20,9 @@ reporter's b10298 reproduction table, the one taken here, no longer shows it (Qw
 91.1 on HIP), and a later comment (an RX 9070, non-XT) describes the slowdown as a transient degraded state that a
 reboot clears. Left out: the description's b10290 rows (pp128 and tg16 under the slowdown it reports) and that later
 comment's rows (an RX 9070, no profile, its backend not stated in the stored excerpt); the 0.6B and 1.7B models have
-pp128 and tg128 rows only (the table prints no pp512 for them). The RX 9070 XT had no profile (the sixteenth and seventeenth rounds left
-this issue out for that); profiles/rx9070xt.toml was added from AMD's product page with this file (640 GB/s, 48.7 FP32
+pp128 and tg128 rows only (the table prints no pp512 for them). The RX 9070 XT had no profile (the fifteenth and
+sixteenth files left this issue out for that, and for its rounded summary table, which the seventeenth file's issue
+#22375 rows share); profiles/rx9070xt.toml was added from AMD's product page with this file (640 GB/s, 48.7 FP32
 TFLOPS, the FP16 matrix rate derived as for the R9700 row of the same Navi 48 die). The A770 rows come from a build of a
 PR's branch with the PR's feature switched off, as the fifth file took PR test builds' columns that do not use the new
 path.
