@@ -226,7 +226,7 @@ def _one_profile_per_platform() -> list[str]:
 
 
 def test_every_profile_plans():
-    """Every shipped profile (121 GPUs) plans the report's 7B under every engine it supports, without an error."""
+    """Every shipped profile (122 GPUs) plans the report's 7B under every engine it supports, without an error."""
     from planner.cli.app import main
 
     for profile in profile_names():

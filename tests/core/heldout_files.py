@@ -36,6 +36,7 @@ IN_ORDER = (
     "llamabench-heldout-15.csv",
     "llamabench-heldout-16.csv",
     "llamabench-heldout-17.csv",
+    "llamabench-heldout-18.csv",
 )
 
 
