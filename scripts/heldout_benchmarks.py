@@ -50,6 +50,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-15.csv", "k"),
     ("llamabench-heldout-16.csv", "j"),
     ("llamabench-heldout-17.csv", "i"),
+    ("llamabench-heldout-18.csv", "g"),
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
