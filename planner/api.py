@@ -86,13 +86,16 @@ def vllm_options(
     enable_prefix_caching: bool | None = None,
     cpu_offload_gb: float = 0.0,
     swap_space: float | None = None,
+    vllm_entrypoint: str = "serve",
 ) -> VllmOptions:
     """vLLM's options by its own flag names (`vllm serve --help`).
 
     `vllm_version`: the release line to plan (None or "auto": 0.11 on gfx906, elsewhere the
     latest release read, 0.33.0); `gpu_memory_utilization`: None takes that release's default (0.9 up to 0.19, 0.92
     from 0.20);
-    `kv_cache_memory`: bytes, or a size such as "8GiB" (vLLM's --kv-cache-memory)."""
+    `kv_cache_memory`: bytes, or a size such as "8GiB" (vLLM's --kv-cache-memory); `vllm_entrypoint`: "serve"
+    (`vllm serve`) or "llm" (the Python `LLM(...)` class, whose default batch budget is larger, so its KV cache
+    smaller)."""
     from planner.engines.vllm import version_key
     from planner.planning.context import parse_size
 
@@ -118,6 +121,7 @@ def vllm_options(
         max_num_seqs=max_num_seqs,
         max_num_batched_tokens=max_num_batched_tokens,
         block_size=block_size,
+        entrypoint=str(vllm_entrypoint).strip().lower(),
     )
 
 
@@ -144,6 +148,7 @@ def plan(
     enable_prefix_caching: bool | None = None,
     cpu_offload_gb: float = 0.0,
     swap_space: float | None = None,
+    vllm_entrypoint: str = "serve",
     # llama.cpp and Ollama
     quant: str | None = None,
     ctx_size: int | None = None,
@@ -196,6 +201,7 @@ def plan(
             enable_prefix_caching=enable_prefix_caching,
             cpu_offload_gb=cpu_offload_gb,
             swap_space=swap_space,
+            vllm_entrypoint=vllm_entrypoint,
         ),
         auto_tensor_parallel=tensor_parallel_size is None,
         llamacpp=LlamaCppOptions(

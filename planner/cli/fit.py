@@ -57,6 +57,7 @@ def fit_command(
     enable_prefix_caching: o.PrefixCachingOpt = None,
     cpu_offload_gb: o.CpuOffloadOpt = 0.0,
     swap_space: o.SwapSpaceOpt = None,
+    vllm_entrypoint: o.VllmEntrypointOpt = "serve",
     quant: str | None = typer.Option(
         None,
         "--quant",
@@ -135,6 +136,7 @@ def fit_command(
         enable_prefix_caching=enable_prefix_caching,
         cpu_offload_gb=cpu_offload_gb,
         swap_space=swap_space,
+        vllm_entrypoint=vllm_entrypoint,
         quant=quant,
         ctx_size=ctx_size,
         cache_type_k=cache_type_k,

@@ -77,6 +77,14 @@ KvCacheMemoryOpt = Annotated[
         "vLLM then skips profiling and ignores --gpu-memory-utilization.",
     ),
 ]
+VllmEntrypointOpt = Annotated[
+    str,
+    typer.Option(
+        "--vllm-entrypoint",
+        help="How vLLM is started: serve (`vllm serve`) or llm (the Python LLM(...) class, whose default batch "
+        "budget is 8192 tokens below 70 GiB, 16384 above, against serve's 2048 / 8192: a larger profile run, less KV).",
+    ),
+]
 EnforceEagerOpt = Annotated[
     bool, typer.Option("--enforce-eager", help="vLLM --enforce-eager: no CUDA graphs (no graph memory estimate).")
 ]

@@ -92,6 +92,11 @@ SAMPLERS = ("torch", "flashinfer")
 V0_SAMPLER_BYTES = 4
 NT_TP1, NT_TP = int(0.13 * GIB), int(0.41 * GIB)  # non-torch increase, logged on H100 (llm-d 0.11 logs)
 TIERS_70 = ((70, 8192, 1024), (0, 2048, 256))
+# arg_utils get_batch_defaults, UsageContext.LLM_CLASS (the offline `LLM(...)` class): 16384 / 1024 at >= 70 GiB (not
+# an A100), else 8192 / 256. The logs agree: V117, V124 and V146 (offline LLM class on < 70 GiB cards) each log
+# "Chunked prefill is enabled with max_num_batched_tokens=8192". The >= 160 GiB server tier of 0.28 on has no traced
+# LLM-class counterpart here; such a card is planned at the 70 GiB tier's 16384 (a plan note says so).
+LLM_CLASS_TIERS = ((70, 16384, 1024), (0, 8192, 256))
 # 0.28 on: arg_utils get_batch_defaults adds a >= 160 GiB tier (16384 tokens, 1024 seqs). The released sdists
 # 0.28.0, 0.29.0, 0.31.0 and 0.33.0 (PyPI) have no 40-70 GiB tier: below 70 GiB (and on an A100) `vllm serve`
 # keeps 2048 tokens and 256 seqs (a "balanced" 4096 / 512 tier read earlier from an unreleased arg_utils is in
@@ -256,6 +261,9 @@ class VllmOptions:
     max_num_batched_tokens: int | None = None
     block_size: int = 16
     vllm_version: str | None = None  # None/auto: 0.11 on gfx906 (the fork), LATEST_RELEASE elsewhere
+    # How vLLM is started: "serve" (`vllm serve`, the OpenAI server) or "llm" (the Python `LLM(...)` class), whose
+    # default batch budget is larger (LLM_CLASS_TIERS): a larger profile run, so less KV cache. Not a flag.
+    entrypoint: str = "serve"
     kv_cache_memory_bytes: int | None = None  # --kv-cache-memory: a fixed KV budget per GPU, no profiling
     enforce_eager: bool = False  # --enforce-eager: no CUDA graphs (0.2x then subtracts no graph estimate)
     # VLLM_USE_V2_MODEL_RUNNER (vllm/envs.py; config/vllm.py VllmConfig.use_v2_model_runner returns it when set, in
@@ -346,6 +354,7 @@ class VllmPlan(EnginePlan):
     notes: tuple[str, ...] = ()
     flags: tuple[str, ...] = field(default=())
     vllm_version: str = "0.11"
+    entrypoint: str = "serve"  # how vLLM is started: `vllm serve`, or the Python LLM(...) class ("llm")
     cudagraph_bytes: int = 0  # CUDA-graph estimate subtracted before the KV cache (0.2x on CUDA)
     cpu_offload_bytes: int = 0  # weights per GPU kept in host RAM (--cpu-offload-gb)
     rope_cache_bytes: int = 0  # rotary cos/sin caches per device, part of weights_bytes (rope_cache_bytes)
@@ -415,7 +424,8 @@ def resolve_kv_dtype(kv_cache_dtype: str, model_dtype: str, hw: Hardware) -> str
 def scheduler_defaults(
     hw: Hardware, opts: VllmOptions, version: VllmVersion | None = None, max_model_len: int | None = None
 ) -> tuple[int, int]:
-    """`vllm serve` defaults for (max_num_batched_tokens, max_num_seqs), vllm/engine/arg_utils.py.
+    """`vllm serve` defaults for (max_num_batched_tokens, max_num_seqs), vllm/engine/arg_utils.py; the `LLM` class's
+    (LLM_CLASS_TIERS) for opts.entrypoint "llm".
 
     V1: the version's memory tiers on the device's total (NVML's, the card's size) with the A100 held to the
     smallest. V0 without chunked prefill: max(max_model_len, 2048) tokens, 256 sequences; chunked prefill
@@ -429,7 +439,8 @@ def scheduler_defaults(
         return tokens, opts.max_num_seqs or 256
     a100 = "a100" in (profile.name + profile.display_name).lower()
     size = profile.memory_bytes
-    tokens, seqs = next((t, n) for gib, t, n in version.batch_tiers if size >= gib * GIB and (gib == 0 or not a100))
+    tiers = LLM_CLASS_TIERS if opts.entrypoint == "llm" else version.batch_tiers
+    tokens, seqs = next((t, n) for gib, t, n in tiers if size >= gib * GIB and (gib == 0 or not a100))
     return opts.max_num_batched_tokens or tokens, opts.max_num_seqs or seqs
 
 
@@ -810,6 +821,10 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         raise UsageError(
             "--gpu-memory-utilization", util, "must be in (0, 1]", hint=f"vLLM's default is {default_util:g} here"
         )
+    if opts.entrypoint not in ("serve", "llm"):
+        raise UsageError(
+            "--vllm-entrypoint", opts.entrypoint, "not a way vLLM starts", hint="use serve (vllm serve) or llm"
+        )
     if tp < 1 or pp < 1:
         raise UsageError("--tensor-parallel-size", tp, "must be 1 or more")
     if opts.block_size not in (1, 8, 16, 32, 64, 128):
@@ -1079,6 +1094,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         notes=tuple(notes),
         flags=tuple(opts.flags()),
         vllm_version=version.name,
+        entrypoint=opts.entrypoint,
         cudagraph_bytes=cudagraphs,
         cpu_offload_bytes=offload,
     )

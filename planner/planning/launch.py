@@ -187,12 +187,34 @@ def ollama_launch(
     )
 
 
+def llm_class_call(repo: str, flags: tuple[str, ...]) -> str:
+    """The Python `LLM(...)` call with the same settings as `vllm serve repo *flags`: each --flag-name value as the
+    keyword flag_name=value (EngineArgs takes the serve flags' names), a bare --flag as True, --no-flag as False."""
+    args = [f"model={repo!r}"]
+    i = 0
+    while i < len(flags):
+        name = flags[i].removeprefix("--").replace("-", "_")
+        if i + 1 < len(flags) and not flags[i + 1].startswith("--"):
+            value = flags[i + 1]
+            args.append(f"{name}={value}" if value.replace(".", "", 1).isdigit() else f"{name}={value!r}")
+            i += 2
+        elif name.startswith("no_"):  # --no-enable-prefix-caching
+            args.append(f"{name.removeprefix('no_')}=False")
+            i += 1
+        else:
+            args.append(f"{name}=True")
+            i += 1
+    return f'python -c "from vllm import LLM; llm = LLM({", ".join(args)})"'
+
+
 def launch_for_plan(model_id: str, plan, hw: Hardware, model_path: str | None = None) -> tuple[str, ...]:
     """The command that starts a fitting `fit` plan with exactly its flags (empty when it does not fit)."""
     if not plan.fits:
         return ()
     if plan.engine == "vllm":
         repo, lines = vllm_checkpoint(model_id, plan.quantization)
+        if getattr(plan, "entrypoint", "serve") == "llm":
+            return tuple(lines + [llm_class_call(repo, plan.flags)])
         return tuple(lines + [" ".join(["vllm serve", repo, *plan.flags])])
     if plan.engine == "llamacpp":
         if model_path:

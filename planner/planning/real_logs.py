@@ -229,6 +229,11 @@ SETTING_FIXES = {
     # (vllm/config/cache.py in the 0.28.0 sdist; engines/vllm.py default_gpu_memory_utilization)
     "V101": {"gpu_memory_utilization": "0.92"},
 }
+# Cases whose source starts vLLM through the Python `LLM(...)` class (UsageContext.LLM_CLASS), not `vllm serve`: their
+# unstated batch budget is that class's default (engines/vllm.py LLM_CLASS_TIERS). V117: vllm.LLM(...) in the orca3
+# chapter 2 notebook; V124: test.py's vllm.LLM(model=...); V146: generate-vllm.py's offline LLM(...); V151: the Kaggle
+# notebook's offline LLM class (cell 6). V117, V124 and V146 log the 8192 tokens; V151 logs none.
+LLM_CLASS_CASES = frozenset({"V117", "V124", "V146", "V151"})
 # Cases whose source states no version: the release current at the source's date.
 VERSION_BY_DATE = {"V22": "0.10"}  # vllm#21348, 2025-07-22: v0.9.2 (2025-07-08) was the latest release
 
@@ -778,6 +783,7 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         enforce_eager=(case.setting("enforce_eager") or "").startswith("True"),
         # the runner a case forces (model_runner=v1: VLLM_USE_V2_MODEL_RUNNER=0, V136-V137); else the release's
         use_v2_model_runner={"v1": False, "v2": True}.get(case.setting("model_runner") or ""),
+        entrypoint="llm" if case.case in LLM_CLASS_CASES else "serve",
     )
     plan = plan_vllm(spec, hw, opts, suggest=False)
     return {

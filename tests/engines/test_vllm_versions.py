@@ -289,3 +289,35 @@ def test_cold_compile_note_on_the_compiling_lines_only():
     assert not noted(kv_cache_memory_bytes=4 * 2**30)  # an absolute KV budget does not depend on the profile
     note = next(n for n in plan_vllm(spec, rtx, VllmOptions(max_model_len=8192), suggest=False).notes if "compile" in n)
     assert "#54122" in note and "warm" in note  # the upstream issue, and which start the plan is
+
+
+def test_the_llm_class_takes_its_own_batch_defaults():
+    # vllm/engine/arg_utils.py get_batch_defaults: UsageContext.LLM_CLASS 8192 tokens below 70 GiB (serve: 2048),
+    # 16384 at 70 GiB and more but on an A100 (serve: 8192); the same seqs. V117, V124 and V146 (offline LLM(...)
+    # starts on smaller cards) log "Chunked prefill is enabled with max_num_batched_tokens=8192".
+    small, big, a100 = (Hardware(get_profile(n), 1) for n in ("rtx3090", "h100-sxm", "a100-80gb"))
+    for version in ("0.11", "0.2x", "0.3x"):
+        serve, llm = VllmOptions(vllm_version=version), VllmOptions(vllm_version=version, entrypoint="llm")
+        assert scheduler_defaults(small, serve)[0] == 2048 and scheduler_defaults(small, llm) == (8192, 256)
+        assert scheduler_defaults(big, llm) == (16384, 1024)
+        assert scheduler_defaults(a100, llm) == (8192, 256)
+    # a larger profile run: less KV, all else equal
+    spec = _spec("Qwen/Qwen2.5-7B-Instruct")
+    serve = plan_vllm(spec, small, VllmOptions(max_model_len=4096), suggest=False)
+    llm = plan_vllm(spec, small, VllmOptions(max_model_len=4096, entrypoint="llm"), suggest=False)
+    assert llm.max_num_batched_tokens == 8192 and llm.kv_cache_bytes < serve.kv_cache_bytes
+    with pytest.raises(UsageError):
+        plan_vllm(spec, small, VllmOptions(entrypoint="server"))
+
+
+def test_the_llm_class_launch_is_a_python_call(run_json):
+    out = run_json(
+        "fit", "Qwen/Qwen2.5-1.5B-Instruct", "--engine", "vllm", "--max-model-len", "4096", "--enforce-eager",
+        "--no-enable-prefix-caching", "--vllm-entrypoint", "llm", "--offline",
+    )  # fmt: skip
+    plan = out["plans"][0]
+    assert plan["entrypoint"] == "llm"
+    assert plan["launch"][-1] == (
+        "python -c \"from vllm import LLM; llm = LLM(model='Qwen/Qwen2.5-1.5B-Instruct', max_model_len=4096, "
+        'enforce_eager=True, enable_prefix_caching=False)"'
+    )
