@@ -183,7 +183,11 @@ def ollama_launch(
         f"FROM {tag}",
         f"PARAMETER num_ctx {context}",
         "PARAMETER num_gpu 999",
-        f"# the tag's {quant} file; `ollama create my-model -f Modelfile`",
+        (
+            f"# the tag's {quant} file; `ollama create my-model -f Modelfile`"
+            if not tag.startswith("<")
+            else f"# FROM a local {quant} .gguf (made with llama-quantize); `ollama create my-model -f Modelfile`"
+        ),
     )
 
 
