@@ -177,6 +177,9 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # round 13 (V139, vllm-project/vllm#54383/#54479): Qwen's AWQ checkpoint of Qwen3-32B: 4-bit, group 128, zero
     # points (huggingface.co/Qwen/Qwen3-32B-AWQ, config.json quantization_config) on the Qwen3-32B shapes
     "Qwen/Qwen3-32B-AWQ": ("Qwen/Qwen3-32B", INT4_AWQ, {}),
+    # round 22 (V152-V153, ddiiwoong/newblog's L40S capstone): Qwen's AWQ checkpoint of Qwen3-14B: 4-bit, group 128,
+    # zero points (huggingface.co/Qwen/Qwen3-14B-AWQ, config.json quantization_config) on the Qwen3-14B shapes
+    "Qwen/Qwen3-14B-AWQ": ("Qwen/Qwen3-14B", INT4_AWQ, {}),
     # round 12 (V136-V137, github.com/Tegdam/pickr_ai): Qwen's AWQ checkpoint, 4-bit, group 128, zero points (its
     # config.json quantization_config, quoted in the repository's bench/docs/p0b-engine-verification.md) on the
     # Qwen2.5-3B-Instruct shapes (36 layers, hidden 2048, 16/2 heads x 128, vocab 151936, tied: the same doc)
@@ -1039,6 +1042,7 @@ HELD_OUT_ROUNDS = (
     {"V": 146, "L": 62, "O": 25},
     {"V": 148, "L": 62, "O": 25},
     {"V": 151, "L": 62, "O": 25},
+    {"V": 152, "L": 64, "O": 26},
 )
 
 
