@@ -94,6 +94,10 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # "Resizing model embeddings: 128256 → 128257"); the 3.1 shapes otherwise
     "models/final_dpo (Llama 3.1 8B Instruct with DAPT, SFT and DPO LoRAs merged; embeddings resized 128256 -> "
     "128257 by the merge; LlamaForCausalLM)": ("meta-llama/Llama-3.1-8B-Instruct", None, {"vocab_size": 128257}),
+    # Round 22 (V154): the same repository's earlier merge, served on 2026-02-16; the log prints no vocabulary size
+    # (one resized row would be 16 KiB of the 14.99 GiB), so the 3.1 shapes as the catalog has them
+    "models/merged (the repository's Llama 3.1 8B Instruct fine-tune, a merge earlier than V147's models/final_dpo; "
+    "LlamaForCausalLM; its vocabulary size is not printed)": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
     "Qwen/Qwen3-0.6B": ("Qwen/Qwen3-0.6B", None, {}),
     "Qwen/Qwen3-32B": ("Qwen/Qwen3-32B", None, {}),
     "Qwen/Qwen3-30B-A3B": ("Qwen/Qwen3-30B-A3B", None, {}),
