@@ -77,8 +77,9 @@ def test_cold_starts_are_marked_and_left_out_of_their_own_block():
     n_warm = int(re.search(r"^vllm\s+kv_cache_tokens\s+(\d+)", block, re.M).group(1))
     # V125 (round 13's follow-up: the set-up log's first start to get through torch.compile) and V145 (round 18: the
     # j33bs/clawd coder lane's start that compiles its graph, +2.0% on KV tokens) are cold but within 10%, so they
-    # are left out of the warm block without being in the >10% list above.
-    assert n_all - n_warm == len({"V120", "V125", "V128", "V134", "V137", "V138", "V145"} | cold)
+    # are left out of the warm block without being in the >10% list above; so is V154 (round 22: the igabhix001
+    # session's 128,000-token start that compiles its graph, -0.3% on KV tokens).
+    assert n_all - n_warm == len({"V120", "V125", "V128", "V134", "V137", "V138", "V145", "V154"} | cold)
 
 
 def test_summary_repeats_the_full_runs_all_cases_block():
