@@ -37,6 +37,7 @@ IN_ORDER = (
     "llamabench-heldout-16.csv",
     "llamabench-heldout-17.csv",
     "llamabench-heldout-18.csv",
+    "llamabench-heldout-19.csv",
 )
 
 
