@@ -151,10 +151,15 @@ def ollama_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
     (launch.ollama_library_tag), that tag's blob (Ollama's own converter typed gpt-oss's: engines/ollama_library.py;
     the catalog's file size where it has one), as `fit gpt-oss:20b` sizes it; else the GGUF gguf_weights sizes."""
     if resolved.gguf is None and resolved.default_quant is None:
+        from planner.core.gguf_quant import normalise_quant
         from planner.planning.launch import ollama_library_tag
         from planner.sources import catalog
 
         name = quant or native_gguf_quant(resolved.spec) or "Q4_K_M"
+        try:
+            name = normalise_quant(name)
+        except KeyError:
+            return gguf_weights(resolved, quant)  # which says why the type is unknown
         tag = ollama_library_tag(resolved.spec.model_id, name)
         if tag is not None:
             entry = catalog.ollama_tag(tag) or {}
