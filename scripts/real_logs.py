@@ -63,6 +63,7 @@ ROUNDS = {
     21: ("20", "vLLM 0.27.1 cold and eager (L4), 0.15 FP8 70B (H100); the md gives the table before any change"),
     22: ("21", "llama.cpp gfx906 (Radeon VII), Ollama 0.5.4 + runner (RTX 4090), vLLM 0.20.0 eager AWQ (T4); see md"),
     23: ("22", "vLLM 0.28.0 Qwen3-14B-AWQ default + tuned (L40S), 0.15.1 cold 128K (RTX 6000 Ada); see md"),
+    24: ("23", "vLLM 0.16 and 0.19 nightlies, MiniMax-M2 and M2.5 FP8 at TP 4 (4x H100 80GB), 128K; see md"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

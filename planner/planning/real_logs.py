@@ -98,6 +98,10 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # (one resized row would be 16 KiB of the 14.99 GiB), so the 3.1 shapes as the catalog has them
     "models/merged (the repository's Llama 3.1 8B Instruct fine-tune, a merge earlier than V147's models/final_dpo; "
     "LlamaForCausalLM; its vocabulary size is not printed)": ("meta-llama/Llama-3.1-8B-Instruct", None, {}),
+    # Round 23 (V155): MiniMax-M2, the M2.5 shapes and FP8 block quantization (62 layers, hidden 3072, 48/8 heads of
+    # 128, 256 experts of 1536, top 8, vocab 200064, 196608 positions): MiniMax-AI/MiniMax-M2.5's vLLM deploy guide
+    # applies to M2.5, M2.1 and M2 alike ("You only need to change the model name during deployment")
+    "MiniMaxAI/MiniMax-M2": ("MiniMaxAI/MiniMax-M2.5", None, {}),
     "Qwen/Qwen3-0.6B": ("Qwen/Qwen3-0.6B", None, {}),
     "Qwen/Qwen3-32B": ("Qwen/Qwen3-32B", None, {}),
     "Qwen/Qwen3-30B-A3B": ("Qwen/Qwen3-30B-A3B", None, {}),
@@ -1047,6 +1051,7 @@ HELD_OUT_ROUNDS = (
     {"V": 148, "L": 62, "O": 25},
     {"V": 151, "L": 62, "O": 25},
     {"V": 152, "L": 64, "O": 26},
+    {"V": 155, "L": 64, "O": 26},
 )
 
 

@@ -112,6 +112,15 @@ ROUND_21_MISSES: set[str] = set()
 # served by vLLM 0.28.0 on an L40S with the defaults (V152, +4.8% on the KV figures) and tuned (V153, +2.5%), and a
 # cold 128,000-token start of a Llama 3.1 8B fine-tune by vLLM 0.15.1 on an RTX 6000 Ada (V154, -0.3%).
 ROUND_22_MISSES: set[str] = set()
+# Round 23 (tests/data/real-engine-logs.md): V155, MiniMaxAI/MiniMax-M2 (FP8 block checkpoint, 230B MoE) served by a
+# vLLM 0.16.0rc2 nightly at TP 4 on 4x H100 80GB, warm (the log loads its AOT and compiled graphs from the cache),
+# github.com/Joshi004/ModelService_MinMax-M2 logs/service.log: +16.9% on the KV figures with the weights within 0.2%
+# (53.65 planned, 53.75 logged). The log's own arithmetic leaves 3.68 GiB of 0.95 x 79.18 GiB for the profile run's
+# peak and non-torch memory; the plan leaves 0.77. Not traced; leads only: the FlashInfer all-reduce fusion workspaces
+# (fuse_allreduce_rms, lamport/SymmDeviceMemory buffers the log allocates), the FLASHINFER_CUTLASS FP8 MoE backend's
+# workspace at 8192 tokens, and the reader planning the 0.16 nightly on its "0.12" line. V156 (MiniMax-M2.5, the
+# same service on a 0.19.1rc1 nightly) holds at +6.3%.
+ROUND_23_MISSES = {"V155"}
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -128,6 +137,7 @@ KNOWN_MISSES = (
     | ROUND_20_MISSES
     | ROUND_21_MISSES
     | ROUND_22_MISSES
+    | ROUND_23_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -2726,3 +2736,98 @@ def test_round_22_cases_state_their_settings():
 def test_round_22_meets_the_targets():
     # median 2.5% on KV GiB (V152 +4.8%, V153 +2.5%, V154 -0.3%), none over 10%: no known miss
     _round_meets_the_targets(23, 3)
+
+
+# Round 23 (tests/data/real-engine-logs.md "Round 23 of held-out cases"), scored before any change to engines/ or core/:
+# two starts of one MiniMax service on 4x H100 80GB at TP 4 (github.com/Joshi004/ModelService_MinMax-M2): the service
+# log of a vLLM 0.16.0rc2 nightly serving MiniMax-M2 (stored at a1a2aea), and the capacity notes of its later 0.19.1rc1
+# nightly serving MiniMax-M2.5 that quote the start's lines with their line numbers (stored at b787cbd). Round 22's
+# open lead (file index id 58113078588) is the second. No llama.cpp or Ollama case qualified: L64 and O26 stay unused.
+MINIMAX_M2_LOG = (
+    "https://github.com/Joshi004/ModelService_MinMax-M2/blob/a1a2aeaa2a8c7a1809ef0271c5b9110a78097760/logs/service.log"
+)
+MINIMAX_M25_NOTES = (
+    "https://github.com/Joshi004/ModelService_MinMax-M2/blob/b787cbd7499c8bcb79fdcdfad87be4b1cb7f6a36/CAPACITY_MODEL.md"
+)
+
+
+def test_round_23_is_the_twenty_fourth_entry():
+    # vLLM cases only: L and O start at 64 and 26 again, one past L63 and O25
+    assert HELD_OUT_ROUNDS[23] == {"V": 155, "L": 64, "O": 26}
+    ids = ("V154", "V155", "V156", "L63", "O25")
+    assert [held_out_round(c) for c in ids] == [23, 24, 24, 22, 22]
+    assert _entry_cases(24) == ["V155", "V156"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # logs/service.log at a1a2aea: vllm serve MiniMaxAI/MiniMax-M2 (v0.16.0rc2.dev305+g23210a911) with
+        # 'max_model_len': 128000, 'tensor_parallel_size': 4, 'gpu_memory_utilization': 0.95, 'max_num_seqs': 16:
+        # "Model loading took 53.75 GiB memory and 35.968038 seconds" (the KV figures are a recorded miss, below)
+        ("V155", "weights_gib", 53.75, 0.15, MINIMAX_M2_LOG),
+        # CAPACITY_MODEL.md at b787cbd (v0.19.1rc1.dev71+gdd9342e6b, MiniMaxAI/MiniMax-M2.5, TP 4, utilization 0.95,
+        # max_model_len 128000, max_num_seqs 10, max_num_batched_tokens=8192), quoting service.log: "169: ... Model
+        # loading took 53.75 GiB memory and 37.946043 seconds", "988: ... Available KV cache memory: 18.16 GiB",
+        # "990: ... GPU KV cache size: 307,184 tokens", "991: ... Maximum concurrency for 128,000 tokens per
+        # request: 2.40x"
+        ("V156", "weights_gib", 53.75, 0.15, MINIMAX_M25_NOTES),
+        ("V156", "kv_cache_gib", 18.16, 1.2, MINIMAX_M25_NOTES),
+        ("V156", "kv_cache_tokens", 307184, 20000, MINIMAX_M25_NOTES),
+        ("V156", "max_concurrency", 2.40, 0.16, MINIMAX_M25_NOTES),
+    ],
+)
+def test_round_23_golden_rows(case, metric, logged, within, url):
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "planned", "url"),
+    [
+        # "Available KV cache memory: 17.79 GiB", "GPU KV cache size: 300,880 tokens", "Maximum concurrency for
+        # 128,000 tokens per request: 2.35x" (TP rank 0, a warm start: "Directly load the compiled graph(s) for compile
+        # range (342, 8192) from the cache")
+        ("V155", "kv_cache_gib", 17.79, 20.80, MINIMAX_M2_LOG),
+        ("V155", "kv_cache_tokens", 300880, 351728, MINIMAX_M2_LOG),
+        ("V155", "max_concurrency", 2.35, 2.75, MINIMAX_M2_LOG),
+    ],
+)
+def test_round_23_recorded_misses(case, metric, logged, planned, url):
+    # the miss as scored before any change (a plan that moves should update these rows and the md)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - planned) <= 0.01 * planned, _message(row)
+    assert abs(row.error) > 0.10, _message(row)
+
+
+def test_round_23_cases_state_their_settings():
+    # V155 states its warm compile cache (the log loads the AOT compilation and the compiled graphs from the cache);
+    # V156's notes quote torch.compile's 57.56 s but no cache line (compile_cache=unstated). Both state TP 4, the
+    # utilization (0.95), the length (128,000), max_num_seqs and the logged batch (8192); neither logs a PyTorch
+    # total (the h100-sxm profile's 79.18 GiB is used). Both are `vllm serve` starts, not the offline LLM class.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 24}
+    assert set(cases) == {"V155", "V156"}
+    v155, v156 = cases["V155"], cases["V156"]
+    assert v155.engine_version.startswith("0.16.0rc2") and v156.engine_version.startswith("0.19.1rc1")
+    assert v155.model == "MiniMaxAI/MiniMax-M2" and v156.model == "MiniMaxAI/MiniMax-M2.5"
+    assert v155.setting("compile_cache") == "warm" and v156.setting("compile_cache") is None
+    assert v155.setting("max_num_seqs") == "16" and v156.setting("max_num_seqs") == "10"
+    for case in (v155, v156):
+        assert "H100" in case.gpu and case.gpus == 4 and case.setting("tensor_parallel_size") == "4"
+        assert case.setting("gpu_memory_utilization") == "0.95" and case.setting("max_model_len") == "128000"
+        assert case.setting("max_num_batched_tokens") == "8192" and case.setting("dtype") == "bfloat16"
+        assert case.setting("torch_total_gib") is None
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_23_meets_the_targets_but_its_miss():
+    # V156 holds (+6.3% on KV GiB, +6.2% on tokens and concurrency); V155 (+16.9%) is the round's known miss, so the
+    # round's median is above the 3% target: the check is made on the held case alone
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 24]
+        assert len(rows) == 2, metric
+        held = [r for r in rows if r.case not in KNOWN_MISSES]
+        assert [r.case for r in held] == ["V156"], metric
+        assert all(abs(r.error) <= 0.07 for r in held), [_message(r) for r in held]
