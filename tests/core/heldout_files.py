@@ -194,3 +194,32 @@ def assert_spread(
         family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
         moe = [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
         assert 0 < len(moe) <= moe_share * len(rows), len(moe)
+
+
+def assert_new_origins(rows: list[dict], rows_before: list[dict], expected: set[str]) -> None:
+    """A recent held-out file's sources (the sixteenth on): no page or repository an earlier file cites, in any form of
+    its address; its origins (pull-request and issue threads each their own) exactly `expected`, none an earlier
+    file's."""
+    assert not pages_cited_before(rows, rows_before)
+    assert not repositories_cited_before(rows, rows_before)
+    origins = {origin(r["source"]) for r in rows}
+    assert origins == expected
+    cited = {origin(r["source"]) for r in rows_before if r["source"].startswith("https://github.com/")}
+    assert not origins & cited
+
+
+def profiles_of(rows: list[dict]):
+    """Rows per GPU profile, as llamabench-gpus.csv maps each GPU string."""
+    from collections import Counter
+
+    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
+    return Counter(profile[r["gpu"]] for r in rows)
+
+
+def families_of(rows: list[dict]):
+    """Rows per model family, as llamabench-models.csv maps each model string."""
+    from collections import Counter
+
+    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
+    return Counter(family[r["model"]] for r in rows)
+

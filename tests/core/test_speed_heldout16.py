@@ -39,12 +39,11 @@ from collections import Counter
 
 from tests.core.heldout_files import (
     assert_gathered,
+    assert_new_origins,
     assert_scored,
     assert_spread,
-    origin,
-    pages_cited_before,
-    read,
-    repositories_cited_before,
+    families_of,
+    profiles_of,
     scored,
 )
 
@@ -74,18 +73,13 @@ ROWS = {
 def test_the_sixteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     sixteenth, rows_before = assert_gathered(SIXTEENTH, ROWS)
     # no page an earlier file cites, in any form of its address; the five threads are sources of their own
-    assert not pages_cited_before(sixteenth, rows_before)
-    assert not repositories_cited_before(sixteenth, rows_before)
-    origins = {origin(r["source"]) for r in sixteenth}
-    assert origins == {
+    assert_new_origins(sixteenth, rows_before, {
         "ggml-org/llama.cpp/issues/20893",
         "ggml-org/llama.cpp/issues/19255",
         "ggml-org/llama.cpp/pull/18683",
         "ggml-org/llama.cpp/issues/24589",
         "ggml-org/Llama-macOS/issues/67",
-    }
-    cited = {origin(r["source"]) for r in rows_before if r["source"].startswith("https://github.com/")}
-    assert not origins & cited  # no thread an earlier file cites
+    })
 
     # assert_spread's rules with the spread this file has (the brief asked for at least 10 GPUs with none over 20%,
     # 4 backends, 5 sources and at most 25% MoE; the round's floor 2 GPUs, 1 backend, 2 sources; see the module
@@ -99,8 +93,7 @@ def test_the_sixteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
         profile_share=0.25,
         origins=5,
     )
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    assert Counter(profile[r["gpu"]] for r in sixteenth) == {
+    assert profiles_of(sixteenth) == {
         "arc-a770": 4,
         "rx7900xtx": 4,
         "rtx3090": 2,
@@ -108,8 +101,7 @@ def test_the_sixteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
         "apple-m4-pro": 4,
     }
     assert Counter(r["test"][:2] for r in sixteenth) == {"pp": 8, "tg": 8}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    assert Counter(family[r["model"]] for r in sixteenth) == {
+    assert families_of(sixteenth) == {
         "qwen3-30b-a3b": 4,
         "glm47-flash": 4,
         "qwen3next-80b-a3b": 2,

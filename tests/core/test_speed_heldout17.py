@@ -42,12 +42,11 @@ from collections import Counter
 
 from tests.core.heldout_files import (
     assert_gathered,
+    assert_new_origins,
     assert_scored,
     assert_spread,
-    origin,
-    pages_cited_before,
-    read,
-    repositories_cited_before,
+    families_of,
+    profiles_of,
     scored,
 )
 
@@ -68,12 +67,7 @@ ROWS = {
 def test_the_seventeenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     seventeenth, rows_before = assert_gathered(SEVENTEENTH, ROWS)
     # no page an earlier file cites, in any form of its address; no repository an earlier file cites
-    assert not pages_cited_before(seventeenth, rows_before)
-    assert not repositories_cited_before(seventeenth, rows_before)
-    origins = {origin(r["source"]) for r in seventeenth}
-    assert origins == {"gavinbrow/p100-llm-benchmarks", "ggml-org/llama.cpp/issues/22375"}
-    cited = {origin(r["source"]) for r in rows_before if r["source"].startswith("https://github.com/")}
-    assert not origins & cited  # no repository or thread an earlier file cites
+    assert_new_origins(seventeenth, rows_before, {"gavinbrow/p100-llm-benchmarks", "ggml-org/llama.cpp/issues/22375"})
 
     # assert_spread's rules with the spread this file has (the brief asked for 20-60 rows on several GPUs, backends
     # and sources; its floor 2 GPUs and 2 sources; see the module docstring): single pp or tg tests, each kind at
@@ -87,11 +81,9 @@ def test_the_seventeenth_held_out_file_is_new_sourced_mapped_recent_and_spread()
         profile_share=0.77,
         origins=2,
     )
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    assert Counter(profile[r["gpu"]] for r in seventeenth) == {"p100": 26, "strix-halo": 8}
+    assert profiles_of(seventeenth) == {"p100": 26, "strix-halo": 8}
     assert Counter(r["test"][:2] for r in seventeenth) == {"pp": 17, "tg": 17}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    assert Counter(family[r["model"]] for r in seventeenth) == {
+    assert families_of(seventeenth) == {
         "llama3-8b": 2,  # dense
         "qwen35-9b": 4,  # dense
         "phi4-14b": 2,  # dense

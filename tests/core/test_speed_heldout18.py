@@ -44,12 +44,12 @@ from collections import Counter
 
 from tests.core.heldout_files import (
     assert_gathered,
+    assert_new_origins,
     assert_scored,
     assert_spread,
-    origin,
-    pages_cited_before,
+    families_of,
+    profiles_of,
     read,
-    repositories_cited_before,
     scored,
 )
 
@@ -71,12 +71,7 @@ ROWS = {
 def test_the_eighteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     eighteenth, rows_before = assert_gathered(EIGHTEENTH, ROWS)
     # no page an earlier file cites, in any form of its address; no repository an earlier file cites
-    assert not pages_cited_before(eighteenth, rows_before)
-    assert not repositories_cited_before(eighteenth, rows_before)
-    origins = {origin(r["source"]) for r in eighteenth}
-    assert origins == {"ggml-org/llama.cpp/issues/26663", "ggml-org/llama.cpp/pull/28725"}
-    cited = {origin(r["source"]) for r in rows_before if r["source"].startswith("https://github.com/")}
-    assert not origins & cited  # no repository or thread an earlier file cites
+    assert_new_origins(eighteenth, rows_before, {"ggml-org/llama.cpp/issues/26663", "ggml-org/llama.cpp/pull/28725"})
 
     # assert_spread's rules with the spread this file has (the brief asked for 20-60 rows on several GPUs, backends
     # and sources; its floor 2 GPUs and 2 sources; see the module docstring): single pp or tg tests, each kind at
@@ -89,18 +84,17 @@ def test_the_eighteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
         profile_share=0.91,
         origins=2,
     )
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    assert Counter(profile[r["gpu"]] for r in eighteenth) == {"rx9070xt": 20, "arc-a770": 2}
+    assert profiles_of(eighteenth) == {"rx9070xt": 20, "arc-a770": 2}
     assert Counter(r["test"][:2] for r in eighteenth) == {"pp": 13, "tg": 9}
     assert {r["test"] for r in eighteenth} == {"pp128", "pp512", "tg128"}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    assert Counter(family[r["model"]] for r in eighteenth) == {
+    assert families_of(eighteenth) == {
         "qwen3-0.6b": 4,
         "qwen3-1.7b": 4,
         "qwen3-4b": 6,
         "qwen3-8b": 6,
         "qwen2-7b": 2,
     }
+    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
     shapes = {s["family"]: s for s in read("model-shapes.csv")}
     assert not [r for r in eighteenth if int(shapes[family[r["model"]]]["experts"] or 0) > 1]  # every row dense
 

@@ -41,12 +41,12 @@ from collections import Counter
 
 from tests.core.heldout_files import (
     assert_gathered,
+    assert_new_origins,
     assert_scored,
     assert_spread,
-    origin,
-    pages_cited_before,
+    families_of,
+    profiles_of,
     read,
-    repositories_cited_before,
     scored,
 )
 
@@ -68,12 +68,9 @@ ROWS = {
 def test_the_nineteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     nineteenth, rows_before = assert_gathered(NINETEENTH, ROWS)
     # no page an earlier file cites, in any form of its address; no repository an earlier file cites
-    assert not pages_cited_before(nineteenth, rows_before)
-    assert not repositories_cited_before(nineteenth, rows_before)
-    origins = {origin(r["source"]) for r in nineteenth}
-    assert origins == {"michal-konik-human/radeon-r9700-rocm-notes", "alisonbutcher/b580-toolboxes"}
-    cited = {origin(r["source"]) for r in rows_before if r["source"].startswith("https://github.com/")}
-    assert not origins & cited  # no repository or thread an earlier file cites
+    assert_new_origins(
+        nineteenth, rows_before, {"michal-konik-human/radeon-r9700-rocm-notes", "alisonbutcher/b580-toolboxes"}
+    )
 
     # assert_spread's rules with the spread this file has (the brief asked for 20-60 rows on several GPUs, backends
     # and sources; its floor 2 GPUs and 2 sources; see the module docstring): single pp or tg tests, each kind at
@@ -88,16 +85,15 @@ def test_the_nineteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
         origins=2,
         backend_share=0.5,
     )
-    profile = {g["gpu"]: g["profile"] for g in read("llamabench-gpus.csv")}
-    assert Counter(profile[r["gpu"]] for r in nineteenth) == {"ai-pro-r9700": 8, "arc-b580": 8}
+    assert profiles_of(nineteenth) == {"ai-pro-r9700": 8, "arc-b580": 8}
     assert Counter(r["test"][:2] for r in nineteenth) == {"pp": 8, "tg": 8}
     assert Counter(r["test"] for r in nineteenth) == {"pp512": 6, "tg128": 6, "pp4096": 2, "tg1024": 2}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    assert Counter(family[r["model"]] for r in nineteenth) == {
+    assert families_of(nineteenth) == {
         "gpt-oss-20b": 8,
         "qwen3-32b": 4,
         "qwen35moe-35b-a3b": 4,
     }
+    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
     shapes = {s["family"]: s for s in read("model-shapes.csv")}
     dense = [r for r in nineteenth if int(shapes[family[r["model"]]]["experts"] or 0) <= 1]
     assert {r["model"] for r in dense} == {"Qwen3-32B Q4_K_M"}  # the only dense model (4 rows)
