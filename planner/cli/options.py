@@ -64,7 +64,7 @@ VllmVersionOpt = Annotated[
     str | None,
     typer.Option(
         "--vllm-version",
-        help="vLLM release line to plan: v0, 0.8, 0.10, 0.11, 0.12, 0.17, 0.19, 0.2x, 0.3x/latest, or a release "
+        help="vLLM release line to plan: v0, 0.8, 0.10, 0.11, 0.12, 0.16, 0.17, 0.19, 0.2x, 0.3x/latest, or a release "
         "such as 0.11.0 (default auto: 0.11 on gfx906, the gfx906 fork's; elsewhere the latest release read, 0.33.0).",
     ),
 ]

@@ -134,11 +134,16 @@ VLLM_VERSIONS: dict[str, VllmVersion] = {
             mm_widen_encoder_outputs=True,
         ),
         # 0.12-0.20: CUDA-graph memory profiling exists from PR #30515 but is off by default.
-        VllmVersion("0.12", "V1 0.12-0.16", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        VllmVersion("0.12", "V1 0.12-0.15", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70),
+        # 0.16: the same, with the all-reduce + RMSNorm fusion on by default at -O2 (vllm#34299, merged 2026-02-11:
+        # "Enable AR+rms fusion by default"), so FlashInfer's fusion workspace at TP > 1 on Hopper with NVSwitch
+        # (fi_allreduce_workspace_bytes; V155, a 0.16.0rc2 nightly at TP 4, logs "fuse_allreduce_rms": True and the
+        # SymmDeviceMemory workspaces).
+        VllmVersion("0.16", "V1 0.16", True, V1_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70, True),
         # 0.17-0.18: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES),
         # and the fused-MoE workspace in the WorkspaceManager (the 0.17.0 sdist chunks it at 16384 tokens).
         VllmVersion(
-            "0.17", "V1 0.17-0.18", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70,
+            "0.17", "V1 0.17-0.18", True, TRITON_SAMPLER_BYTES, NT_TP1, NT_TP, False, TIERS_70, True,
             moe_workspace=True, moe_chunk_tokens=16384,
         ),
         # 0.19-0.20: the same, with the sort-free Triton top-k/top-p in the native sampler (TRITON_SAMPLER_BYTES),
@@ -207,7 +212,7 @@ def fi_allreduce_workspace_bytes(
 
 
 # Release lines by minor version (0.minor.x); a release newer than the table is planned as the latest line.
-LINE_BY_MINOR = ((8, 8, "0.8"), (9, 10, "0.10"), (11, 11, "0.11"), (12, 16, "0.12"), (17, 18, "0.17"),
+LINE_BY_MINOR = ((8, 8, "0.8"), (9, 10, "0.10"), (11, 11, "0.11"), (12, 15, "0.12"), (16, 16, "0.16"), (17, 18, "0.17"),
                  (19, 20, "0.19"), (21, 27, "0.2x"), (28, 10**6, "0.3x"))  # fmt: skip
 VERSION_ALIASES = {"latest": "0.3x", "v1": "0.11", "0.9": "0.10", "0.11.0": "0.11"}
 # Default per platform: the gfx906 fork's 0.11 line on gfx906, the latest release read (LATEST_RELEASE) elsewhere.
@@ -451,7 +456,7 @@ def scheduler_defaults(
 # The hidden size is rounded up to 256 on ROCm in every one of them (fused_moe/layer.py maybe_roundup_hidden_size
 # up to 0.17.0, the oracle from 0.19.0). The 0.3x line is not checked and follows 0.20.1.
 ROCM_MXFP4_INTER_ALIGN: dict[str, int | None] = {
-    "0.10": 128, "0.11": 256, "0.12": None, "0.17": None, "0.19": 256, "0.2x": 256, "0.3x": 256,
+    "0.10": 128, "0.11": 256, "0.12": None, "0.16": None, "0.17": None, "0.19": 256, "0.2x": 256, "0.3x": 256,
 }
 
 

@@ -114,13 +114,12 @@ ROUND_21_MISSES: set[str] = set()
 ROUND_22_MISSES: set[str] = set()
 # Round 23 (tests/data/real-engine-logs.md): V155, MiniMaxAI/MiniMax-M2 (FP8 block checkpoint, 230B MoE) served by a
 # vLLM 0.16.0rc2 nightly at TP 4 on 4x H100 80GB, warm (the log loads its AOT and compiled graphs from the cache),
-# github.com/Joshi004/ModelService_MinMax-M2 logs/service.log: +16.9% on the KV figures with the weights within 0.2%
-# (53.65 planned, 53.75 logged). The log's own arithmetic leaves 3.68 GiB of 0.95 x 79.18 GiB for the profile run's
-# peak and non-torch memory; the plan leaves 0.77. Not traced; leads only: the FlashInfer all-reduce fusion workspaces
-# (fuse_allreduce_rms, lamport/SymmDeviceMemory buffers the log allocates), the FLASHINFER_CUTLASS FP8 MoE backend's
-# workspace at 8192 tokens, and the reader planning the 0.16 nightly on its "0.12" line. V156 (MiniMax-M2.5, the
-# same service on a 0.19.1rc1 nightly) holds at +6.3%.
-ROUND_23_MISSES = {"V155"}
+# github.com/Joshi004/ModelService_MinMax-M2 logs/service.log, scored +16.9% on the KV figures with the weights within
+# 0.2%. The log enables fuse_allreduce_rms and allocates FlashInfer's SymmDeviceMemory workspaces: the all-reduce +
+# RMSNorm fusion is on by default at -O2 from vllm#34299 (merged 2026-02-11, before 0.16.0), which the reader's "0.12"
+# line (then 0.12-0.16) did not plan. On the "0.16" line, with that workspace, it is +8.5%: no longer a miss. V156
+# (MiniMax-M2.5, the same service on a 0.19.1rc1 nightly) holds at +6.3%.
+ROUND_23_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -2784,22 +2783,22 @@ def test_round_23_golden_rows(case, metric, logged, within, url):
 
 
 @pytest.mark.parametrize(
-    ("case", "metric", "logged", "planned", "url"),
+    ("case", "metric", "logged", "before", "after", "url"),
     [
         # "Available KV cache memory: 17.79 GiB", "GPU KV cache size: 300,880 tokens", "Maximum concurrency for
         # 128,000 tokens per request: 2.35x" (TP rank 0, a warm start: "Directly load the compiled graph(s) for compile
-        # range (342, 8192) from the cache")
-        ("V155", "kv_cache_gib", 17.79, 20.80, MINIMAX_M2_LOG),
-        ("V155", "kv_cache_tokens", 300880, 351728, MINIMAX_M2_LOG),
-        ("V155", "max_concurrency", 2.35, 2.75, MINIMAX_M2_LOG),
+        # range (342, 8192) from the cache"); planned before any change on the "0.12" line, then on the "0.16" line
+        ("V155", "kv_cache_gib", 17.79, 20.80, 19.30, MINIMAX_M2_LOG),
+        ("V155", "kv_cache_tokens", 300880, 351728, 326352, MINIMAX_M2_LOG),
+        ("V155", "max_concurrency", 2.35, 2.75, 2.55, MINIMAX_M2_LOG),
     ],
 )
-def test_round_23_recorded_misses(case, metric, logged, planned, url):
-    # the miss as scored before any change (a plan that moves should update these rows and the md)
+def test_round_23_v155_holds_with_the_fusion_workspace(case, metric, logged, before, after, url):
+    # scored +16.9% before any change (`before`); with the 0.16 line's FlashInfer all-reduce fusion workspace, +8.5%
     row = _logged(case, metric, logged)
     assert row.source_url == url
-    assert abs(row.predicted - planned) <= 0.01 * planned, _message(row)
-    assert abs(row.error) > 0.10, _message(row)
+    assert abs(row.predicted - after) <= 0.01 * after, _message(row)
+    assert abs(row.error) <= 0.10 and abs(before / logged - 1) > 0.10, _message(row)
 
 
 def test_round_23_cases_state_their_settings():
@@ -2822,12 +2821,10 @@ def test_round_23_cases_state_their_settings():
     assert not LLM_CLASS_CASES & set(cases)
 
 
-def test_round_23_meets_the_targets_but_its_miss():
-    # V156 holds (+6.3% on KV GiB, +6.2% on tokens and concurrency); V155 (+16.9%) is the round's known miss, so the
-    # round's median is above the 3% target: the check is made on the held case alone
+def test_round_23_holds_within_10_percent():
+    # V156 holds (+6.3% on KV GiB, +6.2% on tokens and concurrency) and V155 (+8.5% on the 0.16 line, above): none over
+    # 10%, though the two cases' median is above the 3% target
     for metric in V1_KV_METRICS:
         rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 24]
-        assert len(rows) == 2, metric
-        held = [r for r in rows if r.case not in KNOWN_MISSES]
-        assert [r.case for r in held] == ["V156"], metric
-        assert all(abs(r.error) <= 0.07 for r in held), [_message(r) for r in held]
+        assert sorted(r.case for r in rows) == ["V155", "V156"], metric
+        assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]

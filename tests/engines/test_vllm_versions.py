@@ -39,7 +39,8 @@ def test_default_line_per_platform():
         ("0.8.5", "0.8"),
         ("0.9.2", "0.10"),
         ("v0.11.0", "0.11"),
-        ("0.16", "0.12"),
+        ("0.15", "0.12"),
+        ("0.16", "0.16"),
         ("0.17.0", "0.17"),
         ("0.18", "0.17"),
         ("0.19.0", "0.19"),
@@ -321,3 +322,17 @@ def test_the_llm_class_launch_is_a_python_call(run_json):
         "python -c \"from vllm import LLM; llm = LLM(model='Qwen/Qwen2.5-1.5B-Instruct', max_model_len=4096, "
         'enforce_eager=True, enable_prefix_caching=False)"'
     )
+
+
+def test_the_allreduce_fusion_workspace_is_planned_from_0_16():
+    # vllm#34299 ("Enable AR+rms fusion by default", merged 2026-02-11) turns the all-reduce + RMSNorm fusion on at -O2
+    # before 0.16.0; V155 (a 0.16.0rc2 nightly at TP 4 on H100) logs it. So the FlashInfer workspace (3 x 512 MiB of
+    # multicast-granular memory per rank on an H100 SXM node) is planned on the 0.16, 0.17 and 0.19 lines, not on 0.12.
+    from planner.engines.vllm import VLLM_VERSIONS, fi_allreduce_workspace_bytes, version_key
+
+    spec = _spec("Qwen/Qwen2.5-72B-Instruct")
+    hw = Hardware(get_profile("h100-sxm"), 4)
+    got = {v: fi_allreduce_workspace_bytes(VLLM_VERSIONS[v], hw, spec, 2, 8192, 4, 1, False) for v in VLLM_VERSIONS}
+    assert got["0.12"] == 0 and got["0.11"] == 0
+    assert got["0.16"] == got["0.17"] == got["0.19"] >= 3 * 512 * 1024**2
+    assert version_key("0.16.0rc2.dev305+g23210a911") == "0.16" and version_key("0.15.1") == "0.12"
