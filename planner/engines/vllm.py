@@ -252,6 +252,10 @@ def resolve_version(name: str | None, hw: Hardware) -> VllmVersion:
     return VLLM_VERSIONS[version_key(name)]
 
 
+# vLLM's --dtype names for the planner's dtypes
+VLLM_DTYPE_NAMES = {"fp16": "float16", "bf16": "bfloat16", "fp32": "float32"}
+
+
 @dataclass(frozen=True)
 class VllmOptions:
     dtype: str = "auto"
@@ -292,7 +296,7 @@ class VllmOptions:
         if self.dtype != "auto":
             out += [
                 "--dtype",
-                {"fp16": "float16", "bf16": "bfloat16", "fp32": "float32"}.get(self.dtype, self.dtype),
+                VLLM_DTYPE_NAMES.get(self.dtype, self.dtype),
             ]
         if self.quantization:
             out += ["--quantization", self.quantization]

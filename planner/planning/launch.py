@@ -107,21 +107,18 @@ def gguf_source(model_id: str, quant: str) -> tuple[str, str]:
     )
 
 
-# vLLM's --dtype names for the planner's 16-bit dtypes
-DTYPE_FLAG = {"fp16": "float16", "bf16": "bfloat16"}
-
-
 def vllm_dtype_flag(spec: ModelSpec, hw: Hardware, quantization: str | None) -> str:
-    """The --dtype a launch command passes: what `--dtype auto` runs on this card (vllm.resolve_dtype), named.
-    float16 where the card has no bf16 hardware (upstream vLLM refuses a bf16 checkpoint there; the gfx906 forks cast
-    it to fp16) or where the kernels run fp16 (a GPTQ or AWQ checkpoint); bfloat16 for a bf16 checkpoint on bf16
-    hardware, where float16 would change the numbers the model was trained in (and can overflow)."""
-    from planner.engines.vllm import resolve_dtype
+    """The --dtype a launch command passes: what `--dtype auto` runs on this card for this checkpoint
+    (vllm.resolve_dtype), named. float16 where the card has no bf16 hardware (upstream vLLM refuses a bf16 checkpoint
+    there; the gfx906 forks cast it to fp16) or where the kernels run fp16 (a GPTQ or AWQ checkpoint); bfloat16 for a
+    bf16 checkpoint on bf16 hardware, where float16 would change the numbers the model was trained in (and can
+    overflow)."""
+    from planner.core.precision import quant_from_flag
+    from planner.engines.vllm import VLLM_DTYPE_NAMES, resolve_dtype
 
-    if quantization in ("gptq", "awq", "int8"):
-        return "float16"
-    dtype, _ = resolve_dtype(spec, hw, "auto", spec.quant)
-    return DTYPE_FLAG.get(dtype, "auto")
+    quant = spec.quant or (quant_from_flag(quantization) if quantization else None)
+    dtype, _ = resolve_dtype(spec, hw, "auto", quant)
+    return VLLM_DTYPE_NAMES.get(dtype, "auto")
 
 
 def launch_command(model_id: str, d: Deployment, context: int, hw: Hardware, spec: ModelSpec) -> tuple[str, ...]:

@@ -2593,7 +2593,7 @@ def test_round_21_is_the_twenty_second_entry():
         # samiulabir201/swiss-legal-citation-retrieval kaggle_notebook_3500ee7363_base.ipynb: LLM(Qwen/Qwen3-8B-AWQ,
         # quantization="awq", gpu_memory_utilization=0.62, max_model_len=3072, max_num_seqs=32, enforce_eager=True)
         # (vLLM 0.20.0) on a Tesla T4 of 14.56 GiB: "Model loading took 5.69 GiB memory and 6.611704 seconds" (the KV
-        # figures are a recorded miss, below)
+        # figures: a miss that moved, below)
         ("V151", "weights_gib", 5.69, 0.01, SWISS_KAGGLE),
     ],
 )
@@ -2601,6 +2601,15 @@ def test_round_21_golden_rows(case, metric, logged, within, url):
     row = _logged(case, metric, logged)
     assert row.source_url == url
     assert abs(row.predicted - logged) <= within, _message(row)
+
+
+def _assert_moved_within_10_percent(case: str, metric: str, logged: float, before: float, after: float, url: str):
+    """A recorded miss a later change fixed: planned `before` (more than 10% off) when scored, `after` (to 1%) now,
+    within 10% of the logged figure."""
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - after) <= 0.01 * after, _message(row)
+    assert abs(row.error) <= 0.10 and abs(before / logged - 1) > 0.10, _message(row)
 
 
 @pytest.mark.parametrize(
@@ -2616,10 +2625,8 @@ def test_round_21_golden_rows(case, metric, logged, within, url):
 )
 def test_round_21_v151_holds_with_the_llm_class_defaults(case, metric, logged, before, after, url):
     # scored +28% before any change (`before`, the server's defaults); the LLM class's budget brings it to +6.3%
-    row = _logged(case, metric, logged)
-    assert row.source_url == url and "V151" in LLM_CLASS_CASES
-    assert abs(row.predicted - after) <= 0.01 * after, _message(row)
-    assert abs(row.error) <= 0.10 and abs(before / logged - 1) > 0.10, _message(row)
+    assert "V151" in LLM_CLASS_CASES
+    _assert_moved_within_10_percent(case, metric, logged, before, after, url)
 
 
 def test_round_21_cases_state_their_settings():
@@ -2705,6 +2712,8 @@ def test_round_22_is_the_twenty_third_entry():
     ],
 )
 def test_round_22_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure when the round was scored (the md's table), rounded up; a
+    # plan that drifts further off fails
     row = _logged(case, metric, logged)
     assert row.source_url == url
     assert abs(row.predicted - logged) <= within, _message(row)
@@ -2763,7 +2772,7 @@ def test_round_23_is_the_twenty_fourth_entry():
     [
         # logs/service.log at a1a2aea: vllm serve MiniMaxAI/MiniMax-M2 (v0.16.0rc2.dev305+g23210a911) with
         # 'max_model_len': 128000, 'tensor_parallel_size': 4, 'gpu_memory_utilization': 0.95, 'max_num_seqs': 16:
-        # "Model loading took 53.75 GiB memory and 35.968038 seconds" (the KV figures are a recorded miss, below)
+        # "Model loading took 53.75 GiB memory and 35.968038 seconds" (the KV figures: a miss that moved, below)
         ("V155", "weights_gib", 53.75, 0.15, MINIMAX_M2_LOG),
         # CAPACITY_MODEL.md at b787cbd (v0.19.1rc1.dev71+gdd9342e6b, MiniMaxAI/MiniMax-M2.5, TP 4, utilization 0.95,
         # max_model_len 128000, max_num_seqs 10, max_num_batched_tokens=8192), quoting service.log: "169: ... Model
@@ -2777,6 +2786,8 @@ def test_round_23_is_the_twenty_fourth_entry():
     ],
 )
 def test_round_23_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure when the round was scored (V156: 1.14 GiB, 19,168 tokens,
+    # 0.15x in the md's table), rounded up
     row = _logged(case, metric, logged)
     assert row.source_url == url
     assert abs(row.predicted - logged) <= within, _message(row)
@@ -2795,10 +2806,7 @@ def test_round_23_golden_rows(case, metric, logged, within, url):
 )
 def test_round_23_v155_holds_with_the_fusion_workspace(case, metric, logged, before, after, url):
     # scored +16.9% before any change (`before`); with the 0.16 line's FlashInfer all-reduce fusion workspace, +8.5%
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - after) <= 0.01 * after, _message(row)
-    assert abs(row.error) <= 0.10 and abs(before / logged - 1) > 0.10, _message(row)
+    _assert_moved_within_10_percent(case, metric, logged, before, after, url)
 
 
 def test_round_23_cases_state_their_settings():
