@@ -38,6 +38,7 @@ IN_ORDER = (
     "llamabench-heldout-17.csv",
     "llamabench-heldout-18.csv",
     "llamabench-heldout-19.csv",
+    "llamabench-heldout-20.csv",
 )
 
 
