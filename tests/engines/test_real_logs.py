@@ -2863,7 +2863,9 @@ LLMD_PLAYBOOK_GUIDE = (
     "https://github.com/opendatahub-io/llm-d-playbooks/blob/4922a9ce2b1d627b4d006c8734613f6090f0987c/"
     "08-benchmarking/intelligent-inference-scheduler/README.md"
 )
-PHI4_OLLAMA_NOTE = "https://github.com/jazzwang/snippet/blob/c751a4828abd4b24e8e2d6d5bff5fc7f8752c497/md/genai/llm/phi.md"
+PHI4_OLLAMA_NOTE = (
+    "https://github.com/jazzwang/snippet/blob/c751a4828abd4b24e8e2d6d5bff5fc7f8752c497/md/genai/llm/phi.md"
+)
 
 
 def test_round_24_is_the_twenty_fifth_entry():
