@@ -64,6 +64,7 @@ ROUNDS = {
     22: ("21", "llama.cpp gfx906 (Radeon VII), Ollama 0.5.4 + runner (RTX 4090), vLLM 0.20.0 eager AWQ (T4); see md"),
     23: ("22", "vLLM 0.28.0 Qwen3-14B-AWQ default + tuned (L40S), 0.15.1 cold 128K (RTX 6000 Ada); see md"),
     24: ("23", "vLLM 0.16 and 0.19 nightlies, MiniMax-M2 and M2.5 FP8 at TP 4 (4x H100 80GB), 128K; see md"),
+    25: ("24", "vLLM Qwen3-0.6B at 16K (L40S, release unstated); Ollama phi-4 Q4_K_M (RTX 4060 Laptop); see md"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

@@ -23,6 +23,7 @@ from planner.planning.real_logs import (
     held_out_round,
     sampler_leave_one_out,
     summarise,
+    vllm_line,
 )
 from planner.sources.models import resolve_model
 from planner.sources.profiles import all_profiles, get_profile
@@ -120,6 +121,12 @@ ROUND_22_MISSES: set[str] = set()
 # line (then 0.12-0.16) did not plan. On the "0.16" line, with that workspace, it is +8.5%: no longer a miss. V156
 # (MiniMax-M2.5, the same service on a 0.19.1rc1 nightly) holds at +6.3%.
 ROUND_23_MISSES: set[str] = set()
+# Round 24 (tests/data/real-engine-logs.md): V157, Qwen/Qwen3-0.6B at --max-model-len=16000 on one L40S per replica
+# (github.com/opendatahub-io/llm-d-playbooks, the intelligent-inference-scheduler benchmark guide; the vLLM release is
+# unstated, planned on the reader's default line), holds at -0.2% on the KV figures as scored before any change. Its
+# Ollama case, O26 (phi-4 Q4_K_M, a phi3-architecture GGUF, partly offloaded to an RTX 4060 Laptop GPU), misses on the
+# two graph figures only (ROUND_24_OLLAMA_GRAPH_MISSES, below).
+ROUND_24_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -137,6 +144,7 @@ KNOWN_MISSES = (
     | ROUND_21_MISSES
     | ROUND_22_MISSES
     | ROUND_23_MISSES
+    | ROUND_24_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -408,6 +416,13 @@ def test_llamacpp_logits_only_on_the_output_device():
 # the Q4_0 its own weights.total implies (tests/data/real-engine-logs.md) and holds to 3%.
 OLD_OLLAMA = {"O12"}
 OLLAMA_ESTIMATOR = ("required_full_gib", "required_kv_mib", "graph_full_mib", "graph_partial_mib")
+# Round 24, held out: O26 (phi-4, general.architecture phi3) logs memory.graph.full = memory.graph.partial = 266.7 MiB.
+# fs/ggml/ggml.go GraphSize has no case for phi3 (its cases: llama/llama4, mllama, gemma*, command-r, qwen2, phi2,
+# stablelm, deepseek2, chatglm, gptoss), so both stay 0 and llm/memory.go falls back to partial = heads / KV heads x
+# kvTotal / 6 (4 x 400 MiB / 6 = 266.67) and full = partial. engines/ollama.py graph_size gives every architecture it
+# does not name the llama formula (206.00 and 617.95 MiB, -22.8% and +131.7% as scored): recorded, not fixed in this
+# round (test_round_24_recorded_ollama_graph_misses). Its required.full (+0.6%) and required.kv (0.0%) stay in the test.
+ROUND_24_OLLAMA_GRAPH_MISSES = {("O26", "graph_full_mib"), ("O26", "graph_partial_mib")}
 # Round 16, held out: O24 (Ollama 0.7.0 on an Apple M2 Pro) logs memory.graph.partial 560.0 MiB, its graph.full;
 # llm/memory.go sets the partial graph to the full one on Metal ("on metal there's no partial offload overhead"), which
 # the plan did not when scored (681.0 MiB, +21.6%) and does since (engines/ollama.py), so it joins the test below.
@@ -418,7 +433,7 @@ OLLAMA_ESTIMATOR = ("required_full_gib", "required_kv_mib", "graph_full_mib", "g
     [
         r
         for r in _rows("ollama", OLLAMA_ESTIMATOR)
-        if r.case not in OLD_OLLAMA
+        if r.case not in OLD_OLLAMA and (r.case, r.metric) not in ROUND_24_OLLAMA_GRAPH_MISSES
     ],
     ids=_id,
 )
@@ -2836,3 +2851,108 @@ def test_round_23_holds_within_10_percent():
         rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 24]
         assert sorted(r.case for r in rows) == ["V155", "V156"], metric
         assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]
+
+
+# Round 24 (tests/data/real-engine-logs.md "Round 24 of held-out cases"), scored before any change to engines/ or core/:
+# the benchmark guide of opendatahub-io/llm-d-playbooks (08-benchmarking/intelligent-inference-scheduler/README.md, in
+# its first commit 4922a9c of 2026-03-03), which quotes three start-up lines of a Qwen3-0.6B replica on an L40S; and
+# O26, an Ollama start of microsoft/phi-4-gguf's phi-4-q4.gguf on an RTX 4060 Laptop GPU in a note of
+# jazzwang/snippet (md/genai/llm/phi.md, in its first commit c751a48 of 2025-01-10). No llama.cpp case qualified: L64
+# stays unused.
+LLMD_PLAYBOOK_GUIDE = (
+    "https://github.com/opendatahub-io/llm-d-playbooks/blob/4922a9ce2b1d627b4d006c8734613f6090f0987c/"
+    "08-benchmarking/intelligent-inference-scheduler/README.md"
+)
+PHI4_OLLAMA_NOTE = (
+    "https://github.com/jazzwang/snippet/blob/c751a4828abd4b24e8e2d6d5bff5fc7f8752c497/md/genai/llm/phi.md"
+)
+
+
+def test_round_24_is_the_twenty_fifth_entry():
+    # a vLLM and an Ollama case: L and O start at 64 and 26 again, one past L63 and O25
+    assert HELD_OUT_ROUNDS[24] == {"V": 157, "L": 64, "O": 26}
+    ids = ("V156", "V157", "L63", "O25", "O26")
+    assert [held_out_round(c) for c in ids] == [24, 25, 22, 22, 25]
+    assert _entry_cases(25) == ["O26", "V157"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # the guide's "Example: Qwen3-0.6B on 4 x NVIDIA L40S GPUs" (ServingRuntime: python -m
+        # vllm.entrypoints.openai.api_server --model=/mnt/models --max-model-len=16000, hf://Qwen/Qwen3-0.6B):
+        # "(EngineCore_DP0 pid=40) INFO 03-03 16:30:21 [gpu_worker.py:359] Available KV cache memory: 37.42 GiB",
+        # "[kv_cache_utils.py:1229] GPU KV cache size: 350,304 tokens", "[kv_cache_utils.py:1234] Maximum concurrency
+        # for 16,000 tokens per request: 21.89x"
+        ("V157", "kv_cache_gib", 37.42, 0.1, LLMD_PLAYBOOK_GUIDE),
+        ("V157", "kv_cache_tokens", 350304, 700, LLMD_PLAYBOOK_GUIDE),
+        ("V157", "max_concurrency", 21.89, 0.05, LLMD_PLAYBOOK_GUIDE),
+        # jazzwang/snippet md/genai/llm/phi.md at c751a48: `ollama run phi-4` (the imported phi-4-q4.gguf; runner
+        # --ctx-size 2048 --batch-size 512 --n-gpu-layers 29 --parallel 1): memory.go:356 msg="offload to cuda"
+        # layers.model=41 layers.offload=29 memory.available="[6.9 GiB]" memory.required.full="9.6 GiB"
+        # memory.required.kv="400.0 MiB" memory.weights.total="8.2 GiB" (printed to 0.1 GiB: 0.05 of rounding)
+        ("O26", "required_full_gib", 9.6, 0.07, PHI4_OLLAMA_NOTE),
+        ("O26", "required_kv_mib", 400.0, 0.01, PHI4_OLLAMA_NOTE),
+        ("O26", "weights_total_gib", 8.2, 0.2, PHI4_OLLAMA_NOTE),
+    ],
+)
+def test_round_24_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure when the round was scored (0.07 GiB, 656 tokens, 0.04x;
+    # O26: 0.06 GiB, 0 MiB, 0.19 GiB in the md's table), rounded up
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "planned", "url"),
+    [
+        # the same line: memory.graph.full="266.7 MiB" memory.graph.partial="266.7 MiB"
+        ("O26", "graph_full_mib", 266.7, 206.00, PHI4_OLLAMA_NOTE),
+        ("O26", "graph_partial_mib", 266.7, 617.95, PHI4_OLLAMA_NOTE),
+    ],
+)
+def test_round_24_recorded_ollama_graph_misses(case, metric, logged, planned, url):
+    # the misses as scored before any change (a plan that moves should update these rows and the md)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert (case, metric) in ROUND_24_OLLAMA_GRAPH_MISSES
+    assert abs(row.predicted - planned) <= 0.01 * planned, _message(row)
+    assert abs(row.error) > 0.10, _message(row)
+
+
+def test_round_24_o26_graph_is_ollamas_fallback():
+    # llm/memory.go, when GraphSize leaves the graph at 0 (no case for the architecture): partial = HeadCountMax /
+    # HeadCountKVMin x kvTotal / 6, full = partial. phi-4: 40 heads / 10 KV heads (the log's n_head, n_head_kv) and the
+    # logged kvTotal (memory.required.kv 400.0 MiB: 40 layers x 2048 x 1280 x 2 x 2 B) give the logged 266.7 MiB
+    kv = _logged("O26", "required_kv_mib", 400.0)
+    assert kv.predicted == 400.0 == 40 * 2048 * 1280 * 2 * 2 / 2**20
+    assert round(40 // 10 * 400.0 / 6, 1) == 266.7
+
+
+def test_round_24_case_states_its_settings():
+    # V157 states the model, the card (L40S, one per replica) and --max-model-len=16000; it passes no utilization,
+    # batch, dtype or KV-cache flag (the defaults), states no release (the image is pinned by digest), no compile-cache
+    # state and no PyTorch total (the l40s profile's is used). A `vllm.entrypoints.openai.api_server` start, not the
+    # offline LLM class.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 25}
+    assert set(cases) == {"V157", "O26"}
+    v157 = cases["V157"]
+    assert v157.engine_version.startswith("unstated") and vllm_line(v157) == "0.11"
+    assert v157.model == "Qwen/Qwen3-0.6B" and "L40S" in v157.gpu and v157.gpus == 1
+    assert v157.setting("max_model_len") == "16000" and v157.setting("tensor_parallel_size") == "1"
+    for key in ("compile_cache", "gpu_memory_utilization", "max_num_seqs", "max_num_batched_tokens", "dtype"):
+        assert v157.setting(key) is None, key
+    assert v157.setting("torch_total_gib") is None and "weights_gib" not in v157.metrics
+    assert not LLM_CLASS_CASES & set(cases)
+    # O26 states the runner's flags (--ctx-size 2048, --parallel 1, --n-gpu-layers 29) and the card; neither the
+    # Ollama release (planned as the reader's unstated default, 0.5.7 of January 2025) nor the flash-attention setting
+    o26 = cases["O26"]
+    assert o26.engine_version.startswith("unstated") and "RTX 4060 Laptop GPU" in o26.gpu
+    assert "--ctx-size 2048" in o26.settings_text and o26.setting("num_parallel") == "1"
+    assert o26.setting("num_ctx") == "2048" and o26.setting("flash_attention") is None
+
+
+def test_round_24_meets_the_targets():
+    # one vLLM case, -0.2% on KV GiB, tokens and concurrency: no known miss among the vLLM figures
+    _round_meets_the_targets(25, 1)
