@@ -20,6 +20,13 @@ ROUTER = "router"
 SMALL = "small"  # norms, biases, sinks, conv and decay parameters: kept in 16/32 bit
 
 
+# Architectures whose checkpoints ship Q, K and V as one projection and the gate and up projections as one (Phi-3 and
+# Phi-4: qkv_proj, gate_up_proj), which llama.cpp keeps fused in its GGUF (llama-model.cpp, LLM_ARCH_PHI3: attn_qkv
+# {n_embd, n_embd + 2 n_embd_gqa}, ffn_up {n_embd, 2 n_ff}). The sizes are the same; the quantizer's types are not: a
+# fused attn_qkv takes attn_v's rules (llama-quant.cpp category_is_attn_v), Q6_K on half the layers of a Q4_K_M file.
+FUSED_QKV_GATE_UP = ("phi3",)
+
+
 @dataclass(frozen=True)
 class Tensor:
     name: str  # GGUF-style name without the "blk.N." prefix
@@ -71,12 +78,15 @@ def _attention(spec: ModelSpec, i: int) -> list[Tensor]:
         ]
         return out
     q_rows = spec.q_dim * (2 if spec.attention_output_gate else 1)
-    out += [
-        Tensor("attn_q", i, q_rows, h, LINEAR_W),
-        Tensor("attn_k", i, spec.kv_dim, h, LINEAR_W),
-        Tensor("attn_v", i, spec.kv_dim, h, LINEAR_W),
-        Tensor("attn_output", i, h, spec.q_dim, LINEAR_W),
-    ]
+    if spec.model_type in FUSED_QKV_GATE_UP:
+        out.append(Tensor("attn_qkv", i, q_rows + 2 * spec.kv_dim, h, LINEAR_W))
+    else:
+        out += [
+            Tensor("attn_q", i, q_rows, h, LINEAR_W),
+            Tensor("attn_k", i, spec.kv_dim, h, LINEAR_W),
+            Tensor("attn_v", i, spec.kv_dim, h, LINEAR_W),
+        ]
+    out.append(Tensor("attn_output", i, h, spec.q_dim, LINEAR_W))
     if spec.attention_bias:
         out += [
             Tensor("attn_q.bias", i, 1, spec.q_dim, SMALL),
@@ -102,11 +112,14 @@ def _attention(spec: ModelSpec, i: int) -> list[Tensor]:
 
 def _dense_mlp(spec: ModelSpec, i: int, inter: int, suffix: str = "", role: str = LINEAR_W) -> list[Tensor]:
     h = spec.hidden_size
-    out = [
-        Tensor("ffn_gate" + suffix, i, inter, h, role),
-        Tensor("ffn_up" + suffix, i, inter, h, role),
-        Tensor("ffn_down" + suffix, i, h, inter, role),
-    ]
+    if spec.model_type in FUSED_QKV_GATE_UP and not suffix:
+        out = [Tensor("ffn_up", i, 2 * inter, h, role), Tensor("ffn_down", i, h, inter, role)]
+    else:
+        out = [
+            Tensor("ffn_gate" + suffix, i, inter, h, role),
+            Tensor("ffn_up" + suffix, i, inter, h, role),
+            Tensor("ffn_down" + suffix, i, h, inter, role),
+        ]
     if spec.mlp_bias:
         out += [
             Tensor(f"ffn_{p}{suffix}.bias", i, 1, n, SMALL)

@@ -249,10 +249,82 @@ def logged_weights_total(version: tuple[int, int, int], weights: GGUFWeights, kv
     return blocks + weights.output_layer_bytes
 
 
-def graph_size(spec: ModelSpec, arch: str, context: int, batch: int) -> tuple[int, int]:
-    """(partialOffload, fullOffload) bytes from fs/ggml/ggml.go GraphSize; context already x num_parallel."""
+# A Hugging Face model_type -> the general.architecture llama.cpp's converter writes into its GGUF
+# (convert_hf_to_gguf.py: Mistral and Mixtral checkpoints convert as "llama", Phi-3/Phi-4 as "phi3", Cohere's as
+# "command-r"); a type not listed keeps its own name without underscores.
+OLLAMA_ARCHS = {
+    "llama": "llama",
+    "mistral": "llama",
+    "mixtral": "llama",
+    "qwen2": "qwen2",
+    "qwen2_moe": "qwen2moe",
+    "gemma3_text": "gemma3",
+    "gemma3": "gemma3",
+    "gemma2": "gemma2",
+    "gemma": "gemma",
+    "gpt_oss": "gptoss",
+    "qwen3": "qwen3",
+    "qwen3_moe": "qwen3moe",
+    "qwen3_next": "qwen3next",
+    "qwen3_5": "qwen35",
+    "qwen3_5_moe": "qwen35moe",
+    "deepseek_v2": "deepseek2",
+    "deepseek_v3": "deepseek2",
+    "mistral3": "mistral3",
+    "llama4": "llama4",
+    "phi": "phi2",
+    "phi3": "phi3",
+    "cohere": "command-r",
+    "stablelm": "stablelm",
+    "chatglm": "chatglm",
+}
+# The architectures fs/ggml/ggml.go GraphSize has a case for (gptoss: gptoss_graph_size). Every other one gets 0 from
+# it, and llm/memory.go falls back to partialOffload = heads / KV heads x kvTotal / 6 and fullOffload = partialOffload.
+GRAPH_SIZE_ARCHS = (
+    "llama",
+    "llama4",
+    "mllama",
+    "gemma",
+    "gemma2",
+    "gemma3",
+    "gemma3n",
+    "command-r",
+    "qwen2",
+    "phi2",
+    "stablelm",
+    "deepseek2",
+    "chatglm",
+)
+
+
+def ollama_arch(model_type: str) -> str:
+    return OLLAMA_ARCHS.get(model_type, model_type.replace("_", ""))
+
+
+def graph_size(spec: ModelSpec, arch: str, context: int, batch: int, kv_total: int = 0) -> tuple[int, int]:
+    """(partialOffload, fullOffload) bytes from fs/ggml/ggml.go GraphSize; context already x num_parallel. An
+    architecture GraphSize has no case for takes llm/memory.go's fallback from `kv_total` (the KV bytes of every layer);
+    mllama, deepseek2 and chatglm, whose cases read tensor shapes and MLA sizes a config does not give, and llama's
+    Mixtral sub-cases are planned with the llama case."""
     e, v, h = spec.hidden_size, spec.vocab_size, spec.num_attention_heads
     hk, hkv = spec.head_dim, spec.num_kv_heads
+    if arch not in GRAPH_SIZE_ARCHS:
+        partial = h // max(hkv, 1) * kv_total // 6
+        return partial, partial
+    if arch == "command-r":
+        full = max(4 * batch * (e + v), 4 * batch * (2 + 4 * e + context * (1 + h)))
+        partial = max(
+            4 * batch * (e + v) + e * v * 105 // 128,
+            4 * batch * (1 + 2 * e + context * (1 + h)) + 4 * e * context + e * e * 9 // 16,
+        )
+        return partial, full
+    if arch == "phi2":
+        full = max(4 * batch * (e + v), 4 * batch * (1 + 4 * e + context + context * h))
+        partial = max(4 * batch * (2 * e + v) + e * v * 105 // 128, 4 * batch * (2 + 3 * e + context + context * h))
+        return partial, full
+    if arch == "stablelm":
+        full = 4 * batch * (context * (1 + h) + 3 * e + 2)
+        return max(4 * batch * (v + 2 * e), full), full
     if arch.startswith("gemma"):
         full = max(4 * batch * (e + v), 4 * batch * (2 + context + context * h + 2 * e + 2 * hk * h))
         partial = max(
@@ -349,21 +421,7 @@ def plan_ollama(
         raise UsageError("--num-parallel", opts.num_parallel, "must be 1 or more")
     if opts.num_ctx is not None and opts.num_ctx <= 0:
         raise UsageError("--num-ctx", opts.num_ctx, "must be a positive number of tokens")
-    arch = arch or {
-        "qwen2": "qwen2",
-        "gemma3_text": "gemma3",
-        "gemma3": "gemma3",
-        "gemma2": "gemma2",
-        "gemma": "gemma",
-        "gpt_oss": "gptoss",
-        "qwen3": "qwen3",
-        "qwen3_moe": "qwen3moe",
-        "qwen3_next": "qwen3next",
-        "deepseek_v2": "deepseek2",
-        "deepseek_v3": "deepseek2",
-        "mistral3": "mistral3",
-        "llama4": "llama4",
-    }.get(spec.model_type, "llama")
+    arch = arch or ollama_arch(spec.model_type)
     profile = hw.profile
     warnings: list[str] = []
     notes: list[str] = list(spec.notes)
@@ -401,7 +459,7 @@ def plan_ollama(
         if arch in GPTOSS_ARCHS:
             partial, full = gptoss_graph_size(spec, version, context, opts.num_parallel, kv_type, flash)
         else:
-            partial, full = graph_size(spec, arch, context, batch)
+            partial, full = graph_size(spec, arch, context, batch, sum(kv))
     if backend == "metal":
         partial = full  # memory.go, every version: "on metal there's no partial offload overhead"
     elif gpus > 1:

@@ -205,3 +205,19 @@ def test_an_mxfp4_only_repo_is_not_claimed_for_another_type(run_json):
     text = "\n".join(line for p in out["plans"] for line in p["launch"])
     assert "ggml-org" not in text and "gpt-oss:20b" not in text
     assert "convert with llama.cpp's convert_hf_to_gguf.py + llama-quantize" in text
+
+
+def test_phi3_keeps_its_fused_projections_and_attn_qkv_takes_attn_v_rules():
+    # llama-model.cpp LLM_ARCH_PHI3: attn_qkv {n_embd, n_embd + 2 n_embd_gqa} and ffn_up {n_embd, 2 n_ff}, as Phi-3 and
+    # Phi-4 ship qkv_proj and gate_up_proj; llama-quant.cpp category_is_attn_v counts ATTENTION_QKV with attn_v, so a
+    # Q4_K_M file gives it Q6_K on the use_more_bits layers (20 of phi-4's 40) and Q4_K on the rest
+    from planner.core.tensors import count_params
+
+    spec = _spec("microsoft/phi-4")
+    assert _types("microsoft/phi-4", "Q4_K_M", "attn_qkv") == {"Q6_K", "Q4_K"}
+    assert _types("microsoft/phi-4", "Q4_K_M", "attn_q") == set() == _types("microsoft/phi-4", "Q4_K_M", "ffn_gate")
+    assert 14.6e9 < count_params(spec).total < 14.7e9  # the split and the fused layouts count the same weights
+    # real-log case L40 (llama.cpp#12012, this file on two Radeon VII): 8354.71 MiB of model buffers on the GPUs;
+    # the plan's Q4_K_M mix is within 0.1% of it (155 MiB under when the projections were split)
+    est = estimate_gguf(spec, "Q4_K_M")
+    assert abs((est.file_bytes - est.embedding_bytes) / 2**20 / 8354.71 - 1) < 0.01

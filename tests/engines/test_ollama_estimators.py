@@ -124,3 +124,30 @@ def test_metal_has_no_partial_offload_graph():
     assert metal.full_graph_bytes == cuda.full_graph_bytes  # the same GraphSize formula
     assert cuda.partial_graph_bytes > cuda.full_graph_bytes
     assert metal.partial_graph_bytes == metal.full_graph_bytes
+
+
+def test_architectures_graphsize_has_no_case_for_take_memory_gos_fallback():
+    # llm/memory.go: when fs/ggml/ggml.go GraphSize leaves the graph at 0 (no case for the GGUF's general.architecture),
+    # partial = heads / KV heads x kvTotal / 6 and full = partial. phi-4 (phi3: 40 heads, 10 KV heads, 40 layers of
+    # 2 x 10 x 128 f16 per token) at num_ctx 2048: kvTotal 400 MiB, graph 266.67 MiB, as real-log case O26 logs
+    # (tests/data/real-engine-logs.md round 24)
+    from planner.engines.ollama import GRAPH_SIZE_ARCHS, graph_size, ollama_arch
+
+    assert [ollama_arch(t) for t in ("mistral", "mixtral", "phi3", "phi", "cohere", "qwen3_5", "olmo2")] == [
+        "llama",
+        "llama",
+        "phi3",
+        "phi2",
+        "command-r",
+        "qwen35",
+        "olmo2",
+    ]
+    spec = resolve_model("microsoft/phi-4", offline=True).spec
+    kv_total = 40 * 2048 * 2 * 10 * 128 * 2
+    partial, full = graph_size(spec, "phi3", 2048, 512, kv_total)
+    assert partial == full == 4 * kv_total // 6 and round(partial / 2**20, 2) == 266.67
+    # an architecture with a GraphSize case keeps its own formula whatever the KV total
+    assert "llama" in GRAPH_SIZE_ARCHS and graph_size(spec, "llama", 2048, 512, kv_total) != (partial, full)
+    # Qwen3.5 GGUFs (qwen35) are Ollama-engine models from 0.17.1: the measured estimate from 0.17.1 on, as Ollama picks
+    assert estimator_for((0, 17, 1), ollama_arch("qwen3_5")) == "new"
+    assert estimator_for((0, 17, 0), ollama_arch("qwen3_5")) == "old"
