@@ -39,6 +39,7 @@ IN_ORDER = (
     "llamabench-heldout-18.csv",
     "llamabench-heldout-19.csv",
     "llamabench-heldout-20.csv",
+    "llamabench-heldout-21.csv",
 )
 
 
