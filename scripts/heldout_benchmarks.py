@@ -53,6 +53,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-18.csv", "g"),
     ("llamabench-heldout-19.csv", "f"),
     ("llamabench-heldout-20.csv", "e"),
+    ("llamabench-heldout-21.csv", "d"),
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
