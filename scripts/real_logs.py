@@ -65,6 +65,7 @@ ROUNDS = {
     23: ("22", "vLLM 0.28.0 Qwen3-14B-AWQ default + tuned (L40S), 0.15.1 cold 128K (RTX 6000 Ada); see md"),
     24: ("23", "vLLM 0.16 and 0.19 nightlies, MiniMax-M2 and M2.5 FP8 at TP 4 (4x H100 80GB), 128K; see md"),
     25: ("24", "vLLM Qwen3-0.6B at 16K (L40S, release unstated); Ollama phi-4 Q4_K_M (RTX 4060 Laptop); see md"),
+    26: ("25", "vLLM 0.29.0 Qwen2.5-1.5B fp16 at 4K, max_num_seqs 32-256 (Kaggle T4); O26's runner as L64; see md"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

@@ -24,6 +24,7 @@ from planner.planning.real_logs import (
     sampler_leave_one_out,
     summarise,
     vllm_line,
+    vllm_release,
 )
 from planner.sources.models import resolve_model
 from planner.sources.profiles import all_profiles, get_profile
@@ -128,6 +129,13 @@ ROUND_23_MISSES: set[str] = set()
 # two graph figures only when scored; engines/ollama.py now takes llm/memory.go's fallback for an architecture GraphSize
 # has no case for, and both are exact (test_round_24_o26_moved_with_ollamas_graph_fallback).
 ROUND_24_MISSES: set[str] = set()
+# Round 25 (tests/data/real-engine-logs.md): V158-V162, vLLM 0.29.0 serving Qwen/Qwen2.5-1.5B-Instruct in float16 at
+# --max-model-len 4096 on a Kaggle T4 (github.com/thealonemusk/InferStack's curated artifacts), --max-num-seqs 256
+# (V158) and 32, 64, 96, 128 (V159-V162), all hold within 10% as scored before any change (+8.4% at 256, +3.0% to
+# +4.3% at 32-128: the plan's KV falls less with max_num_seqs than the logs', not traced). L64, O26's own llama.cpp
+# runner (phi-4 Q4_K_M at -ngl 29), holds: its KV buffer exact, its model buffers 10.25 MiB under (GPU) and 16.12 MiB
+# over (host) the log (ROUND_25_MODEL_MISSES).
+ROUND_25_MISSES: set[str] = set()
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -146,6 +154,7 @@ KNOWN_MISSES = (
     | ROUND_22_MISSES
     | ROUND_23_MISSES
     | ROUND_24_MISSES
+    | ROUND_25_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -326,6 +335,11 @@ ROUND_14_KV_MISSES: set[str] = set()
 # None traced.
 ROUND_16_MODEL_MISSES = {"L58", "L59", "L60"}
 ROUND_16_KV_MISSES = {"L59"}
+# Round 25, held out (tests/data/real-engine-logs.md): L64 (O26's llama.cpp runner, phi-4 Q4_K_M at -ngl 29 of 41 on
+# an RTX 4060 Laptop, --no-mmap) logs CUDA0 5731.89 MiB and CPU 275.62 + CUDA_Host 2622.81 MiB of weights; the plan
+# puts 10.25 MiB less on the GPU and 16.12 MiB more on the host (the sum 5.87 MiB over, L40's 5.86 for the same file at
+# full offload). Which layers hold the file's q5_K/q6_K tensors is not traced. Its KV buffer (290.00 MiB) is exact.
+ROUND_25_MODEL_MISSES = {"L64"}
 # Round 8, held out: L32 (SYCL build b3038, Llama-2-7B Q4_K_M) logs SYCL0 3820.94 MiB where Vulkan logs 3820.93 for
 # the same file (L31): ggml-sycl.cpp get_alloc_size pads quantized rows to MATRIX_ROW_PADDING
 # (test_round_8_sycl_row_padding).
@@ -342,7 +356,7 @@ SYCL_ROW_PADDING = {"L32"}
         )
         if r.case not in PARTIAL_OFFLOAD_MISSES
         and not (
-            r.case in QUANT_MIX_MISSES | ROUND_14_MODEL_MISSES | ROUND_16_MODEL_MISSES
+            r.case in QUANT_MIX_MISSES | ROUND_14_MODEL_MISSES | ROUND_16_MODEL_MISSES | ROUND_25_MODEL_MISSES
             and r.metric.endswith("model_buffer_mib")
         )
         and not (r.case in ROUND_14_KV_MISSES | ROUND_16_KV_MISSES and r.metric == "gpu_kv_buffer_mib")
@@ -2960,3 +2974,121 @@ def test_round_24_case_states_its_settings():
 def test_round_24_meets_the_targets():
     # one vLLM case, -0.2% on KV GiB, tokens and concurrency: no known miss among the vLLM figures
     _round_meets_the_targets(25, 1)
+
+
+# Round 25 (tests/data/real-engine-logs.md "Round 25 of held-out cases"), scored before any change to engines/ or core/:
+# github.com/thealonemusk/InferStack's curated Kaggle artifacts, vLLM 0.29.0 serving Qwen/Qwen2.5-1.5B-Instruct in
+# float16 on a Tesla T4: phase 3's run (engine-highlights.txt at 926a25d, the logged non-default args and the PyTorch
+# total) and phase 5's max_num_seqs sweep (phase05.json at 0e6d560, the five variants' commands and lines); and L64, the
+# llama.cpp runner of round 24's O26 (the same note), the next unused llama.cpp id. No Ollama case: O27 stays unused.
+INFERSTACK_PHASE03 = (
+    "https://github.com/thealonemusk/InferStack/blob/926a25d7824aa2f00d98a9c9021a85240c652b22/"
+    "artifacts/curated/phase03/kaggle-run/engine-highlights.txt"
+)
+INFERSTACK_PHASE05 = (
+    "https://github.com/thealonemusk/InferStack/blob/0e6d5604748d01e66bf0d719a387149db3fafbbe/"
+    "artifacts/curated/phase05/phase05.json"
+)
+
+
+def test_round_25_is_the_twenty_sixth_entry():
+    # vLLM and llama.cpp cases: O starts at 27 (none used), L at 64 as in the three entries before (L64 is the first
+    # llama.cpp case since L63, round 21)
+    assert HELD_OUT_ROUNDS[25] == {"V": 158, "L": 64, "O": 27}
+    ids = ("V157", "V158", "V162", "L63", "L64", "O26")
+    assert [held_out_round(c) for c in ids] == [25, 26, 26, 22, 26, 25]
+    assert _entry_cases(26) == ["L64", "V158", "V159", "V160", "V161", "V162"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # phase 3's Kaggle run, vllm serve Qwen/Qwen2.5-1.5B-Instruct --dtype float16 --max-model-len 4096
+        # --max-num-seqs 256 --max-num-batched-tokens 8192 --gpu-memory-utilization 0.9 --enable-chunked-prefill:
+        # "(EngineCore pid=281) INFO 09-20 10:59:05 [gpu_worker.py:625] Available KV cache memory: 8.62 GiB",
+        # "[kv_cache_utils.py:2032] GPU KV cache size: 322,944 tokens, Maximum concurrency for 4,096 tokens per
+        # request: 78.84x" ("Free memory on device (14.46/14.56 GiB) on startup")
+        ("V158", "kv_cache_gib", 8.62, 0.75, INFERSTACK_PHASE03),
+        ("V158", "kv_cache_tokens", 322944, 27200, INFERSTACK_PHASE03),
+        ("V158", "max_concurrency", 78.84, 6.7, INFERSTACK_PHASE03),
+        # phase05.json, the same command with --max-num-seqs 32 / 64 / 96 / 128: "Available KV cache memory: 9.43 /
+        # 9.38 / 9.31 / 9.21 GiB", "GPU KV cache size: 352,992 / 351,104 / 348,464 / 344,736 tokens, Maximum
+        # concurrency for 4,096 tokens per request: 86.18x / 85.72x / 85.07x / 84.16x"
+        ("V159", "kv_cache_gib", 9.43, 0.3, INFERSTACK_PHASE05),
+        ("V159", "kv_cache_tokens", 352992, 11000, INFERSTACK_PHASE05),
+        ("V159", "max_concurrency", 86.18, 2.7, INFERSTACK_PHASE05),
+        ("V160", "kv_cache_gib", 9.38, 0.31, INFERSTACK_PHASE05),
+        ("V160", "kv_cache_tokens", 351104, 11500, INFERSTACK_PHASE05),
+        ("V160", "max_concurrency", 85.72, 2.8, INFERSTACK_PHASE05),
+        ("V161", "kv_cache_gib", 9.31, 0.35, INFERSTACK_PHASE05),
+        ("V161", "kv_cache_tokens", 348464, 12800, INFERSTACK_PHASE05),
+        ("V161", "max_concurrency", 85.07, 3.2, INFERSTACK_PHASE05),
+        ("V162", "kv_cache_gib", 9.21, 0.41, INFERSTACK_PHASE05),
+        ("V162", "kv_cache_tokens", 344736, 15200, INFERSTACK_PHASE05),
+        ("V162", "max_concurrency", 84.16, 3.8, INFERSTACK_PHASE05),
+        # jazzwang/snippet md/genai/llm/phi.md at c751a48, O26's runner (--ctx-size 2048 --batch-size 512
+        # --n-gpu-layers 29 --no-mmap --parallel 1): "llm_load_tensors: offloaded 29/41 layers to GPU",
+        # "CPU model buffer size = 275.62 MiB", "CUDA_Host model buffer size = 2622.81 MiB", "CUDA0 model buffer size
+        # = 5731.89 MiB", "llama_kv_cache_init: CPU KV buffer size = 110.00 MiB", "CUDA0 KV buffer size = 290.00 MiB"
+        ("L64", "gpu_model_buffer_mib", 5731.89, 10.3, PHI4_OLLAMA_NOTE),
+        ("L64", "cpu_model_buffer_mib", 2898.43, 16.2, PHI4_OLLAMA_NOTE),
+        ("L64", "gpu_kv_buffer_mib", 290.0, 0.01, PHI4_OLLAMA_NOTE),
+    ],
+)
+def test_round_25_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure when the round was scored (the md's table), rounded up:
+    # V158 0.73 GiB, 27,104 tokens, 6.62x; V159-V162 0.29-0.40 GiB; L64 10.25 and 16.12 MiB, its KV exact
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+def test_round_25_kv_falls_with_max_num_seqs():
+    # The five starts differ only by --max-num-seqs (phase05.json's overrides; V158 is phase 3's run of the baseline
+    # command, whose figures phase 5's first baseline variant prints again). The logged KV falls by 0.81 GiB from 32 to
+    # 256 sequences, the plan's by 0.37 GiB: the plan's CUDA-graph estimate is below the one the logs' "equivalent to
+    # --gpu-memory-utilization" lines imply, and at 256 the log's peak activation (0.82 GiB) is above the plan's; phase
+    # 5's baseline-repeat (read after scoring, not a case: torch.compile 0.22 s) logs 9.04 GiB for V158's command, a
+    # cold-compile lead. Not traced (the md)
+    order = ("V159", "V160", "V161", "V162", "V158")
+    rows = {r.case: r for r in _rows("vllm", ("kv_cache_gib",), v1=True) if r.case in order}
+    logged = [rows[c].logged for c in order]
+    planned = [rows[c].predicted for c in order]
+    assert logged == sorted(logged, reverse=True) and planned == sorted(planned, reverse=True)
+    assert round(logged[0] - logged[-1], 2) == 0.81
+    assert planned[0] - planned[-1] < logged[0] - logged[-1]
+    assert [round(r.error, 3) for r in (rows[c] for c in order)] == sorted(round(rows[c].error, 3) for c in order)
+
+
+def test_round_25_cases_state_their_settings():
+    # V158-V162 state the model, the card (a Kaggle T4), the release (0.29.0, the runs' install step), the dtype
+    # (float16), the length (4096), the utilization (0.9), the batch (8192) and max_num_seqs; none states its compile
+    # cache. V158 logs its PyTorch total (14.56 GiB); phase05.json quotes none for V159-V162 (the t4 profile's derived
+    # 14.69 GiB is used). `vllm serve` starts, not the offline LLM class.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 26}
+    assert set(cases) == {"V158", "V159", "V160", "V161", "V162", "L64"}
+    seqs = {"V158": "256", "V159": "32", "V160": "64", "V161": "96", "V162": "128"}
+    for name, n in seqs.items():
+        case = cases[name]
+        assert case.engine_version.startswith("0.29.0") and vllm_release(case) == "0.29.0"
+        assert case.model == "Qwen/Qwen2.5-1.5B-Instruct" and "Tesla T4 (Kaggle" in case.gpu and case.gpus == 1
+        assert case.setting("max_num_seqs") == n and case.setting("max_model_len") == "4096"
+        assert case.setting("gpu_memory_utilization") == "0.9" and case.setting("max_num_batched_tokens") == "8192"
+        assert case.setting("dtype") == "float16" and case.setting("compile_cache") is None
+        assert case.setting("torch_total_gib") == ("14.56" if name == "V158" else None)
+        assert "weights_gib" not in case.metrics
+    assert not LLM_CLASS_CASES & set(cases)
+    # L64 states the runner's flags and the layers offloaded; the build is unstated (O26's release is)
+    l64 = cases["L64"]
+    assert l64.engine_version.startswith("unstated") and "RTX 4060 Laptop GPU" in l64.gpu
+    assert l64.setting("n_gpu_layers") == "29" and l64.setting("n_ctx") == "2048" and l64.setting("flash_attn") == "0"
+
+
+def test_round_25_holds_within_10_percent():
+    # none over 10% (V158 +8.4%), though the median (3.6% on KV GiB, 3.7% on tokens and concurrency) is above the 3%
+    # target
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 26]
+        assert len(rows) == 5, metric
+        assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]
+        assert statistics.median(abs(r.error) for r in rows) > 0.03, metric
