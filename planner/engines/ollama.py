@@ -262,6 +262,7 @@ OLLAMA_ARCHS = {
     "gemma3": "gemma3",
     "gemma2": "gemma2",
     "gemma": "gemma",
+    "gemma3n": "gemma3n",
     "gpt_oss": "gptoss",
     "qwen3": "qwen3",
     "qwen3_moe": "qwen3moe",
@@ -305,7 +306,7 @@ def graph_size(spec: ModelSpec, arch: str, context: int, batch: int, kv_total: i
     """(partialOffload, fullOffload) bytes from fs/ggml/ggml.go GraphSize; context already x num_parallel. An
     architecture GraphSize has no case for takes llm/memory.go's fallback from `kv_total` (the KV bytes of every layer);
     mllama, deepseek2 and chatglm, whose cases read tensor shapes and MLA sizes a config does not give, and llama's
-    Mixtral sub-cases are planned with the llama case."""
+    Mixtral sub-cases are planned with the llama case; gemma3n takes the gemma case x4, as GraphSize does."""
     e, v, h = spec.hidden_size, spec.vocab_size, spec.num_attention_heads
     hk, hkv = spec.head_dim, spec.num_kv_heads
     if arch not in GRAPH_SIZE_ARCHS:
@@ -331,6 +332,8 @@ def graph_size(spec: ModelSpec, arch: str, context: int, batch: int, kv_total: i
             4 * e * batch + e * v * 105 // 128 + 4 * v * batch,
             4 * batch * (2 * e + 1 + 2 * hk * h + context + context * h) + 4 * hk * context * 8 + e * hk * h * 9 // 16,
         )
+        if arch == "gemma3n":  # the same case, both graphs x4
+            full, partial = 4 * full, 4 * partial
     elif arch == "qwen2":
         full = max(4 * batch * (e + v), 4 * batch * (1 + 2 * e + context + context * h))
         partial = max(

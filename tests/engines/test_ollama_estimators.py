@@ -146,8 +146,10 @@ def test_architectures_graphsize_has_no_case_for_take_memory_gos_fallback():
     kv_total = 40 * 2048 * 2 * 10 * 128 * 2
     partial, full = graph_size(spec, "phi3", 2048, 512, kv_total)
     assert partial == full == 4 * kv_total // 6 and round(partial / 2**20, 2) == 266.67
-    # an architecture with a GraphSize case keeps its own formula whatever the KV total
+    # an architecture with a GraphSize case keeps its own formula whatever the KV total; gemma3n is the gemma case x4
     assert "llama" in GRAPH_SIZE_ARCHS and graph_size(spec, "llama", 2048, 512, kv_total) != (partial, full)
+    gemma = graph_size(spec, "gemma3", 2048, 512, kv_total)
+    assert graph_size(spec, "gemma3n", 2048, 512, kv_total) == (4 * gemma[0], 4 * gemma[1])
     # Qwen3.5 GGUFs (qwen35) are Ollama-engine models from 0.17.1: the measured estimate from 0.17.1 on, as Ollama picks
     assert estimator_for((0, 17, 1), ollama_arch("qwen3_5")) == "new"
     assert estimator_for((0, 17, 0), ollama_arch("qwen3_5")) == "old"
