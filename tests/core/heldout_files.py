@@ -192,9 +192,7 @@ def assert_spread(
     assert max(per_backend.values()) <= backend_share * len(rows), per_backend
     assert len({origin(r["source"]) for r in rows}) >= origins
     if moe_share is not None:
-        shapes = {s["family"]: s for s in read("model-shapes.csv")}
-        family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-        moe = [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
+        moe = moe_rows(rows)
         assert 0 < len(moe) <= moe_share * len(rows), len(moe)
 
 
@@ -225,3 +223,9 @@ def families_of(rows: list[dict]):
     family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
     return Counter(family[r["model"]] for r in rows)
 
+
+def moe_rows(rows: list[dict]) -> list[dict]:
+    """The rows of MoE models (more than one expert in the family's model-shapes.csv shape)."""
+    shapes = {s["family"]: s for s in read("model-shapes.csv")}
+    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
+    return [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]

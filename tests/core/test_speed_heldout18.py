@@ -48,8 +48,8 @@ from tests.core.heldout_files import (
     assert_scored,
     assert_spread,
     families_of,
+    moe_rows,
     profiles_of,
-    read,
     scored,
 )
 
@@ -94,9 +94,7 @@ def test_the_eighteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
         "qwen3-8b": 6,
         "qwen2-7b": 2,
     }
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    shapes = {s["family"]: s for s in read("model-shapes.csv")}
-    assert not [r for r in eighteenth if int(shapes[family[r["model"]]]["experts"] or 0) > 1]  # every row dense
+    assert not moe_rows(eighteenth)  # every row dense
 
     # every row fully offloaded as the source prints it (-ngl 99 in the command, ngl -1 = all layers in the
     # PR comment's table), on one card, with an empty context and flash attention not given (llama-bench's default)

@@ -45,8 +45,8 @@ from tests.core.heldout_files import (
     assert_scored,
     assert_spread,
     families_of,
+    moe_rows,
     profiles_of,
-    read,
     scored,
 )
 
@@ -93,9 +93,7 @@ def test_the_nineteenth_held_out_file_is_new_sourced_mapped_recent_and_spread():
         "qwen3-32b": 4,
         "qwen35moe-35b-a3b": 4,
     }
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    shapes = {s["family"]: s for s in read("model-shapes.csv")}
-    dense = [r for r in nineteenth if int(shapes[family[r["model"]]]["experts"] or 0) <= 1]
+    dense = [r for r in nineteenth if r not in moe_rows(nineteenth)]
     assert {r["model"] for r in dense} == {"Qwen3-32B Q4_K_M"}  # the only dense model (4 rows)
 
     # every row fully offloaded as the source prints it (-ngl 999), with an empty context and flash attention not

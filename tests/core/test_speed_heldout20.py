@@ -47,8 +47,8 @@ from tests.core.heldout_files import (
     assert_scored,
     assert_spread,
     families_of,
+    moe_rows,
     profiles_of,
-    read,
     scored,
 )
 
@@ -94,9 +94,7 @@ def test_the_twentieth_held_out_file_is_new_sourced_mapped_recent_and_spread():
     assert profiles_of(twentieth) == {"rx9070xt": 3, "strix-halo": 2}
     assert Counter(r["test"] for r in twentieth) == {"pp512": 3, "tg128": 2}
     assert families_of(twentieth) == {"llama32-3b": 3, "llama2-7b": 2}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    shapes = {s["family"]: s for s in read("model-shapes.csv")}
-    assert all(int(shapes[family[r["model"]]]["experts"] or 0) <= 1 for r in twentieth)  # every row dense
+    assert not moe_rows(twentieth)  # every row dense
 
     # every row fully offloaded as the source prints it (-ngl 99) on one card, with an empty context; flash attention
     # on for the Strix Halo rows (-fa 1) and not given (llama-bench's default) for the RX 9070 XT rows
