@@ -118,6 +118,18 @@ def native_gguf_quant(spec: ModelSpec) -> str | None:
     return "MXFP4" if spec.quant is not None and spec.quant.method == "mxfp4" else None
 
 
+def default_gguf_quant(spec: ModelSpec) -> str:
+    """The GGUF type planned when none is asked: the checkpoint's own (native_gguf_quant), else Q4_K_M."""
+    return native_gguf_quant(spec) or "Q4_K_M"
+
+
+def gguf_quants_to_try(spec: ModelSpec, usual: tuple[str, ...]) -> list[str]:
+    """The GGUF types a search tries: the checkpoint's own alone where its other types differ only in name (gpt-oss's
+    MXFP4), else the `usual` ones."""
+    native = native_gguf_quant(spec)
+    return [native] if native else list(usual)
+
+
 def normalise_quant(name: str) -> str:
     key = name.strip().upper().replace("-", "_")
     if key not in FILE_TYPES:
@@ -199,7 +211,7 @@ def tensor_type(
         # 1-D and tiny tensors, and the router (conversion/base.py keeps FFN_GATE_INP in F32; llama-quant.cpp
         # tensor_allows_quantization leaves it alone)
         return "F32"
-    if t.experts > 1 and spec.quant is not None and spec.quant.method == "mxfp4":
+    if t.experts > 1 and native_gguf_quant(spec) == "MXFP4":
         # A checkpoint whose experts ship in MXFP4 (gpt-oss): convert_hf_to_gguf.py repacks them as MXFP4
         # (GptOssModel), and llama-quantize refuses to requantize a quantized tensor without --allow-requantize, so
         # every published GGUF of it keeps them (bartowski's: "All quants keep the feed forward networks at mxfp4";

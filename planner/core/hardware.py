@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 PLATFORMS = ("rocm", "cuda", "cpu", "metal", "vulkan", "sycl")
+
+
+def cuda_capability(arch: str) -> int | None:
+    """A CUDA arch name's compute capability as one number ("sm86" -> 86, "sm90a" -> 90); None for any other arch."""
+    digits = arch[2:].rstrip("abcdefghijklmnopqrstuvwxyz") if arch.startswith("sm") else ""
+    return int(digits) if digits.isdigit() else None
 DTYPE_KEYS = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
 ENGINE_NAMES = ("vllm", "ollama", "llamacpp")
 

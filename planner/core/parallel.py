@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.core.hardware import cuda_capability
+
 # vLLM's custom all-reduce: its kernel at 8 ranks on H100, 0.5-4 KiB messages (sglang PR #2904 measured
 # vLLM's kernel: 9.1-10.1 us at 2/4/8 ranks); messages up to its 8 MiB buffer (custom_all_reduce.py max_size).
 CUSTOM_ALLREDUCE_LATENCY_S = 10e-6
@@ -116,7 +118,5 @@ def vllm_step_parts(
 
 def marlin_fused(platform: str, arch: str) -> bool:
     """vLLM's Marlin kernels serve GPTQ/AWQ weights: CUDA, compute capability 8.0 or later ("sm80" on)."""
-    if platform != "cuda" or not arch.startswith("sm"):
-        return False
-    digits = arch[2:].rstrip("abcdefghijklmnopqrstuvwxyz")
-    return digits.isdigit() and int(digits) >= 80
+    sm = cuda_capability(arch) if platform == "cuda" else None
+    return sm is not None and sm >= 80

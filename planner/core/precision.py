@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from planner.core.hardware import cuda_capability
 from planner.core.spec import ModelSpec, QuantConfig, ceil_div
 from planner.core.tensors import EMBEDDING, EXPERT, LINEAR_W, LM_HEAD, Tensor, tensor_inventory
 
@@ -55,7 +56,7 @@ def vllm_cannot_run(method: str | None, platform: str, arch: str, has_fp8: bool)
     """Why vLLM's kernels do not run a checkpoint quantized with `method` on this card, or None. fp8 needs fp8
     hardware, or on CUDA sm80+ Marlin's weight-only fp8 (engines/vllm.py); MXFP4 experts need CUDA sm80+ (Marlin before
     Hopper) or a ROCm arch of VLLM_MXFP4_ROCM_ARCHS. The gfx906 forks run neither."""
-    sm = int(arch[2:]) if platform == "cuda" and arch.startswith("sm") and arch[2:].isdigit() else None
+    sm = cuda_capability(arch) if platform == "cuda" else None
     if method == "fp8" and not has_fp8 and not (sm is not None and sm >= 80):
         return "vLLM runs fp8 checkpoints on fp8 hardware or, weight-only, with Marlin on CUDA sm80+; neither is here"
     if method == "mxfp4" and not ((sm is not None and sm >= 80) or arch in VLLM_MXFP4_ROCM_ARCHS):

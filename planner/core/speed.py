@@ -54,7 +54,7 @@ from planner.core.efficiency import (
     vendor_class,
 )
 from planner.core.gguf_quant import estimate_gguf, normalise_quant
-from planner.core.hardware import Hardware
+from planner.core.hardware import Hardware, cuda_capability
 from planner.core.precision import DTYPE_BYTES, canonical_dtype, quant_from_flag, vllm_cannot_run, weight_bytes
 from planner.core.spec import ModelSpec
 from planner.core.tensors import count_params
@@ -455,8 +455,9 @@ def int_dot_extra_instructions(hw: Hardware, backend: str) -> float:
     (4 multiply-adds and 8 extractions: about 12 instructions, 11 extra). Counted from the source, not
     timed; none of the fitted rows runs such a chip on such a backend."""
     arch = hw.profile.arch.lower()
-    if backend == "cuda" and arch.startswith("sm") and arch[2:].isdigit():
-        return 11.0 if int(arch[2:]) < 61 else 0.0
+    sm = cuda_capability(arch) if backend == "cuda" else None
+    if sm is not None:
+        return 11.0 if sm < 61 else 0.0
     if backend == "rocm" and arch.startswith("gfx"):
         if arch == "gfx900" or arch.startswith("gfx101"):
             return 5.0

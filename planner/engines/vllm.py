@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from planner.core.hardware import Hardware
+from planner.core.hardware import Hardware, cuda_capability
 from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, vllm_cannot_run, weight_bytes
 from planner.core.rope import Rope
 from planner.core.spec import FULL, LINEAR, SLIDING, ModelSpec, QuantConfig, ceil_div
@@ -572,7 +572,7 @@ def mxfp4_padding_bytes(
             inter = spec.moe.expert_intermediate_size // tp
             factor *= Fraction(ceil_div(inter, align) * align, inter)
         return int(quantized_bytes * (factor - 1))
-    sm = int(arch[2:]) if arch.startswith("sm") and arch[2:].isdigit() else None
+    sm = cuda_capability(arch)
     marlin = sm is not None and (sm < 90 or (sm != 100 and marlin_mxfp4_before_torch_28(release)))
     if marlin and spec.moe is not None:
         inter = spec.moe.expert_intermediate_size // tp

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from planner.core import parallel, speed
 from planner.core.efficiency import EfficiencyModel
-from planner.core.gguf_quant import native_gguf_quant
+from planner.core.gguf_quant import gguf_quants_to_try
 from planner.core.hardware import Hardware, HardwareProfile
 from planner.core.simulate import Lengths, Load, Scheduler, SimResult, Slo, StepTime, max_rate, saturation_rate
 from planner.core.simulate import simulate as run_simulation
@@ -345,8 +345,7 @@ def candidates(
                 d = speed.Deployment("vllm", dtype=dtype, quantization=q, tensor_parallel_size=top)
                 out.append(Candidate(d, pipeline_parallel_size=pp, nodes_per_replica=pp))
     splits = [s for s in (1, 2, 4, 8) if s <= per_node]
-    native = native_gguf_quant(spec)  # gpt-oss: MXFP4 (its GGUFs differ in nothing but name)
-    quants = [gguf_quant] if gguf_quant else [native] if native else ["Q4_K_M", "Q8_0", "F16"]
+    quants = [gguf_quant] if gguf_quant else gguf_quants_to_try(spec, ("Q4_K_M", "Q8_0", "F16"))
     if "llamacpp" in engines and profile.engine("llamacpp").supported:
         for q in quants:
             for ls in splits:
@@ -358,7 +357,7 @@ def candidates(
                     )
                 )
     if "ollama" in engines and profile.engine("ollama").supported:
-        for q in [gguf_quant] if gguf_quant else [native] if native else ["Q4_K_M", "Q8_0"]:
+        for q in [gguf_quant] if gguf_quant else gguf_quants_to_try(spec, ("Q4_K_M", "Q8_0")):
             for ls in splits:
                 out.append(Candidate(speed.Deployment("ollama", quant=q, layer_split=ls)))
     return out

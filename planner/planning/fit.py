@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-from planner.core.gguf_quant import COMMON_QUANTS, FILE_TYPES, native_gguf_quant
+from planner.core.gguf_quant import COMMON_QUANTS, FILE_TYPES, default_gguf_quant
 from planner.core.hardware import Hardware
 from planner.core.tensors import count_params
 from planner.engines.base import Suggestion
@@ -113,7 +113,7 @@ def gguf_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
             tuple(repack),
             exact=True,
         )
-    name = quant if quant is not None else (resolved.default_quant or native_gguf_quant(resolved.spec) or "Q4_K_M")
+    name = quant if quant is not None else (resolved.default_quant or default_gguf_quant(resolved.spec))
     try:
         name = normalise_quant(name)
     except KeyError:
@@ -155,7 +155,7 @@ def ollama_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
         from planner.planning.launch import ollama_library_tag
         from planner.sources import catalog
 
-        name = quant or native_gguf_quant(resolved.spec) or "Q4_K_M"
+        name = quant or default_gguf_quant(resolved.spec)
         try:
             name = normalise_quant(name)
         except KeyError:
@@ -170,7 +170,7 @@ def ollama_weights(resolved: ResolvedModel, quant: str | None) -> GGUFWeights:
 def ollama_suggestion(resolved: ResolvedModel, hw: Hardware) -> tuple[Suggestion, ...]:
     """vLLM does not fit: would a GGUF Q4_K_M (or the type the checkpoint is published in: gpt-oss's MXFP4) under
     Ollama? Re-planned, kept only when it fits."""
-    quant = native_gguf_quant(resolved.spec) or "Q4_K_M"
+    quant = default_gguf_quant(resolved.spec)
     try:
         weights = ollama_weights(ResolvedModel(resolved.spec, resolved.source, resolved.location), quant)
         plan = plan_ollama(resolved.spec, weights, hw, OllamaOptions())

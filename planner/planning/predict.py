@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, replace
 
 from planner.core import speed
-from planner.core.gguf_quant import native_gguf_quant
+from planner.core.gguf_quant import default_gguf_quant
 from planner.core.hardware import Hardware
 from planner.core.speed import Deployment, check_deployment
 from planner.engines.llamacpp import LlamaCppOptions, plan_llamacpp
@@ -198,7 +198,7 @@ def deployments_for(
             out.append(Deployment("vllm", None, dtype=dt, quantization=quantization, tensor_parallel_size=tp))
         else:
             q = quant or resolved.default_quant or (resolved.gguf.quant if resolved.gguf is not None else None)
-            q = q or native_gguf_quant(resolved.spec) or "Q4_K_M"
+            q = q or default_gguf_quant(resolved.spec)
             out.append(Deployment(e, backend, quant=q, layer_split=gpus))
     return out
 

@@ -923,7 +923,7 @@ def _ollama(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     # an Ollama library tag (gpt-oss:120b, not an hf.co/... GGUF) is the blob Ollama published
     library_tag = re.match(r"[\w.-]+:[\w.-]+(\s|$)", case.model) is not None
     weights = _gguf_weights(spec, _quant(case) or "Q4_K_M", library_tag)
-    plan = plan_ollama(spec, weights, hw, opts, arch="qwen2" if spec.model_type == "qwen2" else None)
+    plan = plan_ollama(spec, weights, hw, opts)  # the architecture from the config (engines.ollama.ollama_arch)
     return {
         "required_kv_mib": plan.kv_cache_bytes / MIB,
         # memory.weights.total as this version's llm/memory.go logs it (blocks + KV up to 0.6.0, blocks alone in

@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import replace
 
-from planner.core.gguf_quant import native_gguf_quant
+from planner.core.gguf_quant import gguf_quants_to_try
 from planner.core.hardware import Hardware
 from planner.core.speed import Deployment, check_deployment
 from planner.engines.vllm import VllmOptions
@@ -52,10 +52,7 @@ def parse_latency(text) -> float | None:
 def _gguf_quants(resolved: ResolvedModel, usual: tuple[str, ...]) -> list[str]:
     """The GGUF types to try: a GGUF file's own; the type a checkpoint is published in where its other GGUF types
     differ only in name (gpt-oss: MXFP4, gguf_quant.native_gguf_quant); else the usual ones."""
-    if resolved.gguf is not None:
-        return [resolved.gguf.quant]
-    native = native_gguf_quant(resolved.spec)
-    return [native] if native else list(usual)
+    return [resolved.gguf.quant] if resolved.gguf is not None else gguf_quants_to_try(resolved.spec, usual)
 
 
 def candidates(resolved: ResolvedModel, hw: Hardware) -> list[Deployment]:
