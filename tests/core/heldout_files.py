@@ -40,6 +40,7 @@ IN_ORDER = (
     "llamabench-heldout-19.csv",
     "llamabench-heldout-20.csv",
     "llamabench-heldout-21.csv",
+    "llamabench-heldout-22.csv",
 )
 
 
@@ -100,11 +101,14 @@ def assert_new_sourced_mapped(rows: list[dict], earlier: list[dict], version_pre
         assert float(r["tps"]) > 0 and r["engine_version"].startswith(version_prefix), r
 
 
-def assert_recent_and_new_under_any_name(rows: list[dict], rows_before: list[dict], dated: tuple = ("2025",)) -> None:
+def assert_recent_and_new_under_any_name(
+    rows: list[dict], rows_before: list[dict], dated: tuple = ("2025",), unprinted_ngl: frozenset = frozenset()
+) -> None:
     """A recent held-out file (the sixth on) against the files before it: no page an earlier file cites, whether it
     wrote the address with or without its scheme; no figure of an earlier file under another GPU string (the Strix
     Halo iGPU has had three); a llama.cpp build of 2025-2026 (a build number of at least 4500, or a source dated in
-    one of `dated`); full offload (ngl 99 or more, or -1 = all in the JSON files)."""
+    one of `dated`); full offload (ngl 99 or more, or -1 = all in the JSON files; blank only on the pages of
+    `unprinted_ngl`, whose tables print no ngl: llama-bench's default, 99)."""
     cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
     assert not [r["source"] for r in rows if r["source"].split(" ")[0].removeprefix("https://") in cited]
     figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
@@ -113,7 +117,9 @@ def assert_recent_and_new_under_any_name(rows: list[dict], rows_before: list[dic
         version = r["engine_version"]
         m = re.search(r"\((\d+)\)$", version) or re.fullmatch(r"llama\.cpp build (\d+)", version)
         assert (m and int(m.group(1)) >= 4500) or any(year in version for year in dated), r
-    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in rows)
+    blank = [r for r in rows if not r["ngl"]]
+    assert all(r["source"].split(" ")[0] in unprinted_ngl for r in blank), blank
+    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in rows if r not in blank)
 
 
 def assert_pinned(rows: list[dict], threads: str = "pull|issues") -> None:
@@ -148,7 +154,9 @@ def pages_cited_before(rows: list[dict], rows_before: list[dict]) -> set[str]:
     return {page(r) for r in rows} & {page(r) for r in rows_before}
 
 
-def assert_gathered(name: str, rows_per_gpu: dict, threads: str = "pull|issues") -> tuple[list[dict], list[dict]]:
+def assert_gathered(
+    name: str, rows_per_gpu: dict, threads: str = "pull|issues", unprinted_ngl: frozenset = frozenset()
+) -> tuple[list[dict], list[dict]]:
     """A recent held-out file as gathered (the seventh on): its rows per (GPU string, backend), new against every file
     before it (figures, pages and names), sourced, mapped, of a 2025-2026 build and pinned (`threads`: assert_pinned).
     Returns the file's rows and the rows of the files before it."""
@@ -160,7 +168,7 @@ def assert_gathered(name: str, rows_per_gpu: dict, threads: str = "pull|issues")
     previous = IN_ORDER[IN_ORDER.index(name) - 1]
     assert {r["source"] for r in read(previous)} <= {r["source"] for r in rows_before}
     assert_new_sourced_mapped(rows, rows_before, "llama.cpp ")
-    assert_recent_and_new_under_any_name(rows, rows_before, dated=("2025", "2026"))
+    assert_recent_and_new_under_any_name(rows, rows_before, dated=("2025", "2026"), unprinted_ngl=unprinted_ngl)
     assert_pinned(rows, threads=threads)
     return rows, rows_before
 
