@@ -66,6 +66,7 @@ ROUNDS = {
     24: ("23", "vLLM 0.16 and 0.19 nightlies, MiniMax-M2 and M2.5 FP8 at TP 4 (4x H100 80GB), 128K; see md"),
     25: ("24", "vLLM Qwen3-0.6B at 16K (L40S, release unstated); Ollama phi-4 Q4_K_M (RTX 4060 Laptop); see md"),
     26: ("25", "vLLM 0.29.0 Qwen2.5-1.5B fp16 at 4K, max_num_seqs 32-256 (Kaggle T4); O26's runner as L64; see md"),
+    27: ("26", "vLLM 0.27.1 Qwen3-32B TP2/PP2, Qwen3-235B FP8 TP4/EP/PP4 (RTX PRO 6000); T4 repeat; see md"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

@@ -136,6 +136,13 @@ ROUND_24_MISSES: set[str] = set()
 # runner (phi-4 Q4_K_M at -ngl 29), holds: its KV buffer exact, its model buffers 10.25 MiB under (GPU) and 16.12 MiB
 # over (host) the log (ROUND_25_MODEL_MISSES).
 ROUND_25_MISSES: set[str] = set()
+# Round 26 (tests/data/real-engine-logs.md): the two pipeline-parallel starts of vLLM 0.27.1 on RTX PRO 6000 Blackwell
+# Server Edition cards (github.com/kubesimplify/website), scored before any change: V164, Qwen3-32B at PP 2 (+14.1% on
+# KV GiB, +14.2% on tokens), and V167, Qwen3-235B-A22B-Instruct-2507-FP8 at PP 4 (+9.7% on KV GiB, +15.7% on tokens).
+# The same posts' tensor-parallel starts of the same models on the same cards hold (V163 -1.8%, V165 +5.8%, V166
+# +5.3%): the logs leave 1.37 GiB (PP 2) and 0.56 GiB plus the last stage's tokens (PP 4) more per card outside the
+# KV cache than the same model at TP, the plan about the same as at TP. Not traced (the md lists the leads).
+ROUND_26_MISSES = {"V164", "V167"}
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -155,6 +162,7 @@ KNOWN_MISSES = (
     | ROUND_23_MISSES
     | ROUND_24_MISSES
     | ROUND_25_MISSES
+    | ROUND_26_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -3092,3 +3100,139 @@ def test_round_25_holds_within_10_percent():
         assert len(rows) == 5, metric
         assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]
         assert statistics.median(abs(r.error) for r in rows) > 0.03, metric
+
+
+# Round 26 (tests/data/real-engine-logs.md "Round 26 of held-out cases"), scored before any change to engines/ or core/:
+# github.com/kubesimplify/website's two posts on one model across several RTX PRO 6000 Blackwell Server Edition cards
+# (vLLM 0.27.1, PyTorch 2.13.0, CUDA 13.0; 95.01 GiB per card): Qwen3-32B in BF16 at TP 2 and PP 2 under a 0.426
+# utilization (the two-GPU post at 8b1d2a5, its start-up lines quoted) and Qwen3-235B-A22B-Instruct-2507-FP8 at TP 4,
+# TP 4 with expert parallelism and PP 4 (the reworked post at a6ed090, its memory table); and InferStack's phase 5
+# baseline-repeat (round 25's lead: V158's command started again in the same Kaggle session, torch.compile 0.22 s). No
+# llama.cpp or Ollama case: L65 and O27 stay unused.
+KUBESIMPLIFY_TWO_GPUS = (
+    "https://github.com/kubesimplify/website/blob/8b1d2a5c3e94d3fad7aebfef7cecfa10b6bcc21b/"
+    "content/blog/running-a-single-llm-across-two-gpus-with-vllm.md"
+)
+KUBESIMPLIFY_MULTI_GPUS = (
+    "https://github.com/kubesimplify/website/blob/a6ed090cd5e809e0289237618f67aa0efa9b259f/"
+    "content/blog/running-a-big-llm-across-multiple-gpus-with-vllm.md"
+)
+
+
+def test_round_26_is_the_twenty_seventh_entry():
+    # vLLM cases only: L and O start at 65 and 27 (none used), as the entry before left them
+    assert HELD_OUT_ROUNDS[26] == {"V": 163, "L": 65, "O": 27}
+    ids = ("V162", "V163", "V168", "L64", "L65", "O27")
+    assert [held_out_round(c) for c in ids] == [26, 27, 27, 26, 27, 27]
+    assert _entry_cases(27) == ["V163", "V164", "V165", "V166", "V167", "V168"]
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # the two-GPU post, docker run ... vllm/vllm-openai:latest Qwen/Qwen3-32B --tensor-parallel-size 2
+        # --gpu-memory-utilization 0.426 --max-model-len 32768: "(Worker_TP0 pid=611) INFO [model_runner.py:329] Model
+        # loading took 30.59 GiB and 20.690370 seconds", "(Worker_TP0 pid=611) INFO [gpu_worker.py:563] Available KV
+        # cache memory: 8.22 GiB", "(EngineCore pid=411) INFO [kv_cache_utils.py:2235] GPU KV cache size: 67,296
+        # tokens", "[kv_cache_utils.py:2236] Maximum concurrency for 32,768 tokens per request: 2.05x"
+        ("V163", "weights_gib", 30.59, 0.07, KUBESIMPLIFY_TWO_GPUS),
+        ("V163", "kv_cache_gib", 8.22, 0.15, KUBESIMPLIFY_TWO_GPUS),
+        ("V163", "kv_cache_tokens", 67296, 1200, KUBESIMPLIFY_TWO_GPUS),
+        ("V163", "max_concurrency", 2.05, 0.04, KUBESIMPLIFY_TWO_GPUS),
+        # the same with --pipeline-parallel-size 2: "(Worker_PP0 pid=611) INFO [model_runner.py:329] Model loading
+        # took 30.52 GiB and 9.017490 seconds", "Available KV cache memory: 6.92 GiB", "GPU KV cache size: 56,640
+        # tokens", "Maximum concurrency for 32,768 tokens per request: 1.73x" (a known miss: ROUND_26_MISSES)
+        ("V164", "weights_gib", 30.52, 0.01, KUBESIMPLIFY_TWO_GPUS),
+        ("V164", "kv_cache_gib", 6.92, 0.98, KUBESIMPLIFY_TWO_GPUS),
+        ("V164", "kv_cache_tokens", 56640, 8100, KUBESIMPLIFY_TWO_GPUS),
+        ("V164", "max_concurrency", 1.73, 0.25, KUBESIMPLIFY_TWO_GPUS),
+        # the reworked post, docker run ... -e VLLM_USE_DEEP_GEMM=0 vllm/vllm-openai:latest
+        # Qwen/Qwen3-235B-A22B-Instruct-2507-FP8 --tensor-parallel-size 4 --gpu-memory-utilization 0.90
+        # --max-model-len 32768 --max-num-seqs 32; its memory table, TP=4 / TP=4 plus EP / PP=4: "Weights per GPU |
+        # 55.19 GiB | 55.19 GiB | 55.70 GiB", "KV cache per GPU | 27.85 GiB | 27.96 GiB | 26.84 GiB", "Total KV cache
+        # | 621,392 tokens | 623,696 tokens | 555,680 tokens", "Max concurrency at 32k | 18.96x | 19.03x | 16.96x"
+        ("V165", "weights_gib", 55.19, 0.06, KUBESIMPLIFY_MULTI_GPUS),
+        ("V165", "kv_cache_gib", 27.85, 1.61, KUBESIMPLIFY_MULTI_GPUS),
+        ("V165", "kv_cache_tokens", 621392, 35800, KUBESIMPLIFY_MULTI_GPUS),
+        ("V165", "max_concurrency", 18.96, 1.1, KUBESIMPLIFY_MULTI_GPUS),
+        ("V166", "weights_gib", 55.19, 0.06, KUBESIMPLIFY_MULTI_GPUS),
+        ("V166", "kv_cache_gib", 27.96, 1.5, KUBESIMPLIFY_MULTI_GPUS),
+        ("V166", "kv_cache_tokens", 623696, 33500, KUBESIMPLIFY_MULTI_GPUS),
+        ("V166", "max_concurrency", 19.03, 1.03, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "weights_gib", 55.7, 0.64, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "kv_cache_gib", 26.84, 2.6, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "kv_cache_tokens", 555680, 87400, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "max_concurrency", 16.96, 2.67, KUBESIMPLIFY_MULTI_GPUS),
+        # phase05.json's baseline-repeat (V158's command, 17:55 in the same session): "torch.compile took 0.22 s in
+        # total", "(EngineCore pid=1303) INFO 09-25 17:56:10 [gpu_worker.py:625] Available KV cache memory: 9.04 GiB",
+        # "[kv_cache_utils.py:2032] GPU KV cache size: 338,512 tokens, Maximum concurrency for 4,096 tokens per
+        # request: 82.64x"
+        ("V168", "kv_cache_gib", 9.04, 0.43, INFERSTACK_PHASE05),
+        ("V168", "kv_cache_tokens", 338512, 16000, INFERSTACK_PHASE05),
+        ("V168", "max_concurrency", 82.64, 3.92, INFERSTACK_PHASE05),
+    ],
+)
+def test_round_26_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure when the round was scored (the md's table), rounded up:
+    # V163 0.15 GiB under; V164 0.98 GiB over; V165 1.60, V166 1.49, V167 2.59 GiB over; V168 0.43 GiB over
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+
+
+def test_round_26_pipeline_parallel_starts_leave_less_kv_than_tensor_parallel():
+    # Each post runs one model on the same cards and budget both ways: the logs' KV falls from TP to PP (Qwen3-32B:
+    # 8.22 -> 6.92 GiB, 67,296 -> 56,640 tokens; Qwen3-235B FP8: 27.85 -> 26.84 GiB per card, 621,392 -> 555,680
+    # tokens), the plan's hardly moves (8.07 -> 7.90 GiB; 29.45 -> 29.43 GiB), so the two PP starts are the round's
+    # misses. Not traced (the md)
+    rows = {(r.case, r.metric): r for r in _rows("vllm", V1_KV_METRICS, v1=True)}
+    for tp, pp in (("V163", "V164"), ("V165", "V167")):
+        for metric in V1_KV_METRICS:
+            assert rows[pp, metric].logged < rows[tp, metric].logged, (pp, metric)
+            assert rows[pp, metric].error > rows[tp, metric].error + 0.03, (pp, metric)
+        assert abs(rows[tp, "kv_cache_tokens"].error) <= 0.10 and rows[pp, "kv_cache_tokens"].error > 0.10
+    assert ROUND_26_MISSES == {"V164", "V167"} <= KNOWN_MISSES
+
+
+def test_round_26_cases_state_their_settings():
+    # V163-V167 state the model, the cards (RTX PRO 6000 Blackwell Server Edition, 95.01 GiB each), the release
+    # (0.27.1), the utilization and the length, and the split; none states its compile cache, dtype or sampler.
+    # V168 is V158's command (phase05.json) with no PyTorch total quoted. `vllm serve` starts, not the LLM class.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 27}
+    assert set(cases) == {"V163", "V164", "V165", "V166", "V167", "V168"}
+    split = {"V163": (2, None), "V164": (None, 2), "V165": (4, None), "V166": (4, None), "V167": (1, 4)}
+    for name, (tp, pp) in split.items():
+        case = cases[name]
+        assert case.engine_version.startswith("0.27.1") and vllm_release(case) == "0.27.1"
+        assert "RTX PRO 6000 Blackwell Server Edition" in case.gpu and case.gpus == (tp or 1) * (pp or 1)
+        assert case.setting("tensor_parallel_size") == (str(tp) if tp else None)
+        assert case.setting("pipeline_parallel_size") == (str(pp) if pp else None)
+        assert case.setting("max_model_len") == "32768" and case.setting("torch_total_gib") == "95.01"
+        for key in ("compile_cache", "dtype", "sampler", "kv_cache_dtype", "max_num_batched_tokens"):
+            assert case.setting(key) is None, (name, key)
+    for name in ("V163", "V164"):
+        assert cases[name].model == "Qwen/Qwen3-32B" and cases[name].setting("gpu_memory_utilization") == "0.426"
+        assert cases[name].setting("max_num_seqs") is None
+    for name in ("V165", "V166", "V167"):
+        case = cases[name]
+        assert case.model == "Qwen/Qwen3-235B-A22B-Instruct-2507-FP8" and "VLLM_USE_DEEP_GEMM" in case.settings_text
+        assert case.setting("gpu_memory_utilization") == "0.90" and case.setting("max_num_seqs") == "32"
+    # the bare flag, with its note (as V92 states it): only the EP start
+    assert "; enable_expert_parallel (stated" in cases["V166"].settings_text
+    assert "enable_expert_parallel" not in cases["V165"].settings_text + cases["V167"].settings_text
+    v168 = cases["V168"]
+    assert v168.engine_version.startswith("0.29.0") and "Tesla T4 (Kaggle" in v168.gpu
+    assert v168.setting("max_num_seqs") == "256" and v168.setting("compile_cache") is None
+    assert v168.setting("torch_total_gib") is None and "weights_gib" not in v168.metrics
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_26_misses_the_targets():
+    # Not met, documented rather than asserted as met: the median is 5.6% on each KV metric (over 3%), and the two PP
+    # starts are over 10% (ROUND_26_MISSES); the four others hold within 10% (V165 +5.8% the largest)
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 27]
+        assert len(rows) == 6, metric
+        assert statistics.median(abs(r.error) for r in rows) > 0.03, metric
+        held = [r for r in rows if r.case not in ROUND_26_MISSES]
+        assert len(held) == 4 and all(abs(r.error) <= 0.10 for r in held), [_message(r) for r in held]
