@@ -41,6 +41,7 @@ IN_ORDER = (
     "llamabench-heldout-20.csv",
     "llamabench-heldout-21.csv",
     "llamabench-heldout-22.csv",
+    "llamabench-heldout-23.csv",
 )
 
 
