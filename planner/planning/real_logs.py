@@ -304,6 +304,8 @@ GGUF_GPU_PROFILES = (
     ("memory.available 20.0 GiB", "rtx3090"),
     ("memory.available 15.6 GiB", "rtx3090"),
     ("memory.available 78.6 GiB", "h100-sxm"),
+    # O27 (round 27): a CUDA card the log does not name, 11.1 GiB available (a 12 GB card); an RTX 3060 12 GB stands in
+    ("memory.available 11.1 GiB", "rtx3060"),
     ("AMD gfx906 x2", "mi50-32gb"),
     # L20: an Intel card the log does not name; a 24 GB Intel profile stands in (everything is on Vulkan0)
     ("Intel GPU via Vulkan", "arc-pro-b60"),
@@ -1055,6 +1057,7 @@ HELD_OUT_ROUNDS = (
     {"V": 157, "L": 64, "O": 26},
     {"V": 158, "L": 64, "O": 27},
     {"V": 163, "L": 65, "O": 27},
+    {"V": 169, "L": 65, "O": 27},
 )
 
 
