@@ -37,6 +37,19 @@ class WeightBytes:
     quantized_bytes: int  # the part in the quantized format
     unquantized_bytes: int  # embeddings, lm_head, norms, biases, routers kept at the activation dtype
     scheme: str  # "fp16", "gptq int4 g128", ...
+    stage_bytes: tuple[int, ...] = ()  # per pipeline stage, on one tensor-parallel rank (pipeline_stages' split)
+
+
+def pipeline_stages(num_layers: int, pipeline_parallel_size: int) -> list[range]:
+    """The layers of each pipeline stage as vLLM splits them (vllm/distributed/utils.py get_pp_indices): L // P
+    each, the remainder one more each on the stages before the last, from the second-to-last back (94 layers on 4
+    stages: 23, 24, 24, 23)."""
+    pp = pipeline_parallel_size
+    counts = [num_layers // pp] * pp
+    for i in range(2, num_layers % pp + 2):
+        counts[-i] += 1
+    starts = [sum(counts[:i]) for i in range(pp)]
+    return [range(start, start + n) for start, n in zip(starts, counts, strict=True)]
 
 
 # Synthetic quant configs for "what if" plans and the --quantization flag on an unquantized model.
@@ -126,6 +139,12 @@ def weight_bytes(
     act = DTYPE_BYTES[dtype]
     quantized = unquantized = 0
     sharded = replicated = 0
+    tp, pp = tensor_parallel_size, pipeline_parallel_size
+    stages = pipeline_stages(spec.num_layers, pp) if pp > 1 else []
+    # Per stage: its layers; the embedding on the first, the final norm and lm_head on the last, and a tied
+    # embedding there too (vLLM's models build embed_tokens on the last rank when the head is tied to it).
+    tied = pp > 1 and not any(t.role == LM_HEAD for t in tensors)
+    stage_sharded, stage_replicated = [0] * pp, [0] * pp
     for t in tensors:
         size = _quantized_tensor_bytes(t, quant) if quant and _is_quantized(t, quant) else t.elements * act
         if quant and _is_quantized(t, quant):
@@ -133,13 +152,26 @@ def weight_bytes(
         else:
             unquantized += size
         # Tensor parallel shards projections, experts and the vocab; norms and small vectors replicate.
-        if t.role in (LINEAR_W, EXPERT, EMBEDDING, LM_HEAD):
+        is_sharded = t.role in (LINEAR_W, EXPERT, EMBEDDING, LM_HEAD)
+        if is_sharded:
             sharded += size
         else:
             replicated += size
+        if stages:
+            if t.layer is not None:
+                held = [next((i for i, r in enumerate(stages) if t.layer in r), pp - 1)]  # MTP layers: the last
+            elif t.role == EMBEDDING:
+                held = [0, pp - 1] if tied else [0]
+            else:
+                held = [pp - 1]
+            for i in held:
+                if is_sharded:
+                    stage_sharded[i] += size
+                else:
+                    stage_replicated[i] += size
     total = quantized + unquantized
-    tp, pp = tensor_parallel_size, pipeline_parallel_size
     per_rank = ceil_div(sharded, tp * pp) + ceil_div(replicated, pp)
+    stage_bytes = tuple(ceil_div(a, tp) + b for a, b in zip(stage_sharded, stage_replicated, strict=True))
     if quant:
         group = f" g{quant.group_size}" if quant.group_size else ""
         scheme = f"{quant.method} {'int' if quant.method in ('gptq', 'awq') else ''}{quant.bits}{group}".strip()
@@ -147,4 +179,4 @@ def weight_bytes(
             scheme = quant.method
     else:
         scheme = dtype
-    return WeightBytes(total, per_rank, quantized, unquantized, scheme)
+    return WeightBytes(total, per_rank, quantized, unquantized, scheme, stage_bytes if stages else ())

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from planner.core.hardware import Hardware, cuda_capability
-from planner.core.precision import DTYPE_BYTES, INT4_GPTQ, canonical_dtype, vllm_cannot_run, weight_bytes
+from planner.core.precision import (
+    DTYPE_BYTES,
+    INT4_GPTQ,
+    canonical_dtype,
+    pipeline_stages,
+    vllm_cannot_run,
+    weight_bytes,
+)
 from planner.core.rope import Rope
 from planner.core.spec import FULL, LINEAR, SLIDING, ModelSpec, QuantConfig, ceil_div
 from planner.engines.base import EnginePlan, Suggestion
@@ -922,7 +929,10 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     requested = int(total * util)
     w = weight_bytes(spec, dtype, quant, tp, pp)
     vision = vision_weight_bytes(spec, act_bytes, tp)
-    w = replace(w, total_bytes=w.total_bytes + vision, per_rank_bytes=w.per_rank_bytes + vision)
+    stage_bytes = tuple(b + (vision if i == 0 else 0) for i, b in enumerate(w.stage_bytes))  # the tower: stage 0
+    w = replace(
+        w, total_bytes=w.total_bytes + vision, per_rank_bytes=w.per_rank_bytes + vision, stage_bytes=stage_bytes
+    )
     pad = mxfp4_padding_bytes(
         spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp, version.name, release
     )
@@ -961,6 +971,18 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     ):
         cudagraphs = cudagraph_estimate_bytes(spec, act_bytes, seqs, tp)
     available = requested - (weights_loaded + activation + non_torch + cudagraphs)
+    stage_layers = range(spec.num_layers)
+    if w.stage_bytes:
+        # Each pipeline stage sizes its KV blocks from its own free memory and layers, and the engine keeps the fewest
+        # (the minimum over workers): plan that stage, with its own weights (vLLM's layer split, the embedding on
+        # the first stage, the head on the last).
+        stages = pipeline_stages(spec.num_layers, pp)
+        others = requested - available - w.per_rank_bytes
+        tight = min(range(pp), key=lambda k: (requested - others - w.stage_bytes[k]) / len(stages[k]))
+        available += w.per_rank_bytes - w.stage_bytes[tight]
+        weights_loaded += w.stage_bytes[tight] - w.per_rank_bytes
+        w = replace(w, per_rank_bytes=w.stage_bytes[tight])
+        stage_layers = stages[tight]
     if opts.kv_cache_memory_bytes is not None:
         if opts.kv_cache_memory_bytes <= 0:
             raise UsageError("--kv-cache-memory", opts.kv_cache_memory_bytes, "must be a positive number of bytes")
@@ -997,10 +1019,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     if opts.swap_space_gb is not None and version.v1:
         notes.append("--swap-space has no effect on the V1 engine (no CPU KV blocks)")
 
-    layers_per_stage = [t for i, t in enumerate(spec.layer_types) if i % pp == 0 or pp == 1]
-    if pp > 1:
-        per = ceil_div(spec.num_layers, pp)
-        layers_per_stage = list(spec.layer_types[:per])
+    layers_per_stage = list(spec.layer_types[stage_layers.start : stage_layers.stop])
     attn_layers = [t for t in layers_per_stage if t != LINEAR]
     page = page_bytes_per_layer(spec, kv_bytes, opts.block_size, tp)
     state = linear_state_bytes_per_request(spec, act_bytes, tp)

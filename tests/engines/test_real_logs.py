@@ -3160,10 +3160,10 @@ def test_round_26_is_the_twenty_seventh_entry():
         ("V166", "kv_cache_gib", 27.96, 1.5, KUBESIMPLIFY_MULTI_GPUS),
         ("V166", "kv_cache_tokens", 623696, 33500, KUBESIMPLIFY_MULTI_GPUS),
         ("V166", "max_concurrency", 19.03, 1.03, KUBESIMPLIFY_MULTI_GPUS),
-        ("V167", "weights_gib", 55.7, 0.64, KUBESIMPLIFY_MULTI_GPUS),
-        ("V167", "kv_cache_gib", 26.84, 2.6, KUBESIMPLIFY_MULTI_GPUS),
-        ("V167", "kv_cache_tokens", 555680, 87400, KUBESIMPLIFY_MULTI_GPUS),
-        ("V167", "max_concurrency", 16.96, 2.67, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "weights_gib", 55.7, 0.07, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "kv_cache_gib", 26.84, 2.05, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "kv_cache_tokens", 555680, 75000, KUBESIMPLIFY_MULTI_GPUS),
+        ("V167", "max_concurrency", 16.96, 2.3, KUBESIMPLIFY_MULTI_GPUS),
         # phase05.json's baseline-repeat (V158's command, 17:55 in the same session): "torch.compile took 0.22 s in
         # total", "(EngineCore pid=1303) INFO 09-25 17:56:10 [gpu_worker.py:625] Available KV cache memory: 9.04 GiB",
         # "[kv_cache_utils.py:2032] GPU KV cache size: 338,512 tokens, Maximum concurrency for 4,096 tokens per
@@ -3175,7 +3175,9 @@ def test_round_26_is_the_twenty_seventh_entry():
 )
 def test_round_26_golden_rows(case, metric, logged, within, url):
     # `within`: the plan's distance from the logged figure when the round was scored (the md's table), rounded up:
-    # V163 0.15 GiB under; V164 0.98 GiB over; V165 1.60, V166 1.49, V167 2.59 GiB over; V168 0.43 GiB over
+    # V163 0.15 GiB under; V164 0.98 GiB over; V165 1.60, V166 1.49, V167 2.59 GiB over; V168 0.43 GiB over. V167's
+    # limits are its distances after the pipeline layer split (the md's "After round 26"): weights 0.06 GiB under, KV
+    # 2.02 GiB, 74,672 tokens, 2.28x over
     row = _logged(case, metric, logged)
     assert row.source_url == url
     assert abs(row.predicted - logged) <= within, _message(row)
@@ -3184,13 +3186,15 @@ def test_round_26_golden_rows(case, metric, logged, within, url):
 def test_round_26_pipeline_parallel_starts_leave_less_kv_than_tensor_parallel():
     # Each post runs one model on the same cards and budget both ways: the logs' KV falls from TP to PP (Qwen3-32B:
     # 8.22 -> 6.92 GiB, 67,296 -> 56,640 tokens; Qwen3-235B FP8: 27.85 -> 26.84 GiB per card, 621,392 -> 555,680
-    # tokens), the plan's hardly moves (8.07 -> 7.90 GiB; 29.45 -> 29.43 GiB), so the two PP starts are the round's
-    # misses. Not traced (the md)
+    # tokens), the plan's hardly moves (8.07 -> 7.90 GiB; 29.45 -> 29.43 GiB when scored), so the two PP starts are
+    # the round's misses. After the round, vLLM's layer split (get_pp_indices: 94 layers on 4 stages are 23, 24, 24,
+    # 23) plans the 24-layer stage: V167's weights 55.06 -> 55.64 GiB (logged 55.70), KV 29.43 -> 28.86 GiB, tokens
+    # +15.7% -> +13.4%; the rest of the gap is not traced (the md)
     rows = {(r.case, r.metric): r for r in _rows("vllm", V1_KV_METRICS, v1=True)}
     for tp, pp in (("V163", "V164"), ("V165", "V167")):
         for metric in V1_KV_METRICS:
             assert rows[pp, metric].logged < rows[tp, metric].logged, (pp, metric)
-            assert rows[pp, metric].error > rows[tp, metric].error + 0.03, (pp, metric)
+            assert rows[pp, metric].error > rows[tp, metric].error + (0.01 if metric == "kv_cache_gib" else 0.03)
         assert abs(rows[tp, "kv_cache_tokens"].error) <= 0.10 and rows[pp, "kv_cache_tokens"].error > 0.10
     assert ROUND_26_MISSES == {"V164", "V167"} <= KNOWN_MISSES
 
