@@ -71,6 +71,13 @@ RUNTIME_LOGGED_GIB = {
         "22.04 GiB: vLLM 0.28.0 log 'GPU 0 has a total capacity of 22.04 GiB' on an AWS g6 L4, github.com/ddiiwoong/"
         "newblog blog/2026-08-23-llm-advanced-optimization.md (nvidia-smi: 23034 MiB)",
     ),
+    # vLLM 0.27.1's per-card total on RTX PRO 6000 Blackwell Server Edition cards, as two posts of one author state it
+    # with their start-up logs (mi50plan issue 10 round 26, tests/data/real-engine-logs.md)
+    "rtx-pro6000-blackwell": (
+        95.01,
+        "95.01 GiB: vLLM 0.27.1 on RTX PRO 6000 Blackwell Server Edition cards, github.com/kubesimplify/website "
+        "content/blog/running-a-big-llm-across-multiple-gpus-with-vllm.md (branch blog/two-gpu-vllm, a6ed090)",
+    ),
     # the A10's own PyTorch total (the A10G profile borrows it: RUNTIME_SIBLING_GIB)
     "A10": (
         22.18,
@@ -351,6 +358,8 @@ def render_extra(row: dict) -> tuple[str, str]:
     elif vram_mib:
         memory = int(vram_mib) * 2**20
         note = f"{vram_mib} MiB as the driver reports it ({row['vram_source']})"
+    elif kind and name in RUNTIME_LOGGED_GIB:
+        note = f"nominal {mem_gb:g} GiB ({kind}); the runtime reports less (memory_runtime_source, a logged figure)"
     elif kind:
         note = f"nominal {mem_gb:g} GiB ({kind}); the driver reports slightly less (not in a public log found)"
     else:
