@@ -639,8 +639,12 @@ def _profile_key(profile: HardwareProfile) -> tuple[str, ...]:
 
 
 def _stated_gb(text: str) -> float | None:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*G(?:i)?B\b", text)
-    return float(m.group(1)) if m else None
+    """The card's size the text states: the first GB or GiB figure that is not a free or available amount (Ollama's
+    "memory.available [6.9 GiB]" on an 8 GB card)."""
+    for m in re.finditer(r"(\d+(?:\.\d+)?)\s*G(?:i)?B\b", text):
+        if not re.search(r"(available|free)\W*$", text[max(0, m.start() - 16) : m.start()]):
+            return float(m.group(1))
+    return None
 
 
 _FORM_FACTORS = frozenset({"sxm", "pcie", "nvl", "hgx"})
@@ -733,11 +737,18 @@ def _stated_total(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
 
 def _cpu_only(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
     """A machine whose log finds no GPU ("no compatible GPUs were discovered", O23): the stand-in profile turned into
-    the CPU device Ollama plans on, its free memory the memory.available the log prints."""
-    m = re.search(r"memory\.available ([\d.]+) GiB", case.gpu)
-    if not case.gpu.startswith("no GPU (CPU only") or m is None:
+    the CPU device Ollama plans on, its free memory the memory.available the log prints. On a discrete GPU, Ollama
+    places the layers in the memory.available its log prints (the card's free memory then): the plan's device has
+    that, an input the source states (a stand-in profile's size no longer decides the placement)."""
+    m = re.search(r"memory\.available \[?([\d.]+) GiB", case.gpu)
+    if m is None:
         return profile
-    return replace(profile, platform="cpu", memory_runtime_bytes=int(float(m.group(1)) * GIB))
+    available = int(float(m.group(1)) * GIB)
+    if case.gpu.startswith("no GPU (CPU only"):
+        return replace(profile, platform="cpu", memory_runtime_bytes=available)
+    if case.engine != "ollama" or profile.unified_memory:  # unified: the profile's own working-set rule
+        return profile
+    return replace(profile, memory_runtime_bytes=min(available, profile.memory_bytes))
 
 
 def _int(value: str | None) -> int | None:

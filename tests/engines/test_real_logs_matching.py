@@ -160,3 +160,13 @@ def test_a_model_nothing_names_stays_unplanned():
     resolve = spec_resolver(())
     assert resolve("unstated main model (qwen2 arch, 64 layers)") is None
     assert resolve("Qwen3-14B-shaped GGUF (a fine-tune)") is None
+
+
+def test_a_free_or_available_amount_is_not_the_cards_size():
+    # O26's GPU text (round 24): an 8 GB RTX 4060 Laptop GPU whose Ollama log prints "memory.available [6.9 GiB]";
+    # the available amount is not the card's size, so the 8 GiB profile still matches
+    from planner.planning.real_logs import _stated_gb
+
+    text = "NVIDIA GeForce RTX 4060 Laptop GPU (CUDA0; '... - 7099 MiB free', memory.available [6.9 GiB]; Windows)"
+    assert _stated_gb(text) is None
+    assert _stated_gb("NVIDIA A100 80GB PCIe, memory.available 78.6 GiB") == 80.0
