@@ -735,7 +735,7 @@ def _stated_total(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
     return replace(profile, memory_runtime_bytes=int(total * GIB)) if total else profile
 
 
-def _cpu_only(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
+def _logged_available(case: LogCase, profile: HardwareProfile) -> HardwareProfile:
     """A machine whose log finds no GPU ("no compatible GPUs were discovered", O23): the stand-in profile turned into
     the CPU device Ollama plans on, its free memory the memory.available the log prints. On a discrete GPU, Ollama
     places the layers in the memory.available its log prints (the card's free memory then): the plan's device has
@@ -992,7 +992,7 @@ def compare_case(
     version = case.engine_version
     if spec is not None and name is not None:
         # (the H100 cases map to h100-sxm, whose profile says NVLink: V50-V62's logs show the multicast workspace)
-        hw = Hardware(_cpu_only(case, _stated_total(case, profiles(name))), max(case.gpus, 1))
+        hw = Hardware(_logged_available(case, _stated_total(case, profiles(name))), max(case.gpus, 1))
         if case.engine == "vllm":
             predicted = _vllm(case, spec, hw)
             version = str(predicted.pop("_version"))
