@@ -42,6 +42,7 @@ IN_ORDER = (
     "llamabench-heldout-21.csv",
     "llamabench-heldout-22.csv",
     "llamabench-heldout-23.csv",
+    "llamabench-heldout-24.csv",
 )
 
 
