@@ -68,6 +68,7 @@ ROUNDS = {
     26: ("25", "vLLM 0.29.0 Qwen2.5-1.5B fp16 at 4K, max_num_seqs 32-256 (Kaggle T4); O26's runner as L64; see md"),
     27: ("26", "vLLM 0.27.1 Qwen3-32B TP2/PP2, Qwen3-235B FP8 TP4/EP/PP4 (RTX PRO 6000); T4 repeat; see md"),
     28: ("27", "vLLM 0.10.2 Qwen3-14B (A100 40GB); gemma3:12b on Ollama (12 GB); llama3.2:3b runner (4070S); see md"),
+    29: ("28", "llama-cpp-python, Llama 3 8B Q4_K_M (RTX 3070); a qwen2.5 1.5B tag on Ollama (RTX 3060); see md"),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

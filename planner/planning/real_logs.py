@@ -382,6 +382,18 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # L62 (round 21): the Qwen3-8B Q4_K_M file a gfx906 soak serves (its publisher unstated): the catalog's Qwen3-8B
     "Qwen3-8B GGUF (Qwen3-8B-Q4_K_M.gguf from the cluster's qwen3-8b-radeonvii model cache; the notes: 'server loaded "
     "Qwen3 8B'; its publisher unstated)": ("Qwen/Qwen3-8B", None, {}),
+    # Round 28 (L66): a Llama 3 8B fine-tune (Korean continued pre-training; the log prints the Meta-Llama-3-8B shapes
+    # and its 8192-token context), planned as V11's and O23's Meta-Llama-3-8B
+    "llama-3-Korean-Bllossom-8B GGUF (MLP-KTLim/llama-3-Korean-Bllossom-8B-gguf-Q4_K_M, a Llama 3 8B fine-tune; llama: "
+    "32 layers, n_embd 4096, 32/8 heads, n_ff 14336, n_vocab 128256, n_ctx_train 8192 per the log)": (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        None,
+        {"max_position_embeddings": 8192},
+    ),
+    # Round 28 (O28): a Qwen2.5 1.5B tag (the source's guess, Qwen2.5-Coder 1.5B: the Qwen2.5-1.5B shape its log prints)
+    "qwen2.5-coder:1.5b (inferred: the document's guess 'probably Qwen2.5-Coder 1.5B', file size 934.69 MiB, 1.54 B "
+    "params; blob sha256-6a77366395..., layers.model=29; 224 MiB KV = 28 layers x 8192 cells x 2 KV heads x 128 x 2 x "
+    "2 B)": ("Qwen/Qwen2.5-1.5B-Instruct", None, {}),
     "qwen2.5:1.5b (qwen2 arch, layers.model=29; 224 MiB KV = 28 layers x 8192 cells x 2 KV heads x 128 x 2 x 2 B)": (
         "Qwen/Qwen2.5-1.5B-Instruct",
         None,
@@ -1069,6 +1081,7 @@ HELD_OUT_ROUNDS = (
     {"V": 158, "L": 64, "O": 27},
     {"V": 163, "L": 65, "O": 27},
     {"V": 169, "L": 65, "O": 27},
+    {"V": 170, "L": 66, "O": 28},
 )
 
 
