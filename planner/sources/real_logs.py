@@ -118,9 +118,12 @@ def spec_resolver(config_dirs: tuple[Path, ...]):
     from planner.sources.models import resolve_model, spec_from_any_config
 
     def exact(model_id: str):
+        folder_name = model_id.replace("/", "--")
         for folder in config_dirs:
-            path = folder / model_id.replace("/", "--") / "config.json"
-            if path.is_file():
+            path = folder / folder_name / "config.json"
+            # a free-text model column longer than a file name can be (255 bytes) names no folder: is_file() would
+            # raise OSError (ENAMETOOLONG) rather than answer False
+            if len(folder_name.encode()) <= 255 and path.is_file():
                 return spec_from_any_config(json.loads(path.read_text(encoding="utf-8")), model_id, str(path))
         try:
             return resolve_model(model_id, offline=True).spec

@@ -170,3 +170,14 @@ def test_a_free_or_available_amount_is_not_the_cards_size():
     text = "NVIDIA GeForce RTX 4060 Laptop GPU (CUDA0; '... - 7099 MiB free', memory.available [6.9 GiB]; Windows)"
     assert _stated_gb(text) is None
     assert _stated_gb("NVIDIA A100 80GB PCIe, memory.available 78.6 GiB") == 80.0
+
+
+def test_a_model_column_longer_than_a_file_name_is_read_not_crashed_on():
+    # round 28's O28 first had a 291-byte model column; looking for <configs>/<column>/config.json raised OSError
+    # (ENAMETOOLONG) instead of answering "no such folder". The names in the text still resolve.
+    from pathlib import Path
+
+    resolve = spec_resolver((Path(__file__).resolve().parents[1] / "data" / "real-logs-configs",))
+    text = "Qwen3-0.6B-Q8_0.gguf (unsloth) " + "as the document names it, quoted line by line; " * 6
+    assert len(text.encode()) > 255
+    assert resolve(text).model_id == "Qwen/Qwen3-0.6B"
