@@ -978,7 +978,12 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # the first stage, the head on the last).
         stages = pipeline_stages(spec.num_layers, pp)
         others = requested - available - w.per_rank_bytes
-        tight = min(range(pp), key=lambda k: (requested - others - w.stage_bytes[k]) / len(stages[k]))
+
+        def room(k: int) -> float:  # memory per KV layer on stage k (a set --kv-cache-memory: the same on every stage)
+            free = opts.kv_cache_memory_bytes or requested - others - w.stage_bytes[k]
+            return free / len(stages[k])
+
+        tight = min(range(pp), key=room)
         available += w.per_rank_bytes - w.stage_bytes[tight]
         weights_loaded += w.stage_bytes[tight] - w.per_rank_bytes
         w = replace(w, per_rank_bytes=w.stage_bytes[tight])

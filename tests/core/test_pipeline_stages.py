@@ -62,3 +62,16 @@ def test_a_tied_head_puts_the_embedding_on_both_ends():
     w = weight_bytes(spec, "bf16", None, 1, 2)
     assert sum(w.stage_bytes) == w.total_bytes + embed
     assert weight_bytes(spec, "bf16", None, 1, 1).stage_bytes == ()
+
+
+def test_the_plan_takes_the_stage_with_the_fewest_blocks():
+    # Qwen2.5-7B's 28 layers on 3 stages are 9, 10, 9: with --kv-cache-memory every stage has the same KV budget, so
+    # the 10-layer middle stage holds the fewest tokens; 4 GiB over 10 layers of 2 x 4 KV heads x 128 x 2 B per token
+    from planner.core.hardware import Hardware
+    from planner.engines.vllm import VllmOptions, plan_vllm
+    from planner.sources.profiles import get_profile
+
+    spec = resolve_model("Qwen/Qwen2.5-7B-Instruct", offline=True).spec
+    hw = Hardware(get_profile("mi50-16gb"), 3)
+    plan = plan_vllm(spec, hw, VllmOptions(pipeline_parallel_size=3, kv_cache_memory_bytes=4 * GIB))
+    assert plan.kv_cache_tokens == 4 * GIB // (10 * 2 * 4 * 128 * 2) // 16 * 16
