@@ -143,7 +143,7 @@ def weight_bytes(
     stages = pipeline_stages(spec.num_layers, pp) if pp > 1 else []
     # Per stage: its layers; the embedding on the first, the final norm and lm_head on the last, and a tied
     # embedding there too (vLLM's models build embed_tokens on the last rank when the head is tied to it).
-    tied = pp > 1 and not any(t.role == LM_HEAD for t in tensors)
+    tied = spec.tie_word_embeddings
     stage_sharded, stage_replicated = [0] * pp, [0] * pp
     for t in tensors:
         size = _quantized_tensor_bytes(t, quant) if quant and _is_quantized(t, quant) else t.elements * act

@@ -826,6 +826,18 @@ def planned_release(opts: VllmOptions, hw: Hardware) -> str | None:
     return LATEST_RELEASE if str(chosen).strip().lower() == "latest" else chosen
 
 
+def _tightest_stage(
+    free_but_weights: int, stage_bytes: tuple[int, ...], stages: list[range], kv_cache_memory_bytes: int | None
+) -> int:
+    """The pipeline stage with the least memory per KV layer, whose block count vLLM keeps (the minimum over workers):
+    each stage has `free_but_weights` less its own weights, or a set --kv-cache-memory on every stage alike."""
+
+    def room(k: int) -> float:
+        return (kv_cache_memory_bytes or free_but_weights - stage_bytes[k]) / len(stages[k])
+
+    return min(range(len(stages)), key=room)
+
+
 def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool = True) -> VllmPlan:
     tp, pp = opts.tensor_parallel_size, opts.pipeline_parallel_size
     # The release (or line) the rules read, and the utilization it runs at: the one given, else that release's default
@@ -977,13 +989,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # (the minimum over workers): plan that stage, with its own weights (vLLM's layer split, the embedding on
         # the first stage, the head on the last).
         stages = pipeline_stages(spec.num_layers, pp)
-        others = requested - available - w.per_rank_bytes
-
-        def room(k: int) -> float:  # memory per KV layer on stage k (a set --kv-cache-memory: the same on every stage)
-            free = opts.kv_cache_memory_bytes or requested - others - w.stage_bytes[k]
-            return free / len(stages[k])
-
-        tight = min(range(pp), key=room)
+        tight = _tightest_stage(available + w.per_rank_bytes, w.stage_bytes, stages, opts.kv_cache_memory_bytes)
         available += w.per_rank_bytes - w.stage_bytes[tight]
         weights_loaded += w.stage_bytes[tight] - w.per_rank_bytes
         w = replace(w, per_rank_bytes=w.stage_bytes[tight])
