@@ -12,6 +12,7 @@ public_common.FITTED_HELDOUT) and scripts/data/measured-benchmarks.csv (public_c
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import sys
@@ -176,6 +177,14 @@ def methodology_table(data: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(
+        prog="fit_efficiency.py",
+        description=f"Fit the speed model's factors on the published results and write {OUT.name} (a few minutes).",
+    )
+    what = ap.add_mutually_exclusive_group()
+    what.add_argument("--check", action="store_true", help=f"only say whether {OUT.name} is up to date (exit 1 if not)")
+    what.add_argument("--table", action="store_true", help="only print the fitted values as methodology's table")
+    argv = [f"--{a}" for a, on in vars(ap.parse_args(argv)).items() if on]
     if "--table" in argv:
         print(methodology_table(json.loads(OUT.read_text(encoding="utf-8"))))
         return 0

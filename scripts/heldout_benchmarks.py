@@ -1,6 +1,9 @@
 """The shipped speed model on published llama-bench results it never saw (scripts/data/llamabench-heldout*.csv).
 
     python scripts/heldout_benchmarks.py [--rows]
+    python scripts/heldout_benchmarks.py --csv MY-RESULTS.csv [MORE.csv ...] [--rows]
+
+(`--csv` scores any file in the public file's columns instead, as never fitted; see --help.)
 
 Ten files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each gathered
 as a held-out file and scored blind when it arrived. llamabench-heldout.csv (95 figures) was gathered with the model;
@@ -26,6 +29,7 @@ the shipped band.
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 from collections import defaultdict
@@ -64,7 +68,11 @@ FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVE
 
 def results(path: Path = HELDOUT, prefix: str = "") -> list[dict]:
     """One dict per measured figure: row, kind, pred, measured, covered (by the shipped band)."""
-    rows, _ = load_public(path, prefix)
+    return scored(load_public(path, prefix)[0])
+
+
+def scored(rows: list) -> list[dict]:
+    """results() for rows already read."""
     eff = default_efficiency()
     out = []
     for r in rows:
@@ -118,13 +126,69 @@ def report(res: list[dict], show_rows: bool = False, title: str = "", fitted: bo
     return out
 
 
+COLUMNS = (
+    "source,gpu,gpus,backend,engine_version,model,model_size_gib,params_b,quant,test,n_prompt,n_gen,depth,ngl,fa,"
+    "ubatch,tps,notes"
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="heldout_benchmarks.py",
+        description="The shipped speed model on published llama-bench results it never saw: the project's held-out "
+        "files, or your own with --csv.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"""--csv files use the columns of scripts/data/llamabench-public.csv, one row per figure:
+  {COLUMNS}
+(test: pp512, tg128, pp512@d4096 ...; tps: tokens/s; gpus: the card count; quant: Q4_K_M, Q8_0, F16 ...).
+A GPU string not in scripts/data/llamabench-gpus.csv is matched to the profile whose display name it spells; a
+model string not in scripts/data/llamabench-models.csv is taken as another type of a mapped model of the same
+architecture and size ("qwen3moe 30B.A3B Q5_K - Medium"). Rows neither maps are left out and counted, never guessed.
+
+examples:
+  PYTHONPATH=$PWD python scripts/heldout_benchmarks.py
+  PYTHONPATH=$PWD python scripts/heldout_benchmarks.py --rows
+  PYTHONPATH=$PWD python scripts/heldout_benchmarks.py --csv my-llama-bench.csv --rows""",
+    )
+    parser.add_argument("--rows", action="store_true", help="print every figure: predicted, measured, in band")
+    parser.add_argument(
+        "--csv", type=Path, nargs="+", metavar="FILE", help="score these files (never fitted) instead of the project's"
+    )
+    return parser
+
+
+def _own_files(args: argparse.Namespace) -> list[str]:
+    out: list[str] = []
+    every: list[dict] = []
+    for i, path in enumerate(args.csv):
+        try:
+            rows, skipped = load_public(path, f"u{i}:")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SystemExit(f"error: {path}: cannot read it ({exc.__class__.__name__}: {exc})") from None
+        except KeyError as exc:
+            raise SystemExit(f"error: {path}: no column {exc}; hint: the columns are listed in --help") from None
+        except ValueError as exc:
+            raise SystemExit(f"error: {path}: {exc}; hint: the columns are listed in --help") from None
+        res = scored(rows)
+        every += res
+        out += report(res, args.rows, f", {path.name}") if res else [f"{path.name}: no figure to score"]
+        out += ["  left out: " + (", ".join(f"{v} {k}" for k, v in sorted(skipped.items())) or "none"), ""]
+    if len(args.csv) > 1 and every:
+        out += report(every, title=", all files given")
+    return out
+
+
 def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    if args.csv:
+        print("\n".join(_own_files(args)))
+        return 0
     every = []
     for name, (path, prefix) in FILES.items():
         res = results(path, prefix)
         if name not in FITTED:
             every += res
-        print("\n".join(report(res, "--rows" in argv, f", {name}", fitted=name in FITTED)) + "\n")
+        print("\n".join(report(res, args.rows, f", {name}", fitted=name in FITTED)) + "\n")
     print("\n".join(report(every, title=", all files never fitted")))
     return 0
 

@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from script_args import check_only  # noqa: E402
+
 from planner import results as r  # noqa: E402
 from planner.engines.llamacpp import DeviceUse, KvCache, LlamaCppPlan  # noqa: E402
 from planner.engines.ollama import OllamaPlan  # noqa: E402
@@ -189,8 +191,9 @@ def render() -> str:
 
 
 def main(argv: list[str]) -> int:
+    check = check_only(__doc__, argv, "docs/json.md")
     text = render()
-    if "--check" in argv:
+    if check:
         if OUT.read_text(encoding="utf-8") != text:
             print("docs/json.md is stale: run python scripts/make_json_doc.py", file=sys.stderr)
             return 1

@@ -12,6 +12,7 @@ directory, so the user's own are untouched.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shlex
 import shutil
@@ -255,10 +256,14 @@ def check_sections(only: str, out: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--only"] and len(argv) >= 2:
-        out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else Path(tempfile.gettempdir()) / "guide.md"
-        return check_sections(argv[1], out)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", metavar="TITLE", help="run only the sections whose title contains TITLE (no rewrite)")
+    ap.add_argument("--out", type=Path, help="where --only writes its sections (default: a temporary guide.md)")
+    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.only:
+        return check_sections(args.only, args.out or Path(tempfile.gettempdir()) / "guide.md")
+    if args.out:
+        ap.error("--out goes with --only")
     tail = ["## Defaults file and environment variables", "",
             "`~/.config/mi50plan/config.toml` (or `$MI50PLAN_CONFIG_DIR/config.toml`) sets defaults: `hardware`, "
             "`gpus` and `engine` for every command, and a `[fit]`, `[predict]`, ... table for any option of one "

@@ -18,6 +18,8 @@ import re
 import sys
 from pathlib import Path
 
+from script_args import check_only
+
 ROOT = Path(__file__).resolve().parents[1]
 CSV = ROOT / "scripts" / "data" / "gpu-specs.csv"
 EXTRA_CSV = ROOT / "scripts" / "data" / "gpu-specs-extra.csv"
@@ -419,7 +421,7 @@ def _rendered() -> list[tuple[str, str]]:
 
 def main() -> int:
     out = ROOT / "profiles"
-    check = "--check" in sys.argv
+    check = check_only(__doc__, sys.argv[1:], "profiles/*.toml")
     stale = []
     rendered = _rendered()
     names = [name for name, _ in rendered]

@@ -16,6 +16,7 @@ public_common.FITTED_HELDOUT) and measured-benchmarks.csv (see scripts/public_co
 
 from __future__ import annotations
 
+import argparse
 import math
 import sys
 from collections import defaultdict
@@ -140,6 +141,13 @@ def report(results: list[dict], mi50_loso: list[dict], show_rows: bool = False) 
 
 
 def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(
+        prog="public_benchmarks.py",
+        description="Leave-one-GPU-out cross-validation of the speed model on the published llama-bench results "
+        "(a few minutes: one fit per GPU). scripts/heldout_benchmarks.py scores results the model never saw.",
+    )
+    ap.add_argument("--rows", action="store_true", help="also print every held-out row: predicted, measured")
+    args = ap.parse_args(argv)
     import torch
 
     torch.set_num_threads(1)  # small tensors: threads only contend
@@ -154,7 +162,7 @@ def main(argv: list[str]) -> int:
     for x in mi50_loso:
         lo, hi = band[x["kind"]]
         x["covered"] = x["pred"] * math.exp(lo) <= x["measured"] <= x["pred"] * math.exp(hi)
-    print("\n".join(report(results, mi50_loso, "--rows" in argv)))
+    print("\n".join(report(results, mi50_loso, args.rows)))
     print("  left out of the file: " + ", ".join(f"{v} {k}" for k, v in sorted(skipped.items())))
     return 0
 

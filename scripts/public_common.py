@@ -51,7 +51,8 @@ from planner.core.speed import (
     vector_flops,
     work_from_totals,
 )
-from planner.sources.profiles import get_profile
+from planner.planning.real_logs import match_profile
+from planner.sources.profiles import all_profiles, get_profile
 
 DATA = Path(__file__).resolve().parent / "data"
 PUBLIC = DATA / "llamabench-public.csv"
@@ -159,61 +160,110 @@ def _work(r: dict, shape: dict) -> tuple[ModelWork, bool, str]:
     return work, experts > 0, how
 
 
+# llama-bench's own model string: "<architecture> <size> <type>" ("qwen3moe 30B.A3B Q4_K - Medium")
+_BENCH_MODEL = re.compile(r"([a-z][a-z0-9_.-]*) (\d+(?:\.\d+)?[BM](?:\.A\d+(?:\.\d+)?B)?) \S.*")
+
+
+def _bench_key(model: str) -> tuple[str, str] | None:
+    m = _BENCH_MODEL.fullmatch(model)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def model_family(model: str, models: dict[str, str]) -> str | None:
+    """The shape family of a model string: its row in llamabench-models.csv, else, for llama-bench's own
+    "<architecture> <size> <type>" string, the one family every mapped string of that architecture and size has
+    (another type of the same model: "qwen3moe 30B.A3B Q5_K - Medium" as "qwen3moe 30B.A3B Q4_K - Medium");
+    None where there is none or more than one ("llama 7B" is Llama 2 or Mistral)."""
+    if model in models:
+        return models[model]
+    key = _bench_key(model)
+    families = {f for m, f in models.items() if key is not None and _bench_key(m) == key}
+    return families.pop() if len(families) == 1 else None
+
+
+def gpu_profile(gpu: str, gpus: dict[str, str], known: list) -> str | None:
+    """The profile of a GPU string: its row in llamabench-gpus.csv, else the profile whose display name the string
+    spells (planner.planning.real_logs.match_profile, the real-log reader's matcher; None where none or two match)."""
+    return gpus.get(gpu) or match_profile(gpu, known)
+
+
+UNMAPPED_GPU = "no profile for its GPU string (add it to scripts/data/llamabench-gpus.csv)"
+UNMAPPED_MODEL = "no shape for its model string (add it to scripts/data/llamabench-models.csv)"
+
+
 def load_public(path: Path = PUBLIC, prefix: str = "") -> tuple[list[Row], dict[str, int]]:
+    """The rows of a file in the public file's columns that the model describes, and the count of those left out
+    by reason (rows of a GPU or model string nothing maps are left out, never guessed)."""
     gpus = {g["gpu"]: g["profile"] for g in _csv("llamabench-gpus.csv")}
     models = {m["model"]: m["family"] for m in _csv("llamabench-models.csv")}
     shapes = {s["family"]: s for s in _csv("model-shapes.csv")}
     rows: list[Row] = []
     skipped: dict[str, int] = {}
     profiles: dict = {}
+    known: list = []
     with path.open(newline="", encoding="utf-8") as fh:
         for line, r in enumerate(csv.DictReader(fh), start=2):
-            why = _excluded(r)
+            try:
+                row, why = _row(r, line, prefix, gpus, models, shapes, profiles, known)
+            except ValueError as exc:
+                raise ValueError(f"line {line}: {exc}") from None
             if why:
                 skipped[why] = skipped.get(why, 0) + 1
-                continue
-            profile = profiles.get(r["gpu"]) or profiles.setdefault(r["gpu"], get_profile(gpus[r["gpu"]]))
-            n = int(r["gpus"] or 1)
-            hw = Hardware(profile, n)
-            work, moe, how = _work(r, shapes[models[r["model"]]])
-            depth = int(r["depth"] or 0)
-            dep = Deployment(
-                "llamacpp",
-                r["backend"].lower(),
-                quant=r["quant"].upper(),
-                layer_split=n,
-                weights_bytes=work.weights_bytes,
-                ubatch=int(r["ubatch"]) if r["ubatch"] else None,
-            )
-            test = r["test"].split("@")[0]
-            tokens = int(test[2:])
-            pp = test.startswith("pp")
-            if float(r["tps"]) > ROOFLINE_MARGIN * roofline_tps(hw, work, pp):
-                why = f"above the roofline: over {ROOFLINE_MARGIN:g}x what the chip's peak allows (a failed run)"
-                skipped[why] = skipped.get(why, 0) + 1
-                continue
-            rows.append(
-                Row(
-                    f"{prefix}{line}:{r['gpu']}:{r['model']}:{r['test']}",
-                    hw,
-                    dep,
-                    work,
-                    moe,
-                    None,
-                    tokens if pp else None,
-                    depth,
-                    None if pp else tokens,
-                    depth,
-                    float(r["tps"]) if pp else None,
-                    None if pp else float(r["tps"]),
-                    None,
-                    f"{models[r['model']]}; {how}",
-                    group=profile.name,
-                    backend=r["backend"],
-                    source=r["source"],
-                )
-            )
+            else:
+                rows.append(row)
     return rows, skipped
+
+
+def _row(r: dict, line: int, prefix: str, gpus: dict, models: dict, shapes: dict, profiles: dict, known: list):
+    """One row of a file read: (the Row, None), or (None, why the model does not describe it)."""
+    why = _excluded(r)
+    if not why and r["gpu"] not in gpus:
+        known[:] = known or all_profiles()
+        name = gpu_profile(r["gpu"], gpus, known)
+        if name is None:
+            return None, UNMAPPED_GPU
+        gpus[r["gpu"]] = name
+    family = None if why else model_family(r["model"], models)
+    if why or family is None:
+        return None, why or UNMAPPED_MODEL
+    profile = profiles.get(r["gpu"]) or profiles.setdefault(r["gpu"], get_profile(gpus[r["gpu"]]))
+    n = int(r["gpus"] or 1)
+    hw = Hardware(profile, n)
+    work, moe, how = _work(r, shapes[family])
+    depth = int(r["depth"] or 0)
+    dep = Deployment(
+        "llamacpp",
+        r["backend"].lower(),
+        quant=r["quant"].upper(),
+        layer_split=n,
+        weights_bytes=work.weights_bytes,
+        ubatch=int(r["ubatch"]) if r["ubatch"] else None,
+    )
+    test = r["test"].split("@")[0]
+    tokens = int(test[2:])
+    pp = test.startswith("pp")
+    if float(r["tps"]) > ROOFLINE_MARGIN * roofline_tps(hw, work, pp):
+        return None, f"above the roofline: over {ROOFLINE_MARGIN:g}x what the chip's peak allows (a failed run)"
+    row = Row(
+        f"{prefix}{line}:{r['gpu']}:{r['model']}:{r['test']}",
+        hw,
+        dep,
+        work,
+        moe,
+        None,
+        tokens if pp else None,
+        depth,
+        None if pp else tokens,
+        depth,
+        float(r["tps"]) if pp else None,
+        None if pp else float(r["tps"]),
+        None,
+        f"{family}; {how}",
+        group=profile.name,
+        backend=r["backend"],
+        source=r["source"],
+    )
+    return row, None
 
 
 # Models of measured-benchmarks.csv that benchmarks_common knows only by their totals (OFF_CATALOG): the

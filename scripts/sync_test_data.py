@@ -14,6 +14,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from script_args import check_only
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MI50PLAN_REFERENCE", ROOT.parent / "shared"))
 COPY = ROOT / "tests" / "data" / "reference-copy"
@@ -38,6 +40,7 @@ def _files(base: Path) -> list[Path]:
 
 
 def main() -> int:
+    check = check_only(__doc__, sys.argv[1:], "tests/data/reference-copy with ../shared")
     if not SHARED.is_dir():
         print(f"no shared folder at {SHARED} (set MI50PLAN_REFERENCE)", file=sys.stderr)
         return 2
@@ -46,7 +49,7 @@ def main() -> int:
     if missing:
         print(f"{SHARED} lacks {', '.join(missing)} (is MI50PLAN_REFERENCE the shared folder?)", file=sys.stderr)
         return 2
-    if "--check" in sys.argv:
+    if check:
         copied = [p for p in _files(COPY) if p.name != "README.md"] if COPY.is_dir() else []
         stale = [str(p) for p in source if not (COPY / p).is_file() or not filecmp.cmp(SHARED / p, COPY / p, False)]
         extra = [str(p) for p in copied if p not in source]

@@ -636,11 +636,15 @@ _BRAND_WORDS = frozenset(
 )
 
 
+# Words that, right after a GPU's name, name another GPU ("RTX 4070 Ti" is not the RTX 4070, "M4 Pro" not the M4).
+_VARIANT_WORDS = frozenset({"ti", "super", "laptop", "max", "pro", "ultra", "xt", "xtx"})
+
+
 def _gpu_tokens(text: str) -> list[str]:
     """Lower-case words with letters and digits split ("RTX4090" and "RTX 4090" alike; "A100-SXM4-80GB" -> a 100 sxm 4
-    80 gb), brand words dropped."""
+    80 gb), brand words dropped, "mobile" read as "laptop" (CUDA names a mobile part "Laptop GPU", others "Mobile")."""
     words = re.findall(r"[a-z]+|\d+", text.lower())
-    return [w for w in words if w not in _BRAND_WORDS]
+    return ["laptop" if w == "mobile" else w for w in words if w not in _BRAND_WORDS]
 
 
 def _profile_key(profile: HardwareProfile) -> tuple[str, ...]:
@@ -669,7 +673,12 @@ def _short_key(key: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _contains(words: list[str], key: tuple[str, ...]) -> bool:
-    return bool(key) and any(tuple(words[i : i + len(key)]) == key for i in range(len(words) - len(key) + 1))
+    """The words spell the key, and the word after it (if any) does not make it another GPU's name."""
+    n = len(key)
+    return bool(key) and any(
+        tuple(words[i : i + n]) == key and (i + n == len(words) or words[i + n] not in _VARIANT_WORDS)
+        for i in range(len(words) - n + 1)
+    )
 
 
 def _memory_agrees(profile: HardwareProfile, stated: float | None, cards: int = 1) -> bool:

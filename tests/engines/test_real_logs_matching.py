@@ -181,3 +181,32 @@ def test_a_model_column_longer_than_a_file_name_is_read_not_crashed_on():
     text = "Qwen3-0.6B-Q8_0.gguf (unsloth) " + "as the document names it, quoted line by line; " * 6
     assert len(text.encode()) > 255
     assert resolve(text).model_id == "Qwen/Qwen3-0.6B"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # llama.cpp's llama-bench prints a mobile part as "... Mobile", CUDA as "... Laptop GPU": both are the laptop
+        # profile (profiles/gtx1660ti-laptop.toml), not the desktop GTX 1660 whose name the text also spells
+        ("NVIDIA GeForce GTX 1660 Ti Mobile", "gtx1660ti-laptop"),
+        ("NVIDIA GeForce GTX 1660 Ti Laptop GPU", "gtx1660ti-laptop"),
+        ("NVIDIA GeForce RTX 4060 Mobile", "rtx4060-laptop"),
+        ("NVIDIA GeForce GTX 1660", "gtx1660"),
+    ],
+)
+def test_mobile_parts_are_their_laptop_profiles(text, expected):
+    assert match_profile(text, KNOWN) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a name followed by a word that makes it another GPU is no match where that GPU has no profile
+        "NVIDIA GeForce RTX 3070 Ti Laptop GPU",  # profiles/rtx3070.toml is the desktop RTX 3070; no 3070 Ti
+        "NVIDIA GeForce RTX 3070 Ti",
+        "AMD Radeon RX 9070",  # profiles/rx9070xt.toml is the XT: "rx 9070" is not its name either way
+        "NVIDIA GeForce RTX 3080 Ti Laptop GPU",  # profiles/rtx3080ti.toml is the desktop card
+    ],
+)
+def test_a_variant_of_a_profiled_gpu_is_not_that_gpu(text):
+    assert match_profile(text, KNOWN) is None
