@@ -43,6 +43,7 @@ IN_ORDER = (
     "llamabench-heldout-22.csv",
     "llamabench-heldout-23.csv",
     "llamabench-heldout-24.csv",
+    "llamabench-heldout-25.csv",
 )
 
 
