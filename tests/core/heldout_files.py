@@ -86,10 +86,12 @@ def assert_scored(
     assert sum(x["covered"] for x in res) >= coverage * len(res)
 
 
-def assert_new_sourced_mapped(rows: list[dict], earlier: list[dict], version_prefix: str) -> None:
+def assert_new_sourced_mapped(
+    rows: list[dict], earlier: list[dict], version_prefix: str, hosts: tuple = ("https://github.com/",)
+) -> None:
     """A held-out file against the files before it: the same columns, no figure twice or from an earlier file, no
-    page an earlier file uses, every row a GitHub URL, a mapped GPU and model, a positive figure and a llama.cpp
-    build."""
+    page an earlier file uses, every row a URL on one of `hosts` (GitHub until the twenty-fifth file), a mapped GPU
+    and model, a positive figure and a llama.cpp build."""
     seen = {key(r) for r in earlier}
     used_pages = {r["source"].split(" ")[0] for r in earlier}
     gpus = {g["gpu"] for g in read("llamabench-gpus.csv")}
@@ -97,7 +99,7 @@ def assert_new_sourced_mapped(rows: list[dict], earlier: list[dict], version_pre
     assert list(rows[0]) == list(earlier[0])  # the same columns
     assert len({key(r) for r in rows}) == len(rows)  # no figure twice
     for r in rows:
-        assert r["source"].startswith("https://github.com/"), r
+        assert r["source"].startswith(hosts), r
         assert r["source"].split(" ")[0] not in used_pages, r  # no page the fitted or held-out files use
         assert r["gpu"] in gpus and r["model"] in models, r
         assert key(r) not in seen, r
@@ -136,6 +138,8 @@ def origin(source: str) -> str:
     """A row's source as leave-one-source-out counts it (scripts/public_common.origin): the GitHub repository,
     with the pull request, issue or discussion number for the shared threads."""
     m = re.match(r"https://github\.com/([\w.-]+/[\w.-]+)(/(?:issues|pull|discussions)/\d+)?", source)
+    if m is None:  # a Hugging Face repository (a model's or a dataset's), with its discussion number
+        m = re.match(r"https://(huggingface\.co/(?:datasets/)?[\w.-]+/[\w.-]+)(/discussions/\d+)?", source)
     assert m, source
     return m.group(1) + (m.group(2) or "")
 
