@@ -4,6 +4,7 @@ table of known pre-quantized checkpoints (planner/catalog/quantized.json, each w
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
@@ -153,3 +154,45 @@ def quantized_checkpoint(model_id: str, scheme: str) -> tuple[str | None, str]:
         f"no {term} checkpoint of {model_id} is known to mi50plan: look for one on the Hub "
         f"(search '{name} {term.split()[0]}') and check its config.json quantization_config"
     )
+
+
+# The name endings of pre-quantized checkpoints on the Hub and what they hold, by the quantizers' own conventions:
+# AutoAWQ's "-AWQ" (4-bit), AutoGPTQ's "-GPTQ" / "-GPTQ-Int4" / "-GPTQ-Int8", and FP8 checkpoints' "-FP8" /
+# "-FP8-Dynamic" (llm-compressor, Qwen, NVIDIA ModelOpt). Only these: a name that says nothing else is not read.
+_NAME_SCHEMES = (
+    (re.compile(r"-awq(?:-int4)?$", re.IGNORECASE), "awq", 4),
+    (re.compile(r"-gptq-int8$", re.IGNORECASE), "gptq", 8),
+    (re.compile(r"-gptq(?:-int4)?$", re.IGNORECASE), "gptq", 4),
+    (re.compile(r"-fp8(?:-dynamic)?$", re.IGNORECASE), "fp8", 8),
+)
+
+
+@dataclass(frozen=True)
+class Prequantized:
+    """A pre-quantized checkpoint the catalog does not hold, read as its base model's catalog entry in a scheme."""
+
+    base: dict  # the base model's catalog entry
+    scheme: str  # awq | gptq | fp8
+    bits: int
+    why: str  # how the base and scheme were known: a quantized.json row (with its source) or the repo's name
+
+
+def prequantized(model_id: str) -> Prequantized | None:
+    """A checkpoint of a catalog model in AWQ, GPTQ or FP8 that the catalog does not list itself: a quantized.json
+    row (its base and scheme from the page it names), else a repo name of "<base name><ending>" (the endings of
+    _NAME_SCHEMES; the base found by find(), "Meta-" dropped as the catalog spells Meta's ids). None otherwise."""
+    wanted = model_id.strip().lower()
+    for r in _quantized():
+        if r.repo.lower() == wanted and r.scheme != "gguf" and r.bits and (base := find(r.base_model)):
+            return Prequantized(base, r.scheme, r.bits, f"a checkpoint of {r.base_model} named in {r.source}")
+    name = model_id.strip().split("/")[-1]
+    for pattern, scheme, bits in _NAME_SCHEMES:
+        m = pattern.search(name)
+        if m is None or m.start() == 0:
+            continue
+        stem = name[: m.start()]
+        base = find(stem) or find(stem.removeprefix("Meta-"))
+        if base is not None and not is_prequantized(base["id"]):
+            return Prequantized(base, scheme, bits, f"the scheme read from the name's ending '{name[m.start() :]}'")
+        return None
+    return None

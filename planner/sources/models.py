@@ -16,10 +16,12 @@ import json
 import os
 import re
 import socket
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlparse
 
-from planner.core.spec import ModelSpec, spec_from_config
+from planner.core.precision import INT4_AWQ, INT4_GPTQ, INT8_GPTQ
+from planner.core.spec import ModelSpec, QuantConfig, spec_from_config
 from planner.errors import ConfigError, ModelNotFound
 from planner.sources import catalog
 from planner.sources.files import read_json
@@ -466,4 +468,27 @@ def resolve_model(
         spec = spec_from_config(config, entry["id"], f"{entry['id']} (catalog)")
         return ResolvedModel(spec, "catalog", entry["id"], config, None, entry.get("safetensors_total_bytes"))
     tried.append("offline catalog: not listed")
+    pre = catalog.prequantized(ref) if ref.count("/") == 1 else None
+    if pre is not None:
+        return _prequantized_from_catalog(ref, pre)
     raise ModelNotFound(ref, tried, hint=_not_found_hint(ref))
+
+
+def _prequantized_from_catalog(ref: str, pre: catalog.Prequantized) -> ResolvedModel:
+    """A pre-quantized checkpoint the catalog does not hold: its base model's config with the scheme's usual layout
+    (AWQ and GPTQ 4-bit: group 128 with zero points; GPTQ 8-bit likewise; FP8: per-channel scales), said in a note."""
+    quant = {
+        ("awq", 4): INT4_AWQ,
+        ("gptq", 4): INT4_GPTQ,
+        ("gptq", 8): INT8_GPTQ,
+        ("fp8", 8): QuantConfig("fp8", 8, None, False),
+    }[(pre.scheme, pre.bits)]
+    config = catalog.catalog_config(pre.base)
+    base_id = pre.base["id"]
+    spec = replace(spec_from_config(config, ref, f"{base_id} (catalog) as {ref}"), quant=quant)
+    layout = "per-channel scales" if pre.scheme == "fp8" else f"group {quant.group_size} with zero points"
+    note = (
+        f"{ref} is not in the offline catalog: planned as {base_id} in {pre.scheme.upper()} {pre.bits}-bit "
+        f"({layout}): {pre.why}; the checkpoint's own config.json was not read"
+    )
+    return ResolvedModel(spec, "catalog", base_id, config, notes=(note,))
