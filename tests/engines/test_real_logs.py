@@ -3443,21 +3443,29 @@ def test_round_28_holds_within_half_a_percent():
 # default, a cold compile (kagaho/VLLM_Serve_llama3-70b-awq_on_L40S_with_Tensor_Parallelism_2's README, 2026-02-27): its
 # model has no config offline ("no config mapped"), its figures are recorded for a rescoring; V172, gpt-oss-120b on one
 # H100 80GB HBM3 at --gpu-memory-utilization 0.95 --max-num-batched-tokens 1024, a start that fails for want of KV
-# cache (vllm-project/vllm#27508, 2025-10-31): a known miss (ROUND_29_MISSES). No llama.cpp or Ollama case.
+# cache (vllm-project/vllm#27508, 2025-10-31): a known miss (ROUND_29_MISSES). Added by a second helper, scored once
+# before any change: O29, Ollama 0.11.4 running gemma3:12b at num_ctx 2048 on a 12 GB CUDA card (ollama/ollama#11819)
+# and O30, the same blob on the CPU (atineiatte/deep-research-at-home#14): the gemma3:12b tag has no config offline ("no
+# config mapped"), their figures are recorded for a rescoring; O31, gpt-oss:20b at 8192 on an RTX 4060 Ti
+# (ollama/ollama#11711): every estimator figure within 0.4%. No llama.cpp case.
 KAGAHO_L40S_README = (
     "https://github.com/kagaho/VLLM_Serve_llama3-70b-awq_on_L40S_with_Tensor_Parallelism_2/blob/"
     "3397c881c4f687ab5835619f2549835da8a83fdf/README.md"
 )
 VLLM_27508 = "https://github.com/vllm-project/vllm/issues/27508"
+OLLAMA_11819 = "https://github.com/ollama/ollama/issues/11819"
+DEEP_RESEARCH_14 = "https://github.com/atineiatte/deep-research-at-home/issues/14"
+OLLAMA_11711 = "https://github.com/ollama/ollama/issues/11711"
 
 
 def test_round_29_is_the_thirtieth_entry():
-    # two vLLM cases: V171 starts it (V170 stays unused); no llama.cpp or Ollama case, L67 and O29 unused
+    # two vLLM cases (V171 starts it, V170 stays unused) and three Ollama cases (O29-O31); no llama.cpp case, L67 unused
     assert HELD_OUT_ROUNDS[29] == {"V": 171, "L": 67, "O": 29}
     assert len(HELD_OUT_ROUNDS) == 30
-    ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29")
-    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 30, 29, 30]
-    assert _entry_cases(30) == ["V171", "V172"]
+    ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O31")
+    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 30, 29, 30, 30]
+    assert _entry_cases(30) == ["O29", "O30", "O31", "V171", "V172"]
+    assert _entry_cases(30, "ollama") == ["O29", "O30", "O31"] and not _entry_cases(30, "llamacpp")
 
 
 @pytest.mark.parametrize(
@@ -3500,7 +3508,7 @@ def test_round_29_cases_state_their_settings():
     # V172 states its card, the utilization (0.95) and the batch budget (1024); its release is not stated (0.11.0
     # planned, the release current on the comment's day) and neither is the compile cache.
     cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 30}
-    assert set(cases) == {"V171", "V172"}
+    assert set(cases) == {"V171", "V172", "O29", "O30", "O31"}
     v171 = cases["V171"]
     assert v171.engine_version.startswith("0.16.0 (logged") and vllm_line(v171) == "0.16"
     assert v171.model == "TechxGenus/Meta-Llama-3-70B-Instruct-AWQ" and v171.gpus == 2
@@ -3519,3 +3527,99 @@ def test_round_29_cases_state_their_settings():
         assert v172.setting(key) is None, key
     assert set(v172.metrics) == {"kv_cache_gib"}
     assert not LLM_CLASS_CASES & set(cases)
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # ollama#11711, crahzee's description of 2025-08-06 ("When setting num_ctx to less than 8192, Ollama will load
+        # GPT-OSS:20b with 8192 context length"; ollama ps: "test:latest ... 18 GB 9%/91% CPU/GPU 8192"):
+        # "source=server.go:175 msg=offload library=cuda layers.requested=-1 layers.model=25 layers.offload=23
+        # layers.split="" memory.available="[15.6 GiB]" memory.gpu_overhead="0 B" memory.required.full="16.9 GiB"
+        # memory.required.partial="15.4 GiB" memory.required.kv="300.0 MiB" memory.required.allocations="[15.4 GiB]"
+        # memory.weights.total="11.7 GiB" memory.weights.repeating="10.7 GiB" memory.weights.nonrepeating="1.1 GiB"
+        # memory.graph.full="2.0 GiB" memory.graph.partial="4.0 GiB"", then "flash attention enabled but not supported
+        # by model" and "quantized kv cache requested but flash attention disabled" type=q4_0; the card: "NVIDIA
+        # GeForce RTX 4060 Ti" before.total="15.7 GiB"
+        ("O31", "required_full_gib", 16.9, 0.04, OLLAMA_11711),
+        ("O31", "required_kv_mib", 300.0, 0.01, OLLAMA_11711),
+        ("O31", "weights_total_gib", 11.7, 0.05, OLLAMA_11711),
+        ("O31", "graph_full_mib", 2048.0, 0.01, OLLAMA_11711),
+        ("O31", "graph_partial_mib", 4096.0, 0.01, OLLAMA_11711),
+    ],
+)
+def test_round_29_ollama_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure when the round was scored (the md's table), rounded up:
+    # O31 0.035 GiB over on required.full (printed to 0.1 GiB), exact on the KV and both graphs, 0.042 GiB over on
+    # weights.total (printed to 0.1 GiB)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in KNOWN_MISSES
+
+
+def test_round_29_unmapped_ollama_cases_keep_their_figures():
+    # ollama#11819, Jakaboii's comment of 2025-08-08 (Ollama 0.11.4, gemma3:12b, num_gpu 49): "source=server.go:175
+    # msg=offload library=cuda layers.requested=49 layers.model=49 layers.offload=48 layers.split="" memory.available=
+    # "[10.9 GiB]" ... memory.required.full="11.0 GiB" memory.required.partial="8.5 GiB" memory.required.kv="608.0 MiB"
+    # ... memory.weights.total="6.8 GiB" ... memory.graph.full="519.5 MiB" memory.graph.partial="1.3 GiB"
+    # projector.weights="795.9 MiB" projector.graph="1.0 GiB"", then "ollama runner --ollama-engine --model
+    # .../sha256-e8ad13eff07a... --ctx-size 2048 --batch-size 512 --n-gpu-layers 49 --threads 6 --parallel 1".
+    # deep-research-at-home#14, emmahicks's comment (turn 6), a log of 2025-06-05: "msg=offload library=cpu
+    # layers.requested=-1 layers.model=49 layers.offload=0 ... memory.available="[29.5 GiB]" ...
+    # memory.required.full="10.5 GiB" memory.required.partial="0 B" memory.required.kv="1.3 GiB" ...
+    # memory.weights.total="6.8 GiB" ... memory.graph.full="519.5 MiB" memory.graph.partial="1.3 GiB"", then "ollama
+    # runner --ollama-engine --model .../sha256-e8ad13eff07a... --ctx-size 8192 --batch-size 512 --threads 42
+    # --no-mmap --parallel 2". The gemma3:12b tag has no config offline: nothing is planned until one is mapped (the
+    # lead rescores the cases then).
+    expected = {
+        "O29": (
+            {
+                "required_full_gib": 11.0,
+                "required_kv_mib": 608.0,
+                "weights_total_gib": 6.8,
+                "graph_full_mib": 519.5,
+                "graph_partial_mib": 1331.2,
+            },
+            OLLAMA_11819,
+        ),
+        "O30": (
+            {
+                "required_full_gib": 10.5,
+                "required_kv_mib": 1331.2,
+                "weights_total_gib": 6.8,
+                "graph_full_mib": 519.5,
+                "graph_partial_mib": 1331.2,
+            },
+            DEEP_RESEARCH_14,
+        ),
+    }
+    for case, (logged, url) in expected.items():
+        rows = {r.metric: r for r in ROWS if r.case == case}
+        assert {m: r.logged for m, r in rows.items()} == logged, case
+        assert all(r.source_url == url for r in rows.values()), case
+        assert all(r.predicted is None and r.note.startswith("no config mapped") for r in rows.values()), case
+
+
+def test_round_29_ollama_cases_state_their_settings():
+    # O29 states its release (0.11.4), the tag and the runner's flags (2048 tokens, one slot, num_gpu 49); its card is
+    # not named (10.9 GiB available: an RTX 3060 12 GB stands in, as for O27). O30 states the runner's flags (8192
+    # tokens over two slots, no GPU); its release (0.9.0 planned) and tag (the blob O29 names gemma3:12b) are not
+    # stated. O31 states the card, the tag, the context (8192) and that flash attention was off; its release (0.11.0
+    # planned) and slot count are not stated. None states a quant (the tags' Q4_K_M default, gpt-oss's MXFP4).
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if c.case in ("O29", "O30", "O31")}
+    o29, o30, o31 = cases["O29"], cases["O30"], cases["O31"]
+    assert o29.engine_version.startswith("0.11.4 (stated") and "memory.available 10.9 GiB" in o29.gpu
+    assert o29.model.startswith("gemma3:12b (named") and o29.dtype_or_quant.startswith("Q4_K_M (inferred")
+    assert o29.setting("num_ctx") == "2048" and o29.setting("num_parallel") == "1"
+    assert o29.setting("flash_attention") is None and o29.setting("projector_weights_mib") == "795.9"
+    assert "--n-gpu-layers 49" in o29.settings_text and "--ctx-size 2048" in o29.settings_text
+    assert o30.engine_version.startswith("unstated (planned as 0.9.0") and o30.gpu.startswith("no GPU (CPU only")
+    assert o30.model.startswith("gemma3:12b (inferred") and "memory.available [29.5 GiB]" in o30.gpu
+    assert o30.setting("num_ctx") == "4096" and o30.setting("num_parallel") == "2"
+    assert o30.setting("flash_attention") is None and "--ctx-size 8192" in o30.settings_text
+    assert o31.engine_version.startswith("unstated (planned as 0.11.0") and "RTX 4060 Ti" in o31.gpu
+    assert o31.model.startswith("gpt-oss:20b (named") and o31.dtype_or_quant.startswith("MXFP4")
+    assert o31.setting("num_ctx") == "8192" and o31.setting("num_parallel") is None
+    assert o31.setting("flash_attention") == "false" and o31.setting("kv_cache_type") == "f16"
+    assert all(c.gpus == 1 and c.engine == "ollama" for c in cases.values())
