@@ -72,7 +72,7 @@ ROUNDS = {
     30: (
         "29",
         "vLLM 0.16.0 Llama 3 70B AWQ at TP 2 (2x L40S), cold; 0.11 gpt-oss-120b at 0.95 (H100); Ollama gemma3:12b"
-        " (12 GB card, CPU), gpt-oss:20b (RTX 4060 Ti); see md",
+        " (12 GB card, CPU), gpt-oss:20b (RTX 4060 Ti), gpt-oss:120b at 128K (H200); see md",
     ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"

@@ -3447,7 +3447,8 @@ def test_round_28_holds_within_half_a_percent():
 # before any change: O29, Ollama 0.11.4 running gemma3:12b at num_ctx 2048 on a 12 GB CUDA card (ollama/ollama#11819)
 # and O30, the same blob on the CPU (atineiatte/deep-research-at-home#14): the gemma3:12b tag has no config offline ("no
 # config mapped"), their figures are recorded for a rescoring; O31, gpt-oss:20b at 8192 on an RTX 4060 Ti
-# (ollama/ollama#11711): every estimator figure within 0.4%. No llama.cpp case.
+# (ollama/ollama#11711), and O32, gpt-oss:120b at 128000 tokens on an H200 (ollama/ollama#11930): every estimator figure
+# within its print (at most 1.0%, O32's KV). No llama.cpp case.
 KAGAHO_L40S_README = (
     "https://github.com/kagaho/VLLM_Serve_llama3-70b-awq_on_L40S_with_Tensor_Parallelism_2/blob/"
     "3397c881c4f687ab5835619f2549835da8a83fdf/README.md"
@@ -3456,16 +3457,17 @@ VLLM_27508 = "https://github.com/vllm-project/vllm/issues/27508"
 OLLAMA_11819 = "https://github.com/ollama/ollama/issues/11819"
 DEEP_RESEARCH_14 = "https://github.com/atineiatte/deep-research-at-home/issues/14"
 OLLAMA_11711 = "https://github.com/ollama/ollama/issues/11711"
+OLLAMA_11930 = "https://github.com/ollama/ollama/issues/11930"
 
 
 def test_round_29_is_the_thirtieth_entry():
-    # two vLLM cases (V171 starts it, V170 stays unused) and three Ollama cases (O29-O31); no llama.cpp case, L67 unused
+    # two vLLM cases (V171 starts it, V170 stays unused) and four Ollama cases (O29-O32); no llama.cpp case, L67 unused
     assert HELD_OUT_ROUNDS[29] == {"V": 171, "L": 67, "O": 29}
     assert len(HELD_OUT_ROUNDS) == 30
-    ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O31")
+    ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O32")
     assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 30, 29, 30, 30]
-    assert _entry_cases(30) == ["O29", "O30", "O31", "V171", "V172"]
-    assert _entry_cases(30, "ollama") == ["O29", "O30", "O31"] and not _entry_cases(30, "llamacpp")
+    assert _entry_cases(30) == ["O29", "O30", "O31", "O32", "V171", "V172"]
+    assert _entry_cases(30, "ollama") == ["O29", "O30", "O31", "O32"] and not _entry_cases(30, "llamacpp")
 
 
 @pytest.mark.parametrize(
@@ -3508,7 +3510,7 @@ def test_round_29_cases_state_their_settings():
     # V172 states its card, the utilization (0.95) and the batch budget (1024); its release is not stated (0.11.0
     # planned, the release current on the comment's day) and neither is the compile cache.
     cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 30}
-    assert set(cases) == {"V171", "V172", "O29", "O30", "O31"}
+    assert set(cases) == {"V171", "V172", "O29", "O30", "O31", "O32"}
     v171 = cases["V171"]
     assert v171.engine_version.startswith("0.16.0 (logged") and vllm_line(v171) == "0.16"
     assert v171.model == "TechxGenus/Meta-Llama-3-70B-Instruct-AWQ" and v171.gpus == 2
@@ -3546,12 +3548,27 @@ def test_round_29_cases_state_their_settings():
         ("O31", "weights_total_gib", 11.7, 0.05, OLLAMA_11711),
         ("O31", "graph_full_mib", 2048.0, 0.01, OLLAMA_11711),
         ("O31", "graph_partial_mib", 4096.0, 0.01, OLLAMA_11711),
+        # ollama#11930, jsearcy1's description of 2025-08-16 ("I created a new model with PARAMETER num_ctx 128000",
+        # "I'm running on an H200"), the server config "OLLAMA_FLASH_ATTENTION:false ... OLLAMA_NUM_PARALLEL:1", then
+        # "source=server.go:175 msg=offload library=cuda layers.requested=-1 layers.model=37 layers.offload=37
+        # layers.split="" memory.available="[139.2 GiB]" memory.gpu_overhead="0 B" memory.required.full="113.2 GiB"
+        # memory.required.partial="113.2 GiB" memory.required.kv="4.6 GiB" memory.required.allocations="[113.2 GiB]"
+        # memory.weights.total="59.7 GiB" memory.weights.repeating="58.6 GiB" memory.weights.nonrepeating="1.1 GiB"
+        # memory.graph.full="46.9 GiB" memory.graph.partial="46.9 GiB"" and "ollama runner --ollama-engine --model
+        # .../sha256-90a618fe6ff2... --ctx-size 128000 --batch-size 512 --n-gpu-layers 37 --threads 128 --parallel 1"
+        ("O32", "required_full_gib", 113.2, 0.03, OLLAMA_11930),
+        ("O32", "required_kv_mib", 4710.4, 48.5, OLLAMA_11930),
+        ("O32", "weights_total_gib", 59.7, 0.02, OLLAMA_11930),
+        ("O32", "graph_full_mib", 48025.6, 25.7, OLLAMA_11930),
+        ("O32", "graph_partial_mib", 48025.6, 25.7, OLLAMA_11930),
     ],
 )
 def test_round_29_ollama_golden_rows(case, metric, logged, within, url):
     # `within`: the plan's distance from the logged figure when the round was scored (the md's table), rounded up:
     # O31 0.035 GiB over on required.full (printed to 0.1 GiB), exact on the KV and both graphs, 0.042 GiB over on
-    # weights.total (printed to 0.1 GiB)
+    # weights.total (printed to 0.1 GiB); O32 0.026 GiB over on required.full, 48.4 MiB under on the KV (4662 MiB,
+    # 4.55 GiB, which prints as 4.6), 0.015 GiB over on weights.total, 25.6 MiB under on both graphs (48000 MiB, 46.875
+    # GiB, which prints as 46.9): every figure within its print
     row = _logged(case, metric, logged)
     assert row.source_url == url
     assert abs(row.predicted - logged) <= within, _message(row)
@@ -3606,9 +3623,12 @@ def test_round_29_ollama_cases_state_their_settings():
     # not named (10.9 GiB available: an RTX 3060 12 GB stands in, as for O27). O30 states the runner's flags (8192
     # tokens over two slots, no GPU); its release (0.9.0 planned) and tag (the blob O29 names gemma3:12b) are not
     # stated. O31 states the card, the tag, the context (8192) and that flash attention was off; its release (0.11.0
-    # planned) and slot count are not stated. None states a quant (the tags' Q4_K_M default, gpt-oss's MXFP4).
-    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if c.case in ("O29", "O30", "O31")}
-    o29, o30, o31 = cases["O29"], cases["O30"], cases["O31"]
+    # planned) and slot count are not stated. O32 states the card (an H200), the tag and the runner's flags (128000
+    # tokens, one slot) and flash attention off; its release is not stated (0.11.4 planned). None states a quant (the
+    # tags' Q4_K_M default, gpt-oss's MXFP4).
+    ids = ("O29", "O30", "O31", "O32")
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if c.case in ids}
+    o29, o30, o31, o32 = (cases[c] for c in ids)
     assert o29.engine_version.startswith("0.11.4 (stated") and "memory.available 10.9 GiB" in o29.gpu
     assert o29.model.startswith("gemma3:12b (named") and o29.dtype_or_quant.startswith("Q4_K_M (inferred")
     assert o29.setting("num_ctx") == "2048" and o29.setting("num_parallel") == "1"
@@ -3622,4 +3642,9 @@ def test_round_29_ollama_cases_state_their_settings():
     assert o31.model.startswith("gpt-oss:20b (named") and o31.dtype_or_quant.startswith("MXFP4")
     assert o31.setting("num_ctx") == "8192" and o31.setting("num_parallel") is None
     assert o31.setting("flash_attention") == "false" and o31.setting("kv_cache_type") == "f16"
+    assert o32.engine_version.startswith("unstated (planned as 0.11.4") and o32.gpu.startswith("NVIDIA H200 (stated")
+    assert o32.model.startswith("gpt-oss:120b (named") and o32.dtype_or_quant.startswith("MXFP4")
+    assert o32.setting("num_ctx") == "128000" and o32.setting("num_parallel") == "1"
+    assert o32.setting("flash_attention") == "false" and o32.setting("kv_cache_type") is None
+    assert "--ctx-size 128000" in o32.settings_text and "--n-gpu-layers 37" in o32.settings_text
     assert all(c.gpus == 1 and c.engine == "ollama" for c in cases.values())
