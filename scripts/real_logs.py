@@ -69,6 +69,11 @@ ROUNDS = {
     27: ("26", "vLLM 0.27.1 Qwen3-32B TP2/PP2, Qwen3-235B FP8 TP4/EP/PP4 (RTX PRO 6000); T4 repeat; see md"),
     28: ("27", "vLLM 0.10.2 Qwen3-14B (A100 40GB); gemma3:12b on Ollama (12 GB); llama3.2:3b runner (4070S); see md"),
     29: ("28", "llama-cpp-python, Llama 3 8B Q4_K_M (RTX 3070); a qwen2.5 1.5B tag on Ollama (RTX 3060); see md"),
+    30: (
+        "29",
+        "vLLM 0.16.0 Llama 3 70B AWQ at TP 2 (2x L40S), cold; 0.11 gpt-oss-120b at 0.95 (H100); Ollama gemma3:12b"
+        " (12 GB card, CPU), gpt-oss:20b (RTX 4060 Ti), gpt-oss:120b at 128K (H200); see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
