@@ -115,6 +115,7 @@ def _filled_defaults(config: dict) -> dict:
         "head_dim",
         "intermediate_size",
         "sliding_window",
+        "num_attention_heads",
         "num_key_value_heads",
     )
     filled: dict = {}
