@@ -91,6 +91,10 @@ OLLAMA_TAGS = {
     "nemotron:70b": ("nvidia/Llama-3.1-Nemotron-70B-Instruct-HF", "Q4_K_M", None),
     "yi:34b": ("01-ai/Yi-34B", "Q4_0", None),
     "deepseek-v2:16b": ("deepseek-ai/DeepSeek-V2-Lite", "Q4_0", None),
+    # Added with the catalog's third widening (same default-quant rule).
+    "gemma3:4b": ("google/gemma-3-4b-it", "Q4_K_M", None),
+    "llama3.3:70b": ("meta-llama/Llama-3.3-70B-Instruct", "Q4_K_M", None),
+    "qwen2.5vl:7b": ("Qwen/Qwen2.5-VL-7B-Instruct", "Q4_K_M", None),
 }
 
 
