@@ -95,6 +95,8 @@ OLLAMA_TAGS = {
     "gemma3:4b": ("google/gemma-3-4b-it", "Q4_K_M", None),
     "llama3.3:70b": ("meta-llama/Llama-3.3-70B-Instruct", "Q4_K_M", None),
     "qwen2.5vl:7b": ("Qwen/Qwen2.5-VL-7B-Instruct", "Q4_K_M", None),
+    "qwen3-vl:2b": ("Qwen/Qwen3-VL-2B-Instruct", "Q4_K_M", None),
+    "qwen3-vl:30b": ("Qwen/Qwen3-VL-30B-A3B-Instruct", "Q4_K_M", None),
 }
 
 
@@ -126,6 +128,8 @@ def _filled_defaults(config: dict) -> dict:
     if isinstance(config.get("text_config"), dict):
         text = full.get("text_config") or {}
         filled["text_config"] = {k: text[k] for k in wanted if k in text and k not in config["text_config"]}
+        if "tie_word_embeddings" in config:  # the wrapper's own setting rules (Qwen3-VL MoE: false at the top only)
+            filled["text_config"].pop("tie_word_embeddings", None)
         if "tie_word_embeddings" not in config and "tie_word_embeddings" in full:
             filled["tie_word_embeddings"] = full["tie_word_embeddings"]
     else:
