@@ -156,6 +156,10 @@ def test_catalog_covers_the_families_users_ask_for():
         "allenai/OLMo-2-1124-7B-Instruct",
         "ibm-granite/granite-3.0-8b-instruct",
         "CohereForAI/c4ai-command-r-v01",
+        "meta-llama/Llama-3.3-70B-Instruct",
+        "google/gemma-3-4b-it",
+        "Qwen/Qwen2.5-VL-7B-Instruct",
+        "Qwen/Qwen3-VL-30B-A3B-Instruct",
     ):
         assert wanted in ids
     assert len(ids) >= 100
