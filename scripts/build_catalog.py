@@ -91,6 +91,12 @@ OLLAMA_TAGS = {
     "nemotron:70b": ("nvidia/Llama-3.1-Nemotron-70B-Instruct-HF", "Q4_K_M", None),
     "yi:34b": ("01-ai/Yi-34B", "Q4_0", None),
     "deepseek-v2:16b": ("deepseek-ai/DeepSeek-V2-Lite", "Q4_0", None),
+    # Added with the catalog's third widening (same default-quant rule).
+    "gemma3:4b": ("google/gemma-3-4b-it", "Q4_K_M", None),
+    "llama3.3:70b": ("meta-llama/Llama-3.3-70B-Instruct", "Q4_K_M", None),
+    "qwen2.5vl:7b": ("Qwen/Qwen2.5-VL-7B-Instruct", "Q4_K_M", None),
+    "qwen3-vl:2b": ("Qwen/Qwen3-VL-2B-Instruct", "Q4_K_M", None),
+    "qwen3-vl:30b": ("Qwen/Qwen3-VL-30B-A3B-Instruct", "Q4_K_M", None),
 }
 
 
@@ -115,12 +121,15 @@ def _filled_defaults(config: dict) -> dict:
         "head_dim",
         "intermediate_size",
         "sliding_window",
+        "num_attention_heads",
         "num_key_value_heads",
     )
     filled: dict = {}
     if isinstance(config.get("text_config"), dict):
         text = full.get("text_config") or {}
         filled["text_config"] = {k: text[k] for k in wanted if k in text and k not in config["text_config"]}
+        if "tie_word_embeddings" in config:  # the wrapper's own setting rules (Qwen3-VL MoE: false at the top only)
+            filled["text_config"].pop("tie_word_embeddings", None)
         if "tie_word_embeddings" not in config and "tie_word_embeddings" in full:
             filled["tie_word_embeddings"] = full["tie_word_embeddings"]
     else:

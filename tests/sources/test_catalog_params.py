@@ -49,7 +49,7 @@ def _transformers_count(config: dict) -> tuple[int, int | None]:
     conf = AutoConfig.for_model(config["model_type"], **body)
     with warnings.catch_warnings(), torch.device("meta"):
         warnings.simplefilter("ignore")
-        if "text_config" in config:
+        if "text_config" in config or "vision_config" in config:  # flat Qwen2-VL / Qwen2.5-VL: vision_config only
             model = AutoModelForImageTextToText.from_config(conf)
             inner = getattr(model, "model", model)
             language = getattr(inner, "language_model", None) or model.language_model
@@ -70,9 +70,10 @@ def test_param_count_equals_transformers(model_id):
     ours = count_params(spec).total
     theirs, text_only = _transformers_count(entry["config"])
     if text_only is not None:
-        # Multimodal wrapper (Gemma 3, Llama 4, Qwen3.5, Magistral): the tensor inventory is the text model's, and
-        # the vision tower and projector (core/vision.py, counted for vLLM's weights) are exactly the rest; the
-        # catalog's Llama 4 configs lack vision_config (transformers builds its defaults), so nothing is counted there.
+        # Multimodal wrapper (Gemma 3, Llama 4, Qwen3.5, Qwen2.5-VL, Magistral): the tensor inventory is the text
+        # model's, and the vision tower and projector (core/vision.py, counted for vLLM's weights) are exactly the
+        # rest; the catalog's Llama 4 configs lack vision_config (transformers builds its defaults), so nothing is
+        # counted there.
         assert ours - text_only == EXPLAINED.get(model_id, 0)
         assert theirs > text_only
         if spec.vision is not None:
@@ -155,6 +156,10 @@ def test_catalog_covers_the_families_users_ask_for():
         "allenai/OLMo-2-1124-7B-Instruct",
         "ibm-granite/granite-3.0-8b-instruct",
         "CohereForAI/c4ai-command-r-v01",
+        "meta-llama/Llama-3.3-70B-Instruct",
+        "google/gemma-3-4b-it",
+        "Qwen/Qwen2.5-VL-7B-Instruct",
+        "Qwen/Qwen3-VL-30B-A3B-Instruct",
     ):
         assert wanted in ids
     assert len(ids) >= 100
