@@ -441,6 +441,17 @@ GGUF_MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
         None,
         {},
     ),
+    # O29, O30 (round 29): the gemma3:12b tag (blob e8ad13eff07a; the log: layers.model=49 = 48 blocks + output, a
+    # projector): Gemma 3 12B's config as O27 reads it (tests/data/real-logs-configs; the catalog does not hold it).
+    # Mapped after the round was scored with "no config mapped" (the helper's report gave the logged figures).
+    "gemma3:12b (named in the description; blob sha256-e8ad13eff07a..., layers.model=49, projector.weights 795.9 MiB, "
+    "787.5 MiB non-repeating per the log)": ("google/gemma-3-12b-it", None, {}),
+    "gemma3:12b (inferred, the tag not named in the part read: blob sha256-e8ad13eff07a..., the blob that ollama issue "
+    "11819 names gemma3:12b, layers.model=49, projector.weights 795.9 MiB, 787.5 MiB non-repeating per the log)": (
+        "google/gemma-3-12b-it",
+        None,
+        {},
+    ),
     # O21 (round 7): the gemma3:27b tag the page pulls (blob e796792eba26; the log: architecture=gemma3
     # file_type=Q4_K_M, 63 layers = 62 blocks + output, a projector): Gemma 3 27B's shapes from the offline catalog
     "gemma3:27b (ollama run gemma3:27b; blob e796792eba26, architecture=gemma3 file_type=Q4_K_M per log)": (

@@ -3580,7 +3580,7 @@ def test_round_29_ollama_golden_rows(case, metric, logged, within, url):
     assert case not in KNOWN_MISSES
 
 
-def test_round_29_unmapped_ollama_cases_keep_their_figures():
+def test_round_29_gemma3_12b_cases_planned_once_mapped():
     # ollama#11819, Jakaboii's comment of 2025-08-08 (Ollama 0.11.4, gemma3:12b, num_gpu 49): "source=server.go:175
     # msg=offload library=cuda layers.requested=49 layers.model=49 layers.offload=48 layers.split="" memory.available=
     # "[10.9 GiB]" ... memory.required.full="11.0 GiB" memory.required.partial="8.5 GiB" memory.required.kv="608.0 MiB"
@@ -3592,8 +3592,9 @@ def test_round_29_unmapped_ollama_cases_keep_their_figures():
     # memory.required.full="10.5 GiB" memory.required.partial="0 B" memory.required.kv="1.3 GiB" ...
     # memory.weights.total="6.8 GiB" ... memory.graph.full="519.5 MiB" memory.graph.partial="1.3 GiB"", then "ollama
     # runner --ollama-engine --model .../sha256-e8ad13eff07a... --ctx-size 8192 --batch-size 512 --threads 42
-    # --no-mmap --parallel 2". The gemma3:12b tag has no config offline: nothing is planned until one is mapped (the
-    # lead rescores the cases then).
+    # --no-mmap --parallel 2". The gemma3:12b tag had no config offline when the round was scored; mapped since to Gemma
+    # 3 12B's config as O27 reads it (GGUF_MODEL_CONFIGS, the tag's model; no figure fitted): every figure within 2%
+    # (O29 +0.3% required.full, -1.8% graph.partial; O30 +0.1%, KV -1.4%: "1.3 GiB" printed for 1312 MiB).
     expected = {
         "O29": (
             {
@@ -3620,7 +3621,8 @@ def test_round_29_unmapped_ollama_cases_keep_their_figures():
         rows = {r.metric: r for r in ROWS if r.case == case}
         assert {m: r.logged for m, r in rows.items()} == logged, case
         assert all(r.source_url == url for r in rows.values()), case
-        assert all(r.predicted is None and r.note.startswith("no config mapped") for r in rows.values()), case
+        for row in rows.values():
+            assert abs(row.predicted / row.logged - 1) <= 0.02, _message(row)
 
 
 def test_round_29_ollama_cases_state_their_settings():
