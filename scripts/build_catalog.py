@@ -16,6 +16,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from script_args import check_only
+
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "scripts" / "data" / "model-configs"
 OUT = ROOT / "planner" / "catalog" / "catalog.json"
@@ -171,8 +173,9 @@ def build() -> dict:
 
 
 def main() -> int:
+    check = check_only(__doc__, sys.argv[1:], "planner/catalog/catalog.json")
     data = json.dumps(build(), indent=1, sort_keys=True) + "\n"
-    if "--check" in sys.argv:
+    if check:
         same = OUT.exists() and OUT.read_text() == data
         print("catalog up to date" if same else "catalog out of date: run python scripts/build_catalog.py")
         return 0 if same else 1
