@@ -195,4 +195,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    from script_args import run
+
+    raise SystemExit(run(lambda: main(sys.argv[1:])))

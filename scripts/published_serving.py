@@ -241,4 +241,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from script_args import run
+
+    raise SystemExit(run(main))

@@ -185,4 +185,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from script_args import run
+
+    raise SystemExit(run(main))

@@ -12,3 +12,18 @@ def check_only(doc: str, argv: list[str] | None, what: str) -> bool:
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help=f"only compare {what}: exit 1 when stale, write nothing")
     return ap.parse_args(argv).check
+
+
+def run(main) -> int:
+    """A printing script's exit code from main(); a reader that stops early (`| head`) ends it quietly, as the CLI
+    does, instead of a BrokenPipeError traceback."""
+    import os
+    import sys
+
+    try:
+        code = main()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python flushes stdout again at exit
+        return 0
