@@ -292,6 +292,12 @@ class VllmOptions:
     # The profile run's top-k/top-p sampler: "torch" (vLLM's native sort path, 38 B per logit; what the official
     # images and VLLM_USE_FLASHINFER_SAMPLER=0 run) or "flashinfer" (14 B per logit, when FlashInfer is installed).
     sampler: str = "torch"
+    # The MXFP4 MoE backend on CUDA (gpt-oss): "auto" as the release picks it where the optional triton_kernels
+    # package is installed (the official images), "marlin" where it is not (a plain pip install: 0.10.2-0.11.x
+    # quantization/mxfp4.py get_mxfp4_backend falls to Marlin on Hopper `if not has_triton_kernels()`, no pip
+    # requirement brings it) or VLLM_MXFP4_USE_MARLIN=1 (vllm/envs.py of those releases; removed later, vLLM #44992).
+    # Marlin pads the experts more (mxfp4_padding_bytes). Not a flag: a property of the install.
+    mxfp4_backend: str = "auto"
     # The user's calibration (`mi50plan calibrate --vllm-log`): measured minus planned bytes, added to
     # the platform's load overhead and to the non-torch overhead. Not vLLM flags.
     load_overhead_correction_bytes: int = 0
@@ -544,6 +550,9 @@ def default_gpu_memory_utilization(release: str | None) -> float:
     return 0.92 if number[0] >= 20 else 0.9
 
 
+MXFP4_BACKENDS = ("auto", "marlin")
+
+
 def marlin_mxfp4_before_torch_28(release: str | None) -> bool:
     """Whether a vLLM release picks Marlin for MXFP4 experts on every CUDA GPU but sm100: 0.10.0-0.10.1.x pin
     torch 2.7.1 (the 0.10.1 and 0.10.1.1 wheels' Requires-Dist), and their quantization/mxfp4.py
@@ -561,6 +570,7 @@ def mxfp4_padding_bytes(
     tp: int = 1,
     version: str = "0.11",
     release: str | None = None,
+    backend: str = "auto",
 ) -> int:
     """MXFP4 experts (gpt-oss) are stored padded for the MoE kernels (vllm/model_executor/layers/quantization/
     mxfp4.py create_weights). On CUDA: hidden_size rounded up to 256 (2880 -> 3072: +6.7% on expert bytes); before
@@ -568,7 +578,8 @@ def mxfp4_padding_bytes(
     is Marlin, which also needs k % 128 == 0 in down_proj, so each rank's expert intermediate size is rounded up to
     128 as well (gpt-oss at TP 4: 720 -> 768; at TP 1: 2880 -> 2944). On ROCm: hidden_size rounded up
     to 256 and each rank's intermediate size to the release's alignment (ROCM_MXFP4_INTER_ALIGN; gpt-oss-20b at
-    TP 2: 1440 -> 1536)."""
+    TP 2: 1440 -> 1536). backend "marlin" (VllmOptions.mxfp4_backend) takes Marlin on any CUDA GPU: an install
+    without triton_kernels, or VLLM_MXFP4_USE_MARLIN=1."""
     if quant is None or quant.method != "mxfp4" or platform not in ("cuda", "rocm"):
         return 0
     h = spec.hidden_size
@@ -580,7 +591,9 @@ def mxfp4_padding_bytes(
             factor *= Fraction(ceil_div(inter, align) * align, inter)
         return int(quantized_bytes * (factor - 1))
     sm = cuda_capability(arch)
-    marlin = sm is not None and (sm < 90 or (sm != 100 and marlin_mxfp4_before_torch_28(release)))
+    marlin = sm is not None and (
+        backend == "marlin" or sm < 90 or (sm != 100 and marlin_mxfp4_before_torch_28(release))
+    )
     if marlin and spec.moe is not None:
         inter = spec.moe.expert_intermediate_size // tp
         factor *= Fraction(ceil_div(inter, 128) * 128, inter)
@@ -945,8 +958,18 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
     w = replace(
         w, total_bytes=w.total_bytes + vision, per_rank_bytes=w.per_rank_bytes + vision, stage_bytes=stage_bytes
     )
+    if opts.mxfp4_backend not in MXFP4_BACKENDS:
+        raise UsageError("mxfp4_backend", opts.mxfp4_backend, "not an MXFP4 MoE backend", hint="auto or marlin")
     pad = mxfp4_padding_bytes(
-        spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp, version.name, release
+        spec,
+        w.quantized_bytes // (tp * pp),
+        quant,
+        platform,
+        profile.arch,
+        tp,
+        version.name,
+        release,
+        opts.mxfp4_backend,
     )
     offload = min(int(opts.cpu_offload_gb * GIB), w.per_rank_bytes)
     rope = rope_cache_bytes(spec, act_bytes)
@@ -1001,6 +1024,16 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # gpu_memory_utilization is then ignored.
         available = opts.kv_cache_memory_bytes
         notes.append("--kv-cache-memory set: vLLM skips memory profiling and ignores --gpu-memory-utilization")
+    if pad and opts.mxfp4_backend == "auto":
+        marlin_pad = mxfp4_padding_bytes(
+            spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp, version.name, release, "marlin"
+        )
+        if marlin_pad - pad >= GIB // 10:
+            notes.append(
+                "MXFP4 experts planned on vLLM's Triton backend (the official images); an install without the "
+                "triton_kernels package (a plain pip install) runs Marlin, as VLLM_MXFP4_USE_MARLIN=1 does where the "
+                f"release reads it: {_gib(marlin_pad - pad)} GiB more weights per GPU"
+            )
     if rope >= GIB // 10:  # worth a line where it moves the budget (Gemma 3, Llama 4); Qwen2.5's 8 MiB is not
         notes.append(f"weights include the rope cos/sin caches, {_gib(rope)} GiB per GPU ({len(spec.ropes)} distinct)")
     if vision:

@@ -835,6 +835,8 @@ def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
         vllm_version=version,
         # the sampler the log names ("Using FlashInfer for top-p & top-k sampling" or the native fallback)
         sampler=case.setting("sampler") or "torch",
+        # the MXFP4 MoE backend where the case states or its install implies it (an install without triton_kernels)
+        mxfp4_backend=(case.setting("mxfp4_backend") or "auto").split(" ")[0],
         # --enforce-eager where the case states it (True/False); unstated: vLLM's default, graphs on
         enforce_eager=(case.setting("enforce_eager") or "").startswith("True"),
         # the runner a case forces (model_runner=v1: VLLM_USE_V2_MODEL_RUNNER=0, V136-V137); else the release's

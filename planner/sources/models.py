@@ -381,6 +381,10 @@ def _hub_safetensors_params(repo_id: str, revision: str | None) -> tuple[int | N
 def _not_found_hint(model_id: str) -> str:
     """Close catalog matches when there are any, then the offline routes: a model the catalog does not
     list is planned from its config.json, which a user can bring in four ways without the Hub."""
+    if "/" not in model_id and ":" not in model_id:  # an Ollama name without its size tag ("llama3.1")
+        sized = sorted(t for t in catalog.ollama_tags() if t.lower().startswith(model_id.strip().lower() + ":"))
+        if sized:
+            return "give the Ollama tag with its size: " + ", ".join(sized[:6]) + " (`mi50plan models` lists them)"
     close = close_catalog_matches(model_id)
     name = model_id.rsplit("/", 1)[-1] or "MODEL"
     routes = (

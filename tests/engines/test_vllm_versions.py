@@ -336,3 +336,31 @@ def test_the_allreduce_fusion_workspace_is_planned_from_0_16():
     assert got["0.12"] == 0 and got["0.11"] == 0
     assert got["0.16"] == got["0.17"] == got["0.19"] >= 3 * 512 * 1024**2
     assert version_key("0.16.0rc2.dev305+g23210a911") == "0.16" and version_key("0.15.1") == "0.12"
+
+
+def test_an_install_without_triton_kernels_runs_mxfp4_experts_on_marlin():
+    # vLLM 0.11.0 wheel, quantization/mxfp4.py: get_mxfp4_backend falls to Marlin on Hopper `if not
+    # has_triton_kernels()` (no pip requirement brings the package), and create_weights pads for Marlin: intermediate
+    # 2880 -> 2944 (round_up 128), hidden 2880 -> 3072. Logged: gpt-oss-120b on an H100 loads 65.97 GiB under Marlin
+    # (tests/data/real-engine-logs.csv V96, vllm#23278) and 64.38 GiB under Triton (V02, llm-d's table).
+    spec = _spec("openai/gpt-oss-120b")
+    hw = Hardware(get_profile("h100-sxm"), 1)
+    opts = VllmOptions(vllm_version="0.11", gpu_memory_utilization=0.95, max_num_batched_tokens=1024)
+    triton = plan_vllm(spec, hw, opts, suggest=False)
+    marlin = plan_vllm(spec, hw, replace(opts, mxfp4_backend="marlin"), suggest=False)
+    gib = 2**30
+    # the Marlin layout's extra intermediate padding on the experts: 1.3-1.6 GiB (logged difference 1.59 GiB)
+    assert 1.3 * gib <= marlin.weights_bytes - triton.weights_bytes <= 1.6 * gib
+    assert marlin.kv_cache_bytes == triton.kv_cache_bytes - (marlin.weights_bytes - triton.weights_bytes)
+    # the auto plan says what a pip install would load; the Marlin plan does not repeat it
+    assert any("triton_kernels" in n and "GiB more weights" in n for n in triton.notes)
+    assert not any("triton_kernels" in n for n in marlin.notes)
+    # before Hopper every install runs Marlin: the option changes nothing there, and no note is needed
+    ada = Hardware(get_profile("rtx4090"), 1)
+    small = _spec("openai/gpt-oss-20b")
+    auto_ada = plan_vllm(small, ada, VllmOptions(vllm_version="0.11"), suggest=False)
+    marlin_ada = plan_vllm(small, ada, VllmOptions(vllm_version="0.11", mxfp4_backend="marlin"), suggest=False)
+    assert auto_ada.weights_bytes == marlin_ada.weights_bytes
+    assert not any("triton_kernels" in n for n in auto_ada.notes)
+    with pytest.raises(UsageError):
+        plan_vllm(spec, hw, replace(opts, mxfp4_backend="cutlass"), suggest=False)
