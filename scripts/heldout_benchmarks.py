@@ -62,6 +62,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-23.csv", "b"),
     ("llamabench-heldout-24.csv", "a"),
     ("llamabench-heldout-25.csv", "r"),
+    ("llamabench-heldout-26.csv", "x"),
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}

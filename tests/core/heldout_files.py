@@ -44,6 +44,7 @@ IN_ORDER = (
     "llamabench-heldout-23.csv",
     "llamabench-heldout-24.csv",
     "llamabench-heldout-25.csv",
+    "llamabench-heldout-26.csv",
 )
 
 
