@@ -1024,7 +1024,8 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
         # gpu_memory_utilization is then ignored.
         available = opts.kv_cache_memory_bytes
         notes.append("--kv-cache-memory set: vLLM skips memory profiling and ignores --gpu-memory-utilization")
-    if pad and opts.mxfp4_backend == "auto":
+    if pad and opts.mxfp4_backend == "auto" and platform == "cuda" and cuda_capability(profile.arch) == 90:
+        # traced on Hopper only (0.11.0 get_mxfp4_backend); Blackwell's backends were not read
         marlin_pad = mxfp4_padding_bytes(
             spec, w.quantized_bytes // (tp * pp), quant, platform, profile.arch, tp, version.name, release, "marlin"
         )
