@@ -163,7 +163,12 @@ def models_command(as_json: o.JsonOpt = False) -> None:
             ]
             for m in d["models"]
         ]
-        return tabulate(table, headers=["model", "params", "active", "architecture", "context"])
+        tags = [[tag, t["model"], t["quant"]] for tag, t in sorted(d["ollama_tags"].items())]
+        return (
+            tabulate(table, headers=["model", "params", "active", "architecture", "context"])
+            + "\n\nOllama library tags (`fit qwen2.5:7b` plans the tag's file)\n"
+            + tabulate(tags, headers=["tag", "model", "quant"])
+        )
 
     emit(data, as_json, render)
 

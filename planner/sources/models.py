@@ -382,7 +382,11 @@ def _not_found_hint(model_id: str) -> str:
     """Close catalog matches when there are any, then the offline routes: a model the catalog does not
     list is planned from its config.json, which a user can bring in four ways without the Hub."""
     if "/" not in model_id and ":" not in model_id:  # an Ollama name without its size tag ("llama3.1")
-        sized = sorted(t for t in catalog.ollama_tags() if t.lower().startswith(model_id.strip().lower() + ":"))
+        prefix = model_id.strip().lower() + ":"
+        sized = sorted(
+            (t for t in catalog.ollama_tags() if t.lower().startswith(prefix) and "-" not in t.split(":", 1)[1]),
+            key=_tag_size,
+        )
         if sized:
             return "give the Ollama tag with its size: " + ", ".join(sized[:6]) + " (`mi50plan models` lists them)"
     close = close_catalog_matches(model_id)
@@ -397,6 +401,12 @@ def _not_found_hint(model_id: str) -> str:
     if close:
         return "did you mean: " + ", ".join(close) + "? If not, " + routes
     return routes[0].upper() + routes[1:]
+
+
+def _tag_size(tag: str) -> tuple[float, str]:
+    """An Ollama tag's size for ordering (qwen2.5:0.5b before qwen2.5:14b; 270m is 0.27b)."""
+    m = re.match(r"(\d+(?:\.\d+)?)([bm])", tag.split(":", 1)[1].lower())
+    return ((float(m.group(1)) / (1000 if m.group(2) == "m" else 1)) if m else float("inf"), tag)
 
 
 _SIZE = re.compile(r"(?<![a-z0-9.])(\d+(?:\.\d+)?)([bm])(?![a-z])")

@@ -191,9 +191,21 @@ def test_user_profile_overrides_and_broken_profile_names_file_and_field(run_cli,
     )
 
 
-def test_models_lists_the_catalog(run_json):
+def test_models_lists_the_catalog(run_json, run_cli):
     ids = [m["id"] for m in run_json("models")["models"]]
     assert ids == catalog.catalog_ids() and "Qwen/Qwen2.5-7B-Instruct" in ids
+    # the text output lists the Ollama library tags too (the hint for a bare Ollama name points there)
+    code, out, _ = run_cli("models")
+    assert code == 0 and "Ollama library tags" in out
+    assert all(tag in out for tag in catalog.ollama_tags())
+
+
+def test_an_ollama_name_without_its_size_gets_the_sized_tags(run_cli):
+    # `ollama run llama3.1` pulls llama3.1:latest, whose size the library page decides; the planner names the sized
+    # tags it knows instead of guessing (scripts/build_catalog.py OLLAMA_TAGS: llama3.1:8b, :70b, :405b)
+    _assert_one_clear_error(
+        *run_cli("fit", "llama3.1", "--offline"), 3, "llama3.1:8b", "llama3.1:70b", "llama3.1:405b"
+    )
 
 
 def _one_model_per_architecture() -> list[str]:
