@@ -74,6 +74,11 @@ ROUNDS = {
         "vLLM 0.16.0 Llama 3 70B AWQ at TP 2 (2x L40S), cold; 0.11 gpt-oss-120b at 0.95 (H100); Ollama gemma3:12b"
         " (12 GB card, CPU), gpt-oss:20b (RTX 4060 Ti), gpt-oss:120b at 128K (H200); see md",
     ),
+    31: (
+        "30",
+        "vLLM 0.11.2 gpt-oss-120b at 98K on Marlin (Kaggle H100), cold; 0.19.0 RedHatAI W8A8 Qwen2.5-7B and"
+        " Mistral-Small 3.1 at TP 1/2, Llama 3.1 8B --quantization fp8 (H100); see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

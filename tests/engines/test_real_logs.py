@@ -189,6 +189,12 @@ FORWARD_ACTIVATION_MISSES = {"V67"}
 # Round 12: Qwen2.5-1.5B-Instruct on vLLM 0.30.0 under WSL2 ("weights_gib": 2.98 in the statecraft env.json files,
 # 2.88 planned, -3.2%); Qwen2.5-3B-AWQ on 0.29.0 under WSL2 logs 1.95 against 1.93 planned. Not traced.
 WEIGHT_MISSES = {"V61", "V104", "V110", "V134", "V135"}
+# Round 30: V177, Llama-3.1-8B-Instruct served with --quantization fp8 (online FP8 of the bf16 checkpoint,
+# llm-d-planner's 0.19.0 sweep): 8.49 GiB logged, 14.99 planned (+76.5%, the bf16 size). The case states
+# quantization=fp8, which the reader (planning/real_logs.py _vllm) does not pass to VllmOptions.quantization; traced
+# after the score, the plan with quantization="fp8" (FP8_RUNTIME) is 8.489 GiB (-0.0%). Too far for the 5% band of
+# WEIGHT_MISSES: it is pinned by test_round_30_golden_rows instead, and leaves this set when the reader passes the flag.
+ROUND_30_WEIGHT_MISSES = {"V177"}
 # Multimodal cases whose weights were short by vLLM's rope cos/sin cache before it was planned (rope_cache_bytes: a
 # buffer of rows x rotary dim in the model dtype per distinct rope, max_position_embeddings rows, times the factor
 # for a linear-scaled one: rotary_embedding/base.py and linear_scaling_rope.py in the 0.19.0 sdist): Gemma 3's local
@@ -246,7 +252,9 @@ def test_vllm_v1_kv_median_within_3_percent():
 
 
 @pytest.mark.parametrize(
-    "row", [r for r in _rows("vllm", ("weights_gib",)) if r.case not in WEIGHT_MISSES], ids=_id
+    "row",
+    [r for r in _rows("vllm", ("weights_gib",)) if r.case not in WEIGHT_MISSES | ROUND_30_WEIGHT_MISSES],
+    ids=_id,
 )
 def test_vllm_weights_within_2_percent(row):
     # "Model loading took N GiB": parameter bytes, MXFP4 experts padded to 256 on CUDA, the rope cos/sin caches
@@ -3266,7 +3274,7 @@ OLLAMA_8310 = "https://github.com/ollama/ollama/issues/8310"
 def test_round_27_is_the_twenty_eighth_entry():
     # a case of each engine: V169, L65 and O27 start it (L and O as the two entries before left them)
     assert HELD_OUT_ROUNDS[27] == {"V": 169, "L": 65, "O": 27}
-    assert len(HELD_OUT_ROUNDS) == 30  # round 29 added the thirtieth
+    assert len(HELD_OUT_ROUNDS) == 31  # round 30 added the thirty-first
     ids = ("V168", "V169", "L64", "L65", "O26", "O27")
     assert [held_out_round(c) for c in ids] == [27, 28, 26, 28, 25, 28]
     assert _entry_cases(28) == ["L65", "O27", "V169"]
@@ -3366,7 +3374,7 @@ INFLUX_MEMORY_DOC = (
 def test_round_28_is_the_twenty_ninth_entry():
     # no vLLM case: V170 stays unused; L66 and O28 start it
     assert HELD_OUT_ROUNDS[28] == {"V": 170, "L": 66, "O": 28}
-    assert len(HELD_OUT_ROUNDS) == 30  # round 29 added the thirtieth
+    assert len(HELD_OUT_ROUNDS) == 31  # round 30 added the thirty-first
     ids = ("V169", "V170", "L65", "L66", "O27", "O28")
     assert [held_out_round(c) for c in ids] == [28, 29, 28, 29, 28, 29]
     assert _entry_cases(29) == ["L66", "O28"]
@@ -3463,9 +3471,9 @@ OLLAMA_11930 = "https://github.com/ollama/ollama/issues/11930"
 def test_round_29_is_the_thirtieth_entry():
     # two vLLM cases (V171 starts it, V170 stays unused) and four Ollama cases (O29-O32); no llama.cpp case, L67 unused
     assert HELD_OUT_ROUNDS[29] == {"V": 171, "L": 67, "O": 29}
-    assert len(HELD_OUT_ROUNDS) == 30
+    assert len(HELD_OUT_ROUNDS) == 31  # round 30 added the thirty-first, whose L start is L67 again
     ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O32")
-    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 30, 29, 30, 30]
+    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 31, 29, 30, 30]
     assert _entry_cases(30) == ["O29", "O30", "O31", "O32", "V171", "V172"]
     assert _entry_cases(30, "ollama") == ["O29", "O30", "O31", "O32"] and not _entry_cases(30, "llamacpp")
 
@@ -3658,3 +3666,146 @@ def test_round_29_ollama_cases_state_their_settings():
     assert o32.setting("flash_attention") == "false" and o32.setting("kv_cache_type") is None
     assert "--ctx-size 128000" in o32.settings_text and "--n-gpu-layers 37" in o32.settings_text
     assert all(c.gpus == 1 and c.engine == "ollama" for c in cases.values())
+
+
+# Round 30 (tests/data/real-engine-logs.md "Round 30 of held-out cases"), scored once before any change to engines/ or
+# core/: V173, vLLM 0.11.2 serving gpt-oss-120b on one Kaggle GPU (an H100 80GB, not named in the post: the author's
+# AIMO3 template runs on Kaggle's "GPU H100") at --max-model-len 98304 --gpu-memory-utilization 0.96 --max-num-seqs 6,
+# the MXFP4 experts on Marlin (logged) and a cold compile (tonghuikang/blog "How to read vLLM logs", 2025-12-28): within
+# 3.9%. Four more starts of llm-d-planner's vLLM 0.19.0 sweep on H100 80GB (github.com/llm-d-incubation/llm-d-planner,
+# commit d3121e0, files no earlier round cites): V174, RedHatAI/Qwen2.5-7B-Instruct-quantized.w8a8; V175 and V176,
+# RedHatAI/Mistral-Small-3.1-24B-Instruct-2503-quantized.w8a8 at TP 1 and 2 (INT8 W8A8, compressed-tensors): no config
+# offline ("no config mapped": the name's ending ".w8a8" is not one of catalog._NAME_SCHEMES), their figures recorded
+# for a rescoring; V177, meta-llama/Llama-3.1-8B-Instruct with --quantization fp8: planned at the bf16 size (the reader
+# does not pass the flag), weights +76.5% (ROUND_30_WEIGHT_MISSES), KV -9.7%. The two planned cases do not meet issue
+# 10's targets as a round (median 6.8% on each V1 KV metric): _round_meets_the_targets is not called. No llama.cpp or
+# Ollama case: L67 and O33 stay unused.
+HUIKANG_VLLM_LOGS = (
+    "https://github.com/tonghuikang/blog/blob/1e2817fa9d2b8070d5e9619290f4f6d93490acaf/_posts/2025-12-28-vllm-logs.md"
+)
+LLM_D_PLANNER_0_19_LOGS = (
+    "https://github.com/llm-d-incubation/llm-d-planner/blob/d3121e059da88662db39a926a3ead964be97359b/"
+    "accuracy/results/v0.19.0/logs/"
+)
+QWEN_W8A8_LOG = LLM_D_PLANNER_0_19_LOGS + "w8a8-redhatai-qwen2-5-7b--h100-80gb--tp1pp1dp1--8192.log"
+MISTRAL_W8A8_TP1_LOG = LLM_D_PLANNER_0_19_LOGS + "w8a8-mistral-small-24b--h100-80gb--tp1pp1dp1--8192.log"
+MISTRAL_W8A8_TP2_LOG = LLM_D_PLANNER_0_19_LOGS + "w8a8-mistral-small-24b--h100-80gb--tp2pp1dp1--8192.log"
+LLAMA_QFP8_LOG = LLM_D_PLANNER_0_19_LOGS + "meta-llama-llama-3---h100-80gb--tp1pp1dp1--8192-qfp8.log"
+
+
+def test_round_30_is_the_thirty_first_entry():
+    # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
+    assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
+    assert len(HELD_OUT_ROUNDS) == 31
+    ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 31, 30, 31]
+    assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
+    assert not _entry_cases(31, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # the post's log (vLLM 0.11.2, Kaggle notebook huikang/streaming-inference): "non-default args: {'host':
+        # '0.0.0.0', 'model': '/kaggle/input/gpt-oss-120b/transformers/default/1', 'max_model_len': 98304,
+        # 'served_model_name': ['vllm-model'], 'gpu_memory_utilization': 0.96, 'max_num_seqs': 6}", "Chunked prefill is
+        # enabled with max_num_batched_tokens=8192", "[mxfp4.py:141] Using Marlin backend", "Your GPU does not have
+        # native support for FP4 computation ... leveraging the Marlin kernel", "[gpu_model_runner.py:3338] Model
+        # loading took 65.9651 GiB memory and 600.408480 seconds", "Cache the graph for dynamic shape for later use",
+        # "[gpu_worker.py:359] Available KV cache memory: 8.99 GiB", "[kv_cache_utils.py:1229] GPU KV cache size:
+        # 130,960 tokens", "[kv_cache_utils.py:1234] Maximum concurrency for 98,304 tokens per request: 2.46x"
+        ("V173", "weights_gib", 65.9651, 0.04, HUIKANG_VLLM_LOGS),
+        ("V173", "kv_cache_gib", 8.99, 0.36, HUIKANG_VLLM_LOGS),
+        ("V173", "kv_cache_tokens", 130960, 5072, HUIKANG_VLLM_LOGS),
+        ("V173", "max_concurrency", 2.46, 0.092, HUIKANG_VLLM_LOGS),
+        # llm-d-planner meta-llama-llama-3---h100-80gb--tp1pp1dp1--8192-qfp8.log (vLLM 0.19.0): "non-default args:
+        # {'model_tag': 'meta-llama/Llama-3.1-8B-Instruct', ..., 'max_model_len': 8192, 'quantization': 'fp8',
+        # 'gpu_memory_utilization': 0.95, 'enable_prefix_caching': False}", "total_memory=79.19GiB", "Selected
+        # CutlassFP8ScaledMMLinearKernel for Fp8OnlineLinearMethod", "Model loading took 8.49 GiB memory and 13.317222
+        # seconds", "Memory profiling takes 24.38 seconds. Total non KV cache memory: 10.62GiB; torch peak memory
+        # increase: 1.89GiB; non-torch forward increase memory: 0.25GiB; weights memory: 8.49GiB.", "Available KV cache
+        # memory: 64.61 GiB", "GPU KV cache size: 529,248 tokens", "Maximum concurrency for 8,192 tokens per request:
+        # 64.61x"
+        ("V177", "weights_gib", 8.49, 6.5, LLAMA_QFP8_LOG),
+        ("V177", "kv_cache_gib", 64.61, 6.29, LLAMA_QFP8_LOG),
+        ("V177", "kv_cache_tokens", 529248, 51440, LLAMA_QFP8_LOG),
+        ("V177", "max_concurrency", 64.61, 6.29, LLAMA_QFP8_LOG),
+        ("V177", "activation_gib", 1.89, 0.12, LLAMA_QFP8_LOG),
+        ("V177", "non_torch_gib", 0.25, 0.13, LLAMA_QFP8_LOG),
+    ],
+)
+def test_round_30_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure when the round was scored (the md's table), rounded up:
+    # V173 0.039 GiB, 0.352 GiB, 5072 tokens and 0.091x over (+3.9% on KV); V177 6.499 GiB over on weights (the bf16
+    # size: the stated --quantization fp8 is not passed to the plan, ROUND_30_WEIGHT_MISSES), so 6.283 GiB, 51,440
+    # tokens and 6.284x under on KV (-9.7%), 0.115 GiB under on the activation and 0.12 on the non-torch increase (the
+    # sweep's TP 1 pattern: 0.24-0.27 logged, 0.13 planned, test_tensor_parallel_non_torch_of_0_19_... leaves it out)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in KNOWN_MISSES
+
+
+def test_round_30_w8a8_cases_recorded_unplanned():
+    # llm-d-planner's 0.19.0 logs of two RedHatAI INT8 W8A8 checkpoints ("Using scheme: CompressedTensorsW8A8Int8",
+    # "total_memory=79.19GiB"). w8a8-redhatai-qwen2-5-7b (V174): "Model loading took 8.14 GiB", "Memory profiling ...
+    # torch peak memory increase: 2.21GiB; non-torch forward increase memory: 0.25GiB", "Available KV cache memory:
+    # 64.64 GiB", "GPU KV cache size: 1,210,272 tokens", "Maximum concurrency for 8,192 tokens per request: 147.74x";
+    # w8a8-mistral-small-24b TP 1 (V175): "Model loading took 24.07 GiB", "torch peak memory increase: 2.18GiB;
+    # non-torch forward increase memory: 0.26GiB", "Available KV cache memory: 48.73 GiB", "GPU KV cache size: 319,344
+    # tokens", "... 38.98x"; TP 2 (V176, TP0's lines): "Model loading took 12.11 GiB", "torch peak memory increase:
+    # 2.03GiB; non-torch forward increase memory: 2.07GiB", "Available KV cache memory: 59.02 GiB", "GPU KV cache
+    # size: 773,584 tokens", "... 94.43x". Scored: no config offline for either repo. Traced after the score (not a
+    # change): mapped to their base models at 8-bit per-channel (real_logs.FP8_CHANNEL, the layout V79's fp8-dynamic
+    # sibling uses) they plan within 2.8% on weights and 1.0% on KV.
+    metrics = ("weights_gib", "kv_cache_gib", "kv_cache_tokens", "max_concurrency", "activation_gib", "non_torch_gib")
+    logged = {
+        "V174": (QWEN_W8A8_LOG, (8.14, 64.64, 1210272, 147.74, 2.21, 0.25)),
+        "V175": (MISTRAL_W8A8_TP1_LOG, (24.07, 48.73, 319344, 38.98, 2.18, 0.26)),
+        "V176": (MISTRAL_W8A8_TP2_LOG, (12.11, 59.02, 773584, 94.43, 2.03, 2.07)),
+    }
+    for case, (url, figures) in logged.items():
+        rows = {r.metric: r for r in ROWS if r.case == case}
+        assert {m: r.logged for m, r in rows.items()} == dict(zip(metrics, figures, strict=True)), case
+        assert all(r.source_url == url for r in rows.values()), case
+        assert all(r.predicted is None and r.note.startswith("no config mapped") for r in rows.values()), case
+
+
+def test_round_30_cases_state_their_settings():
+    # V173 states its release (0.11.2, logged), the length (98304), the utilization (0.96), max_num_seqs (6), the batch
+    # budget (8192, logged), the Marlin MXFP4 backend and a cold compile (logged); its card is not named (an H100 80GB
+    # planned, the author's Kaggle H100) and neither is a PyTorch total. V174-V177 state the sweep's flags (8192 tokens,
+    # 0.95, no prefix caching), the release, the card's total (79.19 GiB) and a cold compile; V176 TP 2, V177
+    # --quantization fp8.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 31}
+    assert set(cases) == {"V173", "V174", "V175", "V176", "V177"}
+    v173 = cases["V173"]
+    assert v173.engine_version.startswith("0.11.2 (logged") and vllm_line(v173) == "0.11"
+    assert v173.model.startswith("openai/gpt-oss-120b") and v173.gpu.startswith("NVIDIA H100 80GB (not named")
+    assert v173.setting("max_model_len") == "98304" and v173.setting("gpu_memory_utilization") == "0.96"
+    assert v173.setting("max_num_seqs") == "6" and v173.setting("max_num_batched_tokens") == "8192"
+    assert v173.setting("tensor_parallel_size") == "1" and v173.setting("compile_cache") == "cold"
+    assert (v173.setting("mxfp4_backend") or "").startswith("marlin")
+    for key in ("kv_cache_dtype", "enforce_eager", "block_size", "torch_total_gib"):
+        assert v173.setting(key) is None, key
+    for case in ("V174", "V175", "V176", "V177"):
+        c = cases[case]
+        assert c.engine_version.startswith("0.19.0 (logged") and vllm_line(c) == "0.19", case
+        assert c.gpu.startswith("NVIDIA H100 80GB (log: total_memory=79.19GiB"), case
+        assert c.gpus == (2 if case == "V176" else 1), case
+        assert c.setting("max_model_len") == "8192" and c.setting("gpu_memory_utilization") == "0.95", case
+        assert c.setting("tensor_parallel_size") == str(c.gpus) and c.setting("compile_cache") == "cold", case
+        assert c.setting("sampler") == "torch" and c.setting("kv_cache_dtype") is None, case
+    assert cases["V177"].setting("quantization") == "fp8" and cases["V177"].model == "meta-llama/Llama-3.1-8B-Instruct"
+    assert cases["V174"].model.endswith("quantized.w8a8") and cases["V175"].model == cases["V176"].model
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_30_misses_the_targets_as_scored():
+    # the two planned cases: V173 +3.9% (KV GiB), +3.9% (tokens), +3.7% (concurrency); V177 -9.7% on each. Median 6.8%
+    # per metric, over issue 10's 3%: the round does not meet the targets (the md says why), and no case is over 10%
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 31]
+        assert sorted(r.case for r in rows) == ["V173", "V177"], metric
+        assert statistics.median(abs(r.error) for r in rows) > 0.03, metric
+        assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]
