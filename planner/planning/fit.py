@@ -258,7 +258,8 @@ def fit_resolved(
     from planner.planning.launch import launch_for_plan
 
     path = resolved.location if resolved.gguf is not None else None
-    plans = [replace(p, launch=launch_for_plan(resolved.spec.model_id, p, hw, path)) for p in plans]
+    prequantized = resolved.spec.quant is not None
+    plans = [replace(p, launch=launch_for_plan(resolved.spec.model_id, p, hw, path, prequantized)) for p in plans]
     if options.mmproj:  # the projector file the user gave, in place of the engine's placeholder
         plans = [
             replace(p, launch=tuple(x.replace("<projector.gguf>", options.mmproj) for x in p.launch))

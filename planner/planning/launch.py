@@ -208,12 +208,16 @@ def llm_class_call(repo: str, flags: tuple[str, ...]) -> str:
     return f'python -c "from vllm import LLM; llm = LLM({", ".join(args)})"'
 
 
-def launch_for_plan(model_id: str, plan, hw: Hardware, model_path: str | None = None) -> tuple[str, ...]:
-    """The command that starts a fitting `fit` plan with exactly its flags (empty when it does not fit)."""
+def launch_for_plan(
+    model_id: str, plan, hw: Hardware, model_path: str | None = None, prequantized: bool = False
+) -> tuple[str, ...]:
+    """The command that starts a fitting `fit` plan with exactly its flags (empty when it does not fit).
+    `prequantized`: the model is itself a quantized checkpoint (its config has a quantization_config, or the
+    catalog reads it as one), so vLLM serves it as it is; otherwise a quantized plan needs such a checkpoint."""
     if not plan.fits:
         return ()
     if plan.engine == "vllm":
-        repo, lines = vllm_checkpoint(model_id, plan.quantization)
+        repo, lines = (model_id, []) if prequantized else vllm_checkpoint(model_id, plan.quantization)
         if getattr(plan, "entrypoint", "serve") == "llm":
             return tuple(lines + [llm_class_call(repo, plan.flags)])
         return tuple(lines + [" ".join(["vllm serve", repo, *plan.flags])])

@@ -814,10 +814,18 @@ def _spec(case: LogCase, resolve: SpecResolver) -> tuple[ModelSpec | None, str]:
     return spec, ""
 
 
+# vLLM --quantization values the planner sizes on an unquantized checkpoint (engines/vllm.py, quant_from_flag)
+ONLINE_QUANTIZATION = frozenset({"fp8", "int8", "int4", "gptq", "awq", "gptq_marlin", "awq_marlin"})
+
+
 def _vllm(case: LogCase, spec: ModelSpec, hw: Hardware) -> dict[str, float]:
     version = vllm_release(case)
     case = replace(case, settings={**case.settings, **SETTING_FIXES.get(case.case, {})})
+    # --quantization where the case states it for an unquantized checkpoint (online quantization: V177's fp8); a
+    # pre-quantized checkpoint's stated method is its own config's, which the spec carries
+    stated_quant = (case.setting("quantization") or "").split(" ")[0].lower()
     opts = VllmOptions(
+        quantization=stated_quant if spec.quant is None and stated_quant in ONLINE_QUANTIZATION else None,
         dtype={"float16": "fp16", "bfloat16": "bf16"}.get(case.setting("dtype") or "", "auto"),
         max_model_len=_int(case.setting("max_model_len")),
         # unstated: None, the release's own default (0.9 up to 0.19, 0.92 from 0.20: engines/vllm.py)

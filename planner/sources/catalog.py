@@ -157,13 +157,16 @@ def quantized_checkpoint(model_id: str, scheme: str) -> tuple[str | None, str]:
 
 
 # The name endings of pre-quantized checkpoints on the Hub and what they hold, by the quantizers' own conventions:
-# AutoAWQ's "-AWQ" (4-bit), AutoGPTQ's "-GPTQ" / "-GPTQ-Int4" / "-GPTQ-Int8", and FP8 checkpoints' "-FP8" /
-# "-FP8-Dynamic" (llm-compressor, Qwen, NVIDIA ModelOpt). Only these: a name that says nothing else is not read.
+# AutoAWQ's "-AWQ" (4-bit), AutoGPTQ's "-GPTQ" / "-GPTQ-Int4" / "-GPTQ-Int8", FP8 checkpoints' "-FP8" /
+# "-FP8-Dynamic" (llm-compressor, Qwen, NVIDIA ModelOpt) and llm-compressor's INT8 "-quantized.w8a8". Only these: a
+# name that says nothing else is not read (a "-w4a16" is 4-bit with groups whose size the name does not say).
 _NAME_SCHEMES = (
     (re.compile(r"-awq(?:-int4)?$", re.IGNORECASE), "awq", 4),
     (re.compile(r"-gptq-int8$", re.IGNORECASE), "gptq", 8),
     (re.compile(r"-gptq(?:-int4)?$", re.IGNORECASE), "gptq", 4),
     (re.compile(r"-fp8(?:-dynamic)?$", re.IGNORECASE), "fp8", 8),
+    # llm-compressor's INT8 weights and activations, as RedHatAI / neuralmagic name them ("-quantized.w8a8")
+    (re.compile(r"-(?:quantized\.)?w8a8$", re.IGNORECASE), "int8", 8),
 )
 
 
@@ -172,7 +175,7 @@ class Prequantized:
     """A pre-quantized checkpoint the catalog does not hold, read as its base model's catalog entry in a scheme."""
 
     base: dict  # the base model's catalog entry
-    scheme: str  # awq | gptq | fp8
+    scheme: str  # awq | gptq | fp8 | int8 (W8A8, compressed-tensors)
     bits: int
     why: str  # how the base and scheme were known: a quantized.json row (with its source) or the repo's name
 

@@ -490,17 +490,20 @@ def resolve_model(
 
 def _prequantized_from_catalog(ref: str, pre: catalog.Prequantized) -> ResolvedModel:
     """A pre-quantized checkpoint the catalog does not hold: its base model's config with the scheme's usual layout
-    (AWQ and GPTQ 4-bit: group 128 with zero points; GPTQ 8-bit likewise; FP8: per-channel scales), said in a note."""
+    (AWQ and GPTQ 4-bit: group 128 with zero points; GPTQ 8-bit likewise; FP8 and INT8 W8A8: per-channel scales),
+    said in a note."""
     quant = {
         ("awq", 4): INT4_AWQ,
         ("gptq", 4): INT4_GPTQ,
         ("gptq", 8): INT8_GPTQ,
         ("fp8", 8): QuantConfig("fp8", 8, None, False),
+        # W8A8 INT8 (compressed-tensors): one byte per weight and per-channel scales, as a read config gives it
+        ("int8", 8): QuantConfig("compressed-tensors", 8, None, False),
     }[(pre.scheme, pre.bits)]
     config = catalog.catalog_config(pre.base)
     base_id = pre.base["id"]
     spec = replace(spec_from_config(config, ref, f"{base_id} (catalog) as {ref}"), quant=quant)
-    layout = "per-channel scales" if pre.scheme == "fp8" else f"group {quant.group_size} with zero points"
+    layout = "per-channel scales" if pre.scheme in ("fp8", "int8") else f"group {quant.group_size} with zero points"
     note = (
         f"{ref} is not in the offline catalog: planned as {base_id} in {pre.scheme.upper()} {pre.bits}-bit "
         f"({layout}): {pre.why}; the checkpoint's own config.json was not read"

@@ -39,6 +39,8 @@ def test_a_quantized_json_repo_is_its_base_model_in_its_scheme():
         ("someone/Qwen2.5-7B-Instruct-GPTQ-Int4", "Qwen/Qwen2.5-7B-Instruct", INT4_GPTQ),
         ("someone/qwen3-8b-gptq", "Qwen/Qwen3-8B", INT4_GPTQ),
         ("someone/Meta-Llama-3.1-8B-Instruct-FP8-Dynamic", "meta-llama/Llama-3.1-8B-Instruct", None),
+        # llm-compressor's INT8 W8A8 (compressed-tensors, one byte per weight, per-channel scales)
+        ("RedHatAI/Qwen2.5-7B-Instruct-quantized.w8a8", "Qwen/Qwen2.5-7B-Instruct", "w8a8"),
     ],
 )
 def test_a_conventional_name_reads_as_its_base_model(ref, base, quant):
@@ -46,6 +48,8 @@ def test_a_conventional_name_reads_as_its_base_model(ref, base, quant):
     assert model.location == base
     if quant is None:  # FP8: 8-bit, per-channel scales, no zero points
         assert (model.spec.quant.method, model.spec.quant.bits, model.spec.quant.block_size) == ("fp8", 8, None)
+    elif quant == "w8a8":  # as a read compressed-tensors config gives it (core/spec.py _quant_config)
+        assert (model.spec.quant.method, model.spec.quant.bits) == ("compressed-tensors", 8)
     else:
         assert model.spec.quant == quant
     assert "read from the name's ending" in model.notes[0]
@@ -56,6 +60,7 @@ def test_a_conventional_name_reads_as_its_base_model(ref, base, quant):
     [
         "foo/Bar-AWQ",  # no catalog model of that name
         "someone/Qwen2.5-7B-Instruct-bnb-4bit",  # an ending whose layout the planner does not read
+        "RedHatAI/Qwen2.5-7B-Instruct-quantized.w4a16",  # 4-bit with a group size the name does not say
         "someone/AWQ",  # nothing before the ending
         "someone/Qwen2.5-7B-Instruct-AWQ-GGUF",  # a GGUF repo: its files say their own type
     ],
@@ -69,3 +74,13 @@ def test_a_checkpoint_the_catalog_holds_keeps_its_own_config():
     model = resolve_model("Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", offline=True)
     assert model.location == "Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4" and model.notes == ()
     assert model.spec.quant is not None and model.spec.quant.method == "gptq"
+
+
+@pytest.mark.parametrize(
+    "ref", ["Qwen/Qwen2.5-7B-Instruct-GPTQ-Int4", "someone/Qwen2.5-7B-Instruct-AWQ", "someone/qwen3-8b-gptq"]
+)
+def test_a_quantized_checkpoint_is_launched_as_itself(run_json, ref):
+    # vLLM reads the checkpoint's quantization_config: `vllm serve <the repo>`, not a search for another checkpoint
+    (plan,) = run_json("fit", ref, "--offline", "--engine", "vllm", "--hardware", "rtx4090")["plans"]
+    assert plan["fits"] and plan["launch"][-1].startswith(f"vllm serve {ref}")
+    assert not any("no known" in line for line in plan["launch"])
