@@ -17,7 +17,7 @@ from pathlib import Path
 from planner.engines.llamacpp import LlamaCppOptions
 from planner.engines.ollama import DEFAULT_VERSION as OLLAMA_VERSION
 from planner.engines.ollama import OllamaOptions
-from planner.engines.vllm import VllmOptions
+from planner.engines.vllm import MXFP4_BACKENDS, VllmOptions
 from planner.errors import UsageError
 from planner.planning.validate import ModelSettings
 from planner.results import (
@@ -87,6 +87,7 @@ def vllm_options(
     cpu_offload_gb: float = 0.0,
     swap_space: float | None = None,
     vllm_entrypoint: str = "serve",
+    vllm_mxfp4_backend: str = "auto",
 ) -> VllmOptions:
     """vLLM's options by its own flag names (`vllm serve --help`).
 
@@ -95,12 +96,22 @@ def vllm_options(
     from 0.20);
     `kv_cache_memory`: bytes, or a size such as "8GiB" (vLLM's --kv-cache-memory); `vllm_entrypoint`: "serve"
     (`vllm serve`) or "llm" (the Python `LLM(...)` class, whose default batch budget is larger, so its KV cache
-    smaller)."""
+    smaller); `vllm_mxfp4_backend`: "auto" (the official images: Triton for gpt-oss's MXFP4 experts on Hopper) or
+    "marlin" (a pip install without the triton_kernels package, or VLLM_MXFP4_USE_MARLIN=1: Marlin pads the experts
+    more)."""
     from planner.engines.vllm import version_key
     from planner.planning.context import parse_size
 
     if vllm_version is not None and str(vllm_version).strip().lower() != "auto":
         version_key(vllm_version)  # an unknown version is a usage error naming the known ones
+    backend = str(vllm_mxfp4_backend).strip().lower()
+    if backend not in MXFP4_BACKENDS:
+        raise UsageError(
+            "--vllm-mxfp4-backend",
+            vllm_mxfp4_backend,
+            "not an MXFP4 MoE backend",
+            hint="auto (vLLM's official images) or marlin (a pip install without triton_kernels)",
+        )
     for option, value in (("--cpu-offload-gb", cpu_offload_gb), ("--swap-space", swap_space)):
         if value is not None and not 0 <= value <= 2**20:
             raise UsageError(option, value, "must be 0 or more GiB, at most 1048576")
@@ -122,6 +133,7 @@ def vllm_options(
         max_num_batched_tokens=max_num_batched_tokens,
         block_size=block_size,
         entrypoint=str(vllm_entrypoint).strip().lower(),
+        mxfp4_backend=backend,
     )
 
 
@@ -149,6 +161,7 @@ def plan(
     cpu_offload_gb: float = 0.0,
     swap_space: float | None = None,
     vllm_entrypoint: str = "serve",
+    vllm_mxfp4_backend: str = "auto",
     # llama.cpp and Ollama
     quant: str | None = None,
     ctx_size: int | None = None,
@@ -202,6 +215,7 @@ def plan(
             cpu_offload_gb=cpu_offload_gb,
             swap_space=swap_space,
             vllm_entrypoint=vllm_entrypoint,
+            vllm_mxfp4_backend=vllm_mxfp4_backend,
         ),
         auto_tensor_parallel=tensor_parallel_size is None,
         llamacpp=LlamaCppOptions(

@@ -58,6 +58,7 @@ def fit_command(
     cpu_offload_gb: o.CpuOffloadOpt = 0.0,
     swap_space: o.SwapSpaceOpt = None,
     vllm_entrypoint: o.VllmEntrypointOpt = "serve",
+    vllm_mxfp4_backend: o.VllmMxfp4BackendOpt = "auto",
     quant: str | None = typer.Option(
         None,
         "--quant",
@@ -137,6 +138,7 @@ def fit_command(
         cpu_offload_gb=cpu_offload_gb,
         swap_space=swap_space,
         vllm_entrypoint=vllm_entrypoint,
+        vllm_mxfp4_backend=vllm_mxfp4_backend,
         quant=quant,
         ctx_size=ctx_size,
         cache_type_k=cache_type_k,

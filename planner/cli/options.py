@@ -85,6 +85,15 @@ VllmEntrypointOpt = Annotated[
         "budget is 8192 tokens below 70 GiB, 16384 above, against serve's 2048 / 8192: a larger profile run, less KV).",
     ),
 ]
+VllmMxfp4BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--vllm-mxfp4-backend",
+        help="The kernels vLLM runs gpt-oss's MXFP4 experts with on Hopper: auto (the official images: Triton) or "
+        "marlin (a pip install without the triton_kernels package: larger padded experts, 1.3 GiB more for "
+        "gpt-oss-120b).",
+    ),
+]
 EnforceEagerOpt = Annotated[
     bool, typer.Option("--enforce-eager", help="vLLM --enforce-eager: no CUDA graphs (no graph memory estimate).")
 ]

@@ -1033,7 +1033,7 @@ def plan_vllm(spec: ModelSpec, hw: Hardware, opts: VllmOptions, *, suggest: bool
             notes.append(
                 "MXFP4 experts planned on vLLM's Triton backend (the official images); an install without the "
                 "triton_kernels package (a plain pip install) runs Marlin, as VLLM_MXFP4_USE_MARLIN=1 does where the "
-                f"release reads it: {_gib(marlin_pad - pad)} GiB more weights per GPU"
+                f"release reads it: {_gib(marlin_pad - pad)} GiB more weights per GPU (--vllm-mxfp4-backend marlin)"
             )
     if rope >= GIB // 10:  # worth a line where it moves the budget (Gemma 3, Llama 4); Qwen2.5's 8 MiB is not
         notes.append(f"weights include the rope cos/sin caches, {_gib(rope)} GiB per GPU ({len(spec.ropes)} distinct)")

@@ -244,3 +244,18 @@ def test_recommend_sizes_vllm_with_the_memory_flags(run_json):
     assert not any(r["deployment"].startswith("vLLM") for r in small["ranked"])
     (default,) = run_json(*args)["models"]
     assert any(r["deployment"].startswith("vLLM") for r in default["ranked"])
+
+
+def test_fit_plans_the_marlin_mxfp4_layout_of_a_pip_install(run_json, run_cli):
+    # --vllm-mxfp4-backend marlin: gpt-oss's experts as a pip install without triton_kernels loads them on Hopper
+    # (methodology 3.1 "Weights": the 0.11.0 wheel's get_mxfp4_backend and Marlin's 2880 -> 2944 padding; logged
+    # 65.97 GiB under Marlin against 64.38 under Triton on an H100, real-log cases V96 and V02)
+    args = ("fit", "openai/gpt-oss-120b", "--engine", "vllm", "--hardware", "h100-sxm", "--offline")
+    (auto,) = run_json(*args)["plans"]
+    (marlin,) = run_json(*args, "--vllm-mxfp4-backend", "marlin")["plans"]
+    gib = 2**30
+    assert 1.3 * gib <= marlin["weights_bytes"] - auto["weights_bytes"] <= 1.6 * gib
+    assert any("triton_kernels" in n for n in auto["notes"]) and not any("triton_kernels" in n for n in marlin["notes"])
+    code, out, err = run_cli(*args, "--vllm-mxfp4-backend", "cutlass")
+    assert code == 2 and "Traceback" not in err
+    assert err.startswith("error: --vllm-mxfp4-backend=cutlass") and "hint: auto" in err
