@@ -483,23 +483,27 @@ def resolve_model(
         return ResolvedModel(spec, "catalog", entry["id"], config, None, entry.get("safetensors_total_bytes"))
     tried.append("offline catalog: not listed")
     pre = catalog.prequantized(ref) if ref.count("/") == 1 else None
-    if pre is not None:
+    if pre is not None and (pre.scheme, pre.bits) in PREQUANTIZED_LAYOUTS:
         return _prequantized_from_catalog(ref, pre)
     raise ModelNotFound(ref, tried, hint=_not_found_hint(ref))
+
+
+# The usual layout of each pre-quantized scheme the catalog can read a repo as (catalog.prequantized)
+PREQUANTIZED_LAYOUTS = {
+    ("awq", 4): INT4_AWQ,
+    ("gptq", 4): INT4_GPTQ,
+    ("gptq", 8): INT8_GPTQ,
+    ("fp8", 8): QuantConfig("fp8", 8, None, False),
+    # W8A8 INT8 (compressed-tensors): one byte per weight and per-channel scales, as a read config gives it
+    ("int8", 8): QuantConfig("compressed-tensors", 8, None, False),
+}
 
 
 def _prequantized_from_catalog(ref: str, pre: catalog.Prequantized) -> ResolvedModel:
     """A pre-quantized checkpoint the catalog does not hold: its base model's config with the scheme's usual layout
     (AWQ and GPTQ 4-bit: group 128 with zero points; GPTQ 8-bit likewise; FP8 and INT8 W8A8: per-channel scales),
     said in a note."""
-    quant = {
-        ("awq", 4): INT4_AWQ,
-        ("gptq", 4): INT4_GPTQ,
-        ("gptq", 8): INT8_GPTQ,
-        ("fp8", 8): QuantConfig("fp8", 8, None, False),
-        # W8A8 INT8 (compressed-tensors): one byte per weight and per-channel scales, as a read config gives it
-        ("int8", 8): QuantConfig("compressed-tensors", 8, None, False),
-    }[(pre.scheme, pre.bits)]
+    quant = PREQUANTIZED_LAYOUTS[(pre.scheme, pre.bits)]
     config = catalog.catalog_config(pre.base)
     base_id = pre.base["id"]
     spec = replace(spec_from_config(config, ref, f"{base_id} (catalog) as {ref}"), quant=quant)
