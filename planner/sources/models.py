@@ -405,7 +405,7 @@ def _not_found_hint(model_id: str) -> str:
 
 def _tag_size(tag: str) -> tuple[float, str]:
     """An Ollama tag's size for ordering (qwen2.5:0.5b before qwen2.5:14b; 270m is 0.27b)."""
-    m = re.match(r"(\d+(?:\.\d+)?)([bm])", tag.split(":", 1)[1].lower())
+    m = _SIZE.search(tag.split(":", 1)[1].lower())
     return ((float(m.group(1)) / (1000 if m.group(2) == "m" else 1)) if m else float("inf"), tag)
 
 

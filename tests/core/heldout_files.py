@@ -17,6 +17,11 @@ DATA = ROOT / "scripts" / "data"
 
 # The published-result files in the order they were gathered: a held-out file repeats no figure or page of those
 # before it (assert_new_sourced_mapped).
+# The hosts a held-out file's sources may be on: GitHub until the twenty-fifth file, Hugging Face pages too from it
+GITHUB = ("https://github.com/",)
+GITHUB_AND_HUGGING_FACE = ("https://github.com/", "https://huggingface.co/")
+
+
 IN_ORDER = (
     "llamabench-public.csv",
     "llamabench-heldout.csv",
@@ -88,7 +93,7 @@ def assert_scored(
 
 
 def assert_new_sourced_mapped(
-    rows: list[dict], earlier: list[dict], version_prefix: str, hosts: tuple = ("https://github.com/",)
+    rows: list[dict], earlier: list[dict], version_prefix: str, hosts: tuple = GITHUB
 ) -> None:
     """A held-out file against the files before it: the same columns, no figure twice or from an earlier file, no
     page an earlier file uses, every row a URL on one of `hosts` (GitHub until the twenty-fifth file), a mapped GPU
@@ -129,9 +134,12 @@ def assert_recent_and_new_under_any_name(
 
 
 def assert_pinned(rows: list[dict], threads: str = "pull|issues") -> None:
-    """Every source pinned: a file at a fixed commit, or a thread (`threads`: pull request, issue, discussion)."""
+    """Every GitHub source pinned: a file at a fixed commit, or a thread (`threads`: pull request, issue, discussion).
+    A Hugging Face page (the twenty-fifth file on) has no commit in its address and is taken as it is."""
     for r in rows:
         page = r["source"].split(" ")[0]
+        if page.startswith("https://huggingface.co/"):
+            continue
         assert re.search(r"/blob/[0-9a-f]{40}/", page) or re.search(rf"/({threads})/\d+$", page), r
 
 
@@ -163,11 +171,15 @@ def pages_cited_before(rows: list[dict], rows_before: list[dict]) -> set[str]:
 
 
 def assert_gathered(
-    name: str, rows_per_gpu: dict, threads: str = "pull|issues", unprinted_ngl: frozenset = frozenset()
+    name: str,
+    rows_per_gpu: dict,
+    threads: str = "pull|issues",
+    unprinted_ngl: frozenset = frozenset(),
+    hosts: tuple = GITHUB,
 ) -> tuple[list[dict], list[dict]]:
     """A recent held-out file as gathered (the seventh on): its rows per (GPU string, backend), new against every file
-    before it (figures, pages and names), sourced, mapped, of a 2025-2026 build and pinned (`threads`: assert_pinned).
-    Returns the file's rows and the rows of the files before it."""
+    before it (figures, pages and names), sourced from `hosts`, mapped, of a 2025-2026 build and pinned (`threads`:
+    assert_pinned). Returns the file's rows and the rows of the files before it."""
     from collections import Counter
 
     rows = read(name)
@@ -175,7 +187,7 @@ def assert_gathered(
     rows_before = earlier(name)
     previous = IN_ORDER[IN_ORDER.index(name) - 1]
     assert {r["source"] for r in read(previous)} <= {r["source"] for r in rows_before}
-    assert_new_sourced_mapped(rows, rows_before, "llama.cpp ")
+    assert_new_sourced_mapped(rows, rows_before, "llama.cpp ", hosts)
     assert_recent_and_new_under_any_name(rows, rows_before, dated=("2025", "2026"), unprinted_ngl=unprinted_ngl)
     assert_pinned(rows, threads=threads)
     return rows, rows_before

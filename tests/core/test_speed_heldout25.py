@@ -24,18 +24,15 @@ candidate); scripts/fit_efficiency.py never reads it.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 
 from tests.core.heldout_files import (
-    assert_new_sourced_mapped,
-    assert_recent_and_new_under_any_name,
+    GITHUB_AND_HUGGING_FACE,
+    assert_gathered,
+    assert_new_origins,
     assert_scored,
-    earlier,
     moe_rows,
-    origin,
     profiles_of,
-    read,
     scored,
 )
 
@@ -57,23 +54,17 @@ ROWS = {
 
 
 def test_the_twenty_fifth_held_out_file_is_new_sourced_mapped_recent_and_spread():
-    rows = read(TWENTY_FIFTH)
-    assert Counter((r["gpu"], r["backend"]) for r in rows) == ROWS
-    rows_before = earlier(TWENTY_FIFTH)
-    assert_new_sourced_mapped(rows, rows_before, "llama.cpp ", hosts=("https://github.com/", "https://huggingface.co/"))
-    assert_recent_and_new_under_any_name(rows, rows_before, dated=("2025", "2026"))
-    for r in rows:  # GitHub sources pinned: a file at a commit or a pull-request thread
-        page = r["source"].split(" ")[0]
-        assert page.startswith("https://huggingface.co/") or re.search(r"/blob/[0-9a-f]{40}/|/pull/\d+$", page), r
-    origins = {origin(r["source"]) for r in rows}
-    assert origins == {
-        "jimliddle/m5-max-pro-vs-rog-z13-llamacpp-benchmarks",
-        "huggingface.co/ubergarm/Qwen3.5-35B-A3B-GGUF/discussions/1",
-        "huggingface.co/datasets/omegaprime669/rtx-5090-benchmarks",
-        *(PR + n for n in ("18332", "23991", "17186", "24216", "16715")),
-    }
-    cited = " ".join(r["source"] for r in rows_before)
-    assert not [o for o in origins if o in cited]  # no page or repository an earlier file cites
+    rows, rows_before = assert_gathered(TWENTY_FIFTH, ROWS, threads="pull", hosts=GITHUB_AND_HUGGING_FACE)
+    assert_new_origins(
+        rows,
+        rows_before,
+        {
+            "jimliddle/m5-max-pro-vs-rog-z13-llamacpp-benchmarks",
+            "huggingface.co/ubergarm/Qwen3.5-35B-A3B-GGUF/discussions/1",
+            "huggingface.co/datasets/omegaprime669/rtx-5090-benchmarks",
+            *(PR + n for n in ("18332", "23991", "17186", "24216", "16715")),
+        },
+    )
     assert Counter(r["test"][:2] for r in rows) == {"pp": 12, "tg": 9}
     assert not [r for r in rows if "+" in r["test"]]
     assert profiles_of(rows) == {
