@@ -15,6 +15,15 @@ def cuda_capability(arch: str) -> int | None:
     """A CUDA arch name's compute capability as one number ("sm86" -> 86, "sm90a" -> 90); None for any other arch."""
     digits = arch[2:].rstrip("abcdefghijklmnopqrstuvwxyz") if arch.startswith("sm") else ""
     return int(digits) if digits.isdigit() else None
+
+
+def turing_without_tensor_cores(arch: str, peak_tflops: dict) -> bool:
+    """A Turing (sm75) part without tensor cores: TU116/TU117, the GTX 16 series. Their sheets give packed FP16
+    at twice FP32; every Turing part with tensor cores lists its tensor rate, 8x FP32 (RTX 2080 Ti, T4)."""
+    fp16, fp32 = peak_tflops.get("fp16", 0.0), peak_tflops.get("fp32", 0.0)
+    return cuda_capability(arch) == 75 and 0 < fp16 <= 2.5 * fp32
+
+
 DTYPE_KEYS = ("fp32", "fp16", "bf16", "fp8", "int8", "int4")
 ENGINE_NAMES = ("vllm", "ollama", "llamacpp")
 

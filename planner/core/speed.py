@@ -54,7 +54,7 @@ from planner.core.efficiency import (
     vendor_class,
 )
 from planner.core.gguf_quant import estimate_gguf, normalise_quant
-from planner.core.hardware import Hardware, cuda_capability
+from planner.core.hardware import Hardware, cuda_capability, turing_without_tensor_cores
 from planner.core.precision import DTYPE_BYTES, canonical_dtype, quant_from_flag, vllm_cannot_run, weight_bytes
 from planner.core.spec import ModelSpec
 from planner.core.tensors import count_params
@@ -678,6 +678,26 @@ def predict(
     )
 
 
+def _tensor_core_notes(hw: Hardware, d: Deployment, feats: Features) -> list[str]:
+    """What the model leaves out on a Turing part without tensor cores (docs/methodology.md section 5)."""
+    if feats.backend != "cuda" or not turing_without_tensor_cores(hw.profile.arch, hw.profile.peak_tflops):
+        return []
+    name = hw.profile.display_name
+    if d.engine in GGUF_ENGINES:
+        return [
+            f"{name} has no tensor cores, but llama.cpp's CUDA build takes its tensor-core (MMA) kernels by "
+            "compute capability, and such a chip runs them far below its FP16 rate: prompt processing on CUDA "
+            "measured 2.6x below this model on a GTX 1660 and 3x below Vulkan on the same chip (llama.cpp #15233, "
+            "PR #15360); --backend vulkan avoids it"
+        ]
+    if d.engine == "vllm" and canonical_dtype(d.dtype) == "fp16" and not d.quantization:
+        return [
+            f"{name} has no tensor cores: vLLM reports fp16 batched decode collapsing at 2 or more streams on "
+            "this series, with fp32 up to 9x faster there (vLLM #54950); this prediction does not model it"
+        ]
+    return []
+
+
 def _check_lengths(
     prompt_tokens: int, output_tokens: int, context_depth: int, concurrency: int, limit: int, model_limit: int
 ) -> None:
@@ -777,6 +797,7 @@ def predict_work(
         notes.append(
             f"{hw.profile.display_name} has no bf16 hardware: BF16 prefill runs about 4x slower than F16"
         )
+    notes += _tensor_core_notes(hw, d, feats)
     return Prediction(
         engine=d.engine,
         backend=d.backend or "",

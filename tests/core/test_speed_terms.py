@@ -239,3 +239,30 @@ def test_the_attention_factor_of_each_backend_reaches_the_prefill_rate():
     for_rocm = [predict(spec, hw, rocm, 512, 1, context_depth=16384, efficiency=e).prefill_tokens_per_s
                 for e in (EFF, slow_eff)]  # fmt: skip
     assert for_rocm[0] == pytest.approx(for_rocm[1])  # another backend's factor does not touch ROCm
+
+
+def test_turing_without_tensor_cores_gets_a_note_on_cuda_only():
+    # TU116/TU117 (GTX 16 series) are sm75 without tensor cores; their profiles list packed FP16 at 2x FP32
+    # (gpu-specs-extra.csv: GTX 1660 10.1 / 5.0 TFLOPS), while the RTX 2080 Ti and T4 list their tensor rate
+    # (107.6 / 13.4, 65 / 8.1). llama.cpp's CUDA build takes its MMA kernels by compute capability on them
+    # (llama.cpp #15233, PR #15360): prefill on CUDA measured 2.6x below the model (the public file's GTX 1660
+    # rows 1178/1248: pp512 149 and 154 t/s, the shipped model 401). The model does not carry it: a note says so.
+    from planner.core.hardware import turing_without_tensor_cores
+
+    def profile(name):
+        p = get_profile(name)
+        return turing_without_tensor_cores(p.arch, p.peak_tflops)
+
+    assert profile("gtx1660") and profile("gtx1660ti-laptop")
+    assert not profile("rtx2080ti") and not profile("t4") and not profile("rtx3090") and not profile("mi50-32gb")
+    model = resolve_model("Qwen/Qwen2.5-0.5B-Instruct", offline=True).spec
+
+    def notes(hardware, engine, backend=None, **kw):
+        d = Deployment(engine, backend, **kw)
+        return " ".join(predict(model, Hardware(get_profile(hardware), 1), d, 512, 8, efficiency=EFF).notes)
+
+    assert "#15233" in notes("gtx1660", "llamacpp", "cuda", quant="Q4_K_M")
+    assert "#15233" not in notes("gtx1660", "llamacpp", "vulkan", quant="Q4_K_M")
+    assert "#15233" not in notes("rtx2080ti", "llamacpp", "cuda", quant="Q4_K_M")
+    assert "#54950" in notes("gtx1660", "vllm", dtype="fp16")
+    assert "#54950" not in notes("gtx1660", "vllm", dtype="fp32")
