@@ -99,6 +99,8 @@ OLLAMA_TAGS = {
     "qwen2.5vl:7b": ("Qwen/Qwen2.5-VL-7B-Instruct", "Q4_K_M", None),
     "qwen3-vl:2b": ("Qwen/Qwen3-VL-2B-Instruct", "Q4_K_M", None),
     "qwen3-vl:30b": ("Qwen/Qwen3-VL-30B-A3B-Instruct", "Q4_K_M", None),
+    # Mistral Small 3.1 (same rule); mistral-small3.2:24b waits for a public copy of its config.json (NOT_ADDED.json).
+    "mistral-small3.1:24b": ("mistralai/Mistral-Small-3.1-24B-Instruct-2503", "Q4_K_M", None),
 }
 
 

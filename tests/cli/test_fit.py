@@ -208,6 +208,27 @@ def test_an_ollama_name_without_its_size_gets_the_sized_tags(run_cli):
     )
 
 
+def test_mistral_small_3_1_plans_offline_from_its_config(run_json):
+    # Text model from its config.json (scripts/data/model-configs/mistralai--Mistral-Small-3.1-24B-Instruct-2503):
+    # embedding and untied lm_head 2 x 131,072 x 5,120, 40 layers of q/o 2 x 5,120 x 4,096 (32 heads x 128),
+    # k/v 2 x 5,120 x 1,024 (8 KV heads x 128), gate/up/down 3 x 5,120 x 32,768 and two norms of 5,120, a final
+    # norm of 5,120: 23,572,403,200. The Pixtral tower and projector, 438,958,080, make KerasHub's
+    # mistral_small_3.1_24b total of 24,011,361,280 (tests/core/test_vision.py); vLLM loads both at 2 bytes each.
+    text = 2 * 131_072 * 5_120 + 40 * (2 * 5_120 * 4_096 + 2 * 5_120 * 1_024 + 3 * 5_120 * 32_768 + 2 * 5_120) + 5_120
+    assert text == 23_572_403_200
+    data = run_json(
+        "fit", "mistralai/Mistral-Small-3.1-24B-Instruct-2503", "--engine", "vllm", "--dtype", "fp16", "--offline"
+    )
+    assert data["model"]["source"] == "catalog" and data["model"]["architecture"] == "Mistral3ForConditionalGeneration"
+    assert data["model"]["parameters"] == text
+    (plan,) = data["plans"]
+    assert plan["weights_raw_bytes"] == 2 * (text + 438_958_080) == 48_022_722_560  # 44.7 GiB: not on one MI50
+    assert not plan["fits"]
+    # The Ollama library tag names the same model at Q4_K_M.
+    tagged = run_json("fit", "mistral-small3.1:24b", "--engine", "ollama", "--offline")
+    assert tagged["model"]["parameters"] == text and [p["quant"] for p in tagged["plans"]] == ["Q4_K_M"]
+
+
 def _one_model_per_architecture() -> list[str]:
     """The first catalog model of each (model_type, quantization method, multimodal wrapper) combination."""
     seen: dict[tuple, str] = {}

@@ -41,6 +41,7 @@ TOTALS = [
     # Mistral Small 3.1/3.2 24B (Magistral Small shares its text model and Pixtral tower): KerasHub's
     # mistral_small_3.1_24b presets, params 24,011,361,280 (keras_hub/src/models/mistral3/mistral3_presets.py)
     ("mistralai/Magistral-Small-2509", 23_572_403_200, 438_958_080, 24_011_361_280),
+    ("mistralai/Mistral-Small-3.1-24B-Instruct-2503", 23_572_403_200, 438_958_080, 24_011_361_280),
     # meta-llama/Llama-4-Scout-17B-16E-Instruct: 108,641,793,536, what transformers' Llama4ForConditionalGeneration
     # holds when built from this config on the meta device (the Hub shows 109B)
     ("meta-llama/Llama-4-Scout-17B-16E-Instruct", 107_769_861_120, 871_932_416, 108_641_793_536),

@@ -35,6 +35,7 @@ EXPLAINED = {
     # at the wrapper level, while the checkpoint stores its own lm_head (Mistral Small 3.x text config:
     # tie_word_embeddings false), vocab 131,072 x hidden 5,120.
     "mistralai/Magistral-Small-2509": 131_072 * 5_120,
+    "mistralai/Mistral-Small-3.1-24B-Instruct-2503": 131_072 * 5_120,  # same: no tie_word_embeddings in its file
 }
 
 
@@ -150,6 +151,7 @@ def test_catalog_covers_the_families_users_ask_for():
         "Qwen/Qwen3-Coder-480B-A35B-Instruct",
         "meta-llama/Llama-4-Scout-17B-16E-Instruct",
         "mistralai/Mistral-Small-24B-Instruct-2501",
+        "mistralai/Mistral-Small-3.1-24B-Instruct-2503",
         "microsoft/phi-4",
         "deepseek-ai/DeepSeek-R1-Distill-Llama-8B",
         "deepseek-ai/DeepSeek-R1",
