@@ -82,7 +82,8 @@ ROUNDS = {
     32: (
         "31",
         "vLLM 0.26.0 Qwen2.5-7B-Instruct-AWQ at 32K (RTX 4080, WSL2); 0.10.2 Qwen3-235B-A22B-Instruct-2507-FP8 at"
-        " TP 8 + EP (8x L40S); see md",
+        " TP 8 + EP (8x L40S); 0.11.0 Llama 3.1 8B at 32000 (L4), cold; 0.13.0 Qwen2.5-14B-Instruct-AWQ, awq kernel"
+        " (RTX A5000), cold; see md",
     ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
