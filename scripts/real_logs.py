@@ -79,6 +79,12 @@ ROUNDS = {
         "vLLM 0.11.2 gpt-oss-120b at 98K on Marlin (Kaggle H100), cold; 0.19.0 RedHatAI W8A8 Qwen2.5-7B and"
         " Mistral-Small 3.1 at TP 1/2, Llama 3.1 8B --quantization fp8 (H100); see md",
     ),
+    32: (
+        "31",
+        "vLLM 0.26.0 Qwen2.5-7B-Instruct-AWQ at 32K (RTX 4080, WSL2); 0.10.2 Qwen3-235B-A22B-Instruct-2507-FP8 at"
+        " TP 8 + EP (8x L40S); 0.11.0 Llama 3.1 8B at 32000 (L4), cold; 0.13.0 Qwen2.5-14B-Instruct-AWQ, awq kernel"
+        " (RTX A5000), cold; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

@@ -3282,7 +3282,7 @@ OLLAMA_8310 = "https://github.com/ollama/ollama/issues/8310"
 def test_round_27_is_the_twenty_eighth_entry():
     # a case of each engine: V169, L65 and O27 start it (L and O as the two entries before left them)
     assert HELD_OUT_ROUNDS[27] == {"V": 169, "L": 65, "O": 27}
-    assert len(HELD_OUT_ROUNDS) == 31  # round 30 added the thirty-first
+    assert len(HELD_OUT_ROUNDS) == 32  # round 30 added the thirty-first, round 31 the thirty-second
     ids = ("V168", "V169", "L64", "L65", "O26", "O27")
     assert [held_out_round(c) for c in ids] == [27, 28, 26, 28, 25, 28]
     assert _entry_cases(28) == ["L65", "O27", "V169"]
@@ -3382,7 +3382,7 @@ INFLUX_MEMORY_DOC = (
 def test_round_28_is_the_twenty_ninth_entry():
     # no vLLM case: V170 stays unused; L66 and O28 start it
     assert HELD_OUT_ROUNDS[28] == {"V": 170, "L": 66, "O": 28}
-    assert len(HELD_OUT_ROUNDS) == 31  # round 30 added the thirty-first
+    assert len(HELD_OUT_ROUNDS) == 32  # round 30 added the thirty-first, round 31 the thirty-second
     ids = ("V169", "V170", "L65", "L66", "O27", "O28")
     assert [held_out_round(c) for c in ids] == [28, 29, 28, 29, 28, 29]
     assert _entry_cases(29) == ["L66", "O28"]
@@ -3479,9 +3479,10 @@ OLLAMA_11930 = "https://github.com/ollama/ollama/issues/11930"
 def test_round_29_is_the_thirtieth_entry():
     # two vLLM cases (V171 starts it, V170 stays unused) and four Ollama cases (O29-O32); no llama.cpp case, L67 unused
     assert HELD_OUT_ROUNDS[29] == {"V": 171, "L": 67, "O": 29}
-    assert len(HELD_OUT_ROUNDS) == 31  # round 30 added the thirty-first, whose L start is L67 again
+    # round 30 added the thirty-first and round 31 the thirty-second, both with L67 as their L start again (unused)
+    assert len(HELD_OUT_ROUNDS) == 32
     ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O32")
-    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 31, 29, 30, 30]
+    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 32, 29, 30, 30]
     assert _entry_cases(30) == ["O29", "O30", "O31", "O32", "V171", "V172"]
     assert _entry_cases(30, "ollama") == ["O29", "O30", "O31", "O32"] and not _entry_cases(30, "llamacpp")
 
@@ -3704,9 +3705,9 @@ LLAMA_QFP8_LOG = LLM_D_PLANNER_0_19_LOGS + "meta-llama-llama-3---h100-80gb--tp1p
 def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
-    assert len(HELD_OUT_ROUNDS) == 31
+    assert len(HELD_OUT_ROUNDS) == 32  # round 31 added the thirty-second, its L and O starts (L67, O33) unused again
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 31, 30, 31]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 32, 30, 32]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3826,3 +3827,129 @@ def test_round_30_meets_the_targets_since():
         assert sorted(r.case for r in rows) == ["V173", "V174", "V175", "V176", "V177"], metric
         assert statistics.median(abs(r.error) for r in rows) <= 0.03, metric
         assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]
+
+
+# Round 31 (tests/data/real-engine-logs.md, "Round 31 of held-out cases")
+KVCACHE_LAB_PHASE1 = (
+    "https://github.com/akiyax/kvcache-lab/blob/b52c0920dbbdbe82953d1af7bd18d1aa7a9042ec/docs/phase1-baseline.md"
+)
+ROETHIG_235B_BENCHMARK = (
+    "https://github.com/tim-roethig/ai-platform/blob/f74ad486def50e310cf3f56781990ae3ec950e77/platform/benchmarks/"
+    "qwen3-235b_fp8_vs_awq.md"
+)
+DEMO_ENV_L4_LOG = "https://github.com/abinavChandar/demo_env_l4/blob/097d5ab2cbe19e49c91325bbca531f50d76b419e/vllm.log"
+DUO_TALK_LOG = "https://github.com/kumaxxp/duo-talk/blob/17ead6afd5035a66da08f1403db83dbf3e359e78/vllm.log"
+
+
+def test_round_31_is_the_thirty_second_entry():
+    # four vLLM cases (V178 starts it; V180 and V181 added and scored in a second run, see the md); no llama.cpp or
+    # Ollama case: L67 and O33 start it unused, as in round 30
+    assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
+    assert len(HELD_OUT_ROUNDS) == 32
+    ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 32, 30, 32]
+    assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
+    assert not _entry_cases(32, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # akiyax/kvcache-lab docs/phase1-baseline.md (vLLM 0.26.0, "RTX 4080 16376 MiB", WSL2):
+        # "VLLM_USE_FLASHINFER_SAMPLER=0 ... vllm serve ~/models/Qwen2.5-7B-Instruct-AWQ --served-model-name
+        # qwen2.5-7b-awq --max-model-len 32768 --gpu-memory-utilization 0.90 --port 8000"; its start-up log block:
+        # "Available KV cache memory: 8.0 GiB", "GPU KV cache size: 149,712 tokens", "Maximum concurrency for 32,768
+        # tokens per request: 4.57x"
+        ("V178", "kv_cache_gib", 8.0, 0.43, KVCACHE_LAB_PHASE1),
+        ("V178", "kv_cache_tokens", 149712, 8096, KVCACHE_LAB_PHASE1),
+        ("V178", "max_concurrency", 4.57, 0.25, KVCACHE_LAB_PHASE1),
+        # tim-roethig/ai-platform platform/benchmarks/qwen3-235b_fp8_vs_awq.md, "## fp8": "(Worker_TP0_EP0
+        # pid=8092) INFO 09-29 11:34:04 [gpu_worker.py:298] Available KV cache memory: 11.55 GiB", "(EngineCore_DP0
+        # pid=7949) INFO 09-29 11:34:06 [kv_cache_utils.py:864] GPU KV cache size: 257,664 tokens",
+        # "[kv_cache_utils.py:868] Maximum concurrency for 32,768 tokens per request: 7.86x" (the first of eight
+        # per-worker pairs); the command in platform/start.sh at the same commit: "vllm serve
+        # Qwen/Qwen3-235B-A22B-Instruct-2507-FP8 --tensor-parallel-size 8 --enable-expert-parallel
+        # --gpu-memory-utilization 0.90 --swap-space 0 --max-model-len 32K"
+        ("V179", "kv_cache_gib", 11.55, 1.13, ROETHIG_235B_BENCHMARK),
+        ("V179", "kv_cache_tokens", 257664, 25008, ROETHIG_235B_BENCHMARK),
+        ("V179", "max_concurrency", 7.86, 0.76, ROETHIG_235B_BENCHMARK),
+        # abinavChandar/demo_env_l4 vllm.log (vLLM 0.11.0): "non-default args: {'model':
+        # 'meta-llama/Meta-Llama-3.1-8B-Instruct', 'trust_remote_code': True, 'max_model_len': 32000,
+        # 'gpu_memory_utilization': 0.92, 'max_num_seqs': 128}", "Chunked prefill is enabled with
+        # max_num_batched_tokens=2048", "[gpu_model_runner.py:2653] Model loading took 14.9889 GiB and 132.108878
+        # seconds", "[gpu_worker.py:298] Available KV cache memory: 4.75 GiB", "[kv_cache_utils.py:1087] GPU KV cache
+        # size: 38,944 tokens", "[kv_cache_utils.py:1091] Maximum concurrency for 32,000 tokens per request: 1.22x"
+        ("V180", "weights_gib", 14.9889, 0.001, DEMO_ENV_L4_LOG),
+        ("V180", "kv_cache_gib", 4.75, 0.19, DEMO_ENV_L4_LOG),
+        ("V180", "kv_cache_tokens", 38944, 1584, DEMO_ENV_L4_LOG),
+        ("V180", "max_concurrency", 1.22, 0.053, DEMO_ENV_L4_LOG),
+        # kumaxxp/duo-talk vllm.log (vLLM 0.13.0): "non-default args: {'model_tag': 'Qwen/Qwen2.5-14B-Instruct-AWQ',
+        # 'host': '127.0.0.1', 'model': 'Qwen/Qwen2.5-14B-Instruct-AWQ', 'dtype': 'half', 'max_model_len': 8192,
+        # 'quantization': 'awq'}", "[gpu_model_runner.py:3659] Model loading took 9.3795 GiB memory and 854.112029
+        # seconds", "[gpu_worker.py:375] Available KV cache memory: 10.39 GiB", "[kv_cache_utils.py:1291] GPU KV cache
+        # size: 56,736 tokens", "[kv_cache_utils.py:1296] Maximum concurrency for 8,192 tokens per request: 6.93x"
+        ("V181", "weights_gib", 9.3795, 0.078, DUO_TALK_LOG),
+        ("V181", "kv_cache_gib", 10.39, 0.002, DUO_TALK_LOG),
+        ("V181", "kv_cache_tokens", 56736, 0, DUO_TALK_LOG),
+        ("V181", "max_concurrency", 6.93, 0.005, DUO_TALK_LOG),
+    ],
+)
+def test_round_31_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V178: 0.428 GiB, 8,096 tokens and
+    # 0.246x over (+5.4%); V179: 1.121 GiB, 25,008 tokens and 0.760x under (-9.7%), the plan of the same flags as V92
+    # (round 7's log of the same command on the same kind of machine, 10.65 GiB logged, -2.1%). V180 (second run):
+    # 0.0001 GiB under on weights, 0.189 GiB, 1,584 tokens and 0.053x under on KV (-4.0%); V181: 0.077 GiB under on
+    # weights (-0.8%), 0.0015 GiB over on KV, the logged 56,736 tokens exactly, 0.004x under
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in KNOWN_MISSES
+
+
+def test_round_31_cases_state_their_settings():
+    # V178 states its release (0.26.0, the page's environment table), the card (RTX 4080, 16376 MiB), the length
+    # (32768), the utilization (0.90) and the torch sampler (VLLM_USE_FLASHINFER_SAMPLER=0); no PyTorch total, batch
+    # budget or compile-cache state is given. V179 states its flags through start.sh at the same commit (TP 8, expert
+    # parallel, 0.90, 32K); its release (0.10.2) is inferred from the repository's image and its other logs.
+    # V180 logs its flags (32000 tokens, 0.92, 128 sequences), the release, the batch budget, the torch sampler and a
+    # cold compile; its card (an L4) is inferred. V181 logs its flags (8192 tokens, half, --quantization awq), the
+    # release, the batch budget and a cold compile; its utilization is the default and its card (an RTX A5000) inferred.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 32}
+    assert set(cases) == {"V178", "V179", "V180", "V181"}
+    v178, v179, v180, v181 = cases["V178"], cases["V179"], cases["V180"], cases["V181"]
+    assert v178.engine_version.startswith("0.26.0 (stated") and vllm_line(v178) == "0.2x"
+    assert v178.gpu.startswith("NVIDIA GeForce RTX 4080 16 GB (stated") and v178.gpus == 1
+    assert v178.model == "Qwen/Qwen2.5-7B-Instruct-AWQ"
+    assert v178.setting("max_model_len") == "32768" and v178.setting("gpu_memory_utilization") == "0.90"
+    assert (v178.setting("sampler") or "").startswith("torch") and v178.setting("tensor_parallel_size") == "1"
+    for key in ("torch_total_gib", "max_num_batched_tokens", "max_num_seqs", "kv_cache_dtype", "compile_cache"):
+        assert v178.setting(key) is None, key  # unstated
+    assert v179.engine_version.startswith("0.10.2 (inferred") and vllm_line(v179) == "0.10"
+    assert v179.gpu.startswith("NVIDIA L40S 48GB x8") and v179.gpus == 8
+    assert v179.model == "Qwen/Qwen3-235B-A22B-Instruct-2507-FP8"
+    assert v179.setting("max_model_len") == "32768" and v179.setting("gpu_memory_utilization") == "0.90"
+    assert v179.setting("tensor_parallel_size") == "8" and v179.setting("sampler") is None
+    assert v180.engine_version.startswith("0.11.0 (logged") and vllm_line(v180) == "0.11"
+    assert v180.gpu.startswith("NVIDIA L4 24GB (inferred") and v180.model == "meta-llama/Llama-3.1-8B-Instruct"
+    assert v180.setting("max_model_len") == "32000" and v180.setting("gpu_memory_utilization") == "0.92"
+    assert v180.setting("max_num_seqs") == "128" and v180.setting("max_num_batched_tokens") == "2048"
+    assert (v180.setting("sampler") or "").startswith("torch") and v180.setting("compile_cache") == "cold"
+    assert v181.engine_version.startswith("0.13.0 (logged") and v181.gpu.startswith("NVIDIA RTX A5000 24GB (inferred")
+    assert v181.model == "Qwen/Qwen2.5-14B-Instruct-AWQ" and v181.setting("max_model_len") == "8192"
+    assert v181.setting("gpu_memory_utilization") is None and v181.setting("dtype") == "float16"
+    assert (v181.setting("quantization") or "").startswith("awq") and v181.setting("compile_cache") == "cold"
+    assert v181.setting("max_num_batched_tokens") == "2048" and v181.setting("sampler") is None
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_31_misses_the_targets_as_scored():
+    # as scored: V178 +5.4% and V179 -9.7% on each V1 KV metric in the first run (a median of 7.5%); with V180 (-4.0% to
+    # -4.3%) and V181 (+0.0%, -0.1% on concurrency) from the second run, a median of 4.7% (4.8% on concurrency), over
+    # issue 10's 3%; none over 10%, so none is a known miss. `_round_meets_the_targets` is not called for this round.
+    for metric in V1_KV_METRICS:
+        rows = {r.case: r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 32}
+        assert set(rows) == {"V178", "V179", "V180", "V181"}, metric
+        assert statistics.median(abs(r.error) for r in rows.values()) > 0.03, metric
+        assert all(abs(r.error) <= 0.10 for r in rows.values()), [_message(r) for r in rows.values()]
+        assert 0.05 < rows["V178"].error < 0.06 and -0.10 < rows["V179"].error < -0.09, metric
+        assert -0.045 < rows["V180"].error < -0.035 and abs(rows["V181"].error) < 0.002, metric
