@@ -136,13 +136,14 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     "RedHatAI/Qwen2.5-7B-Instruct-fp8-dynamic": ("Qwen/Qwen2.5-7B-Instruct", FP8_CHANNEL, {}),
     "google/gemma-3-27b-it": ("google/gemma-3-27b-it", None, {}),
     # round 5 follow-up (V85-V90, the same sweep's multimodal runs): Gemma 3 4B/12B and Llama 4 Scout (with its
-    # vision_config) from tests/data/real-logs-configs; Mistral-Small-3.1-24B-Instruct-2503 has Magistral-Small-2509's
-    # shapes (the log prints its text model: 40 layers, hidden 5120, 32/8 heads x 128, intermediate 32768, vocab 131072,
-    # untied, rope theta 1e9; and its Pixtral tower: hidden 1024, image 1540, patch 14, merge 2)
+    # vision_config) from tests/data/real-logs-configs; Mistral-Small-3.1-24B-Instruct-2503 from its own config in the
+    # catalog since 2026-12-03 (before: Magistral-Small-2509's, the same text and vision configs; the log prints its
+    # text model: 40 layers, hidden 5120, 32/8 heads x 128, intermediate 32768, vocab 131072, untied, rope theta 1e9;
+    # and its Pixtral tower: hidden 1024, image 1540, patch 14, merge 2)
     "google/gemma-3-4b-it": ("google/gemma-3-4b-it", None, {}),
     "google/gemma-3-12b-it": ("google/gemma-3-12b-it", None, {}),
     "meta-llama/Llama-4-Scout-17B-16E-Instruct": ("meta-llama/Llama-4-Scout-17B-16E-Instruct", None, {}),
-    "mistralai/Mistral-Small-3.1-24B-Instruct-2503": ("mistralai/Magistral-Small-2509", None, {}),
+    "mistralai/Mistral-Small-3.1-24B-Instruct-2503": ("mistralai/Mistral-Small-3.1-24B-Instruct-2503", None, {}),
     # round 7 (V91, V92: github.com/tim-roethig/ai-platform, vLLM 0.10.2 on L40S): the -2507 Instruct FP8 checkpoints,
     # block-quantized FP8 (weight_block_size [128, 128]) on the shapes of their base models with 262144 positions
     # (huggingface.co/Qwen/Qwen3-30B-A3B-Instruct-2507-FP8 and /Qwen3-235B-A22B-Instruct-2507-FP8, config.json); the
