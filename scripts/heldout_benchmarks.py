@@ -63,6 +63,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-24.csv", "a"),
     ("llamabench-heldout-25.csv", "r"),
     ("llamabench-heldout-26.csv", "x"),
+    ("llamabench-heldout-27.csv", "A"),  # every lower-case letter is taken: the fitted files' and the earlier ones'
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}

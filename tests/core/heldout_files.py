@@ -50,6 +50,7 @@ IN_ORDER = (
     "llamabench-heldout-24.csv",
     "llamabench-heldout-25.csv",
     "llamabench-heldout-26.csv",
+    "llamabench-heldout-27.csv",
 )
 
 
