@@ -181,9 +181,10 @@ class Prequantized:
 
 
 def prequantized(model_id: str) -> Prequantized | None:
-    """A checkpoint of a catalog model in AWQ, GPTQ or FP8 that the catalog does not list itself: a quantized.json
-    row (its base and scheme from the page it names), else a repo name of "<base name><ending>" (the endings of
-    _NAME_SCHEMES; the base found by find(), "Meta-" dropped as the catalog spells Meta's ids). None otherwise."""
+    """A checkpoint of a catalog model in AWQ, GPTQ, FP8 or INT8 W8A8 that the catalog does not list itself: a
+    quantized.json row (its base and scheme from the page it names), else a repo name of "<base name><ending>" (the
+    endings of _NAME_SCHEMES; the base found by find(), "Meta-" dropped as the catalog spells Meta's ids). None
+    otherwise."""
     wanted = model_id.strip().lower()
     for r in _quantized():
         if r.repo.lower() == wanted and r.scheme != "gguf" and r.bits and (base := find(r.base_model)):

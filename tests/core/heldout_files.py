@@ -258,3 +258,16 @@ def moe_rows(rows: list[dict]) -> list[dict]:
     shapes = {s["family"]: s for s in read("model-shapes.csv")}
     family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
     return [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
+
+
+def assert_composition(rows: list[dict], tests: dict, profiles: dict, moe: int, backends: dict | None = None) -> None:
+    """A held-out file's make-up as gathered: figures per test kind ("pp", "tg"; no combined pp+tg test), rows per
+    profile, its MoE rows and (where given) rows per backend as the file spells it."""
+    from collections import Counter
+
+    assert Counter(r["test"][:2] for r in rows) == tests
+    assert not [r for r in rows if "+" in r["test"]]
+    assert profiles_of(rows) == profiles
+    if backends is not None:
+        assert Counter(r["backend"] for r in rows) == backends
+    assert len(moe_rows(rows)) == moe

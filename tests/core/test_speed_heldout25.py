@@ -28,11 +28,10 @@ from collections import Counter
 
 from tests.core.heldout_files import (
     GITHUB_AND_HUGGING_FACE,
+    assert_composition,
     assert_gathered,
     assert_new_origins,
     assert_scored,
-    moe_rows,
-    profiles_of,
     scored,
 )
 
@@ -65,20 +64,15 @@ def test_the_twenty_fifth_held_out_file_is_new_sourced_mapped_recent_and_spread(
             *(PR + n for n in ("18332", "23991", "17186", "24216", "16715")),
         },
     )
-    assert Counter(r["test"][:2] for r in rows) == {"pp": 12, "tg": 9}
-    assert not [r for r in rows if "+" in r["test"]]
-    assert profiles_of(rows) == {
-        "rtx5090": 7,
-        "mi50-32gb": 4,
-        "apple-m5-max": 3,
-        "strix-halo": 3,
-        "rx7900xtx": 2,
-        "p40": 2,
-    }
-    assert Counter(r["backend"] for r in rows) == {"Vulkan": 8, "CUDA": 6, "ROCm": 4, "Metal": 3}
-    # Qwen3.5/3.6-35B-A3B (M5 Max 3, Z13 3, RX 7900 XTX 2, RTX 5090 CUDA 4), gpt-oss-20b (RTX 5090 1, MI50 1, P40 1)
-    # and Qwen3-30B-A3B (RTX 5090 1)
-    assert len(moe_rows(rows)) == 16
+    # MoE: Qwen3.5/3.6-35B-A3B (M5 Max 3, Z13 3, RX 7900 XTX 2, RTX 5090 CUDA 4), gpt-oss-20b (RTX 5090 1, MI50 1,
+    # P40 1) and Qwen3-30B-A3B (RTX 5090 1)
+    assert_composition(
+        rows,
+        tests={"pp": 12, "tg": 9},
+        profiles={"rtx5090": 7, "mi50-32gb": 4, "apple-m5-max": 3, "strix-halo": 3, "rx7900xtx": 2, "p40": 2},
+        moe=16,
+        backends={"Vulkan": 8, "CUDA": 6, "ROCm": 4, "Metal": 3},
+    )
     assert {r["gpus"] for r in rows} == {"1"}
     assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in rows)  # every layer on the GPU
     assert Counter("2026" in r["engine_version"] for r in rows) == {True: 11, False: 10}

@@ -21,11 +21,10 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.core.heldout_files import (
+    assert_composition,
     assert_gathered,
     assert_new_origins,
     assert_scored,
-    moe_rows,
-    profiles_of,
     scored,
 )
 
@@ -53,11 +52,13 @@ def test_the_twenty_sixth_held_out_file_is_new_sourced_mapped_recent_and_spread(
     )
     rows, rows_before = assert_gathered(TWENTY_SIXTH, ROWS, unprinted_ngl=unprinted)
     assert_new_origins(rows, rows_before, {"ggml-org/llama.cpp/pull/13326", "deven367/agent-handoffs"})
-    assert Counter(r["test"][:2] for r in rows) == {"pp": 5, "tg": 6}
-    assert not [r for r in rows if "+" in r["test"]]
-    assert profiles_of(rows) == {"rx9070xt": 4, "h100-sxm": 4, "l40s": 3}
-    assert Counter(r["backend"] for r in rows) == {"CUDA": 7, "Vulkan": 4}
-    assert not moe_rows(rows)  # dense models only
+    assert_composition(
+        rows,
+        tests={"pp": 5, "tg": 6},
+        profiles={"rx9070xt": 4, "h100-sxm": 4, "l40s": 3},
+        moe=0,  # dense models only
+        backends={"CUDA": 7, "Vulkan": 4},
+    )
     assert {r["gpus"] for r in rows} == {"1"}
     assert Counter("2026" in r["engine_version"] for r in rows) == {True: 7, False: 4}
 

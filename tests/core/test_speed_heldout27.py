@@ -25,11 +25,10 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.core.heldout_files import (
+    assert_composition,
     assert_gathered,
     assert_new_origins,
     assert_scored,
-    moe_rows,
-    profiles_of,
     scored,
 )
 
@@ -46,10 +45,7 @@ ROWS = {
 def test_the_twenty_seventh_held_out_file_is_new_sourced_mapped_recent_and_pinned():
     rows, rows_before = assert_gathered(TWENTY_SEVENTH, ROWS)
     assert_new_origins(rows, rows_before, {"maeddesg/vulkanforge"})
-    assert Counter(r["test"][:2] for r in rows) == {"pp": 14, "tg": 10}
-    assert not [r for r in rows if "+" in r["test"]]
-    assert profiles_of(rows) == {"rx9070xt": 24}
-    assert not moe_rows(rows)  # dense models only
+    assert_composition(rows, tests={"pp": 14, "tg": 10}, profiles={"rx9070xt": 24}, moe=0)  # dense models only
     assert {r["gpus"] for r in rows} == {"1"} and {r["ngl"] for r in rows} == {"99"}
     # the two named model strings, mapped by llamabench-models.csv (not by llama.cpp's labels)
     assert Counter(r["model"] for r in rows if "Q4_K_M" in r["model"]) == {
