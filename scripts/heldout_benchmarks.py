@@ -45,22 +45,6 @@ from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
 NEVER_FITTED = (
-    ("llamabench-heldout-9.csv", "q"),
-    ("llamabench-heldout-10.csv", "p"),
-    ("llamabench-heldout-11.csv", "o"),
-    ("llamabench-heldout-12.csv", "n"),
-    ("llamabench-heldout-13.csv", "m"),
-    ("llamabench-heldout-14.csv", "l"),
-    ("llamabench-heldout-15.csv", "k"),
-    ("llamabench-heldout-16.csv", "j"),
-    ("llamabench-heldout-17.csv", "i"),
-    ("llamabench-heldout-18.csv", "g"),
-    ("llamabench-heldout-19.csv", "f"),
-    ("llamabench-heldout-20.csv", "e"),
-    ("llamabench-heldout-21.csv", "d"),
-    ("llamabench-heldout-22.csv", "c"),
-    ("llamabench-heldout-23.csv", "b"),
-    ("llamabench-heldout-24.csv", "a"),
     ("llamabench-heldout-25.csv", "r"),
     ("llamabench-heldout-26.csv", "x"),
     ("llamabench-heldout-27.csv", "A"),  # every lower-case letter is taken: the fitted files' and the earlier ones'

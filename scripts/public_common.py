@@ -316,6 +316,23 @@ FITTED_HELDOUT = (
     ("llamabench-heldout-6.csv", "u"),
     ("llamabench-heldout-7.csv", "t"),
     ("llamabench-heldout-8.csv", "s"),
+    # the ninth to twenty-fourth from issue 11's seventeenth round (methodology section 5; files 25 on judge it)
+    ("llamabench-heldout-9.csv", "q"),
+    ("llamabench-heldout-10.csv", "p"),
+    ("llamabench-heldout-11.csv", "o"),
+    ("llamabench-heldout-12.csv", "n"),
+    ("llamabench-heldout-13.csv", "m"),
+    ("llamabench-heldout-14.csv", "l"),
+    ("llamabench-heldout-15.csv", "k"),
+    ("llamabench-heldout-16.csv", "j"),
+    ("llamabench-heldout-17.csv", "i"),
+    ("llamabench-heldout-18.csv", "g"),
+    ("llamabench-heldout-19.csv", "f"),
+    ("llamabench-heldout-20.csv", "e"),
+    ("llamabench-heldout-21.csv", "d"),
+    ("llamabench-heldout-22.csv", "c"),
+    ("llamabench-heldout-23.csv", "b"),
+    ("llamabench-heldout-24.csv", "a"),
 )
 
 

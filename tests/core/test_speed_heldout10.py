@@ -7,7 +7,7 @@ Llama 2 and Qwen2.5 models from 3B to 70B and two mixture-of-experts models, Qwe
 Qwen3-Coder-Next 80B-A3B, build 8038). It was
 gathered, mapped and checked before any prediction for its rows was computed or seen, then registered in
 scripts/heldout_benchmarks.py and scored once, blind, by the fourteenth round's model (5d47871; methodology section
-5); scripts/fit_efficiency.py never reads it.
+5); it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls far short of the brief it was gathered for (about 100 rows, at least 10 GPUs with none over 20% of the rows,
 at least 4 backends and 5 sources): the index's whole files that name their repository held few 2025-2026 llama-bench

@@ -10,7 +10,8 @@ VII with ROCm (upstream b10470, Qwen2.5-VL-7B Q4_K_M) and an MI100 with ROCm (th
 and one RTX 3090 of a two-card host with CUDA (the official release b10964: Qwen3.5-9B Q4_K_M and Qwen3.8-27B Q3_K_XL).
 It was gathered, mapped and checked before any prediction for its rows was computed or seen, then registered in
 scripts/heldout_benchmarks.py and scored once, blind, by the shipped model (unchanged since 068e286; the fifteenth
-round's refit was tried and dropped before the score: methodology section 5); scripts/fit_efficiency.py never reads it.
+round's refit was tried and dropped before the score: methodology section 5); it is fitted since issue 11's seventeenth
+round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of the brief it was gathered for (about 100 rows, at least 10 GPUs with none over 20% of the rows, at
 least 4 backends and 5 sources) and meets the round's relaxed floor (at least 4 GPUs, 2 backends, 3 sources): the

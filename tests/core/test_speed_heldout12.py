@@ -9,7 +9,7 @@ CSV harness and models on a GX10 box), an RX 7900 XTX with ROCm and with Vulkan 
 columns of llama.cpp PRs #26570 and #28439: Qwen3-0.6B Q8_0 decode at depth 0 to 32768, Qwen3-30B-A3B Q8_0 prefill and
 decode at depth 0 to 16384). It was gathered, mapped and checked before any prediction for its rows was computed or
 seen, then registered in scripts/heldout_benchmarks.py and scored once, blind, by the shipped model (unchanged since
-068e286); scripts/fit_efficiency.py never reads it.
+068e286); it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of the brief it was gathered for (about 100 rows, at least 10 GPUs with none over 20% of the rows, at
 least 4 backends and 5 sources) and meets the twelfth round's relaxed floor (at least 4 GPUs, 2 backends, 3 sources):

@@ -13,7 +13,7 @@ W) 3x Radeon AI PRO R9700 with ROCm split by layer (2 rows, the 'Before/5d8ccdf'
 Qwen3.6-35B-A3B Q8_0) and an RX 7900 XTX with Vulkan RADV (2 rows, Orion-zhen/llama-bench-dashboard's JSON at 05c2b27,
 build 7951, gpt-oss-20b pp512 / tg128). It was gathered, mapped and checked before any prediction for its rows was
 computed or seen, then registered in scripts/heldout_benchmarks.py and scored once, blind, by the shipped model
-(unchanged since 068e286); scripts/fit_efficiency.py never reads it.
+(unchanged since 068e286); it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of the brief it was gathered for (about 100 rows, at least 10 GPUs with none over 20% of the rows, 4
 backends, 5 sources) and meets the thirteenth round's relaxed floor (3 GPUs, 2 backends, 3 sources): the index's whole

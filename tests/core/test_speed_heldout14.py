@@ -9,7 +9,7 @@ records, a repository no earlier file cites): Unsloth Qwen3.6-35B-A3B UD-Q4_K_M,
 `miu-build-ab-2026-09-07` (the b10088 release build, i7-8086K, PCIe 3.0, 6 rows); rep 1 of each record only, the figures
 copied as the JSON prints them (avg_ts). It was gathered, mapped and checked before any prediction for its rows was
 computed or seen, then registered in scripts/heldout_benchmarks.py and scored once, blind, by the shipped model
-(unchanged since 068e286); scripts/fit_efficiency.py never reads it.
+(unchanged since 068e286); it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of its brief and of the fourteenth round's relaxed floor (3 GPUs, 2 backends, 3 sources): one GPU profile
 (rtx3090), one backend (CUDA), one source, all 12 rows on one mixture-of-experts model (Qwen3.6-35B-A3B), over the

@@ -9,7 +9,8 @@ Ryzen 7 7800X3D): two dense Qwen3.6-27B files, unsloth IQ4_XS (pp512 and tg128 a
 n_gpu_layers 99, n_cpu_moe 0, flash_attn 1, n_ubatch 512, q8_0 K and V cache; the figures copied as the JSON prints
 avg_ts. It was gathered, mapped and checked before any prediction for its rows was computed or seen, then registered in
 scripts/heldout_benchmarks.py and scored once, blind, by the shipped model (unchanged since 068e286; the sixteenth
-round's trial was decided, and not kept, before the score); scripts/fit_efficiency.py never reads it.
+round's trial was decided, and not kept, before the score); it is fitted since issue 11's seventeenth round
+(scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of its brief (about 100 rows, at least 10 GPUs, 4 backends, 5 sources) and of the fifteenth round's
 relaxed floor (2 GPUs, 1 backend, 2 sources): one GPU profile (rtx4070tisuper), one backend (CUDA), one source, one

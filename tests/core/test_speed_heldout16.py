@@ -22,7 +22,7 @@ fitted file nor the fifteen other held-out files hold, each row citing a llama.c
 
 It was gathered, mapped and checked before any prediction for its rows was computed or seen, then registered in
 scripts/heldout_benchmarks.py and scored once, blind, by the shipped model (unchanged since 068e286);
-scripts/fit_efficiency.py never reads it.
+it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of its brief (about 100 rows, at least 10 GPUs, 4 backends, 5 sources, at most 25% MoE, dense models
 first) and meets the floor the fifteenth round set (2 GPUs, 1 backend, 2 sources): 5 GPU profiles (arc-a770, rx7900xtx,

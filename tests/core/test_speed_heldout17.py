@@ -26,7 +26,7 @@ string: the models are named as its master table names them, with each file's si
 
 It was gathered, mapped and checked before any prediction for its rows was computed or seen, then registered in
 scripts/heldout_benchmarks.py and scored once, blind, by the shipped model (unchanged since 068e286);
-scripts/fit_efficiency.py never reads it.
+it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of its brief (20-60 rows on several GPUs and backends from several sources, dense models first) and
 meets its floor (2 GPUs, 2 sources): 2 GPU profiles (p100, strix-halo), 2 backends (CUDA, Vulkan), 2 origins; 14 of its

@@ -29,7 +29,7 @@ path.
 
 It was gathered, mapped and checked before any prediction for its rows was computed or seen, then registered in
 scripts/heldout_benchmarks.py and scored once, blind, by the shipped model (unchanged since 068e286);
-scripts/fit_efficiency.py never reads it.
+it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of its brief (20-60 rows on several GPUs and backends from several sources, dense models first) on GPUs
 and sources, and meets its floor (2 GPUs, 2 sources): 2 GPU profiles (rx9070xt, arc-a770), 3 backends (Vulkan, ROCm,

@@ -30,7 +30,8 @@ the 40% of the rows the gathering rules ask) and their pp4096+tg128 rows (combin
 It was gathered, mapped and checked before any prediction for its rows was computed or seen; its gatherer registered it
 in tests/core/heldout_files.py IN_ORDER only; the lead then registered it in scripts/heldout_benchmarks.py and scored it
 once, blind, under the rule written before the score (methodology section 5: the shipped model, 068e286's factors, and a
-candidate model with a `units` level, which was not kept); scripts/fit_efficiency.py never reads it.
+candidate model with a `units` level, which was not kept); it is fitted since issue 11's seventeenth round
+(scripts/public_common.py FITTED_HELDOUT).
 
 It falls far short of its brief (20-60 rows on several GPUs, backends and sources, dense models first) on rows, GPUs and
 backends, and meets its floor (2 GPUs, 2 sources): 2 GPU profiles (rx9070xt 3 rows, strix-halo 2), 1 backend (Vulkan), 3

@@ -36,7 +36,8 @@ whose build flags are not in the stored excerpt.
 It was gathered, mapped and checked before any prediction for its rows was computed or seen; its gatherer registered it
 in tests/core/heldout_files.py IN_ORDER only; the lead then registered it in scripts/heldout_benchmarks.py and scored it
 once, blind, under the rule written before the score (methodology section 5: a candidate with an era level as the
-headline, not kept after, and the shipped model); scripts/fit_efficiency.py never reads it.
+headline, not kept after, and the shipped model); it is fitted since issue 11's seventeenth round
+(scripts/public_common.py FITTED_HELDOUT).
 
 It falls short of its brief (20-60 rows on several GPUs, backends and sources, dense models first) on rows and meets the
 goal the brief set for it (10-40 rows from 3 or more sources on 3 or more GPUs): 3 GPU profiles (arc-pro-b70 8 rows,

@@ -22,8 +22,9 @@ taken; the "before" column is taken as master in #24362 and #18280 (the comments
 ubatch 1-4 is unusual and its size is #27952's print of the same model string; #15544 prints #15546's table again and
 is cited once. Left out by the lead before any score: PR #8416's eight rows (master 6b2a849d of 2024-07, older than the
 2025-2026 builds every file since the sixth holds). The lead registered the file and scored it once, blind, under the
-rule written before the score (methodology section 5: the shipped model, no candidate); scripts/fit_efficiency.py
-never reads it.
+rule written before the score (methodology section 5: the shipped model, no candidate); it is fitted since issue 11's
+seventeenth
+round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations

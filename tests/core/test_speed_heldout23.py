@@ -21,7 +21,8 @@ sentence; the build dates of #19057, #16492 and #21284 are inferred from neighbo
 printed Q4_K_M although its tag says IQ4_XS. Left out by the lead before any score: PR #18831's four rows (a Meteor Lake
 iGPU on b7739, whose baseline decodes at 4.6 t/s under the bug that PR reverts; an earlier gatherer left the same table
 out). The lead registered the file and scored it once, blind, under the rule written before the score (methodology
-section 5: the shipped model, no candidate); scripts/fit_efficiency.py never reads it.
+section 5: the shipped model, no candidate); it is fitted since issue 11's seventeenth round (scripts/public_common.py
+FITTED_HELDOUT).
 """
 
 from __future__ import annotations

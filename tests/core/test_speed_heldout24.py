@@ -20,7 +20,7 @@ decode regression bisected to PR #16715 and its first table (b6840) is read as t
 excerpt cannot confirm; PR #25025's figures are rounded and come from both B60 cards; #27373's are prose figures. One
 profile was added (arc-a310, confidence D, from the card's configuration). The lead registered the file and scored it
 once, blind, under the rule written before the score (methodology section 5: the shipped model, no candidate);
-scripts/fit_efficiency.py never reads it.
+it is fitted since issue 11's seventeenth round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations
