@@ -5,22 +5,19 @@
 
 (`--csv` scores any file in the public file's columns instead, as never fitted; see --help.)
 
-Ten files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each gathered
-as a held-out file and scored blind when it arrived. llamabench-heldout.csv (95 figures) was gathered with the model;
-the second, llamabench-heldout-2.csv, gathered later for what the fitted file lacks (MoE models on CUDA: the public
-file has 807 CUDA rows and none of an MoE model); the third, llamabench-heldout-3.csv (132 figures), for the backends
-the others are thin on (ROCm and Vulkan on Strix Halo and the R9700, SYCL and Vulkan on the Arc Pro B70, CUDA on the
-P100, Metal on the M3 Ultra); the fourth, llamabench-heldout-4.csv (100 figures), for the hybrid models whose
-recurrent-layer cost was fitted after the MI50's Qwen3.5 rows (Qwen3.5/3.6, Qwen3-Next and Nemotron 3 on the R9700,
-Arc Pro B70, P100, Strix Halo, Apple M5, RTX 5090 and GB10); the fifth, llamabench-heldout-5.csv (94 figures: dense
-Llama, Qwen and Gemma models in Q4/Q8/F16 on 12 GPUs and five backends), the sixth, llamabench-heldout-6.csv (93
-figures of 2025-2026 llama.cpp builds), the seventh, llamabench-heldout-7.csv (107 figures of 2025-2026 builds,
-weighted toward discrete cards), and the eighth, llamabench-heldout-8.csv (92 figures: consumer and data-centre NVIDIA
-cards and Apple chips). Those eight are fitted since (public_common.FITTED_HELDOUT: the first four from issue 11's
-twelfth round, the fifth and sixth from its thirteenth, the seventh and eighth from its fourteenth) and are printed as
-in-sample. The ninth, llamabench-heldout-9.csv (14 figures: Arc Pro B70 Vulkan, Arc Pro B60 SYCL, Strix Halo ROCm),
-and the tenth, llamabench-heldout-10.csv (21 figures: two RTX 3060 CUDA, Strix Halo Vulkan), were gathered before any
-score of them was seen and are never fitted: the summary at the end covers them only. Each row
+Twenty-eight files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each
+gathered as a held-out file and scored blind when it arrived. llamabench-heldout.csv (95 figures) was gathered with the
+model; the second, llamabench-heldout-2.csv, gathered later for what the fitted file lacks (MoE models on CUDA: the
+public file has 807 CUDA rows and none of an MoE model); the third, llamabench-heldout-3.csv (132 figures), for the
+backends the others are thin on (ROCm and Vulkan on Strix Halo and the R9700, SYCL and Vulkan on the Arc Pro B70, CUDA
+on the P100, Metal on the M3 Ultra); the fourth, llamabench-heldout-4.csv (100 figures), for the hybrid models whose
+recurrent-layer cost was fitted after the MI50's Qwen3.5 rows; the fifth to eighth for typical dense models, 2025-2026
+builds, discrete cards, consumer and data-centre NVIDIA cards and Apple chips; the ninth to twenty-eighth each for what
+the files before it lacked (docs/methodology.md section 5 describes every one). The first to twenty-fourth are fitted
+since (public_common.FITTED_HELDOUT: the first four from issue 11's twelfth round, the fifth and sixth from its
+thirteenth, the seventh and eighth from its fourteenth, the ninth to twenty-fourth from its seventeenth) and are printed
+as in-sample. The twenty-fifth on were gathered before any score of them was seen and are never fitted: the summary at
+the end covers them only. Each row
 is predicted by the shipped factors (planner/catalog/efficiency.json) through planner.core.speed, exactly
 as `predict` would, and the figures of scripts/public_benchmarks.py are printed for them: median |error|
 of decode and prefill, the GPUs whose median is off by 2x or more, and how many measurements fall inside
@@ -48,6 +45,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-25.csv", "r"),
     ("llamabench-heldout-26.csv", "x"),
     ("llamabench-heldout-27.csv", "A"),  # every lower-case letter is taken: the fitted files' and the earlier ones'
+    ("llamabench-heldout-28.csv", "B"),
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
