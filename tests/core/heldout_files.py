@@ -51,6 +51,7 @@ IN_ORDER = (
     "llamabench-heldout-25.csv",
     "llamabench-heldout-26.csv",
     "llamabench-heldout-27.csv",
+    "llamabench-heldout-28.csv",
 )
 
 
@@ -114,24 +115,33 @@ def assert_new_sourced_mapped(
 
 
 def assert_recent_and_new_under_any_name(
-    rows: list[dict], rows_before: list[dict], dated: tuple = ("2025",), unprinted_ngl: frozenset = frozenset()
+    rows: list[dict],
+    rows_before: list[dict],
+    dated: tuple = ("2025",),
+    unprinted_ngl: frozenset = frozenset(),
+    all_layers: dict | None = None,
 ) -> None:
     """A recent held-out file (the sixth on) against the files before it: no page an earlier file cites, whether it
     wrote the address with or without its scheme; no figure of an earlier file under another GPU string (the Strix
     Halo iGPU has had three); a llama.cpp build of 2025-2026 (a build number of at least 4500, or a source dated in
     one of `dated`); full offload (ngl 99 or more, or -1 = all in the JSON files; blank only on the pages of
-    `unprinted_ngl`, whose tables print no ngl: llama-bench's default, 99)."""
+    `unprinted_ngl`, whose tables print no ngl: llama-bench's default, 99; or, for a model in `all_layers`, the ngl its
+    source states is every layer of it)."""
     cited = {r["source"].split(" ")[0].removeprefix("https://") for r in rows_before}
     assert not [r["source"] for r in rows if r["source"].split(" ")[0].removeprefix("https://") in cited]
     figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
     assert not [r for r in rows if (r["model"], r["test"], r["tps"]) in figures]
     for r in rows:
         version = r["engine_version"]
-        m = re.search(r"\((\d+)\)$", version) or re.fullmatch(r"llama\.cpp build (\d+)", version)
+        # "... (7951)", "llama.cpp build 660b1b4bd (8990), ROCm 7.2.2 toolbox", "llama.cpp build 7951", or a tag and its
+        # build: "llama.cpp v0.4.0 (b10809), commit 5266f24"
+        m = re.search(r"\(b?(\d+)\)", version) or re.fullmatch(r"llama\.cpp build (\d+)", version)
         assert (m and int(m.group(1)) >= 4500) or any(year in version for year in dated), r
     blank = [r for r in rows if not r["ngl"]]
     assert all(r["source"].split(" ")[0] in unprinted_ngl for r in blank), blank
-    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 for r in rows if r not in blank)
+    full = all_layers or {}
+    stated = [r for r in rows if r not in blank]
+    assert all(int(r["ngl"]) >= 99 or int(r["ngl"]) == -1 or full.get(r["model"]) == int(r["ngl"]) for r in stated)
 
 
 def assert_pinned(rows: list[dict], threads: str = "pull|issues") -> None:
@@ -177,6 +187,7 @@ def assert_gathered(
     threads: str = "pull|issues",
     unprinted_ngl: frozenset = frozenset(),
     hosts: tuple = GITHUB,
+    all_layers: dict | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """A recent held-out file as gathered (the seventh on): its rows per (GPU string, backend), new against every file
     before it (figures, pages and names), sourced from `hosts`, mapped, of a 2025-2026 build and pinned (`threads`:
@@ -189,7 +200,9 @@ def assert_gathered(
     previous = IN_ORDER[IN_ORDER.index(name) - 1]
     assert {r["source"] for r in read(previous)} <= {r["source"] for r in rows_before}
     assert_new_sourced_mapped(rows, rows_before, "llama.cpp ", hosts)
-    assert_recent_and_new_under_any_name(rows, rows_before, dated=("2025", "2026"), unprinted_ngl=unprinted_ngl)
+    assert_recent_and_new_under_any_name(
+        rows, rows_before, dated=("2025", "2026"), unprinted_ngl=unprinted_ngl, all_layers=all_layers
+    )
     assert_pinned(rows, threads=threads)
     return rows, rows_before
 
