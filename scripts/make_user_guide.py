@@ -167,16 +167,15 @@ SECTIONS = [
      ["script:scripts/real_logs.py --v1-only --summary"]),
     ("How far to trust the speed predictions", "Every predicted speed comes with a band meant to hold 80% of "
      "measurements on a GPU the fit has not seen; read the band, not the point. Leave-one-GPU-out over the "
-     "published llama-bench results the model is fitted on (98 GPUs, `python scripts/public_benchmarks.py`, four "
-     "minutes) is in docs/methodology.md section 5. Here the shipped model meets published results: the first eight "
-     "held-out files are fitted since and shown in-sample; the ninth to twenty-seventh were gathered after it was "
-     "fitted and scored blind, once each. Decode holds to about 18% on them; prefill on 2026 builds mostly runs "
-     "faster than predicted (about 1.5x on CUDA, ROCm, Metal and Vulkan in the eleventh, twelfth, fifteenth, "
-     "eighteenth, nineteenth, twenty-first and twenty-second files; an Arc Pro B70 on SYCL 2.4x), and builds more "
+     "published llama-bench results the model is fitted on (104 GPUs, `python scripts/public_benchmarks.py`, four "
+     "minutes) is in docs/methodology.md section 5. Here the shipped model meets published results: the first "
+     "twenty-four held-out files were each scored blind when gathered and are fitted since, shown in-sample; the "
+     "twenty-fifth to twenty-eighth were gathered after and are never fitted. On those four files decode holds to "
+     "about 20% and prefill to about 30%; prefill on 2026 builds mostly runs faster than predicted, and builds more "
      "than a year old, SYCL, ROCm on iGPUs and Vulkan drivers with few rows can be off by 2x, as can a new chip "
      "whose profile's compute is an estimate (the Apple M5 Max's prefill, x0.34 in the twenty-fifth file; "
      "docs/methodology.md section 5), or a backend the fit has almost no rows of (an RX 9070 XT on 2026 Vulkan "
-     "drivers: decode x0.60 and prefill x0.44 in the twenty-seventh). To score results of your own: "
+     "drivers: prefill x0.46 in the twenty-seventh). To score results of your own: "
      "`python scripts/heldout_benchmarks.py --csv "
      "FILE` (`--help` lists the columns):",
      ["script:scripts/heldout_benchmarks.py"]),
