@@ -149,6 +149,12 @@ ROUND_26_MISSES = {"V164", "V167"}
 # get_mxfp4_backend runs Marlin on Hopper in an install without triton_kernels (the case's conda env of a pip
 # install); with mxfp4_backend=marlin it plans 1.87 GiB (+9.5%), no longer a miss.
 ROUND_29_MISSES: set[str] = set()
+# Round 32 (tests/data/real-engine-logs.md), scored before any change: V183, vLLM 0.19.1 serving
+# Qwen/Qwen2.5-14B-Instruct-AWQ on an A10G at --gpu-memory-utilization 0.5 --max-model-len 16384, a start that fails
+# after sizing the pool ("the available KV cache memory (0.18 GiB)"): 1.13 GiB planned (+527.9%). The relative error
+# is large because the logged figure is near zero: the plan is 0.95 GiB over, about what it is over on the same post's
+# 0.9 start (V182, 0.90 GiB, +9.9%), so one fixed term (independent of the utilization) is missing. Not traced.
+ROUND_32_MISSES = {"V183"}
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -170,6 +176,7 @@ KNOWN_MISSES = (
     | ROUND_25_MISSES
     | ROUND_26_MISSES
     | ROUND_29_MISSES
+    | ROUND_32_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -3282,7 +3289,7 @@ OLLAMA_8310 = "https://github.com/ollama/ollama/issues/8310"
 def test_round_27_is_the_twenty_eighth_entry():
     # a case of each engine: V169, L65 and O27 start it (L and O as the two entries before left them)
     assert HELD_OUT_ROUNDS[27] == {"V": 169, "L": 65, "O": 27}
-    assert len(HELD_OUT_ROUNDS) == 32  # round 30 added the thirty-first, round 31 the thirty-second
+    assert len(HELD_OUT_ROUNDS) == 33  # rounds 30, 31 and 32 added the thirty-first to the thirty-third
     ids = ("V168", "V169", "L64", "L65", "O26", "O27")
     assert [held_out_round(c) for c in ids] == [27, 28, 26, 28, 25, 28]
     assert _entry_cases(28) == ["L65", "O27", "V169"]
@@ -3382,7 +3389,7 @@ INFLUX_MEMORY_DOC = (
 def test_round_28_is_the_twenty_ninth_entry():
     # no vLLM case: V170 stays unused; L66 and O28 start it
     assert HELD_OUT_ROUNDS[28] == {"V": 170, "L": 66, "O": 28}
-    assert len(HELD_OUT_ROUNDS) == 32  # round 30 added the thirty-first, round 31 the thirty-second
+    assert len(HELD_OUT_ROUNDS) == 33  # rounds 30, 31 and 32 added the thirty-first to the thirty-third
     ids = ("V169", "V170", "L65", "L66", "O27", "O28")
     assert [held_out_round(c) for c in ids] == [28, 29, 28, 29, 28, 29]
     assert _entry_cases(29) == ["L66", "O28"]
@@ -3479,10 +3486,10 @@ OLLAMA_11930 = "https://github.com/ollama/ollama/issues/11930"
 def test_round_29_is_the_thirtieth_entry():
     # two vLLM cases (V171 starts it, V170 stays unused) and four Ollama cases (O29-O32); no llama.cpp case, L67 unused
     assert HELD_OUT_ROUNDS[29] == {"V": 171, "L": 67, "O": 29}
-    # round 30 added the thirty-first and round 31 the thirty-second, both with L67 as their L start again (unused)
-    assert len(HELD_OUT_ROUNDS) == 32
+    # rounds 30, 31 and 32 added the thirty-first to the thirty-third, each with L67 as its L start again (unused)
+    assert len(HELD_OUT_ROUNDS) == 33
     ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O32")
-    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 32, 29, 30, 30]
+    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 33, 29, 30, 30]
     assert _entry_cases(30) == ["O29", "O30", "O31", "O32", "V171", "V172"]
     assert _entry_cases(30, "ollama") == ["O29", "O30", "O31", "O32"] and not _entry_cases(30, "llamacpp")
 
@@ -3705,9 +3712,10 @@ LLAMA_QFP8_LOG = LLM_D_PLANNER_0_19_LOGS + "meta-llama-llama-3---h100-80gb--tp1p
 def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
-    assert len(HELD_OUT_ROUNDS) == 32  # round 31 added the thirty-second, its L and O starts (L67, O33) unused again
+    # rounds 31 and 32 added the thirty-second and thirty-third, their L and O starts (L67, O33) unused again
+    assert len(HELD_OUT_ROUNDS) == 33
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 32, 30, 32]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 33, 30, 33]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3845,9 +3853,9 @@ def test_round_31_is_the_thirty_second_entry():
     # four vLLM cases (V178 starts it; V180 and V181 added and scored in a second run, see the md); no llama.cpp or
     # Ollama case: L67 and O33 start it unused, as in round 30
     assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
-    assert len(HELD_OUT_ROUNDS) == 32
+    assert len(HELD_OUT_ROUNDS) == 33  # round 32 added the thirty-third, its L and O starts (L67, O33) unused again
     ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 32, 30, 32]
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 33, 30, 33]
     assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
     assert not _entry_cases(32, "llamacpp", "ollama")
 
@@ -3953,3 +3961,161 @@ def test_round_31_misses_the_targets_as_scored():
         assert all(abs(r.error) <= 0.10 for r in rows.values()), [_message(r) for r in rows.values()]
         assert 0.05 < rows["V178"].error < 0.06 and -0.10 < rows["V179"].error < -0.09, metric
         assert -0.045 < rows["V180"].error < -0.035 and abs(rows["V181"].error) < 0.002, metric
+
+
+# Round 32 (tests/data/real-engine-logs.md, "Round 32 of held-out cases")
+EKS_VLLM_TROUBLESHOOTING = (
+    "https://github.com/sirzzang/sirzzang.github.io/blob/e6a3e973c0c9e914adba66fc2c49657c907953e7/_posts/"
+    "2026-04-09-Kubernetes-EKS-GPU-TroubleShooting-03-02-vLLM-TroubleShooting.md"
+)
+VLLM_SERVING_INTERNALS_WEEK3 = (
+    "https://github.com/kashif-saeed1122/vllm-serving-internals/blob/26ac25a66e4d5801baa45b88a15a750b7506da4b/"
+    "q1-vllm-serving/week3/week3-notes.md"
+)
+LOCAL_AI_VLLM_LOG = "https://github.com/sridhar1804/local-ai/blob/d4412cc3584b5f7490848aabcc2fc4c49016c72f/logs/vllm.log"
+VLLM_ROUTER_GB10_LOG = "https://github.com/TW-10519/VLLM-ROUTER/blob/43179adf4b1f340d0bb9dad4628f9919bf97753d/logs/vllm.log"
+
+
+def test_round_32_is_the_thirty_third_entry():
+    # five vLLM cases (V182 starts it; V185 and V186 added and scored in a second run, see the md); no llama.cpp or
+    # Ollama case: L67 and O33 start it unused, as in rounds 30-31
+    assert HELD_OUT_ROUNDS[32] == {"V": 182, "L": 67, "O": 33}
+    assert len(HELD_OUT_ROUNDS) == 33
+    ids = ("V181", "V182", "V184", "L66", "L67", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 33, 30, 33]
+    assert _entry_cases(33) == ["V182", "V183", "V184", "V185", "V186"]
+    assert not _entry_cases(33, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # sirzzang.github.io, the EKS GPU troubleshooting post's baseline (vLLM 0.19.1 image, A10G on g5.xlarge,
+        # Deployment args "--model Qwen/Qwen2.5-14B-Instruct-AWQ --gpu-memory-utilization 0.9 --max-model-len 4096"):
+        # "(EngineCore pid=81) INFO 04-19 10:50:03 [gpu_model_runner.py:4820] Model loading took 9.38 GiB memory and
+        # 141.542131 seconds", "[gpu_worker.py:436] Available KV cache memory: 9.1 GiB", "[kv_cache_utils.py:1319] GPU
+        # KV cache size: 49,696 tokens", "[kv_cache_utils.py:1324] Maximum concurrency for 4,096 tokens per request:
+        # 12.13x"
+        ("V182", "weights_gib", 9.38, 0.08, EKS_VLLM_TROUBLESHOOTING),
+        ("V182", "kv_cache_gib", 9.1, 0.91, EKS_VLLM_TROUBLESHOOTING),
+        ("V182", "kv_cache_tokens", 49696, 4928, EKS_VLLM_TROUBLESHOOTING),
+        ("V182", "max_concurrency", 12.13, 1.21, EKS_VLLM_TROUBLESHOOTING),
+        # the same post's scenario 1 (--gpu-memory-utilization 0.5 --max-model-len 16384): "(EngineCore pid=81) INFO
+        # 04-19 10:59:54 [gpu_worker.py:436] Available KV cache memory: 0.18 GiB", then "ValueError: To serve at least
+        # one request with the models's max seq len (16384), (3.0 GiB KV cache is needed, which is larger than the
+        # available KV cache memory (0.18 GiB). Based on the available memory, the estimated maximum model length is
+        # 976." (a known miss: ROUND_32_MISSES)
+        ("V183", "kv_cache_gib", 0.18, 0.96, EKS_VLLM_TROUBLESHOOTING),
+        # sridhar1804/local-ai logs/vllm.log (vLLM 0.19.1, RTX 3090 under WSL2): "non-default args: {'model_tag':
+        # 'microsoft/Phi-3-mini-4k-instruct', 'disable_uvicorn_access_log': True, 'model':
+        # 'microsoft/Phi-3-mini-4k-instruct', 'dtype': 'float16', 'max_model_len': 4096, 'gpu_memory_utilization':
+        # 0.85}", "[gpu_model_runner.py:4820] Model loading took 7.12 GiB memory and 7.406471 seconds", "Directly load
+        # the compiled graph(s) for compile range (1, 2048) from the cache, took 1.073 s", "[gpu_worker.py:436]
+        # Available KV cache memory: 13.06 GiB", "[kv_cache_utils.py:1319] GPU KV cache size: 35,648 tokens",
+        # "[kv_cache_utils.py:1324] Maximum concurrency for 4,096 tokens per request: 8.67x" (second run)
+        ("V185", "weights_gib", 7.12, 0.002, LOCAL_AI_VLLM_LOG),
+        ("V185", "kv_cache_gib", 13.06, 0.39, LOCAL_AI_VLLM_LOG),
+        ("V185", "kv_cache_tokens", 35648, 1040, LOCAL_AI_VLLM_LOG),
+        ("V185", "max_concurrency", 8.67, 0.26, LOCAL_AI_VLLM_LOG),
+    ],
+)
+def test_round_32_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V182: 0.078 GiB under on weights
+    # (-0.8%), 0.902 GiB, 4,928 tokens and 1.206x over on KV (+9.9%); V183: 0.950 GiB over (+527.9%), about V182's
+    # distance at the lower utilization; V185 (second run): 0.002 GiB under on weights, 0.384 GiB, 1,040 tokens and
+    # 0.252x under on KV (-2.9%)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert (case in KNOWN_MISSES) == (case == "V183")
+
+
+def test_round_32_unplanned_cases_keep_their_figures():
+    # kashif-saeed1122/vllm-serving-internals q1-vllm-serving/week3/week3-notes.md (vLLM 0.28.0, "NVIDIA RTX PRO 4000
+    # Blackwell, 24GB VRAM" per the repository's ENVIRONMENT.md): "non-default args: {'model_tag':
+    # 'Qwen/Qwen2.5-7B-Instruct-AWQ', 'model': 'Qwen/Qwen2.5-7B-Instruct-AWQ', 'max_model_len': 8192, 'quantization':
+    # 'awq', 'gpu_memory_utilization': 0.9}", "(EngineCore pid=671) INFO 09-09 12:08:48 [gpu_worker.py:578] Available
+    # KV cache memory: 13.42 GiB", "[kv_cache_utils.py:1869] GPU KV cache size: 251,344 tokens, Maximum concurrency for
+    # 8,192 tokens per request: 30.68x". No shipped profile names the card, so it is not planned (recorded for a
+    # rescoring once one does)
+    rows = {r.metric: r for r in ROWS if r.case == "V184"}
+    assert {m: r.logged for m, r in rows.items()} == {
+        "kv_cache_gib": 13.42,
+        "kv_cache_tokens": 251344,
+        "max_concurrency": 30.68,
+    }
+    for r in rows.values():
+        assert r.source_url == VLLM_SERVING_INTERNALS_WEEK3
+        assert r.predicted is None and r.note.startswith("no profile for"), _message(r)
+    # TW-10519/VLLM-ROUTER logs/vllm.log (second run; vLLM 0.13.0+faa43dbf.nv26.01 on a GB10): "non-default args:
+    # {'model_tag': 'huihui-ai/Huihui-gpt-oss-20b-mxfp4-abliterated-v2', 'host': '0.0.0.0', 'model': ...,
+    # 'max_model_len': 8192, 'gpu_memory_utilization': 0.25, 'enable_prefix_caching': True}", "[mxfp4.py:161] Using
+    # Marlin backend",
+    # "[gpu_model_runner.py:3659] Model loading took 13.7193 GiB memory and 26.704744 seconds", "Compiling a graph for
+    # compile range (1, 2048) takes 45.10 s", "[gpu_worker.py:375] Available KV cache memory: 12.94 GiB",
+    # "[kv_cache_utils.py:1291] GPU KV cache size: 282,624 tokens", "[kv_cache_utils.py:1296] Maximum concurrency for
+    # 8,192 tokens per request: 54.44x". The fine-tune's repository has no config offline, so it is not planned
+    rows = {r.metric: r for r in ROWS if r.case == "V186"}
+    assert {m: r.logged for m, r in rows.items()} == {
+        "weights_gib": 13.7193,
+        "kv_cache_gib": 12.94,
+        "kv_cache_tokens": 282624,
+        "max_concurrency": 54.44,
+    }
+    for r in rows.values():
+        assert r.source_url == VLLM_ROUTER_GB10_LOG
+        assert r.predicted is None and r.note.startswith("no config mapped"), _message(r)
+
+
+def test_round_32_cases_state_their_settings():
+    # V182 and V183 state the release (0.19.1, the manifest's image), the card (an A10G on g5.xlarge, 23,028 MiB), the
+    # length (4096, 16384) and the utilization (0.9, 0.5); no batch budget, sequence cap, dtype, PyTorch total or
+    # compile-cache state is given. V184 states the release (0.28.0), the card (RTX PRO 4000 Blackwell), the length
+    # (8192), the utilization (0.9), --quantization awq and float16; no batch budget, sequence cap or compile state.
+    # V185 logs its flags (float16, 4096, 0.85), the release and a warm compile; its card (RTX 3090, WSL2) is stated
+    # in the repository. V186 logs its flags (8192, 0.25), the release (NVIDIA's 0.13.0 build), the batch budget, the
+    # Marlin MXFP4 backend and a cold compile on a GB10.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 33}
+    assert set(cases) == {"V182", "V183", "V184", "V185", "V186"}
+    v182, v183, v184 = cases["V182"], cases["V183"], cases["V184"]
+    for c, length, util in ((v182, "4096", "0.9"), (v183, "16384", "0.5")):
+        assert c.engine_version.startswith("0.19.1 (stated") and vllm_line(c) == "0.19", c.case
+        assert c.gpu.startswith("NVIDIA A10G 24GB (stated") and c.gpus == 1, c.case
+        assert c.model == "Qwen/Qwen2.5-14B-Instruct-AWQ", c.case
+        assert c.setting("max_model_len") == length and c.setting("gpu_memory_utilization") == util, c.case
+        assert c.setting("tensor_parallel_size") == "1", c.case
+        for key in ("torch_total_gib", "max_num_batched_tokens", "max_num_seqs", "dtype", "compile_cache", "sampler"):
+            assert c.setting(key) is None, (c.case, key)  # unstated
+    assert set(v183.metrics) == {"kv_cache_gib"}  # the start fails before the token count
+    assert v184.engine_version.startswith("0.28.0 (stated") and vllm_line(v184) == "0.3x"
+    assert v184.gpu.startswith("NVIDIA RTX PRO 4000 Blackwell 24GB (stated") and v184.gpus == 1
+    assert v184.model == "Qwen/Qwen2.5-7B-Instruct-AWQ"
+    assert v184.setting("max_model_len") == "8192" and v184.setting("gpu_memory_utilization") == "0.9"
+    assert v184.setting("quantization") == "awq" and v184.setting("dtype") == "float16"
+    for key in ("torch_total_gib", "max_num_batched_tokens", "max_num_seqs", "compile_cache", "kv_cache_dtype"):
+        assert v184.setting(key) is None, key
+    v185, v186 = cases["V185"], cases["V186"]
+    assert v185.engine_version.startswith("0.19.1 (logged") and vllm_line(v185) == "0.19"
+    assert v185.gpu.startswith("NVIDIA GeForce RTX 3090 24 GB (stated") and "WSL" in v185.gpu
+    assert v185.model == "microsoft/Phi-3-mini-4k-instruct" and v185.setting("dtype") == "float16"
+    assert v185.setting("max_model_len") == "4096" and v185.setting("gpu_memory_utilization") == "0.85"
+    assert v185.setting("compile_cache") == "warm" and v185.setting("max_num_batched_tokens") is None
+    assert v186.engine_version.startswith("0.13.0 (logged") and v186.gpu.startswith("NVIDIA GB10 (DGX Spark")
+    assert v186.model == "huihui-ai/Huihui-gpt-oss-20b-mxfp4-abliterated-v2"
+    assert v186.setting("max_model_len") == "8192" and v186.setting("gpu_memory_utilization") == "0.25"
+    assert v186.setting("max_num_batched_tokens") == "2048" and v186.setting("mxfp4_backend") == "marlin"
+    assert v186.setting("compile_cache") == "cold"
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_32_misses_the_targets_as_scored():
+    # as scored: V182 +9.9% on each V1 KV metric (within 10%) and V183 +527.9% on KV memory (its only figure, near
+    # zero), V184 unplanned (no profile); in the second run V185 -2.9% and V186 unplanned (no config): a median of
+    # 9.9% on KV memory and 6.4% on tokens and concurrency, over issue 10's 3%, V183 a known miss.
+    # `_round_meets_the_targets` is not called for this round.
+    for metric in V1_KV_METRICS:
+        rows = {r.case: r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 33}
+        assert set(rows) == ({"V182", "V183", "V185"} if metric == "kv_cache_gib" else {"V182", "V185"}), metric
+        assert statistics.median(abs(r.error) for r in rows.values()) > 0.03, metric
+        assert 0.09 < rows["V182"].error < 0.10 and -0.03 < rows["V185"].error < -0.028, metric
+    assert 5.2 < next(r for r in ROWS if r.case == "V183").error < 5.3
