@@ -80,7 +80,15 @@ RUNTIME_LOGGED_GIB = {
         "95.01 GiB: vLLM 0.27.1 on RTX PRO 6000 Blackwell Server Edition cards, github.com/kubesimplify/website "
         "content/blog/running-a-big-llm-across-multiple-gpus-with-vllm.md (branch blog/two-gpu-vllm, a6ed090)",
     ),
-    # the A10's own PyTorch total (the A10G profile borrows it: RUNTIME_SIBLING_GIB)
+    # the A10G's own PyTorch total, logged on AWS g5 cards (mi50plan issue 10 round 9, tests/data/real-engine-logs.md
+    # V108-V113); until round 32 the profile borrowed the A10's 22.18 below
+    "a10g": (
+        22.06,
+        "22.06 GiB: vLLM 0.27.1's OOM 'GPU 0 has a total capacity of 22.06 GiB' on an AWS g5.12xlarge A10G, "
+        "github.com/ddiiwoong/newblog blog/2026-08-23-llm-advanced-optimization.md (nvidia-smi: 23028 MiB, "
+        "vllm-project/vllm#9373)",
+    ),
+    # the A10's own PyTorch total
     "A10": (
         22.18,
         "22.18 GiB: PyTorch's 'GPU 0 has a total capacity of 22.18 GiB' on an A10, "
@@ -118,11 +126,6 @@ RUNTIME_SIBLING_GIB = {
         "derived: the A100 SXM 80GB's logged 79.25 GiB (public vLLM logs, mi50plan issue 10): the A800 is the same "
         "GA100 SXM4 board with NVLink cut; nvidia-smi shows 81920 MiB on both "
         "(A800: github.com/dexmal/dexbotic/issues/41)",
-    ),
-    "a10g": (
-        22.18,
-        "derived: the A10's PyTorch total 'GPU 0 has a total capacity of 22.18 GiB' (github.com/OpenBMB/MiniCPM-V/"
-        "issues/640): the A10G is the same GA102 24 GB GDDR6 board, nvidia-smi 23028 MiB (vllm-project/vllm#9373)",
     ),
 }
 # vLLM's logged total over nvidia-smi's on H100 SXM (79.18 GiB / 81559 MiB, gpu-specs.csv): for cards with an
@@ -284,7 +287,7 @@ def _runtime_lines(name: str, memory: int, platform: str, vendor: str, unified: 
     if unified or platform not in ("cuda", "rocm"):
         return []
     vram_mib = row.get("vram_mib") or ""
-    if vram_mib and vendor == "nvidia" and name not in RUNTIME_SIBLING_GIB:
+    if vram_mib and vendor == "nvidia" and name not in RUNTIME_SIBLING_GIB and name not in RUNTIME_LOGGED_GIB:
         runtime = int(int(vram_mib) * SMI_RATIO) * 2**20
         source = (f"derived: nvidia-smi total {vram_mib} MiB ({row['vram_source']}) x {SMI_RATIO:.4f}, vLLM's "
                   "logged total over nvidia-smi's on H100 SXM (79.18 GiB / 81559 MiB)")

@@ -1609,12 +1609,14 @@ def test_round_11_l4_profile_carries_the_pytorch_total():
     # vLLM's L4 logs print 22.04 GiB (round 9's g6 sweep: "GPU 0 has a total capacity of 22.04 GiB"); nvidia-smi
     # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the T4, A2 and L20
     # from its ratio (profiles are written to whole MiB); the A10 carries its own logged PyTorch total, 22.18 GiB
-    # ("GPU 0 has a total capacity of 22.18 GiB", github.com/OpenBMB/MiniCPM-V/issues/640), as the A10G does
+    # ("GPU 0 has a total capacity of 22.18 GiB", github.com/OpenBMB/MiniCPM-V/issues/640), and the A10G its own, 22.06
+    # GiB (round 9's g5 sweep, "GPU 0 has a total capacity of 22.06 GiB"; it borrowed the A10's until round 32)
     l4, a10, t4 = get_profile("l4"), get_profile("a10"), get_profile("t4")
     assert abs(l4.memory_runtime_bytes - 22.04 * 2**30) < 2**20 and "22.04 GiB" in l4.memory_runtime_source
     assert abs(t4.memory_runtime_bytes - 16 * 22.04 / 24 * 2**30) < 2**20 and "0.9183" in t4.memory_runtime_source
     assert abs(a10.memory_runtime_bytes - 22.18 * 2**30) < 2**20 and "MiniCPM-V/issues/640" in a10.memory_runtime_source
-    assert a10.memory_runtime_bytes == get_profile("a10g").memory_runtime_bytes
+    a10g = get_profile("a10g")
+    assert abs(a10g.memory_runtime_bytes - 22.06 * 2**30) < 2**20 and "ddiiwoong/newblog" in a10g.memory_runtime_source
 
 
 def test_round_11_model_runner_v2_profile_run():
@@ -4112,10 +4114,12 @@ def test_round_32_misses_the_targets_as_scored():
     # as scored: V182 +9.9% on each V1 KV metric (within 10%) and V183 +527.9% on KV memory (its only figure, near
     # zero), V184 unplanned (no profile); in the second run V185 -2.9% and V186 unplanned (no config): a median of
     # 9.9% on KV memory and 6.4% on tokens and concurrency, over issue 10's 3%, V183 a known miss.
-    # `_round_meets_the_targets` is not called for this round.
+    # `_round_meets_the_targets` is not called for this round. After the round the A10G profile carries its own
+    # logged PyTorch total, 22.06 GiB (round 9's g5 sweep), not the A10's 22.18: V182 +8.7% (+8.8% concurrency), V183
+    # +494.6%, V185 unchanged; the round still misses the targets.
     for metric in V1_KV_METRICS:
         rows = {r.case: r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 33}
         assert set(rows) == ({"V182", "V183", "V185"} if metric == "kv_cache_gib" else {"V182", "V185"}), metric
         assert statistics.median(abs(r.error) for r in rows.values()) > 0.03, metric
-        assert 0.09 < rows["V182"].error < 0.10 and -0.03 < rows["V185"].error < -0.028, metric
-    assert 5.2 < next(r for r in ROWS if r.case == "V183").error < 5.3
+        assert 0.086 < rows["V182"].error < 0.089 and -0.03 < rows["V185"].error < -0.028, metric
+    assert 4.9 < next(r for r in ROWS if r.case == "V183").error < 5.0
