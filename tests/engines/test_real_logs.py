@@ -154,7 +154,11 @@ ROUND_29_MISSES: set[str] = set()
 # after sizing the pool ("the available KV cache memory (0.18 GiB)"): 1.13 GiB planned (+527.9%). The relative error
 # is large because the logged figure is near zero: the plan is 0.95 GiB over, about what it is over on the same post's
 # 0.9 start (V182, 0.90 GiB, +9.9%), so one fixed term (independent of the utilization) is missing. Not traced.
-ROUND_32_MISSES = {"V183"}
+# V184, vLLM 0.28.0 serving Qwen/Qwen2.5-7B-Instruct-AWQ at 8192 on an RTX PRO 4000 Blackwell (a fresh RunPod pod),
+# planned once the card's profile was added after the round: 15.66 GiB against 13.42 logged (+16.7%), 2.24 GiB over,
+# inside the 1.0-2.4 GiB that a first start's torch.compile takes in 0.27-0.30 logs (vLLM issue #54122, the plan's own
+# note); the source states no compile cache, so it is not marked cold. Not traced further.
+ROUND_32_MISSES = {"V183", "V184"}
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -4038,8 +4042,8 @@ def test_round_32_unplanned_cases_keep_their_figures():
     # 'Qwen/Qwen2.5-7B-Instruct-AWQ', 'model': 'Qwen/Qwen2.5-7B-Instruct-AWQ', 'max_model_len': 8192, 'quantization':
     # 'awq', 'gpu_memory_utilization': 0.9}", "(EngineCore pid=671) INFO 09-09 12:08:48 [gpu_worker.py:578] Available
     # KV cache memory: 13.42 GiB", "[kv_cache_utils.py:1869] GPU KV cache size: 251,344 tokens, Maximum concurrency for
-    # 8,192 tokens per request: 30.68x". No shipped profile names the card, so it is not planned (recorded for a
-    # rescoring once one does)
+    # 8,192 tokens per request: 30.68x". No shipped profile named the card when the round was scored, so it was not
+    # planned; the rtx-pro4000-blackwell profile added after the round plans it (ROUND_32_MISSES: +16.7% on each)
     rows = {r.metric: r for r in ROWS if r.case == "V184"}
     assert {m: r.logged for m, r in rows.items()} == {
         "kv_cache_gib": 13.42,
@@ -4048,7 +4052,7 @@ def test_round_32_unplanned_cases_keep_their_figures():
     }
     for r in rows.values():
         assert r.source_url == VLLM_SERVING_INTERNALS_WEEK3
-        assert r.predicted is None and r.note.startswith("no profile for"), _message(r)
+        assert 0.16 < r.error < 0.17, _message(r)  # the plan: 15.66 GiB, 293,184 tokens, 35.79x
     # TW-10519/VLLM-ROUTER logs/vllm.log (second run; vLLM 0.13.0+faa43dbf.nv26.01 on a GB10): "non-default args:
     # {'model_tag': 'huihui-ai/Huihui-gpt-oss-20b-mxfp4-abliterated-v2', 'host': '0.0.0.0', 'model': ...,
     # 'max_model_len': 8192, 'gpu_memory_utilization': 0.25, 'enable_prefix_caching': True}", "[mxfp4.py:161] Using
@@ -4119,7 +4123,8 @@ def test_round_32_misses_the_targets_as_scored():
     # +494.6%, V185 unchanged; the round still misses the targets.
     for metric in V1_KV_METRICS:
         rows = {r.case: r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 33}
-        assert set(rows) == ({"V182", "V183", "V185"} if metric == "kv_cache_gib" else {"V182", "V185"}), metric
+        planned = {"V182", "V184", "V185"}  # V184 since its profile was added after the round
+        assert set(rows) == (planned | {"V183"} if metric == "kv_cache_gib" else planned), metric
         assert statistics.median(abs(r.error) for r in rows.values()) > 0.03, metric
         assert 0.086 < rows["V182"].error < 0.089 and -0.03 < rows["V185"].error < -0.028, metric
     assert 4.9 < next(r for r in ROWS if r.case == "V183").error < 5.0
