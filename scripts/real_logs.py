@@ -88,7 +88,8 @@ ROUNDS = {
     33: (
         "32",
         "vLLM 0.19.1 Qwen2.5-14B-Instruct-AWQ at 4096, 0.9 and at 16384, 0.5 (start fails) (A10G, EKS); 0.28.0"
-        " Qwen2.5-7B-Instruct-AWQ at 8192 (RTX PRO 4000 Blackwell, profile added after the round); 0.19.1 Phi-3-mini-4k fp16 at 0.85"
+        " Qwen2.5-7B-Instruct-AWQ at 8192 (RTX PRO 4000 Blackwell, profile added after the round); 0.19.1"
+        " Phi-3-mini-4k fp16 at 0.85"
         " (RTX 3090, WSL2), warm; 0.13.0 (NVIDIA 26.01) an abliterated gpt-oss-20b at 0.25 on Marlin (GB10), cold,"
         " no config; see md",
     ),
