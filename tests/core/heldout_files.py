@@ -52,6 +52,7 @@ IN_ORDER = (
     "llamabench-heldout-26.csv",
     "llamabench-heldout-27.csv",
     "llamabench-heldout-28.csv",
+    "llamabench-heldout-29.csv",
 )
 
 
