@@ -96,11 +96,16 @@ def assert_scored(
 
 
 def assert_new_sourced_mapped(
-    rows: list[dict], earlier: list[dict], version_prefix: str, hosts: tuple = GITHUB
+    rows: list[dict],
+    earlier: list[dict],
+    version_prefix: str,
+    hosts: tuple = GITHUB,
+    label_models: frozenset = frozenset(),
 ) -> None:
     """A held-out file against the files before it: the same columns, no figure twice or from an earlier file, no
     page an earlier file uses, every row a URL on one of `hosts` (GitHub until the twenty-fifth file), a mapped GPU
-    and model, a positive figure and a llama.cpp build."""
+    and model (or a model string of `label_models`, which the loader reads as llama-bench's own label of a mapped
+    model: the caller checks that it loads), a positive figure and a llama.cpp build."""
     seen = {key(r) for r in earlier}
     used_pages = {r["source"].split(" ")[0] for r in earlier}
     gpus = {g["gpu"] for g in read("llamabench-gpus.csv")}
@@ -110,7 +115,7 @@ def assert_new_sourced_mapped(
     for r in rows:
         assert r["source"].startswith(hosts), r
         assert r["source"].split(" ")[0] not in used_pages, r  # no page the fitted or held-out files use
-        assert r["gpu"] in gpus and r["model"] in models, r
+        assert r["gpu"] in gpus and (r["model"] in models or r["model"] in label_models), r
         assert key(r) not in seen, r
         assert float(r["tps"]) > 0 and r["engine_version"].startswith(version_prefix), r
 
@@ -147,10 +152,14 @@ def assert_recent_and_new_under_any_name(
 
 def assert_pinned(rows: list[dict], threads: str = "pull|issues") -> None:
     """Every GitHub source pinned: a file at a fixed commit, or a thread (`threads`: pull request, issue, discussion).
-    A Hugging Face page (the twenty-fifth file on) has no commit in its address and is taken as it is."""
+    A Hugging Face page (the twenty-fifth file on) has no commit in its address and is taken as it is, as is a gist's
+    comment (the twenty-ninth file: comments are not part of a gist's revisions; the source names its date)."""
     for r in rows:
         page = r["source"].split(" ")[0]
         if page.startswith("https://huggingface.co/"):
+            continue
+        if page.startswith("https://gist.github.com/"):
+            assert re.search(r"comment by \S+ \d{4}-\d{2}-\d{2}", r["source"]), r
             continue
         assert re.search(r"/blob/[0-9a-f]{40}/", page) or re.search(rf"/({threads})/\d+$", page), r
 
@@ -189,6 +198,7 @@ def assert_gathered(
     unprinted_ngl: frozenset = frozenset(),
     hosts: tuple = GITHUB,
     all_layers: dict | None = None,
+    label_models: frozenset = frozenset(),
 ) -> tuple[list[dict], list[dict]]:
     """A recent held-out file as gathered (the seventh on): its rows per (GPU string, backend), new against every file
     before it (figures, pages and names), sourced from `hosts`, mapped, of a 2025-2026 build and pinned (`threads`:
@@ -200,7 +210,7 @@ def assert_gathered(
     rows_before = earlier(name)
     previous = IN_ORDER[IN_ORDER.index(name) - 1]
     assert {r["source"] for r in read(previous)} <= {r["source"] for r in rows_before}
-    assert_new_sourced_mapped(rows, rows_before, "llama.cpp ", hosts)
+    assert_new_sourced_mapped(rows, rows_before, "llama.cpp ", hosts, label_models)
     assert_recent_and_new_under_any_name(
         rows, rows_before, dated=("2025", "2026"), unprinted_ngl=unprinted_ngl, all_layers=all_layers
     )
@@ -259,19 +269,28 @@ def profiles_of(rows: list[dict]):
     return Counter(profile[r["gpu"]] for r in rows)
 
 
+def _family(model: str) -> str:
+    """A model string's shape family as the loader reads it (public_common.model_family: its llamabench-models.csv
+    row, else llama-bench's own label of a mapped model)."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from public_common import model_family
+
+    family = model_family(model, {m["model"]: m["family"] for m in read("llamabench-models.csv")})
+    assert family is not None, model
+    return family
+
+
 def families_of(rows: list[dict]):
-    """Rows per model family, as llamabench-models.csv maps each model string."""
+    """Rows per model family, as the loader maps each model string."""
     from collections import Counter
 
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    return Counter(family[r["model"]] for r in rows)
+    return Counter(_family(r["model"]) for r in rows)
 
 
 def moe_rows(rows: list[dict]) -> list[dict]:
     """The rows of MoE models (more than one expert in the family's model-shapes.csv shape)."""
     shapes = {s["family"]: s for s in read("model-shapes.csv")}
-    family = {m["model"]: m["family"] for m in read("llamabench-models.csv")}
-    return [r for r in rows if int(shapes[family[r["model"]]]["experts"] or 0) > 1]
+    return [r for r in rows if int(shapes[_family(r["model"])]["experts"] or 0) > 1]
 
 
 def assert_composition(rows: list[dict], tests: dict, profiles: dict, moe: int, backends: dict | None = None) -> None:
