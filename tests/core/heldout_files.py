@@ -53,6 +53,7 @@ IN_ORDER = (
     "llamabench-heldout-27.csv",
     "llamabench-heldout-28.csv",
     "llamabench-heldout-29.csv",
+    "llamabench-heldout-30.csv",
 )
 
 
