@@ -5,14 +5,14 @@
 
 (`--csv` scores any file in the public file's columns instead, as never fitted; see --help.)
 
-Thirty files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each
+Thirty-one files, each row from a public page not in llamabench-public.csv (its URL is the row's source), each
 gathered as a held-out file and scored blind when it arrived. llamabench-heldout.csv (95 figures) was gathered with the
 model; the second, llamabench-heldout-2.csv, gathered later for what the fitted file lacks (MoE models on CUDA: the
 public file has 807 CUDA rows and none of an MoE model); the third, llamabench-heldout-3.csv (132 figures), for the
 backends the others are thin on (ROCm and Vulkan on Strix Halo and the R9700, SYCL and Vulkan on the Arc Pro B70, CUDA
 on the P100, Metal on the M3 Ultra); the fourth, llamabench-heldout-4.csv (100 figures), for the hybrid models whose
 recurrent-layer cost was fitted after the MI50's Qwen3.5 rows; the fifth to eighth for typical dense models, 2025-2026
-builds, discrete cards, consumer and data-centre NVIDIA cards and Apple chips; the ninth to thirtieth each for what
+builds, discrete cards, consumer and data-centre NVIDIA cards and Apple chips; the ninth to thirty-first each for what
 the files before it lacked (docs/methodology.md section 5 describes every one). The first to twenty-fourth are fitted
 since (public_common.FITTED_HELDOUT: the first four from issue 11's twelfth round, the fifth and sixth from its
 thirteenth, the seventh and eighth from its fourteenth, the ninth to twenty-fourth from its seventeenth) and are printed
@@ -48,6 +48,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-28.csv", "B"),
     ("llamabench-heldout-29.csv", "C"),
     ("llamabench-heldout-30.csv", "D"),
+    ("llamabench-heldout-31.csv", "E"),
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}

@@ -54,6 +54,7 @@ IN_ORDER = (
     "llamabench-heldout-28.csv",
     "llamabench-heldout-29.csv",
     "llamabench-heldout-30.csv",
+    "llamabench-heldout-31.csv",
 )
 
 
