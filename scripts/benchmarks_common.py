@@ -87,6 +87,7 @@ class Row:
     group: str = ""  # the GPU (profile name): leave-one-GPU-out holds out a whole group
     backend: str = ""  # as the source names it
     source: str = ""
+    engine_version: str = ""  # as the source names it (the build: build_era)
 
 
 def _num(text: str) -> float | None:
@@ -108,6 +109,24 @@ def _test(test: str) -> tuple[int | None, int, int | None, int, dict | None]:
     pp = int(m.group(1)) if (m := re.search(r"pp(\d+)", test)) else None
     tg = int(m.group(1)) if (m := re.search(r"tg(\d+)", test)) else None
     return pp, depth, tg, depth, None
+
+
+RECENT_BUILD = 7500  # llama.cpp build of late December 2025 (methodology section 5, the eighteenth round)
+
+
+def build_era(version: str) -> str:
+    """A row's llama.cpp build era from its version text: "recent" for a build from RECENT_BUILD on ("... (7951)",
+    "b8840", "build 9049") or a source dated from December 2025 ("2026-05", "2025-12", "2026"), else "" (older, or
+    not stated)."""
+    m = re.search(r"\(b?(\d{3,5})\)", version) or re.search(r"\bb(\d{4,5})\b", version)
+    m = m or re.search(r"build (\d{4,5})\b", version)
+    if m:
+        return "recent" if int(m.group(1)) >= RECENT_BUILD else ""
+    m = re.search(r"\b(20\d\d)(?:-(\d\d))?\b", version)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2) or 1)
+        return "recent" if (year, month) >= (2025, 12) else ""
+    return ""
 
 
 def load_rows(path: Path = CSV) -> list[Row]:
@@ -205,6 +224,7 @@ def _row(line: int, r: dict) -> Row:
         group=profile.name,
         backend=r["backend"],
         source=r["source"],
+        engine_version=r["engine_version"],
     )
 
 

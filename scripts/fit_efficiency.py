@@ -26,6 +26,7 @@ from public_common import (  # noqa: E402
     all_rows,
     leave_one_gpu_out,
     median,
+    recent,
     unseen_band,
     unseen_generation,
 )
@@ -80,9 +81,12 @@ def build(problem: Problem | None = None, rows=None) -> dict:
     problem = problem or Problem(rows)
     fit = fitted(problem)
     results = leave_one_gpu_out(rows, problem)
-    residuals = Residuals(results)
+    # the band of a current build: from the leave-one-GPU-out errors of the recent-build rows (methodology section 5,
+    # the twentieth round)
+    current = recent(results)
+    residuals = Residuals(current)
     level = residuals.level(BAND_LEVEL)
-    band = residuals.band(list(range(len(results))), level)
+    band = residuals.band(list(range(len(current))), level)
     unseen = unseen_generation(results)
     pairs = list(zip(results, unseen, strict=True))
     unseen_errors = {

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks_common import Row, is_special, load_rows
+from benchmarks_common import Row, build_era, is_special, load_rows
 
 from planner.core.efficiency import (
     MAX_BANDWIDTH_EFFICIENCY,
@@ -262,6 +262,7 @@ def _row(r: dict, line: int, prefix: str, gpus: dict, models: dict, shapes: dict
         group=profile.name,
         backend=r["backend"],
         source=r["source"],
+        engine_version=r["engine_version"],
     )
     return row, None
 
@@ -822,6 +823,12 @@ def unseen_band(results: list[dict], unseen: list[bool], shared: dict, level: fl
             lo, hi = min(lo, wide[kind][0]), max(hi, wide[kind][1])
         out[kind] = [round(lo, 4), round(hi, 4)]
     return out
+
+
+def recent(results: list[dict]) -> list[dict]:
+    """The held-out results of recent-build rows (benchmarks_common.build_era): the errors the band of a current
+    build comes from (methodology section 5, the twentieth round)."""
+    return [x for x in results if build_era(x["row"].engine_version) == "recent"]
 
 
 class Residuals:
