@@ -118,7 +118,8 @@ def build(problem: Problem | None = None, rows=None) -> dict:
             **band,
             "level": BAND_LEVEL,
             "central_quantiles": level,
-            "meaning": "log(measured / predicted) quantiles of the leave-one-GPU-out predictions (the central "
+            "meaning": "log(measured / predicted) quantiles of the leave-one-GPU-out predictions of recent-build rows "
+            "(llama.cpp from build 7500 or dated from 2025-12: a plan is for a current build; the central "
             "interval 'central_quantiles' wide, the narrowest whose leave-one-GPU-out coverage reaches 'level'): "
             "low/high edges",
         },

@@ -28,8 +28,8 @@ weights per GEMM FLOP, at the FP32 vector rate: why a GPU with huge matrix units
 rate, an H100, prefills quantized models slower than an RTX 4090), ``gemm_half_tokens`` (the
 micro-batch at which GEMMs reach half their large-batch efficiency) and ``batch_compute`` (batched
 decode GEMMs relative to prefill GEMMs). ``band`` holds the central interval of the leave-one-GPU-out
-log errors whose held-out coverage is 80% (scripts/fit_efficiency.py), which
-predict() puts around every figure.
+log errors of recent-build rows (a plan is for a current build) whose held-out coverage is 80%
+(scripts/fit_efficiency.py), which predict() puts around every figure.
 """
 
 from __future__ import annotations

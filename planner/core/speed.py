@@ -752,8 +752,8 @@ def predict_work(
     prefill_s = prefill_seconds(work, rates, prompt_tokens * b, context_depth, ubatch, layout, hw, n_batch) / pscale
     fixed, kv = decode_step_parts(work, rates, b, mid_depth, layout, hw)
     tpot = fixed / dscale + kv / (dscale * kvscale)
-    # The band: the central interval of the leave-one-GPU-out errors of speeds whose held-out coverage
-    # is 80% (efficiency.json "band").
+    # The band: the central interval of the leave-one-GPU-out errors of recent-build speeds whose held-out
+    # coverage is 80% (efficiency.json "band").
     unseen = eff.unseen_generation(feats)
     d_lo, d_hi = eff.band_factors("decode", unseen)
     p_lo, p_hi = eff.band_factors("prefill", unseen)
