@@ -205,3 +205,41 @@ def test_a_run_in_both_files_is_fitted_once():
     also = [r for r in measured if public_common.duplicates_public(r, fitted) and r not in dropped]
     assert [(r.group, r.row_id.split(":")[2]) for r in also] == [("mi50-32gb", "Qwen3-14B")]
     assert len(public_common.all_rows()) == len(public) + len(fitted) + len(measured) - len(dropped) - len(also)
+
+
+def test_the_band_is_sized_on_recent_build_rows():
+    # methodology section 5, issue 11's twentieth round: the band comes from the leave-one-GPU-out errors of rows of a
+    # llama.cpp build from 7500 (December 2025) or a source dated from 2025-12. The version strings below are the
+    # held-out files' own (llamabench-heldout-28.csv to -31.csv) and the measured file's.
+    import json
+
+    from benchmarks_common import RECENT_BUILD, build_era
+    from public_common import recent
+
+    assert RECENT_BUILD == 7500
+    recent_versions = (
+        "llama.cpp build 660b1b4bd (8990), ROCm 7.2.2 toolbox",
+        "llama.cpp v0.4.0 (b10809), commit 5266f24",
+        "llama.cpp b8840-12-gec6f7a6a5-dirty",
+        "llama.cpp build 7951",
+        "llama.cpp master of 2026-04 before PR #21751",
+        "llama.cpp b10176",
+    )
+    older_versions = (
+        "llama.cpp build e95d0bc8f (7280)",
+        "llama.cpp build 93bc3839 (3622)",
+        "llama.cpp (kyuz0 toolbox)",
+    )
+    assert [build_era(v) for v in recent_versions] == ["recent"] * len(recent_versions)
+    assert [build_era(v) for v in older_versions] == [""] * len(older_versions)
+
+    class _Row:
+        def __init__(self, version: str):
+            self.engine_version = version
+
+    rows = [{"row": _Row(v)} for v in recent_versions + older_versions]
+    assert len(recent(rows)) == len(recent_versions)
+    band = json.loads((ROOT / "planner" / "catalog" / "efficiency.json").read_text(encoding="utf-8"))["band"]
+    assert "recent-build rows" in band["meaning"]
+    # the recent rows' decode errors are wider than the old all-row band's [-0.324, +0.320] (commit 1f94909's refit)
+    assert band["decode"][0] < -0.324 and band["decode"][1] > 0.320
