@@ -70,7 +70,8 @@ SECTIONS = [
      "rules (docs/methodology.md section 4), the 2- and 3-bit K and i-quants too: a 32B at IQ3_M fits one MI50 "
      "16 GB under llama.cpp, at a short context:",
      ["fit Qwen/Qwen2.5-32B-Instruct --engine llamacpp --quant IQ3_M"]),
-    ("Speed", "Predictions carry a band from the leave-one-out spread of the fitted factors:",
+    ("Speed", "Predictions carry a band meant to hold 80% of measurements on a current build of a GPU the fit "
+     "never saw:",
      ["predict Qwen/Qwen2.5-1.5B-Instruct --engine vllm --prompt-tokens 32 --output-tokens 128",
       "predict Qwen/Qwen2.5-7B-Instruct --engine ollama --quant Q4_K_M --concurrency 1,4"]),
     ("Speed against concurrency, as a plot", "`--plot FILE` (.svg, .png, or .html with the data embedded) draws "

@@ -24,7 +24,8 @@ ConcOpt = o.Annotated[str, typer.Option("--concurrency", help="Concurrent stream
 PlotOpt = o.Annotated[str | None, typer.Option("--plot", help="Write a plot: FILE.svg, .png or .html.")]
 PREDICT_HELP = """How fast will MODEL run: prefill, TTFT, decode tok/s, TPOT, end-to-end latency, throughput.
 
-Each figure carries a band (the leave-one-out spread of the fitted efficiency factors). Every engine
+Each figure carries a band meant to hold 80% of measurements on a current build of a GPU the fit never
+saw (the leave-one-GPU-out errors of the published results; docs/methodology.md section 5). Every engine
 runs at its own default context unless --max-model-len (all engines), --ctx-size (llama.cpp) or
 --num-ctx (Ollama) says otherwise; the table shows it. A deployment that does not fit exits 5 with the
 engine's own reason; a concurrency level the KV cache cannot hold is a row that says so.

@@ -75,7 +75,7 @@ def render_predict(data: dict) -> str:
     notes = sorted({n for p in data["predictions"] for n in p["notes"]})
     out += [f"note: {n}" for n in notes]
     out += [f"calibrated: {c}" for c in data.get("calibrations", [])]
-    out.append("bands: leave-one-out spread of the fitted factors (docs/methodology.md section 5)")
+    out.append("bands: 80% of measurements on a current build of a GPU the fit never saw (methodology section 5)")
     return "\n".join(out)
 
 
