@@ -114,14 +114,20 @@ def _test(test: str) -> tuple[int | None, int, int | None, int, dict | None]:
 RECENT_BUILD = 7500  # llama.cpp build of late December 2025 (methodology section 5, the eighteenth round)
 
 
-def build_era(version: str) -> str:
-    """A row's llama.cpp build era from its version text: "recent" for a build from RECENT_BUILD on ("... (7951)",
-    "b8840", "build 9049") or a source dated from December 2025 ("2026-05", "2025-12", "2026"), else "" (older, or
-    not stated)."""
+def build_number(version: str) -> int | None:
+    """The llama.cpp build number a version text names ("... (7951)", "(b10809)", "b8840-12-g...", "build 9049"), or
+    None where it names none."""
     m = re.search(r"\(b?(\d{3,5})\)", version) or re.search(r"\bb(\d{4,5})\b", version)
     m = m or re.search(r"build (\d{4,5})\b", version)
-    if m:
-        return "recent" if int(m.group(1)) >= RECENT_BUILD else ""
+    return int(m.group(1)) if m else None
+
+
+def build_era(version: str) -> str:
+    """A row's llama.cpp build era from its version text: "recent" for a build from RECENT_BUILD on (build_number) or
+    a source dated from December 2025 ("2026-05", "2025-12", "2026"), else "" (older, or not stated)."""
+    build = build_number(version)
+    if build is not None:
+        return "recent" if build >= RECENT_BUILD else ""
     m = re.search(r"\b(20\d\d)(?:-(\d\d))?\b", version)
     if m:
         year, month = int(m.group(1)), int(m.group(2) or 1)

@@ -22,11 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from public_common import (  # noqa: E402
     Problem,
-    Residuals,
     all_rows,
+    current_band,
     leave_one_gpu_out,
     median,
-    recent,
     unseen_band,
     unseen_generation,
 )
@@ -81,12 +80,8 @@ def build(problem: Problem | None = None, rows=None) -> dict:
     problem = problem or Problem(rows)
     fit = fitted(problem)
     results = leave_one_gpu_out(rows, problem)
-    # the band of a current build: from the leave-one-GPU-out errors of the recent-build rows (methodology section 5,
-    # the twentieth round)
-    current = recent(results)
-    residuals = Residuals(current)
-    level = residuals.level(BAND_LEVEL)
-    band = residuals.band(list(range(len(current))), level)
+    # the band of a current build (methodology section 5, the twentieth round)
+    band, level = current_band(results)
     unseen = unseen_generation(results)
     pairs = list(zip(results, unseen, strict=True))
     unseen_errors = {

@@ -29,6 +29,7 @@ from public_common import (  # noqa: E402
     Problem,
     Residuals,
     all_rows,
+    current_band,
     leave_one_gpu_out,
     leave_one_source_out,
     load_public,
@@ -169,9 +170,7 @@ def main(argv: list[str]) -> int:
     results = leave_one_gpu_out(rows, problem)
     held_out_bands(results)
     mi50_loso = leave_one_source_out(rows, "mi50-32gb", problem)
-    current = recent(results)
-    residuals = Residuals(current)
-    band = residuals.band(list(range(len(current))), residuals.level(BAND_LEVEL))
+    band, _ = current_band(results)
     for x in mi50_loso:
         lo, hi = band[x["kind"]]
         x["covered"] = x["pred"] * math.exp(lo) <= x["measured"] <= x["pred"] * math.exp(hi)

@@ -903,3 +903,14 @@ def median(values: list[float]) -> float:
     v = sorted(values)
     n = len(v)
     return (v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2) if v else float("nan")
+
+
+def current_band(results: list[dict]) -> tuple[dict, float]:
+    """The shipped band and its central level: from the leave-one-GPU-out errors of the recent-build rows
+    (recent), the narrowest level whose leave-one-GPU-out coverage over them reaches BAND_LEVEL."""
+    from planner.core.efficiency import BAND_LEVEL
+
+    current = recent(results)
+    residuals = Residuals(current)
+    level = residuals.level(BAND_LEVEL)
+    return residuals.band(list(range(len(current))), level), level

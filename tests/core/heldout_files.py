@@ -139,13 +139,13 @@ def assert_recent_and_new_under_any_name(
     assert not [r["source"] for r in rows if r["source"].split(" ")[0].removeprefix("https://") in cited]
     figures = {(r["model"], r["test"].replace(" ", ""), r["tps"]) for r in rows_before}
     assert not [r for r in rows if (r["model"], r["test"], r["tps"]) in figures]
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from benchmarks_common import build_number  # the loader's own reading of the build
+
     for r in rows:
         version = r["engine_version"]
-        # "... (7951)", "llama.cpp build 660b1b4bd (8990), ROCm 7.2.2 toolbox", "llama.cpp build 7951", a tag and its
-        # build: "llama.cpp v0.4.0 (b10809), commit 5266f24", or a release: "llama.cpp b7644 (the release before ...)"
-        m = re.search(r"\(b?(\d+)\)", version) or re.fullmatch(r"llama\.cpp build (\d+)", version)
-        m = m or re.match(r"llama\.cpp b(\d{4,5})\b", version)
-        assert (m and int(m.group(1)) >= 4500) or any(year in version for year in dated), r
+        build = build_number(version)
+        assert (build is not None and build >= 4500) or any(year in version for year in dated), r
     blank = [r for r in rows if not r["ngl"]]
     assert all(r["source"].split(" ")[0] in unprinted_ngl for r in blank), blank
     full = all_layers or {}

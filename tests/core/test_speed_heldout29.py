@@ -21,7 +21,7 @@ and scored it once by the model shipped (issue 11's seventeenth-round refit), un
 
 from __future__ import annotations
 
-from tests.core.heldout_files import assert_composition, assert_gathered, assert_scored, origin, scored
+from tests.core.heldout_files import assert_composition, assert_gathered, assert_scored, origin, read, scored
 
 TWENTY_NINTH = "llamabench-heldout-29.csv"
 B70_RECORDS = "https://github.com/PMZFX/intel-arc-pro-b70-benchmarks/blob/"
@@ -82,8 +82,6 @@ def test_the_twenty_ninth_held_out_file_is_new_sourced_mapped_recent_and_pinned(
 
 
 def _b70_rows() -> list[dict]:
-    from tests.core.heldout_files import read
-
     return [r for r in read(TWENTY_NINTH) if r["source"].startswith(B70_RECORDS)]
 
 
