@@ -93,6 +93,12 @@ ROUNDS = {
         " (RTX 3090, WSL2), warm; 0.13.0 (NVIDIA 26.01) an abliterated gpt-oss-20b at 0.25 on Marlin (GB10), cold,"
         " no config; see md",
     ),
+    34: (
+        "33",
+        "vLLM 0.10.2 Qwen3-30B-A3B-Instruct-2507 bf16 at 4096 (warm) and 6144 (cold), 0.22.1 the same with"
+        " --quantization fp8 at 0.92 (H100 80GB HBM3), cold; 0.11.2 Meta-Llama-3-8B-Instruct at 1024 (H200), cold,"
+        " no config; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

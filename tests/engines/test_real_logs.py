@@ -3489,9 +3489,10 @@ OLLAMA_11930 = "https://github.com/ollama/ollama/issues/11930"
 
 def test_round_29_is_the_thirtieth_entry():
     # two vLLM cases (V171 starts it, V170 stays unused) and four Ollama cases (O29-O32); no llama.cpp case, L67 unused
+    # (it counts every later entry that starts at L67 too: 34 since round 33)
     assert HELD_OUT_ROUNDS[29] == {"V": 171, "L": 67, "O": 29}
     ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O32")
-    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 33, 29, 30, 30]
+    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 34, 29, 30, 30]
     assert _entry_cases(30) == ["O29", "O30", "O31", "O32", "V171", "V172"]
     assert _entry_cases(30, "ollama") == ["O29", "O30", "O31", "O32"] and not _entry_cases(30, "llamacpp")
 
@@ -3715,7 +3716,7 @@ def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 33, 30, 33]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 34, 30, 34]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3854,7 +3855,7 @@ def test_round_31_is_the_thirty_second_entry():
     # Ollama case: L67 and O33 start it unused, as in round 30
     assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
     ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 33, 30, 33]
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 34, 30, 34]
     assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
     assert not _entry_cases(32, "llamacpp", "ollama")
 
@@ -3979,10 +3980,8 @@ def test_round_32_is_the_thirty_third_entry():
     # five vLLM cases (V182 starts it; V185 and V186 added and scored in a second run, see the md); no llama.cpp or
     # Ollama case: L67 and O33 start it unused, as in rounds 30-31
     assert HELD_OUT_ROUNDS[32] == {"V": 182, "L": 67, "O": 33}
-    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
-    assert len(HELD_OUT_ROUNDS) == 33
     ids = ("V181", "V182", "V184", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 33, 30, 33]
+    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 34, 30, 34]
     assert _entry_cases(33) == ["V182", "V183", "V184", "V185", "V186"]
     assert not _entry_cases(33, "llamacpp", "ollama")
 
@@ -4122,3 +4121,141 @@ def test_round_32_misses_the_targets_as_scored():
         assert statistics.median(abs(r.error) for r in rows.values()) > 0.03, metric
         assert 0.086 < rows["V182"].error < 0.089 and -0.03 < rows["V185"].error < -0.028, metric
     assert 4.9 < next(r for r in ROWS if r.case == "V183").error < 5.0
+
+
+# Round 33 (tests/data/real-engine-logs.md, "Round 33 of held-out cases")
+MLOPS_KOLYANGG_4096 = (
+    "https://github.com/kolyangg/mlops-assignment/blob/4265df4cfc0d6121950112e7ec5a3d12f1cd2b8f/logs/vllm.log"
+)
+MLOPS_KOLYANGG_6144 = (
+    "https://github.com/kolyangg/mlops-assignment/blob/410b9585d5464a90c0fd357d85b1b5ca372a17eb/logs/vllm.log"
+)
+MLOPS_NNAMDIODOZI_FP8 = (
+    "https://github.com/NnamdiOdozi/mlops-assignment/blob/0d2e9196984e74b370cbfaf37bbb06dcc92f0550/logs/vllm.log"
+)
+BENCH3_H200_VLLM = "https://github.com/faradawn/bench3/blob/446e08ca8bba29ccab26de8ec8a8986643b0a975/logs/vllm_server.log"
+
+
+def test_round_33_is_the_thirty_fourth_entry():
+    # four vLLM cases (V187 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-32
+    assert HELD_OUT_ROUNDS[33] == {"V": 187, "L": 67, "O": 33}
+    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
+    assert len(HELD_OUT_ROUNDS) == 34
+    ids = ("V186", "V187", "V190", "L66", "L67", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 34, 30, 34]
+    assert _entry_cases(34) == ["V187", "V188", "V189", "V190"]
+    assert not _entry_cases(34, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # kolyangg/mlops-assignment logs/vllm.log at 4265df4 (vLLM 0.10.2, one H100 80GB HBM3): "non-default args:
+        # {'host': '0.0.0.0', 'model': 'Qwen/Qwen3-30B-A3B-Instruct-2507', 'dtype': 'bfloat16', 'max_model_len': 4096,
+        # 'enable_prefix_caching': True}", "[gpu_model_runner.py:2392] Model loading took 56.9342 GiB and 13.716651
+        # seconds", "[backends.py:161] Directly load the compiled graph(s) for dynamic shape from the cache, took 2.313
+        # s", "[gpu_worker.py:298] Available KV cache memory: 8.68 GiB", "[kv_cache_utils.py:864] GPU KV cache size:
+        # 94,784 tokens", "[kv_cache_utils.py:868] Maximum concurrency for 4,096 tokens per request: 23.14x",
+        # "[gpu_worker.py:391] Free memory on device (78.57/79.18 GiB) on startup. Desired GPU memory utilization is
+        # (0.9, 71.26 GiB). Actual usage is 56.93 GiB for weight, 5.58 GiB for peak activation, 0.07 GiB for non-torch
+        # memory, and 0.69 GiB for CUDAGraph memory."
+        ("V187", "weights_gib", 56.9342, 0.002, MLOPS_KOLYANGG_4096),
+        ("V187", "kv_cache_gib", 8.68, 0.02, MLOPS_KOLYANGG_4096),
+        ("V187", "kv_cache_tokens", 94784, 176, MLOPS_KOLYANGG_4096),
+        ("V187", "max_concurrency", 23.14, 0.05, MLOPS_KOLYANGG_4096),
+        # the same file at 410b958 (the start at 6144 that REPORT.md keeps, --gpu-memory-utilization 0.90): "non-default
+        # args: {... 'max_model_len': 6144, 'enable_prefix_caching': True}", "Model loading took 56.9342 GiB and
+        # 13.398206 seconds", "[backends.py:194] Cache the graph for dynamic shape for later use", "[backends.py:215]
+        # Compiling a graph for dynamic shape takes 4.87 s", "Available KV cache memory: 8.68 GiB", "GPU KV cache size:
+        # 94,784 tokens", "Maximum concurrency for 6,144 tokens per request: 15.43x", "Free memory on device
+        # (78.57/79.18 GiB) on startup"
+        ("V188", "weights_gib", 56.9342, 0.002, MLOPS_KOLYANGG_6144),
+        ("V188", "kv_cache_gib", 8.68, 0.02, MLOPS_KOLYANGG_6144),
+        ("V188", "kv_cache_tokens", 94784, 176, MLOPS_KOLYANGG_6144),
+        ("V188", "max_concurrency", 15.43, 0.04, MLOPS_KOLYANGG_6144),
+        # NnamdiOdozi/mlops-assignment logs/vllm.log at 0d2e919 (vLLM 0.22.1, one H100 80GB HBM3, configs/
+        # fp8_weights.toml): "non-default args: {... 'dtype': 'bfloat16', 'max_model_len': 8192, 'quantization':
+        # 'fp8', ... 'enable_prefix_caching': True, 'max_num_batched_tokens': 8192, 'max_num_seqs': 64}",
+        # "[gpu_model_runner.py:5132] Model loading took 29.08 GiB memory and 596.567233 seconds", "[backends.py:393]
+        # Compiling a graph for compile range (1, 8192) takes 18.69 s", "[gpu_model_runner.py:6365] Estimated CUDA graph
+        # memory: 0.14 GiB total", "[gpu_worker.py:466] Available KV cache memory: 42.54 GiB", "[kv_cache_utils.py:1733]
+        # GPU KV cache size: 464,656 tokens", "[kv_cache_utils.py:1734] Maximum concurrency for 8,192 tokens per
+        # request: 56.72x"
+        ("V189", "weights_gib", 29.08, 0.01, MLOPS_NNAMDIODOZI_FP8),
+        ("V189", "kv_cache_gib", 42.54, 0.64, MLOPS_NNAMDIODOZI_FP8),
+        ("V189", "kv_cache_tokens", 464656, 6944, MLOPS_NNAMDIODOZI_FP8),
+        ("V189", "max_concurrency", 56.72, 0.85, MLOPS_NNAMDIODOZI_FP8),
+    ],
+)
+def test_round_33_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V187 and V188: 0.001 GiB under on
+    # weights, 0.018 GiB and 176 tokens under on KV (-0.2%; 0.042x and 0.032x under on concurrency), one plan for the
+    # warm start and the cold one (the 0.10 line charges no cold compile, and the two logs' KV agree); V189: 0.009 GiB
+    # over on weights, 0.637 GiB, 6,944 tokens and 0.848x over on KV (+1.5%), a cold start on the 0.2x line
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in KNOWN_MISSES
+
+
+def test_round_33_unplanned_case_keeps_its_figures():
+    # faradawn/bench3 logs/vllm_server.log at 446e08c (vLLM 0.11.2 on one of the README's "2x H200 GPUs"): "non-default
+    # args: {'model_tag': 'meta-llama/Meta-Llama-3-8B-Instruct', 'host': '0.0.0.0', 'model':
+    # 'meta-llama/Meta-Llama-3-8B-Instruct', 'dtype': 'bfloat16', 'max_model_len': 1024}", "[gpu_model_runner.py:3338]
+    # Model loading took 14.9596 GiB memory and 20.670949 seconds", "Compiling a graph for dynamic shape takes 13.11 s",
+    # "[gpu_worker.py:359] Available KV cache memory: 105.97 GiB", "[kv_cache_utils.py:1229] GPU KV cache size: 868,080
+    # tokens", "[kv_cache_utils.py:1234] Maximum concurrency for 1,024 tokens per request: 847.73x". The tables map
+    # Meta-Llama-3-8B (V11) but not its Instruct repository, so it is not planned
+    rows = {r.metric: r for r in ROWS if r.case == "V190"}
+    assert {m: r.logged for m, r in rows.items()} == {
+        "weights_gib": 14.9596,
+        "kv_cache_gib": 105.97,
+        "kv_cache_tokens": 868080,
+        "max_concurrency": 847.73,
+    }
+    for r in rows.values():
+        assert r.source_url == BENCH3_H200_VLLM
+        assert r.predicted is None and r.note.startswith("no config mapped"), _message(r)
+
+
+def test_round_33_cases_state_their_settings():
+    # V187 and V188 log their flags (bfloat16, 4096 and 6144, prefix caching; REPORT.md's command adds 0.90), the
+    # release (0.10.2), the batch budget
+    # (8192), the native sampler, the card (the fused-MoE config's device name) and the PyTorch total (79.18 GiB in
+    # "Free memory on device"); V187 loads its compiled graph from the cache, V188 compiles (a new length, a new cache
+    # directory). V189 states its flags in the config it serves (--quantization fp8, 8192, 0.92, 64 sequences, 8192
+    # batched tokens), logs the release (0.22.1), FlashInfer's sampler and a cold compile. V190 logs its flags
+    # (bfloat16, 1024), the release (0.11.2), the batch budget and a cold compile; the card is the README's H200.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 34}
+    assert set(cases) == {"V187", "V188", "V189", "V190"}
+    for case, length, cache in (("V187", "4096", "warm"), ("V188", "6144", "cold")):
+        c = cases[case]
+        assert c.engine_version.startswith("0.10.2 (logged") and vllm_line(c) == "0.10", case
+        assert c.gpu.startswith("NVIDIA H100 80GB HBM3 (logged") and c.gpus == 1, case
+        assert c.model == "Qwen/Qwen3-30B-A3B-Instruct-2507" and c.setting("dtype") == "bfloat16", case
+        assert c.setting("max_model_len") == length and c.setting("compile_cache") == cache, case
+        assert c.setting("max_num_batched_tokens") == "8192" and c.setting("sampler") == "torch", case
+        assert c.setting("torch_total_gib") == "79.18" and c.setting("tensor_parallel_size") == "1", case
+        assert c.setting("max_num_seqs") is None and c.setting("quantization") is None, case
+    for case in ("V187", "V188"):  # REPORT.md's command (0.90, vLLM 0.10's default, so not among the logged args)
+        assert cases[case].setting("gpu_memory_utilization") == "0.9", case
+    v189, v190 = cases["V189"], cases["V190"]
+    assert v189.engine_version.startswith("0.22.1 (logged") and vllm_line(v189) == "0.2x"
+    assert v189.gpu.startswith("NVIDIA H100 80GB HBM3 (logged") and v189.model == "Qwen/Qwen3-30B-A3B-Instruct-2507"
+    assert v189.setting("quantization") == "fp8" and v189.setting("dtype") == "bfloat16"
+    assert v189.setting("max_model_len") == "8192" and v189.setting("gpu_memory_utilization") == "0.92"
+    assert v189.setting("max_num_seqs") == "64" and v189.setting("max_num_batched_tokens") == "8192"
+    assert v189.setting("sampler") == "flashinfer" and v189.setting("compile_cache") == "cold"
+    assert v189.setting("torch_total_gib") is None and v189.setting("kv_cache_dtype") is None
+    assert v190.engine_version.startswith("0.11.2 (logged") and v190.gpu.startswith("NVIDIA H200 (stated")
+    assert v190.model == "meta-llama/Meta-Llama-3-8B-Instruct" and v190.setting("max_model_len") == "1024"
+    assert v190.setting("max_num_batched_tokens") == "8192" and v190.setting("compile_cache") == "cold"
+    for key in ("gpu_memory_utilization", "max_num_seqs", "sampler", "torch_total_gib"):
+        assert v190.setting(key) is None, key
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_33_meets_the_targets():
+    # Round 33 (V187-V190): three planned vLLM starts on one H100 80GB HBM3, scored before any change: V187 and V188
+    # -0.2% on each V1 KV metric, V189 +1.5% (median 0.2%, max 1.5%); V190 is unplanned (no config mapped)
+    _round_meets_the_targets(34, 3)
