@@ -88,6 +88,13 @@ RUNTIME_LOGGED_GIB = {
         "github.com/ddiiwoong/newblog blog/2026-08-23-llm-advanced-optimization.md (nvidia-smi: 23028 MiB, "
         "vllm-project/vllm#9373)",
     ),
+    # the H200's PyTorch total, from TensorRT-LLM's PyTorch backend (torch.cuda.mem_get_info) on the machine of the
+    # vLLM log V190 (mi50plan issue 10 round 33, tests/data/real-engine-logs.md); until then derived from H100-SXM
+    "H200-SXM": (
+        139.80,
+        "139.80 GiB: TensorRT-LLM 1.2.0rc4 'device total memory 139.80 GiB' on an H200, github.com/faradawn/bench3 "
+        "logs/trtllm-serve-egine.log at 64ae4f5",
+    ),
     # the A10's own PyTorch total
     "A10": (
         22.18,

@@ -4198,24 +4198,27 @@ def test_round_33_golden_rows(case, metric, logged, within, url):
     assert case not in KNOWN_MISSES
 
 
-def test_round_33_unplanned_case_keeps_its_figures():
+def test_round_33_v190_planned_after_the_round():
     # faradawn/bench3 logs/vllm_server.log at 446e08c (vLLM 0.11.2 on one of the README's "2x H200 GPUs"): "non-default
     # args: {'model_tag': 'meta-llama/Meta-Llama-3-8B-Instruct', 'host': '0.0.0.0', 'model':
     # 'meta-llama/Meta-Llama-3-8B-Instruct', 'dtype': 'bfloat16', 'max_model_len': 1024}", "[gpu_model_runner.py:3338]
     # Model loading took 14.9596 GiB memory and 20.670949 seconds", "Compiling a graph for dynamic shape takes 13.11 s",
     # "[gpu_worker.py:359] Available KV cache memory: 105.97 GiB", "[kv_cache_utils.py:1229] GPU KV cache size: 868,080
-    # tokens", "[kv_cache_utils.py:1234] Maximum concurrency for 1,024 tokens per request: 847.73x". The tables map
-    # Meta-Llama-3-8B (V11) but not its Instruct repository, so it is not planned
-    rows = {r.metric: r for r in ROWS if r.case == "V190"}
-    assert {m: r.logged for m, r in rows.items()} == {
-        "weights_gib": 14.9596,
-        "kv_cache_gib": 105.97,
-        "kv_cache_tokens": 868080,
-        "max_concurrency": 847.73,
-    }
-    for r in rows.values():
-        assert r.source_url == BENCH3_H200_VLLM
-        assert r.predicted is None and r.note.startswith("no config mapped"), _message(r)
+    # tokens", "[kv_cache_utils.py:1234] Maximum concurrency for 1,024 tokens per request: 847.73x".
+    # Scored with the round it was unplanned (no config mapped for the Instruct repository). After the round the lead
+    # mapped it as V11's Meta-Llama-3-8B (the same shapes) and the h200 profile took its logged PyTorch total, 139.80
+    # GiB (the same machine's TensorRT-LLM log: "device total memory 139.80 GiB"); planned then: weights 14.99 (+0.2%),
+    # KV 105.99 GiB (+0.0%), 868,272 tokens (+0.0%), 847.92x. Not a blind figure: the limits are those distances
+    # rounded up.
+    for metric, logged, within in (
+        ("weights_gib", 14.9596, 0.04),
+        ("kv_cache_gib", 105.97, 0.05),
+        ("kv_cache_tokens", 868080, 400),
+        ("max_concurrency", 847.73, 0.4),
+    ):
+        row = _logged("V190", metric, logged)
+        assert row.source_url == BENCH3_H200_VLLM
+        assert abs(row.predicted - logged) <= within, _message(row)
 
 
 def test_round_33_cases_state_their_settings():
@@ -4257,5 +4260,6 @@ def test_round_33_cases_state_their_settings():
 
 def test_round_33_meets_the_targets():
     # Round 33 (V187-V190): three planned vLLM starts on one H100 80GB HBM3, scored before any change: V187 and V188
-    # -0.2% on each V1 KV metric, V189 +1.5% (median 0.2%, max 1.5%); V190 is unplanned (no config mapped)
-    _round_meets_the_targets(34, 3)
+    # -0.2% on each V1 KV metric, V189 +1.5% (median 0.2%, max 1.5%); V190 was unplanned (no config mapped) and is
+    # planned since the mapping added after the round (+0.0%; test_round_33_v190_planned_after_the_round)
+    _round_meets_the_targets(34, 4)
