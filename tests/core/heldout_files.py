@@ -55,6 +55,7 @@ IN_ORDER = (
     "llamabench-heldout-29.csv",
     "llamabench-heldout-30.csv",
     "llamabench-heldout-31.csv",
+    "llamabench-heldout-32.csv",
 )
 
 
