@@ -169,6 +169,7 @@ def _row(line: int, r: dict) -> Row:
             quant=gguf if gguf in ("Q4_0", "Q4_K_M", "Q8_0", "F16") else "Q4_K_M",
             layer_split=layer_split,
             weights_bytes=size_bytes,
+            build="current" if build_era(r["engine_version"]) else "older",
         )
     moe = False
     if model in CATALOG:

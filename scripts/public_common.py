@@ -238,6 +238,7 @@ def _row(r: dict, line: int, prefix: str, gpus: dict, models: dict, shapes: dict
         layer_split=n,
         weights_bytes=work.weights_bytes,
         ubatch=int(r["ubatch"]) if r["ubatch"] else None,
+        build="current" if build_era(r["engine_version"]) else "older",
     )
     test = r["test"].split("@")[0]
     tokens = int(test[2:])
@@ -394,6 +395,7 @@ class Item:
     comm_s: float = 0.0
     moe: float = 0.0  # 1 for an MoE model (its layers pay the MoE share of the fixed cost on top)
     recurrent: float = 0.0  # recurrent layers (each pays the recurrent share of the fixed cost on top)
+    tau_key: str = ""  # the per-layer cost's key: the backend, or "<backend>@recent" for a recent llama.cpp build
     chunks: tuple = ()  # prefill: (n, read bytes, dense gemm flops, attention flops, comm s,
     # expert gemm flops, tokens per expert, pipeline factor)
 
@@ -438,6 +440,7 @@ def items_for(rows: list[Row]) -> list[Item]:
         layout = _Layout(r.deployment.tensor_parallel_size, r.deployment.layer_split, dict(DEFAULT_COMMUNICATION))
         common = dict(
             backend=f.backend,
+            tau_key=f.tau_key,
             layers=r.work.num_layers,
             bw=r.hw.profile.bandwidth_gbps * 1e9,
             peak=peak_flops(r.hw, f.precision),
@@ -519,7 +522,11 @@ class Fit:
                 "levels": levels,
                 "rows": {k[2:]: self.counts.get(k, 0) for k in sorted(v) if k.startswith(p)},
             }
-        taus = {k[4:]: math.exp(v["tau0"] + v[k]) for k in sorted(v) if k.startswith("tau:")}
+        taus = {
+            k[4:]: math.exp(v["tau0"] + v[k] + (v["tau:" + k[4:].split("@")[0]] if "@" in k else 0.0))
+            for k in sorted(v)
+            if k.startswith("tau:")
+        }
         out = {
             "decode": tables["decode"],
             "prefill": tables["prefill"],
@@ -556,7 +563,8 @@ class Problem:
             prefix = "d:" if it.kind == "decode" else "p:"
             keys = [prefix + k for k in it.keys] + ["d:" + k for k in it.dkeys + it.keys_f16]
             extra = ["att:" + it.backend] if it.kind == "prefill" else []
-            for key in keys + ["tau:" + it.backend] + extra:
+            taus = ["tau:" + it.backend] + (["tau:" + it.tau_key] if it.tau_key != it.backend else [])
+            for key in keys + taus + extra:
                 if key not in names:
                     names.append(key)
         self.names = names
@@ -578,6 +586,8 @@ class Problem:
             for i, it in enumerate(its):
                 m[i, idx["tau0"]] = 1.0
                 m[i, idx["tau:" + it.backend]] = 1.0
+                if it.tau_key != it.backend:  # a recent build's offset on its backend's cost
+                    m[i, idx["tau:" + it.tau_key]] = 1.0
             return m
 
         def const(its, attr):

@@ -13,13 +13,14 @@ Two efficiencies are log-linear in a few physical levels (docs/methodology.md se
 intel) and `arch` (a GPU generation: ampere, rdna3, gcn5, apple ...) are the hardware; `backend` the
 API (cuda, rocm, vulkan, metal, sycl, cpu); `precision` the weight format's kernel class (f16, q8,
 q4_0, kquant, iquant, mxfp4 ...); `kernel` the precision on one backend (a Q4_K matrix-vector kernel
-on Metal is not the one on CUDA); `engine` vllm vs llama.cpp.
+on Metal is not the one on CUDA); `engine` vllm vs llama.cpp; `era` (prefill only) a recent llama.cpp build
+(from 7500) on one backend: the matmul paths changed with the builds (issue 11's twenty-second round).
 Each level is fitted by ridge least squares, shrunk towards 0 ("like the average"), so a GPU the
 fit never saw gets its vendor's and backend's factors, and an unseen generation its vendor's.
 
 Additive physics with fitted scalars sit beside them (docs/methodology.md section 5.1):
-``layer_overhead_s`` (a fixed time per layer per graph evaluation, per backend: kernel launches and
-synchronisation), ``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k,
+``layer_overhead_s`` (a fixed time per layer per graph evaluation, per backend, and per backend for a recent
+llama.cpp build, "vulkan@recent": kernel launches and synchronisation, which kernel fusion cut in 2025's builds), ``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k,
 gather and expert kernels), ``kv_read`` (KV-cache read efficiency
 relative to the weight read), ``attention`` (attention FLOP efficiency relative to the GEMMs) and
 ``attention_backend`` (a factor on it per backend: each backend has its own flash-attention kernels),
@@ -56,7 +57,7 @@ PRECISION_CLASSES = (
     "int8",
     "fp8",
 )
-LEVEL_TYPES = ("memory", "vendor", "arch", "backend", "precision", "kernel", "engine")
+LEVEL_TYPES = ("memory", "vendor", "arch", "backend", "precision", "kernel", "engine", "era")
 ENGINE_CLASS = {"llamacpp": "llamacpp", "ollama": "llamacpp", "vllm": "vllm"}
 BASE_ENGINE = "llamacpp"  # Ollama runs llama.cpp's kernels: the same engine class
 MAX_BANDWIDTH_EFFICIENCY = 0.95
@@ -74,6 +75,7 @@ RIDGE = {
     "engine": 3.0,
     MOE: 3.0,
     MOE_KERNEL: 10.0,
+    "era": 10.0,
 }
 BAND_LEVEL = 0.8  # the low/high band is this central interval of held-out errors
 
@@ -205,6 +207,12 @@ class Features:
     moe: bool
     vendor: str = ""
     memory: str = ""  # unified (LPDDR shared with the CPU: Apple, APUs, GB10), hbm or gddr (memory_class)
+    era: str = ""  # "recent": a llama.cpp build from 7500 on (its per-layer cost has its own offset); "" otherwise
+
+    @property
+    def tau_key(self) -> str:
+        """The per-layer cost's key: the backend, or the backend of a recent llama.cpp build ("vulkan@recent")."""
+        return f"{self.backend}@{self.era}" if self.era else self.backend
 
     def levels(self, kind: str) -> dict[str, str]:
         ties = DECODE_TIES if kind == "decode" else PREFILL_TIES
@@ -223,6 +231,8 @@ class Features:
             del out["engine"]
         if kind != "decode":
             del out["memory"]  # the memory system bounds the weight read, not the GEMMs
+            if self.era:  # a recent build's prefill level on its backend (issue 11's twenty-second round)
+                out["era"] = f"{self.era}@{self.backend}"
         return {k: v for k, v in out.items() if v}
 
     def keys(self, kind: str) -> list[str]:
@@ -319,10 +329,13 @@ class EfficiencyModel:
         return self.attention * self.attention_backend.get(backend, 1.0)
 
     def layer_overhead(self, backend: str) -> float:
-        """Seconds per layer per graph evaluation on a backend; an unseen backend gets the median."""
+        """Seconds per layer per graph evaluation on a backend ("vulkan", or "vulkan@recent" for a current llama.cpp
+        build: the plain backend's cost where the fit has no such offset); an unseen backend gets the median."""
         if backend in self.layer_overhead_s:
             return self.layer_overhead_s[backend]
-        values = sorted(self.layer_overhead_s.values())
+        if "@" in backend and backend.split("@")[0] in self.layer_overhead_s:
+            return self.layer_overhead_s[backend.split("@")[0]]
+        values = sorted(v for k, v in self.layer_overhead_s.items() if "@" not in k)
         return values[len(values) // 2] if values else 0.0
 
     def vector_per_flop(self, features: Features, kind: str = "prefill") -> float:
@@ -353,9 +366,9 @@ class EfficiencyModel:
 
 def level_contributions(table: dict, kind: str, features: Features) -> dict[str, float]:
     """Log contribution of each level type for one deployment, so a speed ratio can be split into its
-    causes (compare): arch holds vendor + generation; precision holds the kernel too."""
+    causes (compare): arch holds vendor + generation; precision holds the kernel too; backend the build era."""
     out = {"arch": 0.0, "precision": 0.0, "backend": 0.0, "engine": 0.0, "moe": 0.0}
-    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision"}
+    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision", "era": "backend"}
     for k, v in features.levels(kind).items():
         out[group.get(k, k)] += float(table["levels"].get(f"{k}:{v}", 0.0))
     if features.moe:

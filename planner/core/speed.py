@@ -90,6 +90,9 @@ class Deployment:
     kv_bytes_per_element: float = 2.0  # f16 KV cache
     weights_bytes: int | None = None  # measured size of all weights (a file, a log line): overrides
     ubatch: int | None = None  # llama.cpp -ub / vLLM max_num_batched_tokens; None: the engine default
+    # The llama.cpp build a plan is for: "current" (a build from 7500 on, the default) or "older" (the fit's rows of an
+    # older or unstated build: their per-layer cost is the plain one, without the current builds' offset).
+    build: str = "current"
 
     @property
     def precision_label(self) -> str:
@@ -413,6 +416,7 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
         spec_is_moe,
         vendor_class(p.arch, p.platform),
         memory_class(p.arch, p.unified_memory),
+        "recent" if d.engine in GGUF_ENGINES and d.build == "current" else "",
     )
 
 
@@ -510,7 +514,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
         compute=peak * p,
         attention=peak * p * eff.cpu_value(features, "attention", eff.attention_factor(features.backend)),
         batch_compute=peak * p * eff.batch_compute,
-        layer_overhead_s=eff.cpu_value(features, "layer_overhead_s", eff.layer_overhead(features.backend)),
+        layer_overhead_s=eff.cpu_value(features, "layer_overhead_s", eff.layer_overhead(features.tau_key)),
         moe_layer_overhead=eff.cpu_value(features, "moe_layer_overhead", eff.moe_layer_overhead),
         recurrent_layer_overhead=eff.cpu_value(features, "recurrent_layer_overhead", eff.recurrent_layer_overhead),
         gemm_half_tokens=eff.cpu_value(features, "gemm_half_tokens", eff.gemm_half_tokens),
