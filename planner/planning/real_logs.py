@@ -91,7 +91,11 @@ MODEL_CONFIGS: dict[str, tuple[str, QuantConfig | None, dict]] = {
     # Llama 3 8B has the 3.1 shapes and an 8192-token context.
     "meta-llama/Meta-Llama-3-8B": ("meta-llama/Llama-3.1-8B-Instruct", None, {"max_position_embeddings": 8192}),
     # Round 33 (V190): the Instruct repository has the base model's shapes (O23's log of the same model prints them)
-    "meta-llama/Meta-Llama-3-8B-Instruct": ("meta-llama/Llama-3.1-8B-Instruct", None, {"max_position_embeddings": 8192}),
+    "meta-llama/Meta-Llama-3-8B-Instruct": (
+        "meta-llama/Llama-3.1-8B-Instruct",
+        None,
+        {"max_position_embeddings": 8192},
+    ),
     # Round 19 (V147): a Llama 3.1 8B Instruct fine-tune whose merge resized the embeddings to 128257 rows (the log:
     # "Resizing model embeddings: 128256 → 128257"); the 3.1 shapes otherwise
     "models/final_dpo (Llama 3.1 8B Instruct with DAPT, SFT and DPO LoRAs merged; embeddings resized 128256 -> "
