@@ -20,8 +20,8 @@ fit never saw gets its vendor's and backend's factors, and an unseen generation 
 
 Additive physics with fitted scalars sit beside them (docs/methodology.md section 5.1):
 ``layer_overhead_s`` (a fixed time per layer per graph evaluation, per backend, and per backend for a recent
-llama.cpp build, "vulkan@recent": kernel launches and synchronisation, which kernel fusion cut in 2025's builds), ``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k,
-gather and expert kernels), ``kv_read`` (KV-cache read efficiency
+llama.cpp build, "vulkan@recent": kernel launches and synchronisation, which kernel fusion cut in 2025's builds),
+``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k, gather and expert kernels), ``kv_read`` (KV-cache read efficiency
 relative to the weight read), ``attention`` (attention FLOP efficiency relative to the GEMMs) and
 ``attention_backend`` (a factor on it per backend: each backend has its own flash-attention kernels),
 ``vector_work`` and ``decode_vector_work`` (per precision: the vector-unit work of dequantising
@@ -368,7 +368,8 @@ def level_contributions(table: dict, kind: str, features: Features) -> dict[str,
     """Log contribution of each level type for one deployment, so a speed ratio can be split into its
     causes (compare): arch holds vendor + generation; precision holds the kernel too; backend the build era."""
     out = {"arch": 0.0, "precision": 0.0, "backend": 0.0, "engine": 0.0, "moe": 0.0}
-    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision", "era": "backend"}
+    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision"}
+    group["era"] = "backend"
     for k, v in features.levels(kind).items():
         out[group.get(k, k)] += float(table["levels"].get(f"{k}:{v}", 0.0))
     if features.moe:
