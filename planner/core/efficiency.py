@@ -22,7 +22,8 @@ Additive physics with fitted scalars sit beside them (docs/methodology.md sectio
 ``layer_overhead_s`` (a fixed time per layer per graph evaluation, per backend, and per backend for a recent
 llama.cpp build, "vulkan@recent": kernel launches and synchronisation, which kernel fusion cut in 2025's builds),
 ``moe_layer_overhead`` (an MoE layer's extra share of that cost: router, top-k, gather and expert kernels),
-``kv_read`` (KV-cache read efficiency relative to the weight read), ``attention`` (attention FLOP efficiency relative to the GEMMs) and
+``kv_read`` (KV-cache read efficiency relative to the weight read), ``attention`` (attention FLOP efficiency
+relative to the GEMMs) and
 ``attention_backend`` (a factor on it per backend: each backend has its own flash-attention kernels),
 ``vector_work`` and ``decode_vector_work`` (per precision: the vector-unit work of dequantising
 weights per GEMM FLOP, at the FP32 vector rate: why a GPU with huge matrix units and a modest FP32
