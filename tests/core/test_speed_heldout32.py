@@ -45,7 +45,11 @@ def test_the_thirty_second_held_out_file_is_new_sourced_mapped_recent_and_pinned
         # llama-bench's own labels, read by the loader as the mapped Qwen3 0.6B and 8B (no row added for them)
         label_models=frozenset({"qwen3 0.6B F16"}),
     )
-    assert {r["source"].split(" ")[0] for r in rows} == {LHL, "https://github.com/ggml-org/llama.cpp/pull/20551", FLAGSCALE}
+    assert {r["source"].split(" ")[0] for r in rows} == {
+        LHL,
+        "https://github.com/ggml-org/llama.cpp/pull/20551",
+        FLAGSCALE,
+    }
     assert_composition(
         rows,
         tests={"pp": 5, "tg": 5},
