@@ -1614,13 +1614,17 @@ def test_round_11_default_utilization_follows_the_release():
 
 def test_round_11_l4_profile_carries_the_pytorch_total():
     # vLLM's L4 logs print 22.04 GiB (round 9's g6 sweep: "GPU 0 has a total capacity of 22.04 GiB"); nvidia-smi
-    # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the T4, A2 and L20
-    # from its ratio (profiles are written to whole MiB); the A10 carries its own logged PyTorch total, 22.18 GiB
+    # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the A2 and L20 from
+    # its ratio (profiles are written to whole MiB), and the T4 did until round 34: it carries V151's printed
+    # torch.cuda.mem_get_info total, 14.56 GiB ("GPU 0: Tesla T4 total=14.56 GiB free=14.46 GiB"), which round 34's
+    # V191 and V192 log again; the A10 carries its own logged PyTorch total, 22.18 GiB
     # ("GPU 0 has a total capacity of 22.18 GiB", github.com/OpenBMB/MiniCPM-V/issues/640), and the A10G its own, 22.06
     # GiB (round 9's g5 sweep, "GPU 0 has a total capacity of 22.06 GiB"; it borrowed the A10's until round 32)
     l4, a10, t4 = get_profile("l4"), get_profile("a10"), get_profile("t4")
     assert abs(l4.memory_runtime_bytes - 22.04 * 2**30) < 2**20 and "22.04 GiB" in l4.memory_runtime_source
-    assert abs(t4.memory_runtime_bytes - 16 * 22.04 / 24 * 2**30) < 2**20 and "0.9183" in t4.memory_runtime_source
+    assert abs(t4.memory_runtime_bytes - 14.56 * 2**30) < 2**20 and "swiss-legal-citation" in t4.memory_runtime_source
+    a2 = get_profile("a2")
+    assert abs(a2.memory_runtime_bytes - 16 * 22.04 / 24 * 2**30) < 2**20 and "0.9183" in a2.memory_runtime_source
     assert abs(a10.memory_runtime_bytes - 22.18 * 2**30) < 2**20 and "MiniCPM-V/issues/640" in a10.memory_runtime_source
     a10g = get_profile("a10g")
     assert abs(a10g.memory_runtime_bytes - 22.06 * 2**30) < 2**20 and "ddiiwoong/newblog" in a10g.memory_runtime_source
@@ -3133,14 +3137,11 @@ def test_round_25_cases_state_their_settings():
     assert l64.setting("n_gpu_layers") == "29" and l64.setting("n_ctx") == "2048" and l64.setting("flash_attn") == "0"
 
 
-def test_round_25_holds_within_10_percent():
-    # none over 10% (V158 +8.4%), though the median (3.6% on KV GiB, 3.7% on tokens and concurrency) is above the 3%
-    # target
-    for metric in V1_KV_METRICS:
-        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 26]
-        assert len(rows) == 5, metric
-        assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]
-        assert statistics.median(abs(r.error) for r in rows) > 0.03, metric
+def test_round_25_meets_the_targets_since_the_t4_total():
+    # As scored: none over 10% (V158 +8.4%), the median 3.6% on KV GiB (3.7% on tokens and concurrency), above the 3%
+    # target. Since round 34 the t4 profile carries V151's printed PyTorch total (14.56 GiB, not the 14.69 derived from
+    # the L4's ratio), and V159-V162, which state none, plan 1.2-1.3 points closer: median 2.3% (2.4%), V158 +8.4%
+    _round_meets_the_targets(26, 5)
 
 
 # Round 26 (tests/data/real-engine-logs.md "Round 26 of held-out cases"), scored before any change to engines/ or core/:
