@@ -95,6 +95,14 @@ RUNTIME_LOGGED_GIB = {
         "139.80 GiB: TensorRT-LLM 1.2.0rc4 'device total memory 139.80 GiB' on an H200, github.com/faradawn/bench3 "
         "logs/trtllm-serve-egine.log at 64ae4f5",
     ),
+    # the T4's PyTorch total as a Kaggle notebook prints it from torch.cuda.mem_get_info (mi50plan issue 10 round 20,
+    # tests/data/real-engine-logs.md V151; round 34's V191 and V192 log the same in "Free memory on device"); until then
+    # derived from the L4's ratio (14.69)
+    "T4": (
+        14.56,
+        "14.56 GiB: 'GPU 0: Tesla T4 total=14.56 GiB free=14.46 GiB' (torch.cuda.mem_get_info) in a Kaggle notebook, "
+        "github.com/samiulabir201/swiss-legal-citation-retrieval notebooks/13_kaggle_and_utilities at 659db05",
+    ),
     # the A10's own PyTorch total
     "A10": (
         22.18,

@@ -99,6 +99,11 @@ ROUNDS = {
         " --quantization fp8 at 0.92 (H100 80GB HBM3), cold; 0.11.2 Meta-Llama-3-8B-Instruct at 1024 (H200), cold,"
         " no config; see md",
     ),
+    35: (
+        "34",
+        "vLLM 0.30.0 Qwen2.5-1.5B-Instruct fp16 at 4096, 0.85, Model Runner V2, with and without prefix caching"
+        " (Tesla T4), warm; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

@@ -199,10 +199,13 @@ FORWARD_ACTIVATION_MISSES = {"V67"}
 # table, 3.55 planned, -2.1%); the same arms at TP 1 and 2 load 0.04-0.06 GiB over the parameter bytes. Not traced.
 # Round 12: Qwen2.5-1.5B-Instruct on vLLM 0.30.0 under WSL2 ("weights_gib": 2.98 in the statecraft env.json files,
 # 2.88 planned, -3.2%); Qwen2.5-3B-AWQ on 0.29.0 under WSL2 logs 1.95 against 1.93 planned. Not traced.
+# Round 34 (V191, V192): the same model on the same release (0.30.0, Model Runner V2) on a Tesla T4, fp16: "Model
+# loading took 2.98 GiB memory" against 2.88 planned (-3.2%), the figure round 12's V134 and V135 logged; the
+# checkpoint is 2.88 GiB ("Checkpoint size: 2.88 GiB"). In WEIGHT_MISSES for the same reason as those two, not traced.
 # Round 30: RedHatAI's INT8 W8A8 Mistral-Small-3.1-24B at TP 2 (V176, llm-d-planner's 0.19.0 sweep: "Model loading
 # took 12.11 GiB" on TP0), planned 12.45 (+2.8%) once the catalog held the model; its TP 1 start (V175: 24.07 logged)
 # is -0.1%, so the per-rank share of the Pixtral tower and projector is what differs. Not traced.
-WEIGHT_MISSES = {"V61", "V104", "V110", "V134", "V135", "V176"}
+WEIGHT_MISSES = {"V61", "V104", "V110", "V134", "V135", "V176", "V191", "V192"}
 # Round 30: V177, Llama-3.1-8B-Instruct served with --quantization fp8 (online FP8 of the bf16 checkpoint,
 # llm-d-planner's 0.19.0 sweep), scored at 14.99 GiB planned against 8.49 logged (+76.5%, the bf16 size: the reader did
 # not pass the stated quantization=fp8 to VllmOptions.quantization). The reader passes it since (planning/real_logs.py
@@ -1611,13 +1614,17 @@ def test_round_11_default_utilization_follows_the_release():
 
 def test_round_11_l4_profile_carries_the_pytorch_total():
     # vLLM's L4 logs print 22.04 GiB (round 9's g6 sweep: "GPU 0 has a total capacity of 22.04 GiB"); nvidia-smi
-    # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the T4, A2 and L20
-    # from its ratio (profiles are written to whole MiB); the A10 carries its own logged PyTorch total, 22.18 GiB
+    # shows 23034 MiB (22.49 GiB), the figure the profile had. The datacenter-GDDR rule derives the A2 and L20 from
+    # its ratio (profiles are written to whole MiB), and the T4 did until round 34: it carries V151's printed
+    # torch.cuda.mem_get_info total, 14.56 GiB ("GPU 0: Tesla T4 total=14.56 GiB free=14.46 GiB"), which round 34's
+    # V191 and V192 log again; the A10 carries its own logged PyTorch total, 22.18 GiB
     # ("GPU 0 has a total capacity of 22.18 GiB", github.com/OpenBMB/MiniCPM-V/issues/640), and the A10G its own, 22.06
     # GiB (round 9's g5 sweep, "GPU 0 has a total capacity of 22.06 GiB"; it borrowed the A10's until round 32)
     l4, a10, t4 = get_profile("l4"), get_profile("a10"), get_profile("t4")
     assert abs(l4.memory_runtime_bytes - 22.04 * 2**30) < 2**20 and "22.04 GiB" in l4.memory_runtime_source
-    assert abs(t4.memory_runtime_bytes - 16 * 22.04 / 24 * 2**30) < 2**20 and "0.9183" in t4.memory_runtime_source
+    assert abs(t4.memory_runtime_bytes - 14.56 * 2**30) < 2**20 and "swiss-legal-citation" in t4.memory_runtime_source
+    a2 = get_profile("a2")
+    assert abs(a2.memory_runtime_bytes - 16 * 22.04 / 24 * 2**30) < 2**20 and "0.9183" in a2.memory_runtime_source
     assert abs(a10.memory_runtime_bytes - 22.18 * 2**30) < 2**20 and "MiniCPM-V/issues/640" in a10.memory_runtime_source
     a10g = get_profile("a10g")
     assert abs(a10g.memory_runtime_bytes - 22.06 * 2**30) < 2**20 and "ddiiwoong/newblog" in a10g.memory_runtime_source
@@ -3130,14 +3137,11 @@ def test_round_25_cases_state_their_settings():
     assert l64.setting("n_gpu_layers") == "29" and l64.setting("n_ctx") == "2048" and l64.setting("flash_attn") == "0"
 
 
-def test_round_25_holds_within_10_percent():
-    # none over 10% (V158 +8.4%), though the median (3.6% on KV GiB, 3.7% on tokens and concurrency) is above the 3%
-    # target
-    for metric in V1_KV_METRICS:
-        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 26]
-        assert len(rows) == 5, metric
-        assert all(abs(r.error) <= 0.10 for r in rows), [_message(r) for r in rows]
-        assert statistics.median(abs(r.error) for r in rows) > 0.03, metric
+def test_round_25_meets_the_targets_since_the_t4_total():
+    # As scored: none over 10% (V158 +8.4%), the median 3.6% on KV GiB (3.7% on tokens and concurrency), above the 3%
+    # target. Since round 34 the t4 profile carries V151's printed PyTorch total (14.56 GiB, not the 14.69 derived from
+    # the L4's ratio), and V159-V162, which state none, plan 1.2-1.3 points closer: median 2.3% (2.4%), V158 +8.4%
+    _round_meets_the_targets(26, 5)
 
 
 # Round 26 (tests/data/real-engine-logs.md "Round 26 of held-out cases"), scored before any change to engines/ or core/:
@@ -3489,10 +3493,10 @@ OLLAMA_11930 = "https://github.com/ollama/ollama/issues/11930"
 
 def test_round_29_is_the_thirtieth_entry():
     # two vLLM cases (V171 starts it, V170 stays unused) and four Ollama cases (O29-O32); no llama.cpp case, L67 unused
-    # (it counts every later entry that starts at L67 too: 34 since round 33)
+    # (it counts every later entry that starts at L67 too: 35 since round 34)
     assert HELD_OUT_ROUNDS[29] == {"V": 171, "L": 67, "O": 29}
     ids = ("V170", "V171", "V172", "L66", "L67", "O28", "O29", "O32")
-    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 34, 29, 30, 30]
+    assert [held_out_round(c) for c in ids] == [29, 30, 30, 29, 35, 29, 30, 30]
     assert _entry_cases(30) == ["O29", "O30", "O31", "O32", "V171", "V172"]
     assert _entry_cases(30, "ollama") == ["O29", "O30", "O31", "O32"] and not _entry_cases(30, "llamacpp")
 
@@ -3716,7 +3720,7 @@ def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 34, 30, 34]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 35, 30, 35]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3855,7 +3859,7 @@ def test_round_31_is_the_thirty_second_entry():
     # Ollama case: L67 and O33 start it unused, as in round 30
     assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
     ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 34, 30, 34]
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 35, 30, 35]
     assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
     assert not _entry_cases(32, "llamacpp", "ollama")
 
@@ -3981,7 +3985,7 @@ def test_round_32_is_the_thirty_third_entry():
     # Ollama case: L67 and O33 start it unused, as in rounds 30-31
     assert HELD_OUT_ROUNDS[32] == {"V": 182, "L": 67, "O": 33}
     ids = ("V181", "V182", "V184", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 34, 30, 34]
+    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 35, 30, 35]
     assert _entry_cases(33) == ["V182", "V183", "V184", "V185", "V186"]
     assert not _entry_cases(33, "llamacpp", "ollama")
 
@@ -4139,10 +4143,9 @@ BENCH3_H200_VLLM = "https://github.com/faradawn/bench3/blob/446e08ca8bba29ccab26
 def test_round_33_is_the_thirty_fourth_entry():
     # four vLLM cases (V187 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-32
     assert HELD_OUT_ROUNDS[33] == {"V": 187, "L": 67, "O": 33}
-    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
-    assert len(HELD_OUT_ROUNDS) == 34
+    # (L67 and O33 count in every later entry that starts at them too: 35 since round 34, which holds the count)
     ids = ("V186", "V187", "V190", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 34, 30, 34]
+    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 35, 30, 35]
     assert _entry_cases(34) == ["V187", "V188", "V189", "V190"]
     assert not _entry_cases(34, "llamacpp", "ollama")
 
@@ -4263,3 +4266,94 @@ def test_round_33_meets_the_targets():
     # -0.2% on each V1 KV metric, V189 +1.5% (median 0.2%, max 1.5%); V190 was unplanned (no config mapped) and is
     # planned since the mapping added after the round (+0.0%; test_round_33_v190_planned_after_the_round)
     _round_meets_the_targets(34, 4)
+
+
+# Round 34 (tests/data/real-engine-logs.md, "Round 34 of held-out cases")
+LLM_LAB_T4_PREFIX_CACHE = (
+    "https://github.com/eslam-ahmed43/llm-lab/blob/0f01b470480ca624a0347b642d7d53897e085f31/logs/"
+    "vllm_prefixcache_server.log"
+)
+LLM_LAB_T4_NO_PREFIX_CACHE = (
+    "https://github.com/eslam-ahmed43/llm-lab/blob/0f01b470480ca624a0347b642d7d53897e085f31/logs/vllm_server.log"
+)
+
+
+def test_round_34_is_the_thirty_fifth_entry():
+    # two vLLM cases (V191 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-33
+    assert HELD_OUT_ROUNDS[34] == {"V": 191, "L": 67, "O": 33}
+    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
+    assert len(HELD_OUT_ROUNDS) == 35
+    ids = ("V190", "V191", "V192", "L66", "L67", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 35, 30, 35]
+    assert _entry_cases(35) == ["V191", "V192"]
+    assert not _entry_cases(35, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # eslam-ahmed43/llm-lab logs/vllm_prefixcache_server.log at 0f01b47 (vLLM 0.30.0 on a Tesla T4, the
+        # repository's results/env.json: "gpu": "Tesla T4, 580.178.04, 15360 MiB"): "non-default args: {'model_tag':
+        # 'Qwen/Qwen2.5-1.5B-Instruct', 'model': 'Qwen/Qwen2.5-1.5B-Instruct', 'dtype': 'float16', 'max_model_len':
+        # 4096, 'gpu_memory_utilization': 0.85}", "[gpu_worker.py:441] Using V2 Model Runner", "[model_runner.py:428]
+        # Model loading took 2.98 GiB memory and 4.685521 seconds", "[decorators.py:313] Directly load AOT compilation
+        # from path ...", "[gpu_worker.py:640] Available KV cache memory: 8.67 GiB", "[kv_cache_utils.py:2395] GPU KV
+        # cache size: 324,704 tokens, Maximum concurrency for 4,096 tokens per request: 79.27x", "[gpu_worker.py:888]
+        # Free memory on device (14.46/14.56 GiB) on startup. Desired GPU memory utilization is (0.85, 12.38 GiB).
+        # Actual usage is 3.24 GiB for consumed memory (weights + non-torch), 0.46 GiB for peak activation, and 0.15
+        # GiB for CUDAGraph memory."
+        ("V191", "weights_gib", 2.98, 0.1, LLM_LAB_T4_PREFIX_CACHE),
+        ("V191", "kv_cache_gib", 8.67, 0.3, LLM_LAB_T4_PREFIX_CACHE),
+        ("V191", "kv_cache_tokens", 324704, 10928, LLM_LAB_T4_PREFIX_CACHE),
+        ("V191", "max_concurrency", 79.27, 2.68, LLM_LAB_T4_PREFIX_CACHE),
+        # the same repository's logs/vllm_server.log at 0f01b47, the same card and release later that day, prefix
+        # caching off: "non-default args: {... 'dtype': 'float16', 'max_model_len': 4096, 'gpu_memory_utilization':
+        # 0.85, 'enable_prefix_caching': False}", "Model loading took 2.98 GiB memory and 6.428712 seconds",
+        # "torch.compile took 0.24 s in total", "Available KV cache memory: 8.67 GiB", "GPU KV cache size: 324,704
+        # tokens, Maximum concurrency for 4,096 tokens per request: 79.27x", the same "Free memory on device
+        # (14.46/14.56 GiB)" line
+        ("V192", "weights_gib", 2.98, 0.1, LLM_LAB_T4_NO_PREFIX_CACHE),
+        ("V192", "kv_cache_gib", 8.67, 0.3, LLM_LAB_T4_NO_PREFIX_CACHE),
+        ("V192", "kv_cache_tokens", 324704, 10928, LLM_LAB_T4_NO_PREFIX_CACHE),
+        ("V192", "max_concurrency", 79.27, 2.68, LLM_LAB_T4_NO_PREFIX_CACHE),
+    ],
+)
+def test_round_34_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V191 and V192 (one plan: prefix
+    # caching has no memory effect): 0.097 GiB under on weights (-3.2%, WEIGHT_MISSES, as round 12's V134 and V135),
+    # 0.292 GiB, 10,928 tokens and 2.67x over on KV (+3.4%)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in KNOWN_MISSES
+
+
+def test_round_34_cases_state_their_settings():
+    # V191 and V192 log their flags (float16, 4096, 0.85; V192 also prefix caching off), the release (0.30.0), Model
+    # Runner V2, the native sampler (FlashInfer's refused on compute capability 7.5), a warm compile (the AOT
+    # artifact loaded) and the PyTorch total (14.56 GiB in "Free memory on device"); the card is the repository's
+    # env.json's Tesla T4. Unstated: the batch budget (no chunked-prefill line), the sequence cap.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 35}
+    assert set(cases) == {"V191", "V192"}
+    for c in cases.values():
+        assert c.engine_version.startswith("0.30.0 (logged") and vllm_line(c) == "0.3x", c.case
+        assert c.gpu.startswith("NVIDIA Tesla T4 (stated") and c.gpus == 1, c.case
+        assert c.model == "Qwen/Qwen2.5-1.5B-Instruct" and c.setting("dtype") == "float16", c.case
+        assert c.setting("max_model_len") == "4096" and c.setting("gpu_memory_utilization") == "0.85", c.case
+        assert c.setting("tensor_parallel_size") == "1" and c.setting("torch_total_gib") == "14.56", c.case
+        assert c.setting("sampler") == "torch" and c.setting("model_runner") == "v2", c.case
+        assert c.setting("compile_cache") == "warm", c.case
+        for key in ("max_num_batched_tokens", "max_num_seqs", "kv_cache_dtype", "enforce_eager", "quantization"):
+            assert c.setting(key) is None, (c.case, key)  # unstated
+    assert cases["V192"].setting("enable_prefix_caching") == "False"
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_34_misses_the_targets_as_scored():
+    # as scored: V191 and V192 +3.4% on each V1 KV metric (one plan for both), a median of 3.4%, over issue 10's 3%;
+    # none over 10%, so neither is a known miss. `_round_meets_the_targets` is not called for this round.
+    for metric in V1_KV_METRICS:
+        rows = {r.case: r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 35}
+        assert set(rows) == {"V191", "V192"}, metric
+        assert statistics.median(abs(r.error) for r in rows.values()) > 0.03, metric
+        assert all(0.033 < r.error < 0.035 for r in rows.values()), [_message(r) for r in rows.values()]
