@@ -143,7 +143,7 @@ def methodology_table(data: dict) -> str:
     out = ["| | decode | prefill |", "|---|---|---|"]
     intercepts = [f"{math.exp(data[k]['intercept']):.3f}" for k in ("decode", "prefill")]
     out.append(f"| intercept | {intercepts[0]} | {intercepts[1]} |")
-    for level in ("memory", "vendor", "arch", "backend", "precision", "engine"):
+    for level in ("memory", "vendor", "arch", "backend", "precision", "engine", "era"):
         out.append(f"| {level} | {cell('decode', level + ':')} | {cell('prefill', level + ':')} |")
     moe = {k: math.exp(data[k]["levels"].get("moe", 0.0)) for k in ("decode", "prefill")}
     out += [f"| moe | moe x{moe['decode']:.2f} | moe x{moe['prefill']:.2f} |", ""]
