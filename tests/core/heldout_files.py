@@ -56,6 +56,7 @@ IN_ORDER = (
     "llamabench-heldout-30.csv",
     "llamabench-heldout-31.csv",
     "llamabench-heldout-32.csv",
+    "llamabench-heldout-33.csv",
 )
 
 
