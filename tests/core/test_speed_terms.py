@@ -266,3 +266,29 @@ def test_turing_without_tensor_cores_gets_a_note_on_cuda_only():
     assert "#15233" not in notes("rtx2080ti", "llamacpp", "cuda", quant="Q4_K_M")
     assert "#54950" in notes("gtx1660", "vllm", dtype="fp16")
     assert "#54950" not in notes("gtx1660", "vllm", dtype="fp32")
+
+
+def test_a_current_llama_cpp_build_has_its_own_per_layer_cost_and_prefill_level():
+    # Issue 11's twenty-second round (docs/methodology.md section 5): a llama.cpp or Ollama plan is for a current build
+    # (Deployment.build "current"), whose per-layer cost is the backend's times a fitted offset ("vulkan@recent" in
+    # efficiency.json) and whose prefill takes the level era:recent@<backend>; the fit's rows of older or unstated
+    # builds ("older") take neither; vLLM has no llama.cpp build and takes neither.
+    hw = Hardware(get_profile("rx9070xt"))
+    current = Deployment("llamacpp", "vulkan", quant="Q4_K_M")
+    older = replace(current, build="older")
+    f_now, f_old = features_for(False, hw, current), features_for(False, hw, older)
+    assert (f_now.tau_key, f_old.tau_key) == ("vulkan@recent", "vulkan")
+    assert f_now.levels("prefill")["era"] == "recent@vulkan" and "era" not in f_old.levels("prefill")
+    assert "era" not in f_now.levels("decode")
+    taus = EFF.layer_overhead_s
+    assert {"vulkan", "vulkan@recent", "cuda@recent"} <= set(taus)
+    now, _, _ = rates_for(hw, f_now, EFF)
+    old, _, _ = rates_for(hw, f_old, EFF)
+    assert now.layer_overhead_s == pytest.approx(taus["vulkan@recent"])
+    assert old.layer_overhead_s == pytest.approx(taus["vulkan"]) and now.layer_overhead_s != old.layer_overhead_s
+    vllm = features_for(False, Hardware(get_profile("h100-sxm")), Deployment("vllm", "cuda"))
+    assert vllm.era == "" and vllm.tau_key == "cuda"
+    # a backend the fit has no recent offset for falls back to the plain cost
+    assert EFF.layer_overhead("nosuch@recent") == EFF.layer_overhead("nosuch")
+    ollama = features_for(False, hw, Deployment("ollama", "vulkan", quant="Q4_K_M"))
+    assert ollama.tau_key == "vulkan@recent"
