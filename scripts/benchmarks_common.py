@@ -135,6 +135,11 @@ def build_era(version: str) -> str:
     return ""
 
 
+def llamacpp_build(version: str) -> str:
+    """Deployment.build for a row of this version text: "current" for a recent build (build_era), else "older"."""
+    return "current" if build_era(version) else "older"
+
+
 def load_rows(path: Path = CSV) -> list[Row]:
     rows = []
     with path.open(newline="", encoding="utf-8") as fh:
@@ -169,7 +174,7 @@ def _row(line: int, r: dict) -> Row:
             quant=gguf if gguf in ("Q4_0", "Q4_K_M", "Q8_0", "F16") else "Q4_K_M",
             layer_split=layer_split,
             weights_bytes=size_bytes,
-            build="current" if build_era(r["engine_version"]) else "older",
+            build=llamacpp_build(r["engine_version"]),
         )
     moe = False
     if model in CATALOG:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks_common import Row, build_era, is_special, load_rows
+from benchmarks_common import Row, build_era, is_special, llamacpp_build, load_rows
 
 from planner.core.efficiency import (
     MAX_BANDWIDTH_EFFICIENCY,
@@ -238,7 +238,7 @@ def _row(r: dict, line: int, prefix: str, gpus: dict, models: dict, shapes: dict
         layer_split=n,
         weights_bytes=work.weights_bytes,
         ubatch=int(r["ubatch"]) if r["ubatch"] else None,
-        build="current" if build_era(r["engine_version"]) else "older",
+        build=llamacpp_build(r["engine_version"]),
     )
     test = r["test"].split("@")[0]
     tokens = int(test[2:])

@@ -97,7 +97,7 @@ ROUNDS = {
         "33",
         "vLLM 0.10.2 Qwen3-30B-A3B-Instruct-2507 bf16 at 4096 (warm) and 6144 (cold), 0.22.1 the same with"
         " --quantization fp8 at 0.92 (H100 80GB HBM3), cold; 0.11.2 Meta-Llama-3-8B-Instruct at 1024 (H200), cold,"
-        " no config; see md",
+        " no config when scored (mapped after the round); see md",
     ),
     35: (
         "34",

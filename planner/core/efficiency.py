@@ -332,10 +332,10 @@ class EfficiencyModel:
     def layer_overhead(self, backend: str) -> float:
         """Seconds per layer per graph evaluation on a backend ("vulkan", or "vulkan@recent" for a current llama.cpp
         build: the plain backend's cost where the fit has no such offset); an unseen backend gets the median."""
-        if backend in self.layer_overhead_s:
-            return self.layer_overhead_s[backend]
-        if "@" in backend and backend.split("@")[0] in self.layer_overhead_s:
-            return self.layer_overhead_s[backend.split("@")[0]]
+        base = backend.split("@")[0]
+        for key in (backend, base):
+            if key in self.layer_overhead_s:
+                return self.layer_overhead_s[key]
         values = sorted(v for k, v in self.layer_overhead_s.items() if "@" not in k)
         return values[len(values) // 2] if values else 0.0
 
@@ -369,8 +369,14 @@ def level_contributions(table: dict, kind: str, features: Features) -> dict[str,
     """Log contribution of each level type for one deployment, so a speed ratio can be split into its
     causes (compare): arch holds vendor + generation; precision holds the kernel too; backend the build era."""
     out = {"arch": 0.0, "precision": 0.0, "backend": 0.0, "engine": 0.0, "moe": 0.0}
-    group = {"memory": "arch", "vendor": "arch", "arch": "arch", "kernel": "precision", "precision": "precision"}
-    group["era"] = "backend"
+    group = {
+        "memory": "arch",
+        "vendor": "arch",
+        "arch": "arch",
+        "kernel": "precision",
+        "precision": "precision",
+        "era": "backend",
+    }
     for k, v in features.levels(kind).items():
         out[group.get(k, k)] += float(table["levels"].get(f"{k}:{v}", 0.0))
     if features.moe:
