@@ -4370,18 +4370,21 @@ STRIX_HALO_CODER_LOG = (
     STRIX_HALO_GUIDE + "52dbabb6ea2b82ed78a123f662e5c8d172f0965b/data/raw/2026-05-03/multi-user-coder/"
     "llama-server-coder-np{}.log"
 )
+STRIX_HALO_QWEN36_LOG = (
+    STRIX_HALO_GUIDE + "74acdd6fbdc618bf628a6e8e1828c866a76bb649/data/raw/2026-05-03/multi-user/llama-server-np{}.log"
+)
 
 
 def test_round_35_is_the_thirty_sixth_entry():
-    # four vLLM cases (V193 starts it) and three llama.cpp cases (L67 starts it: the first llama.cpp case since round
-    # 28's L66); no Ollama case: O33 starts it unused, as in rounds 30-34
+    # four vLLM cases (V193 starts it) and five llama.cpp cases (L67 starts it: the first llama.cpp case since round
+    # 28's L66; L70 and L71 a second batch); no Ollama case: O33 starts it unused, as in rounds 30-34
     assert HELD_OUT_ROUNDS[35] == {"V": 193, "L": 67, "O": 33}
     # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
     assert len(HELD_OUT_ROUNDS) == 36
     ids = ("V192", "V193", "V196", "L66", "L67", "L69", "O32", "O33")
     assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, 36]
     assert _entry_cases(36, "vllm") == ["V193", "V194", "V195", "V196"]
-    assert _entry_cases(36, "llamacpp") == ["L67", "L68", "L69"]
+    assert _entry_cases(36, "llamacpp") == ["L67", "L68", "L69", "L70", "L71"]
     assert not _entry_cases(36, "ollama")
 
 
@@ -4440,6 +4443,23 @@ def test_round_35_is_the_thirty_sixth_entry():
         ("L69", "gpu_kv_buffer_mib", 6144.00, 0.01, STRIX_HALO_CODER_LOG.format(16)),
         ("L69", "gpu_compute_buffer_mib", 304.75, 4.0, STRIX_HALO_CODER_LOG.format(16)),
         ("L69", "host_compute_buffer_mib", 16.02, 0.02, STRIX_HALO_CODER_LOG.format(16)),
+        # the second batch: the same machine and build's Qwen3.6 run, data/raw/2026-05-03/multi-user/
+        # llama-server-np1.log at 74acdd6 (the README's command: "-m ~/models/Qwen3.6-35B-A3B-UD-Q4_K_M.gguf -fa on
+        # -ngl 999 --no-mmap -c <4096 * np> -np <np> -cb -b 2048 -ub 512"): "arch = qwen35moe", "n_seq_max = 1", "n_ctx
+        # = 4096", "flash_attn = enabled", "Vulkan0 KV buffer size = 80.00 MiB" (4096 cells, 10 layers), "Vulkan0 RS
+        # buffer size = 62.81 MiB" (1 cells, 40 layers), "Vulkan0 compute buffer size = 498.00 MiB", "Vulkan_Host
+        # compute buffer size = 16.03 MiB"
+        ("L70", "gpu_kv_buffer_mib", 80.00, 0.01, STRIX_HALO_QWEN36_LOG.format(1)),
+        ("L70", "gpu_recurrent_buffer_mib", 62.81, 0.01, STRIX_HALO_QWEN36_LOG.format(1)),
+        ("L70", "gpu_compute_buffer_mib", 498.00, 9.0, STRIX_HALO_QWEN36_LOG.format(1)),
+        ("L70", "host_compute_buffer_mib", 16.03, 0.031, STRIX_HALO_QWEN36_LOG.format(1)),
+        # llama-server-np8.log: "n_seq_max = 8", "n_ctx = 32768", "Vulkan0 KV buffer size = 640.00 MiB" (4096 cells, 10
+        # layers, 8/8 seqs), "Vulkan0 RS buffer size = 502.50 MiB" (8 cells, 40 layers, 8 seqs), "Vulkan0 compute
+        # buffer size = 501.00 MiB", "Vulkan_Host compute buffer size = 16.03 MiB"
+        ("L71", "gpu_kv_buffer_mib", 640.00, 0.01, STRIX_HALO_QWEN36_LOG.format(8)),
+        ("L71", "gpu_recurrent_buffer_mib", 502.50, 0.01, STRIX_HALO_QWEN36_LOG.format(8)),
+        ("L71", "gpu_compute_buffer_mib", 501.00, 12.0, STRIX_HALO_QWEN36_LOG.format(8)),
+        ("L71", "host_compute_buffer_mib", 16.03, 0.031, STRIX_HALO_QWEN36_LOG.format(8)),
     ],
 )
 def test_round_35_golden_rows(case, metric, logged, within, url):
@@ -4448,7 +4468,9 @@ def test_round_35_golden_rows(case, metric, logged, within, url):
     # [SMs, vocab] buffer as for V50-V62) and 0.12 GiB under on non-torch (0.13 planned at TP 1, as V50); V195: 0.162
     # GiB under on weights (-1.2%), 0.414 GiB, 9,152 tokens and 1.12x over on KV (+0.7%), 0.141 GiB under on activation
     # (-4.9%), 0.12 GiB under on non-torch. L67-L69: KV exact, the host compute 0.02 MiB under; the GPU compute
-    # exact at one slot and 4.00 MiB under (-1.3%) at 8 and 16 (not traced; md)
+    # exact at one slot and 4.00 MiB under (-1.3%) at 8 and 16 (not traced; md). L70 and L71 (the second batch): KV
+    # and recurrent state exact, the host compute 0.03 MiB under, the GPU compute 9.00 MiB (-1.8%) and 12.00 MiB (-2.4%)
+    # under (not traced; md)
     row = _logged(case, metric, logged)
     assert row.source_url == url
     assert abs(row.predicted - logged) <= within, _message(row)
@@ -4493,7 +4515,7 @@ def test_round_35_cases_state_their_settings():
     # (b9010), the context per slot (4096), the batch sizes (2048, 512), flash attention on, the slots (1, 8, 16) and
     # split KV streams; the command is the README's harness.
     cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 36}
-    assert set(cases) == {"V193", "V194", "V195", "V196", "L67", "L68", "L69"}
+    assert set(cases) == {"V193", "V194", "V195", "V196", "L67", "L68", "L69", "L70", "L71"}
     for case in ("V193", "V194", "V195"):
         c = cases[case]
         assert c.engine_version.startswith("0.19.0 (logged") and vllm_line(c) == "0.19", case
@@ -4511,11 +4533,17 @@ def test_round_35_cases_state_their_settings():
     assert v196.setting("max_model_len") == "4096" and v196.setting("gpu_memory_utilization") == "0.45"
     assert v196.setting("max_num_seqs") == "1" and v196.setting("max_num_batched_tokens") == "4096"
     assert v196.setting("enforce_eager") == "True" and v196.setting("compile_cache") is None
-    for case, slots in (("L67", 1), ("L68", 8), ("L69", 16)):
+    for case, slots, url in (
+        ("L67", 1, STRIX_HALO_CODER_LOG),
+        ("L68", 8, STRIX_HALO_CODER_LOG),
+        ("L69", 16, STRIX_HALO_CODER_LOG),
+        ("L70", 1, STRIX_HALO_QWEN36_LOG),
+        ("L71", 8, STRIX_HALO_QWEN36_LOG),
+    ):
         c = cases[case]
         assert c.engine == "llamacpp" and c.engine_version.startswith("build b9010") and c.gpus == 1, case
         assert c.gpu.startswith("AMD Radeon 8060S (Strix Halo iGPU, Vulkan0"), case
-        assert c.source_url == STRIX_HALO_CODER_LOG.format(slots), case
+        assert c.source_url == url.format(slots), case
         assert c.setting("n_ctx") == str(4096 * slots) and c.setting("n_seq_max") == str(slots), case
         assert c.setting("n_batch") == "2048" and c.setting("n_ubatch") == "512", case
         assert c.setting("flash_attn") == "1" and c.setting("kv_unified") == "false", case
