@@ -104,6 +104,13 @@ ROUNDS = {
         "vLLM 0.30.0 Qwen2.5-1.5B-Instruct fp16 at 4096, 0.85, Model Runner V2, with and without prefix caching"
         " (Tesla T4), warm; see md",
     ),
+    36: (
+        "35",
+        "vLLM 0.19.0 RedHatAI Llama-3.1-8B w4a16 (no config) and w8a8, gpt-oss-20b at 0.95 on Triton MXFP4 (start"
+        " fails after sizing) (H100), cold; 0.19.2rc1 cyankiwi Qwen3.6-35B-A3B-AWQ on ROCm (Strix Halo), no config;"
+        " llama.cpp b9010 on Vulkan (Strix Halo): Qwen3-Coder-30B-A3B at -np 1/8/16, and Qwen3.6-35B-A3B at -np 1/8"
+        " (a second batch, scored before any change as well); see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
