@@ -158,12 +158,17 @@ def quantized_checkpoint(model_id: str, scheme: str) -> tuple[str | None, str]:
 
 # The name endings of pre-quantized checkpoints on the Hub and what they hold, by the quantizers' own conventions:
 # AutoAWQ's "-AWQ" (4-bit), AutoGPTQ's "-GPTQ" / "-GPTQ-Int4" / "-GPTQ-Int8", FP8 checkpoints' "-FP8" /
-# "-FP8-Dynamic" (llm-compressor, Qwen, NVIDIA ModelOpt) and llm-compressor's INT8 "-quantized.w8a8". Only these: a
-# name that says nothing else is not read (a "-w4a16" is 4-bit with groups whose size the name does not say).
+# "-FP8-Dynamic" (llm-compressor, Qwen, NVIDIA ModelOpt), llm-compressor's INT8 "-quantized.w8a8" and its INT4
+# "-quantized.w4a16" (RedHatAI / neuralmagic, made with the W4A16 preset). Only these: a name that says nothing else is
+# not read (a bare "-w4a16" from another tool is 4-bit with groups whose size the name does not say).
 _NAME_SCHEMES = (
     (re.compile(r"-awq(?:-int4)?$", re.IGNORECASE), "awq", 4),
     (re.compile(r"-gptq-int8$", re.IGNORECASE), "gptq", 8),
     (re.compile(r"-gptq(?:-int4)?$", re.IGNORECASE), "gptq", 4),
+    # llm-compressor's INT4 weights with 16-bit activations: compressed-tensors' W4A16 preset is int4, symmetric, one
+    # scale per group of 128 (neuralmagic/compressed-tensors src/compressed_tensors/quantization/quant_scheme.py), which
+    # vLLM runs as GPTQ-Marlin ("The model is convertible to gptq_marlin during runtime"): the GPTQ int4 footprint
+    (re.compile(r"-quantized\.w4a16$", re.IGNORECASE), "gptq", 4),
     (re.compile(r"-fp8(?:-dynamic)?$", re.IGNORECASE), "fp8", 8),
     # llm-compressor's INT8 weights and activations, as RedHatAI / neuralmagic name them ("-quantized.w8a8")
     (re.compile(r"-(?:quantized\.)?w8a8$", re.IGNORECASE), "int8", 8),

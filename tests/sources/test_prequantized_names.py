@@ -2,7 +2,8 @@
 
 Offline, an AWQ, GPTQ or FP8 repo of a catalog model is planned as that model in the scheme: from its
 planner/catalog/quantized.json row (the page that names it), else from the quantizers' naming conventions ("-AWQ",
-"-GPTQ-Int4", "-GPTQ-Int8", "-FP8", "-FP8-Dynamic"). The plan says so in a note; anything else stays "not found".
+"-GPTQ-Int4", "-GPTQ-Int8", "-FP8", "-FP8-Dynamic", "-quantized.w8a8", "-quantized.w4a16"). The plan says so in a
+note; anything else stays "not found".
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def test_a_quantized_json_repo_is_its_base_model_in_its_scheme():
         ("someone/Meta-Llama-3.1-8B-Instruct-FP8-Dynamic", "meta-llama/Llama-3.1-8B-Instruct", None),
         # llm-compressor's INT8 W8A8 (compressed-tensors, one byte per weight, per-channel scales)
         ("RedHatAI/Qwen2.5-7B-Instruct-quantized.w8a8", "Qwen/Qwen2.5-7B-Instruct", "w8a8"),
+        # llm-compressor's INT4 W4A16 preset (int4, symmetric, groups of 128): vLLM runs it as GPTQ-Marlin
+        ("RedHatAI/Meta-Llama-3.1-8B-Instruct-quantized.w4a16", "meta-llama/Llama-3.1-8B-Instruct", INT4_GPTQ),
     ],
 )
 def test_a_conventional_name_reads_as_its_base_model(ref, base, quant):
@@ -60,7 +63,7 @@ def test_a_conventional_name_reads_as_its_base_model(ref, base, quant):
     [
         "foo/Bar-AWQ",  # no catalog model of that name
         "someone/Qwen2.5-7B-Instruct-bnb-4bit",  # an ending whose layout the planner does not read
-        "RedHatAI/Qwen2.5-7B-Instruct-quantized.w4a16",  # 4-bit with a group size the name does not say
+        "someone/Qwen2.5-7B-Instruct-w4a16",  # a bare W4A16: 4-bit with a group size the name does not say
         "someone/AWQ",  # nothing before the ending
         "someone/Qwen2.5-7B-Instruct-AWQ-GGUF",  # a GGUF repo: its files say their own type
     ],
