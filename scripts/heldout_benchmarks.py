@@ -51,6 +51,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-31.csv", "E"),
     ("llamabench-heldout-32.csv", "F"),
     ("llamabench-heldout-33.csv", "G"),
+    ("llamabench-heldout-34.csv", "H"),
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}

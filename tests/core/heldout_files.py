@@ -57,6 +57,7 @@ IN_ORDER = (
     "llamabench-heldout-31.csv",
     "llamabench-heldout-32.csv",
     "llamabench-heldout-33.csv",
+    "llamabench-heldout-34.csv",
 )
 
 
