@@ -111,6 +111,13 @@ ROUNDS = {
         " llama.cpp b9010 on Vulkan (Strix Halo): Qwen3-Coder-30B-A3B at -np 1/8/16, and Qwen3.6-35B-A3B at -np 1/8"
         " (a second batch, scored before any change as well); see md",
     ),
+    37: (
+        "36",
+        "vLLM main of 2025-09-10 Qwen3-0.6B via lm_eval (A100 80GB); 0.11.0 Llama-3.1-8B-Instruct at 4096 (A100 40GB),"
+        " warm; 0.14.0rc1 casperhansen R1-Distill-Qwen-14B AWQ on ROCm (RX 9070 XT), cold, and 0.25.1 gemma-4-26B-A4B"
+        " AWQ-INT4 and NVFP4 (GB10), cold, no config; llama.cpp b8179 Qwen2.5-3B Q4_K_M on Vulkan (RTX 3060 Laptop,"
+        " no profile), b8054 on Metal (Apple M4); see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

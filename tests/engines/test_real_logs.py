@@ -3720,7 +3720,7 @@ def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, 36]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, 37]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3859,7 +3859,7 @@ def test_round_31_is_the_thirty_second_entry():
     # Ollama case: L67 and O33 start it unused, as in round 30
     assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
     ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, 36]
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, 37]
     assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
     assert not _entry_cases(32, "llamacpp", "ollama")
 
@@ -3985,7 +3985,7 @@ def test_round_32_is_the_thirty_third_entry():
     # Ollama case: L67 and O33 start it unused, as in rounds 30-31
     assert HELD_OUT_ROUNDS[32] == {"V": 182, "L": 67, "O": 33}
     ids = ("V181", "V182", "V184", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, 36]
+    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, 37]
     assert _entry_cases(33) == ["V182", "V183", "V184", "V185", "V186"]
     assert not _entry_cases(33, "llamacpp", "ollama")
 
@@ -4143,9 +4143,10 @@ BENCH3_H200_VLLM = "https://github.com/faradawn/bench3/blob/446e08ca8bba29ccab26
 def test_round_33_is_the_thirty_fourth_entry():
     # four vLLM cases (V187 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-32
     assert HELD_OUT_ROUNDS[33] == {"V": 187, "L": 67, "O": 33}
-    # (L67 and O33 count in every later entry that starts at them too: 36 since round 35, which holds the count)
+    # (L67 and O33 count in every later entry that starts at them too: L67 36 since round 35, O33 37 since round 36,
+    # which holds the count)
     ids = ("V186", "V187", "V190", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, 36]
+    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, 37]
     assert _entry_cases(34) == ["V187", "V188", "V189", "V190"]
     assert not _entry_cases(34, "llamacpp", "ollama")
 
@@ -4282,7 +4283,7 @@ def test_round_34_is_the_thirty_fifth_entry():
     # two vLLM cases (V191 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-33
     assert HELD_OUT_ROUNDS[34] == {"V": 191, "L": 67, "O": 33}
     ids = ("V190", "V191", "V192", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, 36]
+    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, 37]
     assert _entry_cases(35) == ["V191", "V192"]
     assert not _entry_cases(35, "llamacpp", "ollama")
 
@@ -4379,10 +4380,9 @@ def test_round_35_is_the_thirty_sixth_entry():
     # four vLLM cases (V193 starts it) and five llama.cpp cases (L67 starts it: the first llama.cpp case since round
     # 28's L66; L70 and L71 a second batch); no Ollama case: O33 starts it unused, as in rounds 30-34
     assert HELD_OUT_ROUNDS[35] == {"V": 193, "L": 67, "O": 33}
-    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
-    assert len(HELD_OUT_ROUNDS) == 36
+    # (the count of rounds is held by the newest round's test, test_round_36_is_the_thirty_seventh_entry)
     ids = ("V192", "V193", "V196", "L66", "L67", "L69", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, 36]
+    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, 37]
     assert _entry_cases(36, "vllm") == ["V193", "V194", "V195", "V196"]
     assert _entry_cases(36, "llamacpp") == ["L67", "L68", "L69", "L70", "L71"]
     assert not _entry_cases(36, "ollama")
@@ -4562,3 +4562,181 @@ def test_round_35_meets_the_targets():
     # ending is read (+0.3%, test_round_35_w4a16_case_planned_since_its_ending_is_read); V196 is unplanned
     # (test_round_35_unplanned_case_as_scored) and has no rows to count
     _round_meets_the_targets(36, 3)
+
+
+# Round 36 (tests/data/real-engine-logs.md, "Round 36 of held-out cases")
+VLLM_PR_24577 = "https://github.com/vllm-project/vllm/pull/24577"
+DGX_SPARK_LOGS = "https://github.com/sostrowsk/dgx-spark-local-llm/blob/a30decd7f6de661dac6971b785159d92b2d3d2dd/"
+APOLLO_RX9070XT_LOG = (
+    "https://github.com/apollo-mg/Project-Apollo/blob/1dab3b3fd1ddb02a5009e46692d828eb8dd148f5/vllm_results.log"
+)
+ENERGYLLM_A100_LOG = (
+    "https://github.com/qweewqq/EnergyLLM/blob/4be6eae7c7d1c9ecc2653bd01f0b32996bd01d9e/vllm_server.log"
+)
+AIGIS_VULKAN_LOG = "https://github.com/DzKriMo/Aigis/blob/74197a6803a3f61d49f39ad6dcb6de56a02f8d8f/llama-server.log"
+RADAR_METAL_LOG = (
+    "https://github.com/on1659/RadarCustomLLM_Game/blob/a3252c2fb786252d3c47d78fa238e2d90d820cae/llama-server.log"
+)
+
+
+def test_round_36_is_the_thirty_seventh_entry():
+    # five vLLM cases (V197 starts it) and two llama.cpp cases (L72 starts it); no Ollama case: O33 starts it unused,
+    # as in rounds 30-35
+    assert HELD_OUT_ROUNDS[36] == {"V": 197, "L": 72, "O": 33}
+    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
+    assert len(HELD_OUT_ROUNDS) == 37
+    ids = ("V196", "V197", "V201", "L71", "L72", "L73", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [36, 37, 37, 36, 37, 37, 30, 37]
+    assert _entry_cases(37, "vllm") == ["V197", "V198", "V199", "V200", "V201"]
+    assert _entry_cases(37, "llamacpp") == ["L72", "L73"]
+    assert not _entry_cases(37, "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # vllm-project/vllm pull request 24577, mgoin's comment of 2025-09-10 ("Here are my results on A100 with FP8
+        # KV Cache ... See the available concurrency doubles."), its "# FlashInfer BF16" run:
+        # "VLLM_ATTENTION_BACKEND=FLASHINFER lm_eval --model vllm --model_args
+        # pretrained=Qwen/Qwen3-0.6B,max_model_len=4096 --trust_remote_code --tasks gsm8k --num_fewshot 5 --batch_size
+        # auto", "[cuda.py:285] Using FlashInfer backend on V1 engine.", "[gpu_model_runner.py:2235] Model loading took
+        # 1.1201 GiB and 0.596228 seconds", "[gpu_worker.py:276] Available KV cache memory: 69.66 GiB",
+        # "[kv_cache_utils.py:864] GPU KV cache size: 652,144 tokens", "[kv_cache_utils.py:868] Maximum concurrency for
+        # 4,096 tokens per request: 159.21x"
+        ("V197", "weights_gib", 1.1201, 0.001, VLLM_PR_24577),
+        ("V197", "kv_cache_gib", 69.66, 0.97, VLLM_PR_24577),
+        ("V197", "kv_cache_tokens", 652144, 9008, VLLM_PR_24577),
+        ("V197", "max_concurrency", 159.21, 2.2, VLLM_PR_24577),
+        # qweewqq/EnergyLLM vllm_server.log at 4be6eae (vLLM 0.11.0; the repository's README: "For NVIDIA A100, the
+        # supported range is 210-1410 MHz"): "vLLM API server version 0.11.0", "non-default args: {'model':
+        # '/home/data/models/Meta-Llama-3.1-8B-Instruct', 'max_model_len': 4096}", "Chunked prefill is enabled with
+        # max_num_batched_tokens=2048.", "FlashInfer is not available. Falling back to the PyTorch-native
+        # implementation of top-p & top-k sampling.", "[gpu_model_runner.py:2653] Model loading took 14.9889 GiB and
+        # 10.822364 seconds", "[backends.py:164] Directly load the compiled graph(s) for dynamic shape from the cache,
+        # took 1.281 s", "[gpu_worker.py:298] Available KV cache memory: 19.24 GiB", "[kv_cache_utils.py:1087] GPU KV
+        # cache size: 157,584 tokens", "[kv_cache_utils.py:1091] Maximum concurrency for 4,096 tokens per request:
+        # 38.47x"
+        ("V201", "weights_gib", 14.9889, 0.001, ENERGYLLM_A100_LOG),
+        ("V201", "kv_cache_gib", 19.24, 0.1, ENERGYLLM_A100_LOG),
+        ("V201", "kv_cache_tokens", 157584, 800, ENERGYLLM_A100_LOG),
+        ("V201", "max_concurrency", 38.47, 0.2, ENERGYLLM_A100_LOG),
+        # on1659/RadarCustomLLM_Game llama-server.log at a3252c2 (llama.cpp b8054 on Metal, Apple M4): "build: 8054
+        # (01d8eaa28) with AppleClang 17.0.0.17000603 for Darwin arm64", "main: n_parallel is set to auto, using
+        # n_parallel = 4 and kv_unified = true", "srv load_model: loading model
+        # 'models/Qwen2.5-3B-Instruct.Q4_K_M.gguf'", "print_info: file type = Q4_K - Medium", "load_tensors: offloaded
+        # 37/37 layers to GPU", "load_tensors: CPU_Mapped model buffer size = 243.43 MiB", "load_tensors: MTL0_Mapped
+        # model buffer size = 1834.82 MiB", "llama_context: n_seq_max = 4", "n_ctx = 4096", "n_batch = 2048", "n_ubatch
+        # = 512", "flash_attn = auto", "kv_unified = true", "llama_kv_cache: MTL0 KV buffer size = 144.00 MiB",
+        # "sched_reserve: MTL0 compute buffer size = 300.75 MiB", "sched_reserve: CPU compute buffer size = 16.01 MiB"
+        ("L73", "gpu_model_buffer_mib", 1834.82, 0.01, RADAR_METAL_LOG),
+        ("L73", "cpu_model_buffer_mib", 243.43, 0.01, RADAR_METAL_LOG),
+        ("L73", "gpu_kv_buffer_mib", 144.00, 0.01, RADAR_METAL_LOG),
+        ("L73", "gpu_compute_buffer_mib", 300.75, 0.01, RADAR_METAL_LOG),
+        ("L73", "host_compute_buffer_mib", 16.01, 0.011, RADAR_METAL_LOG),
+    ],
+)
+def test_round_36_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V197: 0.0001 GiB under on weights,
+    # 0.965 GiB, 9,008 tokens and 2.19x under on KV (-1.4%: the plan's sort sampler, md); V201: 0.0001 GiB under on
+    # weights, 0.094 GiB, 800 tokens and 0.198x over on KV (+0.5%). L73: the model buffers within 0.003 MiB, KV and
+    # the Metal compute buffer exact, the CPU compute buffer 0.01 MiB under
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in KNOWN_MISSES | LLAMACPP_KNOWN_MISSES
+
+
+def test_round_36_unplanned_cases_as_scored():
+    # V198 and V199 (sostrowsk/dgx-spark-local-llm gemma4-int4.log and gemma4-nvfp4.log: vLLM 0.25.1 on a DGX Spark,
+    # "Resolved architecture: Gemma4ForConditionalGeneration", "Model loading took 16.63 GiB memory" / "15.88 GiB",
+    # "Available KV cache memory: 83.89 GiB" / "84.68 GiB", "GPU KV cache size: 3,875,400 tokens" / "3,912,140
+    # tokens", "Maximum concurrency for 262,144 tokens per request: 14.78x" / "14.92x") have no config offline: the
+    # catalog holds no Gemma 4 model. V200 (apollo-mg/Project-Apollo vllm_results.log: casperhansen's
+    # deepseek-r1-distill-qwen-14b-awq on an RX 9070 XT, "Model loading took 9.4922 GiB memory", "Available KV cache
+    # memory: 0.34 GiB", "GPU KV cache size: 1,856 tokens", "Maximum concurrency for 1,024 tokens per request: 1.81x")
+    # has a name ending catalog._NAME_SCHEMES reads ("-awq"), but the catalog holds no DeepSeek-R1-Distill-Qwen-14B
+    # (only the 7B and 32B). L72 (DzKriMo/Aigis llama-server.log: Qwen2.5-3B-Instruct Q4_K_M on an RTX 3060 Laptop
+    # GPU through Vulkan, "Vulkan1 model buffer size = 1740.74 MiB", "CPU_Mapped model buffer size = 337.51 MiB",
+    # "Vulkan1 KV buffer size = 68.00 MiB", "Vulkan1 compute buffer size = 300.75 MiB", "Vulkan_Host compute buffer
+    # size = 12.01 MiB") maps no profile: no table entry names the laptop card and match_profile refuses "RTX 3060"
+    # followed by "Laptop". Recorded for a rescoring.
+    logged = {
+        "V198": {"weights_gib": 16.63, "kv_cache_gib": 83.89, "kv_cache_tokens": 3875400, "max_concurrency": 14.78},
+        "V199": {"weights_gib": 15.88, "kv_cache_gib": 84.68, "kv_cache_tokens": 3912140, "max_concurrency": 14.92},
+        "V200": {"weights_gib": 9.4922, "kv_cache_gib": 0.34, "kv_cache_tokens": 1856, "max_concurrency": 1.81},
+        "L72": {
+            "gpu_model_buffer_mib": 1740.74,
+            "cpu_model_buffer_mib": 337.51,
+            "gpu_kv_buffer_mib": 68.00,
+            "gpu_compute_buffer_mib": 300.75,
+            "host_compute_buffer_mib": 12.01,
+        },
+    }
+    urls = {
+        "V198": DGX_SPARK_LOGS + "gemma4-int4.log",
+        "V199": DGX_SPARK_LOGS + "gemma4-nvfp4.log",
+        "V200": APOLLO_RX9070XT_LOG,
+        "L72": AIGIS_VULKAN_LOG,
+    }
+    notes = {"V198": "no config mapped", "V199": "no config mapped", "V200": "no config mapped", "L72": "no profile"}
+    for case, figures in logged.items():
+        rows = {r.metric: r for r in ROWS if r.case == case}
+        assert {m: r.logged for m, r in rows.items()} == figures, case
+        for r in rows.values():
+            assert r.source_url == urls[case]
+            assert r.predicted is None and r.note.startswith(notes[case]), _message(r)
+
+
+def test_round_36_cases_state_their_settings():
+    # V197 states its lm_eval command (4096 tokens, the FlashInfer attention backend); its release, the utilization,
+    # the batch budget, the sampler and the compile state are unstated (the comment elides those lines). V198 and V199
+    # log their flags (262144, 0.85, 32 sequences), the raised batch budget (2496), the FlashInfer sampler and a cold
+    # compile. V200 states the script's LLM(...) arguments (1024, 0.75, half, graphs on) and logs the batch budget
+    # (8192) and a cold compile. V201 logs its flags (4096), the batch budget (2048), the native sampler and a warm
+    # compile. L72 states -ngl 35 and -c 2048 (the repository's scripts) and logs four auto slots, a unified KV cache
+    # and flash attention resolved on; L73 logs n_ctx 4096 and four auto slots (its command is not in the repository).
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 37}
+    assert set(cases) == {"V197", "V198", "V199", "V200", "V201", "L72", "L73"}
+    v197 = cases["V197"]
+    assert v197.engine_version.startswith("unstated (planned as 0.10.2") and vllm_line(v197) == "0.10"
+    assert v197.gpu.startswith("NVIDIA A100 80GB (variant unstated") and v197.model == "Qwen/Qwen3-0.6B"
+    assert v197.setting("max_model_len") == "4096" and v197.setting("tensor_parallel_size") == "1"
+    for key in ("gpu_memory_utilization", "max_num_batched_tokens", "max_num_seqs", "sampler", "compile_cache"):
+        assert v197.setting(key) is None, key
+    for case in ("V198", "V199"):
+        c = cases[case]
+        assert c.engine_version.startswith("0.25.1 (logged") and c.gpu.startswith("NVIDIA GB10 (DGX Spark"), case
+        assert c.source_url == DGX_SPARK_LOGS + ("gemma4-int4.log" if case == "V198" else "gemma4-nvfp4.log")
+        assert c.setting("max_model_len") == "262144" and c.setting("gpu_memory_utilization") == "0.85", case
+        assert c.setting("max_num_seqs") == "32" and c.setting("max_num_batched_tokens") == "2496", case
+        assert c.setting("sampler") == "flashinfer" and c.setting("compile_cache") == "cold", case
+        assert c.setting("kv_cache_dtype") is None and c.setting("enforce_eager") is None, case
+    v200 = cases["V200"]
+    assert v200.engine_version.startswith("0.14.0rc1") and v200.gpu.startswith("AMD Radeon RX 9070 XT (gfx1201")
+    assert v200.setting("max_model_len") == "1024" and v200.setting("gpu_memory_utilization") == "0.75"
+    assert v200.setting("max_num_batched_tokens") == "8192" and v200.setting("dtype") == "float16"
+    assert v200.setting("enforce_eager") == "False" and v200.setting("compile_cache") == "cold"
+    v201 = cases["V201"]
+    assert v201.engine_version.startswith("0.11.0 (logged") and v201.gpu.startswith("NVIDIA A100 40GB (inferred")
+    assert v201.model.startswith("meta-llama/Llama-3.1-8B-Instruct") and v201.setting("max_model_len") == "4096"
+    assert v201.setting("max_num_batched_tokens") == "2048" and v201.setting("gpu_memory_utilization") is None
+    assert v201.setting("sampler") == "torch" and v201.setting("compile_cache") == "warm"
+    l72, l73 = cases["L72"], cases["L73"]
+    assert l72.engine_version.startswith("build b8179") and l73.engine_version.startswith("build b8054")
+    assert l72.setting("n_gpu_layers") == "35" and l72.setting("n_ctx") == "2048"
+    assert l72.setting("flash_attn") == "1"
+    assert l73.setting("n_gpu_layers") is None and l73.setting("n_ctx") == "4096"
+    assert l73.setting("flash_attn") == "auto"
+    for c in (l72, l73):
+        assert c.engine == "llamacpp" and c.gpus == 1 and c.dtype_or_quant.startswith("Q4_K_M"), c.case
+        assert c.setting("n_seq_max") == "4" and c.setting("kv_unified") == "true", c.case
+        assert c.setting("n_batch") == "2048" and c.setting("n_ubatch") == "512", c.case
+        assert c.setting("tool") == "server", c.case
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_36_meets_the_targets():
+    # Round 36 (V197-V201): two planned vLLM starts, scored before any change: V197 -1.4% (A100 80GB, Qwen3-0.6B) and
+    # V201 +0.5% (A100 40GB, Llama-3.1-8B-Instruct) on each V1 KV metric (median 0.95%, max 1.4%); V198-V200 are
+    # unplanned (no config mapped, test_round_36_unplanned_cases_as_scored) and have no rows to count
+    _round_meets_the_targets(37, 2)
