@@ -12,12 +12,12 @@ public file has 807 CUDA rows and none of an MoE model); the third, llamabench-h
 backends the others are thin on (ROCm and Vulkan on Strix Halo and the R9700, SYCL and Vulkan on the Arc Pro B70, CUDA
 on the P100, Metal on the M3 Ultra); the fourth, llamabench-heldout-4.csv (100 figures), for the hybrid models whose
 recurrent-layer cost was fitted after the MI50's Qwen3.5 rows; the fifth to eighth for typical dense models, 2025-2026
-builds, discrete cards, consumer and data-centre NVIDIA cards and Apple chips; the ninth to thirty-third each for what
-the files before it lacked (docs/methodology.md section 5 describes every one). The first to twenty-fourth are fitted
+builds, discrete cards, consumer and data-centre NVIDIA cards and Apple chips; the ninth to thirty-fourth each for what
+the files before it lacked (docs/methodology.md section 5 describes every one). The first to thirty-first are fitted
 since (public_common.FITTED_HELDOUT: the first four from issue 11's twelfth round, the fifth and sixth from its
-thirteenth, the seventh and eighth from its fourteenth, the ninth to twenty-fourth from its seventeenth) and are printed
-as in-sample. The twenty-fifth on were gathered before any score of them was seen and are never fitted: the summary at
-the end covers them only. Each row
+thirteenth, the seventh and eighth from its fourteenth, the ninth to twenty-fourth from its seventeenth, the
+twenty-fifth to thirty-first from its twenty-third) and are printed as in-sample. The thirty-second on were gathered
+before any score of them was seen and are never fitted: the summary at the end covers them only. Each row
 is predicted by the shipped factors (planner/catalog/efficiency.json) through planner.core.speed, exactly
 as `predict` would, and the figures of scripts/public_benchmarks.py are printed for them: median |error|
 of decode and prefill, the GPUs whose median is off by 2x or more, and how many measurements fall inside
@@ -42,14 +42,7 @@ from planner.sources.efficiency_data import default_efficiency  # noqa: E402
 
 HELDOUT = DATA / "llamabench-heldout.csv"
 NEVER_FITTED = (
-    ("llamabench-heldout-25.csv", "r"),
-    ("llamabench-heldout-26.csv", "x"),
-    ("llamabench-heldout-27.csv", "A"),  # every lower-case letter is taken: the fitted files' and the earlier ones'
-    ("llamabench-heldout-28.csv", "B"),
-    ("llamabench-heldout-29.csv", "C"),
-    ("llamabench-heldout-30.csv", "D"),
-    ("llamabench-heldout-31.csv", "E"),
-    ("llamabench-heldout-32.csv", "F"),
+    ("llamabench-heldout-32.csv", "F"),  # upper case: every lower-case letter is taken by the earlier files
     ("llamabench-heldout-33.csv", "G"),
     ("llamabench-heldout-34.csv", "H"),
 )

@@ -306,7 +306,8 @@ def duplicates_public(row: Row, public: list[Row]) -> bool:
 # CUDA row of a 2025-2026 llama.cpp build and none of an MoE model, which these hold), the fifth and sixth from its
 # thirteenth (typical dense models on 2025-2026 builds), once the seventh file was gathered to judge the refit blind,
 # the seventh and eighth from its fourteenth (deep-context prefill off CUDA, consumer NVIDIA and Apple rows), with
-# the per-backend attention factor, decided before the ninth file was scored.
+# the per-backend attention factor, decided before the ninth file was scored; the ninth to twenty-fourth from its
+# seventeenth round, the twenty-fifth to thirty-first from its twenty-third.
 # Their rows stay in their own files, apart from the public file's; the ids carry the file's prefix.
 # scripts/heldout_benchmarks.py scores the files never fitted.
 FITTED_HELDOUT = (
@@ -335,6 +336,14 @@ FITTED_HELDOUT = (
     ("llamabench-heldout-22.csv", "c"),
     ("llamabench-heldout-23.csv", "b"),
     ("llamabench-heldout-24.csv", "a"),
+    # the twenty-fifth to thirty-first from issue 11's twenty-third round (methodology section 5; files 32 on judge it)
+    ("llamabench-heldout-25.csv", "r"),
+    ("llamabench-heldout-26.csv", "x"),
+    ("llamabench-heldout-27.csv", "A"),
+    ("llamabench-heldout-28.csv", "B"),
+    ("llamabench-heldout-29.csv", "C"),
+    ("llamabench-heldout-30.csv", "D"),
+    ("llamabench-heldout-31.csv", "E"),
 )
 
 

@@ -19,7 +19,7 @@ take the Mac run's file size (the README says the same GGUF); #24216's and #1671
 added (apple-m5-max, confidence D). The Hugging Face pages are the first non-GitHub sources of a held-out file; they
 are not pinned to a commit (the GitHub ones are: a blob at a commit, or a pull-request thread). The lead registered the
 file and scored it once, blind, under the rule written before the score (methodology section 5: the shipped model, no
-candidate); scripts/fit_efficiency.py never reads it.
+candidate); it is fitted since issue 11's twenty-third round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations

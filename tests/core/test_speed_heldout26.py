@@ -13,7 +13,7 @@ Gatherer's notes, written before any prediction for these rows was computed or s
 gatherer): the 27B rows print no ngl (left blank: llama-bench's default) and no model string; the H100 27B pp512 comes
 from a summary table without a deviation; the 9B pp512 rows have large deviations. The lead registered the file and
 scored it once, blind, under the rule written before the score (methodology section 5: the shipped model, no
-candidate); scripts/fit_efficiency.py never reads it.
+candidate); it is fitted since issue 11's twenty-third round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ memory-pressure effect. VulkanForge's own figures (another engine) are not in th
 model where llama.cpp's label would mislead (`Mistral-7B-v0.3 Q4_K_M`: llama.cpp prints "llama 7B", which the loader
 reads as Llama 2 7B; `Qwen3-8B Q4_K_M`), set before the score. The lead registered the file and scored it once,
 blind, under the rule written before it was gathered (methodology section 5: the shipped model, no candidate);
-scripts/fit_efficiency.py never reads it.
+it is fitted since issue 11's twenty-third round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ earlier files also cite, each pinned to a commit:
 
 Gathered by a helper who computed no prediction for these rows; no mapping or profile was added. The lead registered
 it (4889895) after issue 11's seventeenth-round refit was committed and scored it once, blind, by the model before that
-refit and by the refit, under the rule written before (methodology section 5); scripts/fit_efficiency.py never reads
-it.
+refit and by the refit, under the rule written before (methodology section 5); it is fitted since issue 11's
+twenty-third round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@
 Gathered by a helper who computed no prediction for these rows; it brought the rtx3060ti profile and five model strings
 in Hugging Face form (the fit's inputs unchanged: scripts/fit_efficiency.py --check). The lead registered it (962b2ad)
 and scored it once by the model shipped (issue 11's seventeenth-round refit), under the rule written before the score
-(methodology section 5); scripts/fit_efficiency.py never reads it.
+(methodology section 5); it is fitted since issue 11's twenty-third round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations

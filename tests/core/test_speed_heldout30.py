@@ -13,7 +13,8 @@ judged by a rule written before any score) by a helper who computed no predictio
 
 As gathered it had 22 figures; the lead took out two pairs of 2024 builds before any score (the stated rule: 2025-2026
 builds only) with the W7800 profile and Gemma 2 27B shape that came for them. The lead registered it (b2feccb) and
-scored it once by the shipped model and by the eighteenth round's candidate; scripts/fit_efficiency.py never reads it.
+scored it once by the shipped model and by the eighteenth round's candidate; it is fitted since issue 11's twenty-third
+round (scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ and twentieth rounds by a helper who computed no prediction for them:
 
 As gathered it had 24 figures: the lead took out the eight of llama.cpp PR #26284 before any score (a page the fitted
 measured-benchmarks.csv cites; its tg64 figure is the fitted row's). The lead registered it (1be3299) and scored it once
-by the shipped model and by the two candidates of those rounds; scripts/fit_efficiency.py never reads it.
+by the shipped model and by the two candidates of those rounds; it is fitted since issue 11's twenty-third round
+(scripts/public_common.py FITTED_HELDOUT).
 """
 
 from __future__ import annotations
