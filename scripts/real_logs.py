@@ -118,6 +118,12 @@ ROUNDS = {
         " AWQ-INT4 and NVFP4 (GB10), cold, no config; llama.cpp b8179 Qwen2.5-3B Q4_K_M on Vulkan (RTX 3060 Laptop,"
         " no profile), b8054 on Metal (Apple M4); see md",
     ),
+    38: (
+        "37",
+        "vLLM 0.19.0 hugging-quants Llama-3.1-70B-Instruct AWQ-INT4 at TP 2 (A100 40GB, inferred), warm; 0.10.0"
+        " cpatonn Qwen3-30B-A3B-Thinking-2507 AWQ-4bit (RTX 3090), warm, no config; 0.30.0 Qwen2.5-3B-Instruct-AWQ"
+        " eager at 0.45 (unnamed 8 GB card), no profile; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

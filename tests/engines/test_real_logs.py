@@ -3720,7 +3720,7 @@ def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, 37]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, 38]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3859,7 +3859,7 @@ def test_round_31_is_the_thirty_second_entry():
     # Ollama case: L67 and O33 start it unused, as in round 30
     assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
     ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, 37]
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, 38]
     assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
     assert not _entry_cases(32, "llamacpp", "ollama")
 
@@ -3985,7 +3985,7 @@ def test_round_32_is_the_thirty_third_entry():
     # Ollama case: L67 and O33 start it unused, as in rounds 30-31
     assert HELD_OUT_ROUNDS[32] == {"V": 182, "L": 67, "O": 33}
     ids = ("V181", "V182", "V184", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, 37]
+    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, 38]
     assert _entry_cases(33) == ["V182", "V183", "V184", "V185", "V186"]
     assert not _entry_cases(33, "llamacpp", "ollama")
 
@@ -4143,10 +4143,10 @@ BENCH3_H200_VLLM = "https://github.com/faradawn/bench3/blob/446e08ca8bba29ccab26
 def test_round_33_is_the_thirty_fourth_entry():
     # four vLLM cases (V187 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-32
     assert HELD_OUT_ROUNDS[33] == {"V": 187, "L": 67, "O": 33}
-    # (L67 and O33 count in every later entry that starts at them too: L67 36 since round 35, O33 37 since round 36,
+    # (L67 and O33 count in every later entry that starts at them too: L67 36 since round 35, O33 38 since round 37,
     # which holds the count)
     ids = ("V186", "V187", "V190", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, 37]
+    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, 38]
     assert _entry_cases(34) == ["V187", "V188", "V189", "V190"]
     assert not _entry_cases(34, "llamacpp", "ollama")
 
@@ -4283,7 +4283,7 @@ def test_round_34_is_the_thirty_fifth_entry():
     # two vLLM cases (V191 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-33
     assert HELD_OUT_ROUNDS[34] == {"V": 191, "L": 67, "O": 33}
     ids = ("V190", "V191", "V192", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, 37]
+    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, 38]
     assert _entry_cases(35) == ["V191", "V192"]
     assert not _entry_cases(35, "llamacpp", "ollama")
 
@@ -4382,7 +4382,7 @@ def test_round_35_is_the_thirty_sixth_entry():
     assert HELD_OUT_ROUNDS[35] == {"V": 193, "L": 67, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_36_is_the_thirty_seventh_entry)
     ids = ("V192", "V193", "V196", "L66", "L67", "L69", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, 37]
+    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, 38]
     assert _entry_cases(36, "vllm") == ["V193", "V194", "V195", "V196"]
     assert _entry_cases(36, "llamacpp") == ["L67", "L68", "L69", "L70", "L71"]
     assert not _entry_cases(36, "ollama")
@@ -4581,12 +4581,11 @@ RADAR_METAL_LOG = (
 
 def test_round_36_is_the_thirty_seventh_entry():
     # five vLLM cases (V197 starts it) and two llama.cpp cases (L72 starts it); no Ollama case: O33 starts it unused,
-    # as in rounds 30-35
+    # as in rounds 30-35 (and counts in entry 38 since round 37)
     assert HELD_OUT_ROUNDS[36] == {"V": 197, "L": 72, "O": 33}
-    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
-    assert len(HELD_OUT_ROUNDS) == 37
+    # (the count of rounds is held by the newest round's test, test_round_37_is_the_thirty_eighth_entry)
     ids = ("V196", "V197", "V201", "L71", "L72", "L73", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [36, 37, 37, 36, 37, 37, 30, 37]
+    assert [held_out_round(c) for c in ids] == [36, 37, 37, 36, 37, 37, 30, 38]
     assert _entry_cases(37, "vllm") == ["V197", "V198", "V199", "V200", "V201"]
     assert _entry_cases(37, "llamacpp") == ["L72", "L73"]
     assert not _entry_cases(37, "ollama")
@@ -4740,3 +4739,113 @@ def test_round_36_meets_the_targets():
     # V201 +0.5% (A100 40GB, Llama-3.1-8B-Instruct) on each V1 KV metric (median 0.95%, max 1.4%); V198-V200 are
     # unplanned (no config mapped, test_round_36_unplanned_cases_as_scored) and have no rows to count
     _round_meets_the_targets(37, 2)
+
+
+# Round 37 (tests/data/real-engine-logs.md, "Round 37 of held-out cases")
+ANTON_RTX3090_LOG = "https://github.com/ljg6861/anton_new/blob/f3b2210e9e99b805f594529b4f6095e9441eed22/vllm_server.log"
+MINDSAFE_A100_LOG = (
+    "https://github.com/kuuroooo/MindSafe/blob/0083e2dfbd10a31ae50fa3fd82c376f37769034c/logs/vllm_server.log"
+)
+LEDGERLY_8GB_LOG = (
+    "https://github.com/romeon728/ledgerly-etl/blob/20a0cec1c577829cf3ff0ba46ab52f147967785c/vllm_server.log"
+)
+
+
+def test_round_37_is_the_thirty_eighth_entry():
+    # three vLLM cases (V202 starts it); no llama.cpp or Ollama case: L74 and O33 start it unused
+    assert HELD_OUT_ROUNDS[37] == {"V": 202, "L": 74, "O": 33}
+    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
+    assert len(HELD_OUT_ROUNDS) == 38
+    ids = ("V201", "V202", "V204", "L73", "L74", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [37, 38, 38, 37, 38, 30, 38]
+    assert _entry_cases(38) == ["V202", "V203", "V204"]
+    assert not _entry_cases(38, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # kuuroooo/MindSafe logs/vllm_server.log at 0083e2d (vLLM 0.19.0; the README: "Runs on Snellius (4x A100:
+        # policy on GPU 0, vLLM judge on GPUs 1-3)"): "version 0.19.0", "non-default args: {'host': '0.0.0.0',
+        # 'model': 'hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4', 'dtype': 'float16', 'max_model_len': 8192,
+        # 'quantization': 'awq', 'tensor_parallel_size': 2}", "Detected that the model can run with awq_marlin, however
+        # you specified quantization=awq explicitly, so forcing awq", "SymmMemCommunicator: Device capability 8.0 not
+        # supported", "(Worker_TP0 ...) [gpu_model_runner.py:4820] Model loading took 18.58 GiB memory and 108.853513
+        # seconds", "Directly load the compiled graph(s) for compile range (1, 2048) from the cache, took 4.343 s",
+        # "(Worker_TP0 ...) [gpu_worker.py:436] Available KV cache memory: 15.96 GiB", "[kv_cache_utils.py:1319] GPU KV
+        # cache size: 104,608 tokens", "[kv_cache_utils.py:1324] Maximum concurrency for 8,192 tokens per request:
+        # 12.77x"
+        ("V203", "weights_gib", 18.58, 0.03, MINDSAFE_A100_LOG),
+        ("V203", "kv_cache_gib", 15.96, 0.13, MINDSAFE_A100_LOG),
+        ("V203", "kv_cache_tokens", 104608, 768, MINDSAFE_A100_LOG),
+        ("V203", "max_concurrency", 12.77, 0.1, MINDSAFE_A100_LOG),
+    ],
+)
+def test_round_37_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V203: 0.029 GiB under on weights,
+    # 0.121 GiB, 768 tokens and 0.093x over on KV (+0.7% to +0.8%, not traced: md)
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in KNOWN_MISSES
+
+
+def test_round_37_unplanned_cases_as_scored():
+    # V202 (ljg6861/anton_new vllm_server.log: vLLM 0.10.0 on an RTX 3090, cpatonn/Qwen3-30B-A3B-Thinking-2507-AWQ-4bit,
+    # "Model loading took 15.6116 GiB and 9.143796 seconds", "Available KV cache memory: 1.92 GiB", "GPU KV cache size:
+    # 20,960 tokens", "Maximum concurrency for 2,048 tokens per request: 10.23x") has no config offline: the name's
+    # ending "-AWQ-4bit" is none catalog._NAME_SCHEMES reads, and the catalog holds no Qwen3-30B-A3B-Thinking-2507.
+    # V204 (romeon728/ledgerly-etl vllm_server.log: vLLM 0.30.0, Qwen/Qwen2.5-3B-Instruct-AWQ, "Model loading took
+    # 1.93 GiB memory", "Available KV cache memory: 1.11 GiB", "GPU KV cache size: 32,256 tokens, Maximum concurrency
+    # for 1,024 tokens per request: 31.50x") maps no profile: its source names no card ("Optimized for 8GB VRAM",
+    # "Free memory on device (6.79/7.65 GiB) on startup"). Recorded for a rescoring.
+    logged = {
+        "V202": {"weights_gib": 15.6116, "kv_cache_gib": 1.92, "kv_cache_tokens": 20960, "max_concurrency": 10.23},
+        "V204": {"weights_gib": 1.93, "kv_cache_gib": 1.11, "kv_cache_tokens": 32256, "max_concurrency": 31.50},
+    }
+    urls = {"V202": ANTON_RTX3090_LOG, "V204": LEDGERLY_8GB_LOG}
+    notes = {"V202": "no config mapped", "V204": "no profile"}
+    for case, figures in logged.items():
+        rows = {r.metric: r for r in ROWS if r.case == case}
+        assert {m: r.logged for m, r in rows.items()} == figures, case
+        for r in rows.values():
+            assert r.source_url == urls[case]
+            assert r.predicted is None and r.note.startswith(notes[case]), _message(r)
+
+
+def test_round_37_cases_state_their_settings():
+    # V202 logs its flags (2048, 0.8, TP 1), the batch budget (2048), the native sampler and a warm compile. V203 logs
+    # its flags (8192, float16, awq, TP 2) and a warm compile; the utilization, the batch budget and the sampler are
+    # unstated. V204 states its script's flags (1024, 0.45, eager, awq) and logs the V2 runner, the native sampler (the
+    # script disables FlashInfer's) and the runtime total (7.65 GiB).
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 38}
+    assert set(cases) == {"V202", "V203", "V204"}
+    v202, v203, v204 = cases["V202"], cases["V203"], cases["V204"]
+    assert v202.engine_version.startswith("0.10.0 (logged") and v202.gpu.startswith("NVIDIA GeForce RTX 3090 (24 GB")
+    assert v202.model.startswith("cpatonn/Qwen3-30B-A3B-Thinking-2507-AWQ-4bit") and v202.gpus == 1
+    assert v202.setting("max_model_len") == "2048" and v202.setting("gpu_memory_utilization") == "0.8"
+    assert v202.setting("tensor_parallel_size") == "1" and v202.setting("max_num_batched_tokens") == "2048"
+    assert v202.setting("sampler") == "torch" and v202.setting("compile_cache") == "warm"
+    assert v203.engine_version.startswith("0.19.0 (logged") and v203.gpu.startswith("NVIDIA A100 40GB x2 (inferred")
+    assert v203.model.startswith("hugging-quants/Meta-Llama-3.1-70B-Instruct-AWQ-INT4") and v203.gpus == 2
+    assert v203.setting("max_model_len") == "8192" and v203.setting("tensor_parallel_size") == "2"
+    assert v203.setting("dtype") == "float16" and v203.setting("quantization") == "awq"
+    assert v203.setting("compile_cache") == "warm"
+    for key in ("gpu_memory_utilization", "max_num_batched_tokens", "max_num_seqs", "sampler", "torch_total_gib"):
+        assert v203.setting(key) is None, key
+    assert v204.engine_version.startswith("0.30.0 (logged") and v204.gpu.startswith("unnamed NVIDIA 8 GB card")
+    assert v204.model.startswith("Qwen/Qwen2.5-3B-Instruct-AWQ") and v204.gpus == 1
+    assert v204.setting("max_model_len") == "1024" and v204.setting("gpu_memory_utilization") == "0.45"
+    assert v204.setting("enforce_eager") == "True" and v204.setting("model_runner") == "v2"
+    assert v204.setting("sampler") == "torch" and v204.setting("torch_total_gib") == "7.65"
+    assert v204.setting("compile_cache") is None
+    for c in cases.values():
+        assert c.engine == "vllm" and c.setting("kv_cache_dtype") is None, c.case
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_37_meets_the_targets():
+    # Round 37 (V202-V204): one planned vLLM start, scored before any change: V203 +0.7% to +0.8% (two A100 40GB,
+    # hugging-quants' Llama-3.1-70B-Instruct AWQ-INT4 at TP 2) on each V1 KV metric; V202 and V204 are unplanned (no
+    # config mapped, no profile: test_round_37_unplanned_cases_as_scored) and have no rows to count
+    _round_meets_the_targets(38, 1)
