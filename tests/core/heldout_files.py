@@ -58,6 +58,7 @@ IN_ORDER = (
     "llamabench-heldout-32.csv",
     "llamabench-heldout-33.csv",
     "llamabench-heldout-34.csv",
+    "llamabench-heldout-35.csv",
 )
 
 
