@@ -566,6 +566,18 @@ def _logged(case: str, metric: str, logged: float) -> Comparison:
     return row
 
 
+def _assert_golden(
+    case: str, metric: str, logged: float, within: float, url: str, misses: frozenset | set = KNOWN_MISSES
+) -> None:
+    """One golden row of a held-out round: the csv holds the cited figure from the cited source, the plan is within
+    `within` of it (the distance scored when the round was scored, rounded up; each test says so) and the case is no
+    recorded miss."""
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert case not in misses
+
+
 def _entry_cases(entry: int, *engines: str) -> list[str]:
     """The cases of one HELD_OUT_ROUNDS entry (of these engines; all when none is named), sorted."""
     return sorted({r.case for r in ROWS if held_out_round(r.case) == entry and (not engines or r.engine in engines)})
@@ -3517,10 +3529,7 @@ def test_round_29_golden_rows(case, metric, logged, within, url):
     # `within`: the plan's distance from the logged figure, rounded up. Scored at 1.507 GiB over (3.217 planned, the
     # Triton layout); with the Marlin backend its install runs (mxfp4_backend=marlin, traced after the score: the
     # 0.11.0 wheel's quantization/mxfp4.py get_mxfp4_backend and create_weights' Marlin padding) 0.16 GiB over (1.87).
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url)
     case_row = next(c for c in read_real_logs(DATA / "real-engine-logs.csv") if c.case == case)
     assert (case_row.setting("mxfp4_backend") or "").startswith("marlin")
 
@@ -3608,10 +3617,7 @@ def test_round_29_ollama_golden_rows(case, metric, logged, within, url):
     # weights.total (printed to 0.1 GiB); O32 0.026 GiB over on required.full, 48.4 MiB under on the KV (4662 MiB,
     # 4.55 GiB, which prints as 4.6), 0.015 GiB over on weights.total, 25.6 MiB under on both graphs (48000 MiB, 46.875
     # GiB, which prints as 46.9): every figure within its print
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url)
 
 
 def test_round_29_gemma3_12b_cases_planned_once_mapped():
@@ -3762,10 +3768,7 @@ def test_round_30_golden_rows(case, metric, logged, within, url):
     # KV; with the stated --quantization fp8 passed since, 0.001 GiB under on weights, 0.22 GiB, 1,808 tokens and 0.22x
     # over on KV (+0.3%), 0.115 GiB under on the activation and 0.12 on the non-torch increase (the sweep's TP 1
     # pattern: 0.24-0.27 logged, 0.13 planned, test_tensor_parallel_non_torch_of_0_19_... leaves it out)
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url)
 
 
 def test_round_30_w8a8_cases():
@@ -3912,10 +3915,7 @@ def test_round_31_golden_rows(case, metric, logged, within, url):
     # (round 7's log of the same command on the same kind of machine, 10.65 GiB logged, -2.1%). V180 (second run):
     # 0.0001 GiB under on weights, 0.189 GiB, 1,584 tokens and 0.053x under on KV (-4.0%); V181: 0.077 GiB under on
     # weights (-0.8%), 0.0015 GiB over on KV, the logged 56,736 tokens exactly, 0.004x under
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url)
 
 
 def test_round_31_cases_state_their_settings():
@@ -4196,10 +4196,7 @@ def test_round_33_golden_rows(case, metric, logged, within, url):
     # weights, 0.018 GiB and 176 tokens under on KV (-0.2%; 0.042x and 0.032x under on concurrency), one plan for the
     # warm start and the cold one (the 0.10 line charges no cold compile, and the two logs' KV agree); V189: 0.009 GiB
     # over on weights, 0.637 GiB, 6,944 tokens and 0.848x over on KV (+1.5%), a cold start on the 0.2x line
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url)
 
 
 def test_round_33_v190_planned_after_the_round():
@@ -4321,10 +4318,7 @@ def test_round_34_golden_rows(case, metric, logged, within, url):
     # `within`: the plan's distance from the logged figure as scored, rounded up. V191 and V192 (one plan: prefix
     # caching has no memory effect): 0.097 GiB under on weights (-3.2%, WEIGHT_MISSES, as round 12's V134 and V135),
     # 0.292 GiB, 10,928 tokens and 2.67x over on KV (+3.4%)
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url)
 
 
 def test_round_34_cases_state_their_settings():
@@ -4471,10 +4465,7 @@ def test_round_35_golden_rows(case, metric, logged, within, url):
     # exact at one slot and 4.00 MiB under (-1.3%) at 8 and 16 (not traced; md). L70 and L71 (the second batch): KV
     # and recurrent state exact, the host compute 0.03 MiB under, the GPU compute 9.00 MiB (-1.8%) and 12.00 MiB (-2.4%)
     # under (not traced; md)
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES | LLAMACPP_KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url, misses=KNOWN_MISSES | LLAMACPP_KNOWN_MISSES)
 
 
 def test_round_35_unplanned_case_as_scored():
@@ -4639,10 +4630,7 @@ def test_round_36_golden_rows(case, metric, logged, within, url):
     # 0.965 GiB, 9,008 tokens and 2.19x under on KV (-1.4%: the plan's sort sampler, md); V201: 0.0001 GiB under on
     # weights, 0.094 GiB, 800 tokens and 0.198x over on KV (+0.5%). L73: the model buffers within 0.003 MiB, KV and
     # the Metal compute buffer exact, the CPU compute buffer 0.01 MiB under
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES | LLAMACPP_KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url, misses=KNOWN_MISSES | LLAMACPP_KNOWN_MISSES)
 
 
 def test_round_36_unplanned_cases_as_scored():
@@ -4784,10 +4772,7 @@ def test_round_37_is_the_thirty_eighth_entry():
 def test_round_37_golden_rows(case, metric, logged, within, url):
     # `within`: the plan's distance from the logged figure as scored, rounded up. V203: 0.029 GiB under on weights,
     # 0.121 GiB, 768 tokens and 0.093x over on KV (+0.7% to +0.8%, not traced: md)
-    row = _logged(case, metric, logged)
-    assert row.source_url == url
-    assert abs(row.predicted - logged) <= within, _message(row)
-    assert case not in KNOWN_MISSES
+    _assert_golden(case, metric, logged, within, url)
 
 
 def test_round_37_unplanned_cases_as_scored():
