@@ -59,6 +59,7 @@ IN_ORDER = (
     "llamabench-heldout-33.csv",
     "llamabench-heldout-34.csv",
     "llamabench-heldout-35.csv",
+    "llamabench-heldout-36.csv",
 )
 
 
