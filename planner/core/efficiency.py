@@ -13,8 +13,9 @@ Two efficiencies are log-linear in a few physical levels (docs/methodology.md se
 intel) and `arch` (a GPU generation: ampere, rdna3, gcn5, apple ...) are the hardware; `backend` the
 API (cuda, rocm, vulkan, metal, sycl, cpu); `precision` the weight format's kernel class (f16, q8,
 q4_0, kquant, iquant, mxfp4 ...); `kernel` the precision on one backend (a Q4_K matrix-vector kernel
-on Metal is not the one on CUDA); `engine` vllm vs llama.cpp; `era` (prefill only) a recent llama.cpp build
-(from 7500) on one backend: the matmul paths changed with the builds (issue 11's twenty-second round).
+on Metal is not the one on CUDA); `engine` vllm vs llama.cpp; `era` a recent llama.cpp build
+(from 7500) on one backend: the matmul paths changed with the builds (prefill since issue 11's twenty-second
+round, decode since its twenty-fourth).
 Each level is fitted by ridge least squares, shrunk towards 0 ("like the average"), so a GPU the
 fit never saw gets its vendor's and backend's factors, and an unseen generation its vendor's.
 
@@ -232,8 +233,8 @@ class Features:
             del out["engine"]
         if kind != "decode":
             del out["memory"]  # the memory system bounds the weight read, not the GEMMs
-            if self.era:  # a recent build's prefill level on its backend (issue 11's twenty-second round)
-                out["era"] = f"{self.era}@{self.backend}"
+        if self.era:  # a recent build's level on its backend (prefill: the twenty-second round; decode: the 24th)
+            out["era"] = f"{self.era}@{self.backend}"
         return {k: v for k, v in out.items() if v}
 
     def keys(self, kind: str) -> list[str]:
