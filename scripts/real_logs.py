@@ -124,6 +124,13 @@ ROUNDS = {
         " cpatonn Qwen3-30B-A3B-Thinking-2507 AWQ-4bit (RTX 3090), warm, no config; 0.30.0 Qwen2.5-3B-Instruct-AWQ"
         " eager at 0.45 (unnamed 8 GB card), no profile; see md",
     ),
+    39: (
+        "38",
+        "vLLM 0.12.0 Qwen3-30B-A3B-Instruct-2507 eager at 0.85 (RTX PRO 6000 Blackwell Server Edition, inferred);"
+        " llama.cpp b8121 TinyLlama-1.1B-Chat Q4_K_M on Vulkan (RTX 3090), b6050 Mistral-Nemo Q5_K_M with flash"
+        " attention off (Apple M2 Pro) and b7960 Mistral-Small-3.1-24B Q4_K_M at the fitted 90880 (Apple M3 Pro), on"
+        " Metal; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
