@@ -272,11 +272,13 @@ PRE_GLU_LLAMACPP = re.compile(_BEFORE_UNIFIED_KV)
 _STATED_DATE = re.compile(r"\b(20\d\d-[01]\d-[0-3]\d)\b")
 
 
-# An upstream release tag the source names (the `b7146` of llama.cpp's release binaries, `llama-b7146-...`; not a
-# fork's own build counter) is no newer than a release known to exist on a day: build 7361 ran on 2025-12-11
-# (scripts/data/llamabench-heldout-5.csv, 1337hero/rx7900xtx-llama-bench-vulcan's log of that day).
-_RELEASE_TAG = re.compile(r"(?:^|llama-)b(\d{4,5})\b")
-KNOWN_RELEASES = ((7361, "2025-12-11"),)
+# An upstream release tag the source names (the `b7146` of llama.cpp's release binaries, `llama-b7146-...`, or a case's
+# "build b8121" for the log's "build: 8121 (a0c91e8f9)"; not a fork's own build counter) is no newer than a release
+# known to exist on a day: build 7361 ran on 2025-12-11 (scripts/data/llamabench-heldout-5.csv,
+# 1337hero/rx7900xtx-llama-bench-vulcan's log of that day); build 9200 on 2026-05-18 (llamabench-heldout-34.csv:
+# defai-digital/ax-engine's sweep of that day, its llama-bench JSON's build_number 9200; real-engine-logs.md round 38).
+_RELEASE_TAG = re.compile(r"(?:^|llama-|build )b(\d{4,5})\b")
+KNOWN_RELEASES = ((7361, "2025-12-11"), (9200, "2026-05-18"))
 
 
 # The llama.cpp changes a case is dated against (each date a day on or before the merge, so a source dated before it
