@@ -5036,16 +5036,17 @@ NIRA_RTX5070_LOG = (
 FSD_RTX3090_LOG = (
     "https://github.com/madcamp-2025w-week4/FSD/blob/23cf0cc1dd4b1a851f973804cf990510b6d612d7/logs/llama-server.log"
 )
+LKPPP_ARC_B580_LOG = "https://github.com/Ghost09a1/lkppp/blob/673c38b06dd208d4e04621a8100604f7ab19b630/logs/llama_cpp.log"
 
 
 def test_round_39_is_the_fortieth_entry():
-    # two llama.cpp cases (L77 starts it); no vLLM or Ollama case: V206 and O33 start it unused
+    # three llama.cpp cases (L77 starts it; L79 a second batch); no vLLM or Ollama case: V206 and O33 start it unused
     assert HELD_OUT_ROUNDS[39] == {"V": 206, "L": 77, "O": 33}
     # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
     assert len(HELD_OUT_ROUNDS) == 40
-    ids = ("V205", "V206", "L76", "L77", "L78", "O32", "O33")
+    ids = ("V205", "V206", "L76", "L77", "L79", "O32", "O33")
     assert [held_out_round(c) for c in ids] == [39, 40, 39, 40, 40, 30, 40]
-    assert _entry_cases(40, "llamacpp") == ["L77", "L78"]
+    assert _entry_cases(40, "llamacpp") == ["L77", "L78", "L79"]
     assert not _entry_cases(40, "vllm", "ollama")
 
 
@@ -5084,6 +5085,21 @@ def test_round_39_is_the_fortieth_entry():
         ("L78", "gpu_kv_buffer_mib", 6144.00, 0.01, FSD_RTX3090_LOG),
         ("L78", "gpu_compute_buffer_mib", 307.00, 0.01, FSD_RTX3090_LOG),
         ("L78", "host_compute_buffer_mib", 84.01, 0.011, FSD_RTX3090_LOG),
+        # Ghost09a1/lkppp logs/llama_cpp.log at 673c38b (llama.cpp b7151 on Vulkan, Intel Arc B580; the same commit's
+        # app_launcher.py runs "<binary> -m <model> --port <port> --ctx-size <n_ctx> --threads <n> --batch-size
+        # <batch> --host <host>" with config/settings.json's n_ctx 8192 and batch 128, -ngl only when gpu_layers > 0
+        # (it is 0)): "ggml_vulkan: 0 = Intel(R) Arc(TM) B580 Graphics (Intel Corporation)", "main: setting n_parallel
+        # = 4 and kv_unified = true (add -kvu to disable this)", "build: 7151 (877566d51) with clang version 19.1.5 for
+        # x86_64-pc-windows-msvc", "MN-12B-Celeste-V1.9-Q4_K_M.gguf", "file type = Q4_K - Medium", "offloaded 41/41
+        # layers to GPU", "CPU_Mapped model buffer size = 360.00 MiB", "Vulkan0 model buffer size = 6763.30 MiB",
+        # "n_seq_max = 4", "n_ctx = 8192", "n_batch = 128", "n_ubatch = 128", "flash_attn = auto", "Vulkan0 KV buffer
+        # size = 1280.00 MiB", "Flash Attention was auto, set to enabled", "Vulkan0 compute buffer size = 66.50 MiB",
+        # "Vulkan_Host compute buffer size = 6.50 MiB"
+        ("L79", "gpu_model_buffer_mib", 6763.30, 0.001, LKPPP_ARC_B580_LOG),
+        ("L79", "cpu_model_buffer_mib", 360.00, 0.01, LKPPP_ARC_B580_LOG),
+        ("L79", "gpu_kv_buffer_mib", 1280.00, 0.01, LKPPP_ARC_B580_LOG),
+        ("L79", "gpu_compute_buffer_mib", 66.50, 0.01, LKPPP_ARC_B580_LOG),
+        ("L79", "host_compute_buffer_mib", 6.50, 0.01, LKPPP_ARC_B580_LOG),
     ],
 )
 def test_round_39_golden_rows(case, metric, logged, within, url):
@@ -5093,17 +5109,19 @@ def test_round_39_golden_rows(case, metric, logged, within, url):
     # 38.01 MiB under (-12.5%: the plan's peak is the 512 logit rows and the hidden state, 256 + 10 MiB; the rest not
     # traced, md). L78: the model buffers within 0.004 MiB, KV and the CUDA0 compute buffer exact (152064 x 512 x 4 B
     # logits + 10 MiB), the host buffer 0.01 MiB under (20 + 64 MiB). Neither case is a recorded miss: L77's host
-    # buffer, the one LLAMACPP_KNOWN_MISSES would exempt, is exact.
+    # buffer, the one LLAMACPP_KNOWN_MISSES would exempt, is exact. L79 (a second batch): the GPU model buffer within
+    # 0.001 MiB, the rest exact (n_ubatch 128: 131072 x 128 x 4 B logits + the hidden state = 66.50 MiB).
     _assert_golden(case, metric, logged, within, url, misses=KNOWN_MISSES | LLAMACPP_KNOWN_MISSES)
 
 
 def test_round_39_cases_state_their_settings():
     # L77 states -c 4096, -ngl 40, -ctk/-ctv q8_0 and --flash-attn on (config.yaml) and logs four auto slots; L78
     # states only -m (run_all.sh) and logs n_ctx 32768 (the model's trained context), four auto slots and flash
-    # attention resolved on.
+    # attention resolved on; L79 states --ctx-size 8192 and --batch-size 128 (settings.json, no -ngl) and logs n_ubatch
+    # 128, four auto slots and flash attention resolved on.
     cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 40}
-    assert set(cases) == {"L77", "L78"}
-    l77, l78 = cases["L77"], cases["L78"]
+    assert set(cases) == {"L77", "L78", "L79"}
+    l77, l78, l79 = cases["L77"], cases["L78"], cases["L79"]
     assert l77.engine_version.startswith("build b8133") and l77.gpu.startswith("NVIDIA GeForce RTX 5070 (CUDA0")
     assert l78.engine_version.startswith("build b7896") and l78.gpu.startswith("NVIDIA GeForce RTX 3090 (CUDA0")
     assert l77.model.startswith("mistralai/Mistral-Nemo-Instruct-2407 GGUF")
@@ -5113,10 +5131,15 @@ def test_round_39_cases_state_their_settings():
     assert l77.setting("type_k") == "q8_0" and l77.setting("type_v") == "q8_0"
     assert l78.setting("n_ctx") == "32768" and l78.setting("n_gpu_layers") is None and l78.setting("flash_attn") == "1"
     assert l78.setting("type_k") is None and l78.setting("type_v") is None
-    for c in (l77, l78):
+    assert l79.engine_version.startswith("build b7151") and l79.gpu.startswith("Intel Arc B580 (Vulkan0")
+    assert l79.model.startswith("mistralai/Mistral-Nemo-Instruct-2407 GGUF") and l79.dtype_or_quant.startswith("Q4_K_M")
+    assert l79.setting("n_ctx") == "8192" and l79.setting("n_gpu_layers") is None and l79.setting("flash_attn") == "1"
+    assert l79.setting("n_batch") == "128" and l79.setting("n_ubatch") == "128" and l79.setting("type_k") is None
+    for c in (l77, l78, l79):
         assert c.engine == "llamacpp" and c.gpus == 1, c.case
         assert c.setting("n_seq_max") == "4" and c.setting("kv_unified") == "true", c.case
         assert c.setting("tool") == "server", c.case
+    for c in (l77, l78):
         assert c.setting("n_batch") == "2048" and c.setting("n_ubatch") == "512", c.case
     assert not (LLAMACPP_KNOWN_MISSES | KNOWN_MISSES) & set(cases)
     # no vLLM case in the round: _round_meets_the_targets (issue 10's V1 KV targets) has nothing to check
