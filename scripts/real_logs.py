@@ -131,6 +131,13 @@ ROUNDS = {
         " attention off (Apple M2 Pro) and b7960 Mistral-Small-3.1-24B Q4_K_M at the fitted 90880 (Apple M3 Pro), on"
         " Metal; see md",
     ),
+    40: (
+        "39",
+        "llama.cpp b8133 Mistral-Nemo-Instruct-2407 (a fine-tune) Q4_K_M with q8_0 K/V at -ngl 40 of 41 (RTX 5070) and"
+        " b7896 Qwen2.5-14B-Instruct Q4_K_M at 32768 (RTX 3090), CUDA; b7151 a Mistral-Nemo fine-tune Q4_K_M at 8192"
+        " with -b 128 on Vulkan (Arc B580, a second batch, scored before any change as well); flash attention on, 4"
+        " slots; no vLLM or Ollama case; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
