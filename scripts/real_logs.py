@@ -138,6 +138,12 @@ ROUNDS = {
         " with -b 128 on Vulkan (Arc B580, a second batch, scored before any change as well); flash attention on, 4"
         " slots; no vLLM or Ollama case; see md",
     ),
+    41: (
+        "40",
+        "vLLM 0.26.1rc1.dev156 Qwen3-Coder-30B-A3B-Instruct at 131072 with 16 seqs (A100-SXM4-80GB, inferred), warm,"
+        " no config; llama.cpp b7772 gpt-oss-20b F16 GGUF (unsloth) at the fitted 64000 with 4 auto slots, CUDA"
+        " (Tesla T4); see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
