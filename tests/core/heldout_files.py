@@ -61,6 +61,7 @@ IN_ORDER = (
     "llamabench-heldout-35.csv",
     "llamabench-heldout-36.csv",
     "llamabench-heldout-37.csv",
+    "llamabench-heldout-38.csv",
 )
 
 
