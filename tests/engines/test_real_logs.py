@@ -608,6 +608,12 @@ def _assert_golden(
     assert case not in misses
 
 
+# O33 has no case: every round since round 30 found no Ollama log and starts at O33 unused, and an id counts in the
+# newest entry that starts at or below it (held_out_round), so O33's entry is the newest round's: 41 since round 40.
+# The round tests since round 30 check it through this one constant, which the newest round updates.
+O33_ENTRY = 41
+
+
 def _entry_cases(entry: int, *engines: str) -> list[str]:
     """The cases of one HELD_OUT_ROUNDS entry (of these engines; all when none is named), sorted."""
     return sorted({r.case for r in ROWS if held_out_round(r.case) == entry and (not engines or r.engine in engines)})
@@ -3756,7 +3762,7 @@ def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, 41]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, O33_ENTRY]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3892,7 +3898,7 @@ def test_round_31_is_the_thirty_second_entry():
     # Ollama case: L67 and O33 start it unused, as in round 30
     assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
     ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, 41]
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, O33_ENTRY]
     assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
     assert not _entry_cases(32, "llamacpp", "ollama")
 
@@ -4015,7 +4021,7 @@ def test_round_32_is_the_thirty_third_entry():
     # Ollama case: L67 and O33 start it unused, as in rounds 30-31
     assert HELD_OUT_ROUNDS[32] == {"V": 182, "L": 67, "O": 33}
     ids = ("V181", "V182", "V184", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, 41]
+    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, O33_ENTRY]
     assert _entry_cases(33) == ["V182", "V183", "V184", "V185", "V186"]
     assert not _entry_cases(33, "llamacpp", "ollama")
 
@@ -4176,7 +4182,7 @@ def test_round_33_is_the_thirty_fourth_entry():
     # (L67 and O33 count in every later entry that starts at them too: L67 36 since round 35, O33 41 since round 40,
     # which holds the count)
     ids = ("V186", "V187", "V190", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, 41]
+    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, O33_ENTRY]
     assert _entry_cases(34) == ["V187", "V188", "V189", "V190"]
     assert not _entry_cases(34, "llamacpp", "ollama")
 
@@ -4310,7 +4316,7 @@ def test_round_34_is_the_thirty_fifth_entry():
     # two vLLM cases (V191 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-33
     assert HELD_OUT_ROUNDS[34] == {"V": 191, "L": 67, "O": 33}
     ids = ("V190", "V191", "V192", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, 41]
+    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, O33_ENTRY]
     assert _entry_cases(35) == ["V191", "V192"]
     assert not _entry_cases(35, "llamacpp", "ollama")
 
@@ -4406,7 +4412,7 @@ def test_round_35_is_the_thirty_sixth_entry():
     assert HELD_OUT_ROUNDS[35] == {"V": 193, "L": 67, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_36_is_the_thirty_seventh_entry)
     ids = ("V192", "V193", "V196", "L66", "L67", "L69", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, 41]
+    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, O33_ENTRY]
     assert _entry_cases(36, "vllm") == ["V193", "V194", "V195", "V196"]
     assert _entry_cases(36, "llamacpp") == ["L67", "L68", "L69", "L70", "L71"]
     assert not _entry_cases(36, "ollama")
@@ -4606,7 +4612,7 @@ def test_round_36_is_the_thirty_seventh_entry():
     assert HELD_OUT_ROUNDS[36] == {"V": 197, "L": 72, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_37_is_the_thirty_eighth_entry)
     ids = ("V196", "V197", "V201", "L71", "L72", "L73", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [36, 37, 37, 36, 37, 37, 30, 41]
+    assert [held_out_round(c) for c in ids] == [36, 37, 37, 36, 37, 37, 30, O33_ENTRY]
     assert _entry_cases(37, "vllm") == ["V197", "V198", "V199", "V200", "V201"]
     assert _entry_cases(37, "llamacpp") == ["L72", "L73"]
     assert not _entry_cases(37, "ollama")
@@ -4775,7 +4781,7 @@ def test_round_37_is_the_thirty_eighth_entry():
     assert HELD_OUT_ROUNDS[37] == {"V": 202, "L": 74, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_39_is_the_fortieth_entry)
     ids = ("V201", "V202", "V204", "L73", "L74", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [37, 38, 38, 37, 39, 30, 41]
+    assert [held_out_round(c) for c in ids] == [37, 38, 38, 37, 39, 30, O33_ENTRY]
     assert _entry_cases(38) == ["V202", "V203", "V204"]
     assert not _entry_cases(38, "llamacpp", "ollama")
 
@@ -4884,7 +4890,7 @@ def test_round_38_is_the_thirty_ninth_entry():
     # no Ollama case: O33 starts it unused, as in rounds 30-37 (and counts in entry 41 since round 40)
     assert HELD_OUT_ROUNDS[38] == {"V": 205, "L": 74, "O": 33}
     ids = ("V204", "V205", "L73", "L74", "L76", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [38, 39, 37, 39, 39, 30, 41]
+    assert [held_out_round(c) for c in ids] == [38, 39, 37, 39, 39, 30, O33_ENTRY]
     assert _entry_cases(39, "vllm") == ["V205"]
     assert _entry_cases(39, "llamacpp") == ["L74", "L75", "L76"]
     assert not _entry_cases(39, "ollama")
@@ -5055,7 +5061,7 @@ def test_round_39_is_the_fortieth_entry():
     # (the count of rounds is held by the newest round's test, test_round_40_is_the_forty_first_entry; V206 and O33
     # count in entry 41 since round 40, which starts at them too)
     ids = ("V205", "V206", "L76", "L77", "L79", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [39, 41, 39, 40, 40, 30, 41]
+    assert [held_out_round(c) for c in ids] == [39, 41, 39, 40, 40, 30, O33_ENTRY]
     assert _entry_cases(40, "llamacpp") == ["L77", "L78", "L79"]
     assert not _entry_cases(40, "vllm", "ollama")
 
@@ -5167,8 +5173,9 @@ def test_round_40_is_the_forty_first_entry():
     assert HELD_OUT_ROUNDS[40] == {"V": 206, "L": 80, "O": 33}
     # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
     assert len(HELD_OUT_ROUNDS) == 41
+    assert len(HELD_OUT_ROUNDS) == O33_ENTRY  # the newest entry, while no round has an Ollama case
     ids = ("V205", "V206", "L79", "L80", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [39, 41, 40, 41, 30, 41]
+    assert [held_out_round(c) for c in ids] == [39, 41, 40, 41, 30, O33_ENTRY]
     assert _entry_cases(41, "vllm") == ["V206"]
     assert _entry_cases(41, "llamacpp") == ["L80"]
     assert not _entry_cases(41, "ollama")
