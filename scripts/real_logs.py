@@ -144,6 +144,15 @@ ROUNDS = {
         " no config; llama.cpp b7772 gpt-oss-20b F16 GGUF (unsloth) at the fitted 64000 with 4 auto slots, CUDA"
         " (Tesla T4); see md",
     ),
+    42: (
+        "41",
+        "vLLM 0.31.0 Qwen2.5-Coder-1.5B-Instruct fp16 at 16384 (A100 40GB, inferred), cold, and 0.13.0"
+        " Meta-Llama-3-8B-Instruct at TP 4 (four unnamed cc 8.0 cards), cold: no config; 0.10.2 Qwen2.5-3B fp16 with 1"
+        " seq (unnamed 24 GB card), cold, 0.10.0 Qwen3-14B at 32768 (unnamed card), cold, and 0.13.0 a"
+        " Qwen3-30B-A3B-Instruct-2507 W4A16 at TP 2 (two unnamed cc 8.9 cards), warm: no profile; 0.22.1 Qwen3-8B fp16"
+        " eager with LoRA at TP 2, 0.85 (two T4, inferred; a second batch, scored before any change as well); no"
+        " llama.cpp or Ollama case; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

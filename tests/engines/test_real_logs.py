@@ -609,9 +609,9 @@ def _assert_golden(
 
 
 # O33 has no case: every round since round 30 found no Ollama log and starts at O33 unused, and an id counts in the
-# newest entry that starts at or below it (held_out_round), so O33's entry is the newest round's: 41 since round 40.
+# newest entry that starts at or below it (held_out_round), so O33's entry is the newest round's: 42 since round 41.
 # The round tests since round 30 check it through this one constant, which the newest round updates.
-O33_ENTRY = 41
+O33_ENTRY = 42
 
 
 def _entry_cases(entry: int, *engines: str) -> list[str]:
@@ -5169,11 +5169,9 @@ GHGHANG2_T4_LOG = "https://github.com/ghghang2/v1.6/blob/7aea0fbb46edcd1ff049f77
 
 def test_round_40_is_the_forty_first_entry():
     # one vLLM case (V206 starts it, as it started round 39's entry unused) and one llama.cpp case (L80 starts it); no
-    # Ollama case: O33 starts it unused, as in rounds 30-39
+    # Ollama case: O33 starts it unused, as in rounds 30-39 (and counts in entry 42 since round 41)
     assert HELD_OUT_ROUNDS[40] == {"V": 206, "L": 80, "O": 33}
-    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
-    assert len(HELD_OUT_ROUNDS) == 41
-    assert len(HELD_OUT_ROUNDS) == O33_ENTRY  # the newest entry, while no round has an Ollama case
+    # (the count of rounds is held by the newest round's test, test_round_41_is_the_forty_second_entry)
     ids = ("V205", "V206", "L79", "L80", "O32", "O33")
     assert [held_out_round(c) for c in ids] == [39, 41, 40, 41, 30, O33_ENTRY]
     assert _entry_cases(41, "vllm") == ["V206"]
@@ -5251,3 +5249,151 @@ def test_round_40_cases_state_their_settings():
     assert l80.setting("n_seq_max") == "4" and l80.setting("kv_unified") == "true" and l80.setting("tool") == "server"
     # no planned vLLM case in the round: _round_meets_the_targets (issue 10's V1 KV targets) has nothing to check
     assert all(r.predicted is None for r in ROWS if held_out_round(r.case) == 41 and r.engine == "vllm")
+
+
+# Round 41 (tests/data/real-engine-logs.md, "Round 41 of held-out cases")
+SQL_AGENT_A100_LOG = "https://github.com/ReidHarris/sql-agent-rl/blob/8ce6f83a3ebe2c774baa26a2a2b7f754505950f4/vllm.log"
+MEMORY_RLHF_24GB_LOG = (
+    "https://github.com/ShanghaoLi0913/memory-aware_RLHF/blob/111900dee73452ba12d0d4250d99a70e2bbea9e1/vllm.log"
+)
+TRAIN_SFT_LOG = "https://github.com/zyfjrx/train_sft/blob/1b999c371668087fbb1d8895ea9a740bf080858e/vllm.log"
+PROGRAPH_TP2_LOG = "https://github.com/hanzhizhz/prograph/blob/17faf7fc65675f44de47650157456d5b75d6dba9/vllm.log"
+GRAPHRAG_TP4_LOG = "https://github.com/emocat17/GraphRAG/blob/63f1ff44e98e39ab9f32075f1b17e2197f70ec85/vllm.log"
+EXACT_KAGGLE_T4_LOG = (
+    "https://github.com/trietnguyeminh/Submission---EXACT--IJCNN/blob/9bbbb12581eaeef6750c3d90c9672a00b8746106/"
+    "vllm_server.log"
+)
+
+
+def test_round_41_is_the_forty_second_entry():
+    # six vLLM cases (V207 starts it: V207-V210 a first batch, V211-V212 a second, each scored once before any change);
+    # no llama.cpp or Ollama case: L81 and O33 start it unused, as O33 did rounds 30-40
+    assert HELD_OUT_ROUNDS[41] == {"V": 207, "L": 81, "O": 33}
+    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
+    assert len(HELD_OUT_ROUNDS) == 42
+    assert len(HELD_OUT_ROUNDS) == O33_ENTRY  # the newest entry, while no round has an Ollama case
+    ids = ("V206", "V207", "V212", "L80", "L81", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [41, 42, 42, 41, 42, 30, O33_ENTRY]
+    assert _entry_cases(42, "vllm") == ["V207", "V208", "V209", "V210", "V211", "V212"]
+    assert not _entry_cases(42, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # trietnguyeminh/Submission---EXACT--IJCNN vllm_server.log at 9bbbb12 (vLLM 0.22.1 in a Kaggle notebook; two
+        # cards of compute capability 7.5, read as Kaggle's two T4): "version 0.22.1", "non-default args: {...
+        # 'model': '/kaggle/input/models/qwen-lm/qwen-3/transformers/8b/1', 'dtype': 'float16', 'max_model_len': 4096,
+        # 'enforce_eager': True, ... 'tensor_parallel_size': 2, 'disable_custom_all_reduce': True,
+        # 'gpu_memory_utilization': 0.85, 'enable_lora': True, 'max_num_seqs': 1}", "Resolved architecture:
+        # Qwen3ForCausalLM", "Casting torch.bfloat16 to torch.float16.", "SymmMemCommunicator: Device capability 7.5
+        # not supported", "Using V2 Model Runner", "FA2 is only supported on devices with compute capability >= 8",
+        # "Using FLASHINFER attention backend", "Using PunicaWrapperGPU.", "(Worker_TP0 ...) Model loading took 7.7 GiB
+        # and 42.372507 seconds", "(Worker_TP0 ...) Available KV cache memory: 4.37 GiB", "GPU KV cache size: 63,584
+        # tokens", "Maximum concurrency for 4,096 tokens per request: 15.52x"
+        ("V212", "weights_gib", 7.7, 0.07, EXACT_KAGGLE_T4_LOG),
+        ("V212", "kv_cache_gib", 4.37, 0.28, EXACT_KAGGLE_T4_LOG),
+        ("V212", "kv_cache_tokens", 63584, 3952, EXACT_KAGGLE_T4_LOG),
+        ("V212", "max_concurrency", 15.52, 0.97, EXACT_KAGGLE_T4_LOG),
+    ],
+)
+def test_round_41_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V212: weights 0.062 GiB under
+    # (-0.8%: the LoRA slots' buffers are in the logged figure, not in the plan), KV 0.275 GiB, 3,952 tokens and 0.96x
+    # under (-6.2% to -6.3%: the plan's 0.54 GiB of non-torch memory at TP 2 against about 0.31 GiB left for
+    # activation and non-torch together in the log; partly traced, md)
+    _assert_golden(case, metric, logged, within, url)
+
+
+def test_round_41_unplanned_cases_as_scored():
+    # V207 and V211: no config offline (Qwen/Qwen2.5-Coder-1.5B-Instruct and meta-llama/Meta-Llama-3-8B-Instruct are not
+    # in the catalog). V208, V209, V210: no profile (their sources name no card: a 24 GB card with a 23.65 GiB runtime
+    # total, a card with no total printed, two cards of compute capability 8.9). Recorded for a rescoring.
+    logged = {
+        "V207": {"weights_gib": 2.98, "kv_cache_gib": 32.23, "kv_cache_tokens": 1207072, "max_concurrency": 73.67},
+        "V208": {"weights_gib": 5.7916, "kv_cache_gib": 15.31, "kv_cache_tokens": 445968, "max_concurrency": 108.88},
+        "V209": {"weights_gib": 27.5185, "kv_cache_gib": 42.44, "kv_cache_tokens": 278144, "max_concurrency": 8.49},
+        "V210": {"weights_gib": 7.8951, "kv_cache_gib": 5.93, "kv_cache_tokens": 129504, "max_concurrency": 15.78},
+        "V211": {"weights_gib": 3.7418, "kv_cache_gib": 62.52, "kv_cache_tokens": 2048704, "max_concurrency": 250.09},
+    }
+    urls = {
+        "V207": SQL_AGENT_A100_LOG,
+        "V208": MEMORY_RLHF_24GB_LOG,
+        "V209": TRAIN_SFT_LOG,
+        "V210": PROGRAPH_TP2_LOG,
+        "V211": GRAPHRAG_TP4_LOG,
+    }
+    notes = {
+        "V207": "no config mapped",
+        "V208": "no profile",
+        "V209": "no profile",
+        "V210": "no profile",
+        "V211": "no config mapped",
+    }
+    for case, figures in logged.items():
+        rows = {r.metric: r for r in ROWS if r.case == case}
+        assert {m: r.logged for m, r in rows.items()} == figures, case
+        for r in rows.values():
+            assert r.source_url == urls[case]
+            assert r.predicted is None and r.note.startswith(notes[case]), _message(r)
+
+
+def test_round_41_cases_state_their_settings():
+    # V207 logs its flags (half, 16384), the release's 0.92, the V2 runner, FlashInfer's sampler, a cold compile and the
+    # runtime total (39.49 GiB); its card is inferred. V208's command is printed in the log (float16, 1 seq, 0.9, 4096):
+    # cold, native sampler, 23.65 GiB total. V209's command is the repository's vllm.sh (32768): cold, native sampler.
+    # V210 logs TP 2 at 0.65 and 8196, warm. V211 logs TP 4 (the model's 8192), cold. V212 logs its flags (float16,
+    # 4096, eager, TP 2, 0.85, 1 seq, LoRA) and the V2 runner; its card is inferred from Kaggle and compute capability.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 42}
+    assert set(cases) == {"V207", "V208", "V209", "V210", "V211", "V212"}
+    v207, v208, v209, v210, v211, v212 = (cases[f"V{n}"] for n in range(207, 213))
+    assert v207.engine_version.startswith("0.31.0 (logged") and v207.gpu.startswith("NVIDIA A100 40GB (inferred")
+    assert v207.model.startswith("Qwen/Qwen2.5-Coder-1.5B-Instruct") and v207.dtype_or_quant.startswith("fp16")
+    assert v207.setting("max_model_len") == "16384" and v207.setting("gpu_memory_utilization") == "0.92"
+    assert v207.setting("dtype") == "float16" and v207.setting("model_runner") == "v2"
+    assert v207.setting("sampler") == "flashinfer" and v207.setting("compile_cache") == "cold"
+    assert v207.setting("torch_total_gib") == "39.49" and v207.setting("enforce_eager") == "False"
+    assert v208.engine_version.startswith("0.10.2 (logged") and v208.gpu.startswith("unnamed NVIDIA 24 GB card")
+    assert v208.model.startswith("Qwen/Qwen2.5-3B (the log's local path")
+    assert v208.setting("max_model_len") == "4096" and v208.setting("gpu_memory_utilization") == "0.9"
+    assert v208.setting("max_num_seqs") == "1" and v208.setting("dtype") == "float16"
+    assert v208.setting("max_num_batched_tokens") == "2048" and v208.setting("sampler") == "torch"
+    assert v208.setting("compile_cache") == "cold" and v208.setting("torch_total_gib") == "23.65"
+    assert v209.engine_version.startswith("0.10.0 (logged") and v209.gpu.startswith("unnamed NVIDIA card")
+    assert v209.model.startswith("Qwen/Qwen3-14B (the log's local path") and v209.setting("max_model_len") == "32768"
+    assert v209.setting("max_num_batched_tokens") == "2048" and v209.setting("sampler") == "torch"
+    assert v209.setting("compile_cache") == "cold"
+    for key in ("gpu_memory_utilization", "dtype", "max_num_seqs", "torch_total_gib"):
+        assert v209.setting(key) is None, key
+    assert v210.engine_version.startswith("0.13.0 (logged") and v210.gpus == 2
+    assert v210.gpu.startswith("two unnamed NVIDIA cards of compute capability 8.9")
+    assert v210.model.startswith("Qwen3-30B-A3B-Instruct-2507-Int4-W4A16") and v210.dtype_or_quant.startswith("W4A16")
+    assert v210.setting("max_model_len") == "8196" and v210.setting("gpu_memory_utilization") == "0.65"
+    assert v210.setting("tensor_parallel_size") == "2" and v210.setting("compile_cache") == "warm"
+    assert v211.engine_version.startswith("0.13.0 (logged") and v211.gpus == 4
+    assert v211.gpu.startswith("four unnamed NVIDIA cards of compute capability 8.0")
+    assert v211.model.startswith("meta-llama/Meta-Llama-3-8B-Instruct") and v211.setting("tensor_parallel_size") == "4"
+    assert v211.setting("max_model_len") is None and v211.setting("max_num_batched_tokens") == "8192"
+    assert v211.setting("compile_cache") == "cold"
+    assert v212.engine_version.startswith("0.22.1 (logged") and v212.gpu.startswith("NVIDIA Tesla T4 x2 (inferred")
+    assert v212.model.startswith("Qwen/Qwen3-8B (the log's local path") and v212.gpus == 2
+    assert v212.setting("max_model_len") == "4096" and v212.setting("gpu_memory_utilization") == "0.85"
+    assert v212.setting("tensor_parallel_size") == "2" and v212.setting("max_num_seqs") == "1"
+    assert v212.setting("dtype") == "float16" and v212.setting("enforce_eager") == "True"
+    assert v212.setting("enable_lora") == "True" and v212.setting("model_runner") == "v2"
+    for key in ("sampler", "compile_cache", "torch_total_gib", "max_num_batched_tokens"):
+        assert v212.setting(key) is None, key
+    for c in cases.values():
+        assert c.engine == "vllm" and c.setting("kv_cache_dtype") is None, c.case
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_41_misses_the_targets():
+    # Issue 10's targets are not met by this round, so _round_meets_the_targets is not called for it: its one planned
+    # vLLM start, V212 (two T4, Qwen3-8B fp16 eager with LoRA at TP 2), is -6.2% to -6.3% on each V1 KV metric, over
+    # the 3% median and within the 10% bound (so no KNOWN_MISSES entry). Recorded as scored; the md traces what it can.
+    for metric in V1_KV_METRICS:
+        rows = [r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 42]
+        assert [r.case for r in rows] == ["V212"], metric
+        assert 0.03 < abs(rows[0].error) <= 0.10 and rows[0].error < 0, _message(rows[0])
+    assert "V212" not in KNOWN_MISSES
