@@ -62,6 +62,7 @@ IN_ORDER = (
     "llamabench-heldout-36.csv",
     "llamabench-heldout-37.csv",
     "llamabench-heldout-38.csv",
+    "llamabench-heldout-39.csv",
 )
 
 
