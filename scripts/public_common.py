@@ -452,7 +452,7 @@ def items_for(rows: list[Row]) -> list[Item]:
             tau_key=f.tau_key,
             layers=r.work.num_layers,
             bw=r.hw.profile.bandwidth_gbps * 1e9,
-            peak=peak_flops(r.hw, f.precision),
+            peak=peak_flops(r.hw, f.precision, f.backend),
             keys_f16=f16.keys("decode"),
             dkeys=f.keys("decode"),
             vector=vector_flops(r.hw),

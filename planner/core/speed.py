@@ -420,7 +420,7 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
     )
 
 
-def peak_flops(hw: Hardware, precision: str = "") -> float:
+def peak_flops(hw: Hardware, precision: str = "", backend: str = "") -> float:
     """The dense rate the GEMMs are measured against: fp16 (matrix units where the chip has them), or
     fp32 where that is faster (Pascal GeForce runs fp16 at 1/64 rate; llama.cpp's CPU path is fp32), or
     half the int8 rate where that is faster: matrix units run int8 at twice their full fp16 rate, and a
@@ -430,10 +430,22 @@ def peak_flops(hw: Hardware, precision: str = "") -> float:
     by rocBLAS/cuBLAS GemmEx in BF16 all the same (ggml-cuda `ggml_cuda_op_mul_mat_cublas`: supports_bf16 is
     true for every AMD and NVIDIA device), which such a chip runs on its FP32 units: the FP32 rate."""
     peaks = hw.profile.peak_tflops
-    value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), peaks.get("int8", 0.0) / 2)
+    int8 = peaks.get("int8", 0.0) or dp4a_int8_tflops(hw, precision, backend)
+    value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), int8 / 2)
     if not value:
         raise UsageError("--hardware", hw.name, "the profile has no fp16/fp32 peak_tflops")
     return vector_flops(hw) if precision == "bf16-without-hw" else value * 1e12
+
+
+def dp4a_int8_tflops(hw: Hardware, precision: str, backend: str) -> float:
+    """The int8 rate of a Pascal GeForce/Tesla chip (compute capability 6.1) for llama.cpp's quantized GEMMs on
+    CUDA, which its sheets leave out. Such a chip has no fp16 matrix units (and fp16 at 1/64 rate), so ggml-cuda
+    runs every quantized GEMM as MMQ on `__dp4a` (mmq.cu `ggml_cuda_should_use_mmq`: NVIDIA without fp16 MMA
+    takes MMQ at any batch): one instruction is 4 int8 multiply-adds at the FP32 FMA issue rate, 4x the FP32
+    FLOP rate (the Tesla P40's sheet: 47 INT8 TOPS beside 12 FP32 TFLOPS). 0 where it does not apply."""
+    if backend != "cuda" or precision not in INT_DOT_PRECISIONS or cuda_capability(hw.profile.arch) != 61:
+        return 0.0
+    return 4.0 * hw.profile.peak_tflops.get("fp32", 0.0)
 
 
 def vector_flops(hw: Hardware) -> float:
@@ -507,7 +519,7 @@ def rates_for(hw: Hardware, features: Features, eff: EfficiencyModel) -> tuple[R
     # times the fitted kv_read factor (attention kernels read K/V in tiles, not as one stream).
     kv_e = eff.decode_efficiency(replace(features, precision="f16", moe=False)).value
     bw = hw.profile.bandwidth_gbps * 1e9
-    peak = peak_flops(hw, features.precision)
+    peak = peak_flops(hw, features.precision, features.backend)
     rates = Rates(
         bandwidth=bw * d,
         kv_bandwidth=bw * min(MAX_BANDWIDTH_EFFICIENCY, kv_e * eff.cpu_value(features, "kv_read", eff.kv_read)),

@@ -293,3 +293,23 @@ def test_a_current_llama_cpp_build_has_its_own_per_layer_cost_and_prefill_level(
     assert EFF.layer_overhead("nosuch@recent") == EFF.layer_overhead("nosuch")
     ollama = features_for(False, hw, Deployment("ollama", "vulkan", quant="Q4_K_M"))
     assert ollama.tau_key == "vulkan@recent"
+
+
+def test_pascal_quantized_gemms_run_at_the_dp4a_rate_on_cuda():
+    # ggml-cuda mmq.cu ggml_cuda_should_use_mmq: an NVIDIA chip without fp16 matrix units (compute capability 6.1)
+    # takes MMQ on __dp4a at any batch; one dp4a is 4 int8 multiply-adds at the FP32 issue rate, 4x the FP32 FLOP
+    # rate (the Tesla P40 sheet: 47 INT8 TOPS beside 12 FP32 TFLOPS). peak_flops takes half the int8 rate where that
+    # is faster (methodology section 5.1, the twenty-sixth round): 2 x 11.8 TFLOPS for the P40's profile.
+    from planner.core.speed import dp4a_int8_tflops, peak_flops
+
+    p40 = Hardware(get_profile("p40"), 1)
+    assert dp4a_int8_tflops(p40, "q4_0", "cuda") == pytest.approx(4 * 11.8)
+    assert peak_flops(p40, "kquant", "cuda") == pytest.approx(2 * 11.8e12)
+    # F16 weights go to cuBLAS in fp32 on Pascal GeForce/Tesla; Vulkan has its own kernels; the P100 (6.0) has no dp4a
+    assert peak_flops(p40, "f16", "cuda") == pytest.approx(11.8e12)
+    assert peak_flops(p40, "q4_0", "vulkan") == pytest.approx(11.8e12)
+    p100 = Hardware(get_profile("p100"), 1)
+    assert dp4a_int8_tflops(p100, "q4_0", "cuda") == 0.0
+    # a profile with its own int8 figure keeps it: the MI50's 53 TOPS
+    mi50 = Hardware(get_profile("mi50-32gb"), 1)
+    assert peak_flops(mi50, "q4_0", "rocm") == pytest.approx(26.5e12)
