@@ -153,6 +153,12 @@ ROUNDS = {
         " eager with LoRA at TP 2, 0.85 (two T4, inferred; a second batch, scored before any change as well); no"
         " llama.cpp or Ollama case; see md",
     ),
+    43: (
+        "42",
+        "vLLM 0.28.0 Qwen3-32B-AWQ at 8192 and 0.70/0.85, Qwen3-14B-AWQ at 16384 and 32768 and 0.70 (RTX 5090, logged"
+        " total 31.36 GiB); 0.11.0 Qwen2.5-0.5B/1.5B-Instruct at 0.5 and Qwen2.5-7B-Instruct, Mistral-7B-Instruct-v0.3"
+        " at 0.9, 32768 and 16384 batched tokens (RTX 4090); all planned; no llama.cpp or Ollama case; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

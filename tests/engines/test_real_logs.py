@@ -159,6 +159,16 @@ ROUND_29_MISSES: set[str] = set()
 # inside the 1.0-2.4 GiB that a first start's torch.compile takes in 0.27-0.30 logs (vLLM issue #54122, the plan's own
 # note); the source states no compile cache, so it is not marked cold. Not traced further.
 ROUND_32_MISSES = {"V183", "V184"}
+# Round 42 (tests/data/real-engine-logs.md), scored before any change: Drolsey/syslab-server's docs/models.md, vLLM
+# 0.28.0 on an RTX 5090 (logged total 31.36 GiB). Qwen3-32B-AWQ at 8192: V213 at 0.70, +11.1% on KV (0.33 GiB over:
+# the logged "weights and non-torch" is 18.62 GiB against the plan's 18.29, the activation 0.33 against 0.33); V214 at
+# 0.85, +55.7% (2.88 GiB over: the log's consumed memory rose to 20.04 GiB and its activation to 1.46 GiB).
+# Qwen3-14B-AWQ at 0.70: V215 at 16384 and V216 at 32768, +30.8% to +31.2% (2.86 GiB over: 11.22 GiB consumed
+# against the plan's 9.58, 1.46 GiB of activation against 0.24). The activation of V214-V216 is a first compile's (vLLM
+# issue #54122) if those starts were cold, which the file does not state (the compose file mounts only the Hugging Face
+# cache, as V134's container); the 1.4-1.6 GiB of extra consumed memory is not traced. Exempted as scored, with the
+# md's note.
+ROUND_42_MISSES = {"V213", "V214", "V215", "V216"}
 KNOWN_MISSES = (
     {"V10", "V22", "V48"}
     | ROUND_9_MISSES
@@ -181,6 +191,7 @@ KNOWN_MISSES = (
     | ROUND_26_MISSES
     | ROUND_29_MISSES
     | ROUND_32_MISSES
+    | ROUND_42_MISSES
 )
 # Lines whose native sampler masks top-k/top-p with the Triton kernel (14 B per logit) rather than sorting (38 B).
 TRITON_SAMPLER_LINES = {"0.17", "0.19", "0.2x", "0.3x"}
@@ -609,9 +620,9 @@ def _assert_golden(
 
 
 # O33 has no case: every round since round 30 found no Ollama log and starts at O33 unused, and an id counts in the
-# newest entry that starts at or below it (held_out_round), so O33's entry is the newest round's: 42 since round 41.
+# newest entry that starts at or below it (held_out_round), so O33's entry is the newest round's: 43 since round 42.
 # The round tests since round 30 check it through this one constant, which the newest round updates.
-O33_ENTRY = 42
+O33_ENTRY = 43
 
 
 def _entry_cases(entry: int, *engines: str) -> list[str]:
@@ -5267,13 +5278,13 @@ EXACT_KAGGLE_T4_LOG = (
 
 def test_round_41_is_the_forty_second_entry():
     # six vLLM cases (V207 starts it: V207-V210 a first batch, V211-V212 a second, each scored once before any change);
-    # no llama.cpp or Ollama case: L81 and O33 start it unused, as O33 did rounds 30-40
+    # no llama.cpp or Ollama case: L81 and O33 start it unused, as O33 did rounds 30-40 (both count in entry 43 since
+    # round 42)
     assert HELD_OUT_ROUNDS[41] == {"V": 207, "L": 81, "O": 33}
-    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
-    assert len(HELD_OUT_ROUNDS) == 42
-    assert len(HELD_OUT_ROUNDS) == O33_ENTRY  # the newest entry, while no round has an Ollama case
+    # (the count of rounds is held by the newest round's test, test_round_42_is_the_forty_third_entry; L81 and O33 count
+    # in entry 43 since round 42)
     ids = ("V206", "V207", "V212", "L80", "L81", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [41, 42, 42, 41, 42, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [41, 42, 42, 41, 43, 30, O33_ENTRY]
     assert _entry_cases(42, "vllm") == ["V207", "V208", "V209", "V210", "V211", "V212"]
     assert not _entry_cases(42, "llamacpp", "ollama")
 
@@ -5397,3 +5408,136 @@ def test_round_41_misses_the_targets():
         assert [r.case for r in rows] == ["V212"], metric
         assert 0.03 < abs(rows[0].error) <= 0.10 and rows[0].error < 0, _message(rows[0])
     assert "V212" not in KNOWN_MISSES
+
+
+# Round 42 (tests/data/real-engine-logs.md, "Round 42 of held-out cases")
+SYSLAB_5090_MODELS = (
+    "https://github.com/Drolsey/syslab-server/blob/d417bd39e099af1b94e044bda02e4c4d57bff56e/docs/models.md"
+)
+VLLAMA_4090_MODELS = "https://github.com/nijaru/vllama/blob/d287bbe2c699e767bb9332b23b9f800091850dad/docs/MODELS.md"
+
+
+def test_round_42_is_the_forty_third_entry():
+    # eight vLLM cases (V213 starts it: V213-V216 from one RTX 5090 file, V217-V220 from one RTX 4090 file, scored once
+    # before any change); no llama.cpp or Ollama case: L81 and O33 start it unused, as O33 did rounds 30-41
+    assert HELD_OUT_ROUNDS[42] == {"V": 213, "L": 81, "O": 33}
+    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
+    assert len(HELD_OUT_ROUNDS) == 43
+    assert len(HELD_OUT_ROUNDS) == O33_ENTRY  # the newest entry, while no round has an Ollama case
+    ids = ("V212", "V213", "V220", "L80", "L81", "O32", "O33")
+    assert [held_out_round(c) for c in ids] == [42, 43, 43, 41, 43, 30, O33_ENTRY]
+    assert _entry_cases(43, "vllm") == [f"V{n}" for n in range(213, 221)]
+    assert not _entry_cases(43, "llamacpp", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # Drolsey/syslab-server docs/models.md at d417bd3 (vLLM v0.28.0 pinned in docker-compose.yml; "the production
+        # box (RTX 5090, 32 GB VRAM, Ryzen 9950X, 60 GB RAM)"), Qwen/Qwen3-32B-AWQ at --max-model-len 8192: at
+        # --gpu-memory-utilization 0.70, "Card, free at startup | 30.86 of 31.36 GiB", "Budget at
+        # `--gpu-memory-utilization 0.70` | 21.95 GiB", "Weights and non-torch | 18.62 GiB", "**KV cache** | **3.0 GiB =
+        # 12,272 tokens**", "**Concurrency at 8192 tokens per request** | **1.50x**"
+        ("V213", "kv_cache_gib", 3.0, 0.34, SYSLAB_5090_MODELS),
+        ("V213", "kv_cache_tokens", 12272, 1376, SYSLAB_5090_MODELS),
+        ("V213", "max_concurrency", 1.5, 0.17, SYSLAB_5090_MODELS),
+        # at 0.85 ("Measured after the change, from the same log line"): "Budget | 21.95 GiB | 26.65 GiB", "Weights and
+        # non-torch | 18.62 GiB | **20.04 GiB**", "Peak activation | 0.33 GiB | **1.46 GiB**", "CUDA graphs | 0.81 GiB |
+        # 0.81 GiB", "KV cache | 3.0 GiB | **5.16 GiB**", "KV cache in tokens | 12,272 | **21,120**", "Concurrency at
+        # 8192 per request | 1.50x | **2.58x**"
+        ("V214", "kv_cache_gib", 5.16, 2.88, SYSLAB_5090_MODELS),
+        ("V214", "kv_cache_tokens", 21120, 11792, SYSLAB_5090_MODELS),
+        ("V214", "max_concurrency", 2.58, 1.44, SYSLAB_5090_MODELS),
+        # Qwen/Qwen3-14B-AWQ at 0.70 and 16384 ("measured, from the startup log on 9 September 2026"): "Available KV
+        # cache memory: 9.27 GiB", "GPU KV cache size: 60,768 tokens,", "Maximum concurrency for 16,384 tokens per
+        # request: 3.71x"
+        ("V215", "kv_cache_gib", 9.27, 2.87, SYSLAB_5090_MODELS),
+        ("V215", "kv_cache_tokens", 60768, 18736, SYSLAB_5090_MODELS),
+        ("V215", "max_concurrency", 3.71, 1.15, SYSLAB_5090_MODELS),
+        # at 32768 ("confirmed measured 16 September"): "Available KV cache memory: 9.27 GiB", "GPU KV cache size:
+        # 60,768 tokens, Maximum concurrency for 32,768 tokens per request: 1.85x", "Free memory on device
+        # (30.86/31.36 GiB) on startup. Desired GPU memory utilization is (0.7, 21.95 GiB). Actual usage is 11.22 GiB
+        # for consumed memory (weights + non-torch), 1.46 GiB for peak activation, and 0.52 GiB for CUDAGraph memory."
+        ("V216", "kv_cache_gib", 9.27, 2.87, SYSLAB_5090_MODELS),
+        ("V216", "kv_cache_tokens", 60768, 18736, SYSLAB_5090_MODELS),
+        ("V216", "max_concurrency", 1.85, 0.58, SYSLAB_5090_MODELS),
+        # nijaru/vllama docs/MODELS.md at d287bbe ("All tests performed on RTX 4090 (24GB VRAM) with vLLM V1 engine",
+        # "Engine: vLLM V1 (v0.11.0)", "All tested models support **32,768 token context**", "Chunked prefill (16,384
+        # batched tokens)", "Memory and concurrency metrics from vLLM engine logs"): "| **Qwen/Qwen2.5-0.5B-Instruct** |
+        # 0.5B | 50% | ~1s | 0.9 GiB | 819K tokens | 25.01x |", "| **Qwen/Qwen2.5-1.5B-Instruct** | 1.5B | 50% | ~2s |
+        # 2.9 GiB | 277K tokens | 8.46x |", "| **Qwen/Qwen2.5-7B-Instruct** | 7B | **90%** | ~5s | 14.2 GiB | 88K tokens
+        # | 2.68x |", "| **mistralai/Mistral-7B-Instruct-v0.3** | 7B | **90%** | ~5s | 13.5 GiB | 47K tokens | 1.43x |"
+        ("V217", "max_concurrency", 25.01, 0.13, VLLAMA_4090_MODELS),
+        ("V218", "weights_gib", 2.9, 0.02, VLLAMA_4090_MODELS),
+        ("V218", "max_concurrency", 8.46, 0.06, VLLAMA_4090_MODELS),
+        ("V219", "weights_gib", 14.2, 0.01, VLLAMA_4090_MODELS),
+        ("V219", "max_concurrency", 2.68, 0.15, VLLAMA_4090_MODELS),
+        ("V220", "weights_gib", 13.5, 0.01, VLLAMA_4090_MODELS),
+        ("V220", "max_concurrency", 1.43, 0.08, VLLAMA_4090_MODELS),
+    ],
+)
+def test_round_42_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. V213: 0.333 GiB, 1,376 tokens and
+    # 0.166x over (+11.1%); V214: 2.877 GiB, 11,792 tokens, 1.438x over (+55.7%); V215 and V216: 2.863 GiB and 18,736
+    # tokens over (+30.8% to +31.2%), 1.143x and 0.576x; V217 0.126x under (-0.5%); V218 0.017 GiB and 0.057x under
+    # (-0.6%, -0.7%); V219 0.007 GiB under and 0.146x over (+5.4%); V220 0.008 GiB and 0.075x over (+5.2%). V213-V216
+    # are ROUND_42_MISSES (over 10%: the md's note); V217-V220 are not
+    row = _logged(case, metric, logged)
+    assert row.source_url == url
+    assert abs(row.predicted - logged) <= within, _message(row)
+    assert (case in KNOWN_MISSES) == (case in {"V213", "V214", "V215", "V216"})
+
+
+def test_round_42_cases_state_their_settings():
+    # V213-V216: vLLM 0.28.0 (pinned image), the RTX 5090 with its logged 31.36 GiB total, TP 1, the stated
+    # --max-model-len and --gpu-memory-utilization of each start; the compile cache, sampler and batch are not stated.
+    # V217-V220: vLLM 0.11.0 on the RTX 4090, 32768 tokens, 16384 batched tokens, 0.5 for the small models and 0.9 for
+    # the 7B ones; no runtime total is printed.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 43}
+    assert set(cases) == {f"V{n}" for n in range(213, 221)}
+    expected = {
+        "V213": ("Qwen/Qwen3-32B-AWQ", "8192", "0.7"),
+        "V214": ("Qwen/Qwen3-32B-AWQ", "8192", "0.85"),
+        "V215": ("Qwen/Qwen3-14B-AWQ", "16384", "0.7"),
+        "V216": ("Qwen/Qwen3-14B-AWQ", "32768", "0.7"),
+        "V217": ("Qwen/Qwen2.5-0.5B-Instruct", "32768", "0.5"),
+        "V218": ("Qwen/Qwen2.5-1.5B-Instruct", "32768", "0.5"),
+        "V219": ("Qwen/Qwen2.5-7B-Instruct", "32768", "0.9"),
+        "V220": ("mistralai/Mistral-7B-Instruct-v0.3", "32768", "0.9"),
+    }
+    for case, (model, max_model_len, utilization) in expected.items():
+        c = cases[case]
+        assert c.engine == "vllm" and c.gpus == 1 and c.model.startswith(model + " ("), case
+        assert c.setting("max_model_len") == max_model_len, case
+        assert float(c.setting("gpu_memory_utilization")) == float(utilization), case
+        assert c.setting("tensor_parallel_size") == "1", case
+        for key in ("kv_cache_dtype", "max_num_seqs", "compile_cache", "enforce_eager", "dtype"):
+            assert c.setting(key) is None, (case, key)
+        if case <= "V216":
+            assert c.source_url == SYSLAB_5090_MODELS and c.engine_version.startswith("0.28.0 (stated")
+            assert c.gpu.startswith("NVIDIA GeForce RTX 5090 (stated") and c.setting("torch_total_gib") == "31.36"
+            assert c.dtype_or_quant.startswith("AWQ 4-bit") and c.setting("max_num_batched_tokens") is None
+        else:
+            assert c.source_url == VLLAMA_4090_MODELS and c.engine_version.startswith("0.11.0 (stated")
+            assert c.gpu.startswith("NVIDIA GeForce RTX 4090 (stated") and c.setting("torch_total_gib") is None
+            assert c.setting("max_num_batched_tokens") == "16384"
+    assert not LLM_CLASS_CASES & set(cases)
+
+
+def test_round_42_misses_the_targets():
+    # Issue 10's targets are not met by this round, so _round_meets_the_targets is not called for it: as scored, the
+    # four RTX 5090 starts (V213-V216) are +11.1% to +55.8% on each V1 KV metric (ROUND_42_MISSES, the md's note), and
+    # the RTX 4090 file gives concurrency only (V217-V220: -0.7% to +5.4%); a median over issue 10's 3% on KV memory and
+    # tokens (the 5090 starts only), 8.3% on concurrency.
+    for metric in V1_KV_METRICS:
+        rows = {r.case: r for r in _rows("vllm", (metric,), v1=True) if held_out_round(r.case) == 43}
+        five = {"V213", "V214", "V215", "V216"}
+        assert set(rows) == (five | {"V217", "V218", "V219", "V220"} if metric == "max_concurrency" else five), metric
+        assert statistics.median(abs(r.error) for r in rows.values()) > 0.03, metric
+        assert all(0.10 < rows[c].error < 0.56 for c in five), metric
+    assert ROUND_42_MISSES <= KNOWN_MISSES
+    concurrency = {
+        r.case: r.error for r in _rows("vllm", ("max_concurrency",), v1=True) if held_out_round(r.case) == 43
+    }
+    assert all(-0.01 < concurrency[c] < 0 for c in ("V217", "V218"))
+    assert all(0.05 < concurrency[c] < 0.055 for c in ("V219", "V220"))
