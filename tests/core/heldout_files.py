@@ -63,6 +63,7 @@ IN_ORDER = (
     "llamabench-heldout-37.csv",
     "llamabench-heldout-38.csv",
     "llamabench-heldout-39.csv",
+    "llamabench-heldout-40.csv",
 )
 
 
