@@ -64,6 +64,7 @@ IN_ORDER = (
     "llamabench-heldout-38.csv",
     "llamabench-heldout-39.csv",
     "llamabench-heldout-40.csv",
+    "llamabench-heldout-41.csv",
 )
 
 
