@@ -159,6 +159,12 @@ ROUNDS = {
         " total 31.36 GiB); 0.11.0 Qwen2.5-0.5B/1.5B-Instruct at 0.5 and Qwen2.5-7B-Instruct, Mistral-7B-Instruct-v0.3"
         " at 0.9, 32768 and 16384 batched tokens (RTX 4090); all planned; no llama.cpp or Ollama case; see md",
     ),
+    44: (
+        "43",
+        "no vLLM or llama.cpp case; Ollama 0.11.5 (stated, not logged) partial offloads (45-46 of 65 layers) of"
+        " deepseek-r1:32b and qwen2.5-coder:32b (both inferred from the notes) on an RTX 5070 Ti, the estimate quoted"
+        " from a project log's excerpt; both planned; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
