@@ -428,7 +428,9 @@ def peak_flops(hw: Hardware, precision: str = "", backend: str = "") -> float:
     of 330), while llama.cpp accumulates quantized GEMMs in int32 (MMQ) and F16 ones in fp16 (cuBLAS).
     BF16 weights on a chip without BF16 arithmetic (the MI50's gfx906, pre-Ampere NVIDIA) are multiplied
     by rocBLAS/cuBLAS GemmEx in BF16 all the same (ggml-cuda `ggml_cuda_op_mul_mat_cublas`: supports_bf16 is
-    true for every AMD and NVIDIA device), which such a chip runs on its FP32 units: the FP32 rate."""
+    true for every AMD and NVIDIA device), which such a chip runs on its FP32 units: the FP32 rate. A profile with
+    no int8 figure takes, for a quantized GEMM on `backend`, the dp4a rate where llama.cpp runs one
+    (`dp4a_int8_tflops`: Pascal on CUDA)."""
     peaks = hw.profile.peak_tflops
     int8 = peaks.get("int8", 0.0) or dp4a_int8_tflops(hw, precision, backend)
     value = max(peaks.get("fp16", 0.0), peaks.get("fp32", 0.0), int8 / 2)
