@@ -19,11 +19,12 @@ def _by_name():
 def test_the_new_cards_ship_and_the_gpu_count():
     by_name = _by_name()
     assert set(NEW) <= set(by_name)
-    # 24 gpu-specs.csv rows + 104 gpu-specs-extra.csv rows (87 before this change + the 10 above + rx9070xt, added with
+    # 24 gpu-specs.csv rows + 105 gpu-specs-extra.csv rows (87 before this change + the 10 above + rx9070xt, added with
     # the eighteenth held-out speed file, + arc-a310, with the twenty-fourth, + apple-m5-max, with the twenty-fifth, +
     # rtx-pro4000-blackwell, with real-log round 32's V184, + rtx3060ti, with the twenty-ninth, + rtx5060ti, with the
-    # thirty-third, + rtx5090-laptop, with the thirty-fifth); `host` is built at run time, not a file.
-    assert len([n for n in by_name if n != "host"]) == 128
+    # thirty-third, + rtx5090-laptop, with the thirty-fifth, + rtx4070-laptop, with the fortieth); `host` is built at
+    # run time, not a file.
+    assert len([n for n in by_name if n != "host"]) == 129
 
 
 def test_driver_totals_from_public_logs():
