@@ -65,6 +65,7 @@ IN_ORDER = (
     "llamabench-heldout-39.csv",
     "llamabench-heldout-40.csv",
     "llamabench-heldout-41.csv",
+    "llamabench-heldout-42.csv",
 )
 
 
