@@ -479,6 +479,13 @@ ROUND_38_COMPUTE_MISSES = {"L76"}
 # (2026-01-17). The reader dates b7772 only as before b9200 (2026-05-18), not before #18898, so it plans both inputs;
 # the log's figure fits one (125 MiB f32 mask + 5.625 + 2.0). Whether b7772 predates #18898 is not verified (md).
 ROUND_40_HOST_MISSES = {"L80"}
+# Round 44, held out (test_round_44_golden_rows): L83 (danbev/learning-ai notes/gritlm.md, an early-2024 build, -ngl 25
+# of GritLM-7B's 33 layers on an RTX 4070, n_ubatch 512) missed when scored: GPU compute 73.00 MiB logged, 173.04
+# planned (+137.0%); CUDA_Host compute 87.50 logged, 9.00 planned (-89.7%). Partly traced: the output layer stays on the
+# CPU ("offloaded 25/33 layers"), so the 32000 x 512 f32 logits (62.50 MiB) are in the host's buffer, where the plan
+# does not put them (62.50 + 9.00 + two [4096, 512] f32, 16 MiB, is the logged 87.50); the GPU's remaining 37.54 MiB
+# over is not traced (md). Recorded, not fixed: the lead decides.
+ROUND_44_OFFLOAD_MISSES = {"L83"}
 LLAMACPP_KNOWN_MISSES = (
     {"L20"}
     | PARTIAL_OFFLOAD_MISSES
@@ -490,6 +497,7 @@ LLAMACPP_KNOWN_MISSES = (
     | ROUND_38_HOST_MISSES
     | ROUND_38_COMPUTE_MISSES
     | ROUND_40_HOST_MISSES
+    | ROUND_44_OFFLOAD_MISSES
 )
 
 
@@ -5622,18 +5630,19 @@ FAK_M3PRO_CTX_LOG = (
     "https://github.com/anthony-chaudhary/fak/blob/cb063625a65232e6b2c92395a7e746f0f81d0bd9/"
     "experiments/session/macbook-m3pro-7b-batched-ctx.log"
 )
+DANBEV_GRITLM_4070 = "https://github.com/danbev/learning-ai/blob/0d940eeaedc2ceab6a45f345f31615811855ad3c/notes/gritlm.md"
 
 
 def test_round_44_is_the_forty_fifth_entry():
-    # two llama.cpp cases (L81 starts it: L81-L82, two llama-batched-bench logs of one repository, scored once before
-    # any change); no vLLM or Ollama case: V221 and O35 start it unused
+    # three llama.cpp cases (L81 starts it: L81-L82, two llama-batched-bench logs of one repository, scored once before
+    # any change; L83 a second batch, scored once too); no vLLM or Ollama case: V221 and O35 start it unused
     assert HELD_OUT_ROUNDS[44] == {"V": 221, "L": 81, "O": 35}
     # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
     assert len(HELD_OUT_ROUNDS) == 45
     assert O33_ENTRY == 44
     ids = ("V220", "V221", "L80", "L81", "L82", "O34", "O35")
     assert [held_out_round(c) for c in ids] == [43, 45, 41, 45, 45, 44, 45]
-    assert _entry_cases(45, "llamacpp") == ["L81", "L82"]
+    assert _entry_cases(45, "llamacpp") == ["L81", "L82", "L83"]
     assert not _entry_cases(45, "vllm", "ollama")
 
 
@@ -5668,6 +5677,15 @@ def test_round_44_is_the_forty_fifth_entry():
         ("L82", "gpu_kv_buffer_mib", 2730.00, 0.01, FAK_M3PRO_CTX_LOG),
         ("L82", "gpu_compute_buffer_mib", 305.78, 1.79, FAK_M3PRO_CTX_LOG),
         ("L82", "host_compute_buffer_mib", 33.71, 0.22, FAK_M3PRO_CTX_LOG),
+        # danbev/learning-ai notes/gritlm.md at 0d940ee ("$ make -j8 LLAMA_CUBLAS=1", "$ ./gritlm -m
+        # models/gritlm-7b_q4_1.gguf --n-gpu-layers 25"): "Device 0: NVIDIA GeForce RTX 4070, compute capability 8.9,
+        # VMM: yes", "n_vocab = 32000", "n_layer = 32", "n_head_kv = 8", "model ftype = Q4_1", "offloaded 25/33 layers
+        # to GPU", "n_ctx = 512", "n_batch = 512", "n_ubatch = 512", "CUDA_Host KV buffer size = 14.00 MiB", "CUDA0 KV
+        # buffer size = 50.00 MiB", "CUDA_Host output buffer size = 70.50 MiB", "CUDA0 compute buffer size = 73.00
+        # MiB", "CUDA_Host compute buffer size = 87.50 MiB", "graph splits: 3"
+        ("L83", "gpu_kv_buffer_mib", 50.00, 0.01, DANBEV_GRITLM_4070),
+        ("L83", "gpu_compute_buffer_mib", 73.00, 100.05, DANBEV_GRITLM_4070),
+        ("L83", "host_compute_buffer_mib", 87.50, 78.51, DANBEV_GRITLM_4070),
     ],
 )
 def test_round_44_golden_rows(case, metric, logged, within, url):
@@ -5676,8 +5694,11 @@ def test_round_44_golden_rows(case, metric, logged, within, url):
     # non-unified f16 KV of five streams exact. L81: the MTL0 compute buffer 8.82 MiB under (-2.8%; the plan 304.00 MiB
     # at both contexts, 297.00 MiB of it the 152064 x 512 f32 logits), the CPU compute buffer 0.13 MiB under; L82: the
     # compute buffer 1.78 MiB under (-0.6%), the CPU compute buffer 0.21 MiB under. The logged compute buffer falls as
-    # the context grows (312.82 at 16640, 305.78 at 49920): not traced (md). No miss over 10%.
-    _assert_golden(case, metric, logged, within, url, misses=KNOWN_MISSES | LLAMACPP_KNOWN_MISSES)
+    # the context grows (312.82 at 16640, 305.78 at 49920): not traced (md). No miss over 10% in L81-L82. L83 (a second
+    # batch): the GPU KV of 25 layers exact; both compute buffers recorded misses (ROUND_44_OFFLOAD_MISSES), their
+    # `within` the scored distances (100.04 and 78.50 MiB) rounded up.
+    known = KNOWN_MISSES | (LLAMACPP_KNOWN_MISSES - ROUND_44_OFFLOAD_MISSES)
+    _assert_golden(case, metric, logged, within, url, misses=known)
 
 
 def test_round_44_cases_state_their_settings():
@@ -5685,8 +5706,8 @@ def test_round_44_cases_state_their_settings():
     # 16640 after rounding to the five sequences; L82's command is not in the repository (its -c unstated) and logs
     # n_ctx 49920. Both log n_seq_max 5, kv_unified false, n_batch 2048, n_ubatch 512 and flash attention resolved on.
     cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 45}
-    assert set(cases) == {"L81", "L82"}
-    l81, l82 = cases["L81"], cases["L82"]
+    assert set(cases) == {"L81", "L82", "L83"}
+    l81, l82, l83 = cases["L81"], cases["L82"], cases["L83"]
     assert l81.source_url == FAK_M3PRO_BENCH_LOG and l82.source_url == FAK_M3PRO_CTX_LOG
     for c in (l81, l82):
         assert c.engine == "llamacpp" and c.gpus == 1, c.case
@@ -5698,6 +5719,14 @@ def test_round_44_cases_state_their_settings():
         assert c.setting("tool") == "bench" and c.setting("type_k") is None and c.setting("type_v") is None, c.case
     assert l81.setting("n_ctx") == "16640" and "-c 16384" in l81.settings_text
     assert l82.setting("n_ctx") == "49920" and "-c unstated" in l82.settings_text
-    assert not (LLAMACPP_KNOWN_MISSES | KNOWN_MISSES) & set(cases)
+    # L83 states --n-gpu-layers 25 (the notes' command) and logs n_ctx, n_batch and n_ubatch 512; flash attention and
+    # the sequences are not printed by its build; Q4_1 is not sized by the reader, so no model buffer is recorded
+    assert l83.source_url == DANBEV_GRITLM_4070 and l83.engine_version.startswith("unstated (a build from source")
+    assert l83.gpu.startswith("NVIDIA GeForce RTX 4070 (CUDA0")
+    assert l83.model.startswith("mistralai/Mistral-7B-v0.1 GGUF") and l83.dtype_or_quant.startswith("Q4_1")
+    assert set(l83.metrics) == {"gpu_kv_buffer_mib", "gpu_compute_buffer_mib", "host_compute_buffer_mib"}
+    assert l83.setting("n_gpu_layers") == "25" and l83.setting("n_ctx") == "512" and l83.setting("tool") == "cli"
+    assert l83.setting("n_batch") == "512" and l83.setting("n_ubatch") == "512"
+    assert (LLAMACPP_KNOWN_MISSES | KNOWN_MISSES) & set(cases) == {"L83"}
     # no vLLM case in the round: _round_meets_the_targets (issue 10's V1 KV targets) has nothing to check
     assert not [r for r in ROWS if held_out_round(r.case) == 45 and r.engine == "vllm"]
