@@ -165,6 +165,13 @@ ROUNDS = {
         " deepseek-r1:32b and qwen2.5-coder:32b (both inferred from the notes) on an RTX 5070 Ti, the estimate quoted"
         " from a project log's excerpt; both planned; see md",
     ),
+    45: (
+        "44",
+        "no vLLM or Ollama case; llama.cpp build 8200 llama-batched-bench on an Apple M3 Pro (Metal),"
+        " Qwen2.5-7B-Instruct Q8_0 in three split files, 5 sequences (kv_unified false) at n_ctx 16640 (-c 16384)"
+        " and 49920, flash attention auto (on), -ub 512; an early-2024 CUDA build's gritlm example, GritLM-7B Q4_1 at"
+        " -ngl 25 of 33 on an RTX 4070 (a second batch: both compute buffers missed); all three planned; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 

@@ -479,6 +479,13 @@ ROUND_38_COMPUTE_MISSES = {"L76"}
 # (2026-01-17). The reader dates b7772 only as before b9200 (2026-05-18), not before #18898, so it plans both inputs;
 # the log's figure fits one (125 MiB f32 mask + 5.625 + 2.0). Whether b7772 predates #18898 is not verified (md).
 ROUND_40_HOST_MISSES = {"L80"}
+# Round 44, held out (test_round_44_golden_rows): L83 (danbev/learning-ai notes/gritlm.md, an early-2024 build, -ngl 25
+# of GritLM-7B's 33 layers on an RTX 4070, n_ubatch 512) missed when scored: GPU compute 73.00 MiB logged, 173.04
+# planned (+137.0%); CUDA_Host compute 87.50 logged, 9.00 planned (-89.7%). Partly traced: the output layer stays on the
+# CPU ("offloaded 25/33 layers"), so the 32000 x 512 f32 logits (62.50 MiB) are in the host's buffer, where the plan
+# does not put them (62.50 + 9.00 + two [4096, 512] f32, 16 MiB, is the logged 87.50); the GPU's remaining 37.54 MiB
+# over is not traced (md). Recorded, not fixed: the lead decides.
+ROUND_44_OFFLOAD_MISSES = {"L83"}
 LLAMACPP_KNOWN_MISSES = (
     {"L20"}
     | PARTIAL_OFFLOAD_MISSES
@@ -490,6 +497,7 @@ LLAMACPP_KNOWN_MISSES = (
     | ROUND_38_HOST_MISSES
     | ROUND_38_COMPUTE_MISSES
     | ROUND_40_HOST_MISSES
+    | ROUND_44_OFFLOAD_MISSES
 )
 
 
@@ -5282,9 +5290,10 @@ def test_round_41_is_the_forty_second_entry():
     # no llama.cpp or Ollama case: L81 and O33 start it unused, as O33 did rounds 30-40 (both count in entry 43 since
     # round 42)
     assert HELD_OUT_ROUNDS[41] == {"V": 207, "L": 81, "O": 33}
-    # (the count of rounds is held by the newest round's test; L81 counts in entry 44 since round 43, O33 in O33_ENTRY)
+    # (the count of rounds is held by the newest round's test; L81, round 44's first llama.cpp case, counts in entry 45
+    # for good, O33 in O33_ENTRY)
     ids = ("V206", "V207", "V212", "L80", "L81", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [41, 42, 42, 41, 44, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [41, 42, 42, 41, 45, 30, O33_ENTRY]
     assert _entry_cases(42, "vllm") == ["V207", "V208", "V209", "V210", "V211", "V212"]
     assert not _entry_cases(42, "llamacpp", "ollama")
 
@@ -5421,10 +5430,10 @@ def test_round_42_is_the_forty_third_entry():
     # eight vLLM cases (V213 starts it: V213-V216 from one RTX 5090 file, V217-V220 from one RTX 4090 file, scored once
     # before any change); no llama.cpp or Ollama case: L81 and O33 start it unused, as O33 did rounds 30-41
     assert HELD_OUT_ROUNDS[42] == {"V": 213, "L": 81, "O": 33}
-    # (the count of rounds is held by the newest round's test, test_round_43_is_the_forty_fourth_entry; L81 counts in
-    # entry 44 since round 43, and O33, round 43's first Ollama case, in O33_ENTRY = 44)
+    # (the count of rounds is held by the newest round's test, test_round_44_is_the_forty_fifth_entry; L81 counts in
+    # entry 45 since round 44, whose first llama.cpp case it is, and O33, round 43's first Ollama case, in O33_ENTRY)
     ids = ("V212", "V213", "V220", "L80", "L81", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [42, 43, 43, 41, 44, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [42, 43, 43, 41, 45, 30, O33_ENTRY]
     assert _entry_cases(43, "vllm") == [f"V{n}" for n in range(213, 221)]
     assert not _entry_cases(43, "llamacpp", "ollama")
 
@@ -5552,11 +5561,11 @@ def test_round_43_is_the_forty_fourth_entry():
     # two Ollama cases (O33 starts it: O33-O34 from one project log, scored once before any change); no vLLM or
     # llama.cpp case: V221 and L81 start it unused (L81 as in rounds 41 and 42)
     assert HELD_OUT_ROUNDS[43] == {"V": 221, "L": 81, "O": 33}
-    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
-    assert len(HELD_OUT_ROUNDS) == 44
+    # (the count of rounds is held by the newest round's test, test_round_44_is_the_forty_fifth_entry; L81 counts in
+    # entry 45 since round 44, whose first llama.cpp case it is, and V221, still unused, in entry 45 too)
     assert O33_ENTRY == 44  # O33 is this round's first case, so its entry no longer moves
     ids = ("V220", "V221", "L80", "L81", "O32", "O33", "O34")
-    assert [held_out_round(c) for c in ids] == [43, 44, 41, 44, 30, O33_ENTRY, 44]
+    assert [held_out_round(c) for c in ids] == [43, 45, 41, 45, 30, O33_ENTRY, 44]
     assert _entry_cases(44, "ollama") == ["O33", "O34"]
     assert not _entry_cases(44, "vllm", "llamacpp")
 
@@ -5610,3 +5619,114 @@ def test_round_43_ollama_estimates_as_scored():
     rows = [r for r in _rows("ollama", ("required_full_gib",)) if held_out_round(r.case) == 44]
     assert [r.case for r in rows] == ["O33", "O34"]
     assert all(0 < r.error < 0.002 for r in rows), [_message(r) for r in rows]
+
+
+# Round 44 (tests/data/real-engine-logs.md, "Round 44 of held-out cases")
+FAK_M3PRO_BENCH_LOG = (
+    "https://github.com/anthony-chaudhary/fak/blob/cb063625a65232e6b2c92395a7e746f0f81d0bd9/"
+    "experiments/session/macbook-m3pro-7b-batched-bench.log"
+)
+FAK_M3PRO_CTX_LOG = (
+    "https://github.com/anthony-chaudhary/fak/blob/cb063625a65232e6b2c92395a7e746f0f81d0bd9/"
+    "experiments/session/macbook-m3pro-7b-batched-ctx.log"
+)
+DANBEV_GRITLM_4070 = "https://github.com/danbev/learning-ai/blob/0d940eeaedc2ceab6a45f345f31615811855ad3c/notes/gritlm.md"
+
+
+def test_round_44_is_the_forty_fifth_entry():
+    # three llama.cpp cases (L81 starts it: L81-L82, two llama-batched-bench logs of one repository, scored once before
+    # any change; L83 a second batch, scored once too); no vLLM or Ollama case: V221 and O35 start it unused
+    assert HELD_OUT_ROUNDS[44] == {"V": 221, "L": 81, "O": 35}
+    # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
+    assert len(HELD_OUT_ROUNDS) == 45
+    assert O33_ENTRY == 44
+    ids = ("V220", "V221", "L80", "L81", "L82", "O34", "O35")
+    assert [held_out_round(c) for c in ids] == [43, 45, 41, 45, 45, 44, 45]
+    assert _entry_cases(45, "llamacpp") == ["L81", "L82", "L83"]
+    assert not _entry_cases(45, "vllm", "ollama")
+
+
+@pytest.mark.parametrize(
+    ("case", "metric", "logged", "within", "url"),
+    [
+        # anthony-chaudhary/fak experiments/session/macbook-m3pro-7b-batched-bench.log at cb06362 (llama.cpp b8200,
+        # Metal, Apple M3 Pro; the same commit's docs/benchmarks/FLEET-5X200-7B-10MIN-RESULTS.md gives its command
+        # "llama-batched-bench -m qwen2.5-7b-instruct-q8_0.gguf -ngl 99 -npp 2048 -ntg 512 -npl 1,2,5 -c 16384"):
+        # "recommendedMaxWorkingSetSize = 30150.67 MB", "build: 8200 (541bf3762) with AppleClang 17.0.0.17000603 for
+        # Darwin arm64", "using device MTL0 (Apple M3 Pro) (unknown id) - 28753 MiB free",
+        # "qwen2.5-7b-instruct-q8_0-00001-of-00003.gguf", "file type = Q8_0", "offloaded 29/29 layers to GPU",
+        # "CPU_Mapped model buffer size = 552.23 MiB", "MTL0_Mapped model buffer size = 3237.79 MiB", "MTL0_Mapped
+        # model buffer size = 3760.27 MiB", "MTL0_Mapped model buffer size = 167.39 MiB", "n_ctx is not divisible by
+        # n_seq_max - rounding down to 16640", "n_seq_max = 5", "n_ctx = 16640", "n_ctx_seq = 3328", "n_batch = 2048",
+        # "n_ubatch = 512", "flash_attn = auto", "kv_unified = false", "MTL0 KV buffer size = 910.00 MiB", "size =
+        # 910.00 MiB ( 3328 cells, 28 layers, 5/5 seqs)", "Flash Attention was auto, set to enabled", "MTL0 compute
+        # buffer size = 312.82 MiB", "CPU compute buffer size = 20.63 MiB"
+        ("L81", "gpu_model_buffer_mib", 7165.45, 0.02, FAK_M3PRO_BENCH_LOG),
+        ("L81", "cpu_model_buffer_mib", 552.23, 0.01, FAK_M3PRO_BENCH_LOG),
+        ("L81", "gpu_kv_buffer_mib", 910.00, 0.01, FAK_M3PRO_BENCH_LOG),
+        ("L81", "gpu_compute_buffer_mib", 312.82, 8.83, FAK_M3PRO_BENCH_LOG),
+        ("L81", "host_compute_buffer_mib", 20.63, 0.14, FAK_M3PRO_BENCH_LOG),
+        # experiments/session/macbook-m3pro-7b-batched-ctx.log at cb06362 (the context sweep of the same docs page,
+        # "47.2 t/s @ 2k -> 44.4 @ 5k -> 41.9 @ 8k (context sweep, same harness)"; its command is not in the
+        # repository): the same banner, device and model buffers, "rounding down to 49920", "n_seq_max = 5", "n_ctx =
+        # 49920", "n_ctx_seq = 9984", "n_batch = 2048", "n_ubatch = 512", "kv_unified = false", "MTL0 KV buffer size =
+        # 2730.00 MiB", "size = 2730.00 MiB ( 9984 cells, 28 layers, 5/5 seqs)", "Flash Attention was auto, set to
+        # enabled", "MTL0 compute buffer size = 305.78 MiB", "CPU compute buffer size = 33.71 MiB"
+        ("L82", "gpu_model_buffer_mib", 7165.45, 0.02, FAK_M3PRO_CTX_LOG),
+        ("L82", "cpu_model_buffer_mib", 552.23, 0.01, FAK_M3PRO_CTX_LOG),
+        ("L82", "gpu_kv_buffer_mib", 2730.00, 0.01, FAK_M3PRO_CTX_LOG),
+        ("L82", "gpu_compute_buffer_mib", 305.78, 1.79, FAK_M3PRO_CTX_LOG),
+        ("L82", "host_compute_buffer_mib", 33.71, 0.22, FAK_M3PRO_CTX_LOG),
+        # danbev/learning-ai notes/gritlm.md at 0d940ee ("$ make -j8 LLAMA_CUBLAS=1", "$ ./gritlm -m
+        # models/gritlm-7b_q4_1.gguf --n-gpu-layers 25"): "Device 0: NVIDIA GeForce RTX 4070, compute capability 8.9,
+        # VMM: yes", "n_vocab = 32000", "n_layer = 32", "n_head_kv = 8", "model ftype = Q4_1", "offloaded 25/33 layers
+        # to GPU", "n_ctx = 512", "n_batch = 512", "n_ubatch = 512", "CUDA_Host KV buffer size = 14.00 MiB", "CUDA0 KV
+        # buffer size = 50.00 MiB", "CUDA_Host output buffer size = 70.50 MiB", "CUDA0 compute buffer size = 73.00
+        # MiB", "CUDA_Host compute buffer size = 87.50 MiB", "graph splits: 3"
+        ("L83", "gpu_kv_buffer_mib", 50.00, 0.01, DANBEV_GRITLM_4070),
+        ("L83", "gpu_compute_buffer_mib", 73.00, 100.05, DANBEV_GRITLM_4070),
+        ("L83", "host_compute_buffer_mib", 87.50, 78.51, DANBEV_GRITLM_4070),
+    ],
+)
+def test_round_44_golden_rows(case, metric, logged, within, url):
+    # `within`: the plan's distance from the logged figure as scored, rounded up. Both: the three MTL0_Mapped model
+    # buffers (one per split file, compared as their sum) within 0.02 MiB, the CPU_Mapped token embedding and the
+    # non-unified f16 KV of five streams exact. L81: the MTL0 compute buffer 8.82 MiB under (-2.8%; the plan 304.00 MiB
+    # at both contexts, 297.00 MiB of it the 152064 x 512 f32 logits), the CPU compute buffer 0.13 MiB under; L82: the
+    # compute buffer 1.78 MiB under (-0.6%), the CPU compute buffer 0.21 MiB under. The logged compute buffer falls as
+    # the context grows (312.82 at 16640, 305.78 at 49920): not traced (md). No miss over 10% in L81-L82. L83 (a second
+    # batch): the GPU KV of 25 layers exact; both compute buffers recorded misses (ROUND_44_OFFLOAD_MISSES), their
+    # `within` the scored distances (100.04 and 78.50 MiB) rounded up.
+    known = KNOWN_MISSES | (LLAMACPP_KNOWN_MISSES - ROUND_44_OFFLOAD_MISSES)
+    _assert_golden(case, metric, logged, within, url, misses=known)
+
+
+def test_round_44_cases_state_their_settings():
+    # L81 states -ngl 99 and -c 16384 (the docs page's command, with -npp 2048 -ntg 512 -npl 1,2,5) and logs n_ctx
+    # 16640 after rounding to the five sequences; L82's command is not in the repository (its -c unstated) and logs
+    # n_ctx 49920. Both log n_seq_max 5, kv_unified false, n_batch 2048, n_ubatch 512 and flash attention resolved on.
+    cases = {c.case: c for c in read_real_logs(DATA / "real-engine-logs.csv") if held_out_round(c.case) == 45}
+    assert set(cases) == {"L81", "L82", "L83"}
+    l81, l82, l83 = cases["L81"], cases["L82"], cases["L83"]
+    assert l81.source_url == FAK_M3PRO_BENCH_LOG and l82.source_url == FAK_M3PRO_CTX_LOG
+    for c in (l81, l82):
+        assert c.engine == "llamacpp" and c.gpus == 1, c.case
+        assert c.engine_version.startswith("build b8200 (541bf3762") and c.gpu.startswith("Apple M3 Pro (Metal, MTL0")
+        assert c.model.startswith("Qwen/Qwen2.5-7B-Instruct GGUF") and c.dtype_or_quant.startswith("Q8_0")
+        assert c.setting("n_seq_max") == "5" and c.setting("kv_unified") == "false", c.case
+        assert c.setting("n_batch") == "2048" and c.setting("n_ubatch") == "512", c.case
+        assert c.setting("flash_attn") == "1" and c.setting("n_gpu_layers") == "99", c.case
+        assert c.setting("tool") == "bench" and c.setting("type_k") is None and c.setting("type_v") is None, c.case
+    assert l81.setting("n_ctx") == "16640" and "-c 16384" in l81.settings_text
+    assert l82.setting("n_ctx") == "49920" and "-c unstated" in l82.settings_text
+    # L83 states --n-gpu-layers 25 (the notes' command) and logs n_ctx, n_batch and n_ubatch 512; flash attention and
+    # the sequences are not printed by its build; Q4_1 is not sized by the reader, so no model buffer is recorded
+    assert l83.source_url == DANBEV_GRITLM_4070 and l83.engine_version.startswith("unstated (a build from source")
+    assert l83.gpu.startswith("NVIDIA GeForce RTX 4070 (CUDA0")
+    assert l83.model.startswith("mistralai/Mistral-7B-v0.1 GGUF") and l83.dtype_or_quant.startswith("Q4_1")
+    assert set(l83.metrics) == {"gpu_kv_buffer_mib", "gpu_compute_buffer_mib", "host_compute_buffer_mib"}
+    assert l83.setting("n_gpu_layers") == "25" and l83.setting("n_ctx") == "512" and l83.setting("tool") == "cli"
+    assert l83.setting("n_batch") == "512" and l83.setting("n_ubatch") == "512"
+    assert (LLAMACPP_KNOWN_MISSES | KNOWN_MISSES) & set(cases) == {"L83"}
+    # no vLLM case in the round: _round_meets_the_targets (issue 10's V1 KV targets) has nothing to check
+    assert not [r for r in ROWS if held_out_round(r.case) == 45 and r.engine == "vllm"]
