@@ -627,11 +627,13 @@ def _assert_golden(
     assert case not in misses
 
 
-# O33 had no case from round 30 to round 42: each of those rounds found no Ollama log and started at O33 unused, and an
-# id counts in the newest entry that starts at or below it (held_out_round), so O33's entry moved with the newest round.
-# Round 43 (entry 44) is the first to hold O33 (O33-O34): its entry is 44 for good. The round tests since round 30 check
-# it through this one constant.
-O33_ENTRY = 44
+# Ids a round started at without a case of that engine. An id counts in the newest entry that starts at or below it
+# (held_out_round), so while no round holds a case with it its entry moves with the newest round; once a round does,
+# the entry stays. The round tests read these entries here, so a new round edits this table, not the earlier tests.
+# O33: unused in rounds 30-42, held from round 43 (entry 44). L81: unused in rounds 41-43, held from round 44 (entry
+# 45). V221 (rounds 43-44) and O35 (round 44): still unused, the newest entry; the newest round's test ties them to
+# len(HELD_OUT_ROUNDS).
+START_ENTRY = {"O33": 44, "L81": 45, "V221": 45, "O35": 45}
 
 
 def _entry_cases(entry: int, *engines: str) -> list[str]:
@@ -3782,7 +3784,7 @@ def test_round_30_is_the_thirty_first_entry():
     # five vLLM cases (V173 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused
     assert HELD_OUT_ROUNDS[30] == {"V": 173, "L": 67, "O": 33}
     ids = ("V172", "V173", "V177", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [30, 31, 31, 29, 36, 30, START_ENTRY["O33"]]
     assert _entry_cases(31) == ["V173", "V174", "V175", "V176", "V177"]
     assert not _entry_cases(31, "llamacpp", "ollama")
 
@@ -3918,7 +3920,7 @@ def test_round_31_is_the_thirty_second_entry():
     # Ollama case: L67 and O33 start it unused, as in round 30
     assert HELD_OUT_ROUNDS[31] == {"V": 178, "L": 67, "O": 33}
     ids = ("V177", "V178", "V181", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [31, 32, 32, 29, 36, 30, START_ENTRY["O33"]]
     assert _entry_cases(32) == ["V178", "V179", "V180", "V181"]
     assert not _entry_cases(32, "llamacpp", "ollama")
 
@@ -4041,7 +4043,7 @@ def test_round_32_is_the_thirty_third_entry():
     # Ollama case: L67 and O33 start it unused, as in rounds 30-31
     assert HELD_OUT_ROUNDS[32] == {"V": 182, "L": 67, "O": 33}
     ids = ("V181", "V182", "V184", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [32, 33, 33, 29, 36, 30, START_ENTRY["O33"]]
     assert _entry_cases(33) == ["V182", "V183", "V184", "V185", "V186"]
     assert not _entry_cases(33, "llamacpp", "ollama")
 
@@ -4202,7 +4204,7 @@ def test_round_33_is_the_thirty_fourth_entry():
     # (L67 and O33 count in every later entry that starts at them too: L67 36 since round 35, O33 41 since round 40,
     # which holds the count)
     ids = ("V186", "V187", "V190", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [33, 34, 34, 29, 36, 30, START_ENTRY["O33"]]
     assert _entry_cases(34) == ["V187", "V188", "V189", "V190"]
     assert not _entry_cases(34, "llamacpp", "ollama")
 
@@ -4336,7 +4338,7 @@ def test_round_34_is_the_thirty_fifth_entry():
     # two vLLM cases (V191 starts it); no llama.cpp or Ollama case: L67 and O33 start it unused, as in rounds 30-33
     assert HELD_OUT_ROUNDS[34] == {"V": 191, "L": 67, "O": 33}
     ids = ("V190", "V191", "V192", "L66", "L67", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [34, 35, 35, 29, 36, 30, START_ENTRY["O33"]]
     assert _entry_cases(35) == ["V191", "V192"]
     assert not _entry_cases(35, "llamacpp", "ollama")
 
@@ -4432,7 +4434,7 @@ def test_round_35_is_the_thirty_sixth_entry():
     assert HELD_OUT_ROUNDS[35] == {"V": 193, "L": 67, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_36_is_the_thirty_seventh_entry)
     ids = ("V192", "V193", "V196", "L66", "L67", "L69", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [35, 36, 36, 29, 36, 36, 30, START_ENTRY["O33"]]
     assert _entry_cases(36, "vllm") == ["V193", "V194", "V195", "V196"]
     assert _entry_cases(36, "llamacpp") == ["L67", "L68", "L69", "L70", "L71"]
     assert not _entry_cases(36, "ollama")
@@ -4632,7 +4634,7 @@ def test_round_36_is_the_thirty_seventh_entry():
     assert HELD_OUT_ROUNDS[36] == {"V": 197, "L": 72, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_37_is_the_thirty_eighth_entry)
     ids = ("V196", "V197", "V201", "L71", "L72", "L73", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [36, 37, 37, 36, 37, 37, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [36, 37, 37, 36, 37, 37, 30, START_ENTRY["O33"]]
     assert _entry_cases(37, "vllm") == ["V197", "V198", "V199", "V200", "V201"]
     assert _entry_cases(37, "llamacpp") == ["L72", "L73"]
     assert not _entry_cases(37, "ollama")
@@ -4801,7 +4803,7 @@ def test_round_37_is_the_thirty_eighth_entry():
     assert HELD_OUT_ROUNDS[37] == {"V": 202, "L": 74, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_39_is_the_fortieth_entry)
     ids = ("V201", "V202", "V204", "L73", "L74", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [37, 38, 38, 37, 39, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [37, 38, 38, 37, 39, 30, START_ENTRY["O33"]]
     assert _entry_cases(38) == ["V202", "V203", "V204"]
     assert not _entry_cases(38, "llamacpp", "ollama")
 
@@ -4910,7 +4912,7 @@ def test_round_38_is_the_thirty_ninth_entry():
     # no Ollama case: O33 starts it unused, as in rounds 30-37 (and counts in entry 41 since round 40)
     assert HELD_OUT_ROUNDS[38] == {"V": 205, "L": 74, "O": 33}
     ids = ("V204", "V205", "L73", "L74", "L76", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [38, 39, 37, 39, 39, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [38, 39, 37, 39, 39, 30, START_ENTRY["O33"]]
     assert _entry_cases(39, "vllm") == ["V205"]
     assert _entry_cases(39, "llamacpp") == ["L74", "L75", "L76"]
     assert not _entry_cases(39, "ollama")
@@ -5081,7 +5083,7 @@ def test_round_39_is_the_fortieth_entry():
     # (the count of rounds is held by the newest round's test, test_round_40_is_the_forty_first_entry; V206 and O33
     # count in entry 41 since round 40, which starts at them too)
     ids = ("V205", "V206", "L76", "L77", "L79", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [39, 41, 39, 40, 40, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [39, 41, 39, 40, 40, 30, START_ENTRY["O33"]]
     assert _entry_cases(40, "llamacpp") == ["L77", "L78", "L79"]
     assert not _entry_cases(40, "vllm", "ollama")
 
@@ -5193,7 +5195,7 @@ def test_round_40_is_the_forty_first_entry():
     assert HELD_OUT_ROUNDS[40] == {"V": 206, "L": 80, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_41_is_the_forty_second_entry)
     ids = ("V205", "V206", "L79", "L80", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [39, 41, 40, 41, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [39, 41, 40, 41, 30, START_ENTRY["O33"]]
     assert _entry_cases(41, "vllm") == ["V206"]
     assert _entry_cases(41, "llamacpp") == ["L80"]
     assert not _entry_cases(41, "ollama")
@@ -5291,9 +5293,9 @@ def test_round_41_is_the_forty_second_entry():
     # round 42)
     assert HELD_OUT_ROUNDS[41] == {"V": 207, "L": 81, "O": 33}
     # (the count of rounds is held by the newest round's test; L81, round 44's first llama.cpp case, counts in entry 45
-    # for good, O33 in O33_ENTRY)
+    # for good, O33 in START_ENTRY)
     ids = ("V206", "V207", "V212", "L80", "L81", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [41, 42, 42, 41, 45, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [41, 42, 42, 41, START_ENTRY["L81"], 30, START_ENTRY["O33"]]
     assert _entry_cases(42, "vllm") == ["V207", "V208", "V209", "V210", "V211", "V212"]
     assert not _entry_cases(42, "llamacpp", "ollama")
 
@@ -5431,9 +5433,9 @@ def test_round_42_is_the_forty_third_entry():
     # before any change); no llama.cpp or Ollama case: L81 and O33 start it unused, as O33 did rounds 30-41
     assert HELD_OUT_ROUNDS[42] == {"V": 213, "L": 81, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_44_is_the_forty_fifth_entry; L81 counts in
-    # entry 45 since round 44, whose first llama.cpp case it is, and O33, round 43's first Ollama case, in O33_ENTRY)
+    # entry 45 since round 44, whose first llama.cpp case it is, and O33, round 43's first Ollama case, in START_ENTRY)
     ids = ("V212", "V213", "V220", "L80", "L81", "O32", "O33")
-    assert [held_out_round(c) for c in ids] == [42, 43, 43, 41, 45, 30, O33_ENTRY]
+    assert [held_out_round(c) for c in ids] == [42, 43, 43, 41, START_ENTRY["L81"], 30, START_ENTRY["O33"]]
     assert _entry_cases(43, "vllm") == [f"V{n}" for n in range(213, 221)]
     assert not _entry_cases(43, "llamacpp", "ollama")
 
@@ -5563,9 +5565,10 @@ def test_round_43_is_the_forty_fourth_entry():
     assert HELD_OUT_ROUNDS[43] == {"V": 221, "L": 81, "O": 33}
     # (the count of rounds is held by the newest round's test, test_round_44_is_the_forty_fifth_entry; L81 counts in
     # entry 45 since round 44, whose first llama.cpp case it is, and V221, still unused, in entry 45 too)
-    assert O33_ENTRY == 44  # O33 is this round's first case, so its entry no longer moves
+    assert START_ENTRY["O33"] == 44  # O33 is this round's first case, so its entry no longer moves
     ids = ("V220", "V221", "L80", "L81", "O32", "O33", "O34")
-    assert [held_out_round(c) for c in ids] == [43, 45, 41, 45, 30, O33_ENTRY, 44]
+    entries = [43, START_ENTRY["V221"], 41, START_ENTRY["L81"], 30, START_ENTRY["O33"], 44]
+    assert [held_out_round(c) for c in ids] == entries
     assert _entry_cases(44, "ollama") == ["O33", "O34"]
     assert not _entry_cases(44, "vllm", "llamacpp")
 
@@ -5639,9 +5642,10 @@ def test_round_44_is_the_forty_fifth_entry():
     assert HELD_OUT_ROUNDS[44] == {"V": 221, "L": 81, "O": 35}
     # the count of rounds: only the newest round's test holds it (the older ones check their own entry)
     assert len(HELD_OUT_ROUNDS) == 45
-    assert O33_ENTRY == 44
+    assert START_ENTRY["O33"] == 44 and START_ENTRY["L81"] == 45  # held since rounds 43 and 44
+    assert START_ENTRY["V221"] == START_ENTRY["O35"] == len(HELD_OUT_ROUNDS)  # unused: the newest entry
     ids = ("V220", "V221", "L80", "L81", "L82", "O34", "O35")
-    assert [held_out_round(c) for c in ids] == [43, 45, 41, 45, 45, 44, 45]
+    assert [held_out_round(c) for c in ids] == [43, START_ENTRY["V221"], 41, 45, 45, 44, START_ENTRY["O35"]]
     assert _entry_cases(45, "llamacpp") == ["L81", "L82", "L83"]
     assert not _entry_cases(45, "vllm", "ollama")
 
