@@ -66,6 +66,7 @@ IN_ORDER = (
     "llamabench-heldout-40.csv",
     "llamabench-heldout-41.csv",
     "llamabench-heldout-42.csv",
+    "llamabench-heldout-44.csv",
 )
 
 
