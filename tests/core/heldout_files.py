@@ -67,6 +67,7 @@ IN_ORDER = (
     "llamabench-heldout-41.csv",
     "llamabench-heldout-42.csv",
     "llamabench-heldout-43.csv",
+    "llamabench-heldout-44.csv",
 )
 
 
