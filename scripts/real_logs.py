@@ -172,6 +172,13 @@ ROUNDS = {
         " and 49920, flash attention auto (on), -ub 512; an early-2024 CUDA build's gritlm example, GritLM-7B Q4_1 at"
         " -ngl 25 of 33 on an RTX 4070 (a second batch: both compute buffers missed); all three planned; see md",
     ),
+    46: (
+        "45",
+        "no vLLM case; Ollama 0.12.6 (logged) on a 16 GB Apple M1 Pro (Metal): qwen2.5:1.5b (tag inferred from the"
+        " blob) and qwen2.5:7b at num_ctx 4096, the estimate and its llama.cpp runner's buffers from one server log;"
+        " Ollama 0.18.2's llama.cpp runner for llama3 (Meta-Llama-3-8B-Instruct Q4_0) on a 16 GB Apple M4; all five"
+        " planned; see md",
+    ),
 }
 assert len(ROUNDS) == len(HELD_OUT_ROUNDS), "a held-out round without a title"
 
