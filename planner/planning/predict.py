@@ -268,6 +268,9 @@ def predict_model(
 ) -> PredictReport:
     from planner.sources.models import resolve_model
 
+    if backend is not None and backend.lower() not in speed.BACKENDS:
+        # one clear error for every engine, not a "nothing fits" folded over each deployment's rejection
+        raise UsageError("--backend", backend, "unknown backend", hint="use " + ", ".join(speed.BACKENDS))
     hw = load_hardware(hardware, gpus)
     levels = parse_concurrency(concurrency)
     resolved = resolve_model(model, offline=offline)

@@ -313,3 +313,12 @@ def test_vllm_breakdown_adds_up_to_the_budget_with_the_cuda_graph_estimate(run_c
              "CUDA graphs (the profiler's estimate)", "KV cache (Available KV cache memory)")
     budget = float(out.split(" = ")[1].split()[0])
     assert abs(sum(rows[p] for p in parts) - budget) <= 0.03, rows
+
+
+@pytest.mark.parametrize("engine", [(), ("--engine", "llamacpp"), ("--engine", "vllm,ollama")])
+def test_an_unknown_backend_is_a_usage_error_for_every_engine_choice(run_cli, engine):
+    # Before: with the default engines, predict folded "unknown backend" into "no deployment fits" (exit 5) with a hint
+    # about memory; now one usage error (exit 2) naming the flag and the backends, whichever engines are asked for.
+    code, out, err = run_cli("predict", "Qwen/Qwen2.5-7B-Instruct", "--offline", "--backend", "nosuch", *engine)
+    _assert_one_clear_error(code, out, err, 2, "--backend")
+    assert "unknown backend" in err and "rocm, vulkan, cuda, metal, sycl, cpu" in err
