@@ -19,8 +19,10 @@ from planner.errors import UsageError
 GIB = 2**30
 MIB = 2**20
 DEFAULT_VERSION = "0.16.1"  # the reference report's Ollama (shared/reference/mi50-vllm-vs-ollama-report.md)
-# discover/gpu.go: rocmMinimumMemory = cudaMinimumMemory = 457 MiB, kept free on every GPU.
+# discover/gpu.go: rocmMinimumMemory = cudaMinimumMemory = 457 MiB, kept free on every GPU (metal: see
+# minimum_memory_bytes, which gives each version's figure per library).
 MINIMUM_MEMORY_BYTES = 457 * MIB
+METAL_MINIMUM_MEMORY_BYTES = 512 * MIB  # discover/gpu_darwin.go metalMinimumMemory; ml/device.go MinimumMemory()
 # fs/ggml/ggml.go kvCacheBytesPerElement: Ollama's estimate (the runner allocates real ggml blocks:
 # q8_0 1.0625, q4_0 0.5625 bytes per element).
 OLLAMA_KV_BYTES = {"f16": 2.0, "q8_0": 1.0, "q4_0": 0.5}
@@ -81,6 +83,19 @@ def parse_version(text: str) -> tuple[int, int, int]:
     while len(nums) < 3:
         nums.append(0)
     return nums[0], nums[1], nums[2]
+
+
+def minimum_memory_bytes(version: tuple[int, int, int], backend: str) -> int:
+    """The memory Ollama sets aside on each GPU of a library (GpuInfo.MinimumMemory), read at the release tags:
+    to 0.12.3 discover/gpu.go gives CUDA and ROCm 457 MiB and gpu_darwin.go's GetGPUInfo Metal 512 MiB; 0.12.4-0.12.6
+    build the list from the runner's devices (discover/gpu.go devInfoToInfoList), setting 457 MiB for CUDA and ROCm
+    only, so Metal and Vulkan set aside nothing; from 0.12.7 ml/device.go MinimumMemory() gives Metal 512 MiB and every
+    other library 457 MiB."""
+    if backend == "metal":
+        return 0 if (0, 12, 4) <= version < (0, 12, 7) else METAL_MINIMUM_MEMORY_BYTES
+    if backend not in ("cuda", "rocm") and (0, 12, 4) <= version < (0, 12, 7):
+        return 0
+    return MINIMUM_MEMORY_BYTES
 
 
 def default_num_ctx(version: tuple[int, int, int], total_vram_bytes: int) -> int:
@@ -476,9 +491,10 @@ def plan_ollama(
     counts = [0] * gpus
     # memory.go: "add one layer worth of memory as a buffer": layerSize = blk0.Size(), then layerSize += kv[0]
     buffer = layer_sizes[0]
-    with_space = [g for g in range(gpus) if free >= graph + MINIMUM_MEMORY_BYTES + 2 * buffer]
+    minimum = minimum_memory_bytes(version, backend)
+    with_space = [g for g in range(gpus) if free >= graph + minimum + 2 * buffer]
     for g in with_space:
-        alloc[g] += MINIMUM_MEMORY_BYTES + buffer
+        alloc[g] += minimum + buffer
     projector = opts.projector_weights_bytes + opts.projector_graph_bytes
     if projector and with_space:
         # memory.go: the projector's weights and graph are overhead on the first GPU (gpuZeroOverhead)
@@ -570,7 +586,7 @@ def plan_ollama(
         compute_buffer_bytes=graph_used,
         full_graph_bytes=full,
         partial_graph_bytes=partial,
-        minimum_memory_bytes=MINIMUM_MEMORY_BYTES if gpus else 0,
+        minimum_memory_bytes=minimum if gpus else 0,
         gpu_bytes=vram,
         cpu_bytes=cpu_bytes,
         total_bytes=total,

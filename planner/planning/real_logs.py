@@ -291,9 +291,45 @@ F16_HOST_MASK = "2026-05-27"
 SERVER_OUTPUT_LIMIT = "2026-05-29"
 
 
+# Ollama's runner links the llama.cpp Ollama vendors (Makefile.sync FETCH_HEAD), not the one of its release day: each
+# release runs a build no newer than the day its vendored copy was last updated (ollama/ollama, `git log -1 <tag> --
+# Makefile.sync` at every release tag from v0.5.8; v0.13.5-v0.29.x keep ec98e2002, vendored by ollama#13451 on
+# 2025-12-17, after the revert of the b7847 update, ollama#14061). From 0.30.0 Ollama runs llama-server, which prints
+# its own build.
+OLLAMA_VENDORED = (
+    ((0, 5, 8), "2025-02-05"),
+    ((0, 5, 13), "2025-02-26"),
+    ((0, 6, 6), "2025-04-16"),
+    ((0, 6, 7), "2025-04-25"),
+    ((0, 6, 8), "2025-05-01"),
+    ((0, 7, 0), "2025-05-13"),
+    ((0, 11, 5), "2025-08-14"),
+    ((0, 12, 4), "2025-10-02"),
+    ((0, 12, 6), "2025-10-13"),
+    ((0, 12, 11), "2025-11-06"),
+    ((0, 13, 2), "2025-12-03"),
+    ((0, 13, 3), "2025-12-10"),
+    ((0, 13, 5), "2025-12-17"),
+)
+_OLLAMA_RUNNER = re.compile(r"Ollama (\d+)\.(\d+)\.(\d+)'s (?:bundled )?llama\.cpp runner")
+
+
+def _ollama_vendored(case: LogCase) -> str | None:
+    """The day an Ollama runner's vendored llama.cpp was last updated (OLLAMA_VENDORED), or None."""
+    m = _OLLAMA_RUNNER.search(case.engine_version)
+    if m is None:
+        return None
+    version = tuple(int(g) for g in m.groups())
+    days = [day for since, day in OLLAMA_VENDORED if since <= version < (0, 30, 0)]
+    return days[-1] if days else None
+
+
 def _dated_before(case: LogCase, day: str) -> bool:
     m = _STATED_DATE.search(case.engine_version)
     if m is not None and m.group(1) < day:
+        return True
+    vendored = _ollama_vendored(case)
+    if vendored is not None and vendored < day:
         return True
     tag = _RELEASE_TAG.search(case.engine_version)
     return tag is not None and any(int(tag.group(1)) <= b and d < day for b, d in KNOWN_RELEASES)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from planner.core.hardware import Hardware
 from planner.engines.llamacpp import GGUFWeights, LlamaCppOptions, kv_caches, layer_devices, plan_llamacpp
-from planner.engines.ollama import OllamaOptions, default_num_ctx, parse_version, plan_ollama
+from planner.engines.ollama import OllamaOptions, default_num_ctx, minimum_memory_bytes, parse_version, plan_ollama
 from planner.sources.llamacpp_log import parse_llamacpp_log
 from planner.sources.profiles import get_profile
 
@@ -309,3 +309,22 @@ def test_fit_on_host(run_json):
     data = run_json("fit", "Qwen/Qwen2.5-0.5B-Instruct", "--offline", "--hardware", "host")
     assert [p["engine"] for p in data["plans"]] == ["ollama", "llamacpp"]
     assert all(p["gpu_bytes"] == 0 for p in data["plans"])
+
+
+def test_ollama_minimum_memory_per_version_and_library():
+    # GpuInfo.MinimumMemory as each release tag of ollama/ollama sets it (docs/methodology.md section 4, "Ollama"):
+    # to 0.12.3 discover/gpu.go cudaMinimumMemory = rocmMinimumMemory = 457 MiB and discover/gpu_darwin.go
+    # metalMinimumMemory = 512 MiB; 0.12.4-0.12.6 discover/gpu.go devInfoToInfoList sets 457 MiB only `if dev.Library ==
+    # "CUDA" || dev.Library == "ROCm"`; from 0.12.7 ml/device.go MinimumMemory() returns 512 MiB for Metal, else 457.
+    mib = 2**20
+    expected = {
+        ((0, 7, 0), "metal"): 512,
+        ((0, 12, 3), "cuda"): 457,
+        ((0, 12, 4), "metal"): 0,
+        ((0, 12, 6), "vulkan"): 0,
+        ((0, 12, 6), "rocm"): 457,
+        ((0, 12, 7), "metal"): 512,
+        ((0, 12, 7), "vulkan"): 457,
+        ((0, 16, 1), "vulkan"): 457,  # the README's MI50 plan: "GPU minimum memory 0.45 GiB"
+    }
+    assert {k: minimum_memory_bytes(*k) // mib for k in expected} == expected
