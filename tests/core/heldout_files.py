@@ -68,6 +68,7 @@ IN_ORDER = (
     "llamabench-heldout-42.csv",
     "llamabench-heldout-43.csv",
     "llamabench-heldout-44.csv",
+    "llamabench-heldout-45.csv",
 )
 
 
