@@ -12,7 +12,7 @@ public file has 807 CUDA rows and none of an MoE model); the third, llamabench-h
 backends the others are thin on (ROCm and Vulkan on Strix Halo and the R9700, SYCL and Vulkan on the Arc Pro B70, CUDA
 on the P100, Metal on the M3 Ultra); the fourth, llamabench-heldout-4.csv (100 figures), for the hybrid models whose
 recurrent-layer cost was fitted after the MI50's Qwen3.5 rows; the fifth to eighth for typical dense models, 2025-2026
-builds, discrete cards, consumer and data-centre NVIDIA cards and Apple chips; the ninth to forty-fourth each for what
+builds, discrete cards, consumer and data-centre NVIDIA cards and Apple chips; the ninth to forty-fifth each for what
 the files before it lacked (docs/methodology.md section 5 describes every one). The first to thirty-first are fitted
 since (public_common.FITTED_HELDOUT: the first four from issue 11's twelfth round, the fifth and sixth from its
 thirteenth, the seventh and eighth from its fourteenth, the ninth to twenty-fourth from its seventeenth, the
@@ -55,6 +55,7 @@ NEVER_FITTED = (
     ("llamabench-heldout-42.csv", "P"),
     ("llamabench-heldout-43.csv", "Q"),
     ("llamabench-heldout-44.csv", "R"),
+    ("llamabench-heldout-45.csv", "S"),
 )
 # every file by name: its path and the prefix of its row ids (the fitted ones as public_common.all_rows reads them)
 FILES = {name: (DATA / name, prefix) for name, prefix in (*FITTED_HELDOUT, *NEVER_FITTED)}
