@@ -112,6 +112,7 @@ def _test(test: str) -> tuple[int | None, int, int | None, int, dict | None]:
 
 
 RECENT_BUILD = 7500  # llama.cpp build of late December 2025 (methodology section 5, the eighteenth round)
+RECENT2_BUILD = 9000  # about early May 2026 (build 9200 ran on 2026-05-18): the twenty-eighth round's second era
 
 
 def build_number(version: str) -> int | None:
@@ -123,21 +124,23 @@ def build_number(version: str) -> int | None:
 
 
 def build_era(version: str) -> str:
-    """A row's llama.cpp build era from its version text: "recent" for a build from RECENT_BUILD on (build_number) or
-    a source dated from December 2025 ("2026-05", "2025-12", "2026"), else "" (older, or not stated)."""
+    """A row's llama.cpp build era from its version text: "recent2" for a build from RECENT2_BUILD or a source dated
+    from May 2026, "recent" for a build from RECENT_BUILD or a source dated from December 2025, else "" (older, or not
+    stated)."""
     build = build_number(version)
     if build is not None:
-        return "recent" if build >= RECENT_BUILD else ""
+        return "recent2" if build >= RECENT2_BUILD else "recent" if build >= RECENT_BUILD else ""
     m = re.search(r"\b(20\d\d)(?:-(\d\d))?\b", version)
     if m:
         year, month = int(m.group(1)), int(m.group(2) or 1)
-        return "recent" if (year, month) >= (2025, 12) else ""
+        return "recent2" if (year, month) >= (2026, 5) else "recent" if (year, month) >= (2025, 12) else ""
     return ""
 
 
 def llamacpp_build(version: str) -> str:
-    """Deployment.build for a row of this version text: "current" for a recent build (build_era), else "older"."""
-    return "current" if build_era(version) else "older"
+    """Deployment.build for a row of this version text: "current" for the second era, "recent" for the first
+    (build_era), else "older"."""
+    return {"recent2": "current", "recent": "recent"}.get(build_era(version), "older")
 
 
 def load_rows(path: Path = CSV) -> list[Row]:

@@ -847,7 +847,7 @@ def unseen_band(results: list[dict], unseen: list[bool], shared: dict, level: fl
 def recent(results: list[dict]) -> list[dict]:
     """The held-out results of recent-build rows (benchmarks_common.build_era): the errors the band of a current
     build comes from (methodology section 5, the twentieth round)."""
-    return [x for x in results if build_era(x["row"].engine_version) == "recent"]
+    return [x for x in results if build_era(x["row"].engine_version)]
 
 
 class Residuals:

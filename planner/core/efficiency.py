@@ -209,12 +209,14 @@ class Features:
     moe: bool
     vendor: str = ""
     memory: str = ""  # unified (LPDDR shared with the CPU: Apple, APUs, GB10), hbm or gddr (memory_class)
-    era: str = ""  # "recent": a llama.cpp build from 7500 on (its per-layer cost has its own offset); "" otherwise
+    # "recent": a llama.cpp build from 7500 on (its per-layer cost has its own offset); "recent2": one from 9000 on, the
+    # second era nested in the first (its own level on top, the same per-layer offset); "" otherwise
+    era: str = ""
 
     @property
     def tau_key(self) -> str:
         """The per-layer cost's key: the backend, or the backend of a recent llama.cpp build ("vulkan@recent")."""
-        return f"{self.backend}@{self.era}" if self.era else self.backend
+        return f"{self.backend}@recent" if self.era else self.backend  # both eras share the recent offset
 
     def levels(self, kind: str) -> dict[str, str]:
         ties = DECODE_TIES if kind == "decode" else PREFILL_TIES
@@ -234,11 +236,13 @@ class Features:
         if kind != "decode":
             del out["memory"]  # the memory system bounds the weight read, not the GEMMs
         if self.era:  # a recent build's level on its backend (prefill: the twenty-second round; decode: the 24th)
-            out["era"] = f"{self.era}@{self.backend}"
+            out["era"] = f"recent@{self.backend}"
         return {k: v for k, v in out.items() if v}
 
     def keys(self, kind: str) -> list[str]:
         keys = [f"{k}:{v}" for k, v in self.levels(kind).items()]
+        if self.era == "recent2":  # the second era, nested in the first (issue 11's twenty-eighth round)
+            keys.append(f"era:recent2@{self.backend}")
         return keys + ([MOE, f"{MOE_KERNEL}:{self.backend}"] if self.moe else [])
 
 

@@ -90,8 +90,10 @@ class Deployment:
     kv_bytes_per_element: float = 2.0  # f16 KV cache
     weights_bytes: int | None = None  # measured size of all weights (a file, a log line): overrides
     ubatch: int | None = None  # llama.cpp -ub / vLLM max_num_batched_tokens; None: the engine default
-    # The llama.cpp build a plan is for: "current" (a build from 7500 on, the default) or "older" (the fit's rows of an
-    # older or unstated build: their per-layer cost is the plain one, without the current builds' offset).
+    # The llama.cpp build a plan is for: "current" (a build from 9000 or of May 2026 on, the default: both era levels),
+    # "recent" (7500-8999, from December 2025: the first era's levels only) or "older" (the fit's rows of an older or
+    # unstated build: the plain per-layer cost, no era level). Issue 11's twenty-second, twenty-fourth and
+    # twenty-eighth rounds (docs/methodology.md section 5).
     build: str = "current"
 
     @property
@@ -416,7 +418,7 @@ def features_for(spec_is_moe: bool, hw: Hardware, d: Deployment, quant_bits: int
         spec_is_moe,
         vendor_class(p.arch, p.platform),
         memory_class(p.arch, p.unified_memory),
-        "recent" if d.engine in GGUF_ENGINES and d.build == "current" else "",
+        {"current": "recent2", "recent": "recent"}.get(d.build, "") if d.engine in GGUF_ENGINES else "",
     )
 
 

@@ -230,7 +230,11 @@ def test_the_band_is_sized_on_recent_build_rows():
         "llama.cpp build 93bc3839 (3622)",
         "llama.cpp (kyuz0 toolbox)",
     )
-    assert [build_era(v) for v in recent_versions] == ["recent"] * len(recent_versions)
+    # the twenty-eighth round's second era: builds from 9000 (RECENT2_BUILD) or sources dated from May 2026; both eras
+    # are recent rows for the band
+    assert [build_era(v) for v in recent_versions] == ["recent", "recent2", "recent", "recent", "recent", "recent2"]
+    assert build_era("llama.cpp build 9000") == "recent2" and build_era("llama.cpp build 8999") == "recent"
+    assert build_era("llama.cpp master of 2026-05") == "recent2"
     assert [build_era(v) for v in older_versions] == [""] * len(older_versions)
 
     class _Row:

@@ -313,3 +313,22 @@ def test_pascal_quantized_gemms_run_at_the_dp4a_rate_on_cuda():
     # a profile with its own int8 figure keeps it: the MI50's 53 TOPS
     mi50 = Hardware(get_profile("mi50-32gb"), 1)
     assert peak_flops(mi50, "q4_0", "rocm") == pytest.approx(26.5e12)
+
+
+def test_a_current_build_takes_both_era_levels_and_the_recent_per_layer_cost():
+    # issue 11's twenty-eighth round (docs/methodology.md section 5): a current build (from 9000) adds the nested
+    # era:recent2@<backend> level to the first era's level; both eras share the "<backend>@recent" per-layer cost; an
+    # older build takes neither. vLLM has no llama.cpp build era.
+    hw = Hardware(get_profile("rtx4090"), 1)
+    eras = {}
+    for build in ("current", "recent", "older"):
+        f = features_for(False, hw, Deployment("llamacpp", "cuda", quant="Q4_K_M", build=build))
+        eras[build] = (f.era, f.tau_key, [k for k in f.keys("prefill") if k.startswith("era:")])
+    assert eras["current"] == ("recent2", "cuda@recent", ["era:recent@cuda", "era:recent2@cuda"])
+    assert eras["recent"] == ("recent", "cuda@recent", ["era:recent@cuda"])
+    assert eras["older"] == ("", "cuda", [])
+    assert features_for(False, hw, Deployment("vllm", "cuda")).era == ""
+    # the shipped fit informs the second era on every GPU backend (the rows of files 1-31 from build 9000)
+    for kind in (EFF.prefill, EFF.decode):
+        assert all(kind["rows"].get(f"era:recent2@{b}", 0) > 0 for b in ("cuda", "rocm", "vulkan", "metal", "sycl"))
+        assert all(f"era:recent2@{b}" in kind["levels"] for b in ("cuda", "rocm", "vulkan", "metal", "sycl"))
